@@ -1,0 +1,83 @@
+// Catalog: the in-memory, searchable view of the shop's products and the distributor's stock.
+// Loaded from the store at start-up (catalog_store.h); the dialog engine asks it everything it
+// says about products, so every price and quantity spoken comes from here.
+//
+//   catalog::Catalog cat(lexicon);
+//   cat.Add(product);  ...  cat.BuildIndex();
+//   auto hits = cat.Search("монте тиберио серый 60x60");   // canonical text (text::Canonical)
+//   auto analogs = cat.FindAnalogs(*hits[0].product, 3);
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "catalog/lexicon.h"
+#include "catalog/product.h"
+
+namespace kira::catalog {
+
+struct SearchHit {
+  const Product* product = nullptr;
+  double score = 0;           // higher is better; comparable within one query
+  int matched_terms = 0;      // query words that matched this product
+};
+
+struct SearchOptions {
+  size_t limit = 5;
+  bool in_stock_only = false;
+  bool include_discontinued = true;
+  std::string category;  // restrict to a category (exact, as in the catalog), "" = any
+};
+
+// Why an analog was proposed. Codes, not phrases: the dialog renders them from its phrase data.
+// Codes: "category", "format", "color", "surface", "material", "brand", "collection",
+//        "price_lower", "price_similar", "price_higher".
+struct Analog {
+  const Product* product = nullptr;
+  double score = 0;
+  std::vector<std::string> reasons;
+};
+
+class Catalog {
+ public:
+  explicit Catalog(Lexicon lexicon = {});
+  ~Catalog();
+  Catalog(Catalog&&) noexcept;
+  Catalog& operator=(Catalog&&) noexcept;
+
+  void Add(Product p);
+  void SetDistributor(DistributorStock d);
+  // Must be called after the last Add and before Search/FindAnalogs.
+  void BuildIndex();
+
+  size_t size() const;
+  const Product* Find(std::string_view sku) const;
+  std::optional<DistributorStock> Distributor(std::string_view sku) const;
+  const std::vector<Product>& products() const;
+  const Lexicon& lexicon() const;
+
+  // Free speech-like text (already canonical: text::Canonical) → best products.
+  std::vector<SearchHit> Search(std::string_view query, const SearchOptions& opt = {}) const;
+
+  // Attributes mentioned in the text, resolved to catalog values (category, colour, format,
+  // surface, material, brand), for slot filling and clarifying questions.
+  struct Mentions {
+    std::string category, color, format, surface, material, brand, collection;
+    std::string not_sold;  // a category word the shop does not sell (from the lexicon)
+  };
+  Mentions Extract(std::string_view query) const;
+
+  // In-stock substitutes for a discontinued or out-of-stock item, best first.
+  std::vector<Analog> FindAnalogs(const Product& p, size_t limit = 3) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace kira::catalog

@@ -1,0 +1,49 @@
+#include "core/status.h"
+
+#include <gtest/gtest.h>
+
+#include "core/clock.h"
+#include "core/log.h"
+
+namespace kira {
+namespace {
+
+Result<int> Half(int x) {
+  if (x % 2) return Status::Invalid("odd number " + std::to_string(x));
+  return x / 2;
+}
+
+Status UseHalf(int x, int* out) {
+  KIRA_ASSIGN_OR_RETURN(int h, Half(x));
+  *out = h;
+  return Status::Ok();
+}
+
+TEST(Status, ResultCarriesValueOrError) {
+  int out = 0;
+  EXPECT_TRUE(UseHalf(4, &out).ok());
+  EXPECT_EQ(out, 2);
+  Status s = UseHalf(3, &out);
+  EXPECT_FALSE(s.ok());
+  EXPECT_EQ(s.code(), Status::Code::kInvalid);
+  EXPECT_EQ(s.WithContext("half").message(), "half: odd number 3");
+}
+
+TEST(Clock, IsoRoundTrip) {
+  TimePoint t;
+  ASSERT_TRUE(ParseIso("2026-12-01T06:00:00Z", &t));
+  EXPECT_EQ(FormatIsoUtc(t), "2026-12-01T06:00:00Z");
+  ASSERT_TRUE(ParseIso("2026-12-01T09:00:00+03:00", &t));
+  EXPECT_EQ(FormatIsoUtc(t), "2026-12-01T06:00:00Z");
+  EXPECT_FALSE(ParseIso("yesterday", &t));
+  EXPECT_FALSE(ParseIso("2026-13-01T00:00", &t));
+}
+
+TEST(Log, RedactsPhonesAndEmails) {
+  EXPECT_EQ(log::Redact("call +7 916 123-45-67 now"), "call +* *** ***-**-67 now");
+  EXPECT_EQ(log::Redact("mail ivan@example.com"), "mail ****@example.com");
+  EXPECT_EQ(log::Redact("60x60 price 1250"), "60x60 price 1250");
+}
+
+}  // namespace
+}  // namespace kira

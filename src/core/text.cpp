@@ -1,0 +1,549 @@
+#include "core/text.h"
+
+#include <libstemmer.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <unordered_map>
+
+namespace kira::text {
+
+std::u32string Decode(std::string_view s) {
+  std::u32string out;
+  out.reserve(s.size());
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    char32_t cp;
+    int extra;
+    if (c < 0x80) {
+      cp = c;
+      extra = 0;
+    } else if ((c >> 5) == 0x6) {
+      cp = c & 0x1F;
+      extra = 1;
+    } else if ((c >> 4) == 0xE) {
+      cp = c & 0x0F;
+      extra = 2;
+    } else if ((c >> 3) == 0x1E) {
+      cp = c & 0x07;
+      extra = 3;
+    } else {
+      out.push_back(0xFFFD);
+      ++i;
+      continue;
+    }
+    if (i + extra >= s.size() && extra > 0) {  // truncated sequence
+      out.push_back(0xFFFD);
+      break;
+    }
+    bool bad = false;
+    for (int k = 1; k <= extra; ++k) {
+      unsigned char cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc >> 6) != 0x2) {
+        bad = true;
+        break;
+      }
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    if (bad) {
+      out.push_back(0xFFFD);
+      ++i;
+      continue;
+    }
+    out.push_back(cp);
+    i += extra + 1;
+  }
+  return out;
+}
+
+std::string Encode(std::u32string_view s) {
+  std::string out;
+  out.reserve(s.size() * 2);
+  for (char32_t cp : s) {
+    if (cp < 0x80) {
+      out.push_back(static_cast<char>(cp));
+    } else if (cp < 0x800) {
+      out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+      out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else {
+      out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+      out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    }
+  }
+  return out;
+}
+
+bool IsValidUtf8(std::string_view s) {
+  for (char32_t c : Decode(s))
+    if (c == 0xFFFD) return false;
+  return true;
+}
+
+namespace {
+
+char32_t LowerCp(char32_t c) {
+  if (c >= U'A' && c <= U'Z') return c + 32;
+  if (c >= 0x410 && c <= 0x42F) return c + 32;
+  if (c == 0x401 || c == 0x451) return 0x435;  // Ё ё → е
+  return c;
+}
+
+bool IsCyr(char32_t c) { return c >= 0x430 && c <= 0x44F; }
+bool IsLat(char32_t c) { return c >= U'a' && c <= U'z'; }
+bool IsDig(char32_t c) { return c >= U'0' && c <= U'9'; }
+
+}  // namespace
+
+std::string Lower(std::string_view s) {
+  std::u32string u = Decode(s);
+  for (auto& c : u) c = LowerCp(c);
+  return Encode(u);
+}
+
+std::string Normalize(std::string_view s) {
+  std::u32string u = Decode(s);
+  std::u32string out;
+  out.reserve(u.size());
+  for (size_t i = 0; i < u.size(); ++i) {
+    char32_t c = LowerCp(u[i]);
+    bool prev_digit = !out.empty() && IsDig(out.back());
+    bool next_digit = i + 1 < u.size() && IsDig(u[i + 1]);
+    if (IsCyr(c) || IsLat(c) || IsDig(c)) {
+      // "60х60" with a Cyrillic х, "60x60": the format separator becomes Latin x.
+      if ((c == 0x445 || c == U'x') && prev_digit && next_digit) c = U'x';
+      out.push_back(c);
+    } else if ((c == U'.' || c == U',') && prev_digit && next_digit) {
+      out.push_back(U'.');
+    } else if (c == U'*' || c == 0xD7) {  // '*' and '×' between numbers
+      out.push_back(U' ');
+      out.push_back(U'*');
+      out.push_back(U' ');
+    } else {
+      out.push_back(U' ');
+    }
+  }
+  // Collapse spaces.
+  std::u32string col;
+  for (char32_t c : out) {
+    if (c == U' ' && (col.empty() || col.back() == U' ')) continue;
+    col.push_back(c);
+  }
+  while (!col.empty() && col.back() == U' ') col.pop_back();
+  // Join "60 x 60", "60 х 60", "60 * 60" into "60x60".
+  std::vector<std::string> toks = Tokens(Encode(col));
+  std::string res;
+  auto is_num = [](const std::string& t) {
+    return !t.empty() && std::all_of(t.begin(), t.end(), [](char ch) {
+      return (ch >= '0' && ch <= '9') || ch == '.';
+    });
+  };
+  for (size_t i = 0; i < toks.size(); ++i) {
+    if (i + 2 < toks.size() && is_num(toks[i]) && is_num(toks[i + 2]) &&
+        (toks[i + 1] == "x" || toks[i + 1] == "х" || toks[i + 1] == "*")) {
+      if (!res.empty()) res += ' ';
+      res += toks[i] + "x" + toks[i + 2];
+      i += 2;
+      continue;
+    }
+    if (toks[i] == "*") continue;
+    if (!res.empty()) res += ' ';
+    res += toks[i];
+  }
+  return res;
+}
+
+std::vector<std::string> Tokens(std::string_view normalized) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < normalized.size()) {
+    while (i < normalized.size() && normalized[i] == ' ') ++i;
+    size_t j = i;
+    while (j < normalized.size() && normalized[j] != ' ') ++j;
+    if (j > i) out.emplace_back(normalized.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
+
+namespace {
+
+enum class Kind { kUnit, kTeen, kTen, kHundred, kThousand, kHalfPlus, kHundredMul };
+
+struct NumWord {
+  double value;
+  Kind kind;
+};
+
+const std::unordered_map<std::string, NumWord>& NumberWords() {
+  static const auto* m = [] {
+    auto* t = new std::unordered_map<std::string, NumWord>;
+    auto add = [&](std::initializer_list<const char*> words, double v, Kind k) {
+      for (const char* w : words) (*t)[w] = {v, k};
+    };
+    add({"ноль", "нуля", "zero"}, 0, Kind::kUnit);
+    add({"один", "одна", "одно", "одну", "одного", "одной", "one"}, 1, Kind::kUnit);
+    add({"два", "две", "двух", "двум", "two"}, 2, Kind::kUnit);
+    add({"три", "трех", "трем", "three"}, 3, Kind::kUnit);
+    add({"четыре", "четырех", "four"}, 4, Kind::kUnit);
+    add({"пять", "пяти", "five"}, 5, Kind::kUnit);
+    add({"шесть", "шести", "six"}, 6, Kind::kUnit);
+    add({"семь", "семи", "seven"}, 7, Kind::kUnit);
+    add({"восемь", "восьми", "eight"}, 8, Kind::kUnit);
+    add({"девять", "девяти", "nine"}, 9, Kind::kUnit);
+    add({"десять", "десяти", "ten"}, 10, Kind::kTeen);
+    add({"одиннадцать", "одиннадцати", "eleven"}, 11, Kind::kTeen);
+    add({"двенадцать", "двенадцати", "twelve"}, 12, Kind::kTeen);
+    add({"тринадцать", "тринадцати", "thirteen"}, 13, Kind::kTeen);
+    add({"четырнадцать", "четырнадцати", "fourteen"}, 14, Kind::kTeen);
+    add({"пятнадцать", "пятнадцати", "fifteen"}, 15, Kind::kTeen);
+    add({"шестнадцать", "шестнадцати", "sixteen"}, 16, Kind::kTeen);
+    add({"семнадцать", "семнадцати", "seventeen"}, 17, Kind::kTeen);
+    add({"восемнадцать", "восемнадцати", "eighteen"}, 18, Kind::kTeen);
+    add({"девятнадцать", "девятнадцати", "nineteen"}, 19, Kind::kTeen);
+    add({"двадцать", "двадцати", "twenty"}, 20, Kind::kTen);
+    add({"тридцать", "тридцати", "thirty"}, 30, Kind::kTen);
+    add({"сорок", "сорока", "forty"}, 40, Kind::kTen);
+    add({"пятьдесят", "пятидесяти", "fifty"}, 50, Kind::kTen);
+    add({"шестьдесят", "шестидесяти", "sixty"}, 60, Kind::kTen);
+    add({"семьдесят", "семидесяти", "seventy"}, 70, Kind::kTen);
+    add({"восемьдесят", "восьмидесяти", "eighty"}, 80, Kind::kTen);
+    add({"девяносто", "девяноста", "ninety"}, 90, Kind::kTen);
+    add({"сто", "ста"}, 100, Kind::kHundred);
+    add({"двести", "двухсот"}, 200, Kind::kHundred);
+    add({"триста", "трехсот"}, 300, Kind::kHundred);
+    add({"четыреста", "четырехсот"}, 400, Kind::kHundred);
+    add({"пятьсот", "пятисот"}, 500, Kind::kHundred);
+    add({"шестьсот", "шестисот"}, 600, Kind::kHundred);
+    add({"семьсот", "семисот"}, 700, Kind::kHundred);
+    add({"восемьсот", "восьмисот"}, 800, Kind::kHundred);
+    add({"девятьсот", "девятисот"}, 900, Kind::kHundred);
+    add({"hundred"}, 100, Kind::kHundredMul);
+    add({"тысяча", "тысячи", "тысяч", "тысячу", "thousand"}, 1000, Kind::kThousand);
+    add({"полтора", "полторы"}, 1.5, Kind::kHalfPlus);
+    return t;
+  }();
+  return *m;
+}
+
+int Rank(Kind k) {
+  switch (k) {
+    case Kind::kUnit: return 1;
+    case Kind::kTeen: return 2;
+    case Kind::kTen: return 3;
+    case Kind::kHundred: return 4;
+    default: return 5;
+  }
+}
+
+std::string NumStr(double v) {
+  char buf[64];
+  if (std::fabs(v - std::round(v)) < 1e-9) {
+    std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(std::llround(v)));
+  } else {
+    std::snprintf(buf, sizeof buf, "%g", v);
+  }
+  return buf;
+}
+
+}  // namespace
+
+std::string NumberWordsToDigits(std::string_view normalized) {
+  const auto& words = NumberWords();
+  std::vector<std::string> toks = Tokens(normalized);
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < toks.size()) {
+    auto it = words.find(toks[i]);
+    if (it == words.end()) {
+      out.push_back(toks[i]);
+      ++i;
+      continue;
+    }
+    double total = 0, current = 0;
+    int last_rank = 99;  // parts must come in falling order: сто двадцать пять
+    size_t j = i;
+    bool any = false;
+    while (j < toks.size()) {
+      auto w = words.find(toks[j]);
+      if (w == words.end()) {
+        // English "one hundred and twenty": "and" between number words.
+        if (toks[j] == "and" && any && j + 1 < toks.size() && words.count(toks[j + 1])) {
+          ++j;
+          continue;
+        }
+        break;
+      }
+      const NumWord& nw = w->second;
+      if (nw.kind == Kind::kHalfPlus) {
+        if (any) break;
+        current = 1.5;
+        any = true;
+        ++j;
+        break;
+      }
+      if (nw.kind == Kind::kThousand) {
+        total += (current == 0 ? 1 : current) * 1000;
+        current = 0;
+        last_rank = 5;  // after "тысяча" hundreds may follow
+        any = true;
+        ++j;
+        continue;
+      }
+      if (nw.kind == Kind::kHundredMul) {
+        current = (current == 0 ? 1 : current) * 100;
+        last_rank = 4;
+        any = true;
+        ++j;
+        continue;
+      }
+      int r = Rank(nw.kind);
+      if (r >= last_rank || (last_rank == 3 && r == 2)) break;  // "два три", "двадцать десять"
+      current += nw.value;
+      last_rank = r;
+      any = true;
+      ++j;
+    }
+    out.push_back(NumStr(total + current));
+    i = j;
+  }
+  std::string res;
+  for (size_t k = 0; k < out.size(); ++k) {
+    if (k) res += ' ';
+    res += out[k];
+  }
+  return res;
+}
+
+std::string Canonical(std::string_view s) {
+  std::string n = NumberWordsToDigits(Normalize(s));
+  // "60 на 60", "60 by 60" → "60x60" (after number words became digits).
+  std::vector<std::string> toks = Tokens(n);
+  auto is_num = [](const std::string& t) {
+    return !t.empty() && std::all_of(t.begin(), t.end(), [](char ch) {
+      return (ch >= '0' && ch <= '9') || ch == '.';
+    });
+  };
+  std::string res;
+  for (size_t i = 0; i < toks.size(); ++i) {
+    if (i + 2 < toks.size() && is_num(toks[i]) && is_num(toks[i + 2]) &&
+        (toks[i + 1] == "на" || toks[i + 1] == "by" || toks[i + 1] == "x")) {
+      if (!res.empty()) res += ' ';
+      res += toks[i] + "x" + toks[i + 2];
+      i += 2;
+      continue;
+    }
+    if (!res.empty()) res += ' ';
+    res += toks[i];
+  }
+  return res;
+}
+
+namespace {
+
+struct Pair {
+  const char* from;
+  const char* to;
+};
+
+std::string ReplaceSeq(std::string_view s, const std::vector<Pair>& multi,
+                       const std::unordered_map<char32_t, std::string>& single) {
+  std::string out;
+  size_t i = 0;
+  while (i < s.size()) {
+    bool hit = false;
+    for (const Pair& p : multi) {
+      size_t n = std::strlen(p.from);
+      if (s.substr(i, n) == p.from) {
+        out += p.to;
+        i += n;
+        hit = true;
+        break;
+      }
+    }
+    if (hit) continue;
+    // one UTF-8 code point
+    size_t len = 1;
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0xF0) len = 4;
+    else if (c >= 0xE0) len = 3;
+    else if (c >= 0xC0) len = 2;
+    std::u32string cp = Decode(s.substr(i, len));
+    auto it = cp.empty() ? single.end() : single.find(cp[0]);
+    if (it != single.end()) out += it->second;
+    else out.append(s.substr(i, len));
+    i += len;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string ToCyrillic(std::string_view lat) {
+  static const std::vector<Pair> multi = {
+      {"sch", "щ"}, {"sh", "ш"}, {"ch", "ч"}, {"zh", "ж"}, {"kh", "х"}, {"ts", "ц"},
+      {"tz", "ц"},  {"ya", "я"}, {"yu", "ю"}, {"yo", "е"}, {"ye", "е"}, {"th", "т"},
+      {"ph", "ф"},  {"oo", "у"}, {"ee", "и"}, {"ck", "к"}, {"qu", "кв"}, {"ce", "це"},
+      {"ci", "ци"}, {"cy", "ци"}, {"gh", "г"}, {"ij", "ий"}};
+  static const std::unordered_map<char32_t, std::string> single = {
+      {U'a', "а"}, {U'b', "б"}, {U'c', "к"}, {U'd', "д"}, {U'e', "е"}, {U'f', "ф"},
+      {U'g', "г"}, {U'h', "х"}, {U'i', "и"}, {U'j', "дж"}, {U'k', "к"}, {U'l', "л"},
+      {U'm', "м"}, {U'n', "н"}, {U'o', "о"}, {U'p', "п"}, {U'q', "к"}, {U'r', "р"},
+      {U's', "с"}, {U't', "т"}, {U'u', "у"}, {U'v', "в"}, {U'w', "в"}, {U'x', "кс"},
+      {U'y', "и"}, {U'z', "з"}};
+  return ReplaceSeq(lat, multi, single);
+}
+
+std::string ToLatin(std::string_view cyr) {
+  static const std::vector<Pair> multi = {};
+  static const std::unordered_map<char32_t, std::string> single = {
+      {U'а', "a"},  {U'б', "b"},  {U'в', "v"},   {U'г', "g"},  {U'д', "d"},  {U'е', "e"},
+      {U'ж', "zh"}, {U'з', "z"},  {U'и', "i"},   {U'й', "y"},  {U'к', "k"},  {U'л', "l"},
+      {U'м', "m"},  {U'н', "n"},  {U'о', "o"},   {U'п', "p"},  {U'р', "r"},  {U'с', "s"},
+      {U'т', "t"},  {U'у', "u"},  {U'ф', "f"},   {U'х', "kh"}, {U'ц', "ts"}, {U'ч', "ch"},
+      {U'ш', "sh"}, {U'щ', "sch"}, {U'ъ', ""},   {U'ы', "y"},  {U'ь', ""},   {U'э', "e"},
+      {U'ю', "yu"}, {U'я', "ya"}};
+  return ReplaceSeq(cyr, multi, single);
+}
+
+bool HasCyrillic(std::string_view s) {
+  for (char32_t c : Decode(s))
+    if (IsCyr(LowerCp(c))) return true;
+  return false;
+}
+
+bool HasLatin(std::string_view s) {
+  for (char32_t c : Decode(s))
+    if (IsLat(LowerCp(c))) return true;
+  return false;
+}
+
+std::string PhoneticKey(std::string_view word) {
+  std::string lat = HasCyrillic(word) ? ToLatin(Lower(word)) : Lower(word);
+  std::string s;
+  for (size_t i = 0; i < lat.size(); ++i) {
+    char c = lat[i];
+    char n = i + 1 < lat.size() ? lat[i + 1] : '\0';
+    if ((c == 't' && (n == 's' || n == 'z'))) {
+      s += 's';  // ts/tz ~ c ~ s
+      ++i;
+      continue;
+    }
+    if (c == 'c' && n == 'k') continue;
+    if (c == 'k' && n == 'h') {
+      s += 'h';
+      ++i;
+      continue;
+    }
+    if (c == 'p' && n == 'h') {
+      s += 'f';
+      ++i;
+      continue;
+    }
+    switch (c) {
+      case 'c': s += (n == 'e' || n == 'i' || n == 'y') ? 's' : 'k'; break;
+      case 'z': s += 's'; break;
+      case 'w': s += 'v'; break;
+      case 'y': s += 'i'; break;
+      case 'j': s += 'i'; break;
+      case 'q': s += 'k'; break;
+      case 'x': s += "ks"; break;
+      default: s += c;
+    }
+  }
+  // Collapse doubled letters: marazzi → marasi.
+  std::string out;
+  for (char c : s)
+    if (out.empty() || out.back() != c) out += c;
+  return out;
+}
+
+int EditDistance(std::string_view a, std::string_view b, int max) {
+  std::u32string x = Decode(a), y = Decode(b);
+  int n = static_cast<int>(x.size()), m = static_cast<int>(y.size());
+  if (std::abs(n - m) > max) return max + 1;
+  std::vector<int> prev(m + 1), cur(m + 1);
+  for (int j = 0; j <= m; ++j) prev[j] = j;
+  for (int i = 1; i <= n; ++i) {
+    cur[0] = i;
+    int row_min = cur[0];
+    for (int j = 1; j <= m; ++j) {
+      int cost = x[i - 1] == y[j - 1] ? 0 : 1;
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
+      row_min = std::min(row_min, cur[j]);
+    }
+    if (row_min > max) return max + 1;
+    std::swap(prev, cur);
+  }
+  return prev[m];
+}
+
+namespace {
+struct StemmerDeleter {
+  void operator()(sb_stemmer* s) const { sb_stemmer_delete(s); }
+};
+using StemmerPtr = std::unique_ptr<sb_stemmer, StemmerDeleter>;
+}  // namespace
+
+std::string Stem(std::string_view word) {
+  thread_local StemmerPtr ru(sb_stemmer_new("russian", "UTF_8"));
+  thread_local StemmerPtr en(sb_stemmer_new("english", "UTF_8"));
+  sb_stemmer* st = HasCyrillic(word) ? ru.get() : en.get();
+  if (!st) return std::string(word);
+  const sb_symbol* r =
+      sb_stemmer_stem(st, reinterpret_cast<const sb_symbol*>(word.data()), word.size());
+  if (!r) return std::string(word);
+  return std::string(reinterpret_cast<const char*>(r), sb_stemmer_length(st));
+}
+
+bool ParseDecimal(std::string_view s, double* out) {
+  std::string t = Trim(s);
+  std::string clean;
+  for (char c : t) {
+    if (c == ',') c = '.';
+    if (c == ' ') continue;  // "1 250,50"
+    clean += c;
+  }
+  if (clean.empty()) return false;
+  char* end = nullptr;
+  double v = std::strtod(clean.c_str(), &end);
+  if (end != clean.c_str() + clean.size() || !std::isfinite(v)) return false;
+  *out = v;
+  return true;
+}
+
+std::string FormatNumber(double v, bool russian) {
+  char buf[64];
+  if (std::fabs(v - std::round(v)) < 0.005) {
+    std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(std::llround(v)));
+    return buf;
+  }
+  std::snprintf(buf, sizeof buf, "%.2f", v);
+  std::string s = buf;
+  while (!s.empty() && s.back() == '0') s.pop_back();
+  if (russian)
+    for (auto& c : s)
+      if (c == '.') c = ',';
+  return s;
+}
+
+std::string Trim(std::string_view s) {
+  size_t b = 0, e = s.size();
+  while (b < e && (s[b] == ' ' || s[b] == '\t' || s[b] == '\r' || s[b] == '\n')) ++b;
+  while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\r' || s[e - 1] == '\n'))
+    --e;
+  return std::string(s.substr(b, e - b));
+}
+
+}  // namespace kira::text

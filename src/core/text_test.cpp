@@ -1,0 +1,80 @@
+#include "core/text.h"
+
+#include <gtest/gtest.h>
+
+namespace kira::text {
+namespace {
+
+TEST(Text, LowerHandlesCyrillicAndYo) {
+  EXPECT_EQ(Lower("ЁЛКА Tile"), "елка tile");
+  EXPECT_EQ(Lower("Керамогранит"), "керамогранит");
+}
+
+TEST(Text, NormalizeFormats) {
+  EXPECT_EQ(Normalize("Плитка 60х60, серая!"), "плитка 60x60 серая");
+  EXPECT_EQ(Normalize("60 * 60"), "60x60");
+  EXPECT_EQ(Normalize("30 x 60"), "30x60");
+  EXPECT_EQ(Normalize("цена 1250,50 руб."), "цена 1250.50 руб");
+}
+
+TEST(Text, NumberWords) {
+  EXPECT_EQ(Canonical("шестьдесят на шестьдесят"), "60x60");
+  EXPECT_EQ(Canonical("двадцать пять квадратов"), "25 квадратов");
+  EXPECT_EQ(Canonical("сто двадцать метров"), "120 метров");
+  EXPECT_EQ(Canonical("две тысячи триста"), "2300");
+  EXPECT_EQ(Canonical("полтора квадрата"), "1.5 квадрата");
+  EXPECT_EQ(Canonical("sixty by sixty"), "60x60");
+  EXPECT_EQ(Canonical("one hundred and twenty square meters"), "120 square meters");
+  EXPECT_EQ(Canonical("twenty five"), "25");
+  EXPECT_EQ(Canonical("два три"), "2 3");
+}
+
+TEST(Text, Transliteration) {
+  EXPECT_EQ(ToCyrillic("monte"), "монте");
+  EXPECT_EQ(ToLatin("тиберио"), "tiberio");
+  EXPECT_EQ(PhoneticKey("Ceresit"), PhoneticKey("церезит"));
+  EXPECT_EQ(PhoneticKey("Marazzi"), PhoneticKey("марацци"));
+  EXPECT_EQ(PhoneticKey("Italon"), PhoneticKey("италон"));
+  EXPECT_NE(PhoneticKey("italon"), PhoneticKey("vitra"));
+}
+
+TEST(Text, EditDistance) {
+  EXPECT_EQ(EditDistance("серый", "серый"), 0);
+  EXPECT_EQ(EditDistance("серый", "сeрый"), 1);
+  EXPECT_EQ(EditDistance("тиберио", "тибэрио"), 1);
+  EXPECT_GT(EditDistance("abcdef", "uvwxyz", 2), 2);
+}
+
+TEST(Text, Stem) {
+  EXPECT_EQ(Stem("серую"), Stem("серый"));
+  EXPECT_EQ(Stem("плитки"), Stem("плитка"));
+  EXPECT_EQ(Stem("tiles"), Stem("tile"));
+}
+
+TEST(Text, ParseDecimal) {
+  double v = 0;
+  EXPECT_TRUE(ParseDecimal("1250,50", &v));
+  EXPECT_DOUBLE_EQ(v, 1250.5);
+  EXPECT_TRUE(ParseDecimal(" 3.5 ", &v));
+  EXPECT_DOUBLE_EQ(v, 3.5);
+  EXPECT_FALSE(ParseDecimal("abc", &v));
+  EXPECT_FALSE(ParseDecimal("", &v));
+  EXPECT_FALSE(ParseDecimal("12abc", &v));
+}
+
+TEST(Text, FormatNumber) {
+  EXPECT_EQ(FormatNumber(1250, true), "1250");
+  EXPECT_EQ(FormatNumber(2.5, true), "2,5");
+  EXPECT_EQ(FormatNumber(2.5, false), "2.5");
+  EXPECT_EQ(FormatNumber(1.44, false), "1.44");
+}
+
+TEST(Text, InvalidUtf8IsReplacedNotCrashed) {
+  std::string bad = "abc\xff\xfe" "def\xd0";
+  EXPECT_FALSE(IsValidUtf8(bad));
+  EXPECT_EQ(Decode(bad).size(), 9u);
+  EXPECT_TRUE(IsValidUtf8("плитка"));
+}
+
+}  // namespace
+}  // namespace kira::text

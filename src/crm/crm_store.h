@@ -1,0 +1,70 @@
+// CrmStore: where every conversation leaves its trace. The interface is what the dialog engine,
+// the web workspace and the dialer use; SqliteCrmStore (embedded default) implements it, and a
+// PostgreSQL store can implement it later behind the same conformance tests
+// (crm_store_conformance.h).
+//
+// Durability contract: every call that returns Ok has committed its write; AppendTurn in
+// particular is durable at once, so a crash mid-call loses no lead or turn already spoken.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "crm/model.h"
+
+namespace kira::crm {
+
+class CrmStore {
+ public:
+  virtual ~CrmStore() = default;
+
+  // Contacts: one per phone; Upsert returns the existing id for a known phone and fills
+  // in a name or zone that was empty.
+  virtual Result<int64_t> UpsertContact(const Contact& c) = 0;
+  virtual Result<Contact> GetContact(int64_t id) = 0;
+  virtual Result<std::optional<Contact>> FindContactByPhone(const std::string& phone) = 0;
+
+  virtual Result<int64_t> CreateLead(const Lead& l) = 0;
+  virtual Status UpdateLead(const Lead& l) = 0;  // all fields but id/created_at; bumps updated_at
+  virtual Result<Lead> GetLead(int64_t id) = 0;
+  virtual Result<std::vector<Lead>> ListLeads(const LeadFilter& f) = 0;
+  virtual Result<int64_t> CountLeads(const LeadFilter& f) = 0;
+
+  virtual Result<int64_t> StartConversation(const Conversation& c) = 0;
+  virtual Result<int64_t> AppendTurn(int64_t conversation_id, const std::string& speaker,
+                                     const std::string& text, int64_t at) = 0;
+  // Sets outcome, reason, summary, ended_at, recording_path, transfer_to.
+  virtual Status EndConversation(const Conversation& c) = 0;
+  virtual Result<Conversation> GetConversation(int64_t id) = 0;  // with turns
+  virtual Result<std::vector<Conversation>> ListConversations(int64_t lead_id) = 0;
+
+  virtual Result<int64_t> CreateOrder(const Order& o) = 0;  // with lines, atomically
+  virtual Result<Order> GetOrder(int64_t id) = 0;
+  virtual Result<std::vector<Order>> ListOrders(int64_t lead_id = 0) = 0;  // 0 = all
+
+  virtual Result<int64_t> CreateTask(const Task& t) = 0;
+  virtual Status UpdateTask(const Task& t) = 0;
+  virtual Result<Task> GetTask(int64_t id) = 0;
+  // status "" = any; lead_id 0 = any.
+  virtual Result<std::vector<Task>> ListTasks(const std::string& status = "",
+                                              int64_t lead_id = 0) = 0;
+
+  virtual Status AddDnc(const DncEntry& e) = 0;  // idempotent per phone
+  virtual Status RemoveDnc(const std::string& phone) = 0;
+  virtual Result<bool> IsDnc(const std::string& phone) = 0;
+  virtual Result<std::vector<DncEntry>> ListDnc() = 0;
+  virtual Status ImportDnc(const std::vector<DncEntry>& entries) = 0;  // all-or-nothing
+
+  virtual Status Audit(const AuditEntry& e) = 0;
+  virtual Result<std::vector<AuditEntry>> ListAudit(const std::string& entity = "",
+                                                    int64_t entity_id = 0) = 0;
+};
+
+// Opens the embedded SQLite store at `path` (":memory:" for tests), migrating the schema.
+Result<std::unique_ptr<CrmStore>> OpenSqliteCrmStore(const std::string& path);
+
+}  // namespace kira::crm

@@ -1,0 +1,129 @@
+// The CRM's records. Plain structs shared by every CrmStore implementation, the dialog engine
+// (which writes them), the web workspace and the dialer (which read and update them).
+// Times are UTC Unix milliseconds. Outcome and reason strings are a contract (see outcome.h).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kira::crm {
+
+struct Contact {
+  int64_t id = 0;
+  std::string phone;     // E.164 when known ("+79161234567"), else what the channel gave
+  std::string name;      // as the caller said it; may be empty
+  std::string timezone;  // IANA, when known from the number or the caller
+  int64_t created_at = 0;
+};
+
+struct Lead {
+  int64_t id = 0;
+  int64_t contact_id = 0;
+  std::string channel;        // "chat", "phone", "web"
+  std::string source;         // "inbound", "web_form", "cli"
+  std::string status = "new"; // "new", "taken", "vera_assigned", "closed"
+  std::string qualification;  // "targeted", "non_targeted", "" while unknown
+  std::string outcome;        // last conversation's outcome
+  std::string reason;         // non_targeted reason, or closing reason
+  std::string summary;
+  std::string assigned_to;    // user name of the manager who took it
+  std::string interest;       // what the caller asked about (SKU or words), for Vera
+  bool source_flagged = false;  // a web form was filled with someone else's number
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+};
+
+struct Turn {
+  int64_t id = 0;
+  int64_t conversation_id = 0;
+  int seq = 0;
+  std::string speaker;  // "agent" or "caller"
+  std::string text;
+  int64_t at = 0;
+};
+
+struct Conversation {
+  int64_t id = 0;
+  int64_t lead_id = 0;
+  std::string agent;    // "kira", "vera"
+  std::string channel;  // "chat", "phone"
+  std::string language; // "ru", "en"
+  int64_t started_at = 0;
+  int64_t ended_at = 0;  // 0 while in progress
+  std::string outcome;
+  std::string reason;
+  std::string summary;
+  std::string recording_path;
+  std::string transfer_to;
+  int64_t task_id = 0;   // the task Vera was working on, if any
+  std::vector<Turn> turns;  // filled by GetConversation
+};
+
+struct OrderLine {
+  std::string sku;
+  std::string name;
+  double qty = 0;
+  std::string unit;
+  double price = 0;  // per unit at the time of the order
+};
+
+struct Order {
+  int64_t id = 0;
+  int64_t lead_id = 0;
+  int64_t conversation_id = 0;
+  std::string status = "new";  // "new", "confirmed", "cancelled"
+  std::string fulfilment;      // "pickup", "delivery"
+  std::string address;
+  std::string customer_name;
+  std::string supply;          // "shop" or "distributor"
+  int lead_days = 0;           // days until available, when supplied by the distributor
+  double total = 0;
+  int64_t created_at = 0;
+  std::vector<OrderLine> lines;
+};
+
+struct Task {
+  int64_t id = 0;
+  int64_t lead_id = 0;
+  std::string kind = "callback";  // "callback", "vera_call", "text_followup", "manager_followup"
+  std::string agent;              // "vera", or "" for a human
+  std::string phone;
+  std::string timezone;           // the callee's IANA zone when known
+  std::string note;
+  int64_t not_before = 0;         // earliest moment (UTC ms); 0 = now
+  int64_t deadline = 0;           // 0 = none
+  int attempts = 0;
+  int64_t last_attempt_at = 0;
+  std::string last_result;        // "busy", "no_answer", an outcome...
+  std::string status = "open";    // "open", "in_progress", "done", "cancelled", "failed"
+  std::string created_by;         // "kira", "manager:<name>", "cli", "rule"
+  int64_t created_at = 0;
+};
+
+struct DncEntry {
+  std::string phone;
+  std::string reason;  // "opt_out", "wrong_number", "import", "manual"
+  std::string source;  // conversation id, file, user
+  int64_t added_at = 0;
+};
+
+struct AuditEntry {
+  int64_t id = 0;
+  int64_t at = 0;
+  std::string actor;   // "kira", "vera", "user:<name>", "cli"
+  std::string action;  // "lead.create", "lead.update", "recording.read", ...
+  std::string entity;  // "lead", "order", ...
+  int64_t entity_id = 0;
+  std::string detail;  // never raw personal data
+};
+
+struct LeadFilter {
+  std::string outcome, reason, channel, status;
+  int64_t from = 0, to = 0;  // created_at range, 0 = open
+  int64_t before_id = 0;     // keyset pagination: leads with id < before_id (newest first)
+  int limit = 50;
+};
+
+}  // namespace kira::crm
