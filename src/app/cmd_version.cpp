@@ -1,0 +1,15 @@
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+
+#include "app/command.h"
+
+namespace kira::app {
+namespace {
+void RegisterVersion(CLI::App& app, AppOptions& opts) {
+  auto* c = app.add_subcommand("version", "Print the version");
+  c->callback([] { std::printf("kira 0.1.0\n"); });
+}
+KIRA_COMMAND(RegisterVersion);
+}  // namespace
+}  // namespace kira::app
