@@ -1,0 +1,62 @@
+// The business profile: what the shop owner writes about the shop in one YAML file (name,
+// hours, address, delivery, rules, FAQ, the manager, calling windows). Loaded strictly:
+// unknown keys and wrong types are errors that name the key.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+
+namespace kira::business {
+
+struct Manager {
+  std::string name;
+  std::string phone;  // E.164
+  std::string sip;    // SIP URI for transfers, e.g. "sip:manager@127.0.0.1:5072"
+};
+
+struct Rules {
+  double min_order_m2 = 0;    // below it a tile request is non_targeted/small_quantity
+  double big_project_m2 = 0;  // at or above it the caller is qualified for a manager
+};
+
+struct FaqEntry {
+  std::string q;
+  std::string a;
+};
+
+// A daily window in the callee's local time, minutes from midnight, [start, end).
+struct DayWindow {
+  int start_min = 9 * 60;
+  int end_min = 20 * 60;
+};
+
+// When outbound calls may be placed (callee's local time).
+struct CallingWindow {
+  DayWindow weekdays{9 * 60, 20 * 60};
+  DayWindow weekends{10 * 60, 19 * 60};
+};
+
+struct Profile {
+  std::string name;
+  std::string language = "ru";  // "ru" | "en"
+  std::string timezone = "Europe/Moscow";
+  std::string address;
+  std::string hours;
+  std::string delivery;
+  std::string assistant_disclosure;
+  Manager manager;
+  Rules rules;
+  std::vector<FaqEntry> faq;
+  CallingWindow calling_window;
+  std::string dir;  // directory the profile was loaded from (lexicon, scenarios, demo data)
+};
+
+Result<Profile> LoadProfile(const std::string& path);
+Result<Profile> ParseProfile(const std::string& yaml_text, const std::string& name_for_errors);
+
+// "09:00" → 540; false on anything else.
+bool ParseClock(const std::string& s, int* minutes);
+
+}  // namespace kira::business

@@ -1,0 +1,89 @@
+#include "business/profile.h"
+
+#include <gtest/gtest.h>
+
+namespace kira::business {
+namespace {
+
+const char* kMinimal = R"(
+name: Shop
+language: ru
+timezone: Europe/Moscow
+address: "addr"
+hours: "9-21"
+delivery: "d"
+assistant_disclosure: "bot"
+manager: {name: Anna}
+)";
+
+TEST(Profile, DemoProfilesLoad) {
+  for (const char* f : {"/profile.yaml", "/profile.en.yaml"}) {
+    auto p = LoadProfile(std::string(KIRA_DEMO_DIR) + f);
+    ASSERT_TRUE(p.ok()) << p.status().ToString();
+    EXPECT_FALSE(p->name.empty());
+    EXPECT_EQ(p->rules.min_order_m2, 3);
+    EXPECT_EQ(p->rules.big_project_m2, 100);
+    EXPECT_EQ(p->faq.size(), 4u);
+    EXPECT_EQ(p->calling_window.weekdays.start_min, 9 * 60);
+    EXPECT_EQ(p->calling_window.weekends.end_min, 19 * 60);
+    EXPECT_EQ(p->dir, KIRA_DEMO_DIR);
+  }
+}
+
+TEST(Profile, MinimalProfileHasDefaults) {
+  auto p = ParseProfile(kMinimal, "p.yaml");
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_EQ(p->manager.name, "Anna");
+  EXPECT_EQ(p->rules.min_order_m2, 0);
+}
+
+void ExpectError(const std::string& yaml, const std::string& needle) {
+  auto p = ParseProfile(yaml, "p.yaml");
+  ASSERT_FALSE(p.ok()) << "accepted: " << yaml;
+  EXPECT_NE(p.status().message().find(needle), std::string::npos) << p.status().message();
+  EXPECT_EQ(p.status().message().rfind("p.yaml", 0), 0u) << p.status().message();
+}
+
+TEST(Profile, UnknownKeysAndWrongTypesNameTheKey) {
+  ExpectError(std::string(kMinimal) + "colour: red\n", "colour: unknown key");
+  ExpectError(std::string(kMinimal) + "rules: {min_order_m2: lots}\n",
+              "rules.min_order_m2: expected a number, got 'lots'");
+  ExpectError(std::string(kMinimal) + "rules: {max_order: 3}\n", "rules.max_order: unknown key");
+  ExpectError(std::string(kMinimal) + "faq: [{q: a}]\n", "faq[0].a: required key is missing");
+  ExpectError(std::string(kMinimal) + "faq: {q: a}\n", "faq: expected a list");
+  ExpectError(std::string(kMinimal) + "calling_window: {weekdays: \"20:00-09:00\"}\n",
+              "calling_window.weekdays");
+  ExpectError(std::string(kMinimal) + "rules: {min_order_m2: 10, big_project_m2: 5}\n",
+              "rules.big_project_m2");
+}
+
+TEST(Profile, BadValues) {
+  std::string y = kMinimal;
+  ExpectError(y.replace(y.find("language: ru"), 12, "language: de"), "language: must be ru or en");
+  y = kMinimal;
+  ExpectError(y.replace(y.find("manager: {name: Anna}"), 21, "manager: {name: A, sip: 123}"),
+              "manager.sip");
+  y = kMinimal;
+  ExpectError(y.replace(y.find("hours: \"9-21\""), 13, ""), "hours: required key is missing");
+  ExpectError("", "empty");
+  ExpectError("name: [unclosed", "not valid YAML");
+  ExpectError("- just\n- a list\n", "expected a mapping");
+}
+
+TEST(Profile, MissingFile) {
+  auto p = LoadProfile("/nonexistent/profile.yaml");
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.status().code(), Status::Code::kNotFound);
+}
+
+TEST(Profile, ParseClock) {
+  int m;
+  EXPECT_TRUE(ParseClock("09:30", &m));
+  EXPECT_EQ(m, 570);
+  EXPECT_FALSE(ParseClock("25:00", &m));
+  EXPECT_FALSE(ParseClock("9", &m));
+  EXPECT_FALSE(ParseClock("09:30x", &m));
+}
+
+}  // namespace
+}  // namespace kira::business
