@@ -6,7 +6,7 @@ if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
 PKGS=(
   build-essential cmake ninja-build ccache pkg-config git
   libgtest-dev libgmock-dev libbenchmark-dev
-  libsqlite3-dev sqlite3 libyaml-cpp-dev nlohmann-json3-dev
+  libsqlite3-dev sqlite3 libyaml-cpp-dev nlohmann-json3-dev libxml2-dev
   libfasttext-dev libstemmer-dev libphonenumber-dev
   libre-dev libspandsp-dev libwebrtc-audio-processing-dev libspeexdsp-dev
   libpocketsphinx-dev pocketsphinx-en-us libespeak-ng-dev espeak-ng flite1-dev flite
