@@ -1,0 +1,80 @@
+// BargeInDetector: decides, while the agent is speaking, whether the caller is interrupting.
+// Fed the caller's frames (after VAD), it answers in two stages because a real interruption
+// cannot be told apart from a backchannel ("угу", "ага", "да-да", "mhm": bursts < ~400 ms)
+// within the 150 ms the issue allows for stopping playback:
+//
+//   kPause    after `pause_after_ms` of loud caller speech (default 120 ms; ≤ 150 ms incl. one
+//             frame of pipeline delay): stop sending the prompt NOW, remember the position.
+//   kResume   the burst ended before `confirm_after_ms` of voiced audio: a backchannel or a
+//             noise burst. Resume the prompt where it stopped (or from the sentence start).
+//   kBargeIn  voiced audio reached `confirm_after_ms` (default 400 ms): a real interruption.
+//             Drop the rest of the prompt and treat the audio as the start of an utterance.
+//
+// Noise is rejected by level (min_level_dbfs, relative to a tracked noise floor) and by
+// requiring near-continuous voicing. The pipeline may also confirm with ASR text (e.g. treat
+// "угу" as a backchannel even if it was long). Time is audio time (sum of frame_ms).
+//
+//   kira::media::BargeInDetector bi;                 // defaults above
+//   bi.SetAgentSpeaking(true);                       // when a prompt starts playing
+//   auto d = vad->Process(caller_frame);
+//   switch (bi.Push(d.speech, d.level_dbfs)) {
+//     case BargeInEvent::kPause:   player.Pause(); break;
+//     case BargeInEvent::kResume:  player.Resume(); break;
+//     case BargeInEvent::kBargeIn: player.Stop(); /* start listening */ break;
+//     default: break;
+//   }
+//   bi.pause_latency_ms();  // audio ms from the burst's first voiced frame to kPause
+#pragma once
+
+#include <cstdint>
+
+namespace kira::media {
+
+struct BargeInConfig {
+  int pause_after_ms = 120;        // voiced ms before kPause (stop playback within 150 ms)
+  int confirm_after_ms = 400;      // voiced ms before kBargeIn; shorter bursts are backchannels
+  int burst_end_silence_ms = 200;  // silence that ends a burst (resume after it)
+  int gap_tolerance_ms = 100;      // unvoiced gap inside a burst ("да-да") that does not end it
+  double min_level_dbfs = -45.0;   // quieter frames never count as caller speech
+  double noise_margin_db = 6.0;    // and they must be this far above the tracked noise floor
+};
+
+enum class BargeInEvent { kNone, kPause, kResume, kBargeIn };
+
+const char* ToString(BargeInEvent e);
+
+class BargeInDetector {
+ public:
+  explicit BargeInDetector(BargeInConfig cfg = {});
+
+  // While false, Push() only tracks the noise floor and returns kNone.
+  void SetAgentSpeaking(bool speaking);
+  bool agent_speaking() const { return agent_speaking_; }
+
+  // One caller frame: the VAD decision and the frame level (VadDecision::level_dbfs).
+  BargeInEvent Push(bool speech, double level_dbfs, int frame_ms = 20);
+  void Reset();
+
+  bool paused() const { return paused_; }
+  // Audio ms from the first voiced frame of the burst to kPause / kBargeIn (last event).
+  int64_t pause_latency_ms() const { return pause_latency_ms_; }
+  int64_t confirm_latency_ms() const { return confirm_latency_ms_; }
+  double noise_floor_dbfs() const { return noise_floor_dbfs_; }
+  int64_t now_ms() const { return now_ms_; }
+
+ private:
+  void EndBurst();
+  BargeInConfig cfg_;
+  bool agent_speaking_ = false;
+  bool paused_ = false;
+  bool confirmed_ = false;
+  int64_t now_ms_ = 0;
+  int64_t burst_start_ms_ = -1;
+  int64_t voiced_ms_ = 0;
+  int64_t silence_ms_ = 0;
+  int64_t pause_latency_ms_ = -1;
+  int64_t confirm_latency_ms_ = -1;
+  double noise_floor_dbfs_ = -70.0;
+};
+
+}  // namespace kira::media

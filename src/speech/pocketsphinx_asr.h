@@ -1,0 +1,68 @@
+// PocketsphinxAsr: embedded English ASR (CMU pocketsphinx 5prealpha, model pocketsphinx-en-us,
+// 16 kHz: telephone audio is upsampled). Each utterance is decoded against a JSGF grammar built
+// at run time from AsrRequest::phrases — the dialog's expected phrases plus catalog words —
+// because the open language model gives ~70% WER on telephone audio and a grammar ~7%.
+// Words missing from the pronunciation dictionary are dropped from the grammar (logged).
+// Decoders are pooled: Start() reuses an idle decoder (model loading takes ~0.5 s), so one
+// engine serves many concurrent calls; each stream owns its decoder until destroyed.
+//
+//   kira::speech::PocketsphinxConfig cfg;                 // model under /usr/share/pocketsphinx
+//   auto asr = kira::speech::PocketsphinxAsr::Create(cfg);  // Result<unique_ptr<PocketsphinxAsr>>
+//   auto s = (*asr)->Start({.phrases = {"yes", "no", "grey porcelain tile"}});
+//   (*s)->Feed(pcm8k);  auto r = (*s)->Finish();
+//
+// Config params (EngineConfig for the registry): model_dir, dict, word_loop ("1"/"0"),
+// word_loop_weight, max_decoders.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "speech/asr.h"
+
+namespace kira::speech {
+
+struct PocketsphinxConfig {
+  std::string model_dir = "/usr/share/pocketsphinx/model/en-us/en-us";
+  std::string dict = "/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict";
+  // Also accept any sequence of the grammar's words (with a low weight), so an answer that is
+  // not one of the phrases still comes out as words instead of the nearest phrase.
+  bool word_loop = true;
+  double word_loop_weight = 0.05;
+  int max_decoders = 8;  // idle decoders kept in the pool
+};
+
+class PocketsphinxAsr : public AsrEngine {
+ public:
+  static Result<std::unique_ptr<PocketsphinxAsr>> Create(const PocketsphinxConfig& cfg);
+  static Result<std::unique_ptr<AsrEngine>> FromConfig(const EngineConfig& cfg);
+  ~PocketsphinxAsr() override;
+
+  Result<std::unique_ptr<AsrStream>> Start(const AsrRequest& req) override;
+  std::string_view name() const override { return "pocketsphinx"; }
+  int model_sample_rate() const override { return 16000; }
+
+  // The JSGF text Start() would use for `phrases` (tests, debugging); words not in the
+  // dictionary are reported in `dropped`.
+  std::string BuildGrammar(const std::vector<std::string>& phrases,
+                           std::vector<std::string>* dropped = nullptr) const;
+  bool InDictionary(const std::string& word) const;
+
+  struct Decoder;  // a ps_decoder_t with its config (internal)
+  void Release(std::unique_ptr<Decoder> d);
+
+ private:
+  explicit PocketsphinxAsr(PocketsphinxConfig cfg);
+  Result<std::unique_ptr<Decoder>> Acquire();
+  Status LoadDictionary();
+
+  PocketsphinxConfig cfg_;
+  std::set<std::string> dict_words_;
+  std::mutex mu_;
+  std::vector<std::unique_ptr<Decoder>> idle_;
+};
+
+}  // namespace kira::speech
