@@ -18,6 +18,9 @@
 
 namespace kira::crm {
 
+// Thread safety: every implementation may be called from several threads at once (the web
+// server and the dialogs share one store). Errors: NotFound names the missing record
+// ("lead 42 not found"), Invalid names the field and value, Io/"disk full" for storage faults.
 class CrmStore {
  public:
   virtual ~CrmStore() = default;
@@ -40,11 +43,13 @@ class CrmStore {
   // Sets outcome, reason, summary, ended_at, recording_path, transfer_to.
   virtual Status EndConversation(const Conversation& c) = 0;
   virtual Result<Conversation> GetConversation(int64_t id) = 0;  // with turns
+  // Oldest first, each with its turns (a lead has a handful of conversations).
   virtual Result<std::vector<Conversation>> ListConversations(int64_t lead_id) = 0;
 
   virtual Result<int64_t> CreateOrder(const Order& o) = 0;  // with lines, atomically
   virtual Result<Order> GetOrder(int64_t id) = 0;
   virtual Result<std::vector<Order>> ListOrders(int64_t lead_id = 0) = 0;  // 0 = all
+  virtual Status UpdateOrderStatus(int64_t id, const std::string& status) = 0;
 
   virtual Result<int64_t> CreateTask(const Task& t) = 0;
   virtual Status UpdateTask(const Task& t) = 0;
@@ -52,19 +57,30 @@ class CrmStore {
   // status "" = any; lead_id 0 = any.
   virtual Result<std::vector<Task>> ListTasks(const std::string& status = "",
                                               int64_t lead_id = 0) = 0;
+  // Open tasks whose not_before <= now, earliest first, at most `limit` (1..10000).
+  virtual Result<std::vector<Task>> ListDueTasks(int64_t now, int limit) = 0;
+  // Atomically moves an open task to in_progress, counting the attempt (attempts + 1,
+  // last_attempt_at = now). False when the task is no longer open (another dialer took it);
+  // NotFound for an unknown id. Two dialers sharing a database never place the same call.
+  virtual Result<bool> ClaimTask(int64_t id, int64_t now) = 0;
 
+  // Do-not-call. Phones are compared in NormalizePhone form (phone.h), so "8 916 123-45-67"
+  // and "+7 916 1234567" are the same entry; the phone is kept as it was given.
   virtual Status AddDnc(const DncEntry& e) = 0;  // idempotent per phone
   virtual Status RemoveDnc(const std::string& phone) = 0;
   virtual Result<bool> IsDnc(const std::string& phone) = 0;
   virtual Result<std::vector<DncEntry>> ListDnc() = 0;
   virtual Status ImportDnc(const std::vector<DncEntry>& entries) = 0;  // all-or-nothing
 
+  // The store never audits on its own: the caller knows the actor and writes the entry.
   virtual Status Audit(const AuditEntry& e) = 0;
+  // Oldest first; entity "" = any, entity_id 0 = any.
   virtual Result<std::vector<AuditEntry>> ListAudit(const std::string& entity = "",
                                                     int64_t entity_id = 0) = 0;
 };
 
 // Opens the embedded SQLite store at `path` (":memory:" for tests), migrating the schema.
+// Options (clock, durability, size cap): crm/sqlite/sqlite_crm_store.h.
 Result<std::unique_ptr<CrmStore>> OpenSqliteCrmStore(const std::string& path);
 
 }  // namespace kira::crm

@@ -21,15 +21,15 @@ struct Contact {
 struct Lead {
   int64_t id = 0;
   int64_t contact_id = 0;
-  std::string channel;        // "chat", "phone", "web"
-  std::string source;         // "inbound", "web_form", "cli"
-  std::string status = "new"; // "new", "taken", "vera_assigned", "closed"
-  std::string qualification;  // "targeted", "non_targeted", "" while unknown
-  std::string outcome;        // last conversation's outcome
-  std::string reason;         // non_targeted reason, or closing reason
+  std::string channel;         // "chat", "phone", "web"
+  std::string source;          // "inbound", "web_form", "cli"
+  std::string status = "new";  // "new", "taken", "vera_assigned", "closed"
+  std::string qualification;   // "targeted", "non_targeted", "" while unknown
+  std::string outcome;         // last conversation's outcome
+  std::string reason;          // non_targeted reason, or closing reason
   std::string summary;
-  std::string assigned_to;    // user name of the manager who took it
-  std::string interest;       // what the caller asked about (SKU or words), for Vera
+  std::string assigned_to;      // user name of the manager who took it
+  std::string interest;         // what the caller asked about (SKU or words), for Vera
   bool source_flagged = false;  // a web form was filled with someone else's number
   int64_t created_at = 0;
   int64_t updated_at = 0;
@@ -47,9 +47,9 @@ struct Turn {
 struct Conversation {
   int64_t id = 0;
   int64_t lead_id = 0;
-  std::string agent;    // "kira", "vera"
-  std::string channel;  // "chat", "phone"
-  std::string language; // "ru", "en"
+  std::string agent;     // "kira", "vera"
+  std::string channel;   // "chat", "phone"
+  std::string language;  // "ru", "en"
   int64_t started_at = 0;
   int64_t ended_at = 0;  // 0 while in progress
   std::string outcome;
@@ -57,7 +57,7 @@ struct Conversation {
   std::string summary;
   std::string recording_path;
   std::string transfer_to;
-  int64_t task_id = 0;   // the task Vera was working on, if any
+  int64_t task_id = 0;      // the task Vera was working on, if any
   std::vector<Turn> turns;  // filled by GetConversation
 };
 
@@ -77,8 +77,8 @@ struct Order {
   std::string fulfilment;      // "pickup", "delivery"
   std::string address;
   std::string customer_name;
-  std::string supply;          // "shop" or "distributor"
-  int lead_days = 0;           // days until available, when supplied by the distributor
+  std::string supply;  // "shop" or "distributor"
+  int lead_days = 0;   // days until available, when supplied by the distributor
   double total = 0;
   int64_t created_at = 0;
   std::vector<OrderLine> lines;
@@ -90,15 +90,15 @@ struct Task {
   std::string kind = "callback";  // "callback", "vera_call", "text_followup", "manager_followup"
   std::string agent;              // "vera", or "" for a human
   std::string phone;
-  std::string timezone;           // the callee's IANA zone when known
+  std::string timezone;  // the callee's IANA zone when known
   std::string note;
-  int64_t not_before = 0;         // earliest moment (UTC ms); 0 = now
-  int64_t deadline = 0;           // 0 = none
+  int64_t not_before = 0;  // earliest moment (UTC ms); 0 = now
+  int64_t deadline = 0;    // 0 = none
   int attempts = 0;
   int64_t last_attempt_at = 0;
-  std::string last_result;        // "busy", "no_answer", an outcome...
-  std::string status = "open";    // "open", "in_progress", "done", "cancelled", "failed"
-  std::string created_by;         // "kira", "manager:<name>", "cli", "rule"
+  std::string last_result;      // "busy", "no_answer", an outcome...
+  std::string status = "open";  // "open", "in_progress", "done", "cancelled", "failed"
+  std::string created_by;       // "kira", "manager:<name>", "cli", "rule"
   int64_t created_at = 0;
 };
 
@@ -119,11 +119,23 @@ struct AuditEntry {
   std::string detail;  // never raw personal data
 };
 
+// Leads are listed newest first (id descending). Empty strings and zeros mean "any".
 struct LeadFilter {
   std::string outcome, reason, channel, status;
-  int64_t from = 0, to = 0;  // created_at range, 0 = open
+  std::string qualification;  // "targeted", "non_targeted"
+  std::string assigned_to;
+  int64_t contact_id = 0;
+  int64_t from = 0, to = 0;  // created_at range [from, to), 0 = open
   int64_t before_id = 0;     // keyset pagination: leads with id < before_id (newest first)
-  int limit = 50;
+  int64_t after_id = 0;      // leads with id > after_id: what is new since the last poll
+  int limit = 50;            // 1..kMaxLeadPage
 };
+
+inline constexpr int kMaxLeadPage = 1000;
+
+// Closed lists the store enforces; leads' status is left open for the workspace to extend.
+inline constexpr const char* kTaskStatuses[] = {"open", "in_progress", "done", "cancelled",
+                                                "failed"};
+inline constexpr const char* kOrderStatuses[] = {"new", "confirmed", "cancelled"};
 
 }  // namespace kira::crm

@@ -7,7 +7,7 @@
 namespace kira::crm {
 
 inline constexpr std::string_view kOutcomes[] = {
-    "order_placed", "qualified", "non_targeted", "info_only", "callback_scheduled",
+    "order_placed", "qualified", "non_targeted", "info_only",       "callback_scheduled",
     "transferred",  "abusive",   "prank",        "fraud_suspected", "opt_out",
     "wrong_number", "refused",   "secretary",    "voicemail",       "no_answer"};
 

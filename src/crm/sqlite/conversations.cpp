@@ -1,0 +1,305 @@
+// SqliteCrmStore: conversations, their turns, and orders with their lines.
+#include <cmath>
+
+#include "crm/outcome.h"
+#include "crm/sqlite/store.h"
+
+namespace kira::crm {
+
+const char kConversationColumns[] =
+    "SELECT id, lead_id, agent, channel, language, started_at, ended_at, outcome, reason, "
+    "summary, recording_path, transfer_to, task_id FROM conversations ";
+const char kOrderColumns[] =
+    "SELECT id, lead_id, conversation_id, status, fulfilment, address, customer_name, supply, "
+    "lead_days, total, created_at FROM orders ";
+
+Conversation ReadConversation(storage::Stmt& s) {
+  Conversation c;
+  c.id = s.Int(0);
+  c.lead_id = s.Int(1);
+  c.agent = s.Text(2);
+  c.channel = s.Text(3);
+  c.language = s.Text(4);
+  c.started_at = s.Int(5);
+  c.ended_at = s.Int(6);
+  c.outcome = s.Text(7);
+  c.reason = s.Text(8);
+  c.summary = s.Text(9);
+  c.recording_path = s.Text(10);
+  c.transfer_to = s.Text(11);
+  c.task_id = s.Int(12);
+  return c;
+}
+
+Order ReadOrder(storage::Stmt& s) {
+  Order o;
+  o.id = s.Int(0);
+  o.lead_id = s.Int(1);
+  o.conversation_id = s.Int(2);
+  o.status = s.Text(3);
+  o.fulfilment = s.Text(4);
+  o.address = s.Text(5);
+  o.customer_name = s.Text(6);
+  o.supply = s.Text(7);
+  o.lead_days = static_cast<int>(s.Int(8));
+  o.total = s.Double(9);
+  o.created_at = s.Int(10);
+  return o;
+}
+
+namespace {
+
+// An outcome, when set, is from the closed list; non_targeted needs one of its reasons.
+Status CheckOutcome(const Conversation& c, bool required) {
+  if (c.outcome.empty()) {
+    if (!required) return Status::Ok();
+    return Status::Invalid("conversation " + std::to_string(c.id) +
+                           " cannot end without an outcome");
+  }
+  if (!IsOutcome(c.outcome)) {
+    return Status::Invalid("conversation outcome '" + c.outcome +
+                           "' is not one of the known outcomes");
+  }
+  if (c.outcome == "non_targeted" && !IsNonTargetedReason(c.reason)) {
+    return Status::Invalid(
+        "a non_targeted outcome needs a reason (discontinued, out_of_stock, "
+        "not_sold, small_quantity, unclear, other), got '" +
+        c.reason + "'");
+  }
+  return Status::Ok();
+}
+
+Status CheckOrder(const Order& o) {
+  if (o.lines.empty()) return Status::Invalid("order has no lines");
+  if (!InList(o.status, kOrderStatuses, std::size(kOrderStatuses))) {
+    return Status::Invalid("order status '" + o.status + "' is not new, confirmed or cancelled");
+  }
+  for (size_t i = 0; i < o.lines.size(); ++i) {
+    const OrderLine& l = o.lines[i];
+    std::string where = "order line " + std::to_string(i + 1);
+    if (l.sku.empty()) return Status::Invalid(where + ": sku is empty");
+    where += " (" + l.sku + ")";
+    if (!(l.qty > 0) || !std::isfinite(l.qty)) {
+      return Status::Invalid(where + ": qty must be a positive number, got " +
+                             std::to_string(l.qty));
+    }
+    if (!(l.price >= 0) || !std::isfinite(l.price)) {
+      return Status::Invalid(where + ": price must be zero or more, got " +
+                             std::to_string(l.price));
+    }
+  }
+  if (o.lead_days < 0) return Status::Invalid("order lead_days must not be negative");
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<int64_t> SqliteCrmStore::StartConversation(const Conversation& c) {
+  std::lock_guard lock(mu_);
+  KIRA_RETURN_IF_ERROR(CheckOutcome(c, false));
+  KIRA_RETURN_IF_ERROR(MustExist("leads", "lead", c.lead_id).WithContext("conversation"));
+  if (c.task_id != 0) {
+    KIRA_RETURN_IF_ERROR(MustExist("tasks", "task", c.task_id).WithContext("conversation"));
+  }
+  KIRA_ASSIGN_OR_RETURN(
+      auto q,
+      Sql("INSERT INTO conversations(lead_id, agent, channel, language, started_at, ended_at, "
+          "outcome, reason, summary, recording_path, transfer_to, task_id) "
+          "VALUES(?,?,?,?,?,?,?,?,?,?,?,?)"));
+  q->Bind(1, c.lead_id).Bind(2, c.agent).Bind(3, c.channel).Bind(4, c.language);
+  q->Bind(5, c.started_at ? c.started_at : Now()).Bind(6, c.ended_at).Bind(7, c.outcome);
+  q->Bind(8, c.reason).Bind(9, c.summary).Bind(10, c.recording_path).Bind(11, c.transfer_to);
+  BindRef(*q, 12, c.task_id);
+  KIRA_RETURN_IF_ERROR(q->Exec().WithContext("save conversation"));
+  return db_->LastInsertId();
+}
+
+Result<int64_t> SqliteCrmStore::AppendTurn(int64_t conversation_id, const std::string& speaker,
+                                           const std::string& text, int64_t at) {
+  std::lock_guard lock(mu_);
+  if (speaker.empty()) return Status::Invalid("turn speaker is empty");
+  KIRA_RETURN_IF_ERROR(MustExist("conversations", "conversation", conversation_id));
+  // One statement, so the next seq is computed and written atomically.
+  KIRA_ASSIGN_OR_RETURN(
+      auto q,
+      Sql("INSERT INTO turns(conversation_id, seq, speaker, text, at) "
+          "SELECT ?1, COALESCE(MAX(seq), 0) + 1, ?2, ?3, ?4 FROM turns WHERE conversation_id=?1"));
+  q->Bind(1, conversation_id).Bind(2, speaker).Bind(3, text).Bind(4, at ? at : Now());
+  KIRA_RETURN_IF_ERROR(q->Exec().WithContext("save turn"));
+  return db_->LastInsertId();
+}
+
+Status SqliteCrmStore::EndConversation(const Conversation& c) {
+  std::lock_guard lock(mu_);
+  KIRA_RETURN_IF_ERROR(CheckOutcome(c, true));
+  KIRA_ASSIGN_OR_RETURN(
+      auto q,
+      Sql("UPDATE conversations SET outcome=?, reason=?, summary=?, ended_at=?, recording_path=?, "
+          "transfer_to=? WHERE id=?"));
+  q->Bind(1, c.outcome).Bind(2, c.reason).Bind(3, c.summary);
+  q->Bind(4, c.ended_at ? c.ended_at : Now()).Bind(5, c.recording_path).Bind(6, c.transfer_to);
+  q->Bind(7, c.id);
+  KIRA_RETURN_IF_ERROR(q->Exec().WithContext("end conversation"));
+  if (db_->Changes() == 0) {
+    return Status::NotFound("conversation " + std::to_string(c.id) + " not found");
+  }
+  return Status::Ok();
+}
+
+Status SqliteCrmStore::LoadTurns(Conversation* c) {
+  KIRA_ASSIGN_OR_RETURN(
+      auto q,
+      Sql("SELECT id, seq, speaker, text, at FROM turns WHERE conversation_id=? ORDER BY seq"));
+  q->Bind(1, c->id);
+  storage::Row r;
+  while ((r = q->Step()) == storage::Row::kRow) {
+    Turn t;
+    t.id = q->Int(0);
+    t.conversation_id = c->id;
+    t.seq = static_cast<int>(q->Int(1));
+    t.speaker = q->Text(2);
+    t.text = q->Text(3);
+    t.at = q->Int(4);
+    c->turns.push_back(std::move(t));
+  }
+  return r == storage::Row::kError ? q->LastError() : Status::Ok();
+}
+
+Result<Conversation> SqliteCrmStore::GetConversation(int64_t id) {
+  std::lock_guard lock(mu_);
+  Conversation c;
+  {
+    KIRA_ASSIGN_OR_RETURN(auto q, Sql(std::string(kConversationColumns) + "WHERE id=?"));
+    q->Bind(1, id);
+    storage::Row r = q->Step();
+    if (r == storage::Row::kError) return q->LastError();
+    if (r == storage::Row::kDone) {
+      return Status::NotFound("conversation " + std::to_string(id) + " not found");
+    }
+    c = ReadConversation(*q);
+  }
+  KIRA_RETURN_IF_ERROR(LoadTurns(&c));
+  return c;
+}
+
+Result<std::vector<Conversation>> SqliteCrmStore::ListConversations(int64_t lead_id) {
+  std::lock_guard lock(mu_);
+  std::vector<Conversation> out;
+  {
+    KIRA_ASSIGN_OR_RETURN(auto q,
+                          Sql(std::string(kConversationColumns) + "WHERE lead_id=? ORDER BY id"));
+    q->Bind(1, lead_id);
+    storage::Row r;
+    while ((r = q->Step()) == storage::Row::kRow) out.push_back(ReadConversation(*q));
+    if (r == storage::Row::kError) return q->LastError();
+  }
+  for (Conversation& c : out) KIRA_RETURN_IF_ERROR(LoadTurns(&c));
+  return out;
+}
+
+// ---- orders ----
+
+Result<int64_t> SqliteCrmStore::CreateOrder(const Order& o) {
+  std::lock_guard lock(mu_);
+  KIRA_RETURN_IF_ERROR(CheckOrder(o));
+  storage::Transaction tx(*db_);
+  KIRA_RETURN_IF_ERROR(tx.status().WithContext("save order"));
+  KIRA_RETURN_IF_ERROR(MustExist("leads", "lead", o.lead_id).WithContext("order"));
+  if (o.conversation_id != 0) {
+    KIRA_RETURN_IF_ERROR(
+        MustExist("conversations", "conversation", o.conversation_id).WithContext("order"));
+  }
+  double total = o.total;
+  if (total == 0) {
+    for (const OrderLine& l : o.lines) total += l.qty * l.price;
+  }
+  int64_t id = 0;
+  {
+    KIRA_ASSIGN_OR_RETURN(
+        auto q,
+        Sql("INSERT INTO orders(lead_id, conversation_id, status, fulfilment, address, "
+            "customer_name, supply, lead_days, total, created_at) VALUES(?,?,?,?,?,?,?,?,?,?)"));
+    q->Bind(1, o.lead_id);
+    BindRef(*q, 2, o.conversation_id);
+    q->Bind(3, o.status).Bind(4, o.fulfilment).Bind(5, o.address).Bind(6, o.customer_name);
+    q->Bind(7, o.supply).Bind(8, o.lead_days).Bind(9, total);
+    q->Bind(10, o.created_at ? o.created_at : Now());
+    KIRA_RETURN_IF_ERROR(q->Exec().WithContext("save order"));
+    id = db_->LastInsertId();
+  }
+  KIRA_ASSIGN_OR_RETURN(
+      auto line, Sql("INSERT INTO order_lines(order_id, line_no, sku, name, qty, unit, price) "
+                     "VALUES(?,?,?,?,?,?,?)"));
+  for (size_t i = 0; i < o.lines.size(); ++i) {
+    const OrderLine& l = o.lines[i];
+    line->Bind(1, id).Bind(2, static_cast<int64_t>(i + 1)).Bind(3, l.sku).Bind(4, l.name);
+    line->Bind(5, l.qty).Bind(6, l.unit).Bind(7, l.price);
+    KIRA_RETURN_IF_ERROR(line->Exec().WithContext("save order line " + std::to_string(i + 1)));
+  }
+  KIRA_RETURN_IF_ERROR(tx.Commit().WithContext("save order"));
+  return id;
+}
+
+Status SqliteCrmStore::LoadLines(Order* o) {
+  KIRA_ASSIGN_OR_RETURN(
+      auto q,
+      Sql("SELECT sku, name, qty, unit, price FROM order_lines WHERE order_id=? ORDER BY line_no"));
+  q->Bind(1, o->id);
+  storage::Row r;
+  while ((r = q->Step()) == storage::Row::kRow) {
+    OrderLine l;
+    l.sku = q->Text(0);
+    l.name = q->Text(1);
+    l.qty = q->Double(2);
+    l.unit = q->Text(3);
+    l.price = q->Double(4);
+    o->lines.push_back(std::move(l));
+  }
+  return r == storage::Row::kError ? q->LastError() : Status::Ok();
+}
+
+Result<Order> SqliteCrmStore::GetOrder(int64_t id) {
+  std::lock_guard lock(mu_);
+  Order o;
+  {
+    KIRA_ASSIGN_OR_RETURN(auto q, Sql(std::string(kOrderColumns) + "WHERE id=?"));
+    q->Bind(1, id);
+    storage::Row r = q->Step();
+    if (r == storage::Row::kError) return q->LastError();
+    if (r == storage::Row::kDone)
+      return Status::NotFound("order " + std::to_string(id) + " not found");
+    o = ReadOrder(*q);
+  }
+  KIRA_RETURN_IF_ERROR(LoadLines(&o));
+  return o;
+}
+
+Result<std::vector<Order>> SqliteCrmStore::ListOrders(int64_t lead_id) {
+  std::lock_guard lock(mu_);
+  std::vector<Order> out;
+  {
+    KIRA_ASSIGN_OR_RETURN(auto q,
+                          Sql(lead_id ? std::string(kOrderColumns) + "WHERE lead_id=? ORDER BY id"
+                                      : std::string(kOrderColumns) + "ORDER BY id"));
+    if (lead_id) q->Bind(1, lead_id);
+    storage::Row r;
+    while ((r = q->Step()) == storage::Row::kRow) out.push_back(ReadOrder(*q));
+    if (r == storage::Row::kError) return q->LastError();
+  }
+  for (Order& o : out) KIRA_RETURN_IF_ERROR(LoadLines(&o));
+  return out;
+}
+
+Status SqliteCrmStore::UpdateOrderStatus(int64_t id, const std::string& status) {
+  std::lock_guard lock(mu_);
+  if (!InList(status, kOrderStatuses, std::size(kOrderStatuses))) {
+    return Status::Invalid("order status '" + status + "' is not new, confirmed or cancelled");
+  }
+  KIRA_ASSIGN_OR_RETURN(auto q, Sql("UPDATE orders SET status=? WHERE id=?"));
+  q->Bind(1, status).Bind(2, id);
+  KIRA_RETURN_IF_ERROR(q->Exec().WithContext("update order"));
+  if (db_->Changes() == 0) return Status::NotFound("order " + std::to_string(id) + " not found");
+  return Status::Ok();
+}
+
+}  // namespace kira::crm

@@ -1,0 +1,107 @@
+// Tests specific to the SQLite store: persistence across reopen, threads.
+#include "crm/sqlite/sqlite_crm_store.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <thread>
+
+namespace kira::crm {
+namespace {
+
+namespace fs = std::filesystem;
+
+class TempDir {
+ public:
+  TempDir() {
+    path_ = fs::temp_directory_path() /
+            ("kira-crm-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
+    fs::remove_all(path_);
+    fs::create_directories(path_);
+  }
+  ~TempDir() { fs::remove_all(path_); }
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  static inline int counter_ = 0;
+  fs::path path_;
+};
+
+TEST(SqliteCrmStore, LeadConversationTurnsSurviveReopen) {
+  TempDir dir;
+  int64_t lead_id = 0, conv_id = 0;
+  {
+    auto store = OpenSqliteCrmStore(dir.file("kira.db"));
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    Contact person;
+    person.phone = "+79161234567";
+    person.name = "Анна";
+    auto contact = (*store)->UpsertContact(person);
+    ASSERT_TRUE(contact.ok()) << contact.status().ToString();
+    Lead l;
+    l.contact_id = *contact;
+    l.channel = "chat";
+    auto lead = (*store)->CreateLead(l);
+    ASSERT_TRUE(lead.ok()) << lead.status().ToString();
+    lead_id = *lead;
+    Conversation c;
+    c.lead_id = lead_id;
+    c.agent = "kira";
+    auto conv = (*store)->StartConversation(c);
+    ASSERT_TRUE(conv.ok()) << conv.status().ToString();
+    conv_id = *conv;
+    ASSERT_TRUE((*store)->AppendTurn(conv_id, "agent", "Здравствуйте!", 0).ok());
+    ASSERT_TRUE((*store)->AppendTurn(conv_id, "caller", "Есть плитка 60 на 60?", 0).ok());
+  }
+  auto store = OpenSqliteCrmStore(dir.file("kira.db"));
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  auto lead = (*store)->GetLead(lead_id);
+  ASSERT_TRUE(lead.ok());
+  EXPECT_EQ(lead->channel, "chat");
+  auto conv = (*store)->GetConversation(conv_id);
+  ASSERT_TRUE(conv.ok());
+  ASSERT_EQ(conv->turns.size(), 2u);
+  EXPECT_EQ(conv->turns[1].seq, 2);
+  EXPECT_EQ(conv->turns[1].text, "Есть плитка 60 на 60?");
+}
+
+TEST(SqliteCrmStore, TwoThreadsShareOneStore) {
+  TempDir dir;
+  SqliteCrmOptions options;
+  options.synchronous_full = false;
+  auto opened = OpenSqliteCrmStore(dir.file("kira.db"), options);
+  ASSERT_TRUE(opened.ok());
+  CrmStore& store = **opened;
+  Lead l;
+  l.channel = "phone";
+  auto lead = store.CreateLead(l);
+  ASSERT_TRUE(lead.ok());
+  Conversation talk;
+  talk.lead_id = *lead;
+  talk.agent = "kira";
+  auto conv = store.StartConversation(talk);
+  ASSERT_TRUE(conv.ok());
+  constexpr int kTurns = 200;
+  std::thread writer([&] {
+    for (int i = 0; i < kTurns; ++i) {
+      EXPECT_TRUE(store.AppendTurn(*conv, "caller", "turn " + std::to_string(i), 0).ok());
+    }
+  });
+  std::thread reader([&] {
+    for (int i = 0; i < kTurns; ++i) {
+      auto leads = store.ListLeads({});
+      EXPECT_TRUE(leads.ok());
+      auto c = store.GetConversation(*conv);
+      EXPECT_TRUE(c.ok());
+    }
+  });
+  writer.join();
+  reader.join();
+  auto c = store.GetConversation(*conv);
+  ASSERT_TRUE(c.ok());
+  ASSERT_EQ(c->turns.size(), static_cast<size_t>(kTurns));
+  for (int i = 0; i < kTurns; ++i) EXPECT_EQ(c->turns[i].seq, i + 1);
+}
+
+}  // namespace
+}  // namespace kira::crm

@@ -1,0 +1,297 @@
+// SqliteCrmStore: opening, the statement cache, contacts and leads.
+#include "crm/sqlite/store.h"
+
+#include "crm/outcome.h"
+#include "crm/phone.h"
+#include "crm/sqlite/schema.h"
+
+namespace kira::crm {
+
+const char kContactColumns[] = "SELECT id, phone, name, timezone, created_at FROM contacts ";
+const char kLeadColumns[] =
+    "SELECT id, contact_id, channel, source, status, qualification, outcome, reason, summary, "
+    "assigned_to, interest, source_flagged, created_at, updated_at FROM leads ";
+
+Contact ReadContact(storage::Stmt& s) {
+  Contact c;
+  c.id = s.Int(0);
+  c.phone = s.Text(1);
+  c.name = s.Text(2);
+  c.timezone = s.Text(3);
+  c.created_at = s.Int(4);
+  return c;
+}
+
+Lead ReadLead(storage::Stmt& s) {
+  Lead l;
+  l.id = s.Int(0);
+  l.contact_id = s.Int(1);  // NULL reads as 0
+  l.channel = s.Text(2);
+  l.source = s.Text(3);
+  l.status = s.Text(4);
+  l.qualification = s.Text(5);
+  l.outcome = s.Text(6);
+  l.reason = s.Text(7);
+  l.summary = s.Text(8);
+  l.assigned_to = s.Text(9);
+  l.interest = s.Text(10);
+  l.source_flagged = s.Int(11) != 0;
+  l.created_at = s.Int(12);
+  l.updated_at = s.Int(13);
+  return l;
+}
+
+bool InList(std::string_view v, const char* const* list, size_t n) {
+  for (size_t i = 0; i < n; ++i)
+    if (v == list[i]) return true;
+  return false;
+}
+
+namespace {
+
+// The key a contact is unique on: the normalised number, or the raw text when the channel
+// gave something that is not a number (a SIP URI); no key (NULL) for no phone at all.
+std::string ContactKey(const std::string& phone) {
+  std::string key = NormalizePhone(phone);
+  if (key.empty()) {
+    size_t b = phone.find_first_not_of(" \t");
+    size_t e = phone.find_last_not_of(" \t");
+    if (b != std::string::npos) key = phone.substr(b, e - b + 1);
+  }
+  return key;
+}
+
+Status CheckLead(const Lead& l) {
+  if (!l.outcome.empty() && !IsOutcome(l.outcome)) {
+    return Status::Invalid("lead outcome '" + l.outcome + "' is not one of the known outcomes");
+  }
+  if (l.status.empty()) return Status::Invalid("lead status is empty");
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<CrmStore>> OpenSqliteCrmStore(const std::string& path) {
+  return OpenSqliteCrmStore(path, SqliteCrmOptions{});
+}
+
+Result<std::unique_ptr<CrmStore>> OpenSqliteCrmStore(const std::string& path,
+                                                     const SqliteCrmOptions& options) {
+  KIRA_ASSIGN_OR_RETURN(auto db, storage::Db::Open(path));
+  KIRA_RETURN_IF_ERROR(
+      db->Exec(options.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL"));
+  if (options.max_page_count > 0) {
+    KIRA_RETURN_IF_ERROR(
+        db->Exec("PRAGMA max_page_count=" + std::to_string(options.max_page_count)));
+  }
+  KIRA_RETURN_IF_ERROR(storage::Migrate(*db, "crm", CrmMigrations()).WithContext("crm " + path));
+  return std::unique_ptr<CrmStore>(new SqliteCrmStore(std::move(db), options));
+}
+
+SqliteCrmStore::~SqliteCrmStore() {
+  cache_.clear();  // finalize statements before the connection closes
+}
+
+Result<CachedStmt> SqliteCrmStore::Sql(std::string_view sql) {
+  auto it = cache_.find(std::string(sql));
+  if (it == cache_.end()) {
+    KIRA_ASSIGN_OR_RETURN(auto st, db_->Prepare(sql));
+    it = cache_.emplace(std::string(sql), std::move(st)).first;
+  }
+  return CachedStmt(it->second.get());
+}
+
+Status SqliteCrmStore::MustExist(const char* table, const char* what, int64_t id) {
+  KIRA_ASSIGN_OR_RETURN(auto q, Sql(std::string("SELECT 1 FROM ") + table + " WHERE id=?"));
+  q->Bind(1, id);
+  storage::Row r = q->Step();
+  if (r == storage::Row::kError) return q->LastError();
+  if (r == storage::Row::kDone) {
+    return Status::NotFound(std::string(what) + " " + std::to_string(id) + " not found");
+  }
+  return Status::Ok();
+}
+
+// ---- contacts ----
+
+Result<int64_t> SqliteCrmStore::UpsertContact(const Contact& c) {
+  std::lock_guard lock(mu_);
+  std::string key = ContactKey(c.phone);
+  KIRA_ASSIGN_OR_RETURN(
+      auto q,
+      Sql("INSERT INTO contacts(phone, phone_key, name, timezone, created_at) VALUES(?,?,?,?,?) "
+          "ON CONFLICT(phone_key) DO UPDATE SET "
+          "name = CASE WHEN name = '' THEN excluded.name ELSE name END, "
+          "timezone = CASE WHEN timezone = '' THEN excluded.timezone ELSE timezone END "
+          "RETURNING id"));
+  q->Bind(1, c.phone);
+  if (key.empty()) {
+    q->BindNull(2);
+  } else {
+    q->Bind(2, key);
+  }
+  q->Bind(3, c.name).Bind(4, c.timezone).Bind(5, c.created_at ? c.created_at : Now());
+  if (q->Step() != storage::Row::kRow) return q->LastError().WithContext("save contact");
+  int64_t id = q->Int(0);
+  if (q->Step() == storage::Row::kError) return q->LastError().WithContext("save contact");
+  return id;
+}
+
+Result<Contact> SqliteCrmStore::GetContact(int64_t id) {
+  std::lock_guard lock(mu_);
+  KIRA_ASSIGN_OR_RETURN(auto q, Sql(std::string(kContactColumns) + "WHERE id=?"));
+  q->Bind(1, id);
+  storage::Row r = q->Step();
+  if (r == storage::Row::kError) return q->LastError();
+  if (r == storage::Row::kDone)
+    return Status::NotFound("contact " + std::to_string(id) + " not found");
+  return ReadContact(*q);
+}
+
+Result<std::optional<Contact>> SqliteCrmStore::FindContactByPhone(const std::string& phone) {
+  std::lock_guard lock(mu_);
+  std::string key = ContactKey(phone);
+  if (key.empty()) return std::optional<Contact>();
+  KIRA_ASSIGN_OR_RETURN(auto q, Sql(std::string(kContactColumns) + "WHERE phone_key=?"));
+  q->Bind(1, key);
+  storage::Row r = q->Step();
+  if (r == storage::Row::kError) return q->LastError();
+  if (r == storage::Row::kDone) return std::optional<Contact>();
+  return std::optional<Contact>(ReadContact(*q));
+}
+
+// ---- leads ----
+
+Result<int64_t> SqliteCrmStore::CreateLead(const Lead& l) {
+  std::lock_guard lock(mu_);
+  KIRA_RETURN_IF_ERROR(CheckLead(l));
+  if (l.contact_id != 0) {
+    KIRA_RETURN_IF_ERROR(MustExist("contacts", "contact", l.contact_id).WithContext("lead"));
+  }
+  KIRA_ASSIGN_OR_RETURN(
+      auto q,
+      Sql("INSERT INTO leads(contact_id, channel, source, status, qualification, outcome, reason, "
+          "summary, assigned_to, interest, source_flagged, created_at, updated_at) "
+          "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+  int64_t created = l.created_at ? l.created_at : Now();
+  BindRef(*q, 1, l.contact_id);
+  q->Bind(2, l.channel).Bind(3, l.source).Bind(4, l.status).Bind(5, l.qualification);
+  q->Bind(6, l.outcome).Bind(7, l.reason).Bind(8, l.summary).Bind(9, l.assigned_to);
+  q->Bind(10, l.interest).Bind(11, l.source_flagged ? 1 : 0).Bind(12, created);
+  q->Bind(13, l.updated_at ? l.updated_at : created);
+  KIRA_RETURN_IF_ERROR(q->Exec().WithContext("save lead"));
+  return db_->LastInsertId();
+}
+
+Status SqliteCrmStore::UpdateLead(const Lead& l) {
+  std::lock_guard lock(mu_);
+  KIRA_RETURN_IF_ERROR(CheckLead(l));
+  if (l.contact_id != 0) {
+    KIRA_RETURN_IF_ERROR(MustExist("contacts", "contact", l.contact_id).WithContext("lead"));
+  }
+  KIRA_ASSIGN_OR_RETURN(
+      auto q, Sql("UPDATE leads SET contact_id=?, channel=?, source=?, status=?, qualification=?, "
+                  "outcome=?, reason=?, summary=?, assigned_to=?, interest=?, source_flagged=?, "
+                  "updated_at=? WHERE id=?"));
+  BindRef(*q, 1, l.contact_id);
+  q->Bind(2, l.channel).Bind(3, l.source).Bind(4, l.status).Bind(5, l.qualification);
+  q->Bind(6, l.outcome).Bind(7, l.reason).Bind(8, l.summary).Bind(9, l.assigned_to);
+  q->Bind(10, l.interest).Bind(11, l.source_flagged ? 1 : 0).Bind(12, Now()).Bind(13, l.id);
+  KIRA_RETURN_IF_ERROR(q->Exec().WithContext("update lead"));
+  if (db_->Changes() == 0) return Status::NotFound("lead " + std::to_string(l.id) + " not found");
+  return Status::Ok();
+}
+
+Result<Lead> SqliteCrmStore::GetLead(int64_t id) {
+  std::lock_guard lock(mu_);
+  KIRA_ASSIGN_OR_RETURN(auto q, Sql(std::string(kLeadColumns) + "WHERE id=?"));
+  q->Bind(1, id);
+  storage::Row r = q->Step();
+  if (r == storage::Row::kError) return q->LastError();
+  if (r == storage::Row::kDone)
+    return Status::NotFound("lead " + std::to_string(id) + " not found");
+  return ReadLead(*q);
+}
+
+namespace {
+
+// The WHERE clause of a lead filter and its parameters, in order.
+struct LeadWhere {
+  std::string sql;
+  struct Arg {
+    bool is_text;
+    int64_t number;
+    std::string text;
+  };
+  std::vector<Arg> args;
+
+  void Add(const char* cond, const std::string& v) {
+    Where(cond);
+    args.push_back({true, 0, v});
+  }
+  void Add(const char* cond, int64_t v) {
+    Where(cond);
+    args.push_back({false, v, {}});
+  }
+  void Where(const char* cond) {
+    sql += sql.empty() ? "WHERE " : " AND ";
+    sql += cond;
+  }
+  void Bind(storage::Stmt& s) const {
+    int i = 1;
+    for (const Arg& a : args) {
+      if (a.is_text) {
+        s.Bind(i++, a.text);
+      } else {
+        s.Bind(i++, a.number);
+      }
+    }
+  }
+};
+
+LeadWhere BuildWhere(const LeadFilter& f, bool paging) {
+  LeadWhere w;
+  if (!f.outcome.empty()) w.Add("outcome=?", f.outcome);
+  if (!f.reason.empty()) w.Add("reason=?", f.reason);
+  if (!f.channel.empty()) w.Add("channel=?", f.channel);
+  if (!f.status.empty()) w.Add("status=?", f.status);
+  if (!f.qualification.empty()) w.Add("qualification=?", f.qualification);
+  if (!f.assigned_to.empty()) w.Add("assigned_to=?", f.assigned_to);
+  if (f.contact_id != 0) w.Add("contact_id=?", f.contact_id);
+  if (f.from != 0) w.Add("created_at>=?", f.from);
+  if (f.to != 0) w.Add("created_at<?", f.to);
+  if (paging && f.before_id != 0) w.Add("id<?", f.before_id);
+  if (paging && f.after_id != 0) w.Add("id>?", f.after_id);
+  return w;
+}
+
+}  // namespace
+
+Result<std::vector<Lead>> SqliteCrmStore::ListLeads(const LeadFilter& f) {
+  if (f.limit < 1 || f.limit > kMaxLeadPage) {
+    return Status::Invalid("lead page limit must be between 1 and " + std::to_string(kMaxLeadPage) +
+                           ", got " + std::to_string(f.limit));
+  }
+  std::lock_guard lock(mu_);
+  LeadWhere w = BuildWhere(f, true);
+  w.args.push_back({false, f.limit, {}});
+  KIRA_ASSIGN_OR_RETURN(auto q,
+                        Sql(std::string(kLeadColumns) + w.sql + " ORDER BY id DESC LIMIT ?"));
+  w.Bind(*q);
+  std::vector<Lead> out;
+  storage::Row r;
+  while ((r = q->Step()) == storage::Row::kRow) out.push_back(ReadLead(*q));
+  if (r == storage::Row::kError) return q->LastError().WithContext("list leads");
+  return out;
+}
+
+Result<int64_t> SqliteCrmStore::CountLeads(const LeadFilter& f) {
+  std::lock_guard lock(mu_);
+  LeadWhere w = BuildWhere(f, false);
+  KIRA_ASSIGN_OR_RETURN(auto q, Sql("SELECT count(*) FROM leads " + w.sql));
+  w.Bind(*q);
+  if (q->Step() != storage::Row::kRow) return q->LastError().WithContext("count leads");
+  return q->Int(0);
+}
+
+}  // namespace kira::crm
