@@ -23,8 +23,8 @@ namespace kira::catalog {
 
 struct SearchHit {
   const Product* product = nullptr;
-  double score = 0;           // higher is better; comparable within one query
-  int matched_terms = 0;      // query words that matched this product
+  double score = 0;       // higher is better; comparable within one query
+  int matched_terms = 0;  // query words that matched this product
 };
 
 struct SearchOptions {

@@ -13,25 +13,63 @@
 namespace kira::catalog {
 
 struct ImportReport {
-  size_t rows = 0;       // rows/offers read
+  size_t rows = 0;  // rows/offers read
   size_t inserted = 0;
   size_t updated = 0;
+  size_t removed = 0;      // distributor rows dropped because the new feed no longer lists them
+  size_t not_in_file = 0;  // catalog import: products in the database the file does not list
+                           // (kept unchanged; a catalog file may be partial)
   std::vector<std::string> warnings;  // e.g. "unknown column 'weight' ignored"
 };
 
-// Parsers (no database): used by the importer and the web upload.
-Result<std::vector<Product>> ParseCatalogCsv(const std::string& content, ImportReport* report);
-Result<std::vector<Product>> ParseCatalogYml(const std::string& content, ImportReport* report);
+// Parsers (no database): used by the importer and the web upload. `name` is the file name that
+// error messages start with ("catalog.csv line 17, field price: 'abc' is not a number").
+//
+// Catalog CSV columns (any order, header names case-insensitive):
+//   required: sku, name, category, price, unit, stock
+//   optional: brand, collection, format, color, surface, material, box_m2, status
+// Unknown columns are warnings. A ';'-separated file (Russian Excel) is accepted too.
+// An empty stock cell means 0; an empty status means active.
+Result<std::vector<Product>> ParseCatalogCsv(const std::string& content, ImportReport* report,
+                                             const std::string& name = "catalog.csv");
+
+// Yandex Market YML (<yml_catalog><shop><categories/><offers/>). Mapping:
+//   sku        = offer/@id (the shop's own id; vendorCode is the maker's article and is
+//                indexed for search as part of the name only when the name lacks it)
+//   name       = <name>, or <typePrefix> <vendor> <model> for type="vendor.model" offers
+//   category   = the name of <categoryId>'s category (an unknown id is an error)
+//   brand      = <vendor>;  price = <price> (required, > 0)
+//   stock      = <count>; available="false" forces 0 (a warning when count > 0); an available
+//                offer without <count> gets 0 and a warning (Kira never claims stock it
+//                cannot prove)
+//   <param name=...> (case-insensitive): Формат/Размер/format → format, Цвет/colour/color,
+//                Поверхность/surface, Коллекция/collection, Материал/material,
+//                Единица/Единица измерения/unit, "м2 в упаковке"/"Площадь упаковки"/box_m2,
+//                Статус/status.
+//   unit       = the unit param; without it "м2" when a box area is given, else "шт".
+//   discontinued when the Статус/status param says discontinued / снят (с производства) /
+//                выведен; any other status value than those and active/в продаже is an error.
+Result<std::vector<Product>> ParseCatalogYml(const std::string& content, ImportReport* report,
+                                             const std::string& name = "catalog.yml");
+
+// Stock feed CSV: columns sku, qty, lead_days (lead_days optional for source "shop").
 Result<std::vector<DistributorStock>> ParseStockCsv(const std::string& content,
-                                                    ImportReport* report);
+                                                    ImportReport* report,
+                                                    const std::string& name = "stock.csv");
 
 // Picks CSV or YML from the content; reads the file; writes in one transaction.
 Result<ImportReport> ImportCatalogFile(storage::Db& db, const std::string& path);
 Result<ImportReport> ImportCatalogContent(storage::Db& db, const std::string& content,
                                           const std::string& name_for_errors);
-// source: "distributor" (the only one today) or "shop" (updates products.stock by sku).
+// source "distributor": the feed is a full snapshot of the distributor's stock and replaces the
+//   previous one (rows it no longer lists are removed, counted in `removed`). A sku the shop's
+//   catalog does not have is a warning, not an error: distributors list their whole range, and
+//   the row is stored so it applies once the shop adds that item.
+// source "shop": updates products.stock by sku; an unknown sku is an error (the shop's own feed
+//   must name the shop's own products).
 Result<ImportReport> ImportStockFile(storage::Db& db, const std::string& path,
                                      const std::string& source);
 Result<ImportReport> ImportStockContent(storage::Db& db, const std::string& content,
-                                        const std::string& source);
+                                        const std::string& source,
+                                        const std::string& name_for_errors = "stock.csv");
 }  // namespace kira::catalog

@@ -11,9 +11,9 @@
 namespace kira::catalog {
 
 struct LexEntry {
-  std::string value;                 // the catalog's value, e.g. "серый", "Затирка"
-  std::vector<std::string> ru, en;   // spoken forms and synonyms (any case form)
-  std::string name_en;               // how the English agent says it ("grey")
+  std::string value;                // the catalog's value, e.g. "серый", "Затирка"
+  std::vector<std::string> ru, en;  // spoken forms and synonyms (any case form)
+  std::string name_en;              // how the English agent says it ("grey")
 };
 
 struct Lexicon {
@@ -25,8 +25,26 @@ struct Lexicon {
     std::vector<std::string> offer;
   };
   std::vector<Related> related;
+  // Words that never name a product ("у вас есть", "в наличии", "do you have"): search skips
+  // them so they cannot pull unrelated items up.
+  std::vector<std::string> filler;
 };
 
+// File format (YAML; every key below is the only one allowed at its place, unknown keys are
+// errors naming the key and line):
+//   categories | colors | surfaces | materials | not_sold:   # lists of entries
+//     - value: Керамогранит          # required; the catalog's value (not_sold: what it is)
+//       name_en: porcelain tile      # optional
+//       ru: [керамогранит, грес]     # optional lists of words or phrases
+//       en: [porcelain tile, porcelain]
+//   related:
+//     - category: Керамогранит
+//       offer: [Затирка, Клей для плитки, Инструмент]
+//   filler:
+//     ru: [у вас есть, в наличии, сколько стоит]
+//     en: [do you have, how much]
 Result<Lexicon> LoadLexicon(const std::string& path);
+// The same from text; `name` starts the error messages.
+Result<Lexicon> ParseLexicon(const std::string& yaml, const std::string& name = "lexicon.yaml");
 
 }  // namespace kira::catalog

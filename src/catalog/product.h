@@ -7,19 +7,19 @@
 namespace kira::catalog {
 
 struct Product {
-  std::string sku;         // unique
-  std::string name;        // as the shop names it, spoken by the agent
-  std::string category;    // e.g. "Керамогранит", "Затирка"
+  std::string sku;       // unique
+  std::string name;      // as the shop names it, spoken by the agent
+  std::string category;  // e.g. "Керамогранит", "Затирка"
   std::string brand;
   std::string collection;
-  std::string format;      // canonical "60x60" (cm), "" when not a tile
+  std::string format;  // canonical "60x60" (cm), "" when not a tile
   std::string color;
   std::string surface;
   std::string material;
-  double price = 0;        // RUB per unit
-  std::string unit;        // "м2", "шт", "упак", "кг"
+  double price = 0;              // RUB per unit
+  std::string unit;              // "м2", "шт", "упак", "кг"
   std::optional<double> box_m2;  // m² per box, tiles only
-  double stock = 0;        // quantity in `unit` at the shop
+  double stock = 0;              // quantity in `unit` at the shop
   bool discontinued = false;
 };
 

@@ -1,0 +1,303 @@
+// Catalog: products, lookups, search, mentions and analogs over the index in catalog_impl.h.
+#include "catalog/catalog.h"
+
+#include <algorithm>
+#include <cmath>
+#include <unordered_set>
+
+#include "catalog/catalog_impl.h"
+#include "core/text.h"
+
+namespace kira::catalog {
+
+Catalog::Catalog(Lexicon lexicon) : impl_(std::make_unique<Impl>()) {
+  impl_->lex = std::move(lexicon);
+}
+Catalog::~Catalog() = default;
+Catalog::Catalog(Catalog&&) noexcept = default;
+Catalog& Catalog::operator=(Catalog&&) noexcept = default;
+
+void Catalog::Add(Product p) {
+  impl_->indexed = false;
+  auto [it, fresh] = impl_->by_sku.emplace(p.sku, static_cast<uint32_t>(impl_->products.size()));
+  if (!fresh) {
+    impl_->products[it->second] = std::move(p);  // a repeated sku replaces the earlier item
+    return;
+  }
+  impl_->products.push_back(std::move(p));
+}
+
+void Catalog::SetDistributor(DistributorStock d) {
+  std::string sku = d.sku;
+  impl_->distributor[sku] = std::move(d);
+}
+
+void Catalog::BuildIndex() { impl_->Build(); }
+
+size_t Catalog::size() const { return impl_->products.size(); }
+
+const Product* Catalog::Find(std::string_view sku) const {
+  auto it = impl_->by_sku.find(std::string(sku));
+  return it == impl_->by_sku.end() ? nullptr : &impl_->products[it->second];
+}
+
+std::optional<DistributorStock> Catalog::Distributor(std::string_view sku) const {
+  auto it = impl_->distributor.find(std::string(sku));
+  if (it == impl_->distributor.end()) return std::nullopt;
+  return it->second;
+}
+
+const std::vector<Product>& Catalog::products() const { return impl_->products; }
+const Lexicon& Catalog::lexicon() const { return impl_->lex; }
+
+namespace {
+
+// Per-thread scratch arrays so Search stays const and safe to call from several threads.
+struct Scratch {
+  std::vector<float> score;
+  std::vector<uint16_t> matched;
+  std::vector<uint32_t> qstamp, tstamp;
+  uint32_t qgen = 0, tgen = 0;
+  void Fit(size_t n) {
+    if (score.size() < n) {
+      score.resize(n);
+      matched.resize(n);
+      qstamp.resize(n, 0);
+      tstamp.resize(n, 0);
+    }
+  }
+};
+
+Attr AttrOf(ConceptKind k) {
+  switch (k) {
+    case ConceptKind::kCategory:
+      return kCategory;
+    case ConceptKind::kColor:
+      return kColor;
+    case ConceptKind::kSurface:
+      return kSurface;
+    default:
+      return kMaterial;
+  }
+}
+
+bool Available(const Product& p) { return p.stock > 0 && !p.discontinued; }
+
+}  // namespace
+
+std::vector<SearchHit> Catalog::Search(std::string_view query, const SearchOptions& opt) const {
+  const Impl& im = *impl_;
+  std::vector<SearchHit> hits;
+  if (!im.indexed || im.products.empty() || opt.limit == 0) return hits;
+  const auto terms = im.Analyze(query);
+  if (terms.empty()) return hits;
+  thread_local Scratch s;
+  s.Fit(im.products.size());
+  if (++s.qgen == 0) {  // wrapped: clear stamps
+    std::fill(s.qstamp.begin(), s.qstamp.end(), 0);
+    s.qgen = 1;
+  }
+  const double n = static_cast<double>(im.products.size());
+  auto idf = [&](size_t df) { return static_cast<float>(std::log(1.0 + n / double(df))); };
+  std::vector<uint32_t> touched;
+  struct Alt {
+    const std::vector<uint32_t>* list;
+    float contrib;
+  };
+  std::vector<Alt> alts;
+  for (const auto& t : terms) {
+    alts.clear();
+    for (const auto& c : t.concepts) {
+      if (c.kind == ConceptKind::kNotSold) continue;
+      Attr a = AttrOf(c.kind);
+      auto it = im.attr_id[a].find(text::Lower(im.Entry(c).value));
+      if (it == im.attr_id[a].end()) continue;
+      const auto& list = im.attr_postings[a][it->second];
+      alts.push_back({&list, idf(list.size())});
+    }
+    if (!t.format.empty()) {
+      auto it = im.attr_id[kFormat].find(t.format);
+      if (it != im.attr_id[kFormat].end()) {
+        const auto& list = im.attr_postings[kFormat][it->second];
+        alts.push_back({&list, idf(list.size())});
+      }
+    }
+    const float text_weight = t.concepts.empty() ? 1.0f : 0.8f;
+    for (const auto& w : t.words) {
+      const auto& list = im.postings[w.word];
+      if (!list.empty()) alts.push_back({&list, w.weight * text_weight * idf(list.size())});
+    }
+    if (alts.empty()) continue;
+    std::sort(alts.begin(), alts.end(),
+              [](const Alt& a, const Alt& b) { return a.contrib > b.contrib; });
+    if (++s.tgen == 0) {
+      std::fill(s.tstamp.begin(), s.tstamp.end(), 0);
+      s.tgen = 1;
+    }
+    for (const Alt& a : alts) {
+      for (uint32_t pid : *a.list) {
+        if (s.tstamp[pid] == s.tgen) continue;  // already counted for this term (better alt)
+        s.tstamp[pid] = s.tgen;
+        if (s.qstamp[pid] != s.qgen) {
+          s.qstamp[pid] = s.qgen;
+          s.score[pid] = 0;
+          s.matched[pid] = 0;
+          touched.push_back(pid);
+        }
+        s.score[pid] += a.contrib;
+        ++s.matched[pid];
+      }
+    }
+  }
+  // Filter, then rank: score, matched words, available first, shorter name, catalog order.
+  std::vector<uint32_t> cand;
+  cand.reserve(touched.size());
+  for (uint32_t pid : touched) {
+    const Product& p = im.products[pid];
+    if (opt.in_stock_only && !Available(p)) continue;
+    if (!opt.include_discontinued && p.discontinued) continue;
+    if (!opt.category.empty() && p.category != opt.category) continue;
+    cand.push_back(pid);
+  }
+  auto better = [&](uint32_t a, uint32_t b) {
+    if (s.score[a] != s.score[b]) return s.score[a] > s.score[b];
+    if (s.matched[a] != s.matched[b]) return s.matched[a] > s.matched[b];
+    bool aa = Available(im.products[a]), ab = Available(im.products[b]);
+    if (aa != ab) return aa;
+    size_t la = im.products[a].name.size(), lb = im.products[b].name.size();
+    if (la != lb) return la < lb;
+    return a < b;
+  };
+  size_t k = std::min(opt.limit, cand.size());
+  std::partial_sort(cand.begin(), cand.begin() + static_cast<long>(k), cand.end(), better);
+  for (size_t i = 0; i < k; ++i) {
+    hits.push_back({&im.products[cand[i]], s.score[cand[i]], s.matched[cand[i]]});
+  }
+  return hits;
+}
+
+Catalog::Mentions Catalog::Extract(std::string_view query) const {
+  const Impl& im = *impl_;
+  Mentions m;
+  if (!im.indexed) return m;
+  const auto terms = im.Analyze(query);
+  std::unordered_set<uint32_t> matched;
+  for (const auto& t : terms) {
+    for (const auto& c : t.concepts) {
+      const std::string& v = im.Entry(c).value;
+      switch (c.kind) {
+        case ConceptKind::kCategory:
+          if (m.category.empty()) m.category = v;
+          break;
+        case ConceptKind::kColor:
+          if (m.color.empty()) m.color = v;
+          break;
+        case ConceptKind::kSurface:
+          if (m.surface.empty()) m.surface = v;
+          break;
+        case ConceptKind::kMaterial:
+          if (m.material.empty()) m.material = v;
+          break;
+        case ConceptKind::kNotSold:
+          if (m.not_sold.empty()) m.not_sold = v;
+          break;
+        case ConceptKind::kFiller:
+          break;
+      }
+    }
+    if (!t.format.empty() && m.format.empty()) m.format = t.format;
+    if (t.concepts.empty())
+      for (const auto& w : t.words) matched.insert(w.word);
+  }
+  // Brands: all words said, or one distinctive word of 5+ letters ("марацци").
+  // Collections: all words said. The value with the most words said wins.
+  for (Attr a : {kBrand, kCollection}) {
+    size_t best_hits = 0, best_len = 0;
+    const std::string* best = nullptr;
+    for (size_t v = 0; v < im.attr_words[a].size(); ++v) {
+      const auto& ws = im.attr_words[a][v];
+      if (ws.empty()) continue;
+      size_t hit = 0;
+      bool long_hit = false;
+      for (uint32_t w : ws) {
+        if (matched.count(w)) {
+          ++hit;
+          if (im.words[w].letters >= 5 && im.words[w].alpha) long_hit = true;
+        }
+      }
+      bool ok = hit == ws.size() || (a == kBrand && long_hit);
+      if (!ok) continue;
+      if (hit > best_hits || (hit == best_hits && ws.size() < best_len)) {
+        best_hits = hit;
+        best_len = ws.size();
+        best = &im.attr_value[a][v];
+      }
+    }
+    if (best) (a == kBrand ? m.brand : m.collection) = *best;
+  }
+  return m;
+}
+
+std::vector<Analog> Catalog::FindAnalogs(const Product& p, size_t limit) const {
+  const Impl& im = *impl_;
+  std::vector<Analog> out;
+  if (!im.indexed || limit == 0) return out;
+  // The attribute ids of `p` (it may be a product not in this catalog).
+  std::array<uint32_t, kAttrCount> pa;
+  const std::string* vals[kAttrCount] = {&p.category, &p.color, &p.surface,   &p.material,
+                                         &p.format,   &p.brand, &p.collection};
+  for (int a = 0; a < kAttrCount; ++a) {
+    auto it = im.attr_id[a].find(text::Lower(*vals[a]));
+    pa[a] = it == im.attr_id[a].end() ? kNone : it->second;
+  }
+  // Analogs come from the same category; a product without a known category has none.
+  if (pa[kCategory] == kNone) return out;
+  struct Cand {
+    uint32_t pid;
+    double score;
+    double price_gap;
+  };
+  std::vector<Cand> cands;
+  for (uint32_t pid : im.attr_postings[kCategory][pa[kCategory]]) {
+    const Product& q = im.products[pid];
+    if (!Available(q) || q.sku == p.sku) continue;
+    const auto& qa = im.pattr[pid];
+    double score = 4;
+    auto same = [&](Attr a) { return pa[a] != kNone && qa[a] == pa[a]; };
+    if (same(kFormat)) score += 3;
+    if (same(kColor)) score += 2;
+    if (same(kSurface)) score += 1.5;
+    if (same(kMaterial)) score += 1;
+    if (same(kBrand)) score += 0.5;
+    if (same(kCollection)) score += 0.5;
+    if (!p.unit.empty() && q.unit != p.unit) score -= 2;
+    double gap = p.price > 0 ? std::fabs(q.price - p.price) / p.price : 1;
+    score += 1.5 * std::max(0.0, 1 - gap);
+    cands.push_back({pid, score, gap});
+  }
+  auto better = [](const Cand& a, const Cand& b) {
+    if (a.score != b.score) return a.score > b.score;
+    if (a.price_gap != b.price_gap) return a.price_gap < b.price_gap;
+    return a.pid < b.pid;
+  };
+  size_t k = std::min(limit, cands.size());
+  std::partial_sort(cands.begin(), cands.begin() + static_cast<long>(k), cands.end(), better);
+  static const char* kCodes[kAttrCount] = {"category", "color", "surface",   "material",
+                                           "format",   "brand", "collection"};
+  static const Attr kOrder[] = {kCategory, kFormat, kColor,     kSurface,
+                                kMaterial, kBrand,  kCollection};
+  for (size_t i = 0; i < k; ++i) {
+    const Product& q = im.products[cands[i].pid];
+    Analog an;
+    an.product = &q;
+    an.score = cands[i].score;
+    for (Attr a : kOrder)
+      if (pa[a] != kNone && im.pattr[cands[i].pid][a] == pa[a]) an.reasons.push_back(kCodes[a]);
+    double rel = p.price > 0 ? (q.price - p.price) / p.price : 0;
+    an.reasons.push_back(rel < -0.1 ? "price_lower" : rel > 0.1 ? "price_higher" : "price_similar");
+    out.push_back(std::move(an));
+  }
+  return out;
+}
+
+}  // namespace kira::catalog

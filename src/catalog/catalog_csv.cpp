@@ -1,0 +1,182 @@
+// CSV parsers of the catalog and the stock feeds (declared in importer.h).
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "catalog/csv_reader.h"
+#include "catalog/import_internal.h"
+#include "catalog/importer.h"
+#include "catalog/product_fields.h"
+#include "core/text.h"
+
+namespace kira::catalog {
+
+namespace {
+
+enum Col {
+  kSku,
+  kName,
+  kCategory,
+  kBrand,
+  kCollection,
+  kFormat,
+  kColor,
+  kSurface,
+  kMaterial,
+  kPrice,
+  kUnit,
+  kBoxM2,
+  kStock,
+  kStatus,
+  kColCount
+};
+
+const std::vector<std::string>& CatalogColumns() {
+  static const std::vector<std::string> cols = {
+      "sku",     "name",     "category", "brand", "collection", "format", "color",
+      "surface", "material", "price",    "unit",  "box_m2",     "stock",  "status"};
+  return cols;
+}
+
+std::string Where(const std::string& name, size_t line, const std::string& field) {
+  return name + " line " + std::to_string(line) + ", field " + field + ": ";
+}
+
+}  // namespace
+
+Result<std::vector<Product>> ParseCatalogCsv(const std::string& content, ImportReport* report,
+                                             const std::string& name) {
+  ImportReport local;
+  if (!report) report = &local;
+  KIRA_ASSIGN_OR_RETURN(CsvTable table, ReadCsv(content, name));
+  KIRA_ASSIGN_OR_RETURN(
+      CsvColumns cols,
+      MapColumns(table, name, CatalogColumns(),
+                 {"sku", "name", "category", "price", "unit", "stock"}, &report->warnings));
+  if (table.rows.empty()) return Status::Invalid(name + ": no products after the header row");
+  std::vector<Product> out;
+  out.reserve(table.rows.size());
+  std::unordered_map<std::string, size_t> seen;  // sku → line
+  seen.reserve(table.rows.size());
+  for (const CsvRecord& r : table.rows) {
+    auto get = [&](Col c) -> std::string {
+      int i = cols.index[c];
+      return i < 0 ? std::string() : text::Trim(r.fields[static_cast<size_t>(i)]);
+    };
+    auto where = [&](Col c) { return Where(name, r.line, CatalogColumns()[c]); };
+    Product p;
+    p.sku = get(kSku);
+    if (p.sku.empty()) return Status::Invalid(where(kSku) + "empty (every product needs a sku)");
+    auto [it, fresh] = seen.emplace(p.sku, r.line);
+    if (!fresh) {
+      return Status::Invalid(where(kSku) + "'" + p.sku + "' duplicates line " +
+                             std::to_string(it->second) + " (skus must be unique)");
+    }
+    p.name = get(kName);
+    if (p.name.empty()) return Status::Invalid(where(kName) + "empty");
+    p.category = get(kCategory);
+    if (p.category.empty()) return Status::Invalid(where(kCategory) + "empty");
+    p.brand = get(kBrand);
+    p.collection = get(kCollection);
+    std::string why;
+    if (!CanonicalFormat(get(kFormat), &p.format, &why))
+      return Status::Invalid(where(kFormat) + why);
+    p.color = text::Lower(get(kColor));
+    p.surface = text::Lower(get(kSurface));
+    p.material = text::Lower(get(kMaterial));
+    std::string v = get(kPrice);
+    if (v.empty()) return Status::Invalid(where(kPrice) + "empty (a price is required)");
+    if (!ParseNumber(v, &p.price))
+      return Status::Invalid(where(kPrice) + "'" + v + "' is not a number");
+    if (p.price <= 0) return Status::Invalid(where(kPrice) + "'" + v + "' must be greater than 0");
+    v = get(kUnit);
+    if (!CanonicalUnit(v, &p.unit)) {
+      return Status::Invalid(where(kUnit) + "'" + v +
+                             "' is not a known unit (use м2, шт, упак or кг)");
+    }
+    v = get(kBoxM2);
+    if (!v.empty()) {
+      double b = 0;
+      if (!ParseNumber(v, &b))
+        return Status::Invalid(where(kBoxM2) + "'" + v + "' is not a number");
+      if (b <= 0) return Status::Invalid(where(kBoxM2) + "'" + v + "' must be greater than 0");
+      p.box_m2 = b;
+    }
+    v = get(kStock);
+    if (!v.empty()) {
+      if (!ParseNumber(v, &p.stock))
+        return Status::Invalid(where(kStock) + "'" + v + "' is not a number");
+      if (p.stock < 0) return Status::Invalid(where(kStock) + "'" + v + "' must not be negative");
+    }
+    v = get(kStatus);
+    if (!ParseStatus(v, &p.discontinued)) {
+      return Status::Invalid(where(kStatus) + "'" + v +
+                             "' is not a status (use active or discontinued)");
+    }
+    out.push_back(std::move(p));
+  }
+  report->rows = out.size();
+  return out;
+}
+
+Result<std::vector<DistributorStock>> ParseStockCsv(const std::string& content,
+                                                    ImportReport* report, const std::string& name) {
+  return internal::ParseStockCsvLines(content, report, name, nullptr);
+}
+
+Result<std::vector<DistributorStock>> internal::ParseStockCsvLines(const std::string& content,
+                                                                   ImportReport* report,
+                                                                   const std::string& name,
+                                                                   std::vector<size_t>* lines) {
+  ImportReport local;
+  if (!report) report = &local;
+  KIRA_ASSIGN_OR_RETURN(CsvTable table, ReadCsv(content, name));
+  static const std::vector<std::string> known = {"sku", "qty", "lead_days"};
+  KIRA_ASSIGN_OR_RETURN(CsvColumns cols,
+                        MapColumns(table, name, known, {"sku", "qty"}, &report->warnings));
+  std::vector<DistributorStock> out;
+  out.reserve(table.rows.size());
+  std::unordered_map<std::string, size_t> seen;
+  for (const CsvRecord& r : table.rows) {
+    auto get = [&](int c) -> std::string {
+      int i = cols.index[static_cast<size_t>(c)];
+      return i < 0 ? std::string() : text::Trim(r.fields[static_cast<size_t>(i)]);
+    };
+    DistributorStock d;
+    d.sku = get(0);
+    if (d.sku.empty()) return Status::Invalid(Where(name, r.line, "sku") + "empty");
+    auto [it, fresh] = seen.emplace(d.sku, r.line);
+    if (!fresh) {
+      return Status::Invalid(Where(name, r.line, "sku") + "'" + d.sku + "' duplicates line " +
+                             std::to_string(it->second));
+    }
+    std::string v = get(1);
+    if (!ParseNumber(v, &d.qty))
+      return Status::Invalid(Where(name, r.line, "qty") + "'" + v + "' is not a number");
+    if (d.qty < 0)
+      return Status::Invalid(Where(name, r.line, "qty") + "'" + v + "' must not be negative");
+    v = get(2);
+    if (cols.index[2] >= 0) {
+      double days = 0;
+      if (!ParseNumber(v, &days)) {
+        return Status::Invalid(Where(name, r.line, "lead_days") + "'" + v +
+                               "' is not a whole number of days");
+      }
+      if (days < 0 || days > 365) {
+        return Status::Invalid(Where(name, r.line, "lead_days") + "'" + v +
+                               "' must be between 0 and 365");
+      }
+      if (days != static_cast<double>(static_cast<int>(days))) {
+        return Status::Invalid(Where(name, r.line, "lead_days") + "'" + v +
+                               "' is not a whole number of days");
+      }
+      d.lead_days = static_cast<int>(days);
+    }
+    out.push_back(std::move(d));
+    if (lines) lines->push_back(r.line);
+  }
+  report->rows = out.size();
+  return out;
+}
+
+}  // namespace kira::catalog

@@ -1,0 +1,98 @@
+// Internal to Catalog: the inverted index behind Search/Extract/FindAnalogs.
+//
+// Every product's text (name, sku, category, brand, collection, format, colour, surface,
+// material) is split into words; each distinct word gets an id with its Snowball stem, its
+// phonetic key (text::PhoneticKey: Latin and Cyrillic spellings meet) and a posting list of
+// products. Typos are found through a deletion index over phonetic keys (SymSpell): a word of 5+
+// letters tolerates one edit, 8+ letters two. Lexicon phrases (colours, categories, English
+// words) resolve to attribute values with their own posting lists.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "catalog/catalog.h"
+
+namespace kira::catalog {
+
+enum Attr : int {
+  kCategory,
+  kColor,
+  kSurface,
+  kMaterial,
+  kFormat,
+  kBrand,
+  kCollection,
+  kAttrCount
+};
+constexpr uint32_t kNone = UINT32_MAX;
+
+// Fast tokenizer with the same rules as text::Normalize for catalog text: lower-case, ё→е,
+// punctuation splits words, "60х60"/"60×60" → "60x60", "7,5" → "7.5".
+void TokenizeInto(std::string_view s, std::vector<std::string>* out);
+
+// A word of a query resolved against the vocabulary: (word id, weight in 0..1).
+struct WordMatch {
+  uint32_t word;
+  float weight;
+};
+
+// A lexicon concept a phrase can stand for.
+enum class ConceptKind { kCategory, kColor, kSurface, kMaterial, kNotSold, kFiller };
+struct ConceptRef {
+  ConceptKind kind;
+  uint32_t entry;  // index into the lexicon list of that kind (unused for filler)
+};
+
+struct Catalog::Impl {
+  Lexicon lex;
+  std::vector<Product> products;
+  std::unordered_map<std::string, uint32_t> by_sku;
+  std::unordered_map<std::string, DistributorStock> distributor;
+  bool indexed = false;
+
+  // Vocabulary.
+  struct Word {
+    std::string text, stem, phon;
+    uint16_t letters = 0;
+    bool alpha = false;  // letters only (stems, phonetic keys and typos apply)
+  };
+  std::vector<Word> words;
+  std::unordered_map<std::string, uint32_t> word_id;
+  std::vector<std::vector<uint32_t>> postings;  // word → products (ascending)
+  std::unordered_map<std::string, std::vector<uint32_t>> by_stem, by_phon, deletes;
+
+  // Attributes, interned per kind; lookup by lower-case value.
+  std::array<std::unordered_map<std::string, uint32_t>, kAttrCount> attr_id;
+  std::array<std::vector<std::string>, kAttrCount> attr_value;
+  std::array<std::vector<std::vector<uint32_t>>, kAttrCount> attr_postings;
+  std::vector<std::array<uint32_t, kAttrCount>> pattr;
+  // Words of each brand and collection value (for Extract).
+  std::array<std::vector<std::vector<uint32_t>>, kAttrCount> attr_words;
+
+  // Lexicon phrases: stems joined by ' ' → concepts.
+  std::unordered_map<std::string, std::vector<ConceptRef>> phrases;
+  size_t max_phrase = 1;
+
+  void Build();
+  uint32_t Intern(Attr a, const std::string& value, uint32_t product);
+  uint32_t AddWord(const std::string& w);
+  // Vocabulary words that a query word stands for, best first.
+  std::vector<WordMatch> MatchWord(const std::string& token) const;
+
+  // A query split into terms (after lexicon phrases and filler are resolved).
+  struct Term {
+    std::string token;                 // the query text of the term
+    std::vector<ConceptRef> concepts;  // empty for a plain word
+    std::string format;                // canonical format when the token is one
+    std::vector<WordMatch> words;
+  };
+  std::vector<Term> Analyze(std::string_view query) const;
+  const LexEntry& Entry(const ConceptRef& c) const;
+};
+
+}  // namespace kira::catalog

@@ -1,0 +1,330 @@
+// Building the catalog's inverted index and resolving query words against it (catalog_impl.h).
+#include <algorithm>
+#include <cmath>
+#include <unordered_set>
+
+#include "catalog/catalog_impl.h"
+#include "core/text.h"
+
+namespace kira::catalog {
+
+namespace {
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// Typo tolerance by word length in letters.
+int AllowedEdits(size_t letters) { return letters >= 8 ? 2 : letters >= 5 ? 1 : 0; }
+
+size_t Letters(std::string_view s) {
+  size_t n = 0;
+  for (char c : s)
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
+  return n;
+}
+
+void Deletes(const std::string& s, int d, std::unordered_set<std::string>* out) {
+  if (d == 0 || s.size() <= 1) return;
+  for (size_t i = 0; i < s.size(); ++i) {
+    std::string t = s.substr(0, i) + s.substr(i + 1);
+    if (out->insert(t).second) Deletes(t, d - 1, out);
+  }
+}
+
+std::string Join(const std::vector<std::string>& stems, size_t from, size_t n) {
+  std::string key;
+  for (size_t k = from; k < from + n; ++k) {
+    if (k > from) key += ' ';
+    key += stems[k];
+  }
+  return key;
+}
+
+std::vector<std::string> Stems(const std::vector<std::string>& toks) {
+  std::vector<std::string> out;
+  out.reserve(toks.size());
+  for (const auto& t : toks) out.push_back(text::Stem(t));
+  return out;
+}
+
+}  // namespace
+
+void TokenizeInto(std::string_view s, std::vector<std::string>* out) {
+  std::string cur;
+  auto flush = [&] {
+    if (!cur.empty()) out->push_back(std::move(cur));
+    cur.clear();
+  };
+  const size_t n = s.size();
+  auto next_is_digit = [&](size_t i) { return i < n && IsDigit(s[i]); };
+  for (size_t i = 0; i < n;) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      char ch = static_cast<char>(c);
+      if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch + 32);
+      bool prev_digit = !cur.empty() && IsDigit(cur.back());
+      if ((ch >= 'a' && ch <= 'z') || IsDigit(ch)) {
+        if ((ch == 'x') && prev_digit && next_is_digit(i + 1)) {
+          cur += 'x';
+        } else {
+          cur += ch;
+        }
+      } else if ((ch == '.' || ch == ',') && prev_digit && next_is_digit(i + 1)) {
+        cur += '.';
+      } else {
+        flush();
+      }
+      ++i;
+      continue;
+    }
+    // Two-byte sequences: Cyrillic (D0/D1 lead bytes) and '×' (C3 97).
+    if (i + 1 < n && (c == 0xD0 || c == 0xD1)) {
+      char32_t cp = ((c & 0x1F) << 6) | (static_cast<unsigned char>(s[i + 1]) & 0x3F);
+      if (cp >= 0x410 && cp <= 0x42F) cp += 0x20;
+      if (cp == 0x401 || cp == 0x451) cp = 0x435;
+      bool prev_digit = !cur.empty() && IsDigit(cur.back());
+      if (cp == 0x445 && prev_digit && next_is_digit(i + 2)) {
+        cur += 'x';
+      } else if (cp >= 0x430 && cp <= 0x44F) {
+        cur += static_cast<char>(0xC0 | (cp >> 6));
+        cur += static_cast<char>(0x80 | (cp & 0x3F));
+      } else {
+        flush();
+      }
+      i += 2;
+      continue;
+    }
+    if (i + 1 < n && c == 0xC3 && static_cast<unsigned char>(s[i + 1]) == 0x97 && !cur.empty() &&
+        IsDigit(cur.back()) && next_is_digit(i + 2)) {
+      cur += 'x';
+      i += 2;
+      continue;
+    }
+    flush();
+    // Skip the rest of this code point.
+    ++i;
+    while (i < n && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) ++i;
+  }
+  flush();
+}
+
+uint32_t Catalog::Impl::Intern(Attr a, const std::string& value, uint32_t product) {
+  if (value.empty()) return kNone;
+  std::string key = text::Lower(value);
+  auto [it, fresh] = attr_id[a].emplace(key, static_cast<uint32_t>(attr_value[a].size()));
+  if (fresh) {
+    attr_value[a].push_back(value);
+    attr_postings[a].emplace_back();
+  }
+  attr_postings[a][it->second].push_back(product);
+  return it->second;
+}
+
+uint32_t Catalog::Impl::AddWord(const std::string& w) {
+  auto [it, fresh] = word_id.emplace(w, static_cast<uint32_t>(words.size()));
+  if (!fresh) return it->second;
+  Word word;
+  word.text = w;
+  word.letters = static_cast<uint16_t>(Letters(w));
+  word.alpha = std::none_of(w.begin(), w.end(), [](char c) { return IsDigit(c) || c == '.'; });
+  const uint32_t id = it->second;
+  if (word.alpha) {
+    word.stem = text::Stem(w);
+    word.phon = text::PhoneticKey(w);
+    by_stem[word.stem].push_back(id);
+    by_phon[word.phon].push_back(id);
+    int d = AllowedEdits(word.letters);
+    if (d > 0) {
+      std::unordered_set<std::string> dels;
+      dels.insert(word.phon);
+      Deletes(word.phon, d, &dels);
+      for (const auto& del : dels) deletes[del].push_back(id);
+    }
+  }
+  words.push_back(std::move(word));
+  postings.emplace_back();
+  return id;
+}
+
+void Catalog::Impl::Build() {
+  words.clear();
+  word_id.clear();
+  postings.clear();
+  by_stem.clear();
+  by_phon.clear();
+  deletes.clear();
+  phrases.clear();
+  for (int a = 0; a < kAttrCount; ++a) {
+    attr_id[a].clear();
+    attr_value[a].clear();
+    attr_postings[a].clear();
+    attr_words[a].clear();
+  }
+  pattr.assign(products.size(), {});
+  word_id.reserve(products.size() / 2 + 1024);
+  std::vector<std::string> toks;
+  for (uint32_t i = 0; i < products.size(); ++i) {
+    const Product& p = products[i];
+    auto& pa = pattr[i];
+    pa[kCategory] = Intern(kCategory, p.category, i);
+    pa[kColor] = Intern(kColor, p.color, i);
+    pa[kSurface] = Intern(kSurface, p.surface, i);
+    pa[kMaterial] = Intern(kMaterial, p.material, i);
+    pa[kFormat] = Intern(kFormat, p.format, i);
+    pa[kBrand] = Intern(kBrand, p.brand, i);
+    pa[kCollection] = Intern(kCollection, p.collection, i);
+    toks.clear();
+    for (const std::string* f : {&p.name, &p.sku, &p.category, &p.brand, &p.collection, &p.format,
+                                 &p.color, &p.surface, &p.material})
+      TokenizeInto(*f, &toks);
+    for (const auto& t : toks) {
+      auto& post = postings[AddWord(t)];
+      if (post.empty() || post.back() != i) post.push_back(i);
+    }
+  }
+  for (Attr a : {kBrand, kCollection}) {
+    for (const auto& v : attr_value[a]) {
+      toks.clear();
+      TokenizeInto(v, &toks);
+      std::vector<uint32_t> ids;
+      for (const auto& t : toks) ids.push_back(AddWord(t));
+      attr_words[a].push_back(std::move(ids));
+    }
+  }
+  // Lexicon phrases.
+  auto add_phrases = [&](const std::vector<LexEntry>& list, ConceptKind kind) {
+    for (uint32_t e = 0; e < list.size(); ++e) {
+      std::vector<const std::string*> forms = {&list[e].value, &list[e].name_en};
+      for (const auto& w : list[e].ru) forms.push_back(&w);
+      for (const auto& w : list[e].en) forms.push_back(&w);
+      for (const std::string* f : forms) {
+        toks.clear();
+        TokenizeInto(*f, &toks);
+        if (toks.empty()) continue;
+        auto& refs = phrases[Join(Stems(toks), 0, toks.size())];
+        bool dup = std::any_of(refs.begin(), refs.end(),
+                               [&](const ConceptRef& r) { return r.kind == kind && r.entry == e; });
+        if (!dup) refs.push_back({kind, e});
+        max_phrase = std::max(max_phrase, toks.size());
+      }
+    }
+  };
+  add_phrases(lex.categories, ConceptKind::kCategory);
+  add_phrases(lex.colors, ConceptKind::kColor);
+  add_phrases(lex.surfaces, ConceptKind::kSurface);
+  add_phrases(lex.materials, ConceptKind::kMaterial);
+  add_phrases(lex.not_sold, ConceptKind::kNotSold);
+  for (const auto& f : lex.filler) {
+    toks.clear();
+    TokenizeInto(f, &toks);
+    for (const auto& t : toks) {
+      auto& refs = phrases[text::Stem(t)];
+      if (refs.empty()) refs.push_back({ConceptKind::kFiller, 0});
+    }
+  }
+  indexed = true;
+}
+
+std::vector<WordMatch> Catalog::Impl::MatchWord(const std::string& token) const {
+  std::vector<WordMatch> out;
+  auto add = [&](uint32_t w, float weight) {
+    for (auto& m : out)
+      if (m.word == w) {
+        m.weight = std::max(m.weight, weight);
+        return;
+      }
+    out.push_back({w, weight});
+  };
+  if (auto it = word_id.find(token); it != word_id.end()) add(it->second, 1.0f);
+  bool alpha =
+      std::none_of(token.begin(), token.end(), [](char c) { return IsDigit(c) || c == '.'; });
+  if (!alpha) return out;
+  if (auto it = by_stem.find(text::Stem(token)); it != by_stem.end())
+    for (uint32_t w : it->second) add(w, 0.95f);
+  const std::string phon = text::PhoneticKey(token);
+  if (auto it = by_phon.find(phon); it != by_phon.end())
+    for (uint32_t w : it->second) add(w, 0.9f);
+  const size_t letters = Letters(token);
+  if (out.empty() && AllowedEdits(letters) > 0) {
+    std::unordered_set<std::string> keys;
+    keys.insert(phon);
+    Deletes(phon, AllowedEdits(letters), &keys);
+    for (const auto& k : keys) {
+      auto it = deletes.find(k);
+      if (it == deletes.end()) continue;
+      for (uint32_t w : it->second) {
+        int allowed = AllowedEdits(std::min<size_t>(letters, words[w].letters));
+        if (allowed == 0) continue;
+        int d = text::EditDistance(phon, words[w].phon, allowed);
+        if (d <= allowed) add(w, d <= 1 ? 0.75f : 0.6f);
+      }
+    }
+  }
+  std::sort(out.begin(), out.end(),
+            [](const WordMatch& a, const WordMatch& b) { return a.weight > b.weight; });
+  return out;
+}
+
+const LexEntry& Catalog::Impl::Entry(const ConceptRef& c) const {
+  switch (c.kind) {
+    case ConceptKind::kCategory:
+      return lex.categories[c.entry];
+    case ConceptKind::kColor:
+      return lex.colors[c.entry];
+    case ConceptKind::kSurface:
+      return lex.surfaces[c.entry];
+    case ConceptKind::kMaterial:
+      return lex.materials[c.entry];
+    default:
+      return lex.not_sold[c.entry];
+  }
+}
+
+std::vector<Catalog::Impl::Term> Catalog::Impl::Analyze(std::string_view query) const {
+  std::vector<std::string> toks;
+  TokenizeInto(query, &toks);
+  const std::vector<std::string> stems = Stems(toks);
+  std::vector<Term> terms;
+  for (size_t i = 0; i < toks.size();) {
+    size_t used = 0;
+    const std::vector<ConceptRef>* refs = nullptr;
+    for (size_t len = std::min(max_phrase, toks.size() - i); len >= 1 && !refs; --len) {
+      auto it = phrases.find(Join(stems, i, len));
+      if (it != phrases.end()) {
+        refs = &it->second;
+        used = len;
+      }
+    }
+    if (refs) {
+      bool filler = std::all_of(refs->begin(), refs->end(),
+                                [](const ConceptRef& r) { return r.kind == ConceptKind::kFiller; });
+      if (!filler) {
+        Term t;
+        for (size_t k = i; k < i + used; ++k) t.token += (k > i ? " " : "") + toks[k];
+        for (const auto& r : *refs)
+          if (r.kind != ConceptKind::kFiller) t.concepts.push_back(r);
+        // Plain-text fallback for one-word phrases: "серый" also in names and colours the
+        // lexicon does not know ("светло-серый").
+        if (used == 1) {
+          for (const auto& m : MatchWord(toks[i]))
+            if (m.weight >= 0.9f) t.words.push_back(m);
+        }
+        terms.push_back(std::move(t));
+      }
+      i += used;
+      continue;
+    }
+    Term t;
+    t.token = toks[i];
+    const std::string& tok = toks[i];
+    size_t x = tok.find('x');
+    if (x != std::string::npos && x > 0 && x + 1 < tok.size() && IsDigit(tok[0]) &&
+        IsDigit(tok[x + 1]))
+      t.format = tok;
+    t.words = MatchWord(tok);
+    terms.push_back(std::move(t));
+    ++i;
+  }
+  return terms;
+}
+
+}  // namespace kira::catalog

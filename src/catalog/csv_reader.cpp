@@ -1,0 +1,196 @@
+#include "catalog/csv_reader.h"
+
+#include <algorithm>
+
+#include "core/text.h"
+
+namespace kira::catalog {
+
+namespace {
+
+// Returns the 1-based line of the first invalid UTF-8 byte, or 0 when the text is valid.
+size_t FirstBadUtf8Line(std::string_view s) {
+  size_t line = 1;
+  size_t i = 0;
+  const size_t n = s.size();
+  while (i < n) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      if (c == '\n') ++line;
+      ++i;
+      continue;
+    }
+    int extra;
+    char32_t cp;
+    if ((c >> 5) == 0x6) {
+      extra = 1;
+      cp = c & 0x1F;
+    } else if ((c >> 4) == 0xE) {
+      extra = 2;
+      cp = c & 0x0F;
+    } else if ((c >> 3) == 0x1E) {
+      extra = 3;
+      cp = c & 0x07;
+    } else {
+      return line;
+    }
+    if (i + extra >= n) return line;  // truncated sequence
+    for (int k = 1; k <= extra; ++k) {
+      unsigned char cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc >> 6) != 0x2) return line;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    // Overlong forms and surrogates are invalid too.
+    if ((extra == 1 && cp < 0x80) || (extra == 2 && cp < 0x800) || (extra == 3 && cp < 0x10000) ||
+        (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+      return line;
+    i += extra + 1;
+  }
+  return 0;
+}
+
+char SniffDelimiter(std::string_view s) {
+  bool in_q = false;
+  size_t commas = 0, semis = 0;
+  for (char c : s) {
+    if (c == '"') in_q = !in_q;
+    if (in_q) continue;
+    if (c == '\n') break;
+    if (c == ',') ++commas;
+    if (c == ';') ++semis;
+  }
+  return (semis > 0 && commas == 0) ? ';' : ',';
+}
+
+}  // namespace
+
+Result<CsvTable> ReadCsv(std::string_view content, const std::string& name) {
+  if (content.size() >= 3 && content.substr(0, 3) == "\xEF\xBB\xBF") content.remove_prefix(3);
+  if (size_t bad = FirstBadUtf8Line(content)) {
+    return Status::Invalid(name + " line " + std::to_string(bad) +
+                           ": not valid UTF-8 (save the file as UTF-8)");
+  }
+  CsvTable t;
+  t.delimiter = SniffDelimiter(content);
+  const char d = t.delimiter;
+  std::vector<CsvRecord> records;
+  size_t line = 1;
+  size_t i = 0;
+  const size_t n = content.size();
+  while (i < n) {
+    CsvRecord rec;
+    rec.line = line;
+    std::string field;
+    bool record_done = false;
+    while (!record_done) {
+      field.clear();
+      if (i < n && content[i] == '"') {
+        size_t start_line = line;
+        ++i;
+        bool closed = false;
+        while (i < n) {
+          char c = content[i];
+          if (c == '"') {
+            if (i + 1 < n && content[i + 1] == '"') {
+              field += '"';
+              i += 2;
+              continue;
+            }
+            ++i;
+            closed = true;
+            break;
+          }
+          if (c == '\n') ++line;
+          if (c == '\r' && i + 1 < n && content[i + 1] == '\n') {
+            ++i;
+            continue;  // CRLF inside quotes becomes LF
+          }
+          field += c;
+          ++i;
+        }
+        if (!closed) {
+          return Status::Invalid(name + " line " + std::to_string(start_line) +
+                                 ": a quoted field is never closed (missing '\"')");
+        }
+        // Only a delimiter or the end of the line may follow a closing quote.
+        if (i < n && content[i] != d && content[i] != '\n' && content[i] != '\r') {
+          return Status::Invalid(name + " line " + std::to_string(line) +
+                                 ": unexpected text after a closing quote; a quote inside a "
+                                 "quoted field must be doubled (\"\")");
+        }
+      } else {
+        while (i < n && content[i] != d && content[i] != '\n' && content[i] != '\r') {
+          if (content[i] == '"') {
+            return Status::Invalid(name + " line " + std::to_string(line) +
+                                   ": a quote inside an unquoted field; put the field in quotes "
+                                   "and double the quote (\"\")");
+          }
+          field += content[i++];
+        }
+      }
+      rec.fields.push_back(field);
+      if (i < n && content[i] == d) {
+        ++i;
+        continue;
+      }
+      // End of record: \r\n, \n, \r or end of input.
+      if (i < n && content[i] == '\r') ++i;
+      if (i < n && content[i] == '\n') ++i;
+      ++line;
+      record_done = true;
+    }
+    bool blank = rec.fields.size() == 1 && text::Trim(rec.fields[0]).empty();
+    if (!blank) records.push_back(std::move(rec));
+  }
+  if (records.empty()) return Status::Invalid(name + ": the file is empty (no header row)");
+  t.header = std::move(records.front());
+  records.erase(records.begin());
+  for (auto& r : records) {
+    if (r.fields.size() != t.header.fields.size()) {
+      return Status::Invalid(name + " line " + std::to_string(r.line) + ": " +
+                             std::to_string(r.fields.size()) + " fields, but the header has " +
+                             std::to_string(t.header.fields.size()) +
+                             " (an unquoted delimiter inside a value?)");
+    }
+  }
+  t.rows = std::move(records);
+  return t;
+}
+
+Result<CsvColumns> MapColumns(const CsvTable& table, const std::string& name,
+                              const std::vector<std::string>& known,
+                              const std::vector<std::string>& required,
+                              std::vector<std::string>* warnings) {
+  CsvColumns cols;
+  cols.index.assign(known.size(), -1);
+  const auto& h = table.header.fields;
+  for (size_t c = 0; c < h.size(); ++c) {
+    std::string col = text::Lower(text::Trim(h[c]));
+    if (col.empty()) {
+      return Status::Invalid(name + " line " + std::to_string(table.header.line) + ": column " +
+                             std::to_string(c + 1) + " has no name");
+    }
+    auto it = std::find(known.begin(), known.end(), col);
+    if (it == known.end()) {
+      if (warnings) warnings->push_back(name + ": unknown column '" + col + "' ignored");
+      continue;
+    }
+    size_t k = static_cast<size_t>(it - known.begin());
+    if (cols.index[k] >= 0) {
+      return Status::Invalid(name + " line " + std::to_string(table.header.line) + ": column '" +
+                             col + "' appears twice");
+    }
+    cols.index[k] = static_cast<int>(c);
+  }
+  std::string missing;
+  for (const auto& r : required) {
+    size_t k = static_cast<size_t>(std::find(known.begin(), known.end(), r) - known.begin());
+    if (k >= known.size() || cols.index[k] < 0) missing += (missing.empty() ? "" : ", ") + r;
+  }
+  if (!missing.empty()) {
+    return Status::Invalid(name + ": required column(s) missing: " + missing);
+  }
+  return cols;
+}
+
+}  // namespace kira::catalog

@@ -1,0 +1,41 @@
+// CsvReader: RFC 4180 parsing of the shop's CSV files (catalog, stock feeds). UTF-8 only (a BOM is
+// tolerated), quoted fields may hold commas, doubled quotes and line breaks. The delimiter is
+// taken from the header line: ',' normally, ';' when the header has ';' and no ',' (what a
+// Russian-locale spreadsheet saves). Every record keeps the line it starts on, so errors can
+// name it.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+
+namespace kira::catalog {
+
+struct CsvRecord {
+  size_t line = 0;  // 1-based line where the record starts
+  std::vector<std::string> fields;
+};
+
+struct CsvTable {
+  CsvRecord header;
+  std::vector<CsvRecord> rows;  // empty lines are skipped
+  char delimiter = ',';
+};
+
+// `name` is the file name used in messages ("catalog.csv line 17: ...").
+Result<CsvTable> ReadCsv(std::string_view content, const std::string& name);
+
+// Maps the header's column names (trimmed, lower-cased) to indices. Columns in `required` that
+// are missing make an error naming all of them; columns in neither list become warnings.
+struct CsvColumns {
+  std::vector<int> index;  // per known column (same order as `known`), -1 when absent
+};
+Result<CsvColumns> MapColumns(const CsvTable& table, const std::string& name,
+                              const std::vector<std::string>& known,
+                              const std::vector<std::string>& required,
+                              std::vector<std::string>* warnings);
+
+}  // namespace kira::catalog

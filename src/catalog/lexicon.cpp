@@ -1,0 +1,149 @@
+#include "catalog/lexicon.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "core/text.h"
+
+namespace kira::catalog {
+
+namespace {
+
+// yaml-cpp throws; everything stays inside this file and becomes a Status.
+struct LexError {
+  std::string msg;
+};
+
+std::string At(const std::string& name, const YAML::Node& n) {
+  const YAML::Mark m = n.Mark();
+  if (m.line < 0) return name + ": ";
+  return name + " line " + std::to_string(m.line + 1) + ": ";
+}
+
+void OnlyKeys(const std::string& name, const std::string& path, const YAML::Node& n,
+              const std::set<std::string>& allowed) {
+  if (!n.IsMap()) throw LexError{At(name, n) + path + " must be a mapping"};
+  for (const auto& kv : n) {
+    std::string key = kv.first.as<std::string>();
+    if (!allowed.count(key)) {
+      std::string list;
+      for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+      throw LexError{At(name, kv.first) + path + ": unknown key '" + key + "' (allowed: " + list +
+                     ")"};
+    }
+  }
+}
+
+std::string Scalar(const std::string& name, const std::string& path, const YAML::Node& n) {
+  if (!n.IsScalar()) throw LexError{At(name, n) + path + " must be text"};
+  std::string s = text::Trim(n.as<std::string>());
+  if (s.empty()) throw LexError{At(name, n) + path + " is empty"};
+  return s;
+}
+
+std::vector<std::string> Words(const std::string& name, const std::string& path,
+                               const YAML::Node& n) {
+  std::vector<std::string> out;
+  if (!n) return out;
+  if (n.IsScalar()) {
+    out.push_back(Scalar(name, path, n));
+    return out;
+  }
+  if (!n.IsSequence()) throw LexError{At(name, n) + path + " must be a list"};
+  for (size_t i = 0; i < n.size(); ++i)
+    out.push_back(Scalar(name, path + "[" + std::to_string(i) + "]", n[i]));
+  return out;
+}
+
+std::vector<LexEntry> Entries(const std::string& name, const std::string& key,
+                              const YAML::Node& n) {
+  std::vector<LexEntry> out;
+  if (!n) return out;
+  if (!n.IsSequence()) throw LexError{At(name, n) + key + " must be a list of entries"};
+  std::set<std::string> values;
+  for (size_t i = 0; i < n.size(); ++i) {
+    const std::string path = key + "[" + std::to_string(i) + "]";
+    const YAML::Node e = n[i];
+    OnlyKeys(name, path, e, {"value", "name_en", "ru", "en"});
+    LexEntry le;
+    if (!e["value"]) throw LexError{At(name, e) + path + ": 'value' is required"};
+    le.value = Scalar(name, path + ".value", e["value"]);
+    if (!values.insert(text::Lower(le.value)).second)
+      throw LexError{At(name, e) + path + ": value '" + le.value + "' appears twice in " + key};
+    if (e["name_en"]) le.name_en = Scalar(name, path + ".name_en", e["name_en"]);
+    le.ru = Words(name, path + ".ru", e["ru"]);
+    le.en = Words(name, path + ".en", e["en"]);
+    out.push_back(std::move(le));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<Lexicon> ParseLexicon(const std::string& yaml, const std::string& name) {
+  try {
+    YAML::Node root = YAML::Load(yaml);
+    if (!root || root.IsNull()) return Status::Invalid(name + ": the file is empty");
+    OnlyKeys(name, "the top level", root,
+             {"categories", "colors", "surfaces", "materials", "not_sold", "related", "filler"});
+    Lexicon lex;
+    lex.categories = Entries(name, "categories", root["categories"]);
+    lex.colors = Entries(name, "colors", root["colors"]);
+    lex.surfaces = Entries(name, "surfaces", root["surfaces"]);
+    lex.materials = Entries(name, "materials", root["materials"]);
+    lex.not_sold = Entries(name, "not_sold", root["not_sold"]);
+    if (const YAML::Node rel = root["related"]) {
+      if (!rel.IsSequence()) throw LexError{At(name, rel) + "related must be a list"};
+      for (size_t i = 0; i < rel.size(); ++i) {
+        const std::string path = "related[" + std::to_string(i) + "]";
+        OnlyKeys(name, path, rel[i], {"category", "offer"});
+        if (!rel[i]["category"])
+          throw LexError{At(name, rel[i]) + path + ": 'category' is required"};
+        Lexicon::Related r;
+        r.category = Scalar(name, path + ".category", rel[i]["category"]);
+        r.offer = Words(name, path + ".offer", rel[i]["offer"]);
+        lex.related.push_back(std::move(r));
+      }
+    }
+    if (const YAML::Node f = root["filler"]) {
+      OnlyKeys(name, "filler", f, {"ru", "en"});
+      for (const char* lang : {"ru", "en"})
+        for (auto& w : Words(name, std::string("filler.") + lang, f[lang]))
+          lex.filler.push_back(std::move(w));
+    }
+    // Related products must name categories the lexicon knows, or the agent would offer
+    // something it cannot find.
+    std::set<std::string> cats;
+    for (const auto& c : lex.categories) cats.insert(c.value);
+    for (size_t i = 0; i < lex.related.size(); ++i) {
+      const auto& r = lex.related[i];
+      const std::string path = "related[" + std::to_string(i) + "]";
+      if (!cats.count(r.category))
+        return Status::Invalid(name + ": " + path + ".category '" + r.category +
+                               "' is not one of the categories");
+      for (const auto& o : r.offer)
+        if (!cats.count(o))
+          return Status::Invalid(name + ": " + path + ".offer '" + o +
+                                 "' is not one of the categories");
+    }
+    return lex;
+  } catch (const LexError& e) {
+    return Status::Invalid(e.msg);
+  } catch (const YAML::Exception& e) {
+    return Status::Invalid(name + " line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
+}
+
+Result<Lexicon> LoadLexicon(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::Io("cannot open lexicon " + path);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  size_t slash = path.find_last_of('/');
+  return ParseLexicon(ss.str(), slash == std::string::npos ? path : path.substr(slash + 1));
+}
+
+}  // namespace kira::catalog

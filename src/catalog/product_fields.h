@@ -1,0 +1,28 @@
+// Canonical forms of product fields, shared by every import path (CSV, YML, stock feeds): the
+// tile format ("60 x 60", "60х60", "60*60" → "60x60"), the unit ("m2", "м²", "кв.м" → "м2"),
+// the status and numbers with '.' or ',' decimals. Each returns false (and a reason) on input it
+// does not understand, so the importer can name the line and field.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace kira::catalog {
+
+// "60x60", "60 x 60", "60х60" (Cyrillic), "60*60", "60×60", "7,5x30" → "60x60", "7.5x30".
+// Empty input gives "" (not a tile). Otherwise sides must be positive numbers.
+bool CanonicalFormat(std::string_view in, std::string* out, std::string* why);
+
+// Units the shop sells in: "м2", "шт", "упак", "кг". Accepted spellings (any case, optional
+// trailing dot): м2 m2 м² m² кв.м кв м квм sqm; шт штука штук pcs pc piece; упак уп упаковка
+// pack box коробка; кг kg.
+bool CanonicalUnit(std::string_view in, std::string* out);
+
+// "active" | "discontinued" (also "" → active, and the Russian "в продаже"/"активен" and
+// "снят"/"снят с производства"/"выведен").
+bool ParseStatus(std::string_view in, bool* discontinued);
+
+// A decimal with '.' or ',' separator (spaces as thousands separators allowed).
+bool ParseNumber(std::string_view in, double* out);
+
+}  // namespace kira::catalog
