@@ -7,8 +7,14 @@
 //             frame of pipeline delay): stop sending the prompt NOW, remember the position.
 //   kResume   the burst ended before `confirm_after_ms` of voiced audio: a backchannel or a
 //             noise burst. Resume the prompt where it stopped (or from the sentence start).
-//   kBargeIn  voiced audio reached `confirm_after_ms` (default 400 ms): a real interruption.
+//   kBargeIn  voiced audio reached `confirm_after_ms` (default 600 ms): a real interruption.
 //             Drop the rest of the prompt and treat the audio as the start of an utterance.
+//
+// Playback already stops at kPause, so a long confirm window costs no perceived latency; it
+// only decides whether the prompt resumes. 600 ms covers drawn-out backchannels (espeak's
+// "mhm" is ~500 ms voiced). A short real answer ("нет!", 300 ms) ends as kResume: the pipeline
+// should then check the burst's ASR text against its backchannel word list (data) and barge
+// in if it is not one.
 //
 // Noise is rejected by level (min_level_dbfs, relative to a tracked noise floor) and by
 // requiring near-continuous voicing. The pipeline may also confirm with ASR text (e.g. treat
@@ -32,7 +38,7 @@ namespace kira::media {
 
 struct BargeInConfig {
   int pause_after_ms = 120;        // voiced ms before kPause (stop playback within 150 ms)
-  int confirm_after_ms = 400;      // voiced ms before kBargeIn; shorter bursts are backchannels
+  int confirm_after_ms = 600;      // voiced ms before kBargeIn; shorter bursts are backchannels
   int burst_end_silence_ms = 200;  // silence that ends a burst (resume after it)
   int gap_tolerance_ms = 100;      // unvoiced gap inside a burst ("да-да") that does not end it
   double min_level_dbfs = -45.0;   // quieter frames never count as caller speech

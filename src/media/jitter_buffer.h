@@ -77,6 +77,7 @@ class JitterBuffer {
   int64_t highest_ = 0;  // highest extended seq received
   int empty_run_ = 0;    // consecutive Pops that found nothing at all
   int clean_frames_ = 0;
+  int pending_stretch_ = 0;  // adaptive growth not yet applied to playout
 };
 
 }  // namespace kira::media

@@ -29,7 +29,7 @@ struct ToneDetectorConfig {
   double max_drift_hz = 40;     // frequency change allowed between frames of one tone
 };
 
-struct Tone {
+struct DetectedTone {
   double frequency_hz = 0;
   int64_t start_ms = 0;
   int64_t duration_ms = 0;
@@ -40,7 +40,7 @@ class ToneDetector {
  public:
   explicit ToneDetector(ToneDetectorConfig cfg = {});
   // Frames of 10–30 ms work best (20 ms: 50 Hz resolution, good enough with ±1 bin purity).
-  std::optional<Tone> Push(std::span<const int16_t> frame);
+  std::optional<DetectedTone> Push(std::span<const int16_t> frame);
   void Reset();
   int64_t now_ms() const { return now_ms_; }
 

@@ -62,7 +62,7 @@ struct WavData {
   Pcm samples;  // interleaved
   int64_t frames() const { return channels ? int64_t(samples.size()) / channels : 0; }
   Pcm Channel(int c) const;
-  Audio Mono() const;  // channel 0 (or the mean of both for stereo? no: channel 0) with rate
+  Audio Mono() const;  // channel 0 with the file's rate
 };
 
 // Reads a 16-bit PCM WAV (mono or stereo); Invalid with the reason for anything else.

@@ -1,0 +1,84 @@
+#include "media/endpointer.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "media/test_audio.h"
+#include "media/vad.h"
+
+namespace kira::media {
+namespace {
+
+// Pushes a pattern of 20 ms frames: 'S' speech, '.' silence; returns the events with the
+// audio time at which they fired.
+std::string Feed(Endpointer& ep, const std::string& pattern) {
+  std::string out;
+  for (char c : pattern) {
+    auto ev = ep.Push(c == 'S');
+    if (ev != EndpointEvent::kNone)
+      out += std::string(ToString(ev)) + "@" + std::to_string(ep.now_ms()) + " ";
+  }
+  return out;
+}
+
+TEST(EndpointerTest, StartAndEndWithTimestamps) {
+  Endpointer ep({.start_speech_ms = 100, .trailing_silence_ms = 600, .min_speech_ms = 200});
+  // 200 ms silence, 1 s speech, 700 ms silence.
+  std::string p = std::string(10, '.') + std::string(50, 'S') + std::string(35, '.');
+  EXPECT_EQ(Feed(ep, p), "speech_start@300 speech_end@1800 ");
+  EXPECT_EQ(ep.utterance_start_ms(), 200);
+  EXPECT_EQ(ep.utterance_end_ms(), 1200);
+  EXPECT_EQ(ep.voiced_ms(), 1000);
+  // The endpointing wait is exactly the trailing silence.
+  EXPECT_EQ(1800 - ep.utterance_end_ms(), 600);
+  EXPECT_FALSE(ep.in_utterance());
+}
+
+TEST(EndpointerTest, PausesShorterThanTrailingSilenceDoNotEnd) {
+  Endpointer ep({.trailing_silence_ms = 500});
+  std::string p =
+      std::string(20, 'S') + std::string(20, '.') + std::string(20, 'S') + std::string(25, '.');
+  EXPECT_EQ(Feed(ep, p), "speech_start@100 speech_end@1700 ");
+  EXPECT_EQ(ep.voiced_ms(), 800);
+}
+
+TEST(EndpointerTest, ShortBurstsAreIgnoredOrDiscarded) {
+  Endpointer ep({.start_speech_ms = 100, .trailing_silence_ms = 300, .min_speech_ms = 200});
+  // A 60 ms click never starts an utterance.
+  EXPECT_EQ(Feed(ep, "SSS" + std::string(30, '.')), "");
+  // 140 ms of speech starts one but is too short to count.
+  EXPECT_EQ(Feed(ep, "SSSSSSS" + std::string(20, '.')), "speech_start@760 discarded@1100 ");
+  // Gaps within the start burst up to gap_tolerance (60 ms) keep the burst alive.
+  ep.Reset();
+  EXPECT_EQ(Feed(ep, "SS..SS.SS"), "speech_start@160 ");
+}
+
+TEST(EndpointerTest, MaxLengthForcesAnEnd) {
+  Endpointer ep({.max_utterance_ms = 1000});
+  EXPECT_EQ(Feed(ep, std::string(52, 'S')), "speech_start@100 max_length@1000 ");
+}
+
+TEST(EndpointerTest, RealSpeechThroughWebRtcVad) {
+  auto vad = CreateVad({});
+  ASSERT_TRUE(vad.ok());
+  Pcm audio = testing::Concat({Silence(4000),
+                               testing::EspeakSpeech("en",
+                                                     "do you have the grey sixty by sixty "
+                                                     "porcelain tile in stock"),
+                               Silence(8000)});
+  Endpointer ep({.trailing_silence_ms = 600});
+  int starts = 0, ends = 0;
+  for (auto& f : SplitFrames(audio)) {
+    auto ev = ep.Push((*vad)->Process(f).speech);
+    starts += ev == EndpointEvent::kSpeechStart;
+    ends += ev == EndpointEvent::kSpeechEnd;
+  }
+  EXPECT_EQ(starts, 1);
+  EXPECT_EQ(ends, 1);
+  EXPECT_NEAR(double(ep.utterance_start_ms()), 500, 100);
+  EXPECT_GT(ep.voiced_ms(), 1500);
+}
+
+}  // namespace
+}  // namespace kira::media
