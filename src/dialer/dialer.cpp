@@ -1,0 +1,295 @@
+#include "dialer/dialer.h"
+
+#include "core/log.h"
+
+namespace kira::dialer {
+
+std::string_view DispositionName(CallDisposition d) {
+  switch (d) {
+    case CallDisposition::kAnswered:
+      return "answered";
+    case CallDisposition::kBusy:
+      return "busy";
+    case CallDisposition::kNoAnswer:
+      return "no_answer";
+    case CallDisposition::kFailed:
+      return "failed";
+    case CallDisposition::kVoicemail:
+      return "voicemail";
+    case CallDisposition::kSecretary:
+      return "secretary";
+  }
+  return "failed";
+}
+
+namespace {
+constexpr int64_t kStoreRetryMs = 60 * 1000;  // after a store error, look at the task again
+}  // namespace
+
+Dialer::Dialer(crm::CrmStore* store, Originator* originator, const DialerConfig& cfg,
+               PhoneZoneResolver* resolver, const Clock* clock, DialerOptions opts)
+    : store_(store),
+      originator_(originator),
+      cfg_(cfg),
+      planner_(cfg, resolver, &dnc_),
+      clock_(clock),
+      opts_(std::move(opts)),
+      admission_(cfg, ToUnixMillis(clock->Now())) {}
+
+Status Dialer::Start() {
+  KIRA_ASSIGN_OR_RETURN(auto stuck, store_->ListTasks("in_progress"));
+  for (crm::Task& t : stuck) {
+    if (!IsDialerTask(t) || in_flight_.count(t.id)) continue;
+    // The process stopped mid-call: the attempt stays counted, the task is dialable again.
+    t.status = "open";
+    t.last_result = "interrupted";
+    KIRA_RETURN_IF_ERROR(store_->UpdateTask(t));
+  }
+  return Refresh();
+}
+
+Status Dialer::Refresh() {
+  KIRA_ASSIGN_OR_RETURN(auto dnc, store_->ListDnc());
+  KIRA_ASSIGN_OR_RETURN(auto open, store_->ListTasks("open"));
+  dnc_.Reset(dnc);
+  tasks_.clear();
+  book_.clear();
+  heap_ = {};
+  for (crm::Task& t : open) {
+    if (!IsDialerTask(t) || in_flight_.count(t.id)) continue;
+    int64_t id = t.id;
+    tasks_.emplace(id, std::move(t));
+    book_[id] = 0;
+    heap_.push(Entry{0, id});
+  }
+  last_refresh_ms_ = ToUnixMillis(clock_->Now());
+  return Status::Ok();
+}
+
+void Dialer::Schedule(const crm::Task& t, int64_t due_ms) {
+  tasks_[t.id] = t;
+  book_[t.id] = due_ms;
+  heap_.push(Entry{due_ms, t.id});
+}
+
+Result<bool> Dialer::WebFormLead(int64_t lead_id) {
+  if (lead_id == 0) return false;
+  KIRA_ASSIGN_OR_RETURN(crm::Lead lead, store_->GetLead(lead_id));
+  return lead.source == "web_form";
+}
+
+Status Dialer::SetLeadOutcome(int64_t lead_id, const std::string& outcome) {
+  if (lead_id == 0) return Status::Ok();
+  KIRA_ASSIGN_OR_RETURN(crm::Lead lead, store_->GetLead(lead_id));
+  lead.outcome = outcome;
+  return store_->UpdateLead(lead);
+}
+
+Status Dialer::Close(crm::Task t, const std::string& status, const std::string& result) {
+  t.status = status;
+  t.last_result = result;
+  KIRA_RETURN_IF_ERROR(store_->UpdateTask(t));
+  crm::AuditEntry a;
+  a.at = ToUnixMillis(clock_->Now());
+  a.actor = opts_.actor;
+  a.action = "task.close";
+  a.entity = "task";
+  a.entity_id = t.id;
+  a.detail = status + ": " + result + " after " + std::to_string(t.attempts) + " attempt(s)";
+  return store_->Audit(a);
+}
+
+Status Dialer::FollowUp(const crm::Task& t, const std::string& why) {
+  crm::Task f;
+  f.lead_id = t.lead_id;
+  f.kind = "text_followup";
+  f.agent = "";  // the manager's
+  f.phone = t.phone;
+  f.timezone = t.timezone;
+  f.note = "call reached a " + why + "; follow up in a text channel";
+  f.created_by = opts_.actor;
+  f.created_at = ToUnixMillis(clock_->Now());
+  return store_->CreateTask(f).status();
+}
+
+Status Dialer::ApplyResult(const Finished& f) {
+  auto it = in_flight_.find(f.task_id);
+  if (it == in_flight_.end()) return Status::Internal("result for a call not in flight");
+  crm::Task t = std::move(it->second.task);
+  admission_.Release(it->second.trunk);
+  in_flight_.erase(it);
+  ++stats_.completed;
+  // The conversation may have touched the task (a note, a new deadline): start from the store.
+  if (auto fresh = store_->GetTask(t.id); fresh.ok()) t = std::move(fresh).value();
+  std::string name(DispositionName(f.result.disposition));
+
+  crm::AuditEntry a;
+  a.at = ToUnixMillis(clock_->Now());
+  a.actor = opts_.actor;
+  a.action = "task.call_result";
+  a.entity = "task";
+  a.entity_id = t.id;
+  a.detail = "attempt " + std::to_string(t.attempts) + ": " + name;
+  KIRA_RETURN_IF_ERROR(store_->Audit(a));
+
+  switch (f.result.disposition) {
+    case CallDisposition::kAnswered:
+      t.status = "done";
+      t.last_result = f.result.outcome.empty() ? name : f.result.outcome;
+      return store_->UpdateTask(t);
+    case CallDisposition::kSecretary:
+    case CallDisposition::kVoicemail:
+      t.status = "done";
+      t.last_result = name;
+      KIRA_RETURN_IF_ERROR(store_->UpdateTask(t));
+      KIRA_RETURN_IF_ERROR(FollowUp(t, name));
+      return SetLeadOutcome(t.lead_id, name);
+    case CallDisposition::kBusy:
+    case CallDisposition::kNoAnswer:
+    case CallDisposition::kFailed:
+      t.last_result = name;
+      if (t.attempts >= cfg_.max_attempts) {
+        ++stats_.closed_no_answer;
+        KIRA_RETURN_IF_ERROR(Close(t, "done", "no_answer"));
+        return SetLeadOutcome(t.lead_id, "no_answer");
+      }
+      t.status = "open";
+      KIRA_RETURN_IF_ERROR(store_->UpdateTask(t));
+      ++stats_.retries_scheduled;
+      // Due now: the planner works out the retry delay and the window on the next pass.
+      Schedule(t, 0);
+      return Status::Ok();
+  }
+  return Status::Ok();
+}
+
+Result<int> Dialer::Tick() {
+  std::vector<Finished> finished;
+  {
+    std::lock_guard<std::mutex> lock(done_mu_);
+    finished.swap(done_);
+  }
+  for (const Finished& f : finished) {
+    Status s = ApplyResult(f);
+    if (!s.ok()) log::Error("dialer", "task " + std::to_string(f.task_id) + ": " + s.message());
+  }
+
+  int64_t now = ToUnixMillis(clock_->Now());
+  if (now - last_refresh_ms_ >= opts_.refresh_ms) KIRA_RETURN_IF_ERROR(Refresh());
+
+  int originated = 0;
+  while (!heap_.empty() && heap_.top().due_ms <= now && originated < opts_.max_per_tick) {
+    Entry e = heap_.top();
+    auto b = book_.find(e.task_id);
+    if (b == book_.end() || b->second != e.due_ms) {  // superseded entry
+      heap_.pop();
+      continue;
+    }
+    crm::Task& t = tasks_.at(e.task_id);
+    Decision d = planner_.Evaluate(t, now, false);
+
+    if (d.verdict == Verdict::kDial) {
+      Admit adm = admission_.TryAdmit(now);
+      if (adm.verdict != AdmitVerdict::kAdmitted) {
+        // Lines or tokens run out for everyone: keep the task first in line and stop here.
+        if (adm.verdict == AdmitVerdict::kRate && adm.retry_at_ms > e.due_ms) {
+          heap_.pop();
+          b->second = adm.retry_at_ms;
+          heap_.push(Entry{adm.retry_at_ms, e.task_id});
+        }
+        break;
+      }
+      heap_.pop();
+      book_.erase(b);
+      crm::Task task = std::move(t);
+      tasks_.erase(e.task_id);
+      auto requeue = [&](const std::string& why) {
+        admission_.Release(adm.trunk);
+        log::Warn("dialer", "task " + std::to_string(task.id) + ": " + why);
+        Schedule(task, now + kStoreRetryMs);
+      };
+      // Do-not-call at the moment of dialing, from the store itself.
+      auto dnc = store_->IsDnc(task.phone);
+      if (!dnc.ok()) {
+        requeue("do-not-call check failed: " + dnc.status().message());
+        continue;
+      }
+      if (dnc.value()) {
+        admission_.Release(adm.trunk);
+        ++stats_.closed_dnc;
+        Status s = Close(task, "cancelled", "dnc");
+        if (!s.ok()) log::Error("dialer", s.message());
+        continue;
+      }
+      auto web = WebFormLead(task.lead_id);
+      if (!web.ok()) {
+        requeue("lead lookup failed: " + web.status().message());
+        continue;
+      }
+      auto claimed = store_->ClaimTask(task.id, now);
+      if (!claimed.ok()) {
+        requeue("claim failed: " + claimed.status().message());
+        continue;
+      }
+      if (!claimed.value()) {  // someone else dialed or closed it
+        admission_.Release(adm.trunk);
+        ++stats_.claim_lost;
+        continue;
+      }
+      task.status = "in_progress";
+      task.attempts += 1;
+      task.last_attempt_at = now;
+      CallRequest req;
+      req.task = task;
+      req.caller_id = admission_.CallerId(adm.trunk);
+      req.trunk = admission_.trunk(adm.trunk).name;
+      req.consent_required = web.value();
+      req.zones = planner_.resolver().db().SetNames(d.zones);
+      int64_t id = task.id;
+      in_flight_.emplace(id, InFlight{std::move(task), adm.trunk});
+      ++stats_.originated;
+      ++originated;
+      originator_->Originate(req, [this, id](const CallResult& r) {
+        std::lock_guard<std::mutex> lock(done_mu_);
+        done_.push_back(Finished{id, r});
+      });
+      continue;
+    }
+
+    heap_.pop();
+    if (d.verdict == Verdict::kWait) {
+      if (d.next_allowed_ms > 0) {
+        b->second = d.next_allowed_ms;
+        heap_.push(Entry{d.next_allowed_ms, e.task_id});
+      } else {  // no opening within the search horizon: look again after a refresh
+        book_.erase(b);
+        tasks_.erase(e.task_id);
+      }
+      continue;
+    }
+    // kClose
+    crm::Task task = std::move(t);
+    book_.erase(b);
+    tasks_.erase(e.task_id);
+    Status s;
+    switch (d.reason) {
+      case Reason::kDnc:
+        ++stats_.closed_dnc;
+        s = Close(task, "cancelled", "dnc");
+        break;
+      case Reason::kMaxAttempts:
+        ++stats_.closed_no_answer;
+        s = Close(task, "done", "no_answer");
+        if (s.ok()) s = SetLeadOutcome(task.lead_id, "no_answer");
+        break;
+      default:
+        ++stats_.closed_other;
+        s = Close(task, "failed", std::string(ReasonName(d.reason)));
+        break;
+    }
+    if (!s.ok()) log::Error("dialer", "task " + std::to_string(task.id) + ": " + s.message());
+  }
+  return originated;
+}
+
+}  // namespace kira::dialer

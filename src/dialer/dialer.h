@@ -1,0 +1,136 @@
+// Dialer: the live outbound loop. It keeps the open tasks in memory ordered by when each may
+// next be dialed, asks the Planner (the same code as `kira dialer plan`) for a verdict at the
+// moment of dialing, reserves a line and a token (Admission), checks the do-not-call list in the
+// store right then (the planner's snapshot may be up to one refresh old), claims the task in the
+// store (attempt counted atomically) and hands it to an Originator. Results come back through a
+// callback from any thread; Tick() applies them: done, a retry after the configured delay, or
+// `no_answer` when attempts run out.
+//
+//   Dialer d(store, &originator, cfg, &resolver, &clock);
+//   KIRA_RETURN_IF_ERROR(d.Start());   // loads open tasks, reopens interrupted ones
+//   while (running) { d.Tick(); sleep(tick); }   // or d.Run(stop)
+//
+// Tick() is called from one thread; Originator callbacks may come from any thread, but must all
+// have run before the Dialer is destroyed. Only tasks for the agent "vera" are dialed.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <queue>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/clock.h"
+#include "crm/crm_store.h"
+#include "dialer/capacity.h"
+#include "dialer/planner.h"
+
+namespace kira::dialer {
+
+enum class CallDisposition { kAnswered, kBusy, kNoAnswer, kFailed, kVoicemail, kSecretary };
+std::string_view DispositionName(CallDisposition d);  // "answered", "busy", "no_answer", ...
+
+struct CallResult {
+  CallDisposition disposition = CallDisposition::kNoAnswer;
+  // For kAnswered: the conversation's outcome (crm/outcome.h) when the agent knows it.
+  std::string outcome;
+};
+
+// What the telephony side needs to place one call.
+struct CallRequest {
+  crm::Task task;                 // already claimed: attempts counts this call
+  std::string caller_id;          // from config (trunk's, else global)
+  std::string trunk;              // trunk name
+  bool consent_required = false;  // web-form lead: ask whether they asked to be called first
+  std::string zones;              // the callee's zones, comma-separated (for the agent's greeting)
+};
+
+// Places calls. The SIP side implements it; tests use a recording double.
+class Originator {
+ public:
+  using Done = std::function<void(const CallResult&)>;
+  virtual ~Originator() = default;
+  // Must call `done` exactly once, from any thread, possibly before returning.
+  virtual void Originate(const CallRequest& req, Done done) = 0;
+};
+
+struct DialerStats {
+  int64_t originated = 0;
+  int64_t completed = 0;
+  int64_t retries_scheduled = 0;
+  int64_t closed_no_answer = 0;
+  int64_t closed_dnc = 0;
+  int64_t closed_other = 0;  // deadline, bad number
+  int64_t claim_lost = 0;    // another dialer took the task first
+};
+
+struct DialerOptions {
+  int64_t refresh_ms = 30000;  // reload open tasks (new ones from the web or CLI) this often
+  int max_per_tick = 10000;    // originations per Tick at most
+  std::string actor = "dialer";
+};
+
+class Dialer {
+ public:
+  Dialer(crm::CrmStore* store, Originator* originator, const DialerConfig& cfg,
+         PhoneZoneResolver* resolver, const Clock* clock, DialerOptions opts = {});
+
+  // Reopens tasks left in_progress by a crash (their attempt stays counted) and loads the book.
+  Status Start();
+  // Reloads the open tasks and the do-not-call snapshot from the store (skips calls in flight).
+  Status Refresh();
+  // Applies finished calls, then dials every task that is due now. Returns calls originated.
+  Result<int> Tick();
+
+  int in_flight() const { return admission_.in_flight(); }
+  size_t queued() const { return book_.size(); }
+  const DialerStats& stats() const { return stats_; }
+
+ private:
+  struct Entry {
+    int64_t due_ms;
+    int64_t task_id;
+    bool operator>(const Entry& o) const {
+      return due_ms != o.due_ms ? due_ms > o.due_ms : task_id > o.task_id;
+    }
+  };
+  struct InFlight {
+    crm::Task task;
+    int trunk;
+  };
+  struct Finished {
+    int64_t task_id;
+    CallResult result;
+  };
+
+  Status ApplyResult(const Finished& f);
+  Status Close(crm::Task t, const std::string& status, const std::string& result);
+  Status FollowUp(const crm::Task& t, const std::string& why);
+  Status SetLeadOutcome(int64_t lead_id, const std::string& outcome);
+  Result<bool> WebFormLead(int64_t lead_id);
+  void Schedule(const crm::Task& t, int64_t due_ms);
+
+  crm::CrmStore* store_;
+  Originator* originator_;
+  const DialerConfig& cfg_;
+  DncSnapshot dnc_;
+  Planner planner_;
+  const Clock* clock_;
+  DialerOptions opts_;
+  Admission admission_;
+  DialerStats stats_;
+  int64_t last_refresh_ms_ = 0;
+
+  std::unordered_map<int64_t, crm::Task> tasks_;  // queued tasks by id
+  std::priority_queue<Entry, std::vector<Entry>, std::greater<Entry>> heap_;
+  std::unordered_map<int64_t, int64_t> book_;  // task id → due_ms of its live heap entry
+  std::unordered_map<int64_t, InFlight> in_flight_;
+
+  std::mutex done_mu_;
+  std::vector<Finished> done_;
+};
+
+}  // namespace kira::dialer
