@@ -1,0 +1,298 @@
+#include "web/auth.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <cctype>
+
+namespace kira::web {
+namespace {
+
+const std::vector<storage::Migration>& WebMigrations() {
+  static const std::vector<storage::Migration> steps = {
+      {1, R"sql(
+CREATE TABLE web_users(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  created_at INTEGER NOT NULL);
+CREATE TABLE web_sessions(
+  token_hash TEXT PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES web_users(id) ON DELETE CASCADE,
+  csrf TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL);
+CREATE INDEX web_sessions_expires ON web_sessions(expires_at);
+CREATE TABLE web_webhooks(
+  id INTEGER PRIMARY KEY,
+  url TEXT NOT NULL,
+  secret TEXT NOT NULL,
+  events TEXT NOT NULL,
+  active INTEGER NOT NULL DEFAULT 1,
+  created_at INTEGER NOT NULL);
+CREATE TABLE web_outbox(
+  id INTEGER PRIMARY KEY,
+  webhook_id INTEGER NOT NULL REFERENCES web_webhooks(id) ON DELETE CASCADE,
+  event TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'pending',
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  last_error TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  delivered_at INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX web_outbox_due ON web_outbox(status, next_attempt_at);
+CREATE TABLE web_emitted(
+  event TEXT NOT NULL,
+  entity_id INTEGER NOT NULL,
+  PRIMARY KEY(event, entity_id));
+CREATE TABLE web_state(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+)sql"},
+  };
+  return steps;
+}
+
+std::string Sha256Hex(const std::string& s) {
+  unsigned char out[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(out, reinterpret_cast<const unsigned char*>(s.data()), s.size());
+  char hex[crypto_hash_sha256_BYTES * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, out, sizeof out);
+  return hex;
+}
+
+bool InitSodium() {
+  static const bool ok = sodium_init() >= 0;
+  return ok;
+}
+
+}  // namespace
+
+Status MigrateWeb(storage::Db& db) { return storage::Migrate(db, "web", WebMigrations()); }
+
+Result<std::string> HashPassword(const std::string& password, const AuthOptions& opt) {
+  if (!InitSodium()) return Status::Internal("libsodium failed to initialise");
+  char out[crypto_pwhash_STRBYTES];
+  unsigned long long ops = opt.ops_limit ? opt.ops_limit : crypto_pwhash_OPSLIMIT_INTERACTIVE;
+  size_t mem = opt.mem_limit ? opt.mem_limit : crypto_pwhash_MEMLIMIT_INTERACTIVE;
+  if (crypto_pwhash_str_alg(out, password.data(), password.size(), ops, mem,
+                            crypto_pwhash_ALG_ARGON2ID13) != 0)
+    return Status::Internal("password hashing ran out of memory");
+  return std::string(out);
+}
+
+bool VerifyPassword(const std::string& hash, const std::string& password) {
+  if (!InitSodium()) return false;
+  return crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
+}
+
+std::string RandomHex(size_t n) {
+  InitSodium();
+  std::string bytes(n, '\0');
+  randombytes_buf(bytes.data(), n);
+  std::string hex(2 * n + 1, '\0');
+  sodium_bin2hex(hex.data(), hex.size(), reinterpret_cast<const unsigned char*>(bytes.data()), n);
+  hex.resize(2 * n);
+  return hex;
+}
+
+bool ConstantTimeEquals(const std::string& a, const std::string& b) {
+  if (a.size() != b.size()) return false;
+  return sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+bool IsValidRole(const std::string& role) { return role == "admin" || role == "manager"; }
+
+Status ValidateUserName(const std::string& name) {
+  if (name.empty() || name.size() > 64)
+    return Status::Invalid("user name must be 1 to 64 characters");
+  for (unsigned char c : name)
+    if (!std::isalnum(c) && c != '.' && c != '_' && c != '-' && c != '@')
+      return Status::Invalid("user name '" + name +
+                             "' may contain only letters, digits, '.', '_', '-', '@'");
+  return Status::Ok();
+}
+
+Status ValidatePassword(const std::string& password) {
+  if (password.size() < 8) return Status::Invalid("password must be at least 8 characters");
+  if (password.size() > 1024) return Status::Invalid("password is longer than 1024 characters");
+  return Status::Ok();
+}
+
+Auth::Auth(std::unique_ptr<storage::Db> db, const Clock& clock, AuthOptions opt)
+    : db_(std::move(db)), clock_(clock), opt_(opt) {}
+
+Result<std::unique_ptr<Auth>> Auth::Open(const std::string& db_path, const Clock& clock,
+                                         AuthOptions opt) {
+  if (!InitSodium()) return Status::Internal("libsodium failed to initialise");
+  KIRA_ASSIGN_OR_RETURN(auto db, storage::Db::Open(db_path));
+  KIRA_RETURN_IF_ERROR(MigrateWeb(*db));
+  std::unique_ptr<Auth> a(new Auth(std::move(db), clock, opt));
+  KIRA_ASSIGN_OR_RETURN(a->dummy_hash_, HashPassword(RandomHex(16), opt));
+  return a;
+}
+
+Result<User> Auth::AddUser(const std::string& name, const std::string& role,
+                           const std::string& password) {
+  KIRA_RETURN_IF_ERROR(ValidateUserName(name));
+  if (!IsValidRole(role))
+    return Status::Invalid("role '" + role + "' is not one of: admin, manager");
+  KIRA_RETURN_IF_ERROR(ValidatePassword(password));
+  KIRA_ASSIGN_OR_RETURN(std::string hash, HashPassword(password, opt_));
+  std::lock_guard<std::mutex> lock(mu_);
+  {
+    KIRA_ASSIGN_OR_RETURN(auto q, db_->Prepare("SELECT 1 FROM web_users WHERE name = ?"));
+    q->Bind(1, name);
+    if (q->Step() == storage::Row::kRow)
+      return Status::Conflict("user '" + name + "' already exists");
+  }
+  User u{0, name, role, ToUnixMillis(clock_.Now())};
+  KIRA_ASSIGN_OR_RETURN(auto st,
+                        db_->Prepare("INSERT INTO web_users(name, role, password_hash, created_at) "
+                                     "VALUES(?, ?, ?, ?)"));
+  st->Bind(1, name).Bind(2, role).Bind(3, hash).Bind(4, u.created_at);
+  KIRA_RETURN_IF_ERROR(st->Exec());
+  u.id = db_->LastInsertId();
+  return u;
+}
+
+Status Auth::SetPassword(const std::string& name, const std::string& password) {
+  KIRA_RETURN_IF_ERROR(ValidatePassword(password));
+  KIRA_ASSIGN_OR_RETURN(std::string hash, HashPassword(password, opt_));
+  std::lock_guard<std::mutex> lock(mu_);
+  KIRA_ASSIGN_OR_RETURN(auto st,
+                        db_->Prepare("UPDATE web_users SET password_hash = ? WHERE name = ?"));
+  st->Bind(1, hash).Bind(2, name);
+  KIRA_RETURN_IF_ERROR(st->Exec());
+  if (db_->Changes() == 0) return Status::NotFound("no user '" + name + "'");
+  // A new password ends every existing session of that user.
+  KIRA_ASSIGN_OR_RETURN(auto del, db_->Prepare("DELETE FROM web_sessions WHERE user_id = "
+                                               "(SELECT id FROM web_users WHERE name = ?)"));
+  del->Bind(1, name);
+  return del->Exec();
+}
+
+Result<std::vector<User>> Auth::ListUsers() {
+  std::lock_guard<std::mutex> lock(mu_);
+  KIRA_ASSIGN_OR_RETURN(
+      auto st, db_->Prepare("SELECT id, name, role, created_at FROM web_users ORDER BY name"));
+  std::vector<User> out;
+  storage::Row r;
+  while ((r = st->Step()) == storage::Row::kRow)
+    out.push_back({st->Int(0), st->Text(1), st->Text(2), st->Int(3)});
+  if (r == storage::Row::kError) return st->LastError();
+  return out;
+}
+
+Result<User> Auth::FindUser(const std::string& name) {
+  std::lock_guard<std::mutex> lock(mu_);
+  KIRA_ASSIGN_OR_RETURN(
+      auto st, db_->Prepare("SELECT id, name, role, created_at FROM web_users WHERE name = ?"));
+  st->Bind(1, name);
+  if (st->Step() != storage::Row::kRow) return Status::NotFound("no user '" + name + "'");
+  return User{st->Int(0), st->Text(1), st->Text(2), st->Int(3)};
+}
+
+bool Auth::RateLimited(const std::string& key, int64_t now, int* retry_after_s) {
+  auto it = failures_.find(key);
+  if (it == failures_.end()) return false;
+  auto& v = it->second;
+  int64_t window = opt_.failure_window.count();
+  v.erase(std::remove_if(v.begin(), v.end(), [&](int64_t t) { return t <= now - window; }),
+          v.end());
+  if (static_cast<int>(v.size()) < opt_.max_failures) return false;
+  if (retry_after_s) {
+    int64_t wait_ms = v.front() + window - now;
+    *retry_after_s = static_cast<int>(std::max<int64_t>(1, (wait_ms + 999) / 1000));
+  }
+  return true;
+}
+
+void Auth::RecordFailure(const std::string& key, int64_t now) {
+  // Bound the memory an attacker can make us spend on distinct keys.
+  if (failures_.size() > 100000) failures_.clear();
+  failures_[key].push_back(now);
+}
+
+Result<Session> Auth::Login(const std::string& name, const std::string& password,
+                            const std::string& client, int* retry_after_s) {
+  int64_t now = ToUnixMillis(clock_.Now());
+  const std::string kc = "ip:" + client, ku = "user:" + name;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    int ra = 0;
+    if (RateLimited(kc, now, &ra) || RateLimited(ku, now, &ra)) {
+      if (retry_after_s) *retry_after_s = ra;
+      return Status::Unavailable("too many failed sign-in attempts; try again in " +
+                                 std::to_string(ra) + " s");
+    }
+  }
+  std::string hash;
+  User u;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    KIRA_ASSIGN_OR_RETURN(auto st, db_->Prepare("SELECT id, name, role, created_at, "
+                                                "password_hash FROM web_users WHERE name = ?"));
+    st->Bind(1, name);
+    if (st->Step() == storage::Row::kRow) {
+      u = {st->Int(0), st->Text(1), st->Text(2), st->Int(3)};
+      hash = st->Text(4);
+    }
+  }
+  bool ok = VerifyPassword(hash.empty() ? dummy_hash_ : hash, password) && !hash.empty();
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!ok) {
+    RecordFailure(kc, now);
+    RecordFailure(ku, now);
+    return Status::Invalid("wrong user name or password");
+  }
+  Session s;
+  s.token = RandomHex(32);
+  s.csrf = RandomHex(32);
+  s.user = u;
+  s.expires_at = now + opt_.session_ttl.count();
+  KIRA_ASSIGN_OR_RETURN(auto st, db_->Prepare("INSERT INTO web_sessions(token_hash, user_id, "
+                                              "csrf, created_at, expires_at) "
+                                              "VALUES(?, ?, ?, ?, ?)"));
+  st->Bind(1, Sha256Hex(s.token)).Bind(2, u.id).Bind(3, s.csrf).Bind(4, now).Bind(5, s.expires_at);
+  KIRA_RETURN_IF_ERROR(st->Exec());
+  // Expired sessions of anyone are swept on each login.
+  KIRA_ASSIGN_OR_RETURN(auto sweep, db_->Prepare("DELETE FROM web_sessions WHERE expires_at <= ?"));
+  sweep->Bind(1, now);
+  KIRA_RETURN_IF_ERROR(sweep->Exec());
+  return s;
+}
+
+Result<Session> Auth::Resume(const std::string& token) {
+  if (token.size() != 64) return Status::NotFound("no session");
+  int64_t now = ToUnixMillis(clock_.Now());
+  std::string th = Sha256Hex(token);
+  std::lock_guard<std::mutex> lock(mu_);
+  KIRA_ASSIGN_OR_RETURN(
+      auto st, db_->Prepare("SELECT s.csrf, s.expires_at, u.id, u.name, u.role, u.created_at "
+                            "FROM web_sessions s JOIN web_users u ON u.id = s.user_id "
+                            "WHERE s.token_hash = ?"));
+  st->Bind(1, th);
+  if (st->Step() != storage::Row::kRow) return Status::NotFound("no session");
+  Session s;
+  s.csrf = st->Text(0);
+  s.expires_at = st->Int(1);
+  s.user = {st->Int(2), st->Text(3), st->Text(4), st->Int(5)};
+  if (s.expires_at <= now) {
+    st.reset();
+    KIRA_ASSIGN_OR_RETURN(auto del, db_->Prepare("DELETE FROM web_sessions WHERE token_hash = ?"));
+    del->Bind(1, th);
+    (void)del->Exec();
+    return Status::NotFound("session expired");
+  }
+  return s;
+}
+
+Status Auth::Logout(const std::string& token) {
+  std::lock_guard<std::mutex> lock(mu_);
+  KIRA_ASSIGN_OR_RETURN(auto st, db_->Prepare("DELETE FROM web_sessions WHERE token_hash = ?"));
+  st->Bind(1, Sha256Hex(token));
+  return st->Exec();
+}
+
+}  // namespace kira::web

@@ -1,0 +1,68 @@
+// Administration over HTTP (admins only): users and outgoing webhooks.
+#include "web/server_impl.h"
+
+namespace kira::web {
+
+void WebServer::Impl::RegisterAdminRoutes() {
+  Route("GET", "/api/users", Access::kAdmin,
+        [this](const httplib::Request&, httplib::Response& res, Ctx&) {
+          auto users = auth->ListUsers();
+          if (!users.ok()) return SendStatus(res, users.status());
+          Json out = Json::array();
+          for (const auto& u : *users) out.push_back(ToJson(u));
+          SendJson(res, 200, {{"users", out}});
+        });
+  Route("POST", "/api/users", Access::kAdmin,
+        [this](const httplib::Request& req, httplib::Response& res, Ctx& ctx) {
+          Json body;
+          if (!ParseBody(req, res, &body)) return;
+          auto u = auth->AddUser(
+              StrField(body, "name"),
+              StrField(body, "role").empty() ? std::string("manager") : StrField(body, "role"),
+              StrField(body, "password"));
+          if (!u.ok()) return SendStatus(res, u.status());
+          Audit(ctx, "user.create", "user", u->id, "role " + u->role);
+          SendJson(res, 201, {{"user", ToJson(*u)}});
+        });
+  Route("GET", "/api/webhooks", Access::kAdmin,
+        [this](const httplib::Request&, httplib::Response& res, Ctx&) {
+          auto hooks_list = hooks->List();
+          if (!hooks_list.ok()) return SendStatus(res, hooks_list.status());
+          auto deliveries = hooks->ListDeliveries(50);
+          if (!deliveries.ok()) return SendStatus(res, deliveries.status());
+          Json h = Json::array(), d = Json::array();
+          for (const auto& w : *hooks_list) h.push_back(ToJson(w));
+          for (const auto& x : *deliveries) d.push_back(ToJson(x));
+          SendJson(res, 200, {{"webhooks", h}, {"deliveries", d}});
+        });
+  Route("POST", "/api/webhooks", Access::kAdmin,
+        [this](const httplib::Request& req, httplib::Response& res, Ctx& ctx) {
+          Json body;
+          if (!ParseBody(req, res, &body)) return;
+          std::vector<std::string> events;
+          if (body.contains("events")) {
+            if (!body["events"].is_array())
+              return SendError(res, 400, "invalid", "events must be a list");
+            for (const auto& e : body["events"]) {
+              if (!e.is_string()) return SendError(res, 400, "invalid", "events must be text");
+              events.push_back(e.get<std::string>());
+            }
+          } else {
+            events.assign(std::begin(kWebhookEvents), std::end(kWebhookEvents));
+          }
+          auto w = hooks->Add(StrField(body, "url"), StrField(body, "secret"), events);
+          if (!w.ok()) return SendStatus(res, w.status());
+          Audit(ctx, "webhook.create", "webhook", w->id, "");
+          SendJson(res, 201, {{"webhook", ToJson(*w)}});
+        });
+  Route("DELETE", "/api/webhooks/{id}", Access::kAdmin,
+        [this](const httplib::Request& req, httplib::Response& res, Ctx& ctx) {
+          int64_t id = 0;
+          ParseId(req.matches[1], &id);
+          if (Status s = hooks->Remove(id); !s.ok()) return SendStatus(res, s);
+          Audit(ctx, "webhook.delete", "webhook", id, "");
+          res.status = 204;
+        });
+}
+
+}  // namespace kira::web

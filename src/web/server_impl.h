@@ -1,0 +1,122 @@
+// Private to kira_web: the state shared by the route files (routes_*.cpp) of WebServer.
+#pragma once
+
+#include <httplib.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "catalog/catalog.h"
+#include "storage/sqlite.h"
+#include "web/json_model.h"
+#include "web/web_server.h"
+
+namespace kira::web {
+
+// Broadcast of server-sent events: every subscriber sees every event after its cursor.
+class EventHub {
+ public:
+  struct Event {
+    uint64_t seq;
+    std::string type;
+    std::string data;  // JSON
+  };
+  void Publish(const std::string& type, const Json& data);
+  // Events with seq > after; waits up to `timeout` for one. Empty on timeout or shutdown.
+  std::vector<Event> WaitAfter(uint64_t after, std::chrono::milliseconds timeout);
+  uint64_t last_seq();
+  void Shutdown();
+  bool stopped();
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Event> events_;  // the last kKeep events
+  uint64_t seq_ = 0;
+  bool stop_ = false;
+  static constexpr size_t kKeep = 512;
+};
+
+struct Ctx {
+  Session session;
+  std::string client;  // remote address
+  std::string actor() const { return "user:" + session.user.name; }
+};
+
+enum class Access { kPublic, kUser, kAdmin };
+using Handler = std::function<void(const httplib::Request&, httplib::Response&, Ctx&)>;
+
+void SendJson(httplib::Response& res, int status, const Json& body);
+void SendError(httplib::Response& res, int status, const std::string& code,
+               const std::string& message);
+// Maps a failed Status to 400/404/409/503/500 with its message.
+void SendStatus(httplib::Response& res, const Status& s);
+// Parses the JSON body of a request; on failure answers 400 and returns false.
+bool ParseBody(const httplib::Request& req, httplib::Response& res, Json* out);
+// body[key] when it is a string, else "" (a wrong type never throws).
+std::string StrField(const Json& body, const char* key);
+// A non-negative integer path/query parameter; false on anything else.
+bool ParseId(const std::string& s, int64_t* out);
+
+struct WebServer::Impl {
+  WebConfig cfg;
+  const Clock* clock = nullptr;
+  httplib::Server http;
+  std::thread listen_thread;
+  int port = 0;
+  std::unique_ptr<Auth> auth;
+  std::unique_ptr<Webhooks> hooks;
+
+  std::mutex db_mu;  // guards db (catalog tables, web_state, web_emitted)
+  std::unique_ptr<storage::Db> db;
+
+  std::mutex store_mu;  // CrmStore calls are serialised
+
+  std::mutex cat_mu;
+  std::shared_ptr<const catalog::Catalog> catalog;
+  std::string catalog_error;  // why the catalog could not be loaded, "" when fine
+
+  EventHub hub;
+  std::atomic<int> streams{0};
+  std::vector<std::pair<std::string, std::string>> routes;
+
+  // Store watcher (watcher.cpp).
+  std::thread watcher;
+  std::mutex watch_mu;
+  std::condition_variable watch_cv;
+  bool watch_stop = false, watch_poke = false;
+  int64_t last_lead_id = 0;
+  std::map<int64_t, int64_t> watched;  // lead id -> watch until (ms)
+
+  int64_t NowMs() const { return ToUnixMillis(clock->Now()); }
+
+  void Route(const std::string& method, const std::string& tmpl, Access access, Handler h);
+  void RegisterAuthRoutes();
+  void RegisterLeadRoutes();
+  void RegisterCatalogRoutes();
+  void RegisterDashboardRoutes();
+  void RegisterAdminRoutes();
+  void RegisterStaticRoutes();
+
+  Status LoadCatalog();
+  std::shared_ptr<const catalog::Catalog> Catalog();
+  void Audit(const Ctx& ctx, const std::string& action, const std::string& entity, int64_t id,
+             const std::string& detail);
+
+  Status StartWatcher();
+  void StopWatcher();
+  void WatchOnce();
+  void Watch(int64_t lead_id, int64_t until_ms);
+};
+
+}  // namespace kira::web

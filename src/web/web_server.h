@@ -1,0 +1,89 @@
+// WebServer: the manager's workspace (review queue, lead page, catalog, dashboard) and its
+// JSON API, over cpp-httplib. The UI assets are embedded in the binary, so it serves from any
+// working directory. It reads and changes the CRM through CrmStore (serialised by one mutex),
+// keeps its own tables (users, sessions, webhooks outbox) in the same SQLite file, and watches
+// the store for new leads, ended conversations and orders (also those written by another
+// process, e.g. `kira chat`) to push server-sent events and queue webhooks.
+//
+//   web::WebConfig cfg;
+//   cfg.db_path = data_dir + "/kira.db";  cfg.data_dir = data_dir;  cfg.store = store.get();
+//   cfg.port = 0;                          // any free port
+//   web::WebServer server(std::move(cfg));
+//   KIRA_RETURN_IF_ERROR(server.Start());  // listening when it returns
+//   printf("http://127.0.0.1:%d/\n", server.port());
+//   ...  server.Stop();
+//
+// Cookies: HttpOnly and SameSite=Strict always; Secure only with secure_cookies = true, which
+// must be set when the server is reached over TLS (e.g. behind a reverse proxy), because a
+// browser drops Secure cookies on plain http://127.0.0.1.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "business/profile.h"
+#include "core/clock.h"
+#include "core/status.h"
+#include "crm/crm_store.h"
+#include "web/auth.h"
+#include "web/webhooks.h"
+
+namespace kira::web {
+
+struct WebConfig {
+  std::string bind_address = "127.0.0.1";
+  int port = 8080;                 // 0 = a free port chosen by the OS; see WebServer::port()
+  std::string data_dir;            // recordings are served only from inside this directory
+  std::string db_path;             // the shop's SQLite database (web tables, the catalog)
+  crm::CrmStore* store = nullptr;  // not owned; must outlive the server
+  business::Profile profile;       // default UI language, the dashboard's time zone
+  std::string lexicon_path;        // catalog search words; "" = <profile.dir>/lexicon.yaml if any
+  bool secure_cookies = false;     // add Secure to the session cookie (set when behind TLS)
+  size_t max_upload_bytes = 8u << 20;  // catalog / stock uploads
+  int threads = 24;                    // HTTP worker threads (each open event stream holds one)
+  int max_event_streams = 12;          // concurrent server-sent event connections
+  std::chrono::milliseconds poll_interval{500};  // how often the store is checked for news
+  AuthOptions auth;
+  WebhookOptions webhooks;
+  const Clock* clock = nullptr;  // nullptr = the system clock
+  // Called after a catalog or stock upload changed the catalog (e.g. to reload the dialog's).
+  std::function<void()> on_catalog_changed;
+};
+
+class WebServer {
+ public:
+  explicit WebServer(WebConfig cfg);
+  ~WebServer();  // Stop()s
+  WebServer(const WebServer&) = delete;
+  WebServer& operator=(const WebServer&) = delete;
+
+  // Opens the web tables, loads the catalog, binds and starts serving. Fails on a busy port,
+  // a missing store or an unreadable database.
+  Status Start();
+  void Stop();
+  int port() const;
+
+  // Wakes the store watcher at once (in-process callers that just wrote a lead); without it
+  // the watcher still finds new leads within poll_interval.
+  void NotifyStoreChanged();
+
+  // Every API route as (method, path template), e.g. ("GET", "/api/leads/{id}"); used by the
+  // OpenAPI conformance test.
+  std::vector<std::pair<std::string, std::string>> ApiRoutes() const;
+
+  Auth* auth();          // valid after Start()
+  Webhooks* webhooks();  // valid after Start()
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace kira::web
