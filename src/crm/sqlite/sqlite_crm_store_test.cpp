@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <thread>
 
+#include "crm/crm_store_conformance.h"
+
 namespace kira::crm {
 namespace {
 
@@ -26,6 +28,16 @@ class TempDir {
   static inline int counter_ = 0;
   fs::path path_;
 };
+
+INSTANTIATE_TEST_SUITE_P(
+    Sqlite, CrmStoreConformance,
+    ::testing::Values(
+        CrmStoreFactory{"file",
+                        [](const std::string& dir) { return OpenSqliteCrmStore(dir + "/kira.db"); },
+                        true},
+        CrmStoreFactory{"memory", [](const std::string&) { return OpenSqliteCrmStore(":memory:"); },
+                        false}),
+    CrmStoreFactoryName);
 
 TEST(SqliteCrmStore, LeadConversationTurnsSurviveReopen) {
   TempDir dir;
