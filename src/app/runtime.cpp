@@ -1,0 +1,71 @@
+#include "app/runtime.h"
+
+#include <filesystem>
+
+#include "app/context.h"
+#include "catalog/catalog_store.h"
+#include "catalog/importer.h"
+#include "catalog/lexicon.h"
+#include "core/log.h"
+
+namespace kira::app {
+
+namespace {
+
+Result<catalog::Lexicon> LoadShopLexicon(const business::Profile& p) {
+  std::string path = p.dir + "/lexicon.yaml";
+  if (!std::filesystem::exists(path)) {
+    log::Warn("app", "no lexicon.yaml beside the profile; English words and not-sold "
+                     "categories will not be recognised");
+    return catalog::Lexicon{};
+  }
+  return catalog::LoadLexicon(path);
+}
+
+// A fresh database and a profile directory that ships catalog files (the demo shop): import
+// them so the shop works on first start.
+Status SeedCatalogIfEmpty(storage::Db& db, const business::Profile& p) {
+  KIRA_ASSIGN_OR_RETURN(size_t n, catalog::CountProducts(db));
+  if (n > 0) return Status::Ok();
+  std::string cat = p.dir + "/catalog.csv";
+  if (!std::filesystem::exists(cat)) return Status::Ok();
+  KIRA_ASSIGN_OR_RETURN(auto rep, catalog::ImportCatalogFile(db, cat));
+  log::Info("app", "imported " + std::to_string(rep.inserted) + " products from " + cat);
+  std::string dist = p.dir + "/distributor.csv";
+  if (std::filesystem::exists(dist)) {
+    KIRA_ASSIGN_OR_RETURN(auto r2, catalog::ImportStockFile(db, dist, "distributor"));
+    log::Info("app", "imported " + std::to_string(r2.rows) + " distributor rows from " + dist);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status Runtime::ReloadCatalog() {
+  KIRA_ASSIGN_OR_RETURN(catalog::Lexicon lex, LoadShopLexicon(profile));
+  KIRA_ASSIGN_OR_RETURN(catalog::Catalog c, catalog::LoadCatalog(*db, std::move(lex)));
+  catalog = std::make_unique<catalog::Catalog>(std::move(c));
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<Runtime>> OpenRuntime(const AppOptions& o, RuntimeOptions ro) {
+  auto rt = std::make_unique<Runtime>();
+  KIRA_ASSIGN_OR_RETURN(rt->profile, business::LoadProfile(BusinessPath(o)));
+  KIRA_ASSIGN_OR_RETURN(rt->db_path, DatabasePath(o));
+  KIRA_ASSIGN_OR_RETURN(rt->db, storage::Db::Open(rt->db_path));
+  KIRA_RETURN_IF_ERROR(catalog::MigrateCatalog(*rt->db));
+  KIRA_ASSIGN_OR_RETURN(rt->store, crm::OpenSqliteCrmStore(rt->db_path));
+  KIRA_RETURN_IF_ERROR(SeedCatalogIfEmpty(*rt->db, rt->profile));
+  KIRA_RETURN_IF_ERROR(rt->ReloadCatalog());
+  if (ro.with_engine) {
+    dialog::EngineOptions eo;
+    std::string own = rt->profile.dir + "/agents";
+    eo.agents_dir = std::filesystem::exists(own) ? own : DemoDir() + "/agents";
+    eo.cache_dir = o.data_dir + "/models";
+    KIRA_ASSIGN_OR_RETURN(rt->engine, dialog::Engine::Create(rt->profile, rt->catalog.get(),
+                                                             rt->store.get(), eo));
+  }
+  return rt;
+}
+
+}  // namespace kira::app

@@ -1,0 +1,38 @@
+// Runtime: the objects a running Kira needs, opened in the right order from the command-line
+// options — the profile, the database (catalog + CRM), the catalog in memory and the dialog
+// engine. On a fresh data dir with the demo profile, the demo catalog and distributor feed
+// beside the profile are imported first, so `kira chat` works out of the box.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "app/command.h"
+#include "business/profile.h"
+#include "catalog/catalog.h"
+#include "core/status.h"
+#include "crm/crm_store.h"
+#include "dialog/engine.h"
+#include "storage/sqlite.h"
+
+namespace kira::app {
+
+struct Runtime {
+  business::Profile profile;
+  std::string db_path;
+  std::unique_ptr<storage::Db> db;  // catalog tables
+  std::unique_ptr<crm::CrmStore> store;
+  std::unique_ptr<catalog::Catalog> catalog;
+  std::unique_ptr<dialog::Engine> engine;
+
+  // Re-reads the catalog from the database (after an import).
+  Status ReloadCatalog();
+};
+
+struct RuntimeOptions {
+  bool with_engine = true;  // train/load the agents (not needed by `kira leads`)
+};
+
+Result<std::unique_ptr<Runtime>> OpenRuntime(const AppOptions& o, RuntimeOptions ro = {});
+
+}  // namespace kira::app

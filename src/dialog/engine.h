@@ -1,0 +1,79 @@
+// Engine: everything conversations share — the profile, the catalog, the CRM store, each
+// agent's scenario and trained intent model — and the factory of DialogSessions.
+//
+//   KIRA_ASSIGN_OR_RETURN(auto engine, dialog::Engine::Create(profile, &catalog, store, opts));
+//   KIRA_ASSIGN_OR_RETURN(auto s, engine->NewSession({.agent = "kira", .caller = "+7916..."}));
+//   for (auto& line : s->Start().say) print(line);
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "business/profile.h"
+#include "catalog/catalog.h"
+#include "core/clock.h"
+#include "core/status.h"
+#include "crm/crm_store.h"
+#include "dialog/intent_classifier.h"
+#include "dialog/phrases.h"
+#include "dialog/session.h"
+
+namespace kira::dialog {
+
+struct EngineOptions {
+  std::string agents_dir;  // agents/<agent>/<lang>/{scenario,intents}.yaml
+  std::string cache_dir;   // trained intent models ("" = no cache)
+  const Clock* clock = &Clock::System();
+};
+
+struct SessionParams {
+  std::string agent = "kira";  // "kira" (inbound) or "vera" (outbound callback)
+  std::string language;        // "" = the profile's language
+  std::string caller;          // the other party's phone number, "" if unknown
+  std::string channel = "chat";
+  int64_t task_id = 0;         // Vera: the task she is calling for
+};
+
+struct AgentData {
+  std::string name, language;
+  Phrases phrases;
+  IntentExamples examples;
+  std::unique_ptr<IntentClassifier> nlu;
+};
+
+class Engine {
+ public:
+  static Result<std::unique_ptr<Engine>> Create(const business::Profile& profile,
+                                                const catalog::Catalog* catalog,
+                                                crm::CrmStore* store, EngineOptions opts);
+
+  Result<std::unique_ptr<DialogSession>> NewSession(const SessionParams& p);
+  // Loads (once) and returns an agent's data for a language.
+  Result<const AgentData*> Agent(const std::string& agent, const std::string& language);
+
+  const business::Profile& profile() const { return profile_; }
+  const catalog::Catalog& catalog() const { return *catalog_; }
+  crm::CrmStore& store() const { return *store_; }
+  const Clock& clock() const { return *opts_.clock; }
+
+ private:
+  Engine(const business::Profile& p, const catalog::Catalog* c, crm::CrmStore* s,
+         EngineOptions o)
+      : profile_(p), catalog_(c), store_(s), opts_(std::move(o)) {}
+  business::Profile profile_;
+  const catalog::Catalog* catalog_;
+  crm::CrmStore* store_;
+  EngineOptions opts_;
+  std::mutex mu_;
+  std::map<std::string, std::unique_ptr<AgentData>> agents_;
+};
+
+// Factories of the two agents (agent_session.cpp, vera_agent.cpp).
+Result<std::unique_ptr<DialogSession>> NewKiraSession(Engine& e, const AgentData& a,
+                                                      const SessionParams& p);
+Result<std::unique_ptr<DialogSession>> NewVeraSession(Engine& e, const AgentData& a,
+                                                      const SessionParams& p);
+
+}  // namespace kira::dialog

@@ -1,0 +1,48 @@
+// GroundingChecker: proves that an agent utterance states no fact the data does not support.
+// It reads the utterance independently of how it was produced: finds the products it names,
+// extracts every number (money amounts, quantities, days, clock times, SKUs) and checks each
+// against the catalog, the distributor's stock, the business profile, what the caller said and
+// the CRM records of this conversation (order and task numbers). Tests run it on every turn.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "business/profile.h"
+#include "catalog/catalog.h"
+
+namespace kira::dialog {
+
+struct GroundingContext {
+  std::vector<std::string> caller_turns;  // everything the caller said so far
+  std::vector<int64_t> record_ids;        // order/task/lead ids created in this conversation
+  std::vector<std::string> extra_texts;   // other data the agent may quote (e.g. a task note)
+};
+
+struct GroundingIssue {
+  std::string fact;  // the number or SKU as it appears
+  std::string why;
+};
+
+class GroundingChecker {
+ public:
+  GroundingChecker(const catalog::Catalog& catalog, const business::Profile& profile);
+  std::vector<GroundingIssue> Check(const std::string& utterance,
+                                    const GroundingContext& ctx) const;
+
+  // The names a product may be mentioned by, normalised (also used by the agent's renderer:
+  // an utterance about a product names it by one of these).
+  static std::string SpokenName(const catalog::Product& p, const std::string& language,
+                                const catalog::Lexicon& lex);
+
+ private:
+  const catalog::Catalog& catalog_;
+  const business::Profile& profile_;
+  std::vector<double> profile_numbers_;
+};
+
+// Every number in a text, as values ("1 250,50" → 1250.5, "9:00" → 9 and 0, "60x60" → 60, 60).
+std::vector<double> NumbersIn(const std::string& text);
+
+}  // namespace kira::dialog

@@ -1,0 +1,177 @@
+#include "dialog/phrases.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace kira::dialog {
+
+int RussianPluralIndex(long long n) {
+  n = std::llabs(n);
+  if (n % 10 == 1 && n % 100 != 11) return 0;
+  if (n % 10 >= 2 && n % 10 <= 4 && (n % 100 < 10 || n % 100 >= 20)) return 1;
+  return 2;
+}
+
+namespace {
+
+std::vector<std::string> Split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : s) {
+    if (c == sep) {
+      out.push_back(cur);
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  out.push_back(cur);
+  return out;
+}
+
+}  // namespace
+
+std::string RenderTemplate(const std::string& tpl, const Vars& vars, const std::string& lang) {
+  std::string out;
+  size_t i = 0;
+  while (i < tpl.size()) {
+    if (tpl[i] != '{') {
+      out += tpl[i++];
+      continue;
+    }
+    size_t close = tpl.find('}', i);
+    if (close == std::string::npos) {
+      out += tpl.substr(i);
+      break;
+    }
+    std::string inner = tpl.substr(i + 1, close - i - 1);
+    std::vector<std::string> parts = Split(inner, '|');
+    auto it = vars.find(parts[0]);
+    if (it == vars.end()) {
+      out += tpl.substr(i, close - i + 1);  // left visible on purpose
+    } else if (parts.size() == 1) {
+      out += it->second;
+    } else {
+      // Plural forms: pick by the integer part of the value.
+      std::string v = it->second;
+      for (auto& c : v)
+        if (c == ',') c = '.';
+      double d = std::atof(v.c_str());
+      bool whole = std::fabs(d - std::round(d)) < 1e-9;
+      long long n = static_cast<long long>(std::llround(d));
+      size_t idx;
+      if (parts.size() >= 4) {
+        idx = whole ? 1 + RussianPluralIndex(n) : 2;  // fractions take the "few" form: 2,5 дня
+      } else {
+        idx = (whole && n == 1) ? 1 : 2;
+      }
+      if (idx >= parts.size()) idx = parts.size() - 1;
+      out += parts[idx];
+    }
+    i = close + 1;
+  }
+  (void)lang;
+  return out;
+}
+
+Result<Phrases> Phrases::Parse(const std::string& yaml, const std::string& file) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml);
+  } catch (const YAML::Exception& e) {
+    return Status::Invalid(file + ": not valid YAML: " + e.what());
+  }
+  if (!root.IsMap()) return Status::Invalid(file + ": expected a mapping");
+  Phrases p;
+  static const std::set<std::string> kTop = {"language", "settings", "phrases", "lists", "units"};
+  for (const auto& kv : root) {
+    std::string k = kv.first.as<std::string>();
+    if (!kTop.count(k)) return Status::Invalid(file + ": " + k + ": unknown key");
+  }
+  if (!root["language"] || !root["language"].IsScalar())
+    return Status::Invalid(file + ": language: required key is missing");
+  p.language_ = root["language"].Scalar();
+  try {
+    if (YAML::Node s = root["settings"]) {
+      static const std::set<std::string> kSettings = {"max_clarifications", "abuse_warnings",
+                                                      "intent_threshold", "max_analogs",
+                                                      "silence_reprompts"};
+      for (const auto& kv : s) {
+        std::string k = kv.first.as<std::string>();
+        if (!kSettings.count(k)) return Status::Invalid(file + ": settings." + k + ": unknown key");
+      }
+      if (s["max_clarifications"]) p.settings_.max_clarifications = s["max_clarifications"].as<int>();
+      if (s["abuse_warnings"]) p.settings_.abuse_warnings = s["abuse_warnings"].as<int>();
+      if (s["intent_threshold"]) p.settings_.intent_threshold = s["intent_threshold"].as<double>();
+      if (s["max_analogs"]) p.settings_.max_analogs = s["max_analogs"].as<int>();
+      if (s["silence_reprompts"]) p.settings_.silence_reprompts = s["silence_reprompts"].as<int>();
+    }
+  } catch (const YAML::Exception& e) {
+    return Status::Invalid(file + ": settings: expected numbers: " + e.what());
+  }
+  YAML::Node ph = root["phrases"];
+  if (!ph || !ph.IsMap()) return Status::Invalid(file + ": phrases: required mapping is missing");
+  for (const auto& kv : ph) {
+    std::string k = kv.first.as<std::string>();
+    std::vector<std::string> variants;
+    if (kv.second.IsScalar()) {
+      variants.push_back(kv.second.Scalar());
+    } else if (kv.second.IsSequence()) {
+      for (const auto& v : kv.second) {
+        if (!v.IsScalar()) return Status::Invalid(file + ": phrases." + k + ": expected text");
+        variants.push_back(v.Scalar());
+      }
+    } else {
+      return Status::Invalid(file + ": phrases." + k + ": expected text or a list of texts");
+    }
+    if (variants.empty()) return Status::Invalid(file + ": phrases." + k + ": empty");
+    p.keys_.push_back(k);
+    p.phrases_[k] = std::move(variants);
+  }
+  if (YAML::Node ls = root["lists"]) {
+    for (const auto& kv : ls) {
+      std::string k = kv.first.as<std::string>();
+      if (!kv.second.IsSequence()) return Status::Invalid(file + ": lists." + k + ": expected a list");
+      for (const auto& v : kv.second) p.lists_[k].push_back(v.as<std::string>());
+    }
+  }
+  if (YAML::Node us = root["units"]) {
+    for (const auto& kv : us) p.units_[kv.first.as<std::string>()] = kv.second.as<std::string>();
+  }
+  return p;
+}
+
+Result<Phrases> Phrases::Load(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound("cannot read scenario " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return Parse(ss.str(), path);
+}
+
+std::string Phrases::Render(const std::string& key, const Vars& vars, int variant) const {
+  auto it = phrases_.find(key);
+  if (it == phrases_.end()) return "";
+  const auto& v = it->second;
+  return RenderTemplate(v[static_cast<size_t>(variant) % v.size()], vars, language_);
+}
+
+bool Phrases::Has(const std::string& key) const { return phrases_.count(key) > 0; }
+
+const std::vector<std::string>& Phrases::List(const std::string& key) const {
+  static const std::vector<std::string> kEmpty;
+  auto it = lists_.find(key);
+  return it == lists_.end() ? kEmpty : it->second;
+}
+
+std::string Phrases::Unit(const std::string& unit) const {
+  auto it = units_.find(unit);
+  return it == units_.end() ? unit : it->second;
+}
+
+}  // namespace kira::dialog

@@ -1,0 +1,265 @@
+#include "dialog/session_base.h"
+
+#include <cmath>
+#include <cstdio>
+
+#include "core/log.h"
+#include "core/text.h"
+#include "core/tz.h"
+#include "crm/outcome.h"
+#include "dialog/grounding.h"
+#include "dialog/slots.h"
+
+namespace kira::dialog {
+
+SessionBase::SessionBase(Engine& e, const AgentData& a, const SessionParams& p)
+    : engine_(e), agent_(a), params_(p) {}
+
+Status SessionBase::Open(const std::string& source, int64_t lead_id) {
+  crm::CrmStore& st = engine_.store();
+  int64_t now = ToUnixMillis(engine_.clock().Now());
+  if (lead_id > 0) {
+    KIRA_ASSIGN_OR_RETURN(crm::Lead lead, st.GetLead(lead_id));
+    lead_id_ = lead.id;
+    contact_id_ = lead.contact_id;
+  } else {
+    crm::Contact c;
+    c.phone = params_.caller;
+    c.timezone = engine_.profile().timezone;
+    c.created_at = now;
+    KIRA_ASSIGN_OR_RETURN(contact_id_, st.UpsertContact(c));
+    crm::Lead l;
+    l.contact_id = contact_id_;
+    l.channel = params_.channel;
+    l.source = source;
+    l.status = "new";
+    l.created_at = now;
+    l.updated_at = now;
+    KIRA_ASSIGN_OR_RETURN(lead_id_, st.CreateLead(l));
+  }
+  crm::Conversation conv;
+  conv.lead_id = lead_id_;
+  conv.agent = agent_.name;
+  conv.channel = params_.channel;
+  conv.language = params_.language;
+  conv.started_at = now;
+  conv.task_id = params_.task_id;
+  KIRA_ASSIGN_OR_RETURN(conversation_id_, st.StartConversation(conv));
+  return Status::Ok();
+}
+
+void SessionBase::SayText(Reply& r, const std::string& text) {
+  if (text.empty()) return;
+  r.say.push_back(text);
+  auto s = engine_.store().AppendTurn(conversation_id_, "agent", text,
+                                      ToUnixMillis(engine_.clock().Now()));
+  if (!s.ok()) log::Error("dialog", "cannot record agent turn: " + s.status().message());
+}
+
+void SessionBase::Say(Reply& r, const std::string& key, const Vars& vars) {
+  Vars all = BaseVars();
+  for (const auto& [k, v] : vars) all[k] = v;
+  std::string text = agent_.phrases.Render(key, all, turn_);
+  if (text.empty()) log::Error("dialog", "scenario has no phrase '" + key + "'");
+  SayText(r, text);
+}
+
+std::string SessionBase::Hear(const std::string& text) {
+  ++turn_;
+  caller_turns_.push_back(text);
+  auto s = engine_.store().AppendTurn(conversation_id_, "caller", text,
+                                      ToUnixMillis(engine_.clock().Now()));
+  if (!s.ok()) log::Error("dialog", "cannot record caller turn: " + s.status().message());
+  return text::Canonical(text);
+}
+
+std::string SessionBase::Num(double v) const {
+  return text::FormatNumber(v, params_.language == "ru");
+}
+
+std::string SessionBase::Money(double v) const {
+  bool ru = params_.language == "ru";
+  long long cents = std::llround(v * 100);
+  long long whole = cents / 100;
+  int frac = static_cast<int>(cents % 100);
+  std::string digits = std::to_string(whole), grouped;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i && (digits.size() - i) % 3 == 0) grouped += ru ? " " : ",";
+    grouped += digits[i];
+  }
+  if (frac) {
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "%s%02d", ru ? "," : ".", frac);
+    grouped += buf;
+  }
+  return grouped;
+}
+
+Vars SessionBase::BaseVars() const {
+  const business::Profile& p = engine_.profile();
+  return {{"shop", p.name},           {"hours", p.hours},
+          {"address", p.address},     {"delivery", p.delivery},
+          {"disclosure", p.assistant_disclosure},
+          {"manager", p.manager.name}, {"min_order", Num(p.rules.min_order_m2)},
+          {"big_project", Num(p.rules.big_project_m2)}};
+}
+
+std::string SessionBase::SpokenName(const catalog::Product& p) const {
+  return GroundingChecker::SpokenName(p, params_.language, engine_.catalog().lexicon());
+}
+
+Vars SessionBase::ProductVars(const catalog::Product& p) const {
+  Vars v;
+  v["product"] = SpokenName(p);
+  v["sku"] = p.sku;
+  v["price"] = Money(p.price);
+  v["unit"] = UnitWord(p.unit);
+  v["stock"] = Num(p.stock);
+  v["format"] = p.format;
+  if (p.box_m2) v["box_m2"] = Num(*p.box_m2);
+  if (auto d = engine_.catalog().Distributor(p.sku)) {
+    v["dist_qty"] = Num(d->qty);
+    v["lead_days"] = Num(d->lead_days);
+  }
+  return v;
+}
+
+bool SessionBase::IsYes(const std::string& canonical) const {
+  if (ContainsAny(canonical, agent_.phrases.List("no_words"))) return false;
+  if (ContainsAny(canonical, agent_.phrases.List("yes_words"))) return true;
+  IntentPrediction p = Classify(canonical);
+  return p.intent == "yes" && p.confidence >= 0.5;
+}
+
+bool SessionBase::IsNo(const std::string& canonical) const {
+  if (ContainsAny(canonical, agent_.phrases.List("no_words"))) return true;
+  IntentPrediction p = Classify(canonical);
+  return p.intent == "no" && p.confidence >= 0.5;
+}
+
+std::vector<std::string> SessionBase::ExpectedPhrases() const {
+  std::vector<std::string> out;
+  for (const auto& [intent, list] : agent_.examples)
+    for (const auto& e : list) out.push_back(e);
+  for (const auto& p : engine_.catalog().products()) {
+    if (out.size() > 2000) break;
+    out.push_back(SpokenName(p));
+  }
+  return out;
+}
+
+std::optional<TimePoint> SessionBase::ResolveCallback(const std::string& canonical,
+                                                      std::string* when_text,
+                                                      bool* has_time) const {
+  auto t = ExtractCallbackTime(canonical);
+  if (!t) return std::nullopt;
+  // The caller's zone: the contact's when known, else the shop's.
+  std::string zone = engine_.profile().timezone;
+  TimePoint now = engine_.clock().Now();
+  CivilTime c = ToCivil(zone, now);
+  int add_days = 0;
+  if (t->weekday >= 0) {
+    add_days = (t->weekday - c.weekday + 7) % 7;
+    if (add_days == 0) add_days = 7;
+  } else {
+    add_days = t->day_offset;
+  }
+  *has_time = t->hour >= 0;
+  int hour = t->hour >= 0 ? t->hour : 0;
+  TimePoint at = FromCivil(zone, c.year, c.month, c.day + add_days, hour, t->minute);
+  if (*has_time && at <= now) return std::nullopt;
+  // The words for the day, from the scenario ("завтра", "в понедельник").
+  std::string key = t->weekday >= 0 ? "day_weekday_" + std::to_string(t->weekday)
+                                    : "day_offset_" + std::to_string(add_days);
+  *when_text = agent_.phrases.Render(key, {});
+  if (when_text->empty()) {
+    CivilTime d = ToCivil(zone, at);
+    *when_text = std::to_string(d.day) + "." + (d.month < 10 ? "0" : "") + std::to_string(d.month);
+  }
+  return at;
+}
+
+Status SessionBase::AddToDnc(const std::string& reason) {
+  if (params_.caller.empty()) return Status::Ok();
+  crm::DncEntry e;
+  e.phone = params_.caller;
+  e.reason = reason;
+  e.source = "conversation:" + std::to_string(conversation_id_);
+  e.added_at = ToUnixMillis(engine_.clock().Now());
+  return engine_.store().AddDnc(e);
+}
+
+Result<int64_t> SessionBase::CreateTask(const std::string& kind, const std::string& agent,
+                                        TimePoint not_before, const std::string& note) {
+  crm::Task t;
+  t.lead_id = lead_id_;
+  t.kind = kind;
+  t.agent = agent;
+  t.phone = params_.caller;
+  t.timezone = engine_.profile().timezone;
+  t.note = note;
+  t.not_before = ToUnixMillis(not_before);
+  t.created_by = agent_.name;
+  t.created_at = ToUnixMillis(engine_.clock().Now());
+  return engine_.store().CreateTask(t);
+}
+
+std::string SessionBase::Qualification(const std::string& outcome) const {
+  if (outcome == "order_placed" || outcome == "qualified" || outcome == "callback_scheduled" ||
+      outcome == "transferred")
+    return "targeted";
+  if (outcome == "info_only") return interest_.empty() ? "" : "targeted";
+  if (outcome == "non_targeted" || outcome == "prank" || outcome == "abusive" ||
+      outcome == "fraud_suspected" || outcome == "wrong_number" || outcome == "opt_out")
+    return "non_targeted";
+  return "";
+}
+
+EndInfo SessionBase::Finish() {
+  if (finished_) return end_info_;
+  finished_ = true;
+  ended_ = true;
+  std::string outcome, reason, summary;
+  ResolveOutcome(&outcome, &reason, &summary);
+  if (!crm::IsOutcome(outcome)) {
+    log::Error("dialog", "agent produced an unknown outcome '" + outcome + "'");
+    outcome = "non_targeted";
+    reason = "other";
+  }
+  crm::CrmStore& st = engine_.store();
+  int64_t now = ToUnixMillis(engine_.clock().Now());
+  crm::Conversation c;
+  c.id = conversation_id_;
+  c.lead_id = lead_id_;
+  c.ended_at = now;
+  c.outcome = outcome;
+  c.reason = reason;
+  c.summary = summary;
+  c.recording_path = recording_;
+  c.transfer_to = transfer_to_;
+  Status s = st.EndConversation(c);
+  if (!s.ok()) log::Error("dialog", "cannot end conversation: " + s.message());
+  auto lead = st.GetLead(lead_id_);
+  if (lead.ok()) {
+    crm::Lead l = *lead;
+    l.outcome = outcome;
+    l.reason = reason;
+    l.summary = summary;
+    std::string q = Qualification(outcome);
+    if (!q.empty()) l.qualification = q;
+    if (!interest_.empty()) l.interest = interest_;
+    l.updated_at = now;
+    s = st.UpdateLead(l);
+    if (!s.ok()) log::Error("dialog", "cannot update lead: " + s.message());
+  }
+  end_info_.outcome = outcome;
+  end_info_.reason = reason;
+  end_info_.summary = summary;
+  end_info_.lead_id = lead_id_;
+  end_info_.order_id = order_id_;
+  end_info_.conversation_id = conversation_id_;
+  end_info_.task_id = task_id_;
+  return end_info_;
+}
+
+}  // namespace kira::dialog

@@ -1,0 +1,77 @@
+// SessionBase: what Kira's and Vera's sessions share — the CRM trace (contact, lead,
+// conversation, every turn written as it is said), phrase rendering with data-backed
+// variables, yes/no detection, and the single Finish() that writes one outcome and a summary.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "catalog/product.h"
+#include "dialog/engine.h"
+#include "dialog/session.h"
+
+namespace kira::dialog {
+
+class SessionBase : public DialogSession {
+ public:
+  EndInfo Finish() override;
+  bool ended() const override { return ended_; }
+  const std::string& language() const override { return params_.language; }
+  void SetRecordingPath(const std::string& path) override { recording_ = path; }
+  std::vector<std::string> ExpectedPhrases() const override;
+
+ protected:
+  SessionBase(Engine& e, const AgentData& a, const SessionParams& p);
+
+  // Creates (or reuses) the contact, the lead (unless lead_id > 0) and the conversation.
+  Status Open(const std::string& source, int64_t lead_id = 0);
+  // Renders a phrase, appends it to the reply and records it as an agent turn.
+  void Say(Reply& r, const std::string& key, const Vars& vars = {});
+  void SayText(Reply& r, const std::string& text);
+  // Records a caller turn; returns its canonical form.
+  std::string Hear(const std::string& text);
+  void EndCall(Reply& r) {
+    r.end = true;
+    ended_ = true;
+  }
+
+  Vars BaseVars() const;
+  Vars ProductVars(const catalog::Product& p) const;
+  std::string Num(double v) const;
+  // Money as spoken and written: "54 230,40" (ru), "54,230.40" (en).
+  std::string Money(double v) const;
+  std::string UnitWord(const std::string& unit) const { return agent_.phrases.Unit(unit); }
+  std::string SpokenName(const catalog::Product& p) const;
+  bool IsYes(const std::string& canonical) const;
+  bool IsNo(const std::string& canonical) const;
+  IntentPrediction Classify(const std::string& canonical) const {
+    return agent_.nlu->Classify(canonical);
+  }
+  // Callback time from the caller's words, in the caller's zone; nullopt if unusable.
+  std::optional<TimePoint> ResolveCallback(const std::string& canonical, std::string* when_text,
+                                           bool* has_time) const;
+  Status AddToDnc(const std::string& reason);
+  Result<int64_t> CreateTask(const std::string& kind, const std::string& agent,
+                             TimePoint not_before, const std::string& note);
+
+  // Subclasses decide the outcome, reason and summary when the conversation ends.
+  virtual void ResolveOutcome(std::string* outcome, std::string* reason,
+                              std::string* summary) = 0;
+  virtual std::string Qualification(const std::string& outcome) const;
+
+  Engine& engine_;
+  const AgentData& agent_;
+  SessionParams params_;
+  int64_t contact_id_ = 0, lead_id_ = 0, conversation_id_ = 0;
+  int64_t order_id_ = 0, task_id_ = 0;
+  std::vector<std::string> caller_turns_;
+  std::string recording_, transfer_to_;
+  std::string interest_;  // what the caller asked about, for the lead
+  int turn_ = 0;
+  bool ended_ = false;
+  bool finished_ = false;
+  EndInfo end_info_;
+};
+
+}  // namespace kira::dialog
