@@ -33,7 +33,7 @@ std::string DayKey(int64_t z) {
   if (m <= 2) ++y;
   char buf[48];
   std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lld", static_cast<long long>(y),
-                static_cast<long long>(m), static_cast<long long>(d));
+                static_cast<long long>(m) % 100, static_cast<long long>(d) % 100);
   return buf;
 }
 
@@ -67,7 +67,7 @@ Result<Json> BuildDashboard(crm::CrmStore& store, std::mutex* store_mu, const Da
   crm::LeadFilter f;
   f.from = q.from_ms;
   f.to = q.to_ms;
-  f.limit = 5000;
+  f.limit = 1000;  // the store's largest page
   for (;;) {
     auto page = Locked(store_mu, [&] { return store.ListLeads(f); });
     if (!page.ok()) return page.status();
