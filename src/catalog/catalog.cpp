@@ -149,7 +149,8 @@ std::vector<SearchHit> Catalog::Search(std::string_view query, const SearchOptio
       }
     }
   }
-  // Filter, then rank: score, matched words, available first, shorter name, catalog order.
+  // Filter, then rank: score, matched words, available first, more stock, shorter name,
+  // catalog order.
   std::vector<uint32_t> cand;
   cand.reserve(touched.size());
   for (uint32_t pid : touched) {
@@ -164,6 +165,9 @@ std::vector<SearchHit> Catalog::Search(std::string_view query, const SearchOptio
     if (s.matched[a] != s.matched[b]) return s.matched[a] > s.matched[b];
     bool aa = Available(im.products[a]), ab = Available(im.products[b]);
     if (aa != ab) return aa;
+    // Equal matches: the item the shop has most of is the safest to offer.
+    if (im.products[a].stock != im.products[b].stock)
+      return im.products[a].stock > im.products[b].stock;
     size_t la = im.products[a].name.size(), lb = im.products[b].name.size();
     if (la != lb) return la < lb;
     return a < b;
@@ -182,7 +186,12 @@ Catalog::Mentions Catalog::Extract(std::string_view query) const {
   if (!im.indexed) return m;
   const auto terms = im.Analyze(query);
   std::unordered_set<uint32_t> matched;
+  std::vector<const std::string*> category_choices;  // a word like "плитка" fits several
   for (const auto& t : terms) {
+    if (m.category.empty()) {
+      for (const auto& c : t.concepts)
+        if (c.kind == ConceptKind::kCategory) category_choices.push_back(&im.Entry(c).value);
+    }
     for (const auto& c : t.concepts) {
       const std::string& v = im.Entry(c).value;
       switch (c.kind) {
@@ -209,8 +218,25 @@ Catalog::Mentions Catalog::Extract(std::string_view query) const {
     if (t.concepts.empty())
       for (const auto& w : t.words) matched.insert(w.word);
   }
-  // Brands: all words said, or one distinctive word of 5+ letters ("марацци").
-  // Collections: all words said. The value with the most words said wins.
+  // An ambiguous category word: prefer the category that has the format asked for.
+  if (category_choices.size() > 1 && !m.format.empty()) {
+    auto f = im.attr_id[kFormat].find(m.format);
+    size_t best = 0;
+    for (const std::string* c : category_choices) {
+      auto cid = im.attr_id[kCategory].find(text::Lower(*c));
+      if (f == im.attr_id[kFormat].end() || cid == im.attr_id[kCategory].end()) continue;
+      size_t n = 0;
+      for (uint32_t pid : im.attr_postings[kFormat][f->second])
+        n += im.pattr[pid][kCategory] == cid->second;
+      if (n > best) {
+        best = n;
+        m.category = *c;
+      }
+    }
+  }
+  // A brand or collection is mentioned when all its words are said, or one word of 5+
+  // letters that no other brand (collection) has: "марацци", "старлайк". The value with the
+  // most words said wins.
   for (Attr a : {kBrand, kCollection}) {
     size_t best_hits = 0, best_len = 0;
     const std::string* best = nullptr;
@@ -218,14 +244,17 @@ Catalog::Mentions Catalog::Extract(std::string_view query) const {
       const auto& ws = im.attr_words[a][v];
       if (ws.empty()) continue;
       size_t hit = 0;
-      bool long_hit = false;
+      bool distinctive_hit = false;
       for (uint32_t w : ws) {
         if (matched.count(w)) {
           ++hit;
-          if (im.words[w].letters >= 5 && im.words[w].alpha) long_hit = true;
+          auto owners = im.word_owners[a].find(w);
+          if (im.words[w].letters >= 5 && im.words[w].alpha && owners != im.word_owners[a].end() &&
+              owners->second == 1)
+            distinctive_hit = true;
         }
       }
-      bool ok = hit == ws.size() || (a == kBrand && long_hit);
+      bool ok = hit == ws.size() || distinctive_hit;
       if (!ok) continue;
       if (hit > best_hits || (hit == best_hits && ws.size() < best_len)) {
         best_hits = hit;

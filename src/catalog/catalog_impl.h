@@ -73,6 +73,8 @@ struct Catalog::Impl {
   std::vector<std::array<uint32_t, kAttrCount>> pattr;
   // Words of each brand and collection value (for Extract).
   std::array<std::vector<std::vector<uint32_t>>, kAttrCount> attr_words;
+  // How many brand (collection) values contain a word.
+  std::array<std::unordered_map<uint32_t, uint32_t>, kAttrCount> word_owners;
 
   // Lexicon phrases: stems joined by ' ' → concepts.
   std::unordered_map<std::string, std::vector<ConceptRef>> phrases;

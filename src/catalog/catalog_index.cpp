@@ -158,6 +158,7 @@ void Catalog::Impl::Build() {
     attr_value[a].clear();
     attr_postings[a].clear();
     attr_words[a].clear();
+    word_owners[a].clear();
   }
   pattr.assign(products.size(), {});
   word_id.reserve(products.size() / 2 + 1024);
@@ -186,7 +187,13 @@ void Catalog::Impl::Build() {
       toks.clear();
       TokenizeInto(v, &toks);
       std::vector<uint32_t> ids;
-      for (const auto& t : toks) ids.push_back(AddWord(t));
+      for (const auto& t : toks) {
+        uint32_t id = AddWord(t);
+        if (std::find(ids.begin(), ids.end(), id) == ids.end()) {
+          ids.push_back(id);
+          ++word_owners[a][id];
+        }
+      }
       attr_words[a].push_back(std::move(ids));
     }
   }

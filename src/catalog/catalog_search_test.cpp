@@ -1,1 +1,244 @@
+// Search and Extract over the demo shop's catalog, with speech-like queries in Russian and
+// English (every query goes through text::Canonical first, as the dialog engine does).
 #include <gtest/gtest.h>
+
+#include "catalog/catalog_store.h"
+#include "catalog/importer.h"
+#include "core/text.h"
+
+namespace kira::catalog {
+namespace {
+
+class DemoCatalog : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto db = storage::Db::Open(":memory:");
+    ASSERT_TRUE(db.ok());
+    const std::string demo = KIRA_DEMO_DIR;
+    ASSERT_TRUE(ImportCatalogFile(**db, demo + "/catalog.csv").ok());
+    ASSERT_TRUE(ImportStockFile(**db, demo + "/distributor.csv", "distributor").ok());
+    auto lex = LoadLexicon(demo + "/lexicon.yaml");
+    ASSERT_TRUE(lex.ok()) << lex.status().message();
+    auto cat = LoadCatalog(**db, *lex);
+    ASSERT_TRUE(cat.ok());
+    catalog_ = new Catalog(std::move(cat.value()));
+  }
+  static void TearDownTestSuite() {
+    delete catalog_;
+    catalog_ = nullptr;
+  }
+  static std::vector<SearchHit> Search(const std::string& said, SearchOptions opt = {}) {
+    return catalog_->Search(text::Canonical(said), opt);
+  }
+  static std::string First(const std::string& said) {
+    auto hits = Search(said);
+    return hits.empty() ? "(nothing)" : hits[0].product->sku;
+  }
+  static std::string Describe(const std::string& said) {
+    std::string out;
+    for (const auto& h : Search(said))
+      out += h.product->sku + " " + h.product->name + " (" + std::to_string(h.score) + ")\n";
+    return out;
+  }
+  static Catalog* catalog_;
+};
+Catalog* DemoCatalog::catalog_ = nullptr;
+
+struct Case {
+  const char* said;
+  const char* sku;
+};
+
+TEST_F(DemoCatalog, RussianSpeechFindsTheRightItem) {
+  const Case cases[] = {
+      {"монте тиберио серый 60x60", "SG622602R"},
+      {"монте тиберио серый шестьдесят на шестьдесят", "SG622602R"},
+      {"Монте Тиберио серый 60 х 60 матовый", "SG622600R"},
+      {"у вас есть керамогранит монте тиберио серый", "SG622602R"},
+      {"плитку монте тиберио серую шестьдесят на шестьдесят лаппатированную", "SG622602R"},
+      {"монте тибирио серый 60 на 60", "SG622602R"},        // typo
+      {"керама марацци монте тиберио серый", "SG622602R"},  // Cyrillic brand
+      {"церезит се сорок белая", "CE40-01-2"},
+      {"затирка церезит се 40 белая пять килограмм", "CE40-01-5"},
+      {"литокол старлайк белая", "LK-SL-100"},
+      {"мапей ультраколор серая", "MP-UC-113"},
+      {"клей церезит см одиннадцать", "CM11-25"},
+      {"клей литокол к80", "LK-K80-25"},
+      {"крестики для плитки два миллиметра", "TL-KR-2"},
+      {"плиткорез ручной шестьсот", "TL-PR-600"},
+      {"шпатель зубчатый 10 мм", "TL-SH-10"},
+      {"свп зажим", "TL-SVP-Z"},
+      {"грунтовка церезит 10 литров", "CT17-10"},
+      {"юнис плюс", "UN-PL-25"},
+      {"сколько стоит эпоксидная затирка литокол черная", "LK-SL-145"},
+  };
+  for (const Case& c : cases) EXPECT_EQ(First(c.said), c.sku) << c.said << "\n" << Describe(c.said);
+}
+
+// Several items may fit equally ("церезит белая затирка" has a 2 kg and a 5 kg bag); the first
+// hit must have the attributes asked for.
+struct AttrCase {
+  const char* said;
+  const char* brand;
+  const char* collection;
+  const char* color;
+  const char* format;
+  const char* category;
+};
+
+TEST_F(DemoCatalog, FirstHitHasTheAskedAttributes) {
+  const AttrCase cases[] = {
+      {"церезит белая затирка", "Ceresit", "", "белый", "", "Затирка"},
+      {"итальон шарм эво белый шестьдесят на шестьдесят", "Italon", "Charme Evo", "белый", "60x60",
+       "Керамогранит"},
+      {"эстима габбро антрацит", "Estima", "Gabbro", "антрацит", "", ""},
+      {"витра марморри черный", "Vitra", "Marmori", "черный", "", ""},
+      {"лапарет металлика графит 60 на 120", "Laparet", "Metallica", "графит", "60x120", ""},
+      {"церсанит лофтхаус", "Cersanit", "Lofthouse", "", "", ""},
+      {"грация керамика селия серая", "Gracia Ceramica", "Celia", "серый", "", ""},
+      {"гримальди белый полированный 60 на 120", "Kerama Marazzi", "Гримальди", "белый", "60x120",
+       ""},
+      {"калейдоскоп черная", "Kerama Marazzi", "Калейдоскоп", "черный", "", ""},
+      {"мне нужна затирка мапей белая в наличии", "Mapei", "", "белый", "", "Затирка"},
+      {"атлас конкорд марвел белый", "Atlas Concorde", "", "белый", "", ""},
+      // English callers.
+      {"grey porcelain tile sixty by sixty", "", "", "серый", "60x60", "Керамогранит"},
+      {"do you have kerama marazzi monte tiberio grey", "Kerama Marazzi", "Монте Тиберио", "серый",
+       "", ""},
+      {"white grout ceresit", "Ceresit", "", "белый", "", "Затирка"},
+      {"tile adhesive litokol k80", "Litokol", "K80", "", "", "Клей для плитки"},
+      {"italon room grey one hundred twenty by one hundred twenty", "Italon", "Room", "серый",
+       "120x120", ""},
+      {"how much is the black glossy wall tile", "", "", "черный", "", "Настенная плитка"},
+      {"beige matt porcelain thirty by sixty", "", "", "бежевый", "30x60", "Керамогранит"},
+  };
+  for (const AttrCase& c : cases) {
+    auto hits = Search(c.said);
+    ASSERT_FALSE(hits.empty()) << c.said;
+    const Product& p = *hits[0].product;
+    const std::string ctx = std::string(c.said) + "\n" + Describe(c.said);
+    auto check = [&](const char* want, const std::string& got) {
+      if (*want) {
+        EXPECT_EQ(got, want) << ctx;
+      }
+    };
+    check(c.brand, p.brand);
+    check(c.collection, p.collection);
+    check(c.color, p.color);
+    check(c.format, p.format);
+    check(c.category, p.category);
+  }
+}
+
+TEST_F(DemoCatalog, FillerWordsDoNotChangeTheRanking) {
+  const std::string plain = First("монте тиберио серый 60x60");
+  for (const char* said :
+       {"у вас есть монте тиберио серый 60x60 в наличии", "сколько стоит монте тиберио серый 60x60",
+        "подскажите пожалуйста монте тиберио серый 60x60 есть",
+        "do you have monte tiberio серый "
+        "60x60"}) {
+    EXPECT_EQ(First(said), plain) << said << "\n" << Describe(said);
+  }
+  EXPECT_TRUE(Search("у вас есть в наличии сколько стоит").empty());
+  EXPECT_TRUE(Search("").empty());
+}
+
+TEST_F(DemoCatalog, OptionsFilter) {
+  SearchOptions in_stock;
+  in_stock.in_stock_only = true;
+  in_stock.limit = 50;
+  for (const auto& h : Search("буонарроти серый", in_stock)) {
+    EXPECT_GT(h.product->stock, 0);
+    EXPECT_FALSE(h.product->discontinued);
+  }
+  // Without the filter a discontinued item the caller names is found (to say so and offer
+  // analogs).
+  auto all = Search("буонарроти серый");
+  ASSERT_FALSE(all.empty());
+  EXPECT_EQ(all[0].product->collection, "Буонарроти");
+  EXPECT_TRUE(all[0].product->discontinued);
+  SearchOptions grout;
+  grout.category = "Затирка";
+  grout.limit = 20;
+  auto hits = Search("ceresit белый", grout);
+  ASSERT_FALSE(hits.empty());
+  for (const auto& h : hits) EXPECT_EQ(h.product->category, "Затирка");
+  SearchOptions one;
+  one.limit = 1;
+  EXPECT_EQ(Search("затирка", one).size(), 1u);
+}
+
+TEST_F(DemoCatalog, ExtractMentions) {
+  auto m =
+      catalog_->Extract(text::Canonical("мне нужна серая плитка шестьдесят на шестьдесят матовая"));
+  EXPECT_EQ(m.color, "серый");
+  EXPECT_EQ(m.format, "60x60");
+  EXPECT_EQ(m.surface, "матовый");
+  EXPECT_FALSE(m.category.empty());
+
+  m = catalog_->Extract(text::Canonical("керама марацци монте тиберио"));
+  EXPECT_EQ(m.brand, "Kerama Marazzi");
+  EXPECT_EQ(m.collection, "Монте Тиберио");
+
+  // "плитка" fits both tile categories; the format decides.
+  EXPECT_EQ(
+      catalog_->Extract(text::Canonical("серую плитку в ванную двадцать на шестьдесят")).category,
+      "Настенная плитка");
+  EXPECT_EQ(catalog_->Extract(text::Canonical("плитка шестьдесят на шестьдесят")).category,
+            "Керамогранит");
+  // A shortened collection name that only one collection has.
+  EXPECT_EQ(catalog_->Extract(text::Canonical("литокол старлайк")).collection, "Starlike EVO");
+  EXPECT_EQ(catalog_->Extract(text::Canonical("марвел")).collection, "");  // Pro or Edge?
+
+  m = catalog_->Extract(text::Canonical("а марацци есть?"));
+  EXPECT_EQ(m.brand, "Kerama Marazzi");
+  EXPECT_EQ(m.collection, "");
+
+  m = catalog_->Extract(text::Canonical("затирка церезит"));
+  EXPECT_EQ(m.brand, "Ceresit");
+  EXPECT_EQ(m.category, "Затирка");
+
+  m = catalog_->Extract(text::Canonical("grey porcelain tile"));
+  EXPECT_EQ(m.color, "серый");
+  EXPECT_EQ(m.category, "Керамогранит");
+
+  m = catalog_->Extract(text::Canonical("клей для плитки"));
+  EXPECT_EQ(m.category, "Клей для плитки");
+
+  m = catalog_->Extract(text::Canonical("светло-серый керамогранит"));
+  EXPECT_EQ(m.color, "светло-серый");
+  EXPECT_EQ(m.material, "керамогранит");
+
+  EXPECT_EQ(catalog_->Extract(text::Canonical("у вас есть обои?")).not_sold, "обои");
+  EXPECT_EQ(catalog_->Extract(text::Canonical("нужен унитаз")).not_sold, "сантехника");
+  EXPECT_EQ(catalog_->Extract(text::Canonical("do you sell laminate")).not_sold, "ламинат");
+  EXPECT_EQ(catalog_->Extract(text::Canonical("плитка для ванной")).not_sold, "");
+  auto none = catalog_->Extract(text::Canonical("добрый день"));
+  EXPECT_EQ(none.category + none.color + none.brand + none.format + none.not_sold, "");
+}
+
+TEST_F(DemoCatalog, FindAndDistributor) {
+  const Product* p = catalog_->Find("SG622602R");
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->collection, "Монте Тиберио");
+  EXPECT_GT(p->stock, 0);
+  EXPECT_EQ(catalog_->Find("NOPE"), nullptr);
+  // Every out-of-stock active item at the shop is either at the distributor or nowhere.
+  size_t at_distributor = 0, nowhere = 0;
+  for (const Product& q : catalog_->products()) {
+    if (q.discontinued || q.stock > 0) continue;
+    auto d = catalog_->Distributor(q.sku);
+    if (d && d->qty > 0) {
+      ++at_distributor;
+      EXPECT_GE(d->lead_days, 2);
+      EXPECT_LE(d->lead_days, 14);
+    } else {
+      ++nowhere;
+    }
+  }
+  EXPECT_GE(at_distributor, 5u);
+  EXPECT_GE(nowhere, 2u);
+}
+
+}  // namespace
+}  // namespace kira::catalog

@@ -1,1 +1,65 @@
+#include "catalog/catalog_store.h"
+
 #include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "catalog/importer.h"
+#include "catalog/synthetic_catalog.h"
+#include "core/text.h"
+
+namespace kira::catalog {
+namespace {
+
+TEST(CatalogStore, MigrateIsIdempotentAndEmptyCatalogLoads) {
+  auto db = storage::Db::Open(":memory:");
+  ASSERT_TRUE(MigrateCatalog(**db).ok());
+  ASSERT_TRUE(MigrateCatalog(**db).ok());
+  EXPECT_EQ(*CountProducts(**db), 0u);
+  auto cat = LoadCatalog(**db, {});
+  ASSERT_TRUE(cat.ok());
+  EXPECT_EQ(cat->size(), 0u);
+  EXPECT_TRUE(cat->Search("плитка").empty());
+}
+
+TEST(CatalogStore, RoundTripThroughAFileDatabase) {
+  auto dir = std::filesystem::temp_directory_path() / "kira_catalog_store_test";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / "kira.db").string();
+  std::vector<Product> generated = GenerateCatalog(2000, 3);
+  {
+    auto db = storage::Db::Open(path);
+    ASSERT_TRUE(db.ok());
+    auto r = ImportCatalogContent(**db, GenerateCatalogCsv(2000, 3), "synthetic.csv");
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    EXPECT_EQ(r->inserted, 2000u);
+    ASSERT_TRUE(ImportStockContent(**db, GenerateDistributorCsv(generated, 3), "distributor").ok());
+  }
+  auto db = storage::Db::Open(path);
+  auto cat = LoadCatalog(**db, {});
+  ASSERT_TRUE(cat.ok());
+  ASSERT_EQ(cat->size(), 2000u);
+  for (size_t i = 0; i < generated.size(); i += 97) {
+    const Product* p = cat->Find(generated[i].sku);
+    ASSERT_NE(p, nullptr);
+    EXPECT_EQ(p->name, generated[i].name);
+    EXPECT_EQ(p->format, generated[i].format);
+    EXPECT_DOUBLE_EQ(p->price, generated[i].price);
+    EXPECT_EQ(p->box_m2.has_value(), generated[i].box_m2.has_value());
+    EXPECT_EQ(p->discontinued, generated[i].discontinued);
+    // Every generated item is found by its own name.
+    SearchOptions opt;
+    opt.limit = 50;
+    auto hits = cat->Search(text::Canonical(p->name), opt);
+    bool found = std::any_of(hits.begin(), hits.end(),
+                             [&](const SearchHit& h) { return h.product->sku == p->sku; });
+    EXPECT_TRUE(found) << p->name;
+  }
+  EXPECT_EQ(*CountProducts(**db), 2000u);
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace kira::catalog

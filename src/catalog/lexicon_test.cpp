@@ -1,1 +1,61 @@
+#include "catalog/lexicon.h"
+
 #include <gtest/gtest.h>
+
+namespace kira::catalog {
+namespace {
+
+std::string ErrorOf(const std::string& yaml) {
+  auto r = ParseLexicon(yaml, "lex.yaml");
+  return r.ok() ? "OK" : r.status().message();
+}
+
+TEST(Lexicon, DemoLexiconLoads) {
+  auto lex = LoadLexicon(std::string(KIRA_DEMO_DIR) + "/lexicon.yaml");
+  ASSERT_TRUE(lex.ok()) << lex.status().message();
+  EXPECT_GE(lex->categories.size(), 6u);
+  EXPECT_GE(lex->colors.size(), 10u);
+  EXPECT_GE(lex->not_sold.size(), 5u);
+  EXPECT_FALSE(lex->filler.empty());
+  bool grey = false;
+  for (const auto& c : lex->colors)
+    if (c.value == "серый") {
+      grey = c.name_en == "grey" && !c.en.empty() && !c.ru.empty();
+    }
+  EXPECT_TRUE(grey);
+  bool porcelain_related = false;
+  for (const auto& r : lex->related)
+    if (r.category == "Керамогранит") porcelain_related = r.offer.size() >= 2;
+  EXPECT_TRUE(porcelain_related);
+}
+
+TEST(Lexicon, StrictKeysAndTypes) {
+  EXPECT_EQ(ErrorOf("colours:\n  - value: серый\n"),
+            "lex.yaml line 1: the top level: unknown key 'colours' (allowed: categories, colors, "
+            "filler, materials, not_sold, related, surfaces)");
+  EXPECT_EQ(ErrorOf("colors:\n  - value: серый\n    nme_en: grey\n"),
+            "lex.yaml line 3: colors[0]: unknown key 'nme_en' (allowed: en, name_en, ru, value)");
+  EXPECT_EQ(ErrorOf("colors:\n  - name_en: grey\n"),
+            "lex.yaml line 2: colors[0]: 'value' is required");
+  EXPECT_EQ(ErrorOf("colors:\n  - value: [a, b]\n"),
+            "lex.yaml line 2: colors[0].value must be text");
+  EXPECT_EQ(ErrorOf("colors:\n  - value: серый\n    ru: {a: b}\n"),
+            "lex.yaml line 3: colors[0].ru must be a list");
+  EXPECT_EQ(ErrorOf("colors: серый\n"), "lex.yaml line 1: colors must be a list of entries");
+  EXPECT_EQ(ErrorOf("colors:\n  - value: серый\n  - value: Серый\n"),
+            "lex.yaml line 3: colors[1]: value 'Серый' appears twice in colors");
+  EXPECT_EQ(ErrorOf("filler:\n  de: [bitte]\n"),
+            "lex.yaml line 2: filler: unknown key 'de' (allowed: en, ru)");
+  EXPECT_EQ(ErrorOf("related:\n  - category: Керамогранит\n    offer: [Затирка]\n"),
+            "lex.yaml: related[0].category 'Керамогранит' is not one of the categories");
+  EXPECT_EQ(ErrorOf("categories:\n  - value: Керамогранит\nrelated:\n  - category: "
+                    "Керамогранит\n    offer: [Обои]\n"),
+            "lex.yaml: related[0].offer 'Обои' is not one of the categories");
+  EXPECT_EQ(ErrorOf(""), "lex.yaml: the file is empty");
+  EXPECT_NE(ErrorOf("colors: [\n").find("lex.yaml line 2:"), std::string::npos);
+  EXPECT_EQ(ErrorOf("- a\n- b\n"), "lex.yaml line 1: the top level must be a mapping");
+  EXPECT_FALSE(LoadLexicon("/nonexistent/lexicon.yaml").ok());
+}
+
+}  // namespace
+}  // namespace kira::catalog
