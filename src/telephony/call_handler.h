@@ -41,6 +41,8 @@ class CallControl {
   virtual void Play(const std::vector<int16_t>& pcm) = 0;
   // Drops everything queued (barge-in). Returns the milliseconds of audio dropped.
   virtual int FlushPlayback() = 0;
+  // Removes and returns everything queued (barge-in pause: Play() it again to resume).
+  virtual std::vector<int16_t> TakePlayback() = 0;
   // Milliseconds of agent audio still queued.
   virtual int QueuedPlaybackMs() const = 0;
   // Hangs up (BYE, or CANCEL/487 before answer). `reason` goes to the log.

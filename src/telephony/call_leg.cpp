@@ -411,15 +411,28 @@ void CallLeg::RtpHandler(const struct sa* src, const struct rtp_header* hdr, str
   }
   const uint64_t now = tmr_jiffies();
   const size_t len = mbuf_get_left(mb);
-  // One source at a time: a second SSRC is taken over only after the first went quiet.
-  if (self->have_ssrc_ && hdr->ssrc != self->ssrc_ && now - self->last_rx_ms_ < 1000) {
+  const bool is_event = self->te_pt_remote_ >= 0 && hdr->pt == self->te_pt_remote_;
+  if (!is_event && (hdr->pt != self->tx_pt_ || len == 0 || len > 1280)) {
     ++st.rtp_bad;
     return;
   }
-  if (self->te_pt_remote_ >= 0 && hdr->pt == self->te_pt_remote_) {
+  // One source at a time. A new SSRC must prove itself with two packets in sequence (RFC 3550
+  // probation) and may replace the current one only after that went quiet for a second, so
+  // stray or forged packets cannot take over the stream.
+  if (!self->have_ssrc_ || hdr->ssrc != self->ssrc_) {
+    if (self->have_ssrc_ && now - self->last_rx_ms_ < 1000) {
+      ++st.rtp_bad;
+      return;
+    }
+    if (!self->Probation(hdr->ssrc, hdr->seq)) {
+      ++st.rtp_dropped;
+      return;
+    }
     self->have_ssrc_ = true;
     self->ssrc_ = hdr->ssrc;
-    self->last_rx_ms_ = now;
+  }
+  self->last_rx_ms_ = now;
+  if (is_event) {
     auto digit = self->te_rx_.Push(hdr->ts, std::span<const uint8_t>(mbuf_buf(mb), len));
     if (digit) {
       ++st.dtmf_in;
@@ -427,15 +440,21 @@ void CallLeg::RtpHandler(const struct sa* src, const struct rtp_header* hdr, str
     }
     return;
   }
-  if (hdr->pt != self->tx_pt_ || len == 0 || len > 1280) {
-    ++st.rtp_bad;
-    return;
-  }
-  self->have_ssrc_ = true;
-  self->ssrc_ = hdr->ssrc;
-  self->last_rx_ms_ = now;
   self->jb_.Push(hdr->seq, hdr->ts, std::span<const uint8_t>(mbuf_buf(mb), len));
   (void)src;
+}
+
+bool CallLeg::Probation(uint32_t ssrc, uint16_t seq) {
+  for (Candidate& c : candidates_) {
+    if (c.used && c.ssrc == ssrc) {
+      const bool in_sequence = seq == static_cast<uint16_t>(c.seq + 1);
+      c.seq = seq;
+      return in_sequence;
+    }
+  }
+  Candidate& slot = candidates_[next_candidate_++ % candidates_.size()];
+  slot = Candidate{true, ssrc, seq};
+  return false;
 }
 
 void CallLeg::SendFrame(const int16_t* pcm) {

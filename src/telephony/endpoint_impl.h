@@ -2,6 +2,7 @@
 // Everything here runs on the endpoint's event-loop thread unless a comment says otherwise.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <deque>
@@ -55,6 +56,7 @@ class ControlImpl : public CallControl {
   void Play(const std::vector<int16_t>& pcm) override;
   int FlushPlayback() override;
   int QueuedPlaybackMs() const override;
+  std::vector<int16_t> TakePlayback() override;
   void Hangup(const std::string& reason) override;
   void Transfer(const std::string& target_uri) override;
   void SendDtmf(char digit) override;
@@ -168,6 +170,8 @@ class CallLeg {
   void End(EndReason reason, const std::string& detail);
   void TransferDone(bool ok, const std::string& detail);
   void SendFrame(const int16_t* pcm);
+  // True once `ssrc` sent two packets in sequence.
+  bool Probation(uint32_t ssrc, uint16_t seq);
 
   SipEndpoint::Impl* ep_;
   int id_;
@@ -192,6 +196,13 @@ class CallLeg {
   int lost_run_ = 0;
   bool have_ssrc_ = false;
   uint32_t ssrc_ = 0;
+  struct Candidate {
+    bool used = false;
+    uint32_t ssrc = 0;
+    uint16_t seq = 0;
+  };
+  std::array<Candidate, 4> candidates_;  // SSRCs on probation
+  size_t next_candidate_ = 0;
   uint64_t last_rx_ms_ = 0;
   uint64_t start_ms_ = 0;
   uint32_t tx_ts_ = 0;

@@ -134,6 +134,13 @@ int ControlImpl::FlushPlayback() {
   return ms;
 }
 
+std::vector<int16_t> ControlImpl::TakePlayback() {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<int16_t> out(queue_.begin(), queue_.end());
+  queue_.clear();
+  return out;
+}
+
 int ControlImpl::QueuedPlaybackMs() const {
   std::lock_guard<std::mutex> lock(mu_);
   return static_cast<int>(queue_.size() * 1000 / kSampleRate);

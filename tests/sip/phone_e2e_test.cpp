@@ -1,0 +1,158 @@
+// End to end over real SIP on loopback: baresip calls Kira (PhoneService with pocketsphinx +
+// flite), speaks a question from a WAV made by flite, presses keys over RFC 4733, and gets
+// transferred with REFER to a second baresip that auto-answers (the "manager").
+// Label: sip. Needs baresip, flite, sox (scripts/deps.sh).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "media/audio.h"
+#include "media/wav.h"
+#include "peer_util.h"
+#include "scripted_session.h"
+#include "voice/phone_service.h"
+
+namespace kira::siptest {
+namespace {
+
+using namespace std::chrono_literals;
+
+class PhoneE2E : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    for (auto [bin, pkg] : {std::pair{"baresip", "baresip"}, {"flite", "flite"}, {"sox", "sox"}})
+      ASSERT_EQ(MissingBinary(bin, pkg), "");
+    dir_ = MakeTempDir("kira-sip-e2e");
+    ASSERT_FALSE(dir_.empty());
+  }
+  void TearDown() override {
+    caller_.Stop();
+    callee_.Stop();
+    phone_.Stop();
+    if (!HasFailure())
+      RemoveTree(dir_);
+    else
+      std::fprintf(stderr, "kept %s for inspection\n", dir_.c_str());
+  }
+
+  voice::PhoneConfig Config(uint16_t port) {
+    voice::PhoneConfig c;
+    c.sip.listen = "127.0.0.1:" + std::to_string(port);
+    c.sip.rtp_port_min = 31000;
+    c.sip.rtp_port_max = 31999;
+    c.voice.silence_reprompt_ms = 30000;
+    c.voice.recordings_dir = dir_ + "/kira-rec";
+    c.asr = {{"en", "pocketsphinx", {}}};
+    c.tts = {{"en", "flite", {{"voice", "kal"}}}};
+    c.workers = 2;
+    return c;
+  }
+
+  std::string dir_;
+  voice::PhoneService phone_;
+  Baresip caller_, callee_;
+};
+
+TEST_F(PhoneE2E, BaresipCallIsAnsweredUnderstoodAndTransferred) {
+  const std::string question = "do you have the grey sixty by sixty porcelain tile in stock";
+  const std::string mic = dir_ + "/mic.wav";
+  ASSERT_TRUE(MakeSpeechWav(question, mic, 6.0, 20.0).ok());
+  const std::string quiet = dir_ + "/quiet.wav";
+  ASSERT_TRUE(MakeSilenceWav(quiet, 40).ok());
+
+  Baresip::Options callee_opts;
+  callee_opts.user = "manager";
+  callee_opts.sip_port = FreePort();
+  callee_opts.ctrl_port = FreePort();
+  callee_opts.rtp_min = 32000;
+  callee_opts.rtp_max = 32999;
+  callee_opts.mic_wav = quiet;
+  callee_opts.auto_answer = true;
+  ASSERT_TRUE(callee_.Start(callee_opts, dir_ + "/callee").ok()) << callee_.log();
+
+  auto log = std::make_shared<SessionLog>();
+  Script script;
+  script.manager_uri = callee_.uri();
+  const uint16_t kira_port = FreePort();
+  Status st = phone_.Start(Config(kira_port), [&](const std::string& caller, const std::string&,
+                                                  const std::string& channel) {
+    EXPECT_EQ(channel, "phone");
+    log->Add("caller:" + caller);
+    return std::make_unique<ScriptedSession>(log, script);
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  ASSERT_TRUE(phone_.warnings().empty()) << phone_.warnings().front();
+
+  Baresip::Options caller_opts;
+  caller_opts.user = "caller";
+  caller_opts.sip_port = FreePort();
+  caller_opts.ctrl_port = FreePort();
+  caller_opts.rtp_min = 33000;
+  caller_opts.rtp_max = 33999;
+  caller_opts.mic_wav = mic;
+  caller_opts.rec_dir = dir_ + "/caller-rec";
+  ASSERT_TRUE(caller_.Start(caller_opts, dir_ + "/caller").ok()) << caller_.log();
+
+  ASSERT_TRUE(caller_.Command("dial", "sip:kira@127.0.0.1:" + std::to_string(kira_port)).ok());
+  ASSERT_TRUE(caller_.WaitEvent("CALL_ESTABLISHED", 10s)) << caller_.log();
+  EXPECT_EQ(log->WaitFor("caller:", 2s), "caller:caller");
+  EXPECT_EQ(log->WaitFor("start", 5s), "start");
+
+  // Kira recognises the question (JSGF grammar from the session's expected phrases).
+  const std::string heard = log->WaitFor("text:", 25s);
+  ASSERT_FALSE(heard.empty()) << "no utterance recognised";
+  EXPECT_NE(heard.find("porcelain"), std::string::npos) << heard;
+  EXPECT_NE(heard.find("grey"), std::string::npos) << heard;
+
+  // RFC 4733 digits.
+  ASSERT_TRUE(caller_.Command("sndcode", "5").ok());
+  EXPECT_EQ(log->WaitFor("dtmf:5", 5s), "dtmf:5");
+  std::this_thread::sleep_for(1500ms);  // "You pressed 5." plays
+
+  // Digit 0: the scripted dialog hands off to the manager → REFER → baresip calls the callee.
+  ASSERT_TRUE(caller_.Command("sndcode", "0").ok());
+  EXPECT_EQ(log->WaitFor("dtmf:0", 5s), "dtmf:0");
+  EXPECT_TRUE(callee_.WaitEvent("CALL_ESTABLISHED", 20s)) << callee_.log();
+  // Kira releases its leg after the target answered; the session is finished exactly once.
+  EXPECT_EQ(log->WaitFor("finish", 10s), "finish");
+  EXPECT_EQ(phone_.endpoint().stats().transfers_ok, 1);
+  EXPECT_TRUE(log->WaitFor("transfer_failed", 1ms).empty());
+
+  // What the caller heard: the greeting and the answers (baresip's decoded dump).
+  caller_.Command("hangup", "");
+  std::this_thread::sleep_for(500ms);
+  caller_.Stop();
+  const std::string dec = NewestDecodedWav(caller_opts.rec_dir);
+  ASSERT_FALSE(dec.empty()) << "baresip wrote no recording";
+  double rms = 0;
+  int loud = 0;
+  ASSERT_TRUE(WavLoudness(dec, &rms, &loud).ok());
+  EXPECT_GT(loud, 100) << "caller heard almost nothing (" << rms << " dBFS)";
+
+  // Kira's own recording: stereo, caller left, agent right, both with speech in them.
+  std::string rec;
+  {
+    std::lock_guard<std::mutex> l(log->mu);
+    rec = log->recording;
+  }
+  ASSERT_FALSE(rec.empty());
+  auto wav = media::ReadWav(rec);
+  ASSERT_TRUE(wav.ok()) << wav.status().ToString();
+  EXPECT_EQ(wav->channels, 2);
+  EXPECT_EQ(wav->rate, 8000);
+  int caller_loud = 0, agent_loud = 0;
+  for (const auto& f : media::SplitFrames(wav->Channel(0))) caller_loud += media::RmsDbfs(f) > -40;
+  for (const auto& f : media::SplitFrames(wav->Channel(1))) agent_loud += media::RmsDbfs(f) > -40;
+  EXPECT_GT(caller_loud, 50);  // the question (~3 s)
+  EXPECT_GT(agent_loud, 100);  // greeting + answer + "you pressed 5" + "connecting you"
+
+  // Latency was measured for the speech turn.
+  auto turns = phone_.latency().Turns("speech");
+  ASSERT_FALSE(turns.empty());
+  EXPECT_GT(turns[0].total_ms, 0);
+  EXPECT_LT(turns[0].total_ms, 5000);
+}
+
+}  // namespace
+}  // namespace kira::siptest
