@@ -441,6 +441,16 @@ std::string PhoneticKey(std::string_view word) {
       continue;
     }
     if (c == 'c' && n == 'k') continue;
+    if (c == 'o' && n == 'o') {  // room ~ рум
+      s += 'u';
+      ++i;
+      continue;
+    }
+    if (c == 'e' && n == 'e') {  // steel ~ стил
+      s += 'i';
+      ++i;
+      continue;
+    }
     if (c == 'k' && n == 'h') {
       s += 'h';
       ++i;

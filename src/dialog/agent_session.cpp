@@ -5,6 +5,7 @@
 // person and their consent, recognises telephone secretaries and voicemail, reminds the caller
 // of their request and offers it, an analog or a related product. The policy is code; every
 // word comes from the agent's scenario data.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -12,6 +13,7 @@
 #include "core/log.h"
 #include "core/text.h"
 #include "core/tz.h"
+#include "dialog/grounding.h"
 #include "dialog/session_base.h"
 #include "dialog/slots.h"
 
@@ -151,9 +153,17 @@ class KiraSession : public SessionBase {
     IntentPrediction ip = Classify(canon);
     const double strong = 0.6;
     if (outbound_ && HandleAnsweringMachine(r, canon, ip)) return;
-    if (stage_ == Stage::kVeraConsent && HandleConsent(r, canon, ip)) return;
     // Safety and control intents win in every stage.
-    if (ip.confidence >= strong || stage_ == Stage::kOpen) {
+    static const char* kControl[] = {"abuse", "robot", "human", "opt_out", "fraud", "prank",
+                                     "wrong_number"};
+    bool control = false;
+    for (const char* c : kControl)
+      if (ip.intent == c) control = true;
+    if (control && ip.confidence >= strong && HandleGlobal(r, ip, canon)) return;
+    if (stage_ == Stage::kVeraConsent && HandleConsent(r, canon, ip)) return;
+    // The answer the current question expects goes first; otherwise a side question
+    // (hours, delivery, a callback...) is answered and the pending question asked again.
+    if (stage_ == Stage::kOpen || !Expected(text, canon)) {
       if (HandleGlobal(r, ip, canon)) return;
     }
     switch (stage_) {
@@ -225,6 +235,28 @@ class KiraSession : public SessionBase {
         return EndCall(r);
       }
     }
+  }
+
+  // Whether the utterance carries what the current stage asked for.
+  bool Expected(const std::string& text, const std::string& canon) const {
+    switch (stage_) {
+      case Stage::kQuantity: return ExtractQuantity(canon, true).has_value() || IsNo(canon);
+      case Stage::kName:
+      case Stage::kQualifiedName: return ExtractName(text, true).has_value();
+      case Stage::kFulfilment: return ExtractFulfilment(canon).has_value();
+      case Stage::kAddress: return ExtractAddress(text).has_value();
+      case Stage::kCallbackTime: return ExtractCallbackTime(canon).has_value();
+      case Stage::kClarify: return ChooseAmong(canon) != nullptr || IsNo(canon);
+      case Stage::kAnalogs:
+        return ExtractChoice(canon).has_value() || IsNo(canon) || IsYes(canon);
+      case Stage::kSupplyConfirm:
+      case Stage::kOrderOffer:
+      case Stage::kConfirmOrder:
+      case Stage::kOfferManager:
+      case Stage::kVeraConsent: return IsYes(canon) || IsNo(canon);
+      case Stage::kOpen: return false;
+    }
+    return false;
   }
 
   bool HandleGlobal(Reply& r, const IntentPrediction& ip, const std::string& canon) {
@@ -401,6 +433,7 @@ class KiraSession : public SessionBase {
     auto hits = cat.Search(canon, Limit(5));
     // A choice among the products we asked about.
     if (stage_ == Stage::kClarify && !candidates_.empty()) {
+      if (IsNo(canon) && !ChooseAmong(canon)) return Decline(r, "");
       if (auto q = ExtractQuantity(canon, false)) pending_qty_ = q;
       const catalog::Product* chosen = ChooseAmong(canon);
       if (chosen) {
@@ -423,14 +456,7 @@ class KiraSession : public SessionBase {
         ++clarifications_;
         candidates_ = top;
         stage_ = Stage::kClarify;
-        Vars v;
-        std::string options;
-        for (size_t i = 0; i < top.size(); ++i) {
-          if (i) options += i + 1 == top.size() ? agent_.phrases.Render("or", {}) : ", ";
-          options += SpokenName(*top[i]);
-        }
-        v["options"] = options;
-        return Ask(r, "clarify_which", v);
+        return AskWhich(r);
       }
       return Present(r, *hits[0].product, canon);
     }
@@ -444,6 +470,50 @@ class KiraSession : public SessionBase {
     unclear_ = true;
     stage_ = Stage::kOfferManager;
     Ask(r, "offer_manager");
+  }
+
+  // Asks which candidate, by the first attribute that tells them apart ("Какой формат: 60x60
+  // или 60x120?"), or by name when only names differ.
+  void AskWhich(Reply& r) {
+    struct Attr {
+      const char* key;
+      std::string catalog::Product::*field;
+    };
+    static const Attr kAttrs[] = {{"format", &catalog::Product::format},
+                                  {"color", &catalog::Product::color},
+                                  {"surface", &catalog::Product::surface},
+                                  {"collection", &catalog::Product::collection},
+                                  {"brand", &catalog::Product::brand}};
+    auto join = [&](const std::vector<std::string>& items) {
+      std::string out;
+      for (size_t i = 0; i < items.size(); ++i) {
+        if (i) out += i + 1 == items.size() ? agent_.phrases.Render("or", {}) : ", ";
+        out += items[i];
+      }
+      return out;
+    };
+    for (const Attr& a : kAttrs) {
+      std::vector<std::string> values;
+      bool differ = false;
+      for (const auto* c : candidates_) {
+        const std::string& v = c->*(a.field);
+        if (v.empty()) {
+          values.clear();
+          break;
+        }
+        if (std::find(values.begin(), values.end(), v) == values.end()) {
+          if (!values.empty()) differ = true;
+          values.push_back(v);
+        }
+      }
+      if (differ && values.size() == candidates_.size()) {
+        std::string key = std::string("clarify_") + a.key;
+        if (agent_.phrases.Has(key)) return Ask(r, key, {{"options", join(values)}});
+      }
+    }
+    std::vector<std::string> names;
+    for (const auto* c : candidates_) names.push_back(SpokenName(*c));
+    Ask(r, "clarify_which", {{"options", join(names)}});
   }
 
   // Which of the candidates the caller picked: by ordinal ("второй"), or by the words that
@@ -461,11 +531,14 @@ class KiraSession : public SessionBase {
     bool tie = false;
     for (const auto* c : candidates_) {
       int n = 0;
-      for (const auto& t : text::Tokens(text::Canonical(SpokenName(*c)))) {
+      for (const auto& t : text::Tokens(text::Canonical(SpokenName(*c) + " " + c->surface + " " +
+                                                         c->color))) {
         std::string st = text::Stem(t);
         bool distinct = true;  // count only words not shared by every candidate
         for (const auto* o : candidates_)
-          if (o != c && text::Canonical(SpokenName(*o)).find(t) != std::string::npos)
+          if (o != c && (" " + text::Canonical(SpokenName(*o) + " " + o->surface + " " +
+                                               o->color) + " ")
+                                .find(" " + t + " ") != std::string::npos)
             distinct = false;
         if (!distinct) continue;
         for (const auto& s : said)
@@ -499,6 +572,11 @@ class KiraSession : public SessionBase {
       return OfferAnalogs(r, p, "out_of_stock");
     }
     auto q = ExtractQuantity(canon, false);
+    if (q) {
+      for (double n : NumbersIn(p.name + " " + p.format))
+        if (std::fabs(n - q->value) < 1e-9) q.reset();  // "затирка 5 кг" names the bag
+      if (q && q->value > 0 && q->unit == "") q.reset();
+    }
     if (!q && pending_qty_) q = pending_qty_;
     pending_qty_.reset();
     if (q) return HandleQuantity(r, *q);
@@ -528,7 +606,7 @@ class KiraSession : public SessionBase {
         why += w;
       }
       av["reasons"] = why;
-      av["n"] = std::to_string(i + 1);
+      av["n"] = agent_.phrases.Render("ordinal_" + std::to_string(i + 1), {});
       Say(r, "analog_item", av);
     }
     stage_ = Stage::kAnalogs;

@@ -97,7 +97,7 @@ std::vector<NumToken> Scan(const std::string& s) {
   return out;
 }
 
-bool Near(double a, double b) { return std::fabs(a - b) < 0.011 + 1e-9 * std::fabs(b); }
+bool Near(double a, double b) { return std::fabs(a - b) < 0.005 + 1e-9 * std::fabs(b); }
 
 bool InSet(double v, const std::vector<double>& set) {
   for (double x : set)
@@ -170,19 +170,24 @@ std::vector<GroundingIssue> GroundingChecker::Check(const std::string& utterance
 
   // Products the utterance names (by spoken name, either language), found among the search
   // candidates for the utterance itself.
-  std::string norm = text::Normalize(utterance);
   std::vector<const catalog::Product*> mentioned;
-  catalog::SearchOptions so;
-  so.limit = 40;
-  for (const auto& hit : catalog_.Search(text::Canonical(utterance), so)) {
-    for (const char* lang : {"ru", "en"}) {
-      std::string n = text::Normalize(SpokenName(*hit.product, lang, catalog_.lexicon()));
-      if (!n.empty() && norm.find(n) != std::string::npos) {
-        mentioned.push_back(hit.product);
-        break;
+  auto find_products = [&](const std::string& text_in) {
+    std::string norm = text::Normalize(text_in);
+    catalog::SearchOptions so;
+    so.limit = 40;
+    for (const auto& hit : catalog_.Search(text::Canonical(text_in), so)) {
+      for (const char* lang : {"ru", "en"}) {
+        std::string n = text::Normalize(SpokenName(*hit.product, lang, catalog_.lexicon()));
+        if (!n.empty() && norm.find(n) != std::string::npos) {
+          if (std::find(mentioned.begin(), mentioned.end(), hit.product) == mentioned.end())
+            mentioned.push_back(hit.product);
+          break;
+        }
       }
     }
-  }
+  };
+  find_products(utterance);
+  for (const std::string& t : ctx.agent_turns) find_products(t);
   // SKUs stated explicitly.
   for (const NumToken& t : nums) {
     if (t.sku) {
@@ -245,7 +250,11 @@ std::vector<GroundingIssue> GroundingChecker::Check(const std::string& utterance
       continue;
     }
     if (t.clock) {
-      bool ok = InSet(t.value, profile_numbers_) || InSet(t.value, caller);
+      // "в три" → 15:00: the caller's afternoon hours count in 24-hour form too.
+      std::vector<double> hours = caller;
+      for (double v : caller)
+        if (v >= 1 && v < 12) hours.push_back(v + 12);
+      bool ok = InSet(t.value, profile_numbers_) || InSet(t.value, hours);
       if (!ok) issues.push_back({t.raw, "clock time not in the profile or said by the caller"});
       continue;
     }

@@ -16,6 +16,8 @@ namespace kira::dialog {
 
 struct GroundingContext {
   std::vector<std::string> caller_turns;  // everything the caller said so far
+  std::vector<std::string> agent_turns;   // the agent's earlier utterances: products named
+                                          // there stay in scope ("итого 54 230 руб.")
   std::vector<int64_t> record_ids;        // order/task/lead ids created in this conversation
   std::vector<std::string> extra_texts;   // other data the agent may quote (e.g. a task note)
 };

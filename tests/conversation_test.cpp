@@ -1,0 +1,290 @@
+// Scripted conversations (tests/conversations/*.yaml) run against the real dialog engine, the
+// demo shop's catalog and profile, and a real SQLite CRM store. Every agent utterance goes
+// through the grounding checker; each script asserts the outcome, the reason, the order lines
+// and the other records the conversation must leave.
+#include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
+
+#include <cmath>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "business/profile.h"
+#include "catalog/catalog_store.h"
+#include "catalog/importer.h"
+#include "catalog/lexicon.h"
+#include "core/clock.h"
+#include "core/tz.h"
+#include "crm/crm_store.h"
+#include "dialog/engine.h"
+#include "dialog/grounding.h"
+
+namespace kira {
+namespace {
+
+struct Script {
+  std::string file, name, lang = "ru", agent = "kira", channel = "chat";
+  std::string caller = "+79161234567";
+  std::vector<std::string> lines;
+  YAML::Node task, expect;
+};
+
+void PrintTo(const Script& s, std::ostream* os) { *os << s.file << ":" << s.name; }
+
+std::vector<Script> LoadScripts() {
+  std::vector<Script> out;
+  std::string dir = std::string(KIRA_SOURCE_DIR) + "/tests/conversations";
+  std::vector<std::string> files;
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    if (e.path().extension() == ".yaml") files.push_back(e.path().string());
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) {
+    YAML::Node root = YAML::LoadFile(f);
+    std::string lang = root["lang"] ? root["lang"].as<std::string>() : "ru";
+    std::string agent = root["agent"] ? root["agent"].as<std::string>() : "kira";
+    for (const auto& c : root["conversations"]) {
+      Script s;
+      s.file = std::filesystem::path(f).filename().string();
+      s.name = c["name"].as<std::string>();
+      s.lang = c["lang"] ? c["lang"].as<std::string>() : lang;
+      s.agent = c["agent"] ? c["agent"].as<std::string>() : agent;
+      if (c["channel"]) s.channel = c["channel"].as<std::string>();
+      if (c["caller"]) s.caller = c["caller"].as<std::string>();
+      for (const auto& l : c["say"]) s.lines.push_back(l.as<std::string>());
+      if (c["task"]) s.task.reset(c["task"]);
+      s.expect.reset(c["expect"]);
+      out.push_back(s);
+    }
+  }
+  return out;
+}
+
+// The demo shop, imported once into a database shared (read-only) by all scripts.
+struct Shop {
+  std::string dir;
+  std::unique_ptr<storage::Db> db;
+  std::unique_ptr<catalog::Catalog> catalog;
+  business::Profile ru, en;
+};
+
+Shop& DemoShop() {
+  static Shop* shop = [] {
+    auto* s = new Shop;
+    s->dir = (std::filesystem::temp_directory_path() /
+              ("kira-conv-" + std::to_string(::getpid())))
+                 .string();
+    std::filesystem::create_directories(s->dir);
+    s->db = std::move(storage::Db::Open(s->dir + "/shop.db")).value();
+    EXPECT_TRUE(catalog::MigrateCatalog(*s->db).ok());
+    std::string demo = KIRA_DEMO_DIR;
+    auto r1 = catalog::ImportCatalogFile(*s->db, demo + "/catalog.csv");
+    EXPECT_TRUE(r1.ok()) << r1.status().ToString();
+    auto r2 = catalog::ImportStockFile(*s->db, demo + "/distributor.csv", "distributor");
+    EXPECT_TRUE(r2.ok()) << r2.status().ToString();
+    auto lex = catalog::LoadLexicon(demo + "/lexicon.yaml");
+    EXPECT_TRUE(lex.ok()) << lex.status().ToString();
+    s->catalog = std::make_unique<catalog::Catalog>(
+        std::move(catalog::LoadCatalog(*s->db, *lex)).value());
+    s->ru = std::move(business::LoadProfile(demo + "/profile.yaml")).value();
+    s->en = std::move(business::LoadProfile(demo + "/profile.en.yaml")).value();
+    return s;
+  }();
+  return *shop;
+}
+
+class Conversation : public ::testing::TestWithParam<Script> {};
+
+TEST_P(Conversation, RunsGroundedToTheExpectedOutcome) {
+  const Script& sc = GetParam();
+  Shop& shop = DemoShop();
+  const business::Profile& profile = sc.lang == "en" ? shop.en : shop.ru;
+  auto store_r = crm::OpenSqliteCrmStore(":memory:");
+  ASSERT_TRUE(store_r.ok()) << store_r.status().ToString();
+  std::unique_ptr<crm::CrmStore> store = std::move(store_r).value();
+  TimePoint now;
+  ASSERT_TRUE(ParseIso("2026-12-01T12:00:00Z", &now));  // Tuesday 15:00 in Moscow
+  FakeClock clock(now);
+  dialog::EngineOptions eo;
+  eo.agents_dir = std::string(KIRA_DEMO_DIR) + "/agents";
+  eo.cache_dir = shop.dir + "/models";
+  eo.clock = &clock;
+  auto engine = dialog::Engine::Create(profile, shop.catalog.get(), store.get(), eo);
+  ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+
+  dialog::SessionParams p;
+  p.agent = sc.agent;
+  p.language = sc.lang;
+  p.caller = sc.caller;
+  p.channel = sc.channel;
+  if (sc.task) {
+    crm::Contact c;
+    c.phone = sc.caller;
+    auto cid = store->UpsertContact(c);
+    ASSERT_TRUE(cid.ok());
+    crm::Lead l;
+    l.contact_id = *cid;
+    l.channel = "web";
+    l.source = sc.task["source"] ? sc.task["source"].as<std::string>() : "inbound";
+    l.interest = sc.task["interest"] ? sc.task["interest"].as<std::string>() : "";
+    auto lid = store->CreateLead(l);
+    ASSERT_TRUE(lid.ok());
+    crm::Task t;
+    t.lead_id = *lid;
+    t.kind = "vera_call";
+    t.agent = "vera";
+    t.phone = sc.caller;
+    auto tid = store->CreateTask(t);
+    ASSERT_TRUE(tid.ok());
+    p.task_id = *tid;
+  }
+  auto session_r = (*engine)->NewSession(p);
+  ASSERT_TRUE(session_r.ok()) << session_r.status().ToString();
+  dialog::DialogSession& s = **session_r;
+
+  dialog::GroundingChecker checker(*shop.catalog, profile);
+  dialog::GroundingContext ctx;
+  std::vector<std::string> transcript;
+  std::string transfer;
+  auto check = [&](const dialog::Reply& r) {
+    if (!r.transfer_to.empty()) transfer = r.transfer_to;
+    for (const std::string& u : r.say) {
+      // Records created so far may be quoted (order and task numbers).
+      ctx.record_ids.clear();
+      auto orders_now = store->ListOrders();
+      auto tasks_now = store->ListTasks();
+      ASSERT_TRUE(orders_now.ok() && tasks_now.ok());
+      for (const auto& o : *orders_now) ctx.record_ids.push_back(o.id);
+      for (const auto& t : *tasks_now) ctx.record_ids.push_back(t.id);
+      auto issues = checker.Check(u, ctx);
+      for (const auto& i : issues)
+        ADD_FAILURE() << "ungrounded fact '" << i.fact << "' (" << i.why << ") in: " << u;
+      ctx.agent_turns.push_back(u);
+      transcript.push_back("agent: " + u);
+    }
+  };
+  check(s.Start());
+  size_t i = 0;
+  for (; i < sc.lines.size() && !s.ended(); ++i) {
+    transcript.push_back("caller: " + sc.lines[i]);
+    ctx.caller_turns.push_back(sc.lines[i]);
+    check(s.OnCallerText(sc.lines[i]));
+  }
+  std::string all;
+  for (const auto& t : transcript) all += "  " + t + "\n";
+  EXPECT_EQ(i, sc.lines.size()) << "the agent ended the conversation early:\n" << all;
+  dialog::EndInfo end = s.Finish();
+  const YAML::Node& ex = sc.expect;
+  EXPECT_EQ(end.outcome, ex["outcome"].as<std::string>()) << all;
+  EXPECT_EQ(end.reason, ex["reason"] ? ex["reason"].as<std::string>() : "") << all;
+  EXPECT_FALSE(end.summary.empty());
+  EXPECT_EQ(end.summary.find('{'), std::string::npos) << end.summary;
+
+  // The CRM has the same story.
+  auto lead = store->GetLead(end.lead_id);
+  ASSERT_TRUE(lead.ok());
+  EXPECT_EQ(lead->outcome, end.outcome);
+  EXPECT_EQ(lead->summary, end.summary);
+  auto conv = store->GetConversation(end.conversation_id);
+  ASSERT_TRUE(conv.ok());
+  EXPECT_EQ(conv->outcome, end.outcome);
+  EXPECT_EQ(conv->turns.size(), transcript.size());
+
+  auto orders = *store->ListOrders(end.lead_id);
+  if (ex["order"]) {
+    ASSERT_EQ(orders.size(), 1u) << all;
+    const auto& o = orders[0];
+    ASSERT_EQ(o.lines.size(), ex["order"].size());
+    double total = 0;
+    for (size_t k = 0; k < o.lines.size(); ++k) {
+      EXPECT_EQ(o.lines[k].sku, ex["order"][k]["sku"].as<std::string>());
+      EXPECT_NEAR(o.lines[k].qty, ex["order"][k]["qty"].as<double>(), 1e-6);
+      const catalog::Product* prod = shop.catalog->Find(o.lines[k].sku);
+      ASSERT_NE(prod, nullptr);
+      EXPECT_DOUBLE_EQ(o.lines[k].price, prod->price);  // price at the time, from the catalog
+      total += o.lines[k].qty * o.lines[k].price;
+    }
+    EXPECT_NEAR(o.total, total, 0.01);
+    if (ex["fulfilment"]) {
+      EXPECT_EQ(o.fulfilment, ex["fulfilment"].as<std::string>());
+    }
+    if (ex["supply"]) {
+      EXPECT_EQ(o.supply, ex["supply"].as<std::string>());
+    }
+    if (ex["address_contains"]) {
+      EXPECT_NE(o.address.find(ex["address_contains"].as<std::string>()), std::string::npos);
+    }
+    if (ex["name"]) {
+      EXPECT_EQ(o.customer_name, ex["name"].as<std::string>());
+    }
+  } else {
+    EXPECT_TRUE(orders.empty()) << all;
+  }
+  bool dnc = *store->IsDnc(sc.caller);
+  EXPECT_EQ(dnc, ex["dnc"] && ex["dnc"].as<bool>()) << all;
+  if (ex["task_kind"]) {
+    bool found = false;
+    for (const auto& t : *store->ListTasks("", end.lead_id)) {
+      if (t.kind != ex["task_kind"].as<std::string>()) continue;
+      found = true;
+      if (ex["task_local"]) {
+        CivilTime c = ToCivil(profile.timezone, FromUnixMillis(t.not_before));
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d", c.year, c.month, c.day,
+                      c.hour, c.minute);
+        EXPECT_EQ(std::string(buf), ex["task_local"].as<std::string>());
+      }
+    }
+    EXPECT_TRUE(found) << "no task of kind " << ex["task_kind"].as<std::string>() << "\n" << all;
+  }
+  if (ex["transfer"]) {
+    EXPECT_EQ(!transfer.empty(), ex["transfer"].as<bool>()) << all;
+  }
+  if (ex["lead_flagged"]) {
+    EXPECT_EQ(lead->source_flagged, ex["lead_flagged"].as<bool>());
+  }
+  if (ex["qualification"]) {
+    EXPECT_EQ(lead->qualification, ex["qualification"].as<std::string>());
+  }
+  if (ex["agent_says"]) for (const auto& needle : ex["agent_says"]) {
+    std::string n = needle.as<std::string>();
+    bool said = false;
+    for (const auto& t : transcript)
+      if (t.rfind("agent: ", 0) == 0 && t.find(n) != std::string::npos) said = true;
+    EXPECT_TRUE(said) << "the agent never said '" << n << "':\n" << all;
+  }
+}
+
+std::string ScriptName(const ::testing::TestParamInfo<Script>& info) {
+  std::string n = info.param.file.substr(0, info.param.file.find('.')) + "_" + info.param.name;
+  for (auto& c : n)
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  return n;
+}
+
+INSTANTIATE_TEST_SUITE_P(Scripts, Conversation, ::testing::ValuesIn(LoadScripts()), ScriptName);
+
+// The checker itself must catch a hallucinated fact, or the tests above prove nothing.
+TEST(Grounding, CatchesWrongPriceStockAndHours) {
+  Shop& shop = DemoShop();
+  dialog::GroundingChecker checker(*shop.catalog, shop.ru);
+  dialog::GroundingContext ctx;
+  const catalog::Product* p = shop.catalog->Find("SG622600R");
+  ASSERT_NE(p, nullptr);
+  std::string good = p->name + " есть в наличии: 31,68 м², цена 2 690 руб. за м².";
+  EXPECT_TRUE(checker.Check(good, ctx).empty());
+  EXPECT_FALSE(checker.Check(p->name + " есть в наличии, цена 2 590 руб. за м².", ctx).empty());
+  EXPECT_FALSE(checker.Check(p->name + " есть в наличии: 45 м².", ctx).empty());
+  EXPECT_FALSE(checker.Check("Мы работаем ежедневно с 8:00 до 22:00.", ctx).empty());
+  EXPECT_TRUE(checker.Check("Мы работаем ежедневно с 9:00 до 21:00.", ctx).empty());
+  EXPECT_FALSE(checker.Check("Итого 1 000 000 руб.", ctx).empty());
+  EXPECT_FALSE(checker.Check("Артикул ZZ-NOPE-1 есть.", ctx).empty());
+  ctx.caller_turns.push_back("мне нужно двадцать метров");
+  std::string total = p->name + ": 20,16 м² — итого 54 230,40 руб.";
+  EXPECT_TRUE(checker.Check(total, ctx).empty());
+  EXPECT_FALSE(checker.Check(p->name + ": 20,16 м² — итого 54 230,41 руб.", ctx).empty());
+}
+
+}  // namespace
+}  // namespace kira
