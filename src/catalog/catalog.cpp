@@ -99,42 +99,90 @@ std::vector<SearchHit> Catalog::Search(std::string_view query, const SearchOptio
   }
   const double n = static_cast<double>(im.products.size());
   auto idf = [&](size_t df) { return static_cast<float>(std::log(1.0 + n / double(df))); };
-  std::vector<uint32_t> touched;
+  // Each term is a set of alternative posting lists (an attribute value, vocabulary words, a
+  // sku); a product scores the best alternative it is in.
   struct Alt {
     const std::vector<uint32_t>* list;
     float contrib;
+    int attr;  // >= 0: membership is pattr[pid][attr] == value (O(1))
+    uint32_t value;
   };
-  std::vector<Alt> alts;
+  struct TermAlts {
+    std::vector<Alt> alts;
+    size_t df = 0;
+  };
+  std::vector<TermAlts> work;
+  work.reserve(terms.size());
+  std::vector<std::vector<uint32_t>> sku_lists;
+  sku_lists.reserve(terms.size());
   for (const auto& t : terms) {
-    alts.clear();
+    TermAlts ta;
+    auto add_attr = [&](Attr a, uint32_t id) {
+      const auto& list = im.attr_postings[a][id];
+      ta.alts.push_back({&list, idf(list.size()), a, id});
+    };
     for (const auto& c : t.concepts) {
       if (c.kind == ConceptKind::kNotSold) continue;
       Attr a = AttrOf(c.kind);
       auto it = im.attr_id[a].find(text::Lower(im.Entry(c).value));
-      if (it == im.attr_id[a].end()) continue;
-      const auto& list = im.attr_postings[a][it->second];
-      alts.push_back({&list, idf(list.size())});
+      if (it != im.attr_id[a].end()) add_attr(a, it->second);
     }
     if (!t.format.empty()) {
       auto it = im.attr_id[kFormat].find(t.format);
-      if (it != im.attr_id[kFormat].end()) {
-        const auto& list = im.attr_postings[kFormat][it->second];
-        alts.push_back({&list, idf(list.size())});
-      }
+      if (it != im.attr_id[kFormat].end()) add_attr(kFormat, it->second);
     }
     const float text_weight = t.concepts.empty() ? 1.0f : 0.8f;
     for (const auto& w : t.words) {
       const auto& list = im.postings[w.word];
-      if (!list.empty()) alts.push_back({&list, w.weight * text_weight * idf(list.size())});
+      if (!list.empty())
+        ta.alts.push_back({&list, w.weight * text_weight * idf(list.size()), -1, 0});
     }
-    if (alts.empty()) continue;
-    std::sort(alts.begin(), alts.end(),
+    if (t.concepts.empty()) {
+      if (auto it = im.sku_key.find(SkuKey(t.token)); it != im.sku_key.end()) {
+        sku_lists.push_back({it->second});
+        ta.alts.push_back({&sku_lists.back(), 2 * idf(1), -1, 0});
+      }
+    }
+    if (ta.alts.empty()) continue;
+    std::sort(ta.alts.begin(), ta.alts.end(),
               [](const Alt& a, const Alt& b) { return a.contrib > b.contrib; });
+    for (const Alt& a : ta.alts) ta.df += a.list->size();
+    work.push_back(std::move(ta));
+  }
+  // Rare terms first. A common term ("керамогранит", "серый": a large share of the catalog)
+  // met after others only re-scores the candidates already found, by O(1) attribute checks or
+  // a binary search, instead of walking its whole list.
+  std::stable_sort(work.begin(), work.end(),
+                   [](const TermAlts& a, const TermAlts& b) { return a.df < b.df; });
+  const size_t common = std::max<size_t>(2000, im.products.size() / 16);
+  std::vector<uint32_t> touched;
+  for (const TermAlts& ta : work) {
     if (++s.tgen == 0) {
       std::fill(s.tstamp.begin(), s.tstamp.end(), 0);
       s.tgen = 1;
     }
-    for (const Alt& a : alts) {
+    if (ta.df > common && !touched.empty()) {
+      auto credit = [&](uint32_t pid, float contrib) {
+        if (s.tstamp[pid] == s.tgen) return;
+        s.tstamp[pid] = s.tgen;
+        s.score[pid] += contrib;
+        ++s.matched[pid];
+      };
+      for (const Alt& a : ta.alts) {  // best alternative first
+        if (a.attr >= 0) {
+          for (uint32_t pid : touched)
+            if (im.pattr[pid][a.attr] == a.value) credit(pid, a.contrib);
+        } else if (touched.size() * 16 < a.list->size()) {
+          for (uint32_t pid : touched)
+            if (std::binary_search(a.list->begin(), a.list->end(), pid)) credit(pid, a.contrib);
+        } else {
+          for (uint32_t pid : *a.list)
+            if (s.qstamp[pid] == s.qgen) credit(pid, a.contrib);
+        }
+      }
+      continue;
+    }
+    for (const Alt& a : ta.alts) {
       for (uint32_t pid : *a.list) {
         if (s.tstamp[pid] == s.tgen) continue;  // already counted for this term (better alt)
         s.tstamp[pid] = s.tgen;
@@ -287,22 +335,33 @@ std::vector<Analog> Catalog::FindAnalogs(const Product& p, size_t limit) const {
     double price_gap;
   };
   std::vector<Cand> cands;
-  for (uint32_t pid : im.attr_postings[kCategory][pa[kCategory]]) {
+  auto consider = [&](uint32_t pid) {
     const Product& q = im.products[pid];
-    if (!Available(q) || q.sku == p.sku) continue;
     const auto& qa = im.pattr[pid];
-    double score = 4;
+    if (qa[kCategory] != pa[kCategory] || !Available(q) || q.sku == p.sku) return;
     auto same = [&](Attr a) { return pa[a] != kNone && qa[a] == pa[a]; };
-    if (same(kFormat)) score += 3;
-    if (same(kColor)) score += 2;
-    if (same(kSurface)) score += 1.5;
+    // Weights make the order lexicographic in practice: the format outweighs everything
+    // below it, then the colour, surface, material; brand, collection and price break ties.
+    double score = 0;
+    if (same(kFormat)) score += 10;
+    if (same(kColor)) score += 4;
+    if (same(kSurface)) score += 2;
     if (same(kMaterial)) score += 1;
     if (same(kBrand)) score += 0.5;
     if (same(kCollection)) score += 0.5;
-    if (!p.unit.empty() && q.unit != p.unit) score -= 2;
+    if (!p.unit.empty() && q.unit != p.unit) score -= 5;
     double gap = p.price > 0 ? std::fabs(q.price - p.price) / p.price : 1;
-    score += 1.5 * std::max(0.0, 1 - gap);
+    score += 0.9 * std::max(0.0, 1 - gap);
     cands.push_back({pid, score, gap});
+  };
+  // Items of the same format outrank all others, so when there are enough of them the rest of
+  // the category need not be scanned.
+  if (pa[kFormat] != kNone) {
+    for (uint32_t pid : im.attr_postings[kFormat][pa[kFormat]]) consider(pid);
+  }
+  if (cands.size() < limit) {
+    cands.clear();
+    for (uint32_t pid : im.attr_postings[kCategory][pa[kCategory]]) consider(pid);
   }
   auto better = [](const Cand& a, const Cand& b) {
     if (a.score != b.score) return a.score > b.score;

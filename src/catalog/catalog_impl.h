@@ -31,6 +31,18 @@ enum Attr : int {
 };
 constexpr uint32_t kNone = UINT32_MAX;
 
+// Hash for string-keyed maps looked up by string_view without a copy.
+struct SvHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+template <typename V>
+using SvMap = std::unordered_map<std::string, V, SvHash, std::equal_to<>>;
+
+// Lower-case letters and digits of a sku, the form a caller's "эс гэ 6226" cannot reach but a
+// typed or read-out article can: "SG-622602R" → "sg622602r".
+std::string SkuKey(std::string_view sku);
+
 // Fast tokenizer with the same rules as text::Normalize for catalog text: lower-case, ё→е,
 // punctuation splits words, "60х60"/"60×60" → "60x60", "7,5" → "7.5".
 void TokenizeInto(std::string_view s, std::vector<std::string>* out);
@@ -62,12 +74,16 @@ struct Catalog::Impl {
     bool alpha = false;  // letters only (stems, phonetic keys and typos apply)
   };
   std::vector<Word> words;
-  std::unordered_map<std::string, uint32_t> word_id;
+  SvMap<uint32_t> word_id;
+  SvMap<uint32_t> sku_key;                      // SkuKey(sku) → product
   std::vector<std::vector<uint32_t>> postings;  // word → products (ascending)
   std::unordered_map<std::string, std::vector<uint32_t>> by_stem, by_phon, deletes;
 
   // Attributes, interned per kind; lookup by lower-case value.
   std::array<std::unordered_map<std::string, uint32_t>, kAttrCount> attr_id;
+  std::array<SvMap<uint32_t>, kAttrCount> attr_raw;  // value as written → id (skips Lower)
+  // Vocabulary words of each attribute value, tokenised once per value.
+  std::array<std::vector<std::vector<uint32_t>>, kAttrCount> attr_tokens;
   std::array<std::vector<std::string>, kAttrCount> attr_value;
   std::array<std::vector<std::vector<uint32_t>>, kAttrCount> attr_postings;
   std::vector<std::array<uint32_t, kAttrCount>> pattr;
@@ -82,7 +98,7 @@ struct Catalog::Impl {
 
   void Build();
   uint32_t Intern(Attr a, const std::string& value, uint32_t product);
-  uint32_t AddWord(const std::string& w);
+  uint32_t AddWord(std::string_view w);
   // Vocabulary words that a query word stands for, best first.
   std::vector<WordMatch> MatchWord(const std::string& token) const;
 

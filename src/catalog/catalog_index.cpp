@@ -48,10 +48,14 @@ std::vector<std::string> Stems(const std::vector<std::string>& toks) {
 
 }  // namespace
 
-void TokenizeInto(std::string_view s, std::vector<std::string>* out) {
-  std::string cur;
+namespace {
+
+// Calls f(token) for each token of s; `cur` is a reusable buffer.
+template <typename F>
+void ForEachToken(std::string_view s, std::string& cur, F&& f) {
+  cur.clear();
   auto flush = [&] {
-    if (!cur.empty()) out->push_back(std::move(cur));
+    if (!cur.empty()) f(std::string_view(cur));
     cur.clear();
   };
   const size_t n = s.size();
@@ -63,11 +67,7 @@ void TokenizeInto(std::string_view s, std::vector<std::string>* out) {
       if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch + 32);
       bool prev_digit = !cur.empty() && IsDigit(cur.back());
       if ((ch >= 'a' && ch <= 'z') || IsDigit(ch)) {
-        if ((ch == 'x') && prev_digit && next_is_digit(i + 1)) {
-          cur += 'x';
-        } else {
-          cur += ch;
-        }
+        cur += (ch == 'x' && prev_digit && next_is_digit(i + 1)) ? 'x' : ch;
       } else if ((ch == '.' || ch == ',') && prev_digit && next_is_digit(i + 1)) {
         cur += '.';
       } else {
@@ -100,33 +100,59 @@ void TokenizeInto(std::string_view s, std::vector<std::string>* out) {
       continue;
     }
     flush();
-    // Skip the rest of this code point.
-    ++i;
+    ++i;  // skip the rest of this code point
     while (i < n && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) ++i;
   }
   flush();
 }
 
-uint32_t Catalog::Impl::Intern(Attr a, const std::string& value, uint32_t product) {
-  if (value.empty()) return kNone;
-  std::string key = text::Lower(value);
-  auto [it, fresh] = attr_id[a].emplace(key, static_cast<uint32_t>(attr_value[a].size()));
-  if (fresh) {
-    attr_value[a].push_back(value);
-    attr_postings[a].emplace_back();
-  }
-  attr_postings[a][it->second].push_back(product);
-  return it->second;
+}  // namespace
+
+void TokenizeInto(std::string_view s, std::vector<std::string>* out) {
+  std::string cur;
+  ForEachToken(s, cur, [&](std::string_view t) { out->emplace_back(t); });
 }
 
-uint32_t Catalog::Impl::AddWord(const std::string& w) {
-  auto [it, fresh] = word_id.emplace(w, static_cast<uint32_t>(words.size()));
-  if (!fresh) return it->second;
+std::string SkuKey(std::string_view sku) {
+  std::string key, cur;
+  ForEachToken(sku, cur, [&](std::string_view t) { key += t; });
+  return key;
+}
+
+uint32_t Catalog::Impl::Intern(Attr a, const std::string& value, uint32_t product) {
+  if (value.empty()) return kNone;
+  uint32_t id;
+  if (auto raw = attr_raw[a].find(std::string_view(value)); raw != attr_raw[a].end()) {
+    id = raw->second;
+  } else {
+    auto [it, fresh] =
+        attr_id[a].emplace(text::Lower(value), static_cast<uint32_t>(attr_value[a].size()));
+    if (fresh) {
+      attr_value[a].push_back(value);
+      attr_postings[a].emplace_back();
+      std::vector<uint32_t> ids;
+      std::string buf;
+      ForEachToken(value, buf, [&](std::string_view t) {
+        uint32_t w = AddWord(t);
+        if (std::find(ids.begin(), ids.end(), w) == ids.end()) ids.push_back(w);
+      });
+      attr_tokens[a].push_back(std::move(ids));
+    }
+    id = it->second;
+    attr_raw[a].emplace(value, id);
+  }
+  attr_postings[a][id].push_back(product);
+  return id;
+}
+
+uint32_t Catalog::Impl::AddWord(std::string_view w) {
+  if (auto it = word_id.find(w); it != word_id.end()) return it->second;
+  const uint32_t id = static_cast<uint32_t>(words.size());
+  word_id.emplace(std::string(w), id);
   Word word;
-  word.text = w;
+  word.text = std::string(w);
   word.letters = static_cast<uint16_t>(Letters(w));
   word.alpha = std::none_of(w.begin(), w.end(), [](char c) { return IsDigit(c) || c == '.'; });
-  const uint32_t id = it->second;
   if (word.alpha) {
     word.stem = text::Stem(w);
     word.phon = text::PhoneticKey(w);
@@ -148,6 +174,7 @@ uint32_t Catalog::Impl::AddWord(const std::string& w) {
 void Catalog::Impl::Build() {
   words.clear();
   word_id.clear();
+  sku_key.clear();
   postings.clear();
   by_stem.clear();
   by_phon.clear();
@@ -155,14 +182,17 @@ void Catalog::Impl::Build() {
   phrases.clear();
   for (int a = 0; a < kAttrCount; ++a) {
     attr_id[a].clear();
+    attr_raw[a].clear();
+    attr_tokens[a].clear();
     attr_value[a].clear();
     attr_postings[a].clear();
     attr_words[a].clear();
     word_owners[a].clear();
   }
   pattr.assign(products.size(), {});
-  word_id.reserve(products.size() / 2 + 1024);
+  sku_key.reserve(products.size());
   std::vector<std::string> toks;
+  std::string buf;
   for (uint32_t i = 0; i < products.size(); ++i) {
     const Product& p = products[i];
     auto& pa = pattr[i];
@@ -173,14 +203,17 @@ void Catalog::Impl::Build() {
     pa[kFormat] = Intern(kFormat, p.format, i);
     pa[kBrand] = Intern(kBrand, p.brand, i);
     pa[kCollection] = Intern(kCollection, p.collection, i);
-    toks.clear();
-    for (const std::string* f : {&p.name, &p.sku, &p.category, &p.brand, &p.collection, &p.format,
-                                 &p.color, &p.surface, &p.material})
-      TokenizeInto(*f, &toks);
-    for (const auto& t : toks) {
-      auto& post = postings[AddWord(t)];
-      if (post.empty() || post.back() != i) post.push_back(i);
-    }
+    sku_key.emplace(SkuKey(p.sku), i);
+    // The sku is not a vocabulary word (100,000 unique words would swamp the typo index); it
+    // is found through sku_key.
+    auto post = [&](uint32_t w) {
+      auto& list = postings[w];
+      if (list.empty() || list.back() != i) list.push_back(i);
+    };
+    for (int a = 0; a < kAttrCount; ++a)
+      if (pa[a] != kNone)
+        for (uint32_t w : attr_tokens[a][pa[a]]) post(w);
+    ForEachToken(p.name, buf, [&](std::string_view t) { post(AddWord(t)); });
   }
   for (Attr a : {kBrand, kCollection}) {
     for (const auto& v : attr_value[a]) {
