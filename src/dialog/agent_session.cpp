@@ -452,6 +452,7 @@ class KiraSession : public SessionBase {
       std::vector<const catalog::Product*> top;
       for (const auto& h : hits)
         if (h.score >= hits[0].score * 0.97 && top.size() < 3) top.push_back(h.product);
+      top = KeepExactMentions(top, m);
       if (top.size() > 1 && clarifications_ < agent_.phrases.settings().max_clarifications) {
         ++clarifications_;
         candidates_ = top;
@@ -470,6 +471,25 @@ class KiraSession : public SessionBase {
     unclear_ = true;
     stage_ = Stage::kOfferManager;
     Ask(r, "offer_manager");
+  }
+
+  // Drops candidates that contradict an attribute the caller named exactly ("серый" is not
+  // "темно-серый"), unless that would drop them all.
+  static std::vector<const catalog::Product*> KeepExactMentions(
+      std::vector<const catalog::Product*> in, const catalog::Catalog::Mentions& m) {
+    auto filter = [&](const std::string& said, std::string catalog::Product::*field) {
+      if (said.empty()) return;
+      std::vector<const catalog::Product*> out;
+      for (const auto* p : in)
+        if (text::Lower(p->*field) == text::Lower(said)) out.push_back(p);
+      if (!out.empty()) in = out;
+    };
+    filter(m.color, &catalog::Product::color);
+    filter(m.format, &catalog::Product::format);
+    filter(m.surface, &catalog::Product::surface);
+    filter(m.collection, &catalog::Product::collection);
+    filter(m.brand, &catalog::Product::brand);
+    return in;
   }
 
   // Asks which candidate, by the first attribute that tells them apart ("Какой формат: 60x60

@@ -158,6 +158,8 @@ GroundingChecker::GroundingChecker(const catalog::Catalog& catalog,
   add_text(profile.name);
   add_text(profile.assistant_disclosure);
   for (const auto& f : profile.faq) add_text(f.a);
+  for (const auto& p : catalog.products())
+    if (!p.format.empty()) formats_.insert(p.format);
   profile_numbers_.push_back(profile.rules.min_order_m2);
   profile_numbers_.push_back(profile.rules.big_project_m2);
 }
@@ -189,6 +191,13 @@ std::vector<GroundingIssue> GroundingChecker::Check(const std::string& utterance
   find_products(utterance);
   for (const std::string& t : ctx.agent_turns) find_products(t);
   // SKUs stated explicitly.
+  // Formats ("60x120") as whole tokens of the utterance.
+  for (const std::string& tok : text::Tokens(text::Normalize(utterance))) {
+    size_t x = tok.find('x');
+    if (x == std::string::npos || x == 0 || x + 1 >= tok.size()) continue;
+    if (!std::all_of(tok.begin(), tok.begin() + x, ::isdigit)) continue;
+    if (!formats_.count(tok)) issues.push_back({tok, "no product of this format in the catalog"});
+  }
   for (const NumToken& t : nums) {
     if (t.sku) {
       if (const catalog::Product* p = catalog_.Find(t.raw)) mentioned.push_back(p);
@@ -244,10 +253,21 @@ std::vector<GroundingIssue> GroundingChecker::Check(const std::string& utterance
     money.push_back(sum);
   }
 
+  // Formats ("60x120") as whole tokens of the utterance.
+  for (const std::string& tok : text::Tokens(text::Normalize(utterance))) {
+    size_t x = tok.find('x');
+    if (x == std::string::npos || x == 0 || x + 1 >= tok.size()) continue;
+    if (!std::all_of(tok.begin(), tok.begin() + x, ::isdigit)) continue;
+    if (!formats_.count(tok)) issues.push_back({tok, "no product of this format in the catalog"});
+  }
   for (const NumToken& t : nums) {
     if (t.sku) {
       if (!catalog_.Find(t.raw)) issues.push_back({t.raw, "SKU not in the catalog"});
       continue;
+    }
+    if (t.format) {
+      // A size "60x120" claims the shop sells that format: it must exist in the catalog.
+      continue;  // checked per whole token below
     }
     if (t.clock) {
       // "в три" → 15:00: the caller's afternoon hours count in 24-hour form too.

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,7 @@ class GroundingChecker {
   const catalog::Catalog& catalog_;
   const business::Profile& profile_;
   std::vector<double> profile_numbers_;
+  std::set<std::string> formats_;
 };
 
 // Every number in a text, as values ("1 250,50" → 1250.5, "9:00" → 9 and 0, "60x60" → 60, 60).
