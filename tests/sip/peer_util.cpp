@@ -283,17 +283,17 @@ bool Baresip::WaitEvent(const std::string& type, std::chrono::milliseconds timeo
   return false;
 }
 
-std::string NewestDecodedWav(const std::string& rec_dir) {
+std::string LongestDecodedWav(const std::string& rec_dir) {
   std::string best;
   std::error_code ec;
-  fs::file_time_type best_t;
+  uintmax_t best_size = 0;
   for (const auto& e : fs::directory_iterator(rec_dir, ec)) {
     const std::string p = e.path().string();
     if (p.size() < 8 || p.substr(p.size() - 8) != "-dec.wav") continue;
-    const auto t = e.last_write_time();
-    if (best.empty() || t > best_t) {
+    const auto size = e.file_size(ec);
+    if (best.empty() || size > best_size) {
       best = p;
-      best_t = t;
+      best_size = size;
     }
   }
   return best;

@@ -86,9 +86,9 @@ class Baresip {
   int token_ = 0;
 };
 
-// Reads the WAVs baresip's sndfile wrote; returns the path of the newest "*-dec.wav"
-// (what the peer received) or "" if none.
-std::string NewestDecodedWav(const std::string& rec_dir);
+// Reads the WAVs baresip's sndfile wrote; returns the path of the longest "*-dec.wav"
+// (what the peer received in its main call) or "" if none.
+std::string LongestDecodedWav(const std::string& rec_dir);
 // RMS in dBFS of a mono 16-bit WAV, and how many 20 ms frames are louder than -40 dBFS.
 Status WavLoudness(const std::string& path, double* rms_dbfs, int* loud_frames);
 

@@ -101,7 +101,7 @@ TEST_F(PhoneE2E, BaresipCallIsAnsweredUnderstoodAndTransferred) {
 
   // Kira recognises the question (JSGF grammar from the session's expected phrases).
   const std::string heard = log->WaitFor("text:", 25s);
-  ASSERT_FALSE(heard.empty()) << "no utterance recognised";
+  EXPECT_FALSE(heard.empty()) << "no utterance recognised";
   EXPECT_NE(heard.find("porcelain"), std::string::npos) << heard;
   EXPECT_NE(heard.find("grey"), std::string::npos) << heard;
 
@@ -123,7 +123,7 @@ TEST_F(PhoneE2E, BaresipCallIsAnsweredUnderstoodAndTransferred) {
   caller_.Command("hangup", "");
   std::this_thread::sleep_for(500ms);
   caller_.Stop();
-  const std::string dec = NewestDecodedWav(caller_opts.rec_dir);
+  const std::string dec = LongestDecodedWav(caller_opts.rec_dir);
   ASSERT_FALSE(dec.empty()) << "baresip wrote no recording";
   double rms = 0;
   int loud = 0;
@@ -148,7 +148,11 @@ TEST_F(PhoneE2E, BaresipCallIsAnsweredUnderstoodAndTransferred) {
   EXPECT_GT(agent_loud, 100);  // greeting + answer + "you pressed 5" + "connecting you"
 
   // Latency was measured for the speech turn.
-  auto turns = phone_.latency().Turns("speech");
+  auto turns = phone_.latency().Turns(heard.empty() ? "greeting" : "speech");
+  for (const auto& t : phone_.latency().Turns())
+    std::fprintf(stderr, "turn %s total %lld endpoint %lld asr %lld dialog %lld tts %lld\n",
+                 t.kind.c_str(), (long long)t.total_ms, (long long)t.endpoint_wait_ms,
+                 (long long)t.asr_ms, (long long)t.dialog_ms, (long long)t.tts_ms);
   ASSERT_FALSE(turns.empty());
   EXPECT_GT(turns[0].total_ms, 0);
   EXPECT_LT(turns[0].total_ms, 5000);
