@@ -1,0 +1,121 @@
+// `kira dialer plan --at TIME [--json] [--config FILE]`: a dry run of the outbound dialer. For
+// every open task for Vera it prints whether the dialer would dial it at TIME and, if not, why
+// and when it next may — computed by the same Planner and Admission as the live Dialer.
+//
+// --json writes one JSON object per line, in task order (format: dialer/plan_writer.h); the
+// text form ends with a summary line.
+//
+// The dialer config is --config, else dialer.yaml in the data dir, else beside the profile,
+// else the defaults (dialer/dialer_config.h); the calling window is the profile's.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <unordered_map>
+
+#include "app/command.h"
+#include "app/context.h"
+#include "business/profile.h"
+#include "core/clock.h"
+#include "crm/crm_store.h"
+#include "dialer/plan_writer.h"
+#include "dialer/planner.h"
+
+namespace kira::app {
+namespace {
+
+struct PlanArgs {
+  std::string at;
+  bool json = false;
+  std::string config;
+};
+
+Result<dialer::DialerConfig> LoadConfig(const AppOptions& o, const std::string& explicit_path) {
+  KIRA_ASSIGN_OR_RETURN(business::Profile profile, business::LoadProfile(BusinessPath(o)));
+  dialer::DialerConfig base;
+  base.window = profile.calling_window;
+  if (!explicit_path.empty()) return dialer::LoadDialerConfig(explicit_path, base);
+  for (const std::string& dir : {o.data_dir, profile.dir}) {
+    std::string p = dir + "/dialer.yaml";
+    std::error_code ec;
+    if (!dir.empty() && std::filesystem::exists(p, ec)) return dialer::LoadDialerConfig(p, base);
+  }
+  KIRA_RETURN_IF_ERROR(base.Validate());
+  return base;
+}
+
+// lead id → came from a web form, read in pages of kMaxLeadPage.
+Result<std::unordered_map<int64_t, bool>> WebFormLeads(crm::CrmStore& crm) {
+  std::unordered_map<int64_t, bool> out;
+  crm::LeadFilter f;
+  f.limit = crm::kMaxLeadPage;
+  for (;;) {
+    KIRA_ASSIGN_OR_RETURN(auto page, crm.ListLeads(f));
+    for (const auto& l : page) out[l.id] = l.source == "web_form";
+    if (static_cast<int>(page.size()) < f.limit) break;
+    f.before_id = page.back().id;
+  }
+  return out;
+}
+
+int RunPlan(const AppOptions& o, const PlanArgs& a) {
+  TimePoint at;
+  if (!ParseIso(a.at, &at))
+    return Fail(Status::Invalid("--at: '" + a.at + "' is not a time like 2026-12-01T06:00:00Z"));
+  int64_t now = ToUnixMillis(at);
+  auto cfg = LoadConfig(o, a.config);
+  if (!cfg.ok()) return Fail(cfg.status());
+  auto path = DatabasePath(o);
+  if (!path.ok()) return Fail(path.status());
+  auto store = crm::OpenSqliteCrmStore(*path);
+  if (!store.ok()) return Fail(store.status());
+  crm::CrmStore& crm = **store;
+
+  auto tasks = crm.ListTasks("open");
+  if (!tasks.ok()) return Fail(tasks.status());
+  auto busy = crm.ListTasks("in_progress");
+  if (!busy.ok()) return Fail(busy.status());
+  int in_progress = 0;
+  for (const auto& t : *busy) in_progress += dialer::IsDialerTask(t) ? 1 : 0;
+  auto dnc_list = crm.ListDnc();
+  if (!dnc_list.ok()) return Fail(dnc_list.status());
+  auto web = WebFormLeads(crm);
+  if (!web.ok()) return Fail(web.status());
+
+  dialer::ZoneDb zones;
+  dialer::PhoneZoneResolver resolver(&zones, cfg->default_region);
+  dialer::DncSnapshot dnc(*dnc_list);
+  dialer::Planner planner(*cfg, &resolver, &dnc);
+  auto plan = dialer::Plan(planner, *tasks, now, in_progress, [&](int64_t lead) {
+    auto it = web->find(lead);
+    return it != web->end() && it->second;
+  });
+
+  dialer::PlanWriter writer(zones, *cfg, a.json);
+  std::string out;
+  for (const auto& e : plan) {
+    writer.Append(e, &out);
+    if (out.size() > (1 << 16)) {
+      std::fwrite(out.data(), 1, out.size(), stdout);
+      out.clear();
+    }
+  }
+  if (!a.json) out += writer.Summary(now);
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return 0;
+}
+
+void RegisterDialer(CLI::App& app, AppOptions& opts) {
+  auto* d = app.add_subcommand("dialer", "The outbound dialer");
+  d->require_subcommand(1);
+  auto* pa = new PlanArgs;
+  auto* plan = d->add_subcommand(
+      "plan", "Dry run: for each open task, would it be dialed at --at, and if not why and when");
+  plan->add_option("--at", pa->at, "The instant, ISO 8601 (e.g. 2026-12-01T06:00:00Z)")->required();
+  plan->add_flag("--json", pa->json, "One JSON object per task and line");
+  plan->add_option("--config", pa->config, "dialer.yaml (default: data dir, then profile dir)");
+  plan->callback([&opts, pa] { opts.exit_code = RunPlan(opts, *pa); });
+}
+KIRA_COMMAND(RegisterDialer);
+
+}  // namespace
+}  // namespace kira::app

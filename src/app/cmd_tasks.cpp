@@ -1,0 +1,156 @@
+// `kira tasks [--json] [--status S]` lists tasks; `kira tasks assign --lead ID --agent vera
+// [--note TEXT] [--not-before TIME] [--deadline TIME]` creates a call task for a lead (phone and
+// time zone from the lead's contact) and prints its id.
+//
+// --json prints one JSON array of tasks in the crm/json.h shape (as `kira leads --json`).
+// TIME is ISO 8601: "2026-12-01T10:00:00Z" or with an offset "2026-12-01T13:00+03:00";
+// without a zone it is read as UTC.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+
+#include "app/command.h"
+#include "app/context.h"
+#include "core/clock.h"
+#include "crm/crm_store.h"
+#include "crm/json.h"
+#include "dialer/phone_zones.h"
+
+namespace kira::app {
+namespace {
+
+struct ListArgs {
+  bool json = false;
+  std::string status;
+};
+
+struct AssignArgs {
+  int64_t lead = 0;
+  std::string agent = "vera";
+  std::string note;
+  std::string not_before;
+  std::string deadline;
+};
+
+Result<std::unique_ptr<crm::CrmStore>> OpenStore(const AppOptions& o) {
+  KIRA_ASSIGN_OR_RETURN(std::string path, DatabasePath(o));
+  return crm::OpenSqliteCrmStore(path);
+}
+
+std::string IsoOrDash(int64_t ms) { return ms ? FormatIsoUtc(FromUnixMillis(ms)) : "-"; }
+
+int List(const AppOptions& o, const ListArgs& a) {
+  auto store = OpenStore(o);
+  if (!store.ok()) return Fail(store.status());
+  auto tasks = (*store)->ListTasks(a.status);
+  if (!tasks.ok()) return Fail(tasks.status());
+  if (a.json) {
+    std::string out =
+        nlohmann::json(*tasks).dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+    std::printf("%s\n", out.c_str());
+    return 0;
+  }
+  for (const crm::Task& t : *tasks) {
+    std::printf("%-6lld %-11s %-15s %-5s %-16s not_before %-20s attempts %d%s%s\n",
+                static_cast<long long>(t.id), t.status.c_str(), t.kind.c_str(),
+                t.agent.empty() ? "-" : t.agent.c_str(), t.phone.c_str(),
+                IsoOrDash(t.not_before).c_str(), t.attempts, t.last_result.empty() ? "" : "  last ",
+                t.last_result.c_str());
+  }
+  if (tasks->empty()) std::printf("no tasks\n");
+  return 0;
+}
+
+Result<int64_t> ParseTime(const std::string& flag, const std::string& s) {
+  if (s.empty()) return int64_t{0};
+  TimePoint t;
+  if (!ParseIso(s, &t))
+    return Status::Invalid(flag + ": '" + s + "' is not a time like 2026-12-01T10:00:00Z");
+  return ToUnixMillis(t);
+}
+
+int Assign(const AppOptions& o, const AssignArgs& a) {
+  auto nb = ParseTime("--not-before", a.not_before);
+  if (!nb.ok()) return Fail(nb.status());
+  auto dl = ParseTime("--deadline", a.deadline);
+  if (!dl.ok()) return Fail(dl.status());
+  auto store = OpenStore(o);
+  if (!store.ok()) return Fail(store.status());
+  crm::CrmStore& crm = **store;
+  auto lead = crm.GetLead(a.lead);
+  if (!lead.ok()) return Fail(lead.status());
+  if (lead->contact_id == 0)
+    return Fail(Status::Invalid("lead " + std::to_string(a.lead) + " has no contact to call"));
+  auto contact = crm.GetContact(lead->contact_id);
+  if (!contact.ok()) return Fail(contact.status());
+  if (contact->phone.empty())
+    return Fail(Status::Invalid("lead " + std::to_string(a.lead) + ": the contact has no phone"));
+  // Store the number in E.164 so the dialer, the DNC list and the SIP side agree on it.
+  dialer::ZoneDb zones;
+  dialer::PhoneZoneResolver resolver(&zones);
+  auto e164 = resolver.ToE164(contact->phone);
+  if (!e164.ok()) return Fail(e164.status().WithContext("lead " + std::to_string(a.lead)));
+  auto dnc = crm.IsDnc(*e164);
+  if (!dnc.ok()) return Fail(dnc.status());
+  if (*dnc) {
+    return Fail(Status::Conflict("lead " + std::to_string(a.lead) +
+                                 ": the number is on the do-not-call list"));
+  }
+  int64_t now = ToUnixMillis(Clock::System().Now());
+  crm::Task t;
+  t.lead_id = a.lead;
+  t.agent = a.agent == "manager" ? "" : a.agent;
+  t.kind = t.agent == "vera" ? "vera_call" : "callback";
+  t.phone = *e164;
+  t.timezone = contact->timezone;
+  t.note = a.note;
+  t.not_before = *nb;
+  t.deadline = *dl;
+  t.created_by = "cli";
+  t.created_at = now;
+  auto id = crm.CreateTask(t);
+  if (!id.ok()) return Fail(id.status());
+  if (t.agent == "vera" && lead->status != "closed") {
+    crm::Lead l = *lead;
+    l.status = "vera_assigned";
+    Status s = crm.UpdateLead(l);
+    if (!s.ok()) return Fail(s);
+  }
+  crm::AuditEntry e;
+  e.at = now;
+  e.actor = "cli";
+  e.action = "task.create";
+  e.entity = "task";
+  e.entity_id = *id;
+  e.detail =
+      "lead " + std::to_string(a.lead) + ", agent " + (t.agent.empty() ? "manager" : t.agent);
+  Status s = crm.Audit(e);
+  if (!s.ok()) return Fail(s);
+  std::printf("%lld\n", static_cast<long long>(*id));
+  return 0;
+}
+
+void RegisterTasks(CLI::App& app, AppOptions& opts) {
+  auto* la = new ListArgs;
+  auto* tasks = app.add_subcommand("tasks", "List call tasks, or assign one (tasks assign)");
+  tasks->add_flag("--json", la->json, "Print a JSON array");
+  tasks->add_option("--status", la->status, "open, in_progress, done, cancelled, failed");
+  auto* aa = new AssignArgs;
+  auto* assign = tasks->add_subcommand("assign", "Create a call task for a lead; prints its id");
+  assign->add_option("--lead", aa->lead, "Lead id")->required();
+  assign->add_option("--agent", aa->agent, "vera (the outbound agent) or manager")
+      ->check(CLI::IsMember({"vera", "manager"}))
+      ->capture_default_str();
+  assign->add_option("--note", aa->note, "What the call is about");
+  assign->add_option(
+      "--not-before", aa->not_before,
+      "Earliest time (the lead's preferred time), ISO 8601, e.g. 2026-12-01T10:00+03:00");
+  assign->add_option("--deadline", aa->deadline, "Give up after this time, ISO 8601");
+  assign->callback([&opts, aa] { opts.exit_code = Assign(opts, *aa); });
+  tasks->callback([&opts, la, tasks] {
+    if (tasks->get_subcommands().empty()) opts.exit_code = List(opts, *la);
+  });
+}
+KIRA_COMMAND(RegisterTasks);
+
+}  // namespace
+}  // namespace kira::app
