@@ -1,0 +1,49 @@
+// Administration (admins): users and outgoing webhooks with their recent deliveries.
+'use strict';
+(function () {
+  const el = K.el, t = K.t;
+
+  K.pages.admin = async function (main) {
+    main.append(el('div', { class: 'page-head' }, el('h1', {}, t('admin.title'))));
+    let users, hooks;
+    try {
+      [users, hooks] = await Promise.all([K.api('GET', '/api/users'), K.api('GET', '/api/webhooks')]);
+    } catch (e) {
+      main.appendChild(el('div', { class: 'card error' }, e.message));
+      return;
+    }
+    const reload = () => { K.clear(main); K.pages.admin(main); };
+    const uname = el('input', { name: 'name', required: true });
+    const upass = el('input', { name: 'password', type: 'password', required: true, minlength: 8 });
+    const urole = K.select('role', [['manager', t('admin.role.manager')], ['admin', t('admin.role.admin')]], 'manager');
+    const uerr = el('div', { class: 'form-error' });
+    const uform = el('form', { class: 'inline-form' }, K.field(t('login.name'), uname), K.field(t('login.password'), upass),
+      K.field(t('admin.role'), urole), el('button', { class: 'btn primary', type: 'submit' }, t('admin.add_user')), uerr);
+    uform.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      try { await K.api('POST', '/api/users', { name: uname.value, password: upass.value, role: urole.value }); reload(); } catch (err) { uerr.textContent = err.message; }
+    });
+    const wurl = el('input', { name: 'url', type: 'url', required: true, placeholder: 'https://crm.example/hooks/kira' });
+    const wsecret = el('input', { name: 'secret', required: true, minlength: 16 });
+    const werr = el('div', { class: 'form-error' });
+    const wform = el('form', { class: 'inline-form' }, K.field(t('admin.webhook_url'), wurl), K.field(t('admin.webhook_secret'), wsecret),
+      el('button', { class: 'btn primary', type: 'submit' }, t('admin.add_webhook')), werr);
+    wform.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      try { await K.api('POST', '/api/webhooks', { url: wurl.value, secret: wsecret.value }); reload(); } catch (err) { werr.textContent = err.message; }
+    });
+    main.append(
+      el('div', { class: 'card' }, el('h3', {}, t('admin.users')),
+        el('table', { class: 'table compact' }, el('tbody', {}, users.users.map((u) => el('tr', {},
+          el('td', {}, u.name), el('td', {}, t('admin.role.' + u.role)), el('td', { class: 'muted' }, K.fmtTime(u.created_at)))))), uform),
+      el('div', { class: 'card' }, el('h3', {}, t('admin.webhooks')),
+        el('table', { class: 'table compact' }, el('tbody', {}, hooks.webhooks.map((w) => el('tr', {},
+          el('td', { class: 'mono' }, w.url), el('td', {}, w.events.join(', ')),
+          el('td', {}, el('button', { class: 'btn small ghost', onclick: async () => { try { await K.api('DELETE', '/api/webhooks/' + w.id); reload(); } catch (e) { K.toast(e.message, 'error'); } } }, t('admin.delete'))))))),
+        wform,
+        el('h4', {}, t('admin.deliveries')),
+        el('table', { class: 'table compact' }, el('tbody', {}, hooks.deliveries.map((d) => el('tr', {},
+          el('td', {}, '#' + d.id), el('td', {}, d.event), el('td', {}, d.status), el('td', {}, String(d.attempts)),
+          el('td', { class: 'muted small' }, d.last_error), el('td', { class: 'muted' }, K.fmtTime(d.created_at))))))));
+  };
+})();
