@@ -335,10 +335,15 @@ std::vector<Analog> Catalog::FindAnalogs(const Product& p, size_t limit) const {
     double price_gap;
   };
   std::vector<Cand> cands;
+  auto self = im.by_sku.find(p.sku);
+  const uint32_t self_pid = self == im.by_sku.end() ? kNone : self->second;
+  int p_unit = -1;
+  for (size_t u = 0; u < im.units.size(); ++u)
+    if (im.units[u] == p.unit) p_unit = static_cast<int>(u);
   auto consider = [&](uint32_t pid) {
-    const Product& q = im.products[pid];
+    const auto& q = im.packed[pid];
     const auto& qa = im.pattr[pid];
-    if (qa[kCategory] != pa[kCategory] || !Available(q) || q.sku == p.sku) return;
+    if (qa[kCategory] != pa[kCategory] || !q.available || pid == self_pid) return;
     auto same = [&](Attr a) { return pa[a] != kNone && qa[a] == pa[a]; };
     // Weights make the order lexicographic in practice: the format outweighs everything
     // below it, then the colour, surface, material; brand, collection and price break ties.
@@ -349,7 +354,7 @@ std::vector<Analog> Catalog::FindAnalogs(const Product& p, size_t limit) const {
     if (same(kMaterial)) score += 1;
     if (same(kBrand)) score += 0.5;
     if (same(kCollection)) score += 0.5;
-    if (!p.unit.empty() && q.unit != p.unit) score -= 5;
+    if (!p.unit.empty() && q.unit != p_unit) score -= 5;
     double gap = p.price > 0 ? std::fabs(q.price - p.price) / p.price : 1;
     score += 0.9 * std::max(0.0, 1 - gap);
     cands.push_back({pid, score, gap});

@@ -1,4 +1,6 @@
 // CSV parsers of the catalog and the stock feeds (declared in importer.h).
+#include <algorithm>
+#include <cstdint>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -48,17 +50,25 @@ Result<std::vector<Product>> ParseCatalogCsv(const std::string& content, ImportR
                                              const std::string& name) {
   ImportReport local;
   if (!report) report = &local;
-  KIRA_ASSIGN_OR_RETURN(CsvTable table, ReadCsv(content, name));
-  KIRA_ASSIGN_OR_RETURN(
-      CsvColumns cols,
-      MapColumns(table, name, CatalogColumns(),
-                 {"sku", "name", "category", "price", "unit", "stock"}, &report->warnings));
-  if (table.rows.empty()) return Status::Invalid(name + ": no products after the header row");
+  CsvColumns cols;
   std::vector<Product> out;
-  out.reserve(table.rows.size());
-  std::unordered_map<std::string, size_t> seen;  // sku → line
-  seen.reserve(table.rows.size());
-  for (const CsvRecord& r : table.rows) {
+  std::vector<size_t> lines;  // line of each product, for the duplicate check
+  // Formats, units, colours and statuses repeat across rows: canonicalise each distinct
+  // spelling once (100,000-row files are mostly repeats).
+  std::unordered_map<std::string, std::string> lower_memo, format_memo, unit_memo;
+  auto lower = [&](const std::string& v) -> const std::string& {
+    auto it = lower_memo.find(v);
+    if (it == lower_memo.end()) it = lower_memo.emplace(v, text::Lower(v)).first;
+    return it->second;
+  };
+  auto on_header = [&](const CsvRecord& h, char) -> Status {
+    auto c = MapColumns(h, name, CatalogColumns(),
+                        {"sku", "name", "category", "price", "unit", "stock"}, &report->warnings);
+    if (!c.ok()) return c.status();
+    cols = std::move(c.value());
+    return Status::Ok();
+  };
+  auto on_row = [&](const CsvRecord& r) -> Status {
     auto get = [&](Col c) -> std::string {
       int i = cols.index[c];
       return i < 0 ? std::string() : text::Trim(r.fields[static_cast<size_t>(i)]);
@@ -67,11 +77,6 @@ Result<std::vector<Product>> ParseCatalogCsv(const std::string& content, ImportR
     Product p;
     p.sku = get(kSku);
     if (p.sku.empty()) return Status::Invalid(where(kSku) + "empty (every product needs a sku)");
-    auto [it, fresh] = seen.emplace(p.sku, r.line);
-    if (!fresh) {
-      return Status::Invalid(where(kSku) + "'" + p.sku + "' duplicates line " +
-                             std::to_string(it->second) + " (skus must be unique)");
-    }
     p.name = get(kName);
     if (p.name.empty()) return Status::Invalid(where(kName) + "empty");
     p.category = get(kCategory);
@@ -79,20 +84,30 @@ Result<std::vector<Product>> ParseCatalogCsv(const std::string& content, ImportR
     p.brand = get(kBrand);
     p.collection = get(kCollection);
     std::string why;
-    if (!CanonicalFormat(get(kFormat), &p.format, &why))
-      return Status::Invalid(where(kFormat) + why);
-    p.color = text::Lower(get(kColor));
-    p.surface = text::Lower(get(kSurface));
-    p.material = text::Lower(get(kMaterial));
+    std::string fmt = get(kFormat);
+    if (auto it = format_memo.find(fmt); it != format_memo.end()) {
+      p.format = it->second;
+    } else {
+      if (!CanonicalFormat(fmt, &p.format, &why)) return Status::Invalid(where(kFormat) + why);
+      format_memo.emplace(fmt, p.format);
+    }
+    p.color = lower(get(kColor));
+    p.surface = lower(get(kSurface));
+    p.material = lower(get(kMaterial));
     std::string v = get(kPrice);
     if (v.empty()) return Status::Invalid(where(kPrice) + "empty (a price is required)");
     if (!ParseNumber(v, &p.price))
       return Status::Invalid(where(kPrice) + "'" + v + "' is not a number");
     if (p.price <= 0) return Status::Invalid(where(kPrice) + "'" + v + "' must be greater than 0");
     v = get(kUnit);
-    if (!CanonicalUnit(v, &p.unit)) {
-      return Status::Invalid(where(kUnit) + "'" + v +
-                             "' is not a known unit (use м2, шт, упак or кг)");
+    if (auto it = unit_memo.find(v); it != unit_memo.end()) {
+      p.unit = it->second;
+    } else {
+      if (!CanonicalUnit(v, &p.unit)) {
+        return Status::Invalid(where(kUnit) + "'" + v +
+                               "' is not a known unit (use м2, шт, упак or кг)");
+      }
+      unit_memo.emplace(v, p.unit);
     }
     v = get(kBoxM2);
     if (!v.empty()) {
@@ -109,11 +124,43 @@ Result<std::vector<Product>> ParseCatalogCsv(const std::string& content, ImportR
       if (p.stock < 0) return Status::Invalid(where(kStock) + "'" + v + "' must not be negative");
     }
     v = get(kStatus);
-    if (!ParseStatus(v, &p.discontinued)) {
+    if (v == "active") {
+      p.discontinued = false;
+    } else if (v == "discontinued") {
+      p.discontinued = true;
+    } else if (!ParseStatus(v, &p.discontinued)) {
       return Status::Invalid(where(kStatus) + "'" + v +
                              "' is not a status (use active or discontinued)");
     }
     out.push_back(std::move(p));
+    lines.push_back(r.line);
+    return Status::Ok();
+  };
+  KIRA_RETURN_IF_ERROR(ScanCsv(content, name, on_header, on_row));
+  if (out.empty()) return Status::Invalid(name + ": no products after the header row");
+  // Duplicate skus, found by sorting (cheaper than hashing 100,000 strings); the error names
+  // the earliest repeated line and the line it repeats.
+  std::vector<uint32_t> order(out.size());
+  for (uint32_t k = 0; k < order.size(); ++k) order[k] = k;
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    int c = out[a].sku.compare(out[b].sku);
+    return c != 0 ? c < 0 : a < b;
+  });
+  size_t dup = SIZE_MAX, first = 0;
+  for (size_t k = 1; k < order.size(); ++k) {
+    if (out[order[k]].sku == out[order[k - 1]].sku && lines[order[k]] < dup) {
+      size_t f = k - 1;
+      while (f > 0 && out[order[f - 1]].sku == out[order[k]].sku) --f;
+      dup = lines[order[k]];
+      first = lines[order[f]];
+    }
+  }
+  if (dup != SIZE_MAX) {
+    std::string sku;
+    for (size_t k = 0; k < out.size(); ++k)
+      if (lines[k] == dup) sku = out[k].sku;
+    return Status::Invalid(Where(name, dup, "sku") + "'" + sku + "' duplicates line " +
+                           std::to_string(first) + " (skus must be unique)");
   }
   report->rows = out.size();
   return out;

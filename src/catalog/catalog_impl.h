@@ -87,6 +87,14 @@ struct Catalog::Impl {
   std::array<std::vector<std::string>, kAttrCount> attr_value;
   std::array<std::vector<std::vector<uint32_t>>, kAttrCount> attr_postings;
   std::vector<std::array<uint32_t, kAttrCount>> pattr;
+  // What FindAnalogs and ranking read per product, packed so a scan does not touch Products.
+  struct Packed {
+    float price = 0;
+    uint16_t unit = 0;       // index into units
+    bool available = false;  // stock > 0 and not discontinued
+  };
+  std::vector<Packed> packed;
+  std::vector<std::string> units;
   // Words of each brand and collection value (for Extract).
   std::array<std::vector<std::vector<uint32_t>>, kAttrCount> attr_words;
   // How many brand (collection) values contain a word.

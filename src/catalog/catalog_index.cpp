@@ -190,6 +190,8 @@ void Catalog::Impl::Build() {
     word_owners[a].clear();
   }
   pattr.assign(products.size(), {});
+  packed.assign(products.size(), {});
+  units.clear();
   sku_key.reserve(products.size());
   std::vector<std::string> toks;
   std::string buf;
@@ -204,6 +206,10 @@ void Catalog::Impl::Build() {
     pa[kBrand] = Intern(kBrand, p.brand, i);
     pa[kCollection] = Intern(kCollection, p.collection, i);
     sku_key.emplace(SkuKey(p.sku), i);
+    auto u = std::find(units.begin(), units.end(), p.unit);
+    if (u == units.end()) u = units.insert(units.end(), p.unit);
+    packed[i] = {static_cast<float>(p.price), static_cast<uint16_t>(u - units.begin()),
+                 p.stock > 0 && !p.discontinued};
     // The sku is not a vocabulary word (100,000 unique words would swamp the typo index); it
     // is found through sku_key.
     auto post = [&](uint32_t w) {

@@ -1,6 +1,7 @@
 #include "catalog/csv_reader.h"
 
 #include <algorithm>
+#include <functional>
 
 #include "core/text.h"
 
@@ -64,26 +65,33 @@ char SniffDelimiter(std::string_view s) {
 
 }  // namespace
 
-Result<CsvTable> ReadCsv(std::string_view content, const std::string& name) {
+Status ScanCsv(std::string_view content, const std::string& name,
+               const std::function<Status(const CsvRecord& header, char delimiter)>& on_header,
+               const std::function<Status(const CsvRecord& row)>& on_row) {
   if (content.size() >= 3 && content.substr(0, 3) == "\xEF\xBB\xBF") content.remove_prefix(3);
   if (size_t bad = FirstBadUtf8Line(content)) {
     return Status::Invalid(name + " line " + std::to_string(bad) +
                            ": not valid UTF-8 (save the file as UTF-8)");
   }
-  CsvTable t;
-  t.delimiter = SniffDelimiter(content);
-  const char d = t.delimiter;
-  std::vector<CsvRecord> records;
+  const char d = SniffDelimiter(content);
   size_t line = 1;
   size_t i = 0;
   const size_t n = content.size();
+  bool have_header = false;
+  size_t header_fields = 0;
+  CsvRecord rec;  // reused: its strings keep their capacity from row to row
   while (i < n) {
-    CsvRecord rec;
     rec.line = line;
-    std::string field;
+    size_t nf = 0;
+    auto next_field = [&]() -> std::string& {
+      if (nf == rec.fields.size()) rec.fields.emplace_back();
+      std::string& f = rec.fields[nf++];
+      f.clear();
+      return f;
+    };
     bool record_done = false;
     while (!record_done) {
-      field.clear();
+      std::string& field = next_field();
       if (i < n && content[i] == '"') {
         size_t start_line = line;
         ++i;
@@ -119,16 +127,18 @@ Result<CsvTable> ReadCsv(std::string_view content, const std::string& name) {
                                  "quoted field must be doubled (\"\")");
         }
       } else {
-        while (i < n && content[i] != d && content[i] != '\n' && content[i] != '\r') {
-          if (content[i] == '"') {
+        size_t j = i;
+        while (j < n && content[j] != d && content[j] != '\n' && content[j] != '\r') {
+          if (content[j] == '"') {
             return Status::Invalid(name + " line " + std::to_string(line) +
                                    ": a quote inside an unquoted field; put the field in quotes "
                                    "and double the quote (\"\")");
           }
-          field += content[i++];
+          ++j;
         }
+        field.assign(content.data() + i, j - i);
+        i = j;
       }
-      rec.fields.push_back(field);
       if (i < n && content[i] == d) {
         ++i;
         continue;
@@ -139,21 +149,41 @@ Result<CsvTable> ReadCsv(std::string_view content, const std::string& name) {
       ++line;
       record_done = true;
     }
-    bool blank = rec.fields.size() == 1 && text::Trim(rec.fields[0]).empty();
-    if (!blank) records.push_back(std::move(rec));
-  }
-  if (records.empty()) return Status::Invalid(name + ": the file is empty (no header row)");
-  t.header = std::move(records.front());
-  records.erase(records.begin());
-  for (auto& r : records) {
-    if (r.fields.size() != t.header.fields.size()) {
-      return Status::Invalid(name + " line " + std::to_string(r.line) + ": " +
-                             std::to_string(r.fields.size()) + " fields, but the header has " +
-                             std::to_string(t.header.fields.size()) +
+    rec.fields.resize(nf);
+    bool blank = nf == 1 && text::Trim(rec.fields[0]).empty();
+    if (blank) continue;
+    if (!have_header) {
+      have_header = true;
+      header_fields = nf;
+      KIRA_RETURN_IF_ERROR(on_header(rec, d));
+      continue;
+    }
+    if (nf != header_fields) {
+      return Status::Invalid(name + " line " + std::to_string(rec.line) + ": " +
+                             std::to_string(nf) + " fields, but the header has " +
+                             std::to_string(header_fields) +
                              " (an unquoted delimiter inside a value?)");
     }
+    KIRA_RETURN_IF_ERROR(on_row(rec));
   }
-  t.rows = std::move(records);
+  if (!have_header) return Status::Invalid(name + ": the file is empty (no header row)");
+  return Status::Ok();
+}
+
+Result<CsvTable> ReadCsv(std::string_view content, const std::string& name) {
+  CsvTable t;
+  Status s = ScanCsv(
+      content, name,
+      [&](const CsvRecord& h, char d) {
+        t.header = h;
+        t.delimiter = d;
+        return Status::Ok();
+      },
+      [&](const CsvRecord& r) {
+        t.rows.push_back(r);
+        return Status::Ok();
+      });
+  if (!s.ok()) return s;
   return t;
 }
 
@@ -161,13 +191,20 @@ Result<CsvColumns> MapColumns(const CsvTable& table, const std::string& name,
                               const std::vector<std::string>& known,
                               const std::vector<std::string>& required,
                               std::vector<std::string>* warnings) {
+  return MapColumns(table.header, name, known, required, warnings);
+}
+
+Result<CsvColumns> MapColumns(const CsvRecord& header, const std::string& name,
+                              const std::vector<std::string>& known,
+                              const std::vector<std::string>& required,
+                              std::vector<std::string>* warnings) {
   CsvColumns cols;
   cols.index.assign(known.size(), -1);
-  const auto& h = table.header.fields;
+  const auto& h = header.fields;
   for (size_t c = 0; c < h.size(); ++c) {
     std::string col = text::Lower(text::Trim(h[c]));
     if (col.empty()) {
-      return Status::Invalid(name + " line " + std::to_string(table.header.line) + ": column " +
+      return Status::Invalid(name + " line " + std::to_string(header.line) + ": column " +
                              std::to_string(c + 1) + " has no name");
     }
     auto it = std::find(known.begin(), known.end(), col);
@@ -177,8 +214,8 @@ Result<CsvColumns> MapColumns(const CsvTable& table, const std::string& name,
     }
     size_t k = static_cast<size_t>(it - known.begin());
     if (cols.index[k] >= 0) {
-      return Status::Invalid(name + " line " + std::to_string(table.header.line) + ": column '" +
-                             col + "' appears twice");
+      return Status::Invalid(name + " line " + std::to_string(header.line) + ": column '" + col +
+                             "' appears twice");
     }
     cols.index[k] = static_cast<int>(c);
   }

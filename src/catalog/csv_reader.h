@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,11 +29,21 @@ struct CsvTable {
 // `name` is the file name used in messages ("catalog.csv line 17: ...").
 Result<CsvTable> ReadCsv(std::string_view content, const std::string& name);
 
+// Streaming form for large files: calls on_header once, then on_row for each record (the
+// record is reused between calls; copy what you keep). Stops at the first failed Status.
+Status ScanCsv(std::string_view content, const std::string& name,
+               const std::function<Status(const CsvRecord& header, char delimiter)>& on_header,
+               const std::function<Status(const CsvRecord& row)>& on_row);
+
 // Maps the header's column names (trimmed, lower-cased) to indices. Columns in `required` that
 // are missing make an error naming all of them; columns in neither list become warnings.
 struct CsvColumns {
   std::vector<int> index;  // per known column (same order as `known`), -1 when absent
 };
+Result<CsvColumns> MapColumns(const CsvRecord& header, const std::string& name,
+                              const std::vector<std::string>& known,
+                              const std::vector<std::string>& required,
+                              std::vector<std::string>* warnings);
 Result<CsvColumns> MapColumns(const CsvTable& table, const std::string& name,
                               const std::vector<std::string>& known,
                               const std::vector<std::string>& required,
