@@ -6,6 +6,16 @@
 //   cat.Add(product);  ...  cat.BuildIndex();
 //   auto hits = cat.Search("монте тиберио серый 60x60");   // canonical text (text::Canonical)
 //   auto analogs = cat.FindAnalogs(*hits[0].product, 3);
+//
+// Search matches each query word against the products' words (name, category, brand,
+// collection, format, colour, surface, material) by exact form, Snowball stem (case endings),
+// phonetic key (Latin/Cyrillic spellings: "церезит" = "Ceresit") and, for words of 5+ letters,
+// one typo (two for 8+). Lexicon phrases ("grey", "porcelain tile", "серую") resolve to
+// attribute values; filler words ("у вас есть", "do you have") are skipped; a read-out sku
+// matches its product. Words are weighted by rarity (idf); ties go to available items, then
+// to the larger stock. Concurrency: after BuildIndex every const method may be called from
+// several threads at once (scratch memory is per thread). Add/BuildIndex invalidate pointers
+// from earlier results.
 #pragma once
 
 #include <cstddef>
@@ -72,7 +82,11 @@ class Catalog {
   };
   Mentions Extract(std::string_view query) const;
 
-  // In-stock substitutes for a discontinued or out-of-stock item, best first.
+  // In-stock substitutes (shop stock > 0, not discontinued) for a discontinued or out-of-stock
+  // item, from the same category, best first. Ranked by format, then colour, surface,
+  // material; brand, collection and price closeness break ties; another unit is penalised.
+  // Every analog's reasons start with "category" and end with exactly one price code
+  // (price_lower: >10% cheaper, price_higher: >10% dearer, else price_similar).
   std::vector<Analog> FindAnalogs(const Product& p, size_t limit = 3) const;
 
  private:
