@@ -30,28 +30,17 @@
 #include <vector>
 
 #include "core/status.h"
+#include "speech/engine_config.h"
 
 namespace kira::speech {
-
-// Engine settings from config (`speech.asr[]` entries): name, engine type, free-form params
-// (e.g. {"url": "ws://127.0.0.1:2700"}, {"model_dir": "/usr/share/pocketsphinx/model/en-us"}).
-struct EngineConfig {
-  std::string name;    // unique instance name, e.g. "en" or "ru-vosk"
-  std::string engine;  // implementation: "pocketsphinx", "vosk", "espeak", "flite"
-  std::map<std::string, std::string> params;
-  std::string Param(const std::string& key, const std::string& def = "") const {
-    auto it = params.find(key);
-    return it == params.end() ? def : it->second;
-  }
-};
 
 struct AsrRequest {
   // Phrases the caller is likely to say in this dialog state (expected answers, catalog
   // names). Grammar engines restrict recognition to them (plus a word loop over their
   // vocabulary); server engines pass them as hints. Empty = open vocabulary.
-  std::vector<std::string> phrases;
-  int sample_rate = 8000;  // rate of the audio given to Feed()
-  std::string language;    // informational ("en", "ru"); the engine decides
+  std::vector<std::string> phrases = {};
+  int sample_rate = 8000;     // rate of the audio given to Feed()
+  std::string language = {};  // informational ("en", "ru"); the engine decides
 };
 
 struct AsrWord {

@@ -25,6 +25,7 @@
 
 #include "core/status.h"
 #include "media/audio.h"
+#include "speech/engine_config.h"
 
 namespace kira::speech {
 

@@ -25,7 +25,7 @@
 namespace kira::speech {
 
 struct VoskConfig {
-  std::string url;  // ws://host:port
+  std::string url = {};  // ws://host:port
   int connect_timeout_ms = 2000;
   int reply_timeout_ms = 5000;
   bool send_phrases = false;

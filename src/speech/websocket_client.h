@@ -56,7 +56,6 @@ class WebSocketClient {
  private:
   WebSocketClient(int fd, std::string url);
   Status SendFrame(uint8_t opcode, std::span<const uint8_t> data);
-  Status ReadExact(uint8_t* buf, size_t n, int timeout_ms);
   int fd_;
   std::string url_;
   bool close_sent_ = false;

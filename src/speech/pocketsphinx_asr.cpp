@@ -1,0 +1,342 @@
+#include "speech/pocketsphinx_asr.h"
+
+#include <pocketsphinx.h>
+#include <sphinxbase/cmn.h>
+#include <sphinxbase/feat.h>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <sstream>
+
+#include "core/log.h"
+#include "media/resampler.h"
+#include "media/vad.h"
+
+namespace kira::speech {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+int64_t MsSince(Clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t).count();
+}
+
+// English words for a non-negative integer below a million ("60" → "sixty"), so catalog
+// phrases written with digits match the dictionary.
+std::string NumberWords(long n) {
+  static const char* kOnes[] = {"zero",    "one",     "two",       "three",    "four",
+                                "five",    "six",     "seven",     "eight",    "nine",
+                                "ten",     "eleven",  "twelve",    "thirteen", "fourteen",
+                                "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"};
+  static const char* kTens[] = {"",      "",      "twenty",  "thirty", "forty",
+                                "fifty", "sixty", "seventy", "eighty", "ninety"};
+  if (n < 20) return kOnes[n];
+  if (n < 100) return std::string(kTens[n / 10]) + (n % 10 ? std::string(" ") + kOnes[n % 10] : "");
+  if (n < 1000)
+    return std::string(kOnes[n / 100]) + " hundred" + (n % 100 ? " " + NumberWords(n % 100) : "");
+  return NumberWords(n / 1000) + " thousand" + (n % 1000 ? " " + NumberWords(n % 1000) : "");
+}
+
+// Normalised words of a phrase, digits spelled out.
+std::vector<std::string> PhraseWords(const std::string& phrase) {
+  std::vector<std::string> words;
+  std::istringstream in(NormalizeTranscript(phrase));
+  std::string w;
+  while (in >> w) {
+    bool digits =
+        !w.empty() && w.size() <= 5 && w.find_first_not_of("0123456789") == std::string::npos;
+    if (digits) {
+      std::istringstream nw(NumberWords(std::stol(w)));
+      std::string x;
+      while (nw >> x) words.push_back(x);
+    } else {
+      words.push_back(w);
+    }
+  }
+  return words;
+}
+
+}  // namespace
+
+struct PocketsphinxAsr::Decoder {
+  cmd_ln_t* config = nullptr;
+  ps_decoder_t* ps = nullptr;
+  std::string grammar;  // the JSGF currently loaded (skip recompiling the same grammar)
+  ~Decoder() {
+    if (ps) ps_free(ps);
+    if (config) cmd_ln_free_r(config);
+  }
+};
+
+namespace {
+
+class PocketsphinxStream : public AsrStream {
+ public:
+  PocketsphinxStream(PocketsphinxAsr* engine, std::unique_ptr<PocketsphinxAsr::Decoder> d,
+                     std::unique_ptr<media::Resampler> rs, std::unique_ptr<media::Vad> vad,
+                     int in_rate)
+      : engine_(engine),
+        d_(std::move(d)),
+        rs_(std::move(rs)),
+        vad_(std::move(vad)),
+        in_rate_(in_rate),
+        vad_frame_(size_t(in_rate / 50)) {}
+  ~PocketsphinxStream() override {
+    if (started_ && !finished_) ps_end_utt(d_->ps);
+    engine_->Release(std::move(d_));
+  }
+
+  Status Start(const std::vector<float>& cmn_init) {
+    cmn_t* cmn = ps_get_feat(d_->ps)->cmn_struct;
+    if (cmn && int(cmn_init.size()) == cmn->veclen) {
+      std::vector<mfcc_t> v(cmn_init.begin(), cmn_init.end());
+      cmn_live_set(cmn, v.data());
+    }
+    if (ps_start_utt(d_->ps) < 0) return Status::Internal("pocketsphinx: cannot start utterance");
+    started_ = true;
+    return Status::Ok();
+  }
+
+  Status Feed(std::span<const int16_t> samples) override {
+    if (finished_) return Status::Invalid("pocketsphinx: Feed after Finish");
+    auto t0 = Clock::now();
+    fed_samples_ += int64_t(samples.size());
+    CountSpeech(samples);
+    buf_.clear();
+    rs_->Process(samples, &buf_);
+    if (!buf_.empty() && ps_process_raw(d_->ps, buf_.data(), buf_.size(), FALSE, FALSE) < 0)
+      return Status::Internal("pocketsphinx: decoding failed");
+    compute_ms_ += MsSince(t0);
+    return Status::Ok();
+  }
+
+  std::string Partial() override {
+    if (!started_ || finished_) return "";
+    int32 score = 0;
+    const char* hyp = ps_get_hyp(d_->ps, &score);
+    return hyp ? NormalizeTranscript(hyp) : "";
+  }
+
+  Result<AsrResult> Finish() override {
+    if (finished_) return Status::Invalid("pocketsphinx: Finish called twice");
+    auto t0 = Clock::now();
+    buf_.clear();
+    rs_->Flush(&buf_);
+    if (!buf_.empty()) ps_process_raw(d_->ps, buf_.data(), buf_.size(), FALSE, FALSE);
+    finished_ = true;
+    if (ps_end_utt(d_->ps) < 0) return Status::Internal("pocketsphinx: cannot end utterance");
+    AsrResult r;
+    int32 score = 0;
+    const char* hyp = ps_get_hyp(d_->ps, &score);
+    r.text = hyp ? NormalizeTranscript(hyp) : "";
+    int64_t word_ms = 0;
+    if (!r.text.empty()) {
+      logmath_t* lm = ps_get_logmath(d_->ps);
+      r.confidence = logmath_exp(lm, ps_get_prob(d_->ps));
+      for (ps_seg_t* seg = ps_seg_iter(d_->ps); seg; seg = ps_seg_next(seg)) {
+        std::string w = ps_seg_word(seg);
+        if (w.empty() || w[0] == '<' || w[0] == '[') continue;  // <s>, </s>, <sil>, [NOISE]
+        size_t paren = w.find('(');
+        if (paren != std::string::npos) w.resize(paren);  // "read(2)" → "read"
+        int sf = 0, ef = 0;
+        ps_seg_frames(seg, &sf, &ef);
+        int32 ascr = 0, lscr = 0, lback = 0;
+        double conf = logmath_exp(lm, ps_seg_prob(seg, &ascr, &lscr, &lback));
+        (void)conf;  // the lattice posterior is ~1 on a grammar path; see the header
+        word_ms += int64_t(ef + 1 - sf) * 10;
+        r.words.push_back({w, sf / 100.0, (ef + 1) / 100.0, 0});
+      }
+      r.confidence = Coverage(word_ms, speech_ms_);
+      for (auto& w : r.words) w.conf = r.confidence;
+    }
+    r.audio_ms = fed_samples_ * 1000 / in_rate_;
+    r.finish_ms = MsSince(t0);
+    r.compute_ms = compute_ms_ + r.finish_ms;
+    return r;
+  }
+
+ private:
+  // Voiced milliseconds of the input by the VAD, 20 ms frames.
+  void CountSpeech(std::span<const int16_t> s) {
+    for (int16_t v : s) {
+      vad_buf_.push_back(v);
+      if (vad_buf_.size() == vad_frame_) {
+        if (vad_->Process(vad_buf_).speech) speech_ms_ += 20;
+        vad_buf_.clear();
+      }
+    }
+  }
+
+  // 1 when the words cover 50-200% of the voiced audio, falling to 0 at 10% / 400%.
+  static double Coverage(int64_t word_ms, int64_t speech_ms) {
+    if (speech_ms <= 0) return word_ms > 0 ? 0.3 : 0.0;
+    double r = double(word_ms) / double(speech_ms);
+    if (r < 0.5) return std::max(0.0, (r - 0.1) / 0.4);
+    if (r > 2.0) return std::max(0.0, 1.0 - (r - 2.0) / 2.0);
+    return 1.0;
+  }
+
+  PocketsphinxAsr* engine_;
+  std::unique_ptr<PocketsphinxAsr::Decoder> d_;
+  std::unique_ptr<media::Resampler> rs_;
+  std::unique_ptr<media::Vad> vad_;
+  int in_rate_;
+  size_t vad_frame_;
+  media::Pcm vad_buf_;
+  int64_t speech_ms_ = 0;
+  bool started_ = false;
+  bool finished_ = false;
+  int64_t fed_samples_ = 0;
+  int64_t compute_ms_ = 0;
+  media::Pcm buf_;
+};
+
+}  // namespace
+
+PocketsphinxAsr::PocketsphinxAsr(PocketsphinxConfig cfg) : cfg_(std::move(cfg)) {}
+PocketsphinxAsr::~PocketsphinxAsr() = default;
+
+Result<std::unique_ptr<PocketsphinxAsr>> PocketsphinxAsr::Create(const PocketsphinxConfig& cfg) {
+  std::unique_ptr<PocketsphinxAsr> e(new PocketsphinxAsr(cfg));
+  KIRA_RETURN_IF_ERROR(e->LoadDictionary());
+  // Load one decoder now so a bad model directory fails at start-up, not on the first call.
+  KIRA_ASSIGN_OR_RETURN(auto d, e->Acquire());
+  e->Release(std::move(d));
+  return e;
+}
+
+Result<std::unique_ptr<AsrEngine>> PocketsphinxAsr::FromConfig(const EngineConfig& cfg) {
+  PocketsphinxConfig c;
+  c.model_dir = cfg.Param("model_dir", c.model_dir);
+  c.dict = cfg.Param("dict", c.dict);
+  c.word_loop = cfg.Param("word_loop", "0") == "1";
+  try {
+    c.word_loop_weight = std::stod(cfg.Param("word_loop_weight", "0.05"));
+    c.max_decoders = std::stoi(cfg.Param("max_decoders", "8"));
+  } catch (...) {
+    return Status::Invalid("pocketsphinx: word_loop_weight and max_decoders must be numbers");
+  }
+  KIRA_ASSIGN_OR_RETURN(auto e, Create(c));
+  return std::unique_ptr<AsrEngine>(std::move(e));
+}
+
+Status PocketsphinxAsr::LoadDictionary() {
+  std::ifstream in(cfg_.dict);
+  if (!in)
+    return Status::NotFound("pocketsphinx: dictionary " + cfg_.dict +
+                            " not found "
+                            "(install pocketsphinx-en-us or set dict)");
+  std::string line;
+  while (std::getline(in, line)) {
+    size_t sp = line.find_first_of(" \t");
+    std::string w = line.substr(0, sp);
+    size_t paren = w.find('(');
+    if (paren != std::string::npos) w.resize(paren);
+    if (!w.empty()) dict_words_.insert(w);
+  }
+  if (dict_words_.empty())
+    return Status::Invalid("pocketsphinx: dictionary " + cfg_.dict + " is empty");
+  return Status::Ok();
+}
+
+bool PocketsphinxAsr::InDictionary(const std::string& w) const { return dict_words_.count(w) > 0; }
+
+std::string PocketsphinxAsr::BuildGrammar(const std::vector<std::string>& phrases,
+                                          std::vector<std::string>* dropped) const {
+  std::set<std::string> seen_phrases, vocab, oov;
+  std::vector<std::string> alts;
+  for (const auto& p : phrases) {
+    std::string joined;
+    for (const auto& w : PhraseWords(p)) {
+      if (!InDictionary(w)) {
+        oov.insert(w);
+        continue;
+      }
+      vocab.insert(w);
+      joined += (joined.empty() ? "" : " ") + w;
+    }
+    if (!joined.empty() && seen_phrases.insert(joined).second) alts.push_back(joined);
+  }
+  if (dropped) dropped->assign(oov.begin(), oov.end());
+  if (alts.empty()) return "";
+  std::string g = "#JSGF V1.0;\ngrammar kira;\n";
+  std::string phrase_rule;
+  for (size_t i = 0; i < alts.size(); ++i) phrase_rule += (i ? " | " : "") + alts[i];
+  if (cfg_.word_loop && vocab.size() > 1) {
+    std::string words;
+    for (const auto& w : vocab) words += (words.empty() ? "" : " | ") + w;
+    char wbuf[64];
+    std::snprintf(wbuf, sizeof wbuf, "/%g/", cfg_.word_loop_weight);
+    char pbuf[64];
+    std::snprintf(pbuf, sizeof pbuf, "/%g/", 1.0 - cfg_.word_loop_weight);
+    g += "public <utt> = " + std::string(pbuf) + " <phrase> | " + wbuf + " <words>;\n";
+    g += "<phrase> = " + phrase_rule + ";\n";
+    g += "<words> = ( " + words + " )+;\n";
+  } else {
+    g += "public <utt> = " + phrase_rule + ";\n";
+  }
+  return g;
+}
+
+Result<std::unique_ptr<PocketsphinxAsr::Decoder>> PocketsphinxAsr::Acquire() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!idle_.empty()) {
+      auto d = std::move(idle_.back());
+      idle_.pop_back();
+      return d;
+    }
+  }
+  auto d = std::make_unique<Decoder>();
+  d->config = cmd_ln_init(nullptr, ps_args(), TRUE, "-hmm", cfg_.model_dir.c_str(), "-dict",
+                          cfg_.dict.c_str(), "-logfn", "/dev/null", "-samprate", "16000", nullptr);
+  if (!d->config)
+    return Status::Invalid("pocketsphinx: bad configuration (model " + cfg_.model_dir + ")");
+  d->ps = ps_init(d->config);
+  if (!d->ps)
+    return Status::NotFound("pocketsphinx: cannot load the acoustic model from " + cfg_.model_dir);
+  return d;
+}
+
+void PocketsphinxAsr::Release(std::unique_ptr<Decoder> d) {
+  if (!d) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  if (int(idle_.size()) < cfg_.max_decoders) idle_.push_back(std::move(d));
+}
+
+Result<std::unique_ptr<AsrStream>> PocketsphinxAsr::Start(const AsrRequest& req) {
+  if (req.sample_rate != 8000 && req.sample_rate != 16000)
+    return Status::Invalid("pocketsphinx: sample_rate must be 8000 or 16000, got " +
+                           std::to_string(req.sample_rate));
+  std::vector<std::string> dropped;
+  std::string grammar = BuildGrammar(req.phrases, &dropped);
+  if (!dropped.empty()) {
+    std::string list;
+    for (const auto& w : dropped) list += (list.empty() ? "" : ", ") + w;
+    log::Debug("asr",
+               "pocketsphinx: words not in the dictionary, left out of the grammar: " + list);
+  }
+  if (grammar.empty())
+    return Status::Invalid(
+        "pocketsphinx: no usable phrases (open vocabulary is too inaccurate on "
+        "telephone audio; give the phrases expected in this dialog state)");
+  KIRA_ASSIGN_OR_RETURN(auto d, Acquire());
+  if (d->grammar != grammar) {
+    if (ps_set_jsgf_string(d->ps, "kira", grammar.c_str()) < 0 ||
+        ps_set_search(d->ps, "kira") < 0) {
+      Release(std::move(d));
+      return Status::Internal("pocketsphinx: grammar rejected:\n" + grammar);
+    }
+    d->grammar = grammar;
+  }
+  KIRA_ASSIGN_OR_RETURN(auto rs, media::Resampler::Create(req.sample_rate, 16000));
+  media::VadConfig vc;
+  vc.sample_rate = req.sample_rate;
+  KIRA_ASSIGN_OR_RETURN(auto vad, media::CreateVad(vc));
+  auto stream = std::make_unique<PocketsphinxStream>(this, std::move(d), std::move(rs),
+                                                     std::move(vad), req.sample_rate);
+  KIRA_RETURN_IF_ERROR(stream->Start(cfg_.cmn_init));
+  return std::unique_ptr<AsrStream>(std::move(stream));
+}
+
+}  // namespace kira::speech
