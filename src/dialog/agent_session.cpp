@@ -231,6 +231,7 @@ class KiraSession : public SessionBase {
                              "big project: " + Num(qty_) + " " + product_->unit + " " +
                                  product_->sku);
         if (id.ok()) task_id_ = *id;
+        else log::Error("dialog", "cannot create manager task: " + id.status().message());
         Say(r, "qualified_thanks", {{"name", name_}});
         return EndCall(r);
       }
@@ -427,7 +428,11 @@ class KiraSession : public SessionBase {
     if (!m.not_sold.empty()) {
       nt_reason_ = "not_sold";
       interest_ = m.not_sold;
-      Say(r, "not_sold", {{"what", m.not_sold}});
+      std::string what = m.not_sold;
+      if (params_.language != "ru")
+        for (const auto& e : cat.lexicon().not_sold)
+          if (e.value == m.not_sold && !e.name_en.empty()) what = e.name_en;
+      Say(r, "not_sold", {{"what", what}});
       return Ask(r, "anything_else");
     }
     auto hits = cat.Search(canon, Limit(5));

@@ -37,6 +37,11 @@ std::vector<NumToken> Scan(const std::string& s) {
     while (j < s.size()) {
       if (IsDigit(s[j])) {
         raw += s[j++];
+      } else if (s[j] == ',' && j + 3 < s.size() && IsDigit(s[j + 1]) && IsDigit(s[j + 2]) &&
+                 IsDigit(s[j + 3]) && (j + 4 >= s.size() || !IsDigit(s[j + 4])) &&
+                 raw.find('.') == std::string::npos) {
+        raw += s.substr(j + 1, 3);  // English thousands group: "2,690"
+        j += 4;
       } else if ((s[j] == ',' || s[j] == '.') && j + 1 < s.size() && IsDigit(s[j + 1]) &&
                  raw.find('.') == std::string::npos) {
         // "9.5" decimal; but "9:00" handled below, and a sentence-ending "." is not followed
@@ -116,12 +121,15 @@ std::vector<double> NumbersIn(const std::string& text) {
 std::string GroundingChecker::SpokenName(const catalog::Product& p, const std::string& language,
                                          const catalog::Lexicon& lex) {
   if (language == "ru") return p.name;
-  // English: brand, collection in Latin letters, colour in English, format, category.
+  // English: the Latin-script and numeric parts of the shop's name (brand, model, size), the
+  // colour, size and surface in English, and the category in English.
   auto en = [&](const std::vector<catalog::LexEntry>& list, const std::string& v) {
     for (const auto& e : list)
       if (text::Lower(e.value) == text::Lower(v) && !e.name_en.empty()) return e.name_en;
     return text::HasCyrillic(v) ? text::ToLatin(text::Lower(v)) : v;
   };
+  static const std::vector<std::pair<std::string, std::string>> kUnits = {
+      {"кг", "kg"}, {"мм", "mm"}, {"шт", "pcs"}, {"л", "l"}, {"см", "cm"}};
   std::string out;
   auto add = [&](const std::string& s) {
     if (s.empty()) return;
@@ -132,16 +140,38 @@ std::string GroundingChecker::SpokenName(const catalog::Product& p, const std::s
   if (!p.collection.empty()) {
     std::string c = text::HasCyrillic(p.collection) ? text::ToLatin(text::Lower(p.collection))
                                                      : p.collection;
-    // Title case each word.
-    bool start = true;
+    bool start = true;  // Title Case
     for (auto& ch : c) {
       if (start && ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 32);
       start = ch == ' ';
     }
     add(c);
   }
+  if (p.format.empty()) {
+    // "Затирка Ceresit CE 40 Aquastatic 01 белая 2 кг" → "01 … 2 kg": model numbers and sizes
+    // that tell items of one collection apart.
+    std::string known = " " + out + " ";
+    std::string prev;
+    for (const std::string& raw : text::Tokens(p.name)) {
+      std::string tok = raw;
+      while (!tok.empty() && (tok.back() == ',' || tok.back() == '.')) tok.pop_back();
+      if (tok.empty()) continue;
+      bool digit = tok[0] >= '0' && tok[0] <= '9';
+      if (digit) {
+        if (known.find(" " + tok + " ") == std::string::npos) add(tok);
+        prev = tok;
+        continue;
+      }
+      if (!prev.empty()) {
+        for (const auto& [ru, e] : kUnits)
+          if (text::Lower(tok) == ru) add(e);
+      }
+      prev.clear();
+    }
+  }
   add(en(lex.colors, p.color));
   add(p.format);
+  if (!p.surface.empty()) add(en(lex.surfaces, p.surface));
   add(en(lex.categories, p.category));
   return out;
 }

@@ -116,11 +116,13 @@ Result<std::unique_ptr<IntentClassifier>> IntentClassifier::Create(const IntentE
     a.seed = 7;
     c->ft_->train(a);
     std::filesystem::remove(input, ec);
-    if (!cache_dir.empty()) {
-      std::string tmp = model_path + "." + std::to_string(getpid());
-      c->ft_->saveModel(tmp);
-      std::filesystem::rename(tmp, model_path, ec);
-    }
+    // Save and load back, so a freshly trained model and a cached one behave identically.
+    std::string tmp = model_path + "." + std::to_string(getpid());
+    c->ft_->saveModel(tmp);
+    c->ft_ = std::make_unique<fasttext::FastText>();
+    c->ft_->loadModel(tmp);
+    if (cache_dir.empty()) std::filesystem::remove(tmp, ec);
+    else std::filesystem::rename(tmp, model_path, ec);
   } catch (const std::exception& e) {
     return Status::Internal(std::string("intent model training failed: ") + e.what());
   }

@@ -88,7 +88,8 @@ Result<Phrases> Phrases::Parse(const std::string& yaml, const std::string& file)
   }
   if (!root.IsMap()) return Status::Invalid(file + ": expected a mapping");
   Phrases p;
-  static const std::set<std::string> kTop = {"language", "settings", "phrases", "lists", "units"};
+  static const std::set<std::string> kTop = {"language", "settings", "phrases", "lists", "units",
+                                             "units_one"};
   for (const auto& kv : root) {
     std::string k = kv.first.as<std::string>();
     if (!kTop.count(k)) return Status::Invalid(file + ": " + k + ": unknown key");
@@ -143,6 +144,10 @@ Result<Phrases> Phrases::Parse(const std::string& yaml, const std::string& file)
   if (YAML::Node us = root["units"]) {
     for (const auto& kv : us) p.units_[kv.first.as<std::string>()] = kv.second.as<std::string>();
   }
+  if (YAML::Node us = root["units_one"]) {
+    for (const auto& kv : us)
+      p.units_one_[kv.first.as<std::string>()] = kv.second.as<std::string>();
+  }
   return p;
 }
 
@@ -167,6 +172,11 @@ const std::vector<std::string>& Phrases::List(const std::string& key) const {
   static const std::vector<std::string> kEmpty;
   auto it = lists_.find(key);
   return it == lists_.end() ? kEmpty : it->second;
+}
+
+std::string Phrases::UnitOne(const std::string& unit) const {
+  auto it = units_one_.find(unit);
+  return it == units_one_.end() ? Unit(unit) : it->second;
 }
 
 std::string Phrases::Unit(const std::string& unit) const {

@@ -36,6 +36,8 @@ class Phrases {
   const std::vector<std::string>& List(const std::string& key) const;
   // The display word for a catalog unit ("м2" → "м²").
   std::string Unit(const std::string& unit) const;
+  // The same word after "per"/"за": "square meter" ("units_one" in the scenario).
+  std::string UnitOne(const std::string& unit) const;
 
   const ScenarioSettings& settings() const { return settings_; }
   const std::string& language() const { return language_; }
@@ -44,7 +46,7 @@ class Phrases {
  private:
   std::map<std::string, std::vector<std::string>> phrases_;
   std::map<std::string, std::vector<std::string>> lists_;
-  std::map<std::string, std::string> units_;
+  std::map<std::string, std::string> units_, units_one_;
   std::vector<std::string> keys_;
   ScenarioSettings settings_;
   std::string language_;

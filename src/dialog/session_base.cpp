@@ -114,6 +114,7 @@ Vars SessionBase::ProductVars(const catalog::Product& p) const {
   v["sku"] = p.sku;
   v["price"] = Money(p.price);
   v["unit"] = UnitWord(p.unit);
+  v["unit_one"] = agent_.phrases.UnitOne(p.unit);
   v["stock"] = Num(p.stock);
   v["format"] = p.format;
   if (p.box_m2) v["box_m2"] = Num(*p.box_m2);
