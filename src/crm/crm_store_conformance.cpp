@@ -215,8 +215,19 @@ TEST_P(CrmStoreConformance, LeadBadInputIsRejectedWithClearErrors) {
 }
 
 TEST_P(CrmStoreConformance, KeysetPagesVisitEveryLeadOnceNewestFirst) {
-  std::vector<int64_t> created;
-  for (int i = 0; i < 53; ++i) created.push_back(NewLead("chat", 0, kT0 + i));
+  // Creation times out of id order and with ties (an import of old leads): the order is
+  // created_at descending, then id descending.
+  struct Made {
+    int64_t id, at;
+  };
+  std::vector<Made> made;
+  for (int i = 0; i < 53; ++i) {
+    int64_t at = kT0 + (i * 37 % 53) / 2 * 1000;  // a permutation, pairs share a time
+    made.push_back({NewLead("chat", 0, at), at});
+  }
+  std::vector<Made> want = made;
+  std::sort(want.begin(), want.end(),
+            [](const Made& a, const Made& b) { return a.at != b.at ? a.at > b.at : a.id > b.id; });
   LeadFilter f;
   f.limit = 10;
   std::vector<int64_t> seen;
@@ -231,13 +242,39 @@ TEST_P(CrmStoreConformance, KeysetPagesVisitEveryLeadOnceNewestFirst) {
     ASSERT_LT(++pages, 10);
   }
   EXPECT_EQ(pages, 6);
-  std::vector<int64_t> want(created.rbegin(), created.rend());
-  EXPECT_EQ(seen, want);
+  std::vector<int64_t> want_ids;
+  for (const Made& m : want) want_ids.push_back(m.id);
+  EXPECT_EQ(seen, want_ids);
 
-  // What is new since the last poll.
+  // A lead arriving between two page reads does not shift the next page.
+  LeadFilter first;
+  first.limit = 5;
+  auto p1 = store().ListLeads(first);
+  ASSERT_TRUE(p1.ok());
+  int64_t newest = NewLead("chat", 0, kT0 + 999999);
+  LeadFilter next = first;
+  next.before_id = p1->back().id;
+  EXPECT_EQ(Ids(*store().ListLeads(next)),
+            std::vector<int64_t>(want_ids.begin() + 5, want_ids.begin() + 10));
+
+  // What is new since the last poll: by id, in the usual order (made[51] is newer than
+  // made[52]).
   LeadFilter since;
-  since.after_id = created[50];
-  EXPECT_EQ(Ids(*store().ListLeads(since)), (std::vector<int64_t>{created[52], created[51]}));
+  since.after_id = made[50].id;
+  ASSERT_GT(made[51].at, made[52].at);
+  EXPECT_EQ(Ids(*store().ListLeads(since)),
+            (std::vector<int64_t>{newest, made[51].id, made[52].id}));
+  since.channel = "chat";
+  EXPECT_EQ(store().ListLeads(since)->size(), 3u);
+  since.channel = "web";
+  EXPECT_TRUE(store().ListLeads(since)->empty());
+
+  LeadFilter ghost;
+  ghost.before_id = 987654;
+  auto missing = store().ListLeads(ghost);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().code(), Status::Code::kNotFound);
+  EXPECT_NE(missing.status().message().find("lead 987654 not found"), std::string::npos);
 
   for (int bad : {0, -1, kMaxLeadPage + 1}) {
     LeadFilter b;

@@ -119,16 +119,20 @@ struct AuditEntry {
   std::string detail;  // never raw personal data
 };
 
-// Leads are listed newest first (id descending). Empty strings and zeros mean "any".
+// Leads are listed newest first: by created_at, then id, descending. Empty strings and zeros
+// mean "any".
 struct LeadFilter {
   std::string outcome, reason, channel, status;
   std::string qualification;  // "targeted", "non_targeted"
   std::string assigned_to;
   int64_t contact_id = 0;
   int64_t from = 0, to = 0;  // created_at range [from, to), 0 = open
-  int64_t before_id = 0;     // keyset pagination: leads with id < before_id (newest first)
-  int64_t after_id = 0;      // leads with id > after_id: what is new since the last poll
-  int limit = 50;            // 1..kMaxLeadPage
+  // Keyset pagination: the leads that come after lead `before_id` in that order (pass the last
+  // id of the previous page). Pages stay fast and stable however deep and however many leads
+  // arrive meanwhile.
+  int64_t before_id = 0;
+  int64_t after_id = 0;  // only leads with id > after_id: what is new since the last poll
+  int limit = 50;        // 1..kMaxLeadPage
 };
 
 inline constexpr int kMaxLeadPage = 1000;

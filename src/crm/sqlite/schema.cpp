@@ -125,6 +125,20 @@ CREATE TABLE audit (
 );
 CREATE INDEX audit_entity ON audit(entity, entity_id, id);
 )sql"},
+      // The review queue is ordered by (created_at, id) newest first: each filter's index
+      // ends with both, so a page under one filter is an index range scan with no sort.
+      {2, R"sql(
+DROP INDEX leads_status;
+DROP INDEX leads_outcome;
+DROP INDEX leads_reason;
+DROP INDEX leads_channel;
+DROP INDEX leads_contact;
+CREATE INDEX leads_status_created ON leads(status, created_at, id);
+CREATE INDEX leads_outcome_created ON leads(outcome, created_at, id);
+CREATE INDEX leads_reason_created ON leads(reason, created_at, id);
+CREATE INDEX leads_channel_created ON leads(channel, created_at, id);
+CREATE INDEX leads_contact_created ON leads(contact_id, created_at, id);
+)sql"},
   };
   return steps;
 }

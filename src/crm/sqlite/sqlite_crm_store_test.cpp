@@ -3,10 +3,13 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <thread>
 
 #include "crm/crm_store_conformance.h"
+#include "crm/sqlite/schema.h"
+#include "storage/sqlite.h"
 
 namespace kira::crm {
 namespace {
@@ -113,6 +116,78 @@ TEST(SqliteCrmStore, TwoThreadsShareOneStore) {
   ASSERT_TRUE(c.ok());
   ASSERT_EQ(c->turns.size(), static_cast<size_t>(kTurns));
   for (int i = 0; i < kTurns; ++i) EXPECT_EQ(c->turns[i].seq, i + 1);
+}
+
+TEST(SqliteCrmStore, UpgradesAVersion1Database) {
+  TempDir dir;
+  std::string path = dir.file("old.db");
+  {
+    auto db = storage::Db::Open(path);
+    ASSERT_TRUE(db.ok());
+    std::vector<storage::Migration> v1 = {CrmMigrations().front()};
+    ASSERT_EQ(v1[0].version, 1);
+    ASSERT_TRUE(storage::Migrate(**db, "crm", v1).ok());
+    ASSERT_TRUE((*db)
+                    ->Exec("INSERT INTO leads(channel, created_at, updated_at) "
+                           "VALUES('phone', 5, 5)")
+                    .ok());
+  }
+  auto store = OpenSqliteCrmStore(path);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  LeadFilter f;
+  f.channel = "phone";
+  auto leads = (*store)->ListLeads(f);
+  ASSERT_TRUE(leads.ok());
+  ASSERT_EQ(leads->size(), 1u);
+  EXPECT_EQ((*leads)[0].created_at, 5);
+  store->reset();
+  auto db = storage::Db::Open(path);
+  ASSERT_TRUE(db.ok());
+  auto v = (*db)->Prepare("SELECT version FROM schema_version WHERE component='crm'");
+  ASSERT_TRUE(v.ok());
+  ASSERT_EQ((*v)->Step(), storage::Row::kRow);
+  EXPECT_EQ((*v)->Int(0), CrmMigrations().back().version);
+}
+
+TEST(SqliteCrmStore, RecordsWithoutATimeTakeTheClocksNow) {
+  FakeClock clock(FromUnixMillis(1800000000000));
+  SqliteCrmOptions o;
+  o.clock = &clock;
+  auto store = OpenSqliteCrmStore(":memory:", o);
+  ASSERT_TRUE(store.ok());
+  Lead l;
+  l.channel = "web";
+  auto id = (*store)->CreateLead(l);
+  ASSERT_TRUE(id.ok());
+  EXPECT_EQ((*store)->GetLead(*id)->created_at, 1800000000000);
+  clock.Advance(std::chrono::milliseconds(1500));
+  Lead upd = *(*store)->GetLead(*id);
+  upd.status = "taken";
+  ASSERT_TRUE((*store)->UpdateLead(upd).ok());
+  EXPECT_EQ((*store)->GetLead(*id)->updated_at, 1800000001500);
+  Conversation c;
+  c.lead_id = *id;
+  auto conv = (*store)->StartConversation(c);
+  ASSERT_TRUE(conv.ok());
+  ASSERT_TRUE((*store)->AppendTurn(*conv, "agent", "Здравствуйте", 0).ok());
+  auto got = (*store)->GetConversation(*conv);
+  EXPECT_EQ(got->started_at, 1800000001500);
+  EXPECT_EQ(got->turns[0].at, 1800000001500);
+}
+
+TEST(SqliteCrmStore, OpeningANonDatabaseFailsClearly) {
+  TempDir dir;
+  std::string path = dir.file("not-a-db");
+  {
+    FILE* f = std::fopen(path.c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    std::fputs("this is not an SQLite database, just some text long enough to matter....", f);
+    std::fclose(f);
+  }
+  auto store = OpenSqliteCrmStore(path);
+  ASSERT_FALSE(store.ok());
+  EXPECT_NE(store.status().message().find("not a database"), std::string::npos)
+      << store.status().message();
 }
 
 }  // namespace

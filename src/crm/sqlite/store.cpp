@@ -217,25 +217,25 @@ namespace {
 
 // The WHERE clause of a lead filter and its parameters, in order.
 struct LeadWhere {
-  std::string sql;
   struct Arg {
     bool is_text;
     int64_t number;
     std::string text;
   };
+  std::string sql;
   std::vector<Arg> args;
 
-  void Add(const char* cond, const std::string& v) {
+  void Where(const std::string& cond) {
+    sql += sql.empty() ? "WHERE " : " AND ";
+    sql += cond;
+  }
+  void Add(const std::string& cond, const std::string& v) {
     Where(cond);
     args.push_back({true, 0, v});
   }
-  void Add(const char* cond, int64_t v) {
+  void Add(const std::string& cond, int64_t v) {
     Where(cond);
     args.push_back({false, v, {}});
-  }
-  void Where(const char* cond) {
-    sql += sql.empty() ? "WHERE " : " AND ";
-    sql += cond;
   }
   void Bind(storage::Stmt& s) const {
     int i = 1;
@@ -249,19 +249,28 @@ struct LeadWhere {
   }
 };
 
-LeadWhere BuildWhere(const LeadFilter& f, bool paging) {
+// Builds the filter's WHERE clause. `anchor` is the (created_at, id) of the before_id lead
+// when paging. When polling for new leads (after_id), the other columns are written `+col` so
+// SQLite walks the short id range instead of a filter index.
+LeadWhere BuildWhere(const LeadFilter& f, const std::pair<int64_t, int64_t>* anchor) {
   LeadWhere w;
-  if (!f.outcome.empty()) w.Add("outcome=?", f.outcome);
-  if (!f.reason.empty()) w.Add("reason=?", f.reason);
-  if (!f.channel.empty()) w.Add("channel=?", f.channel);
-  if (!f.status.empty()) w.Add("status=?", f.status);
+  bool poll = anchor && f.after_id != 0;
+  auto col = [poll](const char* c) { return std::string(poll ? "+" : "") + c; };
+  if (!f.outcome.empty()) w.Add(col("outcome") + "=?", f.outcome);
+  if (!f.reason.empty()) w.Add(col("reason") + "=?", f.reason);
+  if (!f.channel.empty()) w.Add(col("channel") + "=?", f.channel);
+  if (!f.status.empty()) w.Add(col("status") + "=?", f.status);
   if (!f.qualification.empty()) w.Add("qualification=?", f.qualification);
   if (!f.assigned_to.empty()) w.Add("assigned_to=?", f.assigned_to);
-  if (f.contact_id != 0) w.Add("contact_id=?", f.contact_id);
-  if (f.from != 0) w.Add("created_at>=?", f.from);
-  if (f.to != 0) w.Add("created_at<?", f.to);
-  if (paging && f.before_id != 0) w.Add("id<?", f.before_id);
-  if (paging && f.after_id != 0) w.Add("id>?", f.after_id);
+  if (f.contact_id != 0) w.Add(col("contact_id") + "=?", f.contact_id);
+  if (f.from != 0) w.Add(col("created_at") + ">=?", f.from);
+  if (f.to != 0) w.Add(col("created_at") + "<?", f.to);
+  if (anchor && f.before_id != 0) {
+    w.Where("(created_at, id) < (?, ?)");
+    w.args.push_back({false, anchor->first, {}});
+    w.args.push_back({false, anchor->second, {}});
+  }
+  if (anchor && f.after_id != 0) w.Add("id>?", f.after_id);
   return w;
 }
 
@@ -273,10 +282,23 @@ Result<std::vector<Lead>> SqliteCrmStore::ListLeads(const LeadFilter& f) {
                            ", got " + std::to_string(f.limit));
   }
   std::lock_guard lock(mu_);
-  LeadWhere w = BuildWhere(f, true);
+  std::pair<int64_t, int64_t> anchor{0, 0};
+  if (f.before_id != 0) {
+    KIRA_ASSIGN_OR_RETURN(auto a, Sql("SELECT created_at FROM leads WHERE id=?"));
+    a->Bind(1, f.before_id);
+    storage::Row r = a->Step();
+    if (r == storage::Row::kError) return a->LastError();
+    if (r == storage::Row::kDone) {
+      return Status::NotFound("lead " + std::to_string(f.before_id) +
+                              " not found (the page's before_id)");
+    }
+    anchor = {a->Int(0), f.before_id};
+  }
+  LeadWhere w = BuildWhere(f, &anchor);
   w.args.push_back({false, f.limit, {}});
-  KIRA_ASSIGN_OR_RETURN(auto q,
-                        Sql(std::string(kLeadColumns) + w.sql + " ORDER BY id DESC LIMIT ?"));
+  const char* order = f.after_id != 0 ? " ORDER BY +created_at DESC, id DESC LIMIT ?"
+                                      : " ORDER BY created_at DESC, id DESC LIMIT ?";
+  KIRA_ASSIGN_OR_RETURN(auto q, Sql(std::string(kLeadColumns) + w.sql + order));
   w.Bind(*q);
   std::vector<Lead> out;
   storage::Row r;
@@ -287,7 +309,7 @@ Result<std::vector<Lead>> SqliteCrmStore::ListLeads(const LeadFilter& f) {
 
 Result<int64_t> SqliteCrmStore::CountLeads(const LeadFilter& f) {
   std::lock_guard lock(mu_);
-  LeadWhere w = BuildWhere(f, false);
+  LeadWhere w = BuildWhere(f, nullptr);
   KIRA_ASSIGN_OR_RETURN(auto q, Sql("SELECT count(*) FROM leads " + w.sql));
   w.Bind(*q);
   if (q->Step() != storage::Row::kRow) return q->LastError().WithContext("count leads");
