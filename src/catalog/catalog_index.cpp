@@ -364,9 +364,15 @@ std::vector<Catalog::Impl::Term> Catalog::Impl::Analyze(std::string_view query) 
     const std::string& tok = toks[i];
     size_t x = tok.find('x');
     if (x != std::string::npos && x > 0 && x + 1 < tok.size() && IsDigit(tok[0]) &&
-        IsDigit(tok[x + 1]))
+        IsDigit(tok[x + 1])) {
       t.format = tok;
-    t.words = MatchWord(tok);
+      // Callers say sides in either order ("120 на 60"); use the catalog's order.
+      if (!attr_id[kFormat].count(t.format)) {
+        std::string swapped = tok.substr(x + 1) + "x" + tok.substr(0, x);
+        if (attr_id[kFormat].count(swapped)) t.format = swapped;
+      }
+    }
+    t.words = MatchWord(t.format.empty() ? tok : t.format);
     terms.push_back(std::move(t));
     ++i;
   }

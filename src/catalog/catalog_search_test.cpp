@@ -98,6 +98,8 @@ TEST_F(DemoCatalog, FirstHitHasTheAskedAttributes) {
       {"грация керамика селия серая", "Gracia Ceramica", "Celia", "серый", "", ""},
       {"гримальди белый полированный 60 на 120", "Kerama Marazzi", "Гримальди", "белый", "60x120",
        ""},
+      {"гримальди белый полированный сто двадцать на шестьдесят", "Kerama Marazzi", "Гримальди",
+       "белый", "60x120", ""},
       {"калейдоскоп черная", "Kerama Marazzi", "Калейдоскоп", "черный", "", ""},
       {"мне нужна затирка мапей белая в наличии", "Mapei", "", "белый", "", "Затирка"},
       {"атлас конкорд марвел белый", "Atlas Concorde", "", "белый", "", ""},
@@ -175,6 +177,8 @@ TEST_F(DemoCatalog, ExtractMentions) {
   EXPECT_EQ(m.format, "60x60");
   EXPECT_EQ(m.surface, "матовый");
   EXPECT_FALSE(m.category.empty());
+
+  EXPECT_EQ(catalog_->Extract(text::Canonical("сто двадцать на шестьдесят")).format, "60x120");
 
   m = catalog_->Extract(text::Canonical("керама марацци монте тиберио"));
   EXPECT_EQ(m.brand, "Kerama Marazzi");

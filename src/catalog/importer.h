@@ -34,8 +34,8 @@ Result<std::vector<Product>> ParseCatalogCsv(const std::string& content, ImportR
                                              const std::string& name = "catalog.csv");
 
 // Yandex Market YML (<yml_catalog><shop><categories/><offers/>). Mapping:
-//   sku        = offer/@id (the shop's own id; vendorCode is the maker's article and is
-//                indexed for search as part of the name only when the name lacks it)
+//   sku        = offer/@id: the id the shop's site and orders use, so re-imports and the
+//                distributor feed line up; <vendorCode> (the maker's article) is not used
 //   name       = <name>, or <typePrefix> <vendor> <model> for type="vendor.model" offers
 //   category   = the name of <categoryId>'s category (an unknown id is an error)
 //   brand      = <vendor>;  price = <price> (required, > 0)
