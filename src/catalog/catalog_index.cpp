@@ -30,6 +30,26 @@ void Deletes(const std::string& s, int d, std::unordered_set<std::string>* out) 
   }
 }
 
+// Deletes by code point of the written word, prefixed with \x01.
+void SurfaceDeletes(std::string_view w, int d, std::unordered_set<std::string>* out) {
+  std::unordered_set<std::u32string> dels;
+  std::u32string u = text::Decode(w);
+  std::vector<std::u32string> frontier = {u};
+  for (int k = 0; k < d; ++k) {
+    std::vector<std::u32string> next;
+    for (const auto& f : frontier) {
+      if (f.size() <= 1) continue;
+      for (size_t i = 0; i < f.size(); ++i) {
+        std::u32string t = f.substr(0, i) + f.substr(i + 1);
+        if (dels.insert(t).second) next.push_back(std::move(t));
+      }
+    }
+    frontier = std::move(next);
+  }
+  out->insert("\x01" + std::string(w));
+  for (const auto& del : dels) out->insert("\x01" + text::Encode(del));
+}
+
 std::string Join(const std::vector<std::string>& stems, size_t from, size_t n) {
   std::string key;
   for (size_t k = from; k < from + n; ++k) {
@@ -163,6 +183,9 @@ uint32_t Catalog::Impl::AddWord(std::string_view w) {
       std::unordered_set<std::string> dels;
       dels.insert(word.phon);
       Deletes(word.phon, d, &dels);
+      // The written form too: "тиберия" is one letter from "тиберио" but two in phonetic
+      // keys (я → ia). Its keys carry a \x01 prefix to keep the two spaces apart.
+      SurfaceDeletes(w, d, &dels);
       for (const auto& del : dels) deletes[del].push_back(id);
     }
   }
@@ -294,13 +317,17 @@ std::vector<WordMatch> Catalog::Impl::MatchWord(const std::string& token) const 
     std::unordered_set<std::string> keys;
     keys.insert(phon);
     Deletes(phon, AllowedEdits(letters), &keys);
+    SurfaceDeletes(token, AllowedEdits(letters), &keys);
+    std::unordered_set<uint32_t> checked;
     for (const auto& k : keys) {
       auto it = deletes.find(k);
       if (it == deletes.end()) continue;
       for (uint32_t w : it->second) {
+        if (!checked.insert(w).second) continue;
         int allowed = AllowedEdits(std::min<size_t>(letters, words[w].letters));
         if (allowed == 0) continue;
-        int d = text::EditDistance(phon, words[w].phon, allowed);
+        int d = std::min(text::EditDistance(phon, words[w].phon, allowed),
+                         text::EditDistance(token, words[w].text, allowed));
         if (d <= allowed) add(w, d <= 1 ? 0.75f : 0.6f);
       }
     }
