@@ -2,6 +2,9 @@
 // English (every query goes through text::Canonical first, as the dialog engine does).
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "catalog/catalog_store.h"
 #include "catalog/importer.h"
 #include "core/text.h"
@@ -221,6 +224,26 @@ TEST_F(DemoCatalog, ExtractMentions) {
   EXPECT_EQ(catalog_->Extract(text::Canonical("плитка для ванной")).not_sold, "");
   auto none = catalog_->Extract(text::Canonical("добрый день"));
   EXPECT_EQ(none.category + none.color + none.brand + none.format + none.not_sold, "");
+}
+
+TEST_F(DemoCatalog, ConcurrentSearchesAgree) {
+  const std::vector<std::string> said = {"монте тиберио серый 60x60", "церезит белая затирка",
+                                         "grey porcelain tile sixty by sixty", "свп зажим",
+                                         "литокол старлайк белая"};
+  std::vector<std::string> expected;
+  for (const auto& s : said) expected.push_back(First(s));
+  std::atomic<int> mismatches{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 200; ++i) {
+        size_t k = static_cast<size_t>(i) % said.size();
+        if (First(said[k]) != expected[k]) ++mismatches;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(mismatches.load(), 0);
 }
 
 TEST_F(DemoCatalog, FindAndDistributor) {

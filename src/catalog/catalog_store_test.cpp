@@ -63,3 +63,34 @@ TEST(CatalogStore, RoundTripThroughAFileDatabase) {
 
 }  // namespace
 }  // namespace kira::catalog
+
+namespace kira::catalog {
+namespace {
+
+TEST(SyntheticCatalog, DeterministicValidAndVaried) {
+  const std::string a = GenerateCatalogCsv(3000, 7), b = GenerateCatalogCsv(3000, 7);
+  EXPECT_EQ(a, b);
+  EXPECT_NE(a, GenerateCatalogCsv(3000, 8));
+  ImportReport rep;
+  auto parsed = ParseCatalogCsv(a, &rep, "synthetic.csv");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  ASSERT_EQ(parsed->size(), 3000u);
+  EXPECT_TRUE(rep.warnings.empty());
+  size_t discontinued = 0, zero = 0, tiles = 0, grout = 0;
+  for (const auto& p : *parsed) {
+    discontinued += p.discontinued;
+    zero += p.stock == 0;
+    tiles += p.box_m2.has_value();
+    grout += p.category == "Затирка";
+  }
+  EXPECT_GT(discontinued, 30u);
+  EXPECT_GT(zero, 300u);
+  EXPECT_GT(tiles, 2000u);
+  EXPECT_GT(grout, 50u);
+  auto stock = ParseStockCsv(GenerateDistributorCsv(*parsed, 7), nullptr);
+  ASSERT_TRUE(stock.ok()) << stock.status().message();
+  EXPECT_GT(stock->size(), 500u);
+}
+
+}  // namespace
+}  // namespace kira::catalog

@@ -94,7 +94,7 @@ std::vector<Product> GenerateCatalog(size_t n, uint64_t seed) {
   size_t serial = 0;
   while (out.size() < n) {
     const double kind = std::uniform_real_distribution<>(0, 1)(rng);
-    if (kind < 0.9) {
+    if (kind < 0.5) {  // about 9 in 10 items are tiles: a collection yields ~10
       // A collection: one brand, a name, a few colours, formats and surfaces.
       const auto& [brand, cyr] = kBrands[pick(kBrands.size())];
       size_t w1 = pick(nwords), w2 = pick(nwords);
