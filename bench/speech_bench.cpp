@@ -110,6 +110,9 @@ void PocketsphinxDecode(benchmark::State& state) {
     compute_s += std::chrono::duration<double>(t2 - t0).count();
     finish_s += std::chrono::duration<double>(t2 - t1).count();
     correct += r.ok() && r->text == said;
+    if (r.ok() && r->text != said && state.iterations() == 0)
+      std::fprintf(stderr, "got '%s'\n", r->text.c_str());
+    if (!r.ok()) std::fprintf(stderr, "error %s\n", r.status().ToString().c_str());
   }
   double n = double(state.iterations());
   state.counters["rtf"] = compute_s / (n * double(audio.size()) / 8000.0);

@@ -22,7 +22,7 @@ struct ToneDetectorConfig {
   int sample_rate = 8000;
   double min_freq_hz = 300;
   double max_freq_hz = 2500;
-  double step_hz = 25;  // bin spacing of the Goertzel bank
+  double step_hz = 50;  // bin spacing (a 20 ms frame resolves 50 Hz anyway)
   int min_duration_ms = 80;
   double min_level_dbfs = -40;  // quieter frames are not tones
   double min_purity = 0.6;      // share of the frame's energy within ±1 bin of the peak

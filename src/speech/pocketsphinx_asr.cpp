@@ -125,6 +125,10 @@ class PocketsphinxStream : public AsrStream {
     if (!buf_.empty()) ps_process_raw(d_->ps, buf_.data(), buf_.size(), FALSE, FALSE);
     finished_ = true;
     if (ps_end_utt(d_->ps) < 0) return Status::Internal("pocketsphinx: cannot end utterance");
+    if (speech_ms_ >= 500) {  // learn the channel from real speech only
+      cmn_t* cmn = ps_get_feat(d_->ps)->cmn_struct;
+      if (cmn) engine_->CmnLearn(std::vector<float>(cmn->cmn_mean, cmn->cmn_mean + cmn->veclen));
+    }
     AsrResult r;
     int32 score = 0;
     const char* hyp = ps_get_hyp(d_->ps, &score);
@@ -193,7 +197,20 @@ class PocketsphinxStream : public AsrStream {
 
 }  // namespace
 
-PocketsphinxAsr::PocketsphinxAsr(PocketsphinxConfig cfg) : cfg_(std::move(cfg)) {}
+PocketsphinxAsr::PocketsphinxAsr(PocketsphinxConfig cfg)
+    : cfg_(std::move(cfg)), cmn_running_(cfg_.cmn_init) {}
+
+std::vector<float> PocketsphinxAsr::CmnStart() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return cmn_running_;
+}
+
+void PocketsphinxAsr::CmnLearn(const std::vector<float>& mean) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (mean.size() != cmn_running_.size()) return;
+  for (size_t i = 0; i < mean.size(); ++i)
+    cmn_running_[i] = 0.8f * cmn_running_[i] + 0.2f * mean[i];
+}
 PocketsphinxAsr::~PocketsphinxAsr() = default;
 
 Result<std::unique_ptr<PocketsphinxAsr>> PocketsphinxAsr::Create(const PocketsphinxConfig& cfg) {
@@ -335,7 +352,7 @@ Result<std::unique_ptr<AsrStream>> PocketsphinxAsr::Start(const AsrRequest& req)
   KIRA_ASSIGN_OR_RETURN(auto vad, media::CreateVad(vc));
   auto stream = std::make_unique<PocketsphinxStream>(this, std::move(d), std::move(rs),
                                                      std::move(vad), req.sample_rate);
-  KIRA_RETURN_IF_ERROR(stream->Start(cfg_.cmn_init));
+  KIRA_RETURN_IF_ERROR(stream->Start(CmnStart()));
   return std::unique_ptr<AsrStream>(std::move(stream));
 }
 

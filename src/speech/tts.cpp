@@ -44,7 +44,19 @@ std::vector<std::string> SplitSentences(std::string_view text, size_t max_chars)
 
 Status TtsEngine::SynthesizeStream(std::string_view text, const ChunkFn& on_chunk, int rate) {
   if (IsBlank(text)) return Status::Ok();
-  for (const auto& sentence : SplitSentences(text)) {
+  std::vector<std::string> pieces = SplitSentences(text);
+  // Time to first audio: a long first sentence is cut at its first comma after a few words,
+  // so playback starts while the rest is synthesised.
+  if (!pieces.empty() && pieces[0].size() > 60) {
+    size_t comma = pieces[0].find(',', 20);
+    if (comma != std::string::npos && comma + 10 < pieces[0].size()) {
+      std::string rest = pieces[0].substr(comma + 1);
+      pieces[0].resize(comma + 1);
+      size_t b = rest.find_first_not_of(' ');
+      pieces.insert(pieces.begin() + 1, rest.substr(b == std::string::npos ? 0 : b));
+    }
+  }
+  for (const auto& sentence : pieces) {
     KIRA_ASSIGN_OR_RETURN(media::Audio a, Synthesize(sentence, rate));
     if (a.samples.empty()) continue;
     if (!on_chunk(a)) break;

@@ -36,7 +36,8 @@ class TtsEngine {
   // Whole text → audio at `rate` (resampled from the engine's native rate when different).
   virtual Result<media::Audio> Synthesize(std::string_view text, int rate = 8000) = 0;
   // Sentence by sentence: calls on_chunk with each piece as soon as it is synthesised; stops
-  // early when on_chunk returns false. Default: splits at sentence ends, calls Synthesize.
+  // early when on_chunk returns false. Default: splits at sentence ends (and a long first
+  // sentence at its first comma, for a short time to first audio), calls Synthesize.
   using ChunkFn = std::function<bool(const media::Audio& chunk)>;
   virtual Status SynthesizeStream(std::string_view text, const ChunkFn& on_chunk, int rate = 8000);
 
