@@ -211,13 +211,11 @@ std::vector<SearchHit> Catalog::Search(std::string_view query, const SearchOptio
   auto better = [&](uint32_t a, uint32_t b) {
     if (s.score[a] != s.score[b]) return s.score[a] > s.score[b];
     if (s.matched[a] != s.matched[b]) return s.matched[a] > s.matched[b];
-    bool aa = Available(im.products[a]), ab = Available(im.products[b]);
-    if (aa != ab) return aa;
+    const auto &pa = im.packed[a], &pb = im.packed[b];
+    if (pa.available != pb.available) return pa.available;
     // Equal matches: the item the shop has most of is the safest to offer.
-    if (im.products[a].stock != im.products[b].stock)
-      return im.products[a].stock > im.products[b].stock;
-    size_t la = im.products[a].name.size(), lb = im.products[b].name.size();
-    if (la != lb) return la < lb;
+    if (pa.stock != pb.stock) return pa.stock > pb.stock;
+    if (pa.name_len != pb.name_len) return pa.name_len < pb.name_len;
     return a < b;
   };
   size_t k = std::min(opt.limit, cand.size());
@@ -288,17 +286,20 @@ Catalog::Mentions Catalog::Extract(std::string_view query) const {
   for (Attr a : {kBrand, kCollection}) {
     size_t best_hits = 0, best_len = 0;
     const std::string* best = nullptr;
-    for (size_t v = 0; v < im.attr_words[a].size(); ++v) {
-      const auto& ws = im.attr_words[a][v];
-      if (ws.empty()) continue;
+    std::vector<uint32_t> cands;  // values with at least one word said
+    for (uint32_t w : matched)
+      if (auto it = im.word_values[a].find(w); it != im.word_values[a].end())
+        cands.insert(cands.end(), it->second.begin(), it->second.end());
+    std::sort(cands.begin(), cands.end());
+    cands.erase(std::unique(cands.begin(), cands.end()), cands.end());
+    for (uint32_t v : cands) {
+      const auto& ws = im.attr_tokens[a][v];
       size_t hit = 0;
       bool distinctive_hit = false;
       for (uint32_t w : ws) {
         if (matched.count(w)) {
           ++hit;
-          auto owners = im.word_owners[a].find(w);
-          if (im.words[w].letters >= 5 && im.words[w].alpha && owners != im.word_owners[a].end() &&
-              owners->second == 1)
+          if (im.words[w].letters >= 5 && im.words[w].alpha && im.word_values[a].at(w).size() == 1)
             distinctive_hit = true;
         }
       }

@@ -90,15 +90,15 @@ struct Catalog::Impl {
   // What FindAnalogs and ranking read per product, packed so a scan does not touch Products.
   struct Packed {
     float price = 0;
+    float stock = 0;
+    uint16_t name_len = 0;
     uint16_t unit = 0;       // index into units
     bool available = false;  // stock > 0 and not discontinued
   };
   std::vector<Packed> packed;
   std::vector<std::string> units;
-  // Words of each brand and collection value (for Extract).
-  std::array<std::vector<std::vector<uint32_t>>, kAttrCount> attr_words;
-  // How many brand (collection) values contain a word.
-  std::array<std::unordered_map<uint32_t, uint32_t>, kAttrCount> word_owners;
+  // Brand and collection values containing a word (for Extract).
+  std::array<std::unordered_map<uint32_t, std::vector<uint32_t>>, kAttrCount> word_values;
 
   // Lexicon phrases: stems joined by ' ' → concepts.
   std::unordered_map<std::string, std::vector<ConceptRef>> phrases;

@@ -156,6 +156,8 @@ uint32_t Catalog::Impl::Intern(Attr a, const std::string& value, uint32_t produc
         uint32_t w = AddWord(t);
         if (std::find(ids.begin(), ids.end(), w) == ids.end()) ids.push_back(w);
       });
+      if (a == kBrand || a == kCollection)
+        for (uint32_t w : ids) word_values[a][w].push_back(it->second);
       attr_tokens[a].push_back(std::move(ids));
     }
     id = it->second;
@@ -209,8 +211,7 @@ void Catalog::Impl::Build() {
     attr_tokens[a].clear();
     attr_value[a].clear();
     attr_postings[a].clear();
-    attr_words[a].clear();
-    word_owners[a].clear();
+    word_values[a].clear();
   }
   pattr.assign(products.size(), {});
   packed.assign(products.size(), {});
@@ -231,8 +232,11 @@ void Catalog::Impl::Build() {
     sku_key.emplace(SkuKey(p.sku), i);
     auto u = std::find(units.begin(), units.end(), p.unit);
     if (u == units.end()) u = units.insert(units.end(), p.unit);
-    packed[i] = {static_cast<float>(p.price), static_cast<uint16_t>(u - units.begin()),
-                 p.stock > 0 && !p.discontinued};
+    packed[i].price = static_cast<float>(p.price);
+    packed[i].stock = static_cast<float>(p.stock);
+    packed[i].name_len = static_cast<uint16_t>(std::min<size_t>(p.name.size(), UINT16_MAX));
+    packed[i].unit = static_cast<uint16_t>(u - units.begin());
+    packed[i].available = p.stock > 0 && !p.discontinued;
     // The sku is not a vocabulary word (100,000 unique words would swamp the typo index); it
     // is found through sku_key.
     auto post = [&](uint32_t w) {
@@ -243,21 +247,6 @@ void Catalog::Impl::Build() {
       if (pa[a] != kNone)
         for (uint32_t w : attr_tokens[a][pa[a]]) post(w);
     ForEachToken(p.name, buf, [&](std::string_view t) { post(AddWord(t)); });
-  }
-  for (Attr a : {kBrand, kCollection}) {
-    for (const auto& v : attr_value[a]) {
-      toks.clear();
-      TokenizeInto(v, &toks);
-      std::vector<uint32_t> ids;
-      for (const auto& t : toks) {
-        uint32_t id = AddWord(t);
-        if (std::find(ids.begin(), ids.end(), id) == ids.end()) {
-          ids.push_back(id);
-          ++word_owners[a][id];
-        }
-      }
-      attr_words[a].push_back(std::move(ids));
-    }
   }
   // Lexicon phrases.
   auto add_phrases = [&](const std::vector<LexEntry>& list, ConceptKind kind) {
