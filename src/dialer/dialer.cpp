@@ -123,15 +123,6 @@ Status Dialer::ApplyResult(const Finished& f) {
   if (auto fresh = store_->GetTask(t.id); fresh.ok()) t = std::move(fresh).value();
   std::string name(DispositionName(f.result.disposition));
 
-  crm::AuditEntry a;
-  a.at = ToUnixMillis(clock_->Now());
-  a.actor = opts_.actor;
-  a.action = "task.call_result";
-  a.entity = "task";
-  a.entity_id = t.id;
-  a.detail = "attempt " + std::to_string(t.attempts) + ": " + name;
-  KIRA_RETURN_IF_ERROR(store_->Audit(a));
-
   switch (f.result.disposition) {
     case CallDisposition::kAnswered:
       t.status = "done";
