@@ -513,10 +513,24 @@ void CallLeg::Tick(uint64_t now) {
   rx_pcm_.erase(rx_pcm_.begin(), rx_pcm_.begin() + kFrameSamples);
   // Agent side: 20 ms pacing; silence keeps the stream (and NAT bindings, peer timers) alive.
   int16_t agent[kFrameSamples];
-  const bool speaking = control && control->PopFrame(agent);
-  if (!speaking) std::fill(agent, agent + kFrameSamples, 0);
-  SendFrame(agent);
+  bool speaking;
+  if (early_sent_) {  // this tick's packet already left in SendEarly()
+    early_sent_ = false;
+    std::copy(early_frame_, early_frame_ + kFrameSamples, agent);
+    speaking = true;
+  } else {
+    speaking = control && control->PopFrame(agent);
+    if (!speaking) std::fill(agent, agent + kFrameSamples, 0);
+    SendFrame(agent);
+  }
   if (handler) handler->OnFrame(caller, speaking ? agent : nullptr, kFrameSamples);
+}
+
+void CallLeg::SendEarly() {
+  if (ended_ || !established_ || early_sent_ || !control) return;
+  if (!control->PopFrame(early_frame_)) return;
+  SendFrame(early_frame_);
+  early_sent_ = true;
 }
 
 void CallLeg::Transfer(const std::string& target) {

@@ -130,6 +130,8 @@ class CallLeg {
   void Hangup(EndReason reason, const std::string& detail);
   void Transfer(const std::string& target);
   void OnSessionRefreshed();  // re-INVITE/UPDATE seen: restart the session timer
+  // Agent audio was queued after silence: send its first frame now instead of at the tick.
+  void SendEarly();
 
   int id() const { return id_; }
   bool ended() const { return ended_; }
@@ -207,6 +209,8 @@ class CallLeg {
   uint64_t start_ms_ = 0;
   uint32_t tx_ts_ = 0;
   bool tx_marker_ = true;
+  bool early_sent_ = false;
+  int16_t early_frame_[kFrameSamples] = {0};
 
   bool established_ = false;
   bool ended_ = false;

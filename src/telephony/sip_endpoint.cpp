@@ -122,9 +122,21 @@ const char* OriginateResultName(OriginateResult r) {
 // ---- ControlImpl (any thread) ----
 
 void ControlImpl::Play(const std::vector<int16_t>& pcm) {
-  if (ended_) return;
-  std::lock_guard<std::mutex> lock(mu_);
-  queue_.insert(queue_.end(), pcm.begin(), pcm.end());
+  if (ended_ || pcm.empty()) return;
+  bool was_idle;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    was_idle = queue_.empty();
+    queue_.insert(queue_.end(), pcm.begin(), pcm.end());
+  }
+  // Speech after silence goes out now rather than at the next 20 ms tick (up to 20 ms less
+  // voice-to-voice latency); the pacing continues from there.
+  if (was_idle) {
+    const int id = id_;
+    PostToEndpoint([id](SipEndpoint::Impl* impl) {
+      if (CallLeg* c = impl->Find(id)) c->SendEarly();
+    });
+  }
 }
 
 int ControlImpl::FlushPlayback() {
