@@ -89,9 +89,10 @@ struct SipEndpoint::Impl {
   struct sip_lsnr* lsnr = nullptr;
   struct sipreg* reg = nullptr;
   struct dnsc* dnsc = nullptr;
-  struct sa laddr;         // signalling address (port = bound UDP port)
-  struct sa media_addr;    // address put into SDP and bound for RTP
-  std::string trunk_host;  // registrar host, trusted for INVITEs
+  struct sa laddr;             // signalling address (port = bound UDP port)
+  struct sa media_addr;        // address put into SDP and bound for RTP
+  std::string trunk_host;      // registrar host, trusted for INVITEs
+  std::string trunk_hostport;  // where calls to bare numbers go
   std::atomic<uint16_t> udp_port{0}, tcp_port{0};
 
   std::map<int, std::shared_ptr<CallLeg>> calls;

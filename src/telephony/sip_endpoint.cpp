@@ -72,13 +72,16 @@ void RegisterResponse(int err, const struct sip_msg* msg, void* arg) {
   }
 }
 
-// Host part of a SIP URI ("sip:user@host:port;params" -> "host").
-std::string UriHost(const std::string& uri) {
+// Host part of a SIP URI ("sip:user@host:port;params" -> "host"), with ":port" if asked.
+std::string UriHost(const std::string& uri, bool with_port = false) {
   struct pl pl;
   pl_set_str(&pl, uri.c_str());
   struct uri u;
   if (uri_decode(&u, &pl)) return "";
-  return PlToString(u.host);
+  std::string h = PlToString(u.host);
+  if (u.af == AF_INET6) h = "[" + h + "]";
+  if (with_port && u.port) h += ":" + std::to_string(u.port);
+  return h;
 }
 
 }  // namespace
@@ -330,6 +333,7 @@ Status SipEndpoint::Impl::InitOnLoop() {
 
   if (!cfg.trunk.registrar.empty()) {
     trunk_host = UriHost(cfg.trunk.registrar);
+    trunk_hostport = UriHost(cfg.trunk.registrar, true);
     const std::string aor = cfg.trunk.aor.empty() ? cfg.trunk.registrar : cfg.trunk.aor;
     err = sipreg_register(&reg, sip, cfg.trunk.registrar.c_str(), aor.c_str(), nullptr, aor.c_str(),
                           static_cast<uint32_t>(cfg.trunk.expires_s), cfg.contact_user.c_str(),
@@ -454,9 +458,9 @@ Status SipEndpoint::Impl::DoOriginate(const std::string& target, const std::stri
   std::string uri = target;
   if (uri.rfind("sip:", 0) != 0 && uri.rfind("sips:", 0) != 0) {
     // A bare number goes to the trunk.
-    if (trunk_host.empty())
+    if (trunk_hostport.empty())
       return Status::Invalid("originate: '" + target + "' is not a SIP URI and no trunk is set");
-    uri = "sip:" + target + "@" + trunk_host;
+    uri = "sip:" + target + "@" + trunk_hostport;
   }
   std::string from = caller_id;
   if (from.rfind("sip:", 0) != 0) {

@@ -172,6 +172,15 @@ void RawSip::Reply200(uint16_t to_port, const SipResponse& req) {
   Send(to_port, m);
 }
 
+void RawSip::Reply(uint16_t to_port, const SipResponse& req, int code, const std::string& reason) {
+  std::string m = "SIP/2.0 " + std::to_string(code) + " " + reason + "\r\n";
+  for (const char* h : {"Via", "From", "Call-ID", "CSeq"})
+    m += std::string(h) + ": " + req.Header(h) + "\r\n";
+  m += "To: " + req.Header("To") + ";tag=uas" + std::to_string(++branch_) + "\r\n";
+  m += "Content-Length: 0\r\n\r\n";
+  Send(to_port, m);
+}
+
 void RawSip::SendRtp(uint16_t to_port, const std::vector<uint8_t>& packet) {
   SendTo(rtp_fd_, to_port, packet.data(), packet.size());
 }

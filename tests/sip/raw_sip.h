@@ -40,6 +40,8 @@ class RawSip {
   void Options(uint16_t to_port);
   // Replies 200 to a request (e.g. the far end's BYE).
   void Reply200(uint16_t to_port, const SipResponse& request);
+  // Replies `code` to a request, adding a To tag (as a UAS rejecting an INVITE does).
+  void Reply(uint16_t to_port, const SipResponse& request, int code, const std::string& reason);
 
   // A PCMU offer pointing at our RTP socket.
   std::string PcmuOffer(const std::string& formats = "0 101") const;
