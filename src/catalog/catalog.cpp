@@ -131,11 +131,21 @@ std::vector<SearchHit> Catalog::Search(std::string_view query, const SearchOptio
       auto it = im.attr_id[kFormat].find(t.format);
       if (it != im.attr_id[kFormat].end()) add_attr(kFormat, it->second);
     }
+    // For a lexicon word the attribute is what counts; its plain-text match ("плитки" in
+    // "Клей для плитки") may help but never outweighs the attribute.
+    float text_cap = 1e9f;
+    if (!t.concepts.empty()) {
+      float best_attr = 0;
+      for (const Alt& a : ta.alts) best_attr = std::max(best_attr, a.contrib);
+      if (best_attr > 0) text_cap = 0.8f * best_attr;
+    }
     const float text_weight = t.concepts.empty() ? 1.0f : 0.8f;
     for (const auto& w : t.words) {
       const auto& list = im.postings[w.word];
-      if (!list.empty())
-        ta.alts.push_back({&list, w.weight * text_weight * idf(list.size()), -1, 0});
+      if (!list.empty()) {
+        float c = std::min(text_cap, w.weight * text_weight * idf(list.size()));
+        ta.alts.push_back({&list, c, -1, 0});
+      }
     }
     if (t.concepts.empty()) {
       if (auto it = im.sku_key.find(SkuKey(t.token)); it != im.sku_key.end()) {
@@ -264,16 +274,30 @@ Catalog::Mentions Catalog::Extract(std::string_view query) const {
     if (t.concepts.empty())
       for (const auto& w : t.words) matched.insert(w.word);
   }
-  // An ambiguous category word: prefer the category that has the format asked for.
-  if (category_choices.size() > 1 && !m.format.empty()) {
-    auto f = im.attr_id[kFormat].find(m.format);
+  // An ambiguous category word ("плитка": floor or wall tile): prefer the category with the
+  // most items that have the format, colour, surface and material asked for.
+  if (category_choices.size() > 1) {
+    std::vector<std::pair<Attr, uint32_t>> want;
+    auto want_attr = [&](Attr a, const std::string& v) {
+      if (v.empty()) return;
+      auto it = im.attr_id[a].find(text::Lower(v));
+      if (it != im.attr_id[a].end()) want.push_back({a, it->second});
+    };
+    want_attr(kFormat, m.format);
+    want_attr(kColor, m.color);
+    want_attr(kSurface, m.surface);
+    want_attr(kMaterial, m.material);
     size_t best = 0;
     for (const std::string* c : category_choices) {
       auto cid = im.attr_id[kCategory].find(text::Lower(*c));
-      if (f == im.attr_id[kFormat].end() || cid == im.attr_id[kCategory].end()) continue;
+      if (want.empty() || cid == im.attr_id[kCategory].end()) continue;
       size_t n = 0;
-      for (uint32_t pid : im.attr_postings[kFormat][f->second])
-        n += im.pattr[pid][kCategory] == cid->second;
+      for (uint32_t pid : im.attr_postings[want[0].first][want[0].second]) {
+        bool all = im.pattr[pid][kCategory] == cid->second;
+        for (size_t k = 1; all && k < want.size(); ++k)
+          all = im.pattr[pid][want[k].first] == want[k].second;
+        n += all;
+      }
       if (n > best) {
         best = n;
         m.category = *c;

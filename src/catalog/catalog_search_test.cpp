@@ -76,6 +76,8 @@ TEST_F(DemoCatalog, RussianSpeechFindsTheRightItem) {
       {"грунтовка церезит 10 литров", "CT17-10"},
       {"юнис плюс", "UN-PL-25"},
       {"сколько стоит эпоксидная затирка литокол черная", "LK-SL-145"},
+      {"затирка мапей под цвет бежевой плитки", "MP-UC-132"},
+      {"диск алмазный по керамограниту", "TL-DSK"},
   };
   for (const Case& c : cases) EXPECT_EQ(First(c.said), c.sku) << c.said << "\n" << Describe(c.said);
 }
@@ -118,6 +120,9 @@ TEST_F(DemoCatalog, FirstHitHasTheAskedAttributes) {
        "120x120", ""},
       {"how much is the black glossy wall tile", "", "", "черный", "", "Настенная плитка"},
       {"beige matt porcelain thirty by sixty", "", "", "бежевый", "30x60", "Керамогранит"},
+      // A lexicon word's text match ("плитки" in "Клей для плитки") never beats the category.
+      {"плитка голубая", "", "", "голубой", "", "Настенная плитка"},
+      {"нужна затирка под цвет бежевой плитки", "", "", "бежевый", "", "Затирка"},
   };
   for (const AttrCase& c : cases) {
     auto hits = Search(c.said);
@@ -195,6 +200,8 @@ TEST_F(DemoCatalog, ExtractMentions) {
       "Настенная плитка");
   EXPECT_EQ(catalog_->Extract(text::Canonical("плитка шестьдесят на шестьдесят")).category,
             "Керамогранит");
+  EXPECT_EQ(catalog_->Extract(text::Canonical("мне бы плитку в ванную голубую")).category,
+            "Настенная плитка");
   // A shortened collection name that only one collection has.
   EXPECT_EQ(catalog_->Extract(text::Canonical("литокол старлайк")).collection, "Starlike EVO");
   EXPECT_EQ(catalog_->Extract(text::Canonical("марвел")).collection, "");  // Pro or Edge?
