@@ -102,5 +102,26 @@ TEST(Analogs, ReasonsAndPriceCodes) {
   EXPECT_TRUE(cat.FindAnalogs(unknown, 3).empty());
 }
 
+TEST(Related, GroutInTheTilesColourThenAdhesiveAndTools) {
+  Catalog cat = LoadDemo();
+  const Product* tile = cat.Find("SG622602R");  // grey porcelain
+  ASSERT_NE(tile, nullptr);
+  auto rel = cat.FindRelated(*tile, 1);
+  ASSERT_EQ(rel.size(), 3u);
+  EXPECT_EQ(rel[0].category, "Затирка");
+  EXPECT_EQ(rel[0].product->category, "Затирка");
+  EXPECT_EQ(rel[0].product->color, "серый");
+  EXPECT_EQ(rel[0].reasons, (std::vector<std::string>{"related", "color"}));
+  EXPECT_EQ(rel[1].category, "Клей для плитки");
+  EXPECT_EQ(rel[2].category, "Инструмент");
+  for (const auto& c : rel) {
+    EXPECT_GT(c.product->stock, 0);
+    EXPECT_FALSE(c.product->discontinued);
+  }
+  EXPECT_EQ(cat.FindRelated(*tile, 2).size(), 6u);
+  // Nothing is related to a tool in the demo lexicon.
+  EXPECT_TRUE(cat.FindRelated(*cat.Find("TL-PR-600")).empty());
+}
+
 }  // namespace
 }  // namespace kira::catalog

@@ -418,4 +418,42 @@ std::vector<Analog> Catalog::FindAnalogs(const Product& p, size_t limit) const {
   return out;
 }
 
+std::vector<Companion> Catalog::FindRelated(const Product& p, size_t per_category) const {
+  const Impl& im = *impl_;
+  std::vector<Companion> out;
+  if (!im.indexed || per_category == 0) return out;
+  auto color = im.attr_id[kColor].find(text::Lower(p.color));
+  const uint32_t color_id = color == im.attr_id[kColor].end() ? kNone : color->second;
+  for (const auto& rel : im.lex.related) {
+    if (rel.category != p.category) continue;
+    for (const std::string& cat : rel.offer) {
+      auto cid = im.attr_id[kCategory].find(text::Lower(cat));
+      if (cid == im.attr_id[kCategory].end()) continue;
+      std::vector<uint32_t> cands;
+      for (uint32_t pid : im.attr_postings[kCategory][cid->second])
+        if (im.packed[pid].available) cands.push_back(pid);
+      auto same_color = [&](uint32_t pid) {
+        return color_id != kNone && im.pattr[pid][kColor] == color_id;
+      };
+      size_t k = std::min(per_category, cands.size());
+      std::partial_sort(cands.begin(), cands.begin() + static_cast<long>(k), cands.end(),
+                        [&](uint32_t a, uint32_t b) {
+                          if (same_color(a) != same_color(b)) return same_color(a);
+                          if (im.packed[a].stock != im.packed[b].stock)
+                            return im.packed[a].stock > im.packed[b].stock;
+                          return a < b;
+                        });
+      for (size_t i = 0; i < k; ++i) {
+        Companion c;
+        c.category = cat;
+        c.product = &im.products[cands[i]];
+        c.reasons.push_back("related");
+        if (same_color(cands[i])) c.reasons.push_back("color");
+        out.push_back(std::move(c));
+      }
+    }
+  }
+  return out;
+}
+
 }  // namespace kira::catalog

@@ -53,6 +53,14 @@ struct Analog {
   std::vector<std::string> reasons;
 };
 
+// A product to offer alongside another ("a renovation needs many things"): grout, adhesive,
+// tools for a tile, from the lexicon's `related` list.
+struct Companion {
+  std::string category;  // the related category, e.g. "Затирка"
+  const Product* product = nullptr;
+  std::vector<std::string> reasons;  // "related"; plus "color" when it matches the item's colour
+};
+
 class Catalog {
  public:
   explicit Catalog(Lexicon lexicon = {});
@@ -88,6 +96,11 @@ class Catalog {
   // Every analog's reasons start with "category" and end with exactly one price code
   // (price_lower: >10% cheaper, price_higher: >10% dearer, else price_similar).
   std::vector<Analog> FindAnalogs(const Product& p, size_t limit = 3) const;
+
+  // For each category the lexicon relates to p's category (in the lexicon's order), up to
+  // `per_category` available items: same colour first (grey grout for a grey tile), then the
+  // larger stock. Empty when the lexicon relates nothing to that category.
+  std::vector<Companion> FindRelated(const Product& p, size_t per_category = 1) const;
 
  private:
   struct Impl;

@@ -29,7 +29,8 @@ struct ImportReport {
 //   required: sku, name, category, price, unit, stock
 //   optional: brand, collection, format, color, surface, material, box_m2, status
 // Unknown columns are warnings. A ';'-separated file (Russian Excel) is accepted too.
-// An empty stock cell means 0; an empty status means active.
+// An empty stock cell means 0; an empty status means active. Stored forms: format "60x60",
+// unit "м2"/"шт"/"упак"/"кг", color/surface/material lower-case; other text as written.
 Result<std::vector<Product>> ParseCatalogCsv(const std::string& content, ImportReport* report,
                                              const std::string& name = "catalog.csv");
 
