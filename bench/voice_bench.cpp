@@ -208,7 +208,7 @@ void BM_MediaCapacity(benchmark::State& state) {
   const std::string dir = MakeTempDir("kira-capacity");
   const std::string mic = dir + "/mic.wav", ulaw = dir + "/mic-ulaw.wav";
   if (!siptest::MakeSpeechWav("do you have grey porcelain tile in stock", mic, 1.0, 1.0).ok() ||
-      !siptest::Run("sox '" + mic + "' -r 8000 -c 1 -e u-law '" + ulaw + "'").ok() ||
+      !siptest::RunCommand("sox '" + mic + "' -r 8000 -c 1 -e u-law '" + ulaw + "'").ok() ||
       !siptest::MissingBinary("sipp", "sip-tester").empty()) {
     state.SkipWithError("needs flite, sox and sipp (scripts/deps.sh)");
     return;

@@ -64,7 +64,7 @@ uint16_t FreePort() {
   return 0;
 }
 
-Status Run(const std::string& cmd) {
+Status RunCommand(const std::string& cmd) {
   const std::string full = cmd + " 2>&1";
   FILE* p = popen(full.c_str(), "r");
   if (!p) return Status::Io("cannot run: " + cmd);
@@ -80,17 +80,18 @@ Status Run(const std::string& cmd) {
 }
 
 Status MakeSilenceWav(const std::string& path, double seconds) {
-  return Run("sox -n -r 8000 -c 1 -b 16 -e signed-integer '" + path + "' trim 0 " +
-             std::to_string(seconds));
+  return RunCommand("sox -n -r 8000 -c 1 -b 16 -e signed-integer '" + path + "' trim 0 " +
+                    std::to_string(seconds));
 }
 
 Status MakeSpeechWav(const std::string& text, const std::string& path, double lead_s,
                      double tail_s) {
   const std::string raw = path + ".flite.wav";
-  KIRA_RETURN_IF_ERROR(Run("flite -voice slt -t \"" + text + "\" -o '" + raw + "'"));
+  KIRA_RETURN_IF_ERROR(RunCommand("flite -voice slt -t \"" + text + "\" -o '" + raw + "'"));
   // Resample, then pad with silence on both sides.
-  KIRA_RETURN_IF_ERROR(Run("sox '" + raw + "' -r 8000 -c 1 -b 16 -e signed-integer '" + path +
-                           "' pad " + std::to_string(lead_s) + " " + std::to_string(tail_s)));
+  KIRA_RETURN_IF_ERROR(RunCommand("sox '" + raw + "' -r 8000 -c 1 -b 16 -e signed-integer '" +
+                                  path + "' pad " + std::to_string(lead_s) + " " +
+                                  std::to_string(tail_s)));
   std::remove(raw.c_str());
   return Status::Ok();
 }

@@ -23,7 +23,7 @@ void RemoveTree(const std::string& dir);
 // A port that was free a moment ago (bound with port 0 and released), UDP and TCP both.
 uint16_t FreePort();
 // Runs a shell command; Io with its output tail when it fails.
-Status Run(const std::string& cmd);
+Status RunCommand(const std::string& cmd);
 // `text` spoken by flite (voice slt), 8 kHz mono S16, with silence before and after.
 Status MakeSpeechWav(const std::string& text, const std::string& path, double lead_s,
                      double tail_s);

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "media/audio.h"
+#include "media/dtmf.h"
 #include "media/wav.h"
 #include "peer_util.h"
 #include "scripted_session.h"
@@ -156,6 +157,73 @@ TEST_F(PhoneE2E, BaresipCallIsAnsweredUnderstoodAndTransferred) {
   ASSERT_FALSE(turns.empty());
   EXPECT_GT(turns[0].total_ms, 0);
   EXPECT_LT(turns[0].total_ms, 5000);
+}
+
+// The far end for the fallback test: after 2 s says something, then presses 0 in-band.
+class SpeakThenPress : public telephony::CallHandler {
+ public:
+  explicit SpeakThenPress(media::Pcm speech) : speech_(std::move(speech)) {}
+  void OnStart(const telephony::CallInfo&, std::shared_ptr<telephony::CallControl> c) override {
+    media::Pcm all = media::Silence(16000);
+    all.insert(all.end(), speech_.begin(), speech_.end());
+    media::Pcm gap = media::Silence(24000);
+    all.insert(all.end(), gap.begin(), gap.end());
+    media::Pcm dtmf = media::GenerateDtmf("0", 120, 80);
+    all.insert(all.end(), dtmf.begin(), dtmf.end());
+    c->Play(all);
+  }
+  void OnFrame(const int16_t*, const int16_t*, size_t) override {}
+  void OnDtmf(char) override {}
+  void OnTransferResult(bool, const std::string&) override {}
+  void OnEnd(telephony::EndReason, const std::string&) override {}
+
+ private:
+  media::Pcm speech_;
+};
+
+TEST_F(PhoneE2E, RussianAsrServerDownFallsBackToKeypad) {
+  const std::string wav = dir_ + "/ru.wav";
+  ASSERT_TRUE(RunCommand("espeak-ng -v ru -w '" + wav +
+                         ".raw.wav' 'Здравствуйте, есть ли у вас серая плитка'")
+                  .ok());
+  ASSERT_TRUE(
+      RunCommand("sox '" + wav + ".raw.wav' -r 8000 -c 1 -b 16 -e signed-integer '" + wav + "'")
+          .ok());
+  auto speech = media::ReadWav(wav);
+  ASSERT_TRUE(speech.ok());
+
+  auto log = std::make_shared<SessionLog>();
+  Script script;
+  script.language = "ru";
+  script.greeting = "Здравствуйте! Магазин плитки.";
+  const uint16_t port = FreePort();
+  voice::PhoneConfig cfg = Config(port);
+  cfg.asr = {};
+  cfg.vosk_url = "ws://127.0.0.1:" + std::to_string(FreePort());  // nobody listens there
+  cfg.tts = {{"ru", "espeak", {{"voice", "ru"}}}};
+  ASSERT_TRUE(phone_
+                  .Start(cfg,
+                         [&](const std::string&, const std::string&, const std::string&) {
+                           return std::make_unique<ScriptedSession>(log, script);
+                         })
+                  .ok());
+  telephony::SipEndpoint caller;
+  telephony::SipConfig ccfg;
+  ccfg.listen = "127.0.0.1:0";
+  ccfg.tcp = false;
+  ccfg.rtp_port_min = 33000;
+  ccfg.rtp_port_max = 33999;
+  ASSERT_TRUE(caller.Start(ccfg, nullptr).ok());
+  ASSERT_TRUE(caller
+                  .Originate("sip:kira@127.0.0.1:" + std::to_string(port), "+79160000001",
+                             std::make_unique<SpeakThenPress>(speech->Channel(0)), nullptr)
+                  .ok());
+  // The caller's speech cannot be recognised: the dialog is told (once), never given text.
+  EXPECT_EQ(log->WaitFor("asr_unavailable", 15s), "asr_unavailable");
+  // The keypad still works (in-band DTMF detected in the audio).
+  EXPECT_EQ(log->WaitFor("dtmf:0", 10s), "dtmf:0");
+  EXPECT_TRUE(log->WaitFor("text:", 1ms).empty());
+  caller.Stop();
 }
 
 }  // namespace

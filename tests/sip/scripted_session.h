@@ -48,6 +48,7 @@ struct Script {
       "Yes, the grey sixty by sixty porcelain tile is in stock. It costs twelve dollars per "
       "square meter.";
   std::string manager_uri;  // transfer target for digit 0
+  std::string language = "en";
   std::vector<std::string> phrases = {"do you have the grey sixty by sixty porcelain tile in stock",
                                       "yes", "no", "i want to talk to a manager",
                                       "thank you goodbye"};
@@ -56,7 +57,7 @@ struct Script {
 class ScriptedSession : public dialog::DialogSession {
  public:
   ScriptedSession(std::shared_ptr<SessionLog> log, Script s)
-      : log_(std::move(log)), s_(std::move(s)) {}
+      : log_(std::move(log)), s_(std::move(s)), lang_(s_.language) {}
   dialog::Reply Start() override {
     log_->Add("start");
     return {{s_.greeting}, false, ""};
@@ -109,7 +110,7 @@ class ScriptedSession : public dialog::DialogSession {
   std::shared_ptr<SessionLog> log_;
   Script s_;
   bool ended_ = false;
-  std::string lang_ = "en";
+  std::string lang_;
 };
 
 }  // namespace kira::siptest

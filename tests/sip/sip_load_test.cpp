@@ -40,7 +40,7 @@ TEST(SipLoad, HundredConcurrentSippCallsStreamingAudio) {
   // 2 s of quiet, then a question: the pipeline's VAD/endpointer fire on every call.
   ASSERT_TRUE(MakeSpeechWav("do you have grey porcelain tile in stock", mic, 2.0, 3.0).ok());
   const std::string ulaw = dir + "/mic-ulaw.wav";
-  ASSERT_TRUE(siptest::Run("sox '" + mic + "' -r 8000 -c 1 -e u-law '" + ulaw + "'").ok());
+  ASSERT_TRUE(siptest::RunCommand("sox '" + mic + "' -r 8000 -c 1 -e u-law '" + ulaw + "'").ok());
   std::string scenario = kSippUacWaitBye;
   scenario.replace(scenario.find("MIC"), 3, ulaw);
   scenario.replace(scenario.find("TIMEOUT_MS"), 10, "60000");
