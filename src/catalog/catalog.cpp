@@ -123,6 +123,11 @@ std::vector<SearchHit> Catalog::Search(std::string_view query, const SearchOptio
     };
     for (const auto& c : t.concepts) {
       if (c.kind == ConceptKind::kNotSold) continue;
+      if (c.kind == ConceptKind::kLook) {
+        const auto& list = im.look_postings[c.entry];
+        if (!list.empty()) ta.alts.push_back({&list, idf(list.size()), -1, 0});
+        continue;
+      }
       Attr a = AttrOf(c.kind);
       auto it = im.attr_id[a].find(text::Lower(im.Entry(c).value));
       if (it != im.attr_id[a].end()) add_attr(a, it->second);
@@ -262,6 +267,9 @@ Catalog::Mentions Catalog::Extract(std::string_view query) const {
           break;
         case ConceptKind::kMaterial:
           if (m.material.empty()) m.material = v;
+          break;
+        case ConceptKind::kLook:
+          if (m.look.empty()) m.look = v;
           break;
         case ConceptKind::kNotSold:
           if (m.not_sold.empty()) m.not_sold = v;

@@ -86,6 +86,7 @@ class Catalog {
   // surface, material, brand), for slot filling and clarifying questions.
   struct Mentions {
     std::string category, color, format, surface, material, brand, collection;
+    std::string look;      // a lexicon look ("дерево": "под дерево", "wood look")
     std::string not_sold;  // a category word the shop does not sell (from the lexicon)
   };
   Mentions Extract(std::string_view query) const;

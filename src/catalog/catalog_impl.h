@@ -54,7 +54,7 @@ struct WordMatch {
 };
 
 // A lexicon concept a phrase can stand for.
-enum class ConceptKind { kCategory, kColor, kSurface, kMaterial, kNotSold, kFiller };
+enum class ConceptKind { kCategory, kColor, kSurface, kMaterial, kLook, kNotSold, kFiller };
 struct ConceptRef {
   ConceptKind kind;
   uint32_t entry;  // index into the lexicon list of that kind (unused for filler)
@@ -99,6 +99,9 @@ struct Catalog::Impl {
   std::vector<std::string> units;
   // Brand and collection values containing a word (for Extract).
   std::array<std::unordered_map<uint32_t, std::vector<uint32_t>>, kAttrCount> word_values;
+
+  // Products with each lexicon look (ascending), from its `match` words.
+  std::vector<std::vector<uint32_t>> look_postings;
 
   // Lexicon phrases: stems joined by ' ' → concepts.
   std::unordered_map<std::string, std::vector<ConceptRef>> phrases;

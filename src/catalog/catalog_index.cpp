@@ -270,7 +270,25 @@ void Catalog::Impl::Build() {
   add_phrases(lex.colors, ConceptKind::kColor);
   add_phrases(lex.surfaces, ConceptKind::kSurface);
   add_phrases(lex.materials, ConceptKind::kMaterial);
+  add_phrases(lex.looks, ConceptKind::kLook);
   add_phrases(lex.not_sold, ConceptKind::kNotSold);
+  look_postings.assign(lex.looks.size(), {});
+  for (size_t e = 0; e < lex.looks.size(); ++e) {
+    auto& list = look_postings[e];
+    for (const auto& m : lex.looks[e].match) {
+      toks.clear();
+      TokenizeInto(m, &toks);
+      for (const auto& t : toks) {
+        for (const auto& wm : MatchWord(t)) {
+          if (wm.weight < 0.95f) continue;  // the word itself or its stem, no guessing
+          const auto& post = postings[wm.word];
+          list.insert(list.end(), post.begin(), post.end());
+        }
+      }
+    }
+    std::sort(list.begin(), list.end());
+    list.erase(std::unique(list.begin(), list.end()), list.end());
+  }
   for (const auto& f : lex.filler) {
     toks.clear();
     TokenizeInto(f, &toks);
@@ -336,6 +354,8 @@ const LexEntry& Catalog::Impl::Entry(const ConceptRef& c) const {
       return lex.surfaces[c.entry];
     case ConceptKind::kMaterial:
       return lex.materials[c.entry];
+    case ConceptKind::kLook:
+      return lex.looks[c.entry];
     default:
       return lex.not_sold[c.entry];
   }

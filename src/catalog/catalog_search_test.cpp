@@ -233,6 +233,38 @@ TEST_F(DemoCatalog, ExtractMentions) {
   EXPECT_EQ(none.category + none.color + none.brand + none.format + none.not_sold, "");
 }
 
+TEST_F(DemoCatalog, LooksFromTheLexicon) {
+  auto in = [](const std::string& v, std::initializer_list<const char*> set) {
+    for (const char* s : set)
+      if (v == s) return true;
+    return false;
+  };
+  for (const char* said : {"керамогранит под дерево", "wood look porcelain tile",
+                           "нужна плитка под паркет коричневая"}) {
+    auto hits = Search(said);
+    ASSERT_FALSE(hits.empty()) << said;
+    for (size_t i = 0; i < 3 && i < hits.size(); ++i) {
+      EXPECT_TRUE(in(hits[i].product->collection,
+                     {"Про Вуд", "Wood Concept", "Ламелла", "Wood-X", "Miniwood", "Etnis"}))
+          << said << "\n"
+          << Describe(said);
+    }
+  }
+  auto marble = Search("белый мрамор шестьдесят на сто двадцать");
+  ASSERT_FALSE(marble.empty());
+  EXPECT_EQ(marble[0].product->color, "белый");
+  EXPECT_EQ(marble[0].product->format, "60x120");
+  EXPECT_TRUE(
+      in(marble[0].product->collection, {"Гримальди", "Риальто", "Marmori", "Bernini", "Luna",
+                                         "Marvel Pro", "Marvel Edge", "Charme Evo"}))
+      << Describe("белый мрамор шестьдесят на сто двадцать");
+  auto m = catalog_->Extract(text::Canonical("плитка под паркет"));
+  EXPECT_EQ(m.look, "дерево");
+  EXPECT_EQ(m.not_sold, "");
+  EXPECT_EQ(catalog_->Extract(text::Canonical("concrete look tiles")).look, "бетон");
+  EXPECT_EQ(catalog_->Extract(text::Canonical("у вас паркет есть")).not_sold, "паркет");
+}
+
 TEST_F(DemoCatalog, ConcurrentSearchesAgree) {
   const std::vector<std::string> said = {"монте тиберио серый 60x60", "церезит белая затирка",
                                          "grey porcelain tile sixty by sixty", "свп зажим",

@@ -58,8 +58,8 @@ std::vector<std::string> Words(const std::string& name, const std::string& path,
   return out;
 }
 
-std::vector<LexEntry> Entries(const std::string& name, const std::string& key,
-                              const YAML::Node& n) {
+std::vector<LexEntry> Entries(const std::string& name, const std::string& key, const YAML::Node& n,
+                              bool with_match = false) {
   std::vector<LexEntry> out;
   if (!n) return out;
   if (!n.IsSequence()) throw LexError{At(name, n) + key + " must be a list of entries"};
@@ -67,7 +67,11 @@ std::vector<LexEntry> Entries(const std::string& name, const std::string& key,
   for (size_t i = 0; i < n.size(); ++i) {
     const std::string path = key + "[" + std::to_string(i) + "]";
     const YAML::Node e = n[i];
-    OnlyKeys(name, path, e, {"value", "name_en", "ru", "en"});
+    if (with_match) {
+      OnlyKeys(name, path, e, {"value", "name_en", "ru", "en", "match"});
+    } else {
+      OnlyKeys(name, path, e, {"value", "name_en", "ru", "en"});
+    }
     LexEntry le;
     if (!e["value"]) throw LexError{At(name, e) + path + ": 'value' is required"};
     le.value = Scalar(name, path + ".value", e["value"]);
@@ -76,6 +80,10 @@ std::vector<LexEntry> Entries(const std::string& name, const std::string& key,
     if (e["name_en"]) le.name_en = Scalar(name, path + ".name_en", e["name_en"]);
     le.ru = Words(name, path + ".ru", e["ru"]);
     le.en = Words(name, path + ".en", e["en"]);
+    if (with_match) {
+      le.match = Words(name, path + ".match", e["match"]);
+      if (le.match.empty()) throw LexError{At(name, e) + path + ": 'match' is required"};
+    }
     out.push_back(std::move(le));
   }
   return out;
@@ -88,12 +96,14 @@ Result<Lexicon> ParseLexicon(const std::string& yaml, const std::string& name) {
     YAML::Node root = YAML::Load(yaml);
     if (!root || root.IsNull()) return Status::Invalid(name + ": the file is empty");
     OnlyKeys(name, "the top level", root,
-             {"categories", "colors", "surfaces", "materials", "not_sold", "related", "filler"});
+             {"categories", "colors", "surfaces", "materials", "looks", "not_sold", "related",
+              "filler"});
     Lexicon lex;
     lex.categories = Entries(name, "categories", root["categories"]);
     lex.colors = Entries(name, "colors", root["colors"]);
     lex.surfaces = Entries(name, "surfaces", root["surfaces"]);
     lex.materials = Entries(name, "materials", root["materials"]);
+    lex.looks = Entries(name, "looks", root["looks"], true);
     lex.not_sold = Entries(name, "not_sold", root["not_sold"]);
     if (const YAML::Node rel = root["related"]) {
       if (!rel.IsSequence()) throw LexError{At(name, rel) + "related must be a list"};

@@ -14,10 +14,14 @@ struct LexEntry {
   std::string value;                // the catalog's value, e.g. "серый", "Затирка"
   std::vector<std::string> ru, en;  // spoken forms and synonyms (any case form)
   std::string name_en;              // how the English agent says it ("grey")
+  std::vector<std::string> match;   // looks only: words in product names that mean this look
 };
 
 struct Lexicon {
   std::vector<LexEntry> categories, colors, surfaces, materials;
+  // Looks ("под дерево", "marble look"): the catalog has no such column, so each look lists
+  // the words of product names and collections that carry it (wood, вуд, ламелла...).
+  std::vector<LexEntry> looks;
   std::vector<LexEntry> not_sold;  // value = what it is ("обои"); ru/en = how callers say it
   // Related products to offer with a category ("Керамогранит" → "Затирка", "Клей").
   struct Related {
@@ -32,11 +36,12 @@ struct Lexicon {
 
 // File format (YAML; every key below is the only one allowed at its place, unknown keys are
 // errors naming the key and line):
-//   categories | colors | surfaces | materials | not_sold:   # lists of entries
+//   categories | colors | surfaces | materials | looks | not_sold:   # lists of entries
 //     - value: Керамогранит          # required; the catalog's value (not_sold: what it is)
 //       name_en: porcelain tile      # optional
 //       ru: [керамогранит, грес]     # optional lists of words or phrases
 //       en: [porcelain tile, porcelain]
+//       match: [wood, вуд, дуб]      # looks only, required there: name words with that look
 //   related:
 //     - category: Керамогранит
 //       offer: [Затирка, Клей для плитки, Инструмент]

@@ -32,7 +32,7 @@ TEST(Lexicon, DemoLexiconLoads) {
 TEST(Lexicon, StrictKeysAndTypes) {
   EXPECT_EQ(ErrorOf("colours:\n  - value: серый\n"),
             "lex.yaml line 1: the top level: unknown key 'colours' (allowed: categories, colors, "
-            "filler, materials, not_sold, related, surfaces)");
+            "filler, looks, materials, not_sold, related, surfaces)");
   EXPECT_EQ(ErrorOf("colors:\n  - value: серый\n    nme_en: grey\n"),
             "lex.yaml line 3: colors[0]: unknown key 'nme_en' (allowed: en, name_en, ru, value)");
   EXPECT_EQ(ErrorOf("colors:\n  - name_en: grey\n"),
@@ -51,6 +51,10 @@ TEST(Lexicon, StrictKeysAndTypes) {
   EXPECT_EQ(ErrorOf("categories:\n  - value: Керамогранит\nrelated:\n  - category: "
                     "Керамогранит\n    offer: [Обои]\n"),
             "lex.yaml: related[0].offer 'Обои' is not one of the categories");
+  EXPECT_EQ(ErrorOf("looks:\n  - value: дерево\n    ru: [под дерево]\n"),
+            "lex.yaml line 2: looks[0]: 'match' is required");
+  EXPECT_EQ(ErrorOf("colors:\n  - value: серый\n    match: [grey]\n"),
+            "lex.yaml line 3: colors[0]: unknown key 'match' (allowed: en, name_en, ru, value)");
   EXPECT_EQ(ErrorOf(""), "lex.yaml: the file is empty");
   EXPECT_NE(ErrorOf("colors: [\n").find("lex.yaml line 2:"), std::string::npos);
   EXPECT_EQ(ErrorOf("- a\n- b\n"), "lex.yaml line 1: the top level must be a mapping");
