@@ -52,6 +52,9 @@ class CallControl {
   // Sends an RFC 4733 DTMF digit to the peer ('0'-'9', '*', '#').
   virtual void SendDtmf(char digit) = 0;
   virtual bool ended() const = 0;
+  // Steady-clock milliseconds at which the first packet of the current (or last) stretch of
+  // agent speech after silence was sent; 0 before any. For latency measurement.
+  virtual int64_t talkspurt_sent_ms() const = 0;
 };
 
 // Why a call ended, for logs and the call record.

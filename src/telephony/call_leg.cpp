@@ -3,6 +3,7 @@
 #include <netinet/in.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 
 #include "core/log.h"
@@ -522,7 +523,9 @@ void CallLeg::Tick(uint64_t now) {
     speaking = control && control->PopFrame(agent);
     if (!speaking) std::fill(agent, agent + kFrameSamples, 0);
     SendFrame(agent);
+    if (speaking && !was_speaking_) MarkTalkspurt();
   }
+  was_speaking_ = speaking;
   if (handler) handler->OnFrame(caller, speaking ? agent : nullptr, kFrameSamples);
 }
 
@@ -531,6 +534,14 @@ void CallLeg::SendEarly() {
   if (!control->PopFrame(early_frame_)) return;
   SendFrame(early_frame_);
   early_sent_ = true;
+  if (!was_speaking_) MarkTalkspurt();
+  was_speaking_ = true;
+}
+
+void CallLeg::MarkTalkspurt() {
+  control->SetTalkspurtSent(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::steady_clock::now().time_since_epoch())
+                                .count());
 }
 
 void CallLeg::Transfer(const std::string& target) {

@@ -61,6 +61,8 @@ class ControlImpl : public CallControl {
   void Transfer(const std::string& target_uri) override;
   void SendDtmf(char digit) override;
   bool ended() const override { return ended_; }
+  int64_t talkspurt_sent_ms() const override { return talkspurt_ms_; }
+  void SetTalkspurtSent(int64_t ms) { talkspurt_ms_ = ms; }
 
   // Loop thread: the next 20 ms of agent audio; false when nothing is queued.
   bool PopFrame(int16_t* out);
@@ -73,6 +75,7 @@ class ControlImpl : public CallControl {
   mutable std::mutex mu_;
   std::deque<int16_t> queue_;
   std::atomic<bool> ended_{false};
+  std::atomic<int64_t> talkspurt_ms_{0};
 };
 
 struct SipEndpoint::Impl {
@@ -173,6 +176,7 @@ class CallLeg {
   void End(EndReason reason, const std::string& detail);
   void TransferDone(bool ok, const std::string& detail);
   void SendFrame(const int16_t* pcm);
+  void MarkTalkspurt();
   // True once `ssrc` sent two packets in sequence.
   bool Probation(uint32_t ssrc, uint16_t seq);
 
@@ -211,6 +215,7 @@ class CallLeg {
   uint32_t tx_ts_ = 0;
   bool tx_marker_ = true;
   bool early_sent_ = false;
+  bool was_speaking_ = false;  // last sent frame was agent audio (not filler silence)
   int16_t early_frame_[kFrameSamples] = {0};
 
   bool established_ = false;

@@ -137,18 +137,20 @@ TEST(SipEndpoint, TwoEndpointsTalkBothWays) {
 TEST(SipEndpoint, CallsWorkOverTcp) {
   auto callee_seen = std::make_shared<Observed>();
   SipEndpoint callee;
-  ASSERT_TRUE(callee.Start(TestConfig(), [&](const CallInfo&) {
-    return std::make_unique<TestHandler>(callee_seen, 400);
-  }).ok());
+  ASSERT_TRUE(
+      callee
+          .Start(TestConfig(),
+                 [&](const CallInfo&) { return std::make_unique<TestHandler>(callee_seen, 400); })
+          .ok());
   ASSERT_NE(callee.tcp_port(), 0);
   SipEndpoint caller;
   ASSERT_TRUE(caller.Start(TestConfig(), nullptr).ok());
   auto caller_seen = std::make_shared<Observed>();
-  ASSERT_TRUE(caller
-                  .Originate("sip:kira@127.0.0.1:" + std::to_string(callee.tcp_port()) +
-                                 ";transport=tcp",
-                             "200", std::make_unique<TestHandler>(caller_seen, 0), nullptr)
-                  .ok());
+  ASSERT_TRUE(
+      caller
+          .Originate("sip:kira@127.0.0.1:" + std::to_string(callee.tcp_port()) + ";transport=tcp",
+                     "200", std::make_unique<TestHandler>(caller_seen, 0), nullptr)
+          .ok());
   ASSERT_TRUE(callee_seen->WaitFor([&] { return callee_seen->started; }));
   EXPECT_EQ(callee_seen->info.transport, "tcp");
   EXPECT_TRUE(caller_seen->WaitFor([&] { return caller_seen->loud_frames >= 10; }));

@@ -258,9 +258,12 @@ void CallCore::OnAgentFrameSent() {
   std::lock_guard<std::mutex> lock(turn_mu);
   if (!turn_pending) return;
   turn_pending = false;
-  const int64_t now = NowMs();
-  turn.total_ms = now - turn_speech_end_ms;
-  turn.queue_ms = now - turn_play_ms;
+  // When the packet actually left (it may have gone out early, before this tick).
+  int64_t sent = control ? control->talkspurt_sent_ms() : 0;
+  if (sent < turn_play_ms) sent = NowMs();
+  turn.jitter_ms = cfg_.jitter_ms;
+  turn.total_ms = sent - turn_speech_end_ms + turn.jitter_ms;
+  turn.queue_ms = sent - turn_play_ms;
   if (deps_.latency) deps_.latency->Add(turn);
   log::Debug(kLog, info.local_tag + ": turn " + turn.kind + " total " +
                        std::to_string(turn.total_ms) + " ms (endpoint " +

@@ -39,6 +39,7 @@ struct VoiceConfig {
   std::string recordings_dir;       // "" = no recording
   int preroll_ms = 300;             // audio before the detected speech start fed to ASR
   bool inband_dtmf = true;          // detect DTMF tones in the audio too (RFC 4733 always)
+  int jitter_ms = 60;               // receive jitter buffer depth (telephony), for latency
 };
 
 // Engines and hooks a pipeline needs; shared by all calls of a PhoneService.

@@ -43,6 +43,7 @@ Status PhoneService::Start(const PhoneConfig& cfg, SessionFactory sessions) {
   }
   if (!cfg_.data_dir.empty() && cfg_.voice.recordings_dir.empty())
     cfg_.voice.recordings_dir = cfg_.data_dir + "/recordings";
+  cfg_.voice.jitter_ms = cfg_.sip.jitter_ms;
   cache_ = std::make_unique<speech::PromptCache>(cfg_.prompt_cache_bytes);
   int workers =
       cfg_.workers > 0 ? cfg_.workers : static_cast<int>(std::thread::hardware_concurrency());

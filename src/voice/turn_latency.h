@@ -1,7 +1,7 @@
 // Per-turn voice-to-voice latency: from the end of the caller's speech to the first RTP packet
-// of Kira's answer, split into the parts the issue asks for. `own_ms()` is everything that is
-// Kira's own code (dialog, queues, 20 ms pacing) — the total minus the endpointing pause and
-// the ASR/TTS compute.
+// of Kira's answer (as it leaves Kira), split into the parts the issue asks for. `own_ms()` is
+// what Kira's own code adds (dialog, queues, hand-offs between threads) — the total minus the
+// jitter buffer, the endpointing pause and the ASR/TTS compute.
 #pragma once
 
 #include <cstdint>
@@ -14,13 +14,14 @@ namespace kira::voice {
 struct TurnLatency {
   std::string kind;              // "speech" | "dtmf" | "silence" | "greeting" | "other"
   std::string call;              // call tag ("in-3")
+  int64_t jitter_ms = 0;         // receive jitter buffer: caller audio reaches the VAD this late
   int64_t endpoint_wait_ms = 0;  // trailing silence waited before deciding the caller finished
   int64_t asr_ms = 0;            // AsrStream::Finish() wall time
   int64_t dialog_ms = 0;         // DialogSession call
   int64_t tts_ms = 0;            // synthesis of the first sentence (≈0 from the prompt cache)
   int64_t queue_ms = 0;          // first audio queued → its first RTP packet
   int64_t total_ms = 0;          // end of caller speech → first RTP packet of the answer
-  int64_t own_ms() const { return total_ms - endpoint_wait_ms - asr_ms - tts_ms; }
+  int64_t own_ms() const { return total_ms - jitter_ms - endpoint_wait_ms - asr_ms - tts_ms; }
 };
 
 // Collects turns from many calls (thread-safe) and summarises them.
