@@ -10,10 +10,10 @@
 // Search matches each query word against the products' words (name, category, brand,
 // collection, format, colour, surface, material) by exact form, Snowball stem (case endings),
 // phonetic key (Latin/Cyrillic spellings: "церезит" = "Ceresit") and, for words of 5+ letters,
-// one typo (two for 8+). Lexicon phrases ("grey", "porcelain tile", "серую") resolve to
-// attribute values; filler words ("у вас есть", "do you have") are skipped; a read-out sku
-// matches its product. Words are weighted by rarity (idf); ties go to available items, then
-// to the larger stock. Concurrency: after BuildIndex every const method may be called from
+// one typo (two for 8+). Lexicon phrases ("grey", "porcelain tile", "серую", "под дерево")
+// resolve to attribute values or looks; filler words ("у вас есть", "do you have") are skipped; a
+// read-out sku matches its product. Words are weighted by rarity (idf); ties go to available items,
+// then to the larger stock. Concurrency: after BuildIndex every const method may be called from
 // several threads at once (scratch memory is per thread). Add/BuildIndex invalidate pointers
 // from earlier results.
 #pragma once
@@ -83,7 +83,10 @@ class Catalog {
   std::vector<SearchHit> Search(std::string_view query, const SearchOptions& opt = {}) const;
 
   // Attributes mentioned in the text, resolved to catalog values (category, colour, format,
-  // surface, material, brand), for slot filling and clarifying questions.
+  // surface, material, brand, collection, look), for slot filling and clarifying questions.
+  // A brand/collection counts when all its words are said, or one 5+-letter word only it has
+  // ("марацци", "старлайк"). A word naming several categories ("плитка") resolves to the one
+  // with the most items having the other attributes said; else the lexicon's first.
   struct Mentions {
     std::string category, color, format, surface, material, brand, collection;
     std::string look;      // a lexicon look ("дерево": "под дерево", "wood look")
