@@ -52,7 +52,8 @@ std::vector<Script> LoadScripts() {
       s.agent = c["agent"] ? c["agent"].as<std::string>() : agent;
       if (c["channel"]) s.channel = c["channel"].as<std::string>();
       if (c["caller"]) s.caller = c["caller"].as<std::string>();
-      for (const auto& l : c["say"]) s.lines.push_back(l.as<std::string>());
+      if (c["say"])
+        for (const auto& l : c["say"]) s.lines.push_back(l.as<std::string>());
       if (c["task"]) s.task.reset(c["task"]);
       s.expect.reset(c["expect"]);
       out.push_back(s);
@@ -236,7 +237,12 @@ TEST_P(Conversation, RunsGroundedToTheExpectedOutcome) {
         EXPECT_EQ(std::string(buf), ex["task_local"].as<std::string>());
       }
     }
-    EXPECT_TRUE(found) << "no task of kind " << ex["task_kind"].as<std::string>() << "\n" << all;
+    std::string tasks;
+    for (const auto& t : *store->ListTasks())
+      tasks += "  task " + std::to_string(t.id) + " lead " + std::to_string(t.lead_id) + " " +
+               t.kind + " " + t.status + "\n";
+    EXPECT_TRUE(found) << "no task of kind " << ex["task_kind"].as<std::string>() << " for lead "
+                       << end.lead_id << "\n" << tasks << all;
   }
   if (ex["transfer"]) {
     EXPECT_EQ(!transfer.empty(), ex["transfer"].as<bool>()) << all;

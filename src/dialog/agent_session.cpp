@@ -159,7 +159,11 @@ class KiraSession : public SessionBase {
     bool control = false;
     for (const char* c : kControl)
       if (ip.intent == c) control = true;
-    if (control && ip.confidence >= strong && HandleGlobal(r, ip, canon)) return;
+    // ...unless the utterance is also a plain answer to the question just asked ("да,
+    // говорите" is a yes, not a request for a human): then only a very sure intent wins.
+    bool answer = stage_ != Stage::kOpen && Expected(text, canon);
+    double needed = answer ? 0.9 : strong;
+    if (control && ip.confidence >= needed && HandleGlobal(r, ip, canon)) return;
     if (stage_ == Stage::kVeraConsent && HandleConsent(r, canon, ip)) return;
     // The answer the current question expects goes first; otherwise a side question
     // (hours, delivery, a callback...) is answered and the pending question asked again.
@@ -815,8 +819,12 @@ class KiraSession : public SessionBase {
 
   // Vera: is this the person, and did they ask to be called?
   bool HandleConsent(Reply& r, const std::string& canon, const IntentPrediction& ip) {
+    // "Don't call me again" is an opt-out, not a wrong number: both end the call, but only
+    // the second flags the lead's source.
+    if (ip.intent == "opt_out" && ip.confidence >= agent_.phrases.settings().intent_threshold)
+      return HandleGlobal(r, ip, canon);
     bool no = IsNo(canon) || ip.intent == "wrong_number";
-    if (no && !(ip.intent == "opt_out" && ip.confidence >= 0.6)) {
+    if (no) {
       terminal_ = "wrong_number";
       Say(r, "vera_consent_refused");
       Status s = AddToDnc("wrong_number");
