@@ -1,0 +1,78 @@
+#include "dialog/slots.h"
+
+#include <gtest/gtest.h>
+
+#include "core/text.h"
+
+namespace kira::dialog {
+namespace {
+
+std::optional<Quantity> Q(const std::string& s, bool bare = false) {
+  return ExtractQuantity(text::Canonical(s), bare);
+}
+
+TEST(Slots, Quantities) {
+  EXPECT_EQ(Q("двадцать квадратов")->value, 20);
+  EXPECT_EQ(Q("двадцать квадратов")->unit, "м2");
+  EXPECT_EQ(Q("нужно 15 кв. м")->unit, "м2");
+  EXPECT_EQ(Q("10 коробок")->unit, "box");
+  EXPECT_EQ(Q("five boxes")->unit, "box");
+  EXPECT_EQ(Q("3 штуки")->unit, "шт");
+  EXPECT_EQ(Q("10 мешков")->unit, "шт");
+  EXPECT_EQ(Q("полтора квадрата")->value, 1.5);
+  EXPECT_EQ(Q("twenty square meters")->value, 20);
+  EXPECT_FALSE(Q("перезвоните в 10").has_value());
+  EXPECT_FALSE(Q("20", false).has_value());
+  EXPECT_EQ(Q("20", true)->value, 20);
+  EXPECT_FALSE(Q("плитка 60x60").has_value());
+}
+
+TEST(Slots, Names) {
+  EXPECT_EQ(*ExtractName("Меня зовут Иван Петров", false), "Иван");
+  EXPECT_EQ(*ExtractName("my name is John", false), "John");
+  EXPECT_EQ(*ExtractName("ольга", true), "Ольга");
+  EXPECT_FALSE(ExtractName("ольга", false).has_value());
+  EXPECT_FALSE(ExtractName("мне нужно двадцать метров плитки в ванную", true).has_value());
+}
+
+TEST(Slots, FulfilmentAndAddress) {
+  EXPECT_EQ(*ExtractFulfilment(text::Canonical("заберу сам")), "pickup");
+  EXPECT_EQ(*ExtractFulfilment(text::Canonical("лучше доставка")), "delivery");
+  EXPECT_EQ(*ExtractFulfilment(text::Canonical("I'll pick up")), "pickup");
+  EXPECT_FALSE(ExtractFulfilment(text::Canonical("не знаю")).has_value());
+  EXPECT_EQ(*ExtractAddress("По адресу Москва, Ленина 5"), "Москва, Ленина 5");
+  EXPECT_FALSE(ExtractAddress("да").has_value());
+}
+
+TEST(Slots, CallbackTimes) {
+  auto t = ExtractCallbackTime(text::Canonical("перезвоните завтра в десять"));
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->day_offset, 1);
+  EXPECT_EQ(t->hour, 10);
+  t = ExtractCallbackTime(text::Canonical("в пятницу в три"));
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->weekday, 5);
+  EXPECT_EQ(t->hour, 15);
+  t = ExtractCallbackTime(text::Canonical("завтра в 11:30"));
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->hour, 11);
+  EXPECT_EQ(t->minute, 30);
+  t = ExtractCallbackTime(text::Canonical("call me tomorrow at 7 pm"));
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->hour, 19);
+  t = ExtractCallbackTime(text::Canonical("вечером"));
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->day_offset, 0);
+  EXPECT_EQ(t->hour, 18);
+  EXPECT_FALSE(ExtractCallbackTime(text::Canonical("плитка серая")).has_value());
+}
+
+TEST(Slots, Choices) {
+  EXPECT_EQ(*ExtractChoice(text::Canonical("давайте второй")), 1);
+  EXPECT_EQ(*ExtractChoice(text::Canonical("the first one")), 0);
+  EXPECT_EQ(*ExtractChoice(text::Canonical("последний")), -2);
+  EXPECT_FALSE(ExtractChoice(text::Canonical("во вторник")).has_value());
+}
+
+}  // namespace
+}  // namespace kira::dialog
