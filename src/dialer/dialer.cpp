@@ -1,5 +1,7 @@
 #include "dialer/dialer.h"
 
+#include <thread>
+
 #include "core/log.h"
 
 namespace kira::dialer {
@@ -281,6 +283,14 @@ Result<int> Dialer::Tick() {
     if (!s.ok()) log::Error("dialer", "task " + std::to_string(task.id) + ": " + s.message());
   }
   return originated;
+}
+
+void Dialer::Run(std::stop_token stop, std::chrono::milliseconds tick) {
+  while (!stop.stop_requested()) {
+    auto r = Tick();
+    if (!r.ok()) log::Error("dialer", "tick: " + r.status().message());
+    std::this_thread::sleep_for(tick);
+  }
 }
 
 }  // namespace kira::dialer

@@ -15,10 +15,12 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <mutex>
 #include <queue>
+#include <stop_token>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -84,6 +86,10 @@ class Dialer {
   Status Refresh();
   // Applies finished calls, then dials every task that is due now. Returns calls originated.
   Result<int> Tick();
+
+  // Ticks every `tick` until `stop` is requested (a std::jthread's token). Errors are logged
+  // and the loop goes on: a store hiccup must not stop every call.
+  void Run(std::stop_token stop, std::chrono::milliseconds tick = std::chrono::milliseconds(20));
 
   int in_flight() const { return admission_.in_flight(); }
   size_t queued() const { return book_.size(); }

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "crm/sqlite/sqlite_crm_store.h"
 #include "dialer/test_util.h"
 
@@ -20,6 +23,7 @@ class RecordingOriginator : public Originator {
   };
   void Originate(const CallRequest& req, Done done) override {
     calls.push_back(Call{req, std::move(done)});
+    count.fetch_add(1);
   }
   // Ends the oldest unfinished call.
   void Finish(CallDisposition d, const std::string& outcome = "") {
@@ -27,6 +31,7 @@ class RecordingOriginator : public Originator {
     calls[finished++].done(CallResult{d, outcome});
   }
   std::vector<Call> calls;
+  std::atomic<int> count{0};
   size_t finished = 0;
 };
 
@@ -292,6 +297,19 @@ TEST_F(DialerTest, NewTasksArriveWithARefresh) {
   EXPECT_EQ(Tick(*d), 0);  // not loaded yet
   clock_.Advance(std::chrono::seconds(30));
   EXPECT_EQ(Tick(*d), 1);
+}
+
+TEST_F(DialerTest, RunLoopDialsUntilStopped) {
+  int64_t id = AddTask("+74951234567");
+  At("2026-12-01T06:00:00Z");
+  auto d = MakeDialer();
+  {
+    std::jthread loop([&](std::stop_token st) { d->Run(st, std::chrono::milliseconds(1)); });
+    for (int i = 0; i < 5000 && net_.count.load() == 0; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }  // the jthread asks Run to stop and joins
+  ASSERT_EQ(net_.calls.size(), 1u);
+  EXPECT_EQ(net_.calls[0].req.task.id, id);
 }
 
 }  // namespace

@@ -82,8 +82,13 @@ void PlanWriter::Append(const PlanEntry& e, std::string* out) {
   if (e.trunk >= 0) {
     const TrunkConfig& tr = cfg_.trunks[static_cast<size_t>(e.trunk)];
     AppendJsonString(tr.name, out);
+    const std::string& cid = tr.caller_id.empty() ? cfg_.caller_id : tr.caller_id;
     out->append(",\"caller_id\":");
-    AppendJsonString(tr.caller_id.empty() ? cfg_.caller_id : tr.caller_id, out);
+    if (cid.empty()) {
+      out->append("null");  // none configured: the trunk's own
+    } else {
+      AppendJsonString(cid, out);
+    }
   } else {
     out->append("null,\"caller_id\":null");
   }

@@ -4,8 +4,9 @@
 //    "next_allowed":"2026-12-01T06:00:00Z","zones":["Europe/Moscow"],"zone_source":"area_code",
 //    "consent_required":true,"attempts":0,"trunk":null,"caller_id":null}
 // decision: dial | wait | close; reason: ReasonName(); next_allowed: ISO UTC or null (none);
-// zone_source: lead | area_code | country, or null for a bad number; trunk and caller_id are
-// set for dial decisions. The full number is printed: this is the operator's output, not a log.
+// zone_source: lead | area_code | country, or null for a bad number; trunk is set for dial
+// decisions, caller_id too when one is configured. The full number is printed: this is the
+// operator's output, not a log.
 #pragma once
 
 #include <cstdint>
