@@ -1,6 +1,8 @@
 // `kira tasks [--json] [--status S]` lists tasks; `kira tasks assign --lead ID --agent vera
-// [--note TEXT] [--not-before TIME] [--deadline TIME]` creates a call task for a lead (phone and
-// time zone from the lead's contact) and prints its id.
+// [--note TEXT] [--not-before TIME] [--deadline TIME] [--timezone ZONE]` creates a call task for
+// a lead (phone and time zone from the lead's contact; --timezone sets the callee's IANA zone
+// when the manager knows it) and prints its id. Without a zone the dialer derives the zone(s)
+// from the number.
 //
 // --json prints one JSON array of tasks in the crm/json.h shape (as `kira leads --json`).
 // TIME is ISO 8601: "2026-12-01T10:00:00Z" or with an offset "2026-12-01T13:00+03:00";
@@ -29,6 +31,7 @@ struct AssignArgs {
   std::string note;
   std::string not_before;
   std::string deadline;
+  std::string timezone;
 };
 
 Result<std::unique_ptr<crm::CrmStore>> OpenStore(const AppOptions& o) {
@@ -102,6 +105,11 @@ int Assign(const AppOptions& o, const AssignArgs& a) {
   t.kind = t.agent == "vera" ? "vera_call" : "callback";
   t.phone = *e164;
   t.timezone = contact->timezone;
+  if (!a.timezone.empty()) {
+    auto z = zones.Zone(a.timezone);
+    if (!z.ok()) return Fail(z.status().WithContext("--timezone"));
+    t.timezone = a.timezone;
+  }
   t.note = a.note;
   t.not_before = *nb;
   t.deadline = *dl;
@@ -145,6 +153,7 @@ void RegisterTasks(CLI::App& app, AppOptions& opts) {
       "--not-before", aa->not_before,
       "Earliest time (the lead's preferred time), ISO 8601, e.g. 2026-12-01T10:00+03:00");
   assign->add_option("--deadline", aa->deadline, "Give up after this time, ISO 8601");
+  assign->add_option("--timezone", aa->timezone, "The callee's IANA zone, e.g. Asia/Novosibirsk");
   assign->callback([&opts, aa] { opts.exit_code = Assign(opts, *aa); });
   tasks->callback([&opts, la, tasks] {
     if (tasks->get_subcommands().empty()) opts.exit_code = List(opts, *la);
