@@ -4,7 +4,9 @@
 #include <fstream>
 #include <thread>
 
+#include "web/dashboard.h"
 #include "web/test_support.h"
+#include "web/tz.h"
 
 namespace kira::web {
 namespace {
@@ -386,6 +388,87 @@ TEST_F(ApiTest, AdminOnlyRoutes) {
   auto weak = client->Post("/api/users", {{"name", "petya"}, {"password", "short"}});
   ASSERT_TRUE(weak);
   EXPECT_EQ(weak->status, 400);
+}
+
+}  // namespace
+}  // namespace kira::web
+
+namespace kira::web {
+namespace {
+
+// The SQL fast path and the store-interface path of the dashboard agree, also across a
+// daylight-saving change.
+TEST(Dashboard, SqlAndStorePathsAgree) {
+  for (std::string zone : {"Europe/Moscow", "Europe/Berlin", "Asia/Kamchatka"}) {
+    testing::EnvOptions opt;
+    opt.timezone = zone;
+    auto e = testing::StartEnv(opt);
+    ASSERT_TRUE(e.ok());
+    auto& env = **e;
+    TimePoint base;
+    ASSERT_TRUE(ParseIso("2026-10-10T00:00:00Z", &base));
+    int64_t t0 = ToUnixMillis(base);
+    const char* outcomes[] = {"non_targeted", "qualified", "order_placed", "info_only"};
+    const char* reasons[] = {"discontinued", "", "", ""};
+    const char* channels[] = {"phone", "chat", "web"};
+    for (int i = 0; i < 60; ++i) {
+      int64_t at = t0 + i * 37LL * 3600000 + i * 60000;  // every ~37 h over ~3 months
+      auto id = testing::AddLead(*env.store, "+7916000" + std::to_string(1000 + i), outcomes[i % 4],
+                                 reasons[i % 4], channels[i % 3], at);
+      ASSERT_TRUE(id.ok()) << id.status().message();
+      if (i % 5 == 0) {
+        crm::Order o;
+        o.lead_id = *id;
+        o.total = 1000 + i;
+        o.created_at = at + 1000;
+        o.lines.push_back({"A", "a", 1, "шт", 1000.0 + i});
+        ASSERT_TRUE(env.store->CreateOrder(o).ok());
+      }
+      if (i % 7 == 0) {
+        crm::Task t;
+        t.lead_id = *id;
+        t.kind = "vera_call";
+        t.status = i % 2 ? "done" : "open";
+        t.last_result = i % 2 ? "refused" : "";
+        t.created_at = at + 2000;
+        ASSERT_TRUE(env.store->CreateTask(t).ok());
+      }
+      if (i % 3 == 0) {
+        auto l = env.store->GetLead(*id);
+        l->status = "taken";
+        l->assigned_to = "olga";
+        ASSERT_TRUE(env.store->UpdateLead(*l).ok());
+      }
+    }
+    auto tz = TimeZone::Load(zone);
+    ASSERT_TRUE(tz.ok()) << tz.status().message();
+    auto db = storage::Db::Open(env.dir + "/kira.db");
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(HasSqliteCrmTables(**db));
+    for (std::string period : {"day", "week"}) {
+      DashboardQuery q{t0 - 86400000, t0 + 100LL * 86400000, period};
+      auto slow = BuildDashboard(*env.store, nullptr, q, *tz, zone);
+      auto fast = BuildDashboardSql(**db, q, *tz, zone);
+      ASSERT_TRUE(slow.ok() && fast.ok()) << fast.status().message();
+      EXPECT_EQ(slow->dump(), fast->dump()) << zone << " " << period;
+      EXPECT_EQ((*fast)["totals"]["leads"], 60);
+      EXPECT_EQ((*fast)["totals"]["orders"], 12);
+    }
+  }
+}
+
+TEST(TimeZoneFile, OffsetsAndTransitions) {
+  auto msk = TimeZone::Load("Europe/Moscow");
+  ASSERT_TRUE(msk.ok());
+  EXPECT_EQ(msk->OffsetSeconds(1800000000), 3 * 3600);
+  EXPECT_EQ(msk->OffsetSeconds(1200000000), 3 * 3600);  // 2008-01 winter: MSK was UTC+3
+  auto ber = TimeZone::Load("Europe/Berlin");
+  ASSERT_TRUE(ber.ok());
+  EXPECT_EQ(ber->OffsetSeconds(1781049600), 2 * 3600);                    // 2026-06-10: CEST
+  EXPECT_EQ(ber->OffsetSeconds(1796860800), 1 * 3600);                    // 2026-12-10: CET
+  EXPECT_EQ(ber->TransitionsBetween(1767225600, 1798761600).size(), 2u);  // 2026
+  EXPECT_FALSE(TimeZone::Load("Mars/Olympus").ok());
+  EXPECT_FALSE(TimeZone::Load("../etc/passwd").ok());
 }
 
 }  // namespace

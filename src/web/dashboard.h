@@ -1,6 +1,12 @@
 // The dashboard's aggregates over a time range, in the shop's local time: requests per channel
 // per day or week, targeted vs non-targeted and the reasons, handled by the agent vs a manager,
 // orders and their value, Vera's outcomes, requests by hour of day.
+//
+// Two loaders fill the same accumulator: BuildDashboard reads through the CrmStore interface
+// (any store; pages of leads, so it is linear in leads with a large constant), and
+// BuildDashboardSql runs GROUP BY queries straight on the embedded SQLite store's tables
+// (leads, orders, tasks) in the same database file — the fast path for `kira serve`. A test
+// checks that both give identical answers.
 #pragma once
 
 #include <cstdint>
@@ -8,6 +14,7 @@
 #include <string>
 
 #include "crm/crm_store.h"
+#include "storage/sqlite.h"
 #include "web/json_model.h"
 #include "web/tz.h"
 
@@ -19,11 +26,17 @@ struct DashboardQuery {
   std::string period = "day";  // "day" | "week"
 };
 
-// Reads the leads (in pages), orders and tasks of the range from `store`, taking `store_mu`
-// (if given) around each store call, and returns the aggregates (shape: DashboardResponse in
-// docs/openapi.yaml).
+// Through the store interface, taking `store_mu` (if given) around each store call. Returns
+// the shape DashboardResponse of docs/openapi.yaml.
 Result<Json> BuildDashboard(crm::CrmStore& store, std::mutex* store_mu, const DashboardQuery& q,
                             const TimeZone& tz, const std::string& tz_name);
+
+// The same from SQL aggregates on the SQLite CRM schema in `db`.
+Result<Json> BuildDashboardSql(storage::Db& db, const DashboardQuery& q, const TimeZone& tz,
+                               const std::string& tz_name);
+
+// True when `db` holds the SQLite CRM store's tables (BuildDashboardSql can be used).
+bool HasSqliteCrmTables(storage::Db& db);
 
 // "YYYY-MM-DD" of a day number (days since 1970-01-01).
 std::string DayKey(int64_t days);

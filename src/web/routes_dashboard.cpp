@@ -25,8 +25,14 @@ void WebServer::Impl::RegisterDashboardRoutes() {
           if (req.has_param("period")) q.period = req.get_param_value("period");
           auto tz = TimeZone::Load(cfg.profile.timezone);
           std::string tz_name = tz.ok() ? cfg.profile.timezone : "UTC";
-          auto r =
-              BuildDashboard(*cfg.store, &store_mu, q, tz.ok() ? *tz : TimeZone::Utc(), tz_name);
+          const TimeZone& zone = tz.ok() ? *tz : TimeZone::Utc();
+          Result<Json> r = Status::Internal("unset");
+          if (dash_db) {
+            std::lock_guard<std::mutex> lock(dash_mu);
+            r = BuildDashboardSql(*dash_db, q, zone, tz_name);
+          } else {
+            r = BuildDashboard(*cfg.store, &store_mu, q, zone, tz_name);
+          }
           if (!r.ok()) return SendStatus(res, r.status());
           SendJson(res, 200, *r);
         });

@@ -70,4 +70,13 @@ int64_t TimeZone::OffsetSeconds(int64_t t) const {
   return offsets_[it - times_.begin() - 1];
 }
 
+std::vector<int64_t> TimeZone::TransitionsBetween(int64_t from_s, int64_t to_s) const {
+  std::vector<int64_t> out;
+  for (size_t i = 0; i < times_.size(); ++i) {
+    int32_t before = i == 0 ? initial_ : offsets_[i - 1];
+    if (times_[i] > from_s && times_[i] < to_s && offsets_[i] != before) out.push_back(times_[i]);
+  }
+  return out;
+}
+
 }  // namespace kira::web

@@ -19,6 +19,8 @@ class TimeZone {
   static Result<TimeZone> Load(const std::string& name);
   int64_t OffsetSeconds(int64_t utc_seconds) const;
   int64_t ToLocalMs(int64_t utc_ms) const { return utc_ms + OffsetSeconds(utc_ms / 1000) * 1000; }
+  // Instants (UTC seconds) in (from, to) where the offset changes.
+  std::vector<int64_t> TransitionsBetween(int64_t from_s, int64_t to_s) const;
 
  private:
   std::vector<int64_t> times_;    // transition instants (UTC seconds), ascending

@@ -102,8 +102,10 @@
         count += r.leads.length;
         next = r.next_before_id;
         more.hidden = !next;
-        total.textContent = t('queue.total', { n: r.total });
-        total.dataset.n = r.total;
+        if (r.total !== null) {
+          total.textContent = t('queue.total', { n: r.total });
+          total.dataset.n = r.total;
+        }
         empty.hidden = count > 0;
       } catch (err) {
         if (err.status !== 401) K.toast(err.message, 'error');
