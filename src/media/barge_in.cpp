@@ -34,6 +34,8 @@ void BargeInDetector::SetAgentSpeaking(bool speaking) {
 
 void BargeInDetector::EndBurst() {
   burst_start_ms_ = -1;
+  burst_min_dbfs_ = 0;
+  burst_max_dbfs_ = -200;
   voiced_ms_ = 0;
   silence_ms_ = 0;
   paused_ = false;
@@ -62,10 +64,19 @@ BargeInEvent BargeInDetector::Push(bool speech, double level_dbfs, int frame_ms)
     }
     voiced_ms_ += frame_ms;
     silence_ms_ = 0;
+    burst_min_dbfs_ = std::min(burst_min_dbfs_, level_dbfs);
+    burst_max_dbfs_ = std::max(burst_max_dbfs_, level_dbfs);
     if (!paused_ && voiced_ms_ >= cfg_.pause_after_ms) {
       paused_ = true;
       pause_latency_ms_ = now_ms_ - burst_start_ms_;
       return BargeInEvent::kPause;
+    }
+    if (paused_ && !confirmed_ && voiced_ms_ >= cfg_.confirm_after_ms &&
+        burst_max_dbfs_ - burst_min_dbfs_ < cfg_.min_modulation_db) {
+      // Steady noise: learn its level and let the prompt continue.
+      noise_floor_dbfs_ = std::max(noise_floor_dbfs_, burst_max_dbfs_);
+      EndBurst();
+      return BargeInEvent::kResume;
     }
     if (paused_ && !confirmed_ && voiced_ms_ >= cfg_.confirm_after_ms) {
       confirmed_ = true;

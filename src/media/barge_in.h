@@ -16,9 +16,13 @@
 // should then check the burst's ASR text against its backchannel word list (data) and barge
 // in if it is not one.
 //
-// Noise is rejected by level (min_level_dbfs, relative to a tracked noise floor) and by
-// requiring near-continuous voicing. The pipeline may also confirm with ASR text (e.g. treat
-// "угу" as a backchannel even if it was long). Time is audio time (sum of frame_ms).
+// Noise is rejected by level (min_level_dbfs, relative to a tracked noise floor), by requiring
+// near-continuous voicing, and by modulation: speech rises and falls by well over
+// min_modulation_db within the confirm window, steady noise (traffic, a fan, hiss the VAD
+// takes for voice) does not. Steady noise that reaches the confirm window resumes the prompt
+// and raises the noise floor to its level, so it is ignored from then on. The pipeline may also
+// confirm with ASR text (e.g. treat "угу" as a backchannel even if it was long). Time is audio time
+// (sum of frame_ms).
 //
 //   kira::media::BargeInDetector bi;                 // defaults above
 //   bi.SetAgentSpeaking(true);                       // when a prompt starts playing
@@ -43,6 +47,7 @@ struct BargeInConfig {
   int gap_tolerance_ms = 100;      // unvoiced gap inside a burst ("да-да") that does not end it
   double min_level_dbfs = -45.0;   // quieter frames never count as caller speech
   double noise_margin_db = 6.0;    // and they must be this far above the tracked noise floor
+  double min_modulation_db = 8.0;  // level range a burst needs to count as speech
 };
 
 enum class BargeInEvent { kNone, kPause, kResume, kBargeIn };
@@ -80,6 +85,8 @@ class BargeInDetector {
   int64_t silence_ms_ = 0;
   int64_t pause_latency_ms_ = -1;
   int64_t confirm_latency_ms_ = -1;
+  double burst_min_dbfs_ = 0;
+  double burst_max_dbfs_ = -200;
   double noise_floor_dbfs_ = -70.0;
 };
 

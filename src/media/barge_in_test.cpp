@@ -50,8 +50,10 @@ TEST(BargeInTest, SyntheticTimeline) {
   bi.SetAgentSpeaking(true);
   std::string out;
   auto push = [&](const std::string& pattern) {
+    int i = 0;
     for (char c : pattern) {
-      auto ev = bi.Push(c == 'S', c == 'S' ? -20.0 : -70.0);
+      double speech_level = (i++ % 3 == 0) ? -32.0 : -20.0;  // syllables rise and fall
+      auto ev = bi.Push(c == 'S', c == 'S' ? speech_level : -70.0);
       if (ev != BargeInEvent::kNone)
         out += std::string(ToString(ev)) + "@" + std::to_string(bi.now_ms()) + " ";
     }
@@ -116,6 +118,27 @@ TEST(BargeInTest, ShortNoiseBurstsDoNotBargeIn) {
                                ComfortNoise(1600, -15, 10), ComfortNoise(4000, -60, 6)});
   Trace t = RunCaller(audio);
   EXPECT_FALSE(t.Has(BargeInEvent::kBargeIn));
+}
+
+TEST(BargeInTest, SteadyLoudNoiseResumesAndIsThenIgnored) {
+  // 4 s of loud white noise (a street, a fan): at most one short pause at its onset, then the
+  // prompt resumes and the noise is learned.
+  Trace t = RunCaller(ComfortNoise(32000, -30, 21));
+  EXPECT_FALSE(t.Has(BargeInEvent::kBargeIn));
+  int pauses = 0;
+  for (auto& [ev, ms] : t.events) pauses += ev == BargeInEvent::kPause;
+  EXPECT_LE(pauses, 1);
+  if (pauses) EXPECT_TRUE(t.Has(BargeInEvent::kResume));
+}
+
+TEST(BargeInTest, SpeechOverSteadyNoiseStillBargesIn) {
+  Pcm noisy = testing::Concat(
+      {ComfortNoise(16000, -40, 22),
+       testing::EspeakSpeech("ru", "Нет, подождите, мне нужна другая плитка, серая.")});
+  Pcm bed = ComfortNoise(noisy.size(), -40, 23);
+  MixInto(noisy, bed);
+  Trace t = RunCaller(noisy);
+  EXPECT_TRUE(t.Has(BargeInEvent::kBargeIn));
 }
 
 }  // namespace

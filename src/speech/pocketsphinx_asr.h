@@ -65,6 +65,10 @@ class PocketsphinxAsr : public AsrEngine {
   std::string BuildGrammar(const std::vector<std::string>& phrases,
                            std::vector<std::string>* dropped = nullptr) const;
   bool InDictionary(const std::string& word) const;
+  // The phrases as dictionary words (digits spelled out, unknown words dropped, duplicates
+  // removed), in order.
+  std::vector<std::vector<std::string>> GrammarPhrases(const std::vector<std::string>& phrases,
+                                                       std::vector<std::string>* dropped) const;
 
   struct Decoder;  // a ps_decoder_t with its config (internal)
   void Release(std::unique_ptr<Decoder> d);
