@@ -128,7 +128,9 @@ TEST(BargeInTest, SteadyLoudNoiseResumesAndIsThenIgnored) {
   int pauses = 0;
   for (auto& [ev, ms] : t.events) pauses += ev == BargeInEvent::kPause;
   EXPECT_LE(pauses, 1);
-  if (pauses) EXPECT_TRUE(t.Has(BargeInEvent::kResume));
+  if (pauses) {
+    EXPECT_TRUE(t.Has(BargeInEvent::kResume));
+  }
 }
 
 TEST(BargeInTest, SpeechOverSteadyNoiseStillBargesIn) {
