@@ -139,6 +139,7 @@ void BM_VoiceToVoiceLatency(benchmark::State& state) {
     auto log = std::make_shared<siptest::SessionLog>();
     siptest::Script script;
     script.answer = "Yes, it is in stock at twelve dollars per square meter.";
+    script.number_answers = true;  // a new first sentence each turn: TTS really runs
     Status st = kira.Start(cfg, [&](const std::string&, const std::string&, const std::string&) {
       return std::make_unique<siptest::ScriptedSession>(log, script);
     });
@@ -174,6 +175,10 @@ void BM_VoiceToVoiceLatency(benchmark::State& state) {
     state.counters["asked"] = double(turns);
     state.counters["p50_total_ms"] = double(LatencyLog::Percentile(total, 50));
     state.counters["p95_total_ms"] = double(LatencyLog::Percentile(total, 95));
+    state.counters["p50_jitter_ms"] =
+        double(LatencyLog::Percentile(pick([](const TurnLatency& t) { return t.jitter_ms; }), 50));
+    state.counters["p95_tts_ms"] =
+        double(LatencyLog::Percentile(pick([](const TurnLatency& t) { return t.tts_ms; }), 95));
     state.counters["p50_endpoint_ms"] = double(
         LatencyLog::Percentile(pick([](const TurnLatency& t) { return t.endpoint_wait_ms; }), 50));
     state.counters["p50_asr_ms"] =

@@ -77,9 +77,17 @@ void PhoneService::Stop() {
 
 Status PhoneService::Originate(const std::string& target, const std::string& caller_id,
                                std::unique_ptr<dialog::DialogSession> session,
-                               telephony::OriginateDone done) {
+                               telephony::OriginateDone done,
+                               std::function<void(const dialog::EndInfo&)> finished) {
   if (!started_) return Status::Unavailable("phone service is not running");
   PipelineDeps d = Deps();
+  if (finished) {
+    auto global = d.on_finished;
+    d.on_finished = [global, finished](const telephony::CallInfo& info, const dialog::EndInfo& e) {
+      if (global) global(info, e);
+      finished(e);
+    };
+  }
   auto holder = std::make_shared<std::unique_ptr<dialog::DialogSession>>(std::move(session));
   d.make_session = [holder](const telephony::CallInfo&) { return std::move(*holder); };
   auto pipeline = std::make_unique<CallPipeline>(cfg_.voice, d, pool_->MakeStrand());

@@ -57,9 +57,11 @@ class PhoneService {
   Status Start(const PhoneConfig& cfg, SessionFactory sessions);
   void Stop();
 
-  // Outbound call driven by `session` once answered; `done` reports the SIP result.
+  // Outbound call driven by `session` once answered; `done` reports the SIP result;
+  // `finished` (optional) gets the session's EndInfo after an answered call ended.
   Status Originate(const std::string& target, const std::string& caller_id,
-                   std::unique_ptr<dialog::DialogSession> session, telephony::OriginateDone done);
+                   std::unique_ptr<dialog::DialogSession> session, telephony::OriginateDone done,
+                   std::function<void(const dialog::EndInfo&)> finished = nullptr);
 
   const std::vector<std::string>& warnings() const { return warnings_; }
   telephony::SipEndpoint& endpoint() { return endpoint_; }

@@ -49,6 +49,8 @@ struct Script {
       "square meter.";
   std::string manager_uri;  // transfer target for digit 0
   std::string language = "en";
+  // Makes every answer different ("Answer 3. ...") so TTS runs each turn (no cache hits).
+  bool number_answers = false;
   std::vector<std::string> phrases = {"do you have the grey sixty by sixty porcelain tile in stock",
                                       "yes", "no", "i want to talk to a manager",
                                       "thank you goodbye"};
@@ -64,6 +66,8 @@ class ScriptedSession : public dialog::DialogSession {
   }
   dialog::Reply OnCallerText(const std::string& text) override {
     log_->Add("text:" + text);
+    if (s_.number_answers)
+      return {{"Answer " + std::to_string(++answers_) + ". " + s_.answer}, false, ""};
     return {{s_.answer}, false, ""};
   }
   dialog::Reply OnDtmf(char digit) override {
@@ -111,6 +115,7 @@ class ScriptedSession : public dialog::DialogSession {
   Script s_;
   bool ended_ = false;
   std::string lang_;
+  int answers_ = 0;
 };
 
 }  // namespace kira::siptest

@@ -1,0 +1,48 @@
+#include "voice/phone_originator.h"
+
+#include <atomic>
+
+#include "core/log.h"
+
+namespace kira::voice {
+
+void PhoneOriginator::Originate(const dialer::CallRequest& req, Done done) {
+  struct Once {
+    Done done;
+    std::atomic<bool> fired{false};
+    void Fire(dialer::CallResult r) {
+      if (!fired.exchange(true)) done(r);
+    }
+  };
+  auto once = std::make_shared<Once>();
+  once->done = std::move(done);
+  std::unique_ptr<dialog::DialogSession> session = sessions_ ? sessions_(req) : nullptr;
+  if (!session) {
+    log::Warn("phone", "task " + std::to_string(req.task.id) + ": no dialog session; not dialled");
+    once->Fire({dialer::CallDisposition::kFailed, ""});
+    return;
+  }
+  Status st = phone_->Originate(
+      req.task.phone, req.caller_id, std::move(session),
+      [once](telephony::OriginateResult r, const std::string&) {
+        switch (r) {
+          case telephony::OriginateResult::kAnswered:
+            return;  // reported with the outcome when the conversation ends
+          case telephony::OriginateResult::kBusy:
+            return once->Fire({dialer::CallDisposition::kBusy, ""});
+          case telephony::OriginateResult::kNoAnswer:
+            return once->Fire({dialer::CallDisposition::kNoAnswer, ""});
+          case telephony::OriginateResult::kFailed:
+            return once->Fire({dialer::CallDisposition::kFailed, ""});
+        }
+      },
+      [once](const dialog::EndInfo& end) {
+        once->Fire({dialer::CallDisposition::kAnswered, end.outcome});
+      });
+  if (!st.ok()) {
+    log::Warn("phone", "task " + std::to_string(req.task.id) + ": " + st.message());
+    once->Fire({dialer::CallDisposition::kFailed, ""});
+  }
+}
+
+}  // namespace kira::voice
