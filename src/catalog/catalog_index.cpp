@@ -139,10 +139,20 @@ std::string SkuKey(std::string_view sku) {
   return key;
 }
 
+// The Product field of each attribute.
+constexpr std::string Product::*kAttrField[kAttrCount] = {
+    &Product::category, &Product::color, &Product::surface,   &Product::material,
+    &Product::format,   &Product::brand, &Product::collection};
+
 uint32_t Catalog::Impl::Intern(Attr a, const std::string& value, uint32_t product) {
   if (value.empty()) return kNone;
   uint32_t id;
-  if (auto raw = attr_raw[a].find(std::string_view(value)); raw != attr_raw[a].end()) {
+  // Items of one collection usually come together: the previous product's value is the
+  // likeliest, and comparing with it is cheaper than hashing.
+  const uint32_t prev = product > 0 ? pattr[product - 1][a] : kNone;
+  if (prev != kNone && products[product - 1].*kAttrField[a] == value) {
+    id = prev;
+  } else if (auto raw = attr_raw[a].find(std::string_view(value)); raw != attr_raw[a].end()) {
     id = raw->second;
   } else {
     auto [it, fresh] =
