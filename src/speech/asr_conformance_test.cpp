@@ -154,7 +154,10 @@ TEST_P(AsrConformance, RecognisesCatalogPhrasesFromSyntheticVoices) {
   }
   double wer = double(errors) / words;
   std::cerr << GetParam() << ": WER " << wer * 100 << "% over " << words << " words, " << exact
-            << "/" << total << " utterances exact\n";
+            << "/" << total << " utterances exact"
+            << (h_->recognises() ? "\n"
+                                 : " (transcripts scripted by the test server: this checks the "
+                                   "client's plumbing, not recognition)\n");
   EXPECT_LT(wer, 0.15);
 }
 
