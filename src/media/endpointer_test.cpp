@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <iostream>
 #include <string>
 
 #include "media/test_audio.h"
@@ -62,11 +63,10 @@ TEST(EndpointerTest, MaxLengthForcesAnEnd) {
 TEST(EndpointerTest, RealSpeechThroughWebRtcVad) {
   auto vad = CreateVad({});
   ASSERT_TRUE(vad.ok());
-  Pcm audio = testing::Concat({Silence(4000),
-                               testing::EspeakSpeech("en",
-                                                     "do you have the grey sixty by sixty "
-                                                     "porcelain tile in stock"),
-                               Silence(8000)});
+  Pcm speech =
+      testing::EspeakSpeech("en", "do you have the grey sixty by sixty porcelain tile in stock");
+  Pcm audio = testing::Concat({Silence(4000), speech, Silence(8000)});
+  const int64_t speech_end_ms = 500 + int64_t(speech.size()) / 8;
   Endpointer ep({.trailing_silence_ms = 600});
   int starts = 0, ends = 0;
   for (auto& f : SplitFrames(audio)) {
@@ -78,6 +78,10 @@ TEST(EndpointerTest, RealSpeechThroughWebRtcVad) {
   EXPECT_EQ(ends, 1);
   EXPECT_NEAR(double(ep.utterance_start_ms()), 500, 100);
   EXPECT_GT(ep.voiced_ms(), 1500);
+  // The VAD's decision lags the true end of speech by a frame or two at most, so the
+  // endpointing wait is the configured trailing silence plus this lag.
+  std::cerr << "VAD end lag: " << ep.utterance_end_ms() - speech_end_ms << " ms\n";
+  EXPECT_NEAR(double(ep.utterance_end_ms()), double(speech_end_ms), 60);
 }
 
 }  // namespace
