@@ -236,6 +236,21 @@ TEST_F(DialerTest, WebFormLeadsAskForConsentFirst) {
   }
 }
 
+TEST_F(DialerTest, AFormSentAtTwoAmIsCalledAtNineWithConsentFirst) {
+  At("2026-11-30T23:00:00Z");  // 02:00 MSK: the web form arrives
+  int64_t id = AddTask("+74951234567", "web_form");
+  auto d = MakeDialer();
+  At("2026-11-30T23:10:00Z");
+  EXPECT_EQ(Tick(*d), 0);
+  At("2026-12-01T05:59:00Z");
+  EXPECT_EQ(Tick(*d), 0);
+  At("2026-12-01T06:00:00Z");  // 09:00 MSK
+  EXPECT_EQ(Tick(*d), 1);
+  ASSERT_EQ(net_.calls.size(), 1u);
+  EXPECT_EQ(net_.calls[0].req.task.id, id);
+  EXPECT_TRUE(net_.calls[0].req.consent_required);
+}
+
 TEST_F(DialerTest, SecretaryEndsWithATextFollowUp) {
   int64_t id = AddTask("+74951234567");
   At("2026-12-01T06:00:00Z");
