@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh
 bash scripts/build.sh
-exec ./build/kira chat "$@"
+exec ./build/kira serve "$@"

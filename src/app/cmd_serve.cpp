@@ -1,0 +1,192 @@
+// `kira serve`: the main job on one machine — the SIP endpoint answering calls with Kira, the
+// manager's web workspace, and the dialer sending Vera to the callbacks managers assigned, all
+// over one SQLite database in the data dir. Stops cleanly on SIGINT/SIGTERM.
+#include <CLI/CLI.hpp>
+#include <signal.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <thread>
+
+#include "app/command.h"
+#include "app/context.h"
+#include "app/runtime.h"
+#include "core/log.h"
+#include "dialer/dialer.h"
+#include "dialer/dialer_config.h"
+#include "dialer/phone_zones.h"
+#include "web/web_server.h"
+#if KIRA_HAVE_VOICE
+#include "voice/phone_config.h"
+#include "voice/phone_originator.h"
+#include "voice/phone_service.h"
+#endif
+
+namespace kira::app {
+namespace {
+
+struct ServeArgs {
+  std::string web = "127.0.0.1:8080";
+  std::string sip;           // overrides phone.listen
+  std::string phone_config;  // YAML with a phone: section
+  std::string dialer_config;
+  bool no_phone = false, no_web = false, no_dialer = false;
+};
+
+std::atomic<bool> g_stop{false};
+void OnSignal(int) { g_stop = true; }
+
+bool SplitHostPort(const std::string& s, std::string* host, int* port) {
+  size_t c = s.rfind(':');
+  if (c == std::string::npos) return false;
+  *host = s.substr(0, c);
+  try {
+    *port = std::stoi(s.substr(c + 1));
+  } catch (...) {
+    return false;
+  }
+  return *port >= 0 && *port < 65536;
+}
+
+[[maybe_unused]] Result<dialer::DialerConfig> DialerSettings(const AppOptions& o, const business::Profile& p,
+                                            const std::string& explicit_path) {
+  dialer::DialerConfig base;
+  base.window = p.calling_window;
+  if (!explicit_path.empty()) return dialer::LoadDialerConfig(explicit_path, base);
+  for (const std::string& dir : {o.data_dir, p.dir}) {
+    std::string path = dir + "/dialer.yaml";
+    if (std::filesystem::exists(path)) return dialer::LoadDialerConfig(path, base);
+  }
+  KIRA_RETURN_IF_ERROR(base.Validate());
+  return base;
+}
+
+int RunServe(const AppOptions& o, const ServeArgs& a) {
+  auto rt_r = OpenRuntime(o);
+  if (!rt_r.ok()) return Fail(rt_r.status());
+  Runtime& rt = **rt_r;
+  dialog::Engine& engine = *rt.engine;
+
+  std::unique_ptr<web::WebServer> web;
+  if (!a.no_web) {
+    web::WebConfig wc;
+    if (!SplitHostPort(a.web, &wc.bind_address, &wc.port))
+      return Fail(Status::Invalid("--web: expected ADDRESS:PORT, got '" + a.web + "'"));
+    wc.data_dir = o.data_dir;
+    wc.db_path = rt.db_path;
+    wc.store = rt.store.get();
+    wc.profile = rt.profile;
+    web = std::make_unique<web::WebServer>(std::move(wc));
+    Status s = web->Start();
+    if (!s.ok()) return Fail(s.WithContext("web workspace"));
+    std::printf("kira: web workspace on http://%s/ (create a user: kira users add NAME --role "
+                "admin)\n",
+                a.web.c_str());
+  }
+
+#if KIRA_HAVE_VOICE
+  std::unique_ptr<voice::PhoneService> phone;
+  if (!a.no_phone) {
+    voice::PhoneConfig pc;
+    if (!a.phone_config.empty()) {
+      auto loaded = voice::LoadPhoneConfig(a.phone_config);
+      if (!loaded.ok()) return Fail(loaded.status());
+      pc = *loaded;
+    }
+    if (!a.sip.empty()) pc.sip.listen = a.sip;
+    pc.data_dir = o.data_dir;
+    phone = std::make_unique<voice::PhoneService>();
+    Status s = phone->Start(pc, [&engine](const std::string& caller, const std::string& called,
+                                          const std::string& channel)
+                                   -> std::unique_ptr<dialog::DialogSession> {
+      dialog::SessionParams p;
+      p.agent = "kira";
+      p.caller = caller;
+      p.channel = channel;
+      auto s = engine.NewSession(p);
+      if (!s.ok()) {
+        log::Error("serve", "cannot start a conversation: " + s.status().message());
+        return nullptr;
+      }
+      return std::move(s).value();
+    });
+    if (!s.ok()) return Fail(s.WithContext("phone"));
+    for (const auto& w : phone->warnings()) std::fprintf(stderr, "kira: phone: %s\n", w.c_str());
+    std::printf("kira: answering SIP calls on %s\n", pc.sip.listen.c_str());
+  }
+
+  std::unique_ptr<dialer::ZoneDb> zones;
+  std::unique_ptr<dialer::PhoneZoneResolver> resolver;
+  std::unique_ptr<voice::PhoneOriginator> originator;
+  std::unique_ptr<dialer::Dialer> dialer_loop;
+  std::jthread dialer_thread;
+  if (phone && !a.no_dialer) {
+    auto dc = DialerSettings(o, rt.profile, a.dialer_config);
+    if (!dc.ok()) return Fail(dc.status());
+    zones = std::make_unique<dialer::ZoneDb>();
+    resolver = std::make_unique<dialer::PhoneZoneResolver>(zones.get(), dc->default_region);
+    originator = std::make_unique<voice::PhoneOriginator>(
+        phone.get(), [&engine](const dialer::CallRequest& r)
+                         -> std::unique_ptr<dialog::DialogSession> {
+          dialog::SessionParams p;
+          p.agent = "vera";
+          p.caller = r.task.phone;
+          p.channel = "phone";
+          p.task_id = r.task.id;
+          auto s = engine.NewSession(p);
+          if (!s.ok()) {
+            log::Error("serve", "cannot start Vera's call: " + s.status().message());
+            return nullptr;
+          }
+          return std::move(s).value();
+        });
+    dialer_loop = std::make_unique<dialer::Dialer>(rt.store.get(), originator.get(), *dc,
+                                                   resolver.get(), &Clock::System());
+    Status s = dialer_loop->Start();
+    if (!s.ok()) return Fail(s.WithContext("dialer"));
+    dialer_thread = std::jthread([&](std::stop_token st) { dialer_loop->Run(st); });
+    std::printf("kira: dialer running (calling windows from the profile)\n");
+  }
+#else
+  if (!a.no_phone)
+    std::fprintf(stderr, "kira: this build has no phone side (built with KIRA_VOICE=OFF)\n");
+#endif
+  std::fflush(stdout);
+
+  signal(SIGINT, OnSignal);
+  signal(SIGTERM, OnSignal);
+  while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  std::printf("kira: stopping\n");
+#if KIRA_HAVE_VOICE
+  if (dialer_thread.joinable()) {
+    dialer_thread.request_stop();
+    dialer_thread.join();
+  }
+#endif
+#if KIRA_HAVE_VOICE
+  if (phone) phone->Stop();
+#endif
+  if (web) web->Stop();
+  return 0;
+}
+
+void RegisterServe(CLI::App& app, AppOptions& opts) {
+  auto* a = new ServeArgs;
+  auto* c = app.add_subcommand("serve", "Answer calls, serve the web workspace, run the dialer");
+  c->add_option("--web", a->web, "Web workspace address")->capture_default_str();
+  c->add_option("--sip", a->sip, "SIP listen address (default 127.0.0.1:5080)");
+  c->add_option("--phone-config", a->phone_config, "YAML file with a phone: section");
+  c->add_option("--dialer-config", a->dialer_config, "Dialer YAML (default: dialer.yaml in "
+                                                     "the data dir or beside the profile)");
+  c->add_flag("--no-phone", a->no_phone, "Do not start the SIP side");
+  c->add_flag("--no-web", a->no_web, "Do not start the web workspace");
+  c->add_flag("--no-dialer", a->no_dialer, "Do not place outbound calls");
+  c->callback([&opts, a] { opts.exit_code = RunServe(opts, *a); });
+}
+KIRA_COMMAND(RegisterServe);
+
+}  // namespace
+}  // namespace kira::app
