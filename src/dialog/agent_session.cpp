@@ -865,22 +865,13 @@ class KiraSession : public SessionBase {
     return d && d->qty > 0;
   }
 
-  // A renovation needs more than tiles: one in-stock product of a related category.
+  // A renovation needs more than tiles: the first in-stock companion (grout in the tile's
+  // colour, adhesive, tools — the lexicon's `related` list).
   void OfferRelated(Reply& r, const catalog::Product& p) {
-    const catalog::Catalog& cat = engine_.catalog();
-    for (const auto& rel : cat.lexicon().related) {
-      if (text::Lower(rel.category) != text::Lower(p.category)) continue;
-      for (const std::string& c : rel.offer) {
-        catalog::SearchOptions so;
-        so.category = c;
-        so.in_stock_only = true;
-        so.include_discontinued = false;
-        so.limit = 1;
-        auto hits = cat.Search(text::Canonical(c + " " + p.color), so);
-        if (hits.empty()) continue;
-        Say(r, "vera_related", ProductVars(*hits[0].product));
-        return;
-      }
+    for (const auto& c : engine_.catalog().FindRelated(p, 1)) {
+      if (!c.product || c.product->stock <= 0 || c.product->discontinued) continue;
+      Say(r, "vera_related", ProductVars(*c.product));
+      return;
     }
   }
 
