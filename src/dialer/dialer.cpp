@@ -1,5 +1,6 @@
 #include "dialer/dialer.h"
 
+#include <algorithm>
 #include <thread>
 
 #include "core/log.h"
@@ -51,6 +52,7 @@ Status Dialer::Start() {
 }
 
 Status Dialer::Refresh() {
+  auto started = std::chrono::steady_clock::now();
   KIRA_ASSIGN_OR_RETURN(auto dnc, store_->ListDnc());
   KIRA_ASSIGN_OR_RETURN(auto open, store_->ListTasks("open"));
   dnc_.Reset(dnc);
@@ -65,6 +67,9 @@ Status Dialer::Refresh() {
     heap_.push(Entry{0, id});
   }
   last_refresh_ms_ = ToUnixMillis(clock_->Now());
+  refresh_cost_ms_ = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::steady_clock::now() - started)
+                         .count();
   return Status::Ok();
 }
 
@@ -168,7 +173,8 @@ Result<int> Dialer::Tick() {
   }
 
   int64_t now = ToUnixMillis(clock_->Now());
-  if (now - last_refresh_ms_ >= opts_.refresh_ms) KIRA_RETURN_IF_ERROR(Refresh());
+  if (now - last_refresh_ms_ >= std::max(opts_.refresh_ms, 10 * refresh_cost_ms_))
+    KIRA_RETURN_IF_ERROR(Refresh());
 
   int originated = 0;
   while (!heap_.empty() && heap_.top().due_ms <= now && originated < opts_.max_per_tick) {

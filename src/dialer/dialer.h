@@ -70,8 +70,10 @@ struct DialerStats {
 };
 
 struct DialerOptions {
-  int64_t refresh_ms = 30000;  // reload open tasks (new ones from the web or CLI) this often
-  int max_per_tick = 10000;    // originations per Tick at most
+  // Reload open tasks (new ones from the web or CLI) this often — but never more often than
+  // ten times the last reload took, so a huge task table costs at most ~10% of the loop.
+  int64_t refresh_ms = 30000;
+  int max_per_tick = 10000;  // originations per Tick at most
   std::string actor = "dialer";
 };
 
@@ -129,6 +131,7 @@ class Dialer {
   Admission admission_;
   DialerStats stats_;
   int64_t last_refresh_ms_ = 0;
+  int64_t refresh_cost_ms_ = 0;  // wall time the last Refresh took
 
   std::unordered_map<int64_t, crm::Task> tasks_;  // queued tasks by id
   std::priority_queue<Entry, std::vector<Entry>, std::greater<Entry>> heap_;
