@@ -228,6 +228,7 @@ Result<std::unique_ptr<AsrEngine>> PocketsphinxAsr::FromConfig(const EngineConfi
   c.model_dir = cfg.Param("model_dir", c.model_dir);
   c.dict = cfg.Param("dict", c.dict);
   c.word_loop = cfg.Param("word_loop", "0") == "1";
+  c.remove_noise = cfg.Param("remove_noise", "0") == "1";
   try {
     c.word_loop_weight = std::stod(cfg.Param("word_loop_weight", "0.05"));
     c.max_decoders = std::stoi(cfg.Param("max_decoders", "8"));
@@ -352,7 +353,8 @@ Result<std::unique_ptr<PocketsphinxAsr::Decoder>> PocketsphinxAsr::Acquire() {
   }
   auto d = std::make_unique<Decoder>();
   d->config = cmd_ln_init(nullptr, ps_args(), TRUE, "-hmm", cfg_.model_dir.c_str(), "-dict",
-                          cfg_.dict.c_str(), "-logfn", "/dev/null", "-samprate", "16000", nullptr);
+                          cfg_.dict.c_str(), "-logfn", "/dev/null", "-samprate", "16000",
+                          "-remove_noise", cfg_.remove_noise ? "yes" : "no", nullptr);
   if (!d->config)
     return Status::Invalid("pocketsphinx: bad configuration (model " + cfg_.model_dir + ")");
   d->ps = ps_init(d->config);
