@@ -138,7 +138,7 @@ void BM_VoiceToVoiceLatency(benchmark::State& state) {
     cfg.workers = 2;
     auto log = std::make_shared<siptest::SessionLog>();
     siptest::Script script;
-    script.answer = "Yes, it is in stock at twelve dollars per square meter.";
+    script.answer = "Would you like to order it?";
     script.number_answers = true;  // a new first sentence each turn: TTS really runs
     Status st = kira.Start(cfg, [&](const std::string&, const std::string&, const std::string&) {
       return std::make_unique<siptest::ScriptedSession>(log, script);

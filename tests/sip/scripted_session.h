@@ -49,7 +49,7 @@ struct Script {
       "square meter.";
   std::string manager_uri;  // transfer target for digit 0
   std::string language = "en";
-  // Makes every answer different ("Answer 3. ...") so TTS runs each turn (no cache hits).
+  // Makes every answer's first sentence different so TTS really runs each turn (no cache hit).
   bool number_answers = false;
   std::vector<std::string> phrases = {"do you have the grey sixty by sixty porcelain tile in stock",
                                       "yes", "no", "i want to talk to a manager",
@@ -67,7 +67,10 @@ class ScriptedSession : public dialog::DialogSession {
   dialog::Reply OnCallerText(const std::string& text) override {
     log_->Add("text:" + text);
     if (s_.number_answers)
-      return {{"Answer " + std::to_string(++answers_) + ". " + s_.answer}, false, ""};
+      return {{"Yes, tile number " + std::to_string(++answers_) +
+               " is in stock, and it costs twelve dollars per square meter. " + s_.answer},
+              false,
+              ""};
     return {{s_.answer}, false, ""};
   }
   dialog::Reply OnDtmf(char digit) override {
