@@ -18,6 +18,8 @@
 #include "core/clock.h"
 #include "core/tz.h"
 #include "crm/crm_store.h"
+#include "dialer/phone_zones.h"
+#include "dialer/zone_db.h"
 #include "dialog/engine.h"
 #include "dialog/grounding.h"
 
@@ -95,6 +97,16 @@ Shop& DemoShop() {
   return *shop;
 }
 
+// Removes the shared demo database when the binary ends.
+class ShopCleanup : public ::testing::Environment {
+ public:
+  void TearDown() override {
+    std::error_code ec;
+    std::filesystem::remove_all(DemoShop().dir, ec);
+  }
+};
+const auto* const kCleanup = ::testing::AddGlobalTestEnvironment(new ShopCleanup);
+
 class Conversation : public ::testing::TestWithParam<Script> {};
 
 TEST_P(Conversation, RunsGroundedToTheExpectedOutcome) {
@@ -111,6 +123,14 @@ TEST_P(Conversation, RunsGroundedToTheExpectedOutcome) {
   eo.agents_dir = std::string(KIRA_DEMO_DIR) + "/agents";
   eo.cache_dir = shop.dir + "/models";
   eo.clock = &clock;
+  dialer::ZoneDb zones;
+  dialer::PhoneZoneResolver resolver(&zones, "RU");
+  eo.caller_zone = [&](const std::string& phone) {
+    auto z = resolver.Resolve(phone);
+    if (!z.ok() || z->set == dialer::kNoZoneSet) return std::string();
+    const auto& m = zones.Members(z->set);
+    return m.size() == 1 ? zones.Name(m[0]) : std::string();
+  };
   auto engine = dialog::Engine::Create(profile, shop.catalog.get(), store.get(), eo);
   ASSERT_TRUE(engine.ok()) << engine.status().ToString();
 
@@ -230,7 +250,12 @@ TEST_P(Conversation, RunsGroundedToTheExpectedOutcome) {
       if (t.kind != ex["task_kind"].as<std::string>()) continue;
       found = true;
       if (ex["task_local"]) {
-        CivilTime c = ToCivil(profile.timezone, FromUnixMillis(t.not_before));
+        // In the callee's zone when the task has one (their words were in their time).
+        std::string zone = t.timezone.empty() ? profile.timezone : t.timezone;
+        if (ex["task_zone"]) {
+          EXPECT_EQ(t.timezone, ex["task_zone"].as<std::string>());
+        }
+        CivilTime c = ToCivil(zone, FromUnixMillis(t.not_before));
         char buf[32];
         std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d", c.year, c.month, c.day,
                       c.hour, c.minute);

@@ -1,6 +1,8 @@
 #include "app/runtime.h"
 
 #include <filesystem>
+#include <memory>
+#include <mutex>
 
 #include "app/context.h"
 #include "catalog/catalog_store.h"
@@ -62,6 +64,16 @@ Result<std::unique_ptr<Runtime>> OpenRuntime(const AppOptions& o, RuntimeOptions
     std::string own = rt->profile.dir + "/agents";
     eo.agents_dir = std::filesystem::exists(own) ? own : DemoDir() + "/agents";
     eo.cache_dir = o.data_dir + "/models";
+    rt->zones = std::make_unique<dialer::ZoneDb>();
+    rt->resolver = std::make_unique<dialer::PhoneZoneResolver>(rt->zones.get(), "RU");
+    eo.caller_zone = [r = rt->resolver.get(), db = rt->zones.get(),
+                      mu = std::make_shared<std::mutex>()](const std::string& phone) {
+      std::lock_guard<std::mutex> lock(*mu);
+      auto z = r->Resolve(phone);
+      if (!z.ok() || z->set == dialer::kNoZoneSet) return std::string();
+      const auto& members = db->Members(z->set);
+      return members.size() == 1 ? db->Name(members[0]) : std::string();
+    };
     KIRA_ASSIGN_OR_RETURN(rt->engine, dialog::Engine::Create(rt->profile, rt->catalog.get(),
                                                              rt->store.get(), eo));
   }

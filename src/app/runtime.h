@@ -12,6 +12,7 @@
 #include "catalog/catalog.h"
 #include "core/status.h"
 #include "crm/crm_store.h"
+#include "dialer/phone_zones.h"
 #include "dialog/engine.h"
 #include "storage/sqlite.h"
 
@@ -23,6 +24,8 @@ struct Runtime {
   std::unique_ptr<storage::Db> db;  // catalog tables
   std::unique_ptr<crm::CrmStore> store;
   std::unique_ptr<catalog::Catalog> catalog;
+  std::unique_ptr<dialer::ZoneDb> zones;  // the caller's zone from their number
+  std::unique_ptr<dialer::PhoneZoneResolver> resolver;
   std::unique_ptr<dialog::Engine> engine;
 
   // Re-reads the catalog from the database (after an import).

@@ -38,10 +38,11 @@ Result<std::unique_ptr<DialogSession>> Engine::NewSession(const SessionParams& i
   if (p.language.empty()) p.language = profile_.language;
   if (p.language != "ru" && p.language != "en")
     return Status::Invalid("language must be ru or en, got '" + p.language + "'");
+  if (p.agent != "kira" && p.agent != "vera")
+    return Status::Invalid("unknown agent '" + p.agent + "' (known: kira, vera)");
   KIRA_ASSIGN_OR_RETURN(const AgentData* a, Agent(p.agent, p.language));
   if (p.agent == "kira") return NewKiraSession(*this, *a, p);
-  if (p.agent == "vera") return NewVeraSession(*this, *a, p);
-  return Status::Invalid("unknown agent '" + p.agent + "' (known: kira, vera)");
+  return NewVeraSession(*this, *a, p);
 }
 
 }  // namespace kira::dialog

@@ -6,6 +6,7 @@
 //   for (auto& line : s->Start().say) print(line);
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -26,6 +27,10 @@ struct EngineOptions {
   std::string agents_dir;  // agents/<agent>/<lang>/{scenario,intents}.yaml
   std::string cache_dir;   // trained intent models ("" = no cache)
   const Clock* clock = &Clock::System();
+  // The caller's IANA zone from their number when it maps to exactly one zone, else "" (a
+  // Russian mobile can be anywhere from Kaliningrad to Kamchatka). Supplied by the app from
+  // the dialer's number→zone resolver; unset = unknown.
+  std::function<std::string(const std::string& phone)> caller_zone;
 };
 
 struct SessionParams {
@@ -57,6 +62,9 @@ class Engine {
   const catalog::Catalog& catalog() const { return *catalog_; }
   crm::CrmStore& store() const { return *store_; }
   const Clock& clock() const { return *opts_.clock; }
+  std::string CallerZone(const std::string& phone) const {
+    return opts_.caller_zone && !phone.empty() ? opts_.caller_zone(phone) : "";
+  }
 
  private:
   Engine(const business::Profile& p, const catalog::Catalog* c, crm::CrmStore* s,

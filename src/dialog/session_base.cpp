@@ -25,7 +25,7 @@ Status SessionBase::Open(const std::string& source, int64_t lead_id) {
   } else {
     crm::Contact c;
     c.phone = params_.caller;
-    c.timezone = engine_.profile().timezone;
+    c.timezone = engine_.CallerZone(params_.caller);  // "" = unknown: not the shop's
     c.created_at = now;
     KIRA_ASSIGN_OR_RETURN(contact_id_, st.UpsertContact(c));
     crm::Lead l;
@@ -154,8 +154,10 @@ std::optional<TimePoint> SessionBase::ResolveCallback(const std::string& canonic
                                                       bool* has_time) const {
   auto t = ExtractCallbackTime(canonical);
   if (!t) return std::nullopt;
-  // The caller's zone: the contact's when known, else the shop's.
-  std::string zone = engine_.profile().timezone;
+  // "Tomorrow at ten" in the caller's zone when the number tells it, else the shop's (what a
+  // person answering the shop's phone would assume).
+  std::string zone = engine_.CallerZone(params_.caller);
+  if (zone.empty()) zone = engine_.profile().timezone;
   TimePoint now = engine_.clock().Now();
   CivilTime c = ToCivil(zone, now);
   int add_days = 0;
@@ -197,7 +199,8 @@ Result<int64_t> SessionBase::CreateTask(const std::string& kind, const std::stri
   t.kind = kind;
   t.agent = agent;
   t.phone = params_.caller;
-  t.timezone = engine_.profile().timezone;
+  // Only a zone we know: the dialer then applies calling windows in every zone of the number.
+  t.timezone = engine_.CallerZone(params_.caller);
   t.note = note;
   t.not_before = ToUnixMillis(not_before);
   t.created_by = agent_.name;
