@@ -372,7 +372,14 @@ void CallLeg::End(EndReason reason, const std::string& detail) {
     --ep_->stats.active;
     counted_ = false;
   }
-  if (transfer_pending_) TransferDone(false, "call ended");
+  if (transfer_pending_) {
+    // Transferees usually hang up the old call once the new one is up (RFC 5589), sometimes
+    // before their final NOTIFY: a BYE from the caller during the REFER counts as success.
+    if (reason == EndReason::kRemoteHangup)
+      TransferDone(true, "caller left the call after the REFER (transferred)");
+    else
+      TransferDone(false, "call ended before the transfer completed");
+  }
   if (originate_done) {
     OriginateResult r = OriginateResult::kFailed;
     if (no_answer_) {

@@ -261,7 +261,8 @@ void CallCore::OnAgentFrameSent() {
   // When the packet actually left (it may have gone out early, before this tick).
   int64_t sent = control ? control->talkspurt_sent_ms() : 0;
   if (sent < turn_play_ms) sent = NowMs();
-  turn.jitter_ms = cfg_.jitter_ms;
+  // Only speech waits in the jitter buffer (RFC 4733 digits are handled on arrival).
+  turn.jitter_ms = turn.kind == "speech" ? cfg_.jitter_ms : 0;
   turn.total_ms = sent - turn_speech_end_ms + turn.jitter_ms;
   turn.queue_ms = sent - turn_play_ms;
   if (deps_.latency) deps_.latency->Add(turn);
