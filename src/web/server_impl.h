@@ -73,6 +73,7 @@ struct WebServer::Impl {
   const Clock* clock = nullptr;
   httplib::Server http;
   std::thread listen_thread;
+  std::atomic<bool> listen_returned{false};
   int port = 0;
   std::unique_ptr<Auth> auth;
   std::unique_ptr<Webhooks> hooks;

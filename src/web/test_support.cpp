@@ -56,10 +56,11 @@ Result<std::unique_ptr<Env>> StartEnv(EnvOptions opt) {
 }
 
 Result<int64_t> AddLead(crm::CrmStore& store, const std::string& phone, const std::string& outcome,
-                        const std::string& reason, const std::string& channel, int64_t created_at) {
+                        const std::string& reason, const std::string& channel, int64_t created_at,
+                        const std::string& name) {
   crm::Contact c;
   c.phone = phone;
-  c.name = "Ирина";
+  c.name = name;
   c.timezone = "Europe/Moscow";
   KIRA_ASSIGN_OR_RETURN(int64_t cid, store.UpsertContact(c));
   crm::Lead l;

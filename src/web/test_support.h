@@ -54,7 +54,7 @@ Result<std::unique_ptr<Env>> StartEnv(EnvOptions opt = {});
 // A lead with a contact and a finished Kira conversation (two turns) as the dialog leaves it.
 Result<int64_t> AddLead(crm::CrmStore& store, const std::string& phone, const std::string& outcome,
                         const std::string& reason, const std::string& channel = "phone",
-                        int64_t created_at = 0);
+                        int64_t created_at = 0, const std::string& name = "Ирина");
 
 // An HTTP client that keeps the session cookie and the CSRF token.
 class Client {

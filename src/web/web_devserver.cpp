@@ -84,12 +84,9 @@ Status Seed(crm::CrmStore& store, storage::Db& db, const std::string& demo) {
     std::string channel = c < 62 ? "phone" : c < 86 ? "chat" : "web";
     char phone[32];
     std::snprintf(phone, sizeof phone, "+7916%07d", 1000000 + i * 7919 % 8999999);
-    auto lid = web::testing::AddLead(store, phone, outcome, reason, channel, at);
+    auto lid = web::testing::AddLead(store, phone, outcome, reason, channel, at, Pick(rng, kNames));
     if (!lid.ok()) return lid.status();
     KIRA_ASSIGN_OR_RETURN(crm::Lead lead, store.GetLead(*lid));
-    KIRA_ASSIGN_OR_RETURN(crm::Contact contact, store.GetContact(lead.contact_id));
-    contact.name = Pick(rng, kNames);
-    (void)store.UpsertContact(contact);
     lead.summary = outcome == "order_placed"         ? kSummaries[4]
                    : outcome == "qualified"          ? kSummaries[3]
                    : outcome == "info_only"          ? kSummaries[2]

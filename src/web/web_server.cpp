@@ -421,7 +421,13 @@ Status WebServer::Start() {
   }
   KIRA_RETURN_IF_ERROR(m.StartWatcher());
   m.hooks->StartThread();
-  m.listen_thread = std::thread([&m] { m.http.listen_after_bind(); });
+  m.listen_thread = std::thread([&m] {
+    m.http.listen_after_bind();
+    m.listen_returned = true;
+  });
+  // Serving when Start returns (and Stop cannot race the accept loop's start).
+  for (int i = 0; i < 5000 && !m.http.is_running() && !m.listen_returned; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   // bind_to_port already listens: connections queue in the backlog until accept starts.
   log::Info("web", "listening on http://" + m.cfg.bind_address + ":" + std::to_string(m.port));
   return Status::Ok();
@@ -433,7 +439,11 @@ void WebServer::Stop() {
   m.StopWatcher();
   if (m.hooks) m.hooks->StopThread();
   if (m.listen_thread.joinable()) {
-    m.http.stop();
+    // httplib's stop() does nothing until the accept loop has started: repeat until it ends.
+    while (!m.listen_returned) {
+      m.http.stop();
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
     m.listen_thread.join();
   }
 }

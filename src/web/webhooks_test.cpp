@@ -32,12 +32,19 @@ struct Receiver {
       res.status = fail_first-- > 0 ? 500 : 200;
     });
     port = http.bind_to_any_port("127.0.0.1");
-    thread = std::thread([this] { http.listen_after_bind(); });
+    thread = std::thread([this] {
+      http.listen_after_bind();
+      done = true;
+    });
   }
   ~Receiver() {
-    http.stop();
+    while (!done) {  // stop() is a no-op until the accept loop runs
+      http.stop();
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
     thread.join();
   }
+  std::atomic<bool> done{false};
   size_t count() {
     std::lock_guard<std::mutex> lock(mu);
     return got.size();
@@ -77,19 +84,25 @@ TEST(Webhooks, SignedRetriedAndDeliveredFromTheWatcher) {
   auto e = testing::StartEnv(opt);
   ASSERT_TRUE(e.ok()) << e.status().message();
   auto& env = **e;
-  auto hook = env.server->webhooks()->Add("http://127.0.0.1:" + std::to_string(rx.port) + "/hook",
-                                          secret, {"lead.created", "conversation.ended"});
+  auto hook =
+      env.server->webhooks()->Add("http://127.0.0.1:" + std::to_string(rx.port) + "/hook", secret,
+                                  {"lead.created", "conversation.ended", "order.created"});
   ASSERT_TRUE(hook.ok()) << hook.status().message();
 
-  auto lead = testing::AddLead(*env.store, "+79161112233", "qualified", "");
+  auto lead = testing::AddLead(*env.store, "+79161112233", "order_placed", "");
   ASSERT_TRUE(lead.ok());
+  crm::Order order;
+  order.lead_id = *lead;
+  order.total = 22680;
+  order.lines.push_back({"SG622600R", "Монте Тиберио серый 60x60", 12, "м2", 1890});
+  ASSERT_TRUE(env.store->CreateOrder(order).ok());
   env.server->NotifyStoreChanged();
-  // lead.created (failed once, then retried) and conversation.ended.
-  ASSERT_TRUE(WaitFor([&] { return rx.count() >= 3; })) << rx.count();
+  // lead.created (failed once, then retried), conversation.ended, order.created.
+  ASSERT_TRUE(WaitFor([&] { return rx.count() >= 4; })) << rx.count();
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   std::lock_guard<std::mutex> lock(rx.mu);
   EXPECT_EQ(rx.bad_signatures, 0);
-  int lead_created = 0, conv_ended = 0;
+  int lead_created = 0, conv_ended = 0, order_created = 0;
   std::vector<std::string> lead_deliveries;
   for (const auto& r : rx.got) {
     Json body = Json::parse(r.body);
@@ -101,6 +114,11 @@ TEST(Webhooks, SignedRetriedAndDeliveredFromTheWatcher) {
       EXPECT_EQ(body["data"]["id"], *lead);
       EXPECT_EQ(body["data"]["contact"]["phone"], "+79161112233");
     }
+    if (ev == "order.created") {
+      ++order_created;
+      EXPECT_EQ(body["data"]["total"], 22680);
+      EXPECT_EQ(body["data"]["lines"][0]["sku"], "SG622600R");
+    }
     if (ev == "conversation.ended") {
       ++conv_ended;
       EXPECT_EQ(body["data"]["lead_id"], *lead);
@@ -109,11 +127,12 @@ TEST(Webhooks, SignedRetriedAndDeliveredFromTheWatcher) {
   }
   EXPECT_EQ(lead_created, 2);  // the first attempt got HTTP 500
   EXPECT_EQ(conv_ended, 1);
+  EXPECT_EQ(order_created, 1);
   ASSERT_EQ(lead_deliveries.size(), 2u);
   EXPECT_EQ(lead_deliveries[0], lead_deliveries[1]) << "the retry is the same delivery";
   auto deliveries = env.server->webhooks()->ListDeliveries();
   ASSERT_TRUE(deliveries.ok());
-  ASSERT_EQ(deliveries->size(), 2u);
+  ASSERT_EQ(deliveries->size(), 3u);
   for (const auto& d : *deliveries) EXPECT_EQ(d.status, "delivered") << d.last_error;
   auto first = std::find_if(deliveries->begin(), deliveries->end(),
                             [](const Delivery& d) { return d.event == "lead.created"; });
