@@ -160,6 +160,48 @@ TEST_F(PhoneE2E, BaresipCallIsAnsweredUnderstoodAndTransferred) {
   EXPECT_LT(turns[0].total_ms, 5000);
 }
 
+TEST_F(PhoneE2E, FailedTransferIsReportedToTheDialogAndTheCallGoesOn) {
+  const std::string quiet = dir_ + "/quiet.wav";
+  ASSERT_TRUE(MakeSilenceWav(quiet, 30).ok());
+  // The "manager" does not take the call (480).
+  telephony::SipEndpoint refuser;
+  telephony::SipConfig rc;
+  rc.listen = "127.0.0.1:0";
+  rc.tcp = false;
+  rc.rtp_port_min = 32000;
+  rc.rtp_port_max = 32999;
+  ASSERT_TRUE(refuser.Start(rc, [](const telephony::CallInfo&) { return nullptr; }).ok());
+
+  auto log = std::make_shared<SessionLog>();
+  Script script;
+  script.manager_uri = "sip:manager@127.0.0.1:" + std::to_string(refuser.udp_port());
+  const uint16_t kira_port = FreePort();
+  ASSERT_TRUE(phone_
+                  .Start(Config(kira_port),
+                         [&](const std::string&, const std::string&, const std::string&) {
+                           return std::make_unique<ScriptedSession>(log, script);
+                         })
+                  .ok());
+  Baresip::Options o;
+  o.sip_port = FreePort();
+  o.ctrl_port = FreePort();
+  o.rtp_min = 33000;
+  o.rtp_max = 33999;
+  o.mic_wav = quiet;
+  ASSERT_TRUE(caller_.Start(o, dir_ + "/caller").ok()) << caller_.log();
+  ASSERT_TRUE(caller_.Command("dial", "sip:kira@127.0.0.1:" + std::to_string(kira_port)).ok());
+  ASSERT_TRUE(caller_.WaitEvent("CALL_ESTABLISHED", 10s)) << caller_.log();
+  std::this_thread::sleep_for(1000ms);
+  ASSERT_TRUE(caller_.Command("sndcode", "0").ok());
+  EXPECT_EQ(log->WaitFor("dtmf:0", 5s), "dtmf:0");
+  const std::string failed = log->WaitFor("transfer_failed:", 20s);
+  EXPECT_FALSE(failed.empty()) << "the dialog was not told that the transfer failed";
+  EXPECT_NE(failed.find("480"), std::string::npos) << failed;
+  EXPECT_EQ(phone_.endpoint().stats().transfers_failed, 1);
+  EXPECT_EQ(phone_.endpoint().active_calls(), 1) << "Kira's call with the caller should go on";
+  refuser.Stop();
+}
+
 // The far end for the fallback test: after 2 s says something, then presses 0 in-band.
 class SpeakThenPress : public telephony::CallHandler {
  public:
