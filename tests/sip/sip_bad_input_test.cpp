@@ -178,6 +178,54 @@ TEST_F(SipBadInput, TooShortSessionTimerGets422AndValidOneIsHonoured) {
   ua2.Ack(port_, ok);
 }
 
+TEST_F(SipBadInput, SessionTimerExpiryWithoutRefreshEndsTheCall) {
+  telephony::SipConfig c;
+  c.min_se_s = 3;
+  Start(c);
+  RawSip ua;
+  ua.Invite(port_, "se-expire", ua.PcmuOffer(),
+            "Session-Expires: 3;refresher=uac\r\nSupported: timer\r\n");
+  SipResponse ok = ua.RecvFinal(2s);
+  ASSERT_EQ(ok.code, 200);
+  ua.Ack(port_, ok);
+  // Keep RTP flowing so only the session timer can end the call; never refresh.
+  const uint16_t kira_rtp = SdpAudioPort(ok.Body());
+  SipResponse bye;
+  std::vector<uint8_t> quiet(160, 0xFF);
+  const auto end = std::chrono::steady_clock::now() + 6s;
+  for (uint16_t seq = 1; std::chrono::steady_clock::now() < end; ++seq) {
+    ua.SendRtp(kira_rtp, RtpPacket(0, seq, seq * 160u, 77, quiet));
+    bye = ua.Recv(20ms);
+    if (bye.text.rfind("BYE ", 0) == 0) break;
+  }
+  ASSERT_EQ(bye.text.rfind("BYE ", 0), 0u) << "no BYE after the session expired";
+  ua.Reply200(port_, bye);
+  for (int i = 0; i < 50 && seen_->ended == 0; ++i) std::this_thread::sleep_for(20ms);
+  std::lock_guard<std::mutex> l(seen_->mu);
+  EXPECT_EQ(seen_->reason, EndReason::kSessionExpired);
+}
+
+TEST_F(SipBadInput, KiraRefreshesTheSessionWhenAskedToBeRefresher) {
+  telephony::SipConfig c;
+  c.min_se_s = 4;
+  Start(c);
+  RawSip ua;
+  ua.Invite(port_, "se-uas", ua.PcmuOffer(),
+            "Session-Expires: 4;refresher=uas\r\nSupported: timer\r\n");
+  SipResponse ok = ua.RecvFinal(2s);
+  ASSERT_EQ(ok.code, 200);
+  EXPECT_EQ(ok.Header("Session-Expires"), "4;refresher=uas");
+  ua.Ack(port_, ok);
+  // Kira re-INVITEs after half the interval.
+  SipResponse reinvite;
+  for (int i = 0; i < 40; ++i) {
+    reinvite = ua.Recv(100ms);
+    if (reinvite.text.rfind("INVITE ", 0) == 0) break;
+  }
+  ASSERT_EQ(reinvite.text.rfind("INVITE ", 0), 0u) << "no session refresh";
+  EXPECT_NE(reinvite.Body().find("m=audio"), std::string::npos);
+}
+
 TEST_F(SipBadInput, RtpGarbageAndFloodsDoNotBreakTheCall) {
   Start();
   RawSip ua;
