@@ -202,6 +202,61 @@ TEST_F(PhoneE2E, FailedTransferIsReportedToTheDialogAndTheCallGoesOn) {
   refuser.Stop();
 }
 
+// A caller who says nothing: Kira reprompts after the pause, then says goodbye and hangs up.
+class SilentCaller : public telephony::CallHandler {
+ public:
+  explicit SilentCaller(std::shared_ptr<std::atomic<int>> ended) : ended_(std::move(ended)) {}
+  void OnStart(const telephony::CallInfo&, std::shared_ptr<telephony::CallControl>) override {}
+  void OnFrame(const int16_t*, const int16_t*, size_t) override {}
+  void OnDtmf(char) override {}
+  void OnTransferResult(bool, const std::string&) override {}
+  void OnEnd(telephony::EndReason r, const std::string&) override {
+    *ended_ = r == telephony::EndReason::kRemoteHangup ? 1 : 2;
+  }
+
+ private:
+  std::shared_ptr<std::atomic<int>> ended_;
+};
+
+TEST_F(PhoneE2E, SilenceRepromptsThenGoodbye) {
+  auto log = std::make_shared<SessionLog>();
+  Script script;
+  const uint16_t port = FreePort();
+  voice::PhoneConfig cfg = Config(port);
+  cfg.asr = {};
+  cfg.voice.silence_reprompt_ms = 1500;
+  ASSERT_TRUE(phone_
+                  .Start(cfg,
+                         [&](const std::string&, const std::string&, const std::string&) {
+                           return std::make_unique<ScriptedSession>(log, script);
+                         })
+                  .ok());
+  telephony::SipEndpoint caller;
+  telephony::SipConfig c;
+  c.listen = "127.0.0.1:0";
+  c.tcp = false;
+  c.rtp_port_min = 33000;
+  c.rtp_port_max = 33999;
+  ASSERT_TRUE(caller.Start(c, nullptr).ok());
+  auto ended = std::make_shared<std::atomic<int>>(0);
+  ASSERT_TRUE(caller
+                  .Originate("sip:kira@127.0.0.1:" + std::to_string(port), "+15550199",
+                             std::make_unique<SilentCaller>(ended), nullptr)
+                  .ok());
+  EXPECT_EQ(log->WaitFor("silence:1", 15s), "silence:1");
+  EXPECT_EQ(log->WaitFor("silence:2", 15s), "silence:2");
+  for (int i = 0; i < 250 && ended->load() == 0; ++i) std::this_thread::sleep_for(20ms);
+  EXPECT_EQ(ended->load(), 1) << "Kira should hang up after the goodbye";
+  EXPECT_EQ(log->WaitFor("finish", 3s), "finish");
+  {
+    std::lock_guard<std::mutex> l(log->mu);
+    int silences = 0;
+    for (const auto& e : log->events) silences += e.rfind("silence:", 0) == 0;
+    EXPECT_EQ(silences, 2);  // no reprompt while the greeting or the reprompt was playing
+  }
+  caller.Stop();
+}
+
 // The far end for the fallback test: after 2 s says something, then presses 0 in-band.
 class SpeakThenPress : public telephony::CallHandler {
  public:

@@ -287,6 +287,28 @@ TEST_F(SipBadInput, SilentCallerIsHungUpAfterRtpTimeout) {
   EXPECT_EQ(ep_.stats().rtp_timeouts, 1);
 }
 
+TEST_F(SipBadInput, CallsLongerThanTheMaximumAreEnded) {
+  telephony::SipConfig c;
+  c.max_call_s = 1;
+  Start(c);
+  RawSip ua;
+  SipResponse ok = Establish(ua, "maxlen");
+  const uint16_t kira_rtp = SdpAudioPort(ok.Body());
+  std::vector<uint8_t> quiet(160, 0xFF);
+  SipResponse bye;
+  const auto end = std::chrono::steady_clock::now() + 4s;
+  for (uint16_t seq = 1; std::chrono::steady_clock::now() < end; ++seq) {
+    ua.SendRtp(kira_rtp, RtpPacket(0, seq, seq * 160u, 78, quiet));
+    bye = ua.Recv(20ms);
+    if (bye.text.rfind("BYE ", 0) == 0) break;
+  }
+  ASSERT_EQ(bye.text.rfind("BYE ", 0), 0u);
+  ua.Reply200(port_, bye);
+  for (int i = 0; i < 50 && seen_->ended == 0; ++i) std::this_thread::sleep_for(20ms);
+  std::lock_guard<std::mutex> l(seen_->mu);
+  EXPECT_EQ(seen_->reason, EndReason::kMaxDuration);
+}
+
 TEST_F(SipBadInput, Rfc4733DigitsArriveOnce) {
   Start();
   RawSip ua;
