@@ -285,38 +285,29 @@ class KiraSession : public SessionBase {
       else Say(r, "how_can_i_help");
       return true;
     }
-    if (in == "prank") {
-      terminal_ = "prank";
-      Say(r, "prank_end");
-      EndCall(r);
-      return true;
-    }
-    if (in == "fraud") {
-      terminal_ = "fraud_suspected";
-      Say(r, "fraud_refuse");
-      EndCall(r);
-      return true;
-    }
     if (in == "human") {
       Transfer(r);
       return true;
     }
-    if (in == "opt_out") {
-      terminal_ = "opt_out";
-      Status s = AddToDnc("opt_out");
-      if (!s.ok()) log::Error("dialog", "cannot add to do-not-call: " + s.message());
-      Say(r, "opt_out");
-      EndCall(r);
-      return true;
-    }
-    if (in == "wrong_number") {
-      terminal_ = "wrong_number";
-      Say(r, "wrong_number");
-      EndCall(r);
-      return true;
-    }
-    if (in == "goodbye") {
-      Say(r, "goodbye");
+    // Intents that end the conversation with one sentence (and set the outcome, if any).
+    struct Ending {
+      const char* intent;
+      const char* outcome;
+      const char* phrase;
+    };
+    static const Ending kEndings[] = {{"prank", "prank", "prank_end"},
+                                      {"fraud", "fraud_suspected", "fraud_refuse"},
+                                      {"opt_out", "opt_out", "opt_out"},
+                                      {"wrong_number", "wrong_number", "wrong_number"},
+                                      {"goodbye", "", "goodbye"}};
+    for (const Ending& e : kEndings) {
+      if (in != e.intent) continue;
+      if (*e.outcome) terminal_ = e.outcome;
+      if (in == "opt_out") {
+        Status s = AddToDnc("opt_out");
+        if (!s.ok()) log::Error("dialog", "cannot add to do-not-call: " + s.message());
+      }
+      Say(r, e.phrase);
       EndCall(r);
       return true;
     }
