@@ -310,6 +310,22 @@ TEST_F(ApiTest, CatalogUploadSearchAndBrokenFiles) {
   GetJson("/api/catalog/products/NEW-1", 404);
   EXPECT_EQ(GetJson("/api/catalog/search")["catalog_size"], 4);
 
+  std::string yml =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<yml_catalog><shop><categories>"
+      "<category id=\"1\">Керамогранит</category></categories><offers>"
+      "<offer id=\"Y-1\" available=\"true\"><name>Плитка</name><categoryId>1</categoryId>"
+      "<price>дорого</price><count>3</count></offer></offers></shop></yml_catalog>";
+  auto bad_yml = client->PostRaw("/api/catalog/import?kind=catalog&name=feed.yml", yml, "text/xml");
+  ASSERT_TRUE(bad_yml);
+  EXPECT_EQ(bad_yml->status, 400);
+  EXPECT_NE(Json::parse(bad_yml->body)["error"].get<std::string>().find("Y-1"), std::string::npos)
+      << bad_yml->body;
+  auto truncated = client->PostRaw("/api/catalog/import?kind=catalog&name=feed.yml",
+                                   yml.substr(0, 120), "text/xml");
+  ASSERT_TRUE(truncated);
+  EXPECT_EQ(truncated->status, 400) << truncated->body;
+  GetJson("/api/catalog/products/Y-1", 404);
+
   auto binary = client->PostRaw("/api/catalog/import?kind=catalog", std::string("\xff\xfe\x00x", 4),
                                 "application/octet-stream");
   ASSERT_TRUE(binary);
