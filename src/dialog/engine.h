@@ -78,7 +78,7 @@ class Engine {
   std::map<std::string, std::unique_ptr<AgentData>> agents_;
 };
 
-// Factories of the two agents (agent_session.cpp, vera_agent.cpp).
+// Factories of the two agents (agent_session.cpp).
 Result<std::unique_ptr<DialogSession>> NewKiraSession(Engine& e, const AgentData& a,
                                                       const SessionParams& p);
 Result<std::unique_ptr<DialogSession>> NewVeraSession(Engine& e, const AgentData& a,

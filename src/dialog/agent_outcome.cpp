@@ -1,0 +1,180 @@
+// Vera's opening (secretaries, voicemail, consent, related products) and how both agents
+// resolve a conversation's one outcome and summary (agent_policy.h).
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "core/log.h"
+#include "core/text.h"
+#include "core/tz.h"
+#include "dialog/agent_policy.h"
+#include "dialog/grounding.h"
+#include "dialog/slots.h"
+
+namespace kira::dialog::policy {
+
+// Vera: a telephone secretary (Alice/Oleg/Salut-style) or voicemail answered instead of the
+// person. The secretary gets one sentence with the company and the purpose; the manager gets
+// a task to follow up in a text channel.
+bool KiraSession::HandleAnsweringMachine(Reply& r, const std::string& canon,
+                                         const IntentPrediction& ip) {
+  if (!caller_turns_.empty() && caller_turns_.size() > 2) return false;
+  bool secretary = ContainsAny(canon, agent_.phrases.List("secretary_phrases")) ||
+                   (ip.intent == "secretary" && ip.confidence >= 0.6);
+  bool voicemail = ContainsAny(canon, agent_.phrases.List("voicemail_phrases")) ||
+                   (ip.intent == "voicemail" && ip.confidence >= 0.6);
+  if (!secretary && !voicemail) return false;
+  terminal_ = secretary ? "secretary" : "voicemail";
+  Say(r, secretary ? "vera_secretary_message" : "vera_voicemail_message");
+  auto id = CreateTask("text_followup", "", engine_.clock().Now(),
+                       terminal_ + " answered the callback; follow up by text message");
+  if (id.ok()) task_id_ = *id;
+  EndCall(r);
+  return true;
+}
+
+// Vera: is this the person, and did they ask to be called?
+bool KiraSession::HandleConsent(Reply& r, const std::string& canon, const IntentPrediction& ip) {
+  // "Don't call me again" is an opt-out, not a wrong number: both end the call, but only
+  // the second flags the lead's source.
+  if (ip.intent == "opt_out" && ip.confidence >= agent_.phrases.settings().intent_threshold)
+    return HandleGlobal(r, ip, canon);
+  bool no = IsNo(canon) || ip.intent == "wrong_number";
+  if (no) {
+    terminal_ = "wrong_number";
+    Say(r, "vera_consent_refused");
+    Status s = AddToDnc("wrong_number");
+    if (!s.ok()) log::Error("dialog", "cannot add to do-not-call: " + s.message());
+    auto lead = engine_.store().GetLead(lead_id_);
+    if (lead.ok()) {
+      crm::Lead l = *lead;
+      l.source_flagged = lead_source_ == "web_form";
+      engine_.store().UpdateLead(l);
+    }
+    EndCall(r);
+    return true;
+  }
+  if (!IsYes(canon)) return false;  // robot question, opt-out, callback...: global intents
+  stage_ = Stage::kOpen;
+  const catalog::Product* p = engine_.catalog().Find(interest_);
+  if (!p) {
+    Ask(r, "vera_how_help");
+    return true;
+  }
+  Say(r, "vera_remind", ProductVars(*p));
+  if (p->discontinued || (p->stock <= 0 && !HasDistributorStock(*p))) {
+    OfferAnalogs(r, *p, p->discontinued ? "discontinued" : "out_of_stock");
+    return true;
+  }
+  product_ = p;
+  asked_product_ = true;
+  Vars v = ProductVars(*p);
+  Say(r, p->stock > 0 ? "in_stock" : "shop_out_distributor_has", v);
+  OfferRelated(r, *p);
+  stage_ = Stage::kQuantity;
+  Ask(r, "ask_quantity", v);
+  return true;
+}
+
+bool KiraSession::HasDistributorStock(const catalog::Product& p) const {
+  auto d = engine_.catalog().Distributor(p.sku);
+  return d && d->qty > 0;
+}
+
+// A renovation needs more than tiles: the first in-stock companion (grout in the tile's
+// colour, adhesive, tools — the lexicon's `related` list).
+void KiraSession::OfferRelated(Reply& r, const catalog::Product& p) {
+  for (const auto& c : engine_.catalog().FindRelated(p, 1)) {
+    if (!c.product || c.product->stock <= 0 || c.product->discontinued) continue;
+    Say(r, "vera_related", ProductVars(*c.product));
+    return;
+  }
+}
+
+void KiraSession::ResolveOutcome(std::string* outcome, std::string* reason, std::string* summary) {
+  if (outbound_) return ResolveOutboundOutcome(outcome, reason, summary);
+  Vars v = BaseVars();
+  if (product_) {
+    Vars pv = ProductVars(*product_);
+    v.insert(pv.begin(), pv.end());
+  }
+  v["qty"] = Num(qty_);
+  v["order_id"] = std::to_string(order_id_);
+  v["name"] = name_;
+  if (!terminal_.empty() && !(terminal_ == "transferred" && order_id_)) {
+    *outcome = terminal_;
+  } else if (order_id_) {
+    *outcome = "order_placed";
+  } else if (qualified_) {
+    *outcome = "qualified";
+  } else if (callback_) {
+    *outcome = "callback_scheduled";
+  } else if (!nt_reason_.empty()) {
+    *outcome = "non_targeted";
+    *reason = nt_reason_;
+  } else if (asked_product_ || info_) {
+    *outcome = "info_only";
+  } else {
+    *outcome = "non_targeted";
+    *reason = caller_turns_.empty() ? "unclear" : "other";
+  }
+  if (*outcome == "non_targeted" && reason->empty()) *reason = "other";
+  std::string s;
+  if (product_)
+    s = agent_.phrases.Render("summary_asked", v);
+  else if (!interest_.empty())
+    s = agent_.phrases.Render("summary_asked_other", {{"what", interest_}});
+  std::string key = "summary_" + *outcome + (reason->empty() ? "" : "_" + *reason);
+  std::string tail = agent_.phrases.Render(key, v);
+  if (tail.empty()) tail = agent_.phrases.Render("summary_" + *outcome, v);
+  if (!s.empty() && !tail.empty()) s += " ";
+  s += tail;
+  *summary = s;
+}
+
+void KiraSession::ResolveOutboundOutcome(std::string* outcome, std::string* reason,
+                                         std::string* summary) {
+  Vars v = BaseVars();
+  if (product_) {
+    Vars pv = ProductVars(*product_);
+    v.insert(pv.begin(), pv.end());
+  }
+  v["qty"] = Num(qty_);
+  v["order_id"] = std::to_string(order_id_);
+  if (terminal_ == "opt_out" || terminal_ == "wrong_number" || terminal_ == "secretary" ||
+      terminal_ == "voicemail") {
+    *outcome = terminal_;
+  } else if (order_id_) {
+    *outcome = "order_placed";
+  } else if (qualified_ || terminal_ == "transferred") {
+    *outcome = "qualified";
+  } else if (callback_) {
+    *outcome = "callback_scheduled";
+  } else if (caller_turns_.empty()) {
+    *outcome = "no_answer";
+  } else {
+    *outcome = "refused";
+  }
+  *summary = agent_.phrases.Render("summary_" + *outcome, v);
+  // The manager sees Vera's result on the task too.
+  if (task_.id) {
+    auto t = engine_.store().GetTask(task_.id);
+    if (t.ok()) {
+      crm::Task tt = *t;
+      tt.last_result = *outcome;
+      tt.attempts = tt.attempts + 1;
+      tt.last_attempt_at = ToUnixMillis(engine_.clock().Now());
+      tt.status = *outcome == "no_answer" ? "open" : "done";
+      engine_.store().UpdateTask(tt);
+    }
+  }
+}
+
+std::string KiraSession::Qualification(const std::string& outcome) const {
+  if (!outbound_) return SessionBase::Qualification(outcome);
+  if (outcome == "order_placed" || outcome == "qualified" || outcome == "callback_scheduled")
+    return "targeted";
+  if (outcome == "wrong_number" || outcome == "opt_out") return "non_targeted";
+  return "";
+}
+}  // namespace kira::dialog::policy

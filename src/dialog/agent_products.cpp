@@ -1,0 +1,388 @@
+// The agents' product flow: finding what the caller means, clarifying, analogs, quantities,
+// distributor supply and orders confirmed before they are written (agent_policy.h).
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "core/log.h"
+#include "core/text.h"
+#include "core/tz.h"
+#include "dialog/agent_policy.h"
+#include "dialog/grounding.h"
+#include "dialog/slots.h"
+
+namespace kira::dialog::policy {
+
+void KiraSession::HandleRequest(Reply& r, const std::string& text, const std::string& canon,
+                                const IntentPrediction& ip) {
+  const catalog::Catalog& cat = engine_.catalog();
+  catalog::Catalog::Mentions m = cat.Extract(canon);
+  if (!m.not_sold.empty()) {
+    nt_reason_ = "not_sold";
+    interest_ = m.not_sold;
+    std::string what = m.not_sold;
+    if (params_.language != "ru")
+      for (const auto& e : cat.lexicon().not_sold)
+        if (e.value == m.not_sold && !e.name_en.empty()) what = e.name_en;
+    Say(r, "not_sold", {{"what", what}});
+    return Ask(r, "anything_else");
+  }
+  auto hits = cat.Search(canon, Limit(5));
+  // A choice among the products we asked about.
+  if (stage_ == Stage::kClarify && !candidates_.empty()) {
+    if (IsNo(canon) && !ChooseAmong(canon)) return Decline(r, "");
+    if (auto q = ExtractQuantity(canon, false)) pending_qty_ = q;
+    const catalog::Product* chosen = ChooseAmong(canon);
+    if (chosen) {
+      candidates_.clear();
+      return Present(r, *chosen, canon);
+    }
+    bool new_request = !hits.empty() && hits[0].matched_terms >= 2;
+    if (!new_request) return Reask(r);
+    candidates_.clear();
+  }
+  bool product_words =
+      !m.category.empty() || !m.brand.empty() || !m.collection.empty() || !m.format.empty();
+  bool product_intent = ip.intent == "product_query" || ip.intent == "order";
+  if (!hits.empty() && (hits[0].matched_terms >= 2 || (product_words && product_intent))) {
+    // Several equally good products that differ: ask which one.
+    std::vector<const catalog::Product*> top;
+    for (const auto& h : hits)
+      if (h.score >= hits[0].score * 0.97 && top.size() < 3) top.push_back(h.product);
+    top = KeepExactMentions(top, m);
+    if (top.size() > 1 && clarifications_ < agent_.phrases.settings().max_clarifications) {
+      ++clarifications_;
+      candidates_ = top;
+      stage_ = Stage::kClarify;
+      return AskWhich(r);
+    }
+    return Present(r, *hits[0].product, canon);
+  }
+  // Nothing we can answer: clarify, at most max_clarifications times, then offer a manager.
+  if (clarifications_ < agent_.phrases.settings().max_clarifications) {
+    ++clarifications_;
+    stage_ = Stage::kOpen;
+    return Ask(r, clarifications_ == 1 ? "clarify_1" : "clarify_2");
+  }
+  nt_reason_ = nt_reason_.empty() ? "unclear" : nt_reason_;
+  unclear_ = true;
+  stage_ = Stage::kOfferManager;
+  Ask(r, "offer_manager");
+}
+
+// Drops candidates that contradict an attribute the caller named exactly ("серый" is not
+// "темно-серый"), unless that would drop them all.
+std::vector<const catalog::Product*> KiraSession::KeepExactMentions(
+    std::vector<const catalog::Product*> in, const catalog::Catalog::Mentions& m) {
+  auto filter = [&](const std::string& said, std::string catalog::Product::*field) {
+    if (said.empty()) return;
+    std::vector<const catalog::Product*> out;
+    for (const auto* p : in)
+      if (text::Lower(p->*field) == text::Lower(said)) out.push_back(p);
+    if (!out.empty()) in = out;
+  };
+  filter(m.color, &catalog::Product::color);
+  filter(m.format, &catalog::Product::format);
+  filter(m.surface, &catalog::Product::surface);
+  filter(m.collection, &catalog::Product::collection);
+  filter(m.brand, &catalog::Product::brand);
+  return in;
+}
+
+// Asks which candidate, by the first attribute that tells them apart ("Какой формат: 60x60
+// или 60x120?"), or by name when only names differ.
+void KiraSession::AskWhich(Reply& r) {
+  struct Attr {
+    const char* key;
+    std::string catalog::Product::*field;
+  };
+  static const Attr kAttrs[] = {{"format", &catalog::Product::format},
+                                {"color", &catalog::Product::color},
+                                {"surface", &catalog::Product::surface},
+                                {"collection", &catalog::Product::collection},
+                                {"brand", &catalog::Product::brand}};
+  auto join = [&](const std::vector<std::string>& items) {
+    std::string out;
+    for (size_t i = 0; i < items.size(); ++i) {
+      if (i) out += i + 1 == items.size() ? agent_.phrases.Render("or", {}) : ", ";
+      out += items[i];
+    }
+    return out;
+  };
+  for (const Attr& a : kAttrs) {
+    std::vector<std::string> values;
+    bool differ = false;
+    for (const auto* c : candidates_) {
+      const std::string& v = c->*(a.field);
+      if (v.empty()) {
+        values.clear();
+        break;
+      }
+      if (std::find(values.begin(), values.end(), v) == values.end()) {
+        if (!values.empty()) differ = true;
+        values.push_back(v);
+      }
+    }
+    if (differ && values.size() == candidates_.size()) {
+      std::string key = std::string("clarify_") + a.key;
+      if (agent_.phrases.Has(key)) return Ask(r, key, {{"options", join(values)}});
+    }
+  }
+  std::vector<std::string> names;
+  for (const auto* c : candidates_) names.push_back(SpokenName(*c));
+  Ask(r, "clarify_which", {{"options", join(names)}});
+}
+
+// Which of the candidates the caller picked: by ordinal ("второй"), or by the words that
+// tell them apart ("матовый").
+const catalog::Product* KiraSession::ChooseAmong(const std::string& canon) const {
+  auto choice = ExtractChoice(canon);
+  if (choice) {
+    int idx = *choice == -2 ? static_cast<int>(candidates_.size()) - 1 : *choice;
+    if (idx >= 0 && idx < static_cast<int>(candidates_.size())) return candidates_[idx];
+  }
+  std::vector<std::string> said;
+  for (const auto& t : text::Tokens(canon)) said.push_back(text::Stem(t));
+  const catalog::Product* best = nullptr;
+  int best_n = 0;
+  bool tie = false;
+  for (const auto* c : candidates_) {
+    int n = 0;
+    for (const auto& t :
+         text::Tokens(text::Canonical(SpokenName(*c) + " " + c->surface + " " + c->color))) {
+      std::string st = text::Stem(t);
+      bool distinct = true;  // count only words not shared by every candidate
+      for (const auto* o : candidates_)
+        if (o != c &&
+            (" " + text::Canonical(SpokenName(*o) + " " + o->surface + " " + o->color) + " ")
+                    .find(" " + t + " ") != std::string::npos)
+          distinct = false;
+      if (!distinct) continue;
+      for (const auto& s : said)
+        if (s == st) ++n;
+    }
+    if (n > best_n) {
+      best_n = n;
+      best = c;
+      tie = false;
+    } else if (n == best_n && n > 0) {
+      tie = true;
+    }
+  }
+  return tie ? nullptr : best;
+}
+
+// Says what we know about a product and moves the conversation on.
+void KiraSession::Present(Reply& r, const catalog::Product& p, const std::string& canon) {
+  product_ = &p;
+  interest_ = p.sku;
+  asked_product_ = true;
+  Vars v = ProductVars(p);
+  const catalog::Catalog& cat = engine_.catalog();
+  if (p.discontinued) return OfferAnalogs(r, p, "discontinued");
+  auto dist = cat.Distributor(p.sku);
+  if (p.stock > 0) {
+    Say(r, "in_stock", v);
+  } else if (dist && dist->qty > 0) {
+    Say(r, "shop_out_distributor_has", v);
+  } else {
+    return OfferAnalogs(r, p, "out_of_stock");
+  }
+  auto q = ExtractQuantity(canon, false);
+  if (q) {
+    for (double n : NumbersIn(p.name + " " + p.format))
+      if (std::fabs(n - q->value) < 1e-9) q.reset();  // "затирка 5 кг" names the bag
+    if (q && q->value > 0 && q->unit == "") q.reset();
+  }
+  if (!q && pending_qty_) q = pending_qty_;
+  pending_qty_.reset();
+  if (q) return HandleQuantity(r, *q);
+  stage_ = Stage::kQuantity;
+  Ask(r, "ask_quantity", v);
+}
+
+void KiraSession::OfferAnalogs(Reply& r, const catalog::Product& p, const std::string& reason) {
+  nt_reason_ = reason;
+  Vars v = ProductVars(p);
+  analogs_.clear();
+  for (const auto& a : engine_.catalog().FindAnalogs(p, agent_.phrases.settings().max_analogs))
+    analogs_.push_back(a);
+  if (analogs_.empty()) {
+    Say(r, reason + "_no_analogs", v);
+    stage_ = Stage::kOpen;
+    return Ask(r, "anything_else");
+  }
+  Say(r, reason + "_analogs_intro", v);
+  for (size_t i = 0; i < analogs_.size(); ++i) {
+    Vars av = ProductVars(*analogs_[i].product);
+    std::string why;
+    for (const auto& code : analogs_[i].reasons) {
+      std::string w = agent_.phrases.Render("analog_reason_" + code, {});
+      if (w.empty()) continue;
+      if (!why.empty()) why += ", ";
+      why += w;
+    }
+    av["reasons"] = why;
+    av["n"] = agent_.phrases.Render("ordinal_" + std::to_string(i + 1), {});
+    Say(r, "analog_item", av);
+  }
+  stage_ = Stage::kAnalogs;
+  Ask(r, "analog_question");
+}
+
+void KiraSession::HandleAnalogChoice(Reply& r, const std::string& text, const std::string& canon,
+                                     const IntentPrediction& ip) {
+  auto choice = ExtractChoice(canon);
+  const catalog::Product* chosen = nullptr;
+  if (choice) {
+    int idx = *choice == -2 ? static_cast<int>(analogs_.size()) - 1 : *choice;
+    if (idx >= 0 && idx < static_cast<int>(analogs_.size())) chosen = analogs_[idx].product;
+  }
+  if (!chosen) {
+    for (const auto& h : engine_.catalog().Search(canon, Limit(10)))
+      for (const auto& a : analogs_)
+        if (h.product == a.product && h.matched_terms >= 1 && !chosen) chosen = a.product;
+  }
+  if (!chosen && IsNo(canon)) return Decline(r, nt_reason_);
+  if (!chosen && IsYes(canon) && analogs_.size() == 1) chosen = analogs_[0].product;
+  if (!chosen) return Reask(r);
+  Present(r, *chosen, canon);
+}
+
+void KiraSession::Decline(Reply& r, const std::string& reason) {
+  if (!reason.empty()) nt_reason_ = reason;
+  stage_ = Stage::kOpen;
+  Say(r, "decline_ok");
+  Ask(r, "anything_else");
+}
+
+void KiraSession::HandleQuantityAnswer(Reply& r, const std::string& text, const std::string& canon,
+                                       const IntentPrediction& ip) {
+  auto q = ExtractQuantity(canon, true);
+  if (q) return HandleQuantity(r, *q);
+  if (IsNo(canon)) return Decline(r, "");
+  // A different product instead of a quantity.
+  if (ip.intent == "product_query" && ip.confidence >= 0.5) {
+    stage_ = Stage::kOpen;
+    return HandleRequest(r, text, canon, ip);
+  }
+  Reask(r);
+}
+
+void KiraSession::HandleQuantity(Reply& r, const Quantity& q) {
+  const catalog::Product& p = *product_;
+  double qty = q.value;
+  bool tile = p.unit == "м2";
+  if (tile && q.unit == "box") {
+    if (!p.box_m2) return Ask(r, "ask_quantity_m2", ProductVars(p));
+    qty = q.value * *p.box_m2;
+  }
+  Vars v = ProductVars(p);
+  if (tile && engine_.profile().rules.min_order_m2 > 0 &&
+      qty < engine_.profile().rules.min_order_m2) {
+    nt_reason_ = "small_quantity";
+    small_ = true;
+    v["qty"] = Num(qty);
+    stage_ = Stage::kQuantity;
+    return Ask(r, "small_quantity", v);
+  }
+  small_ = false;
+  if (tile && p.box_m2 && *p.box_m2 > 0) {
+    double boxes = std::ceil(qty / *p.box_m2 - 1e-9);
+    double rounded = std::round(boxes * *p.box_m2 * 1000) / 1000;
+    if (std::fabs(rounded - qty) > 1e-6) {
+      v["boxes"] = Num(boxes);
+      v["qty"] = Num(rounded);
+      Say(r, "rounded_to_boxes", v);
+    }
+    qty = rounded;
+  }
+  qty_ = qty;
+  v["qty"] = Num(qty);
+  if (tile && engine_.profile().rules.big_project_m2 > 0 &&
+      qty >= engine_.profile().rules.big_project_m2) {
+    qualified_ = true;
+    stage_ = Stage::kQualifiedName;
+    return Ask(r, "big_project", v);
+  }
+  auto dist = engine_.catalog().Distributor(p.sku);
+  if (qty <= p.stock) {
+    supply_ = "shop";
+    lead_days_ = 0;
+    return OfferOrder(r);
+  }
+  double dq = dist ? dist->qty : 0;
+  if (p.stock + dq >= qty) {
+    supply_ = "distributor";
+    lead_days_ = dist->lead_days;
+    stage_ = Stage::kSupplyConfirm;
+    return Ask(r, p.stock > 0 ? "partial_from_distributor" : "order_from_distributor", v);
+  }
+  nt_reason_ = "out_of_stock";
+  Say(r, "not_enough_anywhere", v);
+  OfferAnalogs(r, p, "out_of_stock");
+}
+
+void KiraSession::OfferOrder(Reply& r) {
+  Vars v = ProductVars(*product_);
+  v["qty"] = Num(qty_);
+  v["total"] = Money(product_->price * qty_);
+  stage_ = Stage::kOrderOffer;
+  Ask(r, "order_offer", v);
+}
+
+void KiraSession::ConfirmOrder(Reply& r) {
+  Vars v = ProductVars(*product_);
+  v["qty"] = Num(qty_);
+  v["total"] = Money(product_->price * qty_);
+  v["name"] = name_;
+  v["fulfilment"] = agent_.phrases.Render("fulfilment_" + fulfilment_, {{"address", address_}});
+  v["supply"] = supply_ == "distributor"
+                    ? agent_.phrases.Render("supply_distributor", ProductVars(*product_))
+                    : "";
+  stage_ = Stage::kConfirmOrder;
+  Ask(r, "confirm_order", v);
+}
+
+void KiraSession::PlaceOrder(Reply& r) {
+  crm::Order o;
+  o.lead_id = lead_id_;
+  o.conversation_id = conversation_id_;
+  o.status = "confirmed";
+  o.fulfilment = fulfilment_;
+  o.address = address_;
+  o.customer_name = name_;
+  o.supply = supply_;
+  o.lead_days = lead_days_;
+  o.created_at = ToUnixMillis(engine_.clock().Now());
+  crm::OrderLine l;
+  l.sku = product_->sku;
+  l.name = product_->name;
+  l.qty = qty_;
+  l.unit = product_->unit;
+  l.price = product_->price;
+  o.lines.push_back(l);
+  o.total = std::round(l.price * l.qty * 100) / 100;
+  auto id = engine_.store().CreateOrder(o);
+  if (!id.ok()) {
+    log::Error("dialog", "cannot write order: " + id.status().message());
+    Say(r, "technical_problem");
+    return Transfer(r);
+  }
+  order_id_ = *id;
+  if (!name_.empty()) {
+    auto c = engine_.store().GetContact(contact_id_);
+    if (c.ok() && c->name.empty()) {
+      crm::Contact cc = *c;
+      cc.name = name_;
+      engine_.store().UpsertContact(cc);
+    }
+  }
+  Vars v = ProductVars(*product_);
+  v["order_id"] = std::to_string(order_id_);
+  v["total"] = Money(o.total);
+  Say(r, fulfilment_ == "delivery" ? "order_placed_delivery" : "order_placed_pickup", v);
+  stage_ = Stage::kOpen;
+  Ask(r, "anything_else_after_order");
+}
+}  // namespace kira::dialog::policy
