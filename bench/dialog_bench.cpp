@@ -36,7 +36,7 @@ struct Fixture {
   business::Profile profile;
   catalog::Lexicon lex;
   std::unique_ptr<storage::Db> db;
-  std::unique_ptr<catalog::Catalog> cat;
+  std::shared_ptr<const catalog::Catalog> cat;
   std::unique_ptr<crm::CrmStore> store;
   std::unique_ptr<dialog::Engine> engine;
 };
@@ -61,13 +61,13 @@ Fixture& Shop() {
       std::fprintf(stderr, "%s\n", r.status().ToString().c_str());
       std::abort();
     }
-    f->cat = std::make_unique<catalog::Catalog>(
+    f->cat = std::make_shared<const catalog::Catalog>(
         std::move(catalog::LoadCatalog(*f->db, f->lex)).value());
     f->store = std::move(crm::OpenSqliteCrmStore(f->dir + "/kira.db")).value();
     dialog::EngineOptions eo;
     eo.agents_dir = std::string(KIRA_DEMO_DIR) + "/agents";
     eo.cache_dir = f->dir + "/models";
-    f->engine = std::move(dialog::Engine::Create(f->profile, f->cat.get(), f->store.get(), eo))
+    f->engine = std::move(dialog::Engine::Create(f->profile, f->cat, f->store.get(), eo))
                     .value();
     return f;
   }();
@@ -135,7 +135,8 @@ void BM_ChatStartup(benchmark::State& state) {
     dialog::EngineOptions eo;
     eo.agents_dir = std::string(KIRA_DEMO_DIR) + "/agents";
     eo.cache_dir = f.dir + "/models";
-    auto engine = dialog::Engine::Create(*profile, &*cat, store->get(), eo);
+    auto engine = dialog::Engine::Create(
+        *profile, std::make_shared<const catalog::Catalog>(std::move(*cat)), store->get(), eo);
     if (!engine.ok()) state.SkipWithError(engine.status().ToString().c_str());
     benchmark::DoNotOptimize(engine);
   }

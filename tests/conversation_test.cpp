@@ -68,7 +68,7 @@ std::vector<Script> LoadScripts() {
 struct Shop {
   std::string dir;
   std::unique_ptr<storage::Db> db;
-  std::unique_ptr<catalog::Catalog> catalog;
+  std::shared_ptr<const catalog::Catalog> catalog;
   business::Profile ru, en;
 };
 
@@ -88,7 +88,7 @@ Shop& DemoShop() {
     EXPECT_TRUE(r2.ok()) << r2.status().ToString();
     auto lex = catalog::LoadLexicon(demo + "/lexicon.yaml");
     EXPECT_TRUE(lex.ok()) << lex.status().ToString();
-    s->catalog = std::make_unique<catalog::Catalog>(
+    s->catalog = std::make_shared<const catalog::Catalog>(
         std::move(catalog::LoadCatalog(*s->db, *lex)).value());
     s->ru = std::move(business::LoadProfile(demo + "/profile.yaml")).value();
     s->en = std::move(business::LoadProfile(demo + "/profile.en.yaml")).value();
@@ -131,7 +131,7 @@ TEST_P(Conversation, RunsGroundedToTheExpectedOutcome) {
     const auto& m = zones.Members(z->set);
     return m.size() == 1 ? zones.Name(m[0]) : std::string();
   };
-  auto engine = dialog::Engine::Create(profile, shop.catalog.get(), store.get(), eo);
+  auto engine = dialog::Engine::Create(profile, shop.catalog, store.get(), eo);
   ASSERT_TRUE(engine.ok()) << engine.status().ToString();
 
   dialog::SessionParams p;

@@ -68,7 +68,7 @@ int RunServe(const AppOptions& o, const ServeArgs& a) {
   auto rt_r = OpenRuntime(o);
   if (!rt_r.ok()) return Fail(rt_r.status());
   Runtime& rt = **rt_r;
-  dialog::Engine& engine = *rt.engine;
+  [[maybe_unused]] dialog::Engine& engine = *rt.engine;
 
   std::unique_ptr<web::WebServer> web;
   if (!a.no_web) {
@@ -79,12 +79,18 @@ int RunServe(const AppOptions& o, const ServeArgs& a) {
     wc.db_path = rt.db_path;
     wc.store = rt.store.get();
     wc.profile = rt.profile;
+    // A catalog or stock upload in the workspace reaches the agents' next conversations.
+    wc.on_catalog_changed = [&rt] {
+      Status s = rt.ReloadCatalog();
+      if (!s.ok()) log::Error("serve", "cannot reload the catalog: " + s.message());
+    };
     web = std::make_unique<web::WebServer>(std::move(wc));
     Status s = web->Start();
     if (!s.ok()) return Fail(s.WithContext("web workspace"));
-    std::printf("kira: web workspace on http://%s/ (create a user: kira users add NAME --role "
-                "admin)\n",
-                a.web.c_str());
+    std::string host = a.web.substr(0, a.web.rfind(':'));
+    std::printf("kira: web workspace on http://%s:%d/ (create a user: kira users add NAME "
+                "--role admin)\n",
+                host.c_str(), web->port());
   }
 
 #if KIRA_HAVE_VOICE

@@ -44,9 +44,11 @@ Status SeedCatalogIfEmpty(storage::Db& db, const business::Profile& p) {
 }  // namespace
 
 Status Runtime::ReloadCatalog() {
+  std::lock_guard<std::mutex> lock(reload_mu);
   KIRA_ASSIGN_OR_RETURN(catalog::Lexicon lex, LoadShopLexicon(profile));
   KIRA_ASSIGN_OR_RETURN(catalog::Catalog c, catalog::LoadCatalog(*db, std::move(lex)));
-  catalog = std::make_unique<catalog::Catalog>(std::move(c));
+  catalog = std::make_shared<const catalog::Catalog>(std::move(c));
+  if (engine) engine->SetCatalog(catalog);
   return Status::Ok();
 }
 
@@ -74,7 +76,7 @@ Result<std::unique_ptr<Runtime>> OpenRuntime(const AppOptions& o, RuntimeOptions
       const auto& members = db->Members(z->set);
       return members.size() == 1 ? db->Name(members[0]) : std::string();
     };
-    KIRA_ASSIGN_OR_RETURN(rt->engine, dialog::Engine::Create(rt->profile, rt->catalog.get(),
+    KIRA_ASSIGN_OR_RETURN(rt->engine, dialog::Engine::Create(rt->profile, rt->catalog,
                                                              rt->store.get(), eo));
   }
   return rt;

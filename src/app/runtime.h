@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "app/command.h"
@@ -23,13 +24,15 @@ struct Runtime {
   std::string db_path;
   std::unique_ptr<storage::Db> db;  // catalog tables
   std::unique_ptr<crm::CrmStore> store;
-  std::unique_ptr<catalog::Catalog> catalog;
+  std::shared_ptr<const catalog::Catalog> catalog;  // the latest; the engine shares it
   std::unique_ptr<dialer::ZoneDb> zones;  // the caller's zone from their number
   std::unique_ptr<dialer::PhoneZoneResolver> resolver;
   std::unique_ptr<dialog::Engine> engine;
 
-  // Re-reads the catalog from the database (after an import).
-  Status ReloadCatalog();
+  // Re-reads the catalog from the database (after an import or a web upload) and hands it to
+  // the engine; conversations in progress keep the one they started with.
+  Status ReloadCatalog();  // thread-safe
+  std::mutex reload_mu;
 };
 
 struct RuntimeOptions {

@@ -56,7 +56,7 @@ bool KiraSession::HandleConsent(Reply& r, const std::string& canon, const Intent
   }
   if (!IsYes(canon)) return false;  // robot question, opt-out, callback...: global intents
   stage_ = Stage::kOpen;
-  const catalog::Product* p = engine_.catalog().Find(interest_);
+  const catalog::Product* p = catalog().Find(interest_);
   if (!p) {
     Ask(r, "vera_how_help");
     return true;
@@ -77,14 +77,14 @@ bool KiraSession::HandleConsent(Reply& r, const std::string& canon, const Intent
 }
 
 bool KiraSession::HasDistributorStock(const catalog::Product& p) const {
-  auto d = engine_.catalog().Distributor(p.sku);
+  auto d = catalog().Distributor(p.sku);
   return d && d->qty > 0;
 }
 
 // A renovation needs more than tiles: the first in-stock companion (grout in the tile's
 // colour, adhesive, tools — the lexicon's `related` list).
 void KiraSession::OfferRelated(Reply& r, const catalog::Product& p) {
-  for (const auto& c : engine_.catalog().FindRelated(p, 1)) {
+  for (const auto& c : catalog().FindRelated(p, 1)) {
     if (!c.product || c.product->stock <= 0 || c.product->discontinued) continue;
     Say(r, "vera_related", ProductVars(*c.product));
     return;

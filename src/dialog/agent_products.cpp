@@ -15,7 +15,7 @@ namespace kira::dialog::policy {
 
 void KiraSession::HandleRequest(Reply& r, const std::string& text, const std::string& canon,
                                 const IntentPrediction& ip) {
-  const catalog::Catalog& cat = engine_.catalog();
+  const catalog::Catalog& cat = catalog();
   catalog::Catalog::Mentions m = cat.Extract(canon);
   if (!m.not_sold.empty()) {
     nt_reason_ = "not_sold";
@@ -178,7 +178,7 @@ void KiraSession::Present(Reply& r, const catalog::Product& p, const std::string
   interest_ = p.sku;
   asked_product_ = true;
   Vars v = ProductVars(p);
-  const catalog::Catalog& cat = engine_.catalog();
+  const catalog::Catalog& cat = catalog();
   if (p.discontinued) return OfferAnalogs(r, p, "discontinued");
   auto dist = cat.Distributor(p.sku);
   if (p.stock > 0) {
@@ -205,7 +205,7 @@ void KiraSession::OfferAnalogs(Reply& r, const catalog::Product& p, const std::s
   nt_reason_ = reason;
   Vars v = ProductVars(p);
   analogs_.clear();
-  for (const auto& a : engine_.catalog().FindAnalogs(p, agent_.phrases.settings().max_analogs))
+  for (const auto& a : catalog().FindAnalogs(p, agent_.phrases.settings().max_analogs))
     analogs_.push_back(a);
   if (analogs_.empty()) {
     Say(r, reason + "_no_analogs", v);
@@ -239,7 +239,7 @@ void KiraSession::HandleAnalogChoice(Reply& r, const std::string& text, const st
     if (idx >= 0 && idx < static_cast<int>(analogs_.size())) chosen = analogs_[idx].product;
   }
   if (!chosen) {
-    for (const auto& h : engine_.catalog().Search(canon, Limit(10)))
+    for (const auto& h : catalog().Search(canon, Limit(10)))
       for (const auto& a : analogs_)
         if (h.product == a.product && h.matched_terms >= 1 && !chosen) chosen = a.product;
   }
@@ -305,7 +305,7 @@ void KiraSession::HandleQuantity(Reply& r, const Quantity& q) {
     stage_ = Stage::kQualifiedName;
     return Ask(r, "big_project", v);
   }
-  auto dist = engine_.catalog().Distributor(p.sku);
+  auto dist = catalog().Distributor(p.sku);
   if (qty <= p.stock) {
     supply_ = "shop";
     lead_days_ = 0;

@@ -31,7 +31,7 @@ Reply KiraSession::Start() {
   Say(r, "greeting");
   if (outbound_) {
     stage_ = Stage::kVeraConsent;
-    const catalog::Product* p = engine_.catalog().Find(interest_);
+    const catalog::Product* p = catalog().Find(interest_);
     Vars v = p ? ProductVars(*p) : Vars{};
     if (lead_source_ == "web_form")
       Ask(r, "vera_consent", v);

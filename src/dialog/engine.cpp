@@ -2,12 +2,23 @@
 
 namespace kira::dialog {
 
+std::shared_ptr<const catalog::Catalog> Engine::catalog() const {
+  std::lock_guard<std::mutex> lock(catalog_mu_);
+  return catalog_;
+}
+
+void Engine::SetCatalog(std::shared_ptr<const catalog::Catalog> c) {
+  if (!c) return;
+  std::lock_guard<std::mutex> lock(catalog_mu_);
+  catalog_ = std::move(c);
+}
+
 Result<std::unique_ptr<Engine>> Engine::Create(const business::Profile& profile,
-                                               const catalog::Catalog* catalog,
+                                               std::shared_ptr<const catalog::Catalog> catalog,
                                                crm::CrmStore* store, EngineOptions opts) {
   if (!catalog || !store) return Status::Internal("engine needs a catalog and a store");
   if (opts.agents_dir.empty()) opts.agents_dir = profile.dir + "/agents";
-  std::unique_ptr<Engine> e(new Engine(profile, catalog, store, std::move(opts)));
+  std::unique_ptr<Engine> e(new Engine(profile, std::move(catalog), store, std::move(opts)));
   // Load the profile's own language now so a broken scenario fails at start-up.
   KIRA_RETURN_IF_ERROR(e->Agent("kira", profile.language).status());
   return e;

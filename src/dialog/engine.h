@@ -1,7 +1,7 @@
 // Engine: everything conversations share — the profile, the catalog, the CRM store, each
 // agent's scenario and trained intent model — and the factory of DialogSessions.
 //
-//   KIRA_ASSIGN_OR_RETURN(auto engine, dialog::Engine::Create(profile, &catalog, store, opts));
+//   KIRA_ASSIGN_OR_RETURN(auto engine, dialog::Engine::Create(profile, catalog, store, opts));
 //   KIRA_ASSIGN_OR_RETURN(auto s, engine->NewSession({.agent = "kira", .caller = "+7916..."}));
 //   for (auto& line : s->Start().say) print(line);
 #pragma once
@@ -50,16 +50,19 @@ struct AgentData {
 
 class Engine {
  public:
-  static Result<std::unique_ptr<Engine>> Create(const business::Profile& profile,
-                                                const catalog::Catalog* catalog,
-                                                crm::CrmStore* store, EngineOptions opts);
+  static Result<std::unique_ptr<Engine>> Create(
+      const business::Profile& profile, std::shared_ptr<const catalog::Catalog> catalog,
+      crm::CrmStore* store, EngineOptions opts);
 
   Result<std::unique_ptr<DialogSession>> NewSession(const SessionParams& p);
   // Loads (once) and returns an agent's data for a language.
   Result<const AgentData*> Agent(const std::string& agent, const std::string& language);
 
   const business::Profile& profile() const { return profile_; }
-  const catalog::Catalog& catalog() const { return *catalog_; }
+  // The catalog new conversations use. A conversation keeps the snapshot it started with, so
+  // SetCatalog (after an import or a web upload) never pulls data from under a call.
+  std::shared_ptr<const catalog::Catalog> catalog() const;
+  void SetCatalog(std::shared_ptr<const catalog::Catalog> c);
   crm::CrmStore& store() const { return *store_; }
   const Clock& clock() const { return *opts_.clock; }
   std::string CallerZone(const std::string& phone) const {
@@ -67,11 +70,12 @@ class Engine {
   }
 
  private:
-  Engine(const business::Profile& p, const catalog::Catalog* c, crm::CrmStore* s,
-         EngineOptions o)
-      : profile_(p), catalog_(c), store_(s), opts_(std::move(o)) {}
+  Engine(const business::Profile& p, std::shared_ptr<const catalog::Catalog> c,
+         crm::CrmStore* s, EngineOptions o)
+      : profile_(p), catalog_(std::move(c)), store_(s), opts_(std::move(o)) {}
   business::Profile profile_;
-  const catalog::Catalog* catalog_;
+  mutable std::mutex catalog_mu_;
+  std::shared_ptr<const catalog::Catalog> catalog_;
   crm::CrmStore* store_;
   EngineOptions opts_;
   std::mutex mu_;

@@ -13,7 +13,7 @@
 namespace kira::dialog {
 
 SessionBase::SessionBase(Engine& e, const AgentData& a, const SessionParams& p)
-    : engine_(e), agent_(a), params_(p) {}
+    : engine_(e), catalog_(e.catalog()), agent_(a), params_(p) {}
 
 Status SessionBase::Open(const std::string& source, int64_t lead_id) {
   crm::CrmStore& st = engine_.store();
@@ -105,7 +105,7 @@ Vars SessionBase::BaseVars() const {
 }
 
 std::string SessionBase::SpokenName(const catalog::Product& p) const {
-  return GroundingChecker::SpokenName(p, params_.language, engine_.catalog().lexicon());
+  return GroundingChecker::SpokenName(p, params_.language, catalog().lexicon());
 }
 
 Vars SessionBase::ProductVars(const catalog::Product& p) const {
@@ -118,7 +118,7 @@ Vars SessionBase::ProductVars(const catalog::Product& p) const {
   v["stock"] = Num(p.stock);
   v["format"] = p.format;
   if (p.box_m2) v["box_m2"] = Num(*p.box_m2);
-  if (auto d = engine_.catalog().Distributor(p.sku)) {
+  if (auto d = catalog().Distributor(p.sku)) {
     v["dist_qty"] = Num(d->qty);
     v["lead_days"] = Num(d->lead_days);
   }
@@ -142,7 +142,7 @@ std::vector<std::string> SessionBase::ExpectedPhrases() const {
   std::vector<std::string> out;
   for (const auto& [intent, list] : agent_.examples)
     for (const auto& e : list) out.push_back(e);
-  for (const auto& p : engine_.catalog().products()) {
+  for (const auto& p : catalog().products()) {
     if (out.size() > 2000) break;
     out.push_back(SpokenName(p));
   }

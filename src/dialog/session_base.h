@@ -60,7 +60,11 @@ class SessionBase : public DialogSession {
                               std::string* summary) = 0;
   virtual std::string Qualification(const std::string& outcome) const;
 
+  // The catalog snapshot this conversation started with (engine's catalog may be replaced).
+  const catalog::Catalog& catalog() const { return *catalog_; }
+
   Engine& engine_;
+  std::shared_ptr<const catalog::Catalog> catalog_;
   const AgentData& agent_;
   SessionParams params_;
   int64_t contact_id_ = 0, lead_id_ = 0, conversation_id_ = 0;
