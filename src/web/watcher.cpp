@@ -2,6 +2,8 @@
 // anyone (this process or another, e.g. `kira chat`), pushes them to the browsers as
 // server-sent events and queues webhooks. Each event is emitted once: web_emitted remembers
 // what was sent, web_state the newest lead seen, so a restart neither repeats nor floods.
+#include <algorithm>
+
 #include "core/log.h"
 #include "web/server_impl.h"
 
@@ -90,8 +92,11 @@ void WebServer::Impl::WatchOnce() {
   // 1. New leads, oldest first.
   std::vector<crm::Lead> fresh;
   {
+    // Exactly the leads created since the last poll (by id, whatever their created_at), in
+    // pages of the queue's order.
     crm::LeadFilter f;
     f.limit = 200;
+    f.after_id = last_lead_id;
     std::lock_guard<std::mutex> lock(store_mu);
     for (int pages = 0; pages < 50; ++pages) {
       auto r = cfg.store->ListLeads(f);
@@ -99,17 +104,13 @@ void WebServer::Impl::WatchOnce() {
         log::Warn("web", "watcher: " + r.status().message());
         return;
       }
-      bool more = !r->empty();
-      for (auto& l : *r) {
-        if (l.id <= last_lead_id) {
-          more = false;
-          break;
-        }
-        fresh.push_back(std::move(l));
-      }
-      if (!more || static_cast<int>(r->size()) < f.limit) break;
-      f.before_id = fresh.back().id;
+      for (auto& l : *r)
+        if (l.id > last_lead_id) fresh.push_back(std::move(l));
+      if (static_cast<int>(r->size()) < f.limit) break;
+      f.before_id = r->back().id;
     }
+    std::sort(fresh.begin(), fresh.end(),
+              [](const crm::Lead& a, const crm::Lead& b) { return a.id > b.id; });
   }
   for (auto it = fresh.rbegin(); it != fresh.rend(); ++it) {
     const crm::Lead& l = *it;
