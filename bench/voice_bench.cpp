@@ -40,6 +40,15 @@ double CpuSeconds() {
          double(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
+// Resident memory of this process in MB (Linux /proc).
+double RssMb() {
+  std::ifstream f("/proc/self/status");
+  std::string line;
+  while (std::getline(f, line))
+    if (line.rfind("VmRSS:", 0) == 0) return std::atof(line.c_str() + 6) / 1024.0;
+  return 0;
+}
+
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::steady_clock::now().time_since_epoch())
@@ -224,6 +233,7 @@ void BM_MediaCapacity(benchmark::State& state) {
   std::ofstream(dir + "/uac.xml") << scenario;
 
   for (auto _ : state) {
+    const double rss0 = RssMb();
     voice::PhoneService kira;
     voice::PhoneConfig cfg;
     const uint16_t port = siptest::FreePort();
@@ -274,6 +284,7 @@ void BM_MediaCapacity(benchmark::State& state) {
     const double cpu = CpuSeconds() - cpu0;
     const auto out1 = kira.endpoint().stats().rtp_out;
     const int still_up = kira.endpoint().active_calls();
+    const double rss1 = RssMb();
     kira.Stop();
     int status = 0;
     sipp.Wait(60s, &status);
@@ -284,6 +295,7 @@ void BM_MediaCapacity(benchmark::State& state) {
     state.counters["rtp_out_per_call_s"] =
         up ? double(out1 - out0) / wall / up : 0;  // 50 = on time
     state.counters["sipp_ok"] = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    state.counters["rss_mb_per_call"] = up ? (rss1 - rss0) / up : 0;
   }
   siptest::RemoveTree(dir);
 }
