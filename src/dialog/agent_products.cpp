@@ -31,13 +31,19 @@ void KiraSession::HandleRequest(Reply& r, const std::string& text, const std::st
   // A choice among the products we asked about.
   if (stage_ == Stage::kClarify && !candidates_.empty()) {
     if (IsNo(canon) && !ChooseAmong(canon)) return Decline(r, "");
-    if (auto q = ExtractQuantity(canon, false)) pending_qty_ = q;
+    auto q = ExtractQuantity(canon, false);
+    if (q) pending_qty_ = q;
     const catalog::Product* chosen = ChooseAmong(canon);
     if (chosen) {
       candidates_.clear();
       return Present(r, *chosen, canon);
     }
     bool new_request = !hits.empty() && hits[0].matched_terms >= 2;
+    if (!new_request && q) {
+      // The quantity came before the choice: keep it and ask the choice again.
+      Say(r, "noted_quantity", {{"qty", Num(q->value)}});
+      return AskWhich(r);
+    }
     if (!new_request) return Reask(r);
     candidates_.clear();
   }
