@@ -225,15 +225,15 @@ Status SipEndpoint::Start(const SipConfig& config, HandlerFactory factory) {
 void SipEndpoint::Stop() {
   if (!impl_->loop.running()) return;
   Impl* impl = impl_.get();
+  const bool had_calls = impl_->stats.active > 0 || !impl_->cfg.trunk.registrar.empty();
   // First hang up (BYE/CANCEL go out and get answered), then tear the stack down.
   impl_->loop.Post([impl] {
     impl->stopping = true;
     for (auto& [id, c] : impl->calls) c->Hangup(EndReason::kShutdown, "endpoint stopping");
     if (impl->reg) impl->reg = static_cast<struct sipreg*>(mem_deref(impl->reg));
   });
-  for (int i = 0; i < 25 && impl_->stats.active > 0; ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  // Give the BYEs time to be answered, so the sessions are released cleanly.
+  if (had_calls) std::this_thread::sleep_for(std::chrono::milliseconds(400));
   {
     std::lock_guard<std::mutex> lock(impl_->ref->mu);
     impl_->ref->loop = nullptr;
