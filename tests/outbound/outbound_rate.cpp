@@ -161,7 +161,7 @@ Status RunOutboundRate(const RateOptions& o, RateResult* out) {
   dc.max_concurrent = o.max_concurrent;
   dc.trunks = {dialer::TrunkConfig{"sipp", o.max_concurrent, ""}};
   dc.calls_per_second = o.calls_per_second;
-  dc.burst = 20;
+  dc.burst = o.burst;
   dialer::ZoneDb zones;
   dialer::PhoneZoneResolver resolver(&zones, "RU");
   dialer::DialerOptions opts;
@@ -199,6 +199,7 @@ Status RunOutboundRate(const RateOptions& o, RateResult* out) {
     std::this_thread::sleep_for(10ms);
   }
   out->completed = dialer.stats().completed;
+  out->not_answered = dialer.stats().retries_scheduled + dialer.stats().closed_no_answer;
 
   kill(sipp.pid(), SIGUSR1);  // sipp's graceful stop: writes the final counts
   if (!sipp.Wait(5s)) sipp.Stop();

@@ -19,6 +19,7 @@ struct RateOptions {
   int dnc = 150;                   // on the do-not-call list
   int out_of_window = 150;         // Kamchatka numbers: 21:00 there, the window is closed
   double calls_per_second = 2000;  // the dialer's limits, set above the target
+  int burst = 20;
   int max_concurrent = 2000;
   int sipp_pause_ms = 200;  // how long the trunk keeps each call before its BYE
   int time_limit_s = 90;    // the whole run, SIP included
@@ -28,6 +29,7 @@ struct RateResult {
   int64_t originated = 0;        // Dialer stats: calls handed to the originator
   int64_t answered = 0;          // SIP 200s for Kira's INVITEs
   int64_t completed = 0;         // results applied by the dialer
+  int64_t not_answered = 0;      // busy / no answer / failed results (a retry was scheduled)
   int64_t sipp_invites = 0;      // INVITEs the sipp trunk received (its counts file)
   double originate_seconds = 0;  // first Tick to the last origination
   double per_second = 0;         // originated / originate_seconds
