@@ -131,6 +131,7 @@ void KiraSession::AskWhich(Reply& r) {
     }
     if (differ && values.size() == candidates_.size()) {
       std::string key = std::string("clarify_") + a.key;
+      for (auto& v : values) v = AttrWord(a.key, v);  // "matt", not "матовый", in English
       if (agent_.phrases.Has(key)) return Ask(r, key, {{"options", join(values)}});
     }
   }
@@ -142,6 +143,9 @@ void KiraSession::AskWhich(Reply& r) {
 // Which of the candidates the caller picked: by ordinal ("второй"), or by the words that
 // tell them apart ("матовый").
 const catalog::Product* KiraSession::ChooseAmong(const std::string& canon) const {
+  // An attribute named in any of the lexicon's words ("the matte one", "матовую").
+  auto narrowed = KeepExactMentions(candidates_, catalog().Extract(canon));
+  if (narrowed.size() == 1) return narrowed[0];
   auto choice = ExtractChoice(canon);
   if (choice) {
     int idx = *choice == -2 ? static_cast<int>(candidates_.size()) - 1 : *choice;

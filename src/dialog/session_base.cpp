@@ -138,10 +138,38 @@ bool SessionBase::IsNo(const std::string& canonical) const {
   return p.intent == "no" && p.confidence >= 0.5;
 }
 
+std::string SessionBase::AttrWord(const std::string& attr, const std::string& value) const {
+  if (params_.language == "ru") return value;
+  const catalog::Lexicon& lex = catalog().lexicon();
+  const std::vector<catalog::LexEntry>* list = nullptr;
+  if (attr == "color") list = &lex.colors;
+  if (attr == "surface") list = &lex.surfaces;
+  if (attr == "material") list = &lex.materials;
+  if (attr == "category") list = &lex.categories;
+  if (list) {
+    for (const auto& e : *list)
+      if (text::Lower(e.value) == text::Lower(value) && !e.name_en.empty()) return e.name_en;
+  }
+  return text::HasCyrillic(value) ? text::ToLatin(text::Lower(value)) : value;
+}
+
 std::vector<std::string> SessionBase::ExpectedPhrases() const {
   std::vector<std::string> out;
   for (const auto& [intent, list] : agent_.examples)
     for (const auto& e : list) out.push_back(e);
+  for (const char* l : {"yes_words", "no_words"})
+    for (const auto& w : agent_.phrases.List(l)) out.push_back(w);
+  // The shop's words for what tells products apart, alone and as "the matte one".
+  bool ru = params_.language == "ru";
+  const catalog::Lexicon& lex = catalog().lexicon();
+  for (const auto* list : {&lex.colors, &lex.surfaces, &lex.categories, &lex.materials}) {
+    for (const auto& e : *list) {
+      for (const auto& w : ru ? e.ru : e.en) {
+        out.push_back(w);
+        if (!ru) out.push_back("the " + w + " one");
+      }
+    }
+  }
   for (const auto& p : catalog().products()) {
     if (out.size() > 2000) break;
     out.push_back(SpokenName(p));

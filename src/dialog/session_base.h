@@ -43,6 +43,9 @@ class SessionBase : public DialogSession {
   std::string Money(double v) const;
   std::string UnitWord(const std::string& unit) const { return agent_.phrases.Unit(unit); }
   std::string SpokenName(const catalog::Product& p) const;
+  // A catalog attribute value as this agent says it: the lexicon's English name for colours,
+  // surfaces, materials and categories; collections in Latin letters in English.
+  std::string AttrWord(const std::string& attr, const std::string& value) const;
   bool IsYes(const std::string& canonical) const;
   bool IsNo(const std::string& canonical) const;
   IntentPrediction Classify(const std::string& canonical) const {

@@ -245,7 +245,6 @@ std::optional<int> ExtractChoice(const std::string& canonical) {
         return idx;
       }
     }
-    if (w == "1" || w == "one") return 0;
   }
   return std::nullopt;
 }
