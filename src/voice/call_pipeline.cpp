@@ -291,6 +291,10 @@ CallPipeline::CallPipeline(const VoiceConfig& cfg, const PipelineDeps& deps,
   }
   if (vad.ok()) vad_ = std::move(vad).value();
   if (cfg.inband_dtmf) dtmf_ = std::make_unique<media::DtmfDetector>();
+  if (deps.on_greeting) {
+    amd_ = std::make_unique<AnsweringMachineDetector>();
+    on_greeting_ = deps.on_greeting;
+  }
 }
 
 CallPipeline::~CallPipeline() = default;
@@ -363,6 +367,7 @@ void CallPipeline::OnFrame(const int16_t* caller, const int16_t* agent, size_t n
 
   if (!vad_) return;
   const media::VadDecision v = vad_->Process(in);
+  if (amd_ && amd_->Push(in, v.speech)) on_greeting_(amd_->verdict(), amd_->features());
 
   // Barge-in: only while the agent is talking.
   if (cfg_.barge_in_enabled) {
@@ -487,6 +492,8 @@ void CallPipeline::OnTransferResult(bool ok, const std::string& detail) {
 void CallPipeline::OnEnd(telephony::EndReason reason, const std::string& detail) {
   core_->ended = true;
   ++core_->speak_gen;
+  if (amd_ && amd_->verdict() == AmdVerdict::kUndecided)
+    on_greeting_(amd_->Current(), amd_->features());
   if (recording_) recording_->Close();
   recording_.reset();
   auto core = core_;

@@ -24,6 +24,7 @@
 #include "speech/prompt_cache.h"
 #include "speech/tts.h"
 #include "telephony/call_handler.h"
+#include "voice/answering_machine.h"
 #include "voice/turn_latency.h"
 #include "voice/worker_pool.h"
 
@@ -53,6 +54,9 @@ struct PipelineDeps {
   LatencyLog* latency = nullptr;         // optional
   // Called on the strand after session->Finish() (tests, dialer bookkeeping).
   std::function<void(const telephony::CallInfo&, const dialog::EndInfo&)> on_finished;
+  // Outbound calls: the audio verdict on who answered (answering_machine.h), once, on the SIP
+  // thread — when final, or at hang-up with the evidence so far. nullptr = not analysed.
+  std::function<void(AmdVerdict, const media::GreetingFeatures&)> on_greeting;
 };
 
 class CallCore;  // call_pipeline.cpp
@@ -82,6 +86,8 @@ class CallPipeline : public telephony::CallHandler {
   media::BargeInDetector barge_in_;
   std::unique_ptr<media::DtmfDetector> dtmf_;
   std::unique_ptr<media::WavWriter> recording_;
+  std::unique_ptr<AnsweringMachineDetector> amd_;  // when deps.on_greeting is set
+  std::function<void(AmdVerdict, const media::GreetingFeatures&)> on_greeting_;
   std::vector<int16_t> preroll_;         // ring of the last preroll_ms of caller audio
   std::vector<int16_t> saved_playback_;  // paused prompt (barge-in kPause)
   bool overlap_ = false;                 // current utterance started while the agent was speaking

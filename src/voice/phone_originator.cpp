@@ -10,6 +10,7 @@ void PhoneOriginator::Originate(const dialer::CallRequest& req, Done done) {
   struct Once {
     Done done;
     std::atomic<bool> fired{false};
+    std::atomic<AmdVerdict> greeting{AmdVerdict::kUndecided};
     void Fire(dialer::CallResult r) {
       if (!fired.exchange(true)) done(r);
     }
@@ -36,9 +37,18 @@ void PhoneOriginator::Originate(const dialer::CallRequest& req, Done done) {
             return once->Fire({dialer::CallDisposition::kFailed, ""});
         }
       },
-      [once](const dialog::EndInfo& end) {
+      [once, id = req.task.id](const dialog::EndInfo& end) {
+        // The audio may know better than a conversation nobody took part in (a beep-only
+        // mailbox, a greeting the grammar could not transcribe).
+        const AmdVerdict v = once->greeting.load();
+        if (MachineDisposition(v, end.outcome) == "voicemail") {
+          log::Info("phone", "task " + std::to_string(id) + ": " + ToString(v) +
+                                 " in the greeting audio; recorded as voicemail");
+          return once->Fire({dialer::CallDisposition::kVoicemail, ""});
+        }
         once->Fire({dialer::CallDisposition::kAnswered, end.outcome});
-      });
+      },
+      [once](AmdVerdict v, const media::GreetingFeatures&) { once->greeting = v; });
   if (!st.ok()) {
     log::Warn("phone", "task " + std::to_string(req.task.id) + ": " + st.message());
     once->Fire({dialer::CallDisposition::kFailed, ""});

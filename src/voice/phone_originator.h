@@ -1,6 +1,8 @@
 // PhoneOriginator: the dialer's Originator (dialer/dialer.h) over PhoneService — places Vera's
 // calls over SIP and reports one CallResult per call: busy / no answer / failed straight from
-// SIP, or answered with the conversation's outcome once the call has ended.
+// SIP, or answered with the conversation's outcome once the call has ended — or voicemail when
+// the greeting audio showed a machine (a beep, a long greeting) and the conversation got nothing
+// from a person (answering_machine.h).
 //
 //   voice::PhoneOriginator orig(&phone, [&](const dialer::CallRequest& r) {
 //     return engine->NewSession({.agent = "vera", .caller = r.task.phone, .channel = "phone",

@@ -75,12 +75,14 @@ void PhoneService::Stop() {
   started_ = false;
 }
 
-Status PhoneService::Originate(const std::string& target, const std::string& caller_id,
-                               std::unique_ptr<dialog::DialogSession> session,
-                               telephony::OriginateDone done,
-                               std::function<void(const dialog::EndInfo&)> finished) {
+Status PhoneService::Originate(
+    const std::string& target, const std::string& caller_id,
+    std::unique_ptr<dialog::DialogSession> session, telephony::OriginateDone done,
+    std::function<void(const dialog::EndInfo&)> finished,
+    std::function<void(AmdVerdict, const media::GreetingFeatures&)> on_greeting) {
   if (!started_) return Status::Unavailable("phone service is not running");
   PipelineDeps d = Deps();
+  d.on_greeting = std::move(on_greeting);
   if (finished) {
     auto global = d.on_finished;
     d.on_finished = [global, finished](const telephony::CallInfo& info, const dialog::EndInfo& e) {

@@ -58,10 +58,13 @@ class PhoneService {
   void Stop();
 
   // Outbound call driven by `session` once answered; `done` reports the SIP result;
-  // `finished` (optional) gets the session's EndInfo after an answered call ended.
-  Status Originate(const std::string& target, const std::string& caller_id,
-                   std::unique_ptr<dialog::DialogSession> session, telephony::OriginateDone done,
-                   std::function<void(const dialog::EndInfo&)> finished = nullptr);
+  // `finished` (optional) gets the session's EndInfo after an answered call ended;
+  // `on_greeting` (optional) the audio verdict on who answered (PipelineDeps::on_greeting).
+  Status Originate(
+      const std::string& target, const std::string& caller_id,
+      std::unique_ptr<dialog::DialogSession> session, telephony::OriginateDone done,
+      std::function<void(const dialog::EndInfo&)> finished = nullptr,
+      std::function<void(AmdVerdict, const media::GreetingFeatures&)> on_greeting = nullptr);
 
   const std::vector<std::string>& warnings() const { return warnings_; }
   telephony::SipEndpoint& endpoint() { return endpoint_; }
