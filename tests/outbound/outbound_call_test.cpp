@@ -4,7 +4,8 @@
 // answer from its microphone. Kira's side is the real phone pipeline (pocketsphinx with the
 // session's phrase grammar, flite) and the real dialog engine. Asserts what lands in the CRM:
 // the conversation with turns, outcome and summary, the task closed with that result, and for
-// a telephone secretary the `secretary` outcome with a text follow-up task for the manager.
+// a telephone secretary the `secretary` outcome with a text follow-up task for the manager; a
+// beep-only mailbox is recorded as voicemail from the greeting audio.
 // Label: sip. Needs baresip, flite and sox.
 #include <gtest/gtest.h>
 
@@ -37,19 +38,27 @@ struct Line {
   std::string text;
 };
 
+// A line that is not speech: a 1 kHz voicemail beep of 500 ms.
+constexpr const char* kBeep = "<beep>";
+
 // The callee's microphone: the lines at their times, then `tail_s` of silence (baresip hangs
 // up when the file ends).
 Status MakeMicWav(const std::string& dir, const std::vector<Line>& lines, double tail_s,
                   const std::string& out) {
   media::Pcm mic;
   for (size_t i = 0; i < lines.size(); ++i) {
-    const std::string part = dir + "/line" + std::to_string(i) + ".wav";
-    KIRA_RETURN_IF_ERROR(MakeSpeechWav(lines[i].text, part, 0.0, 0.0));
-    auto wav = media::ReadWav(part);
-    if (!wav.ok()) return wav.status();
     const size_t start = static_cast<size_t>(lines[i].at_s * 8000);
     if (mic.size() < start) mic.resize(start, 0);
-    media::Pcm speech = wav->Channel(0);
+    media::Pcm speech;
+    if (lines[i].text == kBeep) {
+      speech = media::Tone(8000, 1000, 500, -10);
+    } else {
+      const std::string part = dir + "/line" + std::to_string(i) + ".wav";
+      KIRA_RETURN_IF_ERROR(MakeSpeechWav(lines[i].text, part, 0.0, 0.0));
+      auto wav = media::ReadWav(part);
+      if (!wav.ok()) return wav.status();
+      speech = wav->Channel(0);
+    }
     mic.insert(mic.end(), speech.begin(), speech.end());
   }
   mic.resize(mic.size() + static_cast<size_t>(tail_s * 8000), 0);
@@ -277,6 +286,37 @@ TEST_F(OutboundCall, TelephoneSecretaryGetsOneSentenceAndTheManagerATextTask) {
   for (const auto& t : *tasks)
     if (t.kind == "text_followup" && t.agent.empty() && t.status == "open") ++followups;
   EXPECT_GE(followups, 1) << "no text follow-up task for the manager";
+}
+
+// A mailbox that only beeps: no words for the dialog to go on; the greeting audio (the beep, via
+// voice::AnsweringMachineDetector in the call pipeline) makes the dialer record voicemail and
+// give the manager a text follow-up.
+TEST_F(OutboundCall, BeepOnlyMailboxIsVoicemailFromTheAudio) {
+  const std::string number = "+74951234569";
+  const int64_t task_id = AddTask(number, "inbound");
+  ASSERT_NO_FATAL_FAILURE(StartCallee(number, {{0.6, kBeep}}, 14.0));
+  dialog::EndInfo end;
+  dialer::DialerStats stats;
+  ASSERT_NO_FATAL_FAILURE(Dial(task_id, &end, &stats));
+  EXPECT_EQ(stats.originated, 1);
+  ASSERT_GT(end.conversation_id, 0);
+  auto conv = rt_->store->GetConversation(end.conversation_id);
+  ASSERT_TRUE(conv.ok()) << conv.status().ToString();
+  int agent_turns = 0;
+  Transcript(*conv, &agent_turns);
+  auto task = rt_->store->GetTask(task_id);
+  ASSERT_TRUE(task.ok());
+  EXPECT_EQ(task->status, "done");
+  EXPECT_EQ(task->last_result, "voicemail") << "the conversation said " << conv->outcome;
+  auto lead = rt_->store->GetLead(task->lead_id);
+  ASSERT_TRUE(lead.ok());
+  EXPECT_EQ(lead->outcome, "voicemail");
+  auto tasks = rt_->store->ListTasks("", task->lead_id);
+  ASSERT_TRUE(tasks.ok());
+  int followups = 0;
+  for (const auto& t : *tasks)
+    if (t.kind == "text_followup" && t.agent.empty() && t.status == "open") ++followups;
+  EXPECT_EQ(followups, 1) << "one text follow-up task for the manager";
 }
 
 }  // namespace
