@@ -296,6 +296,26 @@ std::string ScriptName(const ::testing::TestParamInfo<Script>& info) {
 
 INSTANTIATE_TEST_SUITE_P(Scripts, Conversation, ::testing::ValuesIn(LoadScripts()), ScriptName);
 
+// The recogniser's phrase list follows the conversation: quantities after "how much?".
+TEST(ExpectedPhrases, FollowTheStage) {
+  Shop& shop = DemoShop();
+  auto store = std::move(crm::OpenSqliteCrmStore(":memory:")).value();
+  dialog::EngineOptions eo;
+  eo.agents_dir = std::string(KIRA_DEMO_DIR) + "/agents";
+  eo.cache_dir = shop.dir + "/models";
+  auto engine = std::move(dialog::Engine::Create(shop.en, shop.catalog, store.get(), eo)).value();
+  auto s = std::move(engine->NewSession({})).value();
+  s->Start();
+  auto has = [&](const std::string& phrase) {
+    auto v = s->ExpectedPhrases();
+    return std::find(v.begin(), v.end(), phrase) != v.end();
+  };
+  EXPECT_TRUE(has("the matte one"));
+  EXPECT_FALSE(has("20 square meters"));
+  s->OnCallerText("monte tiberio grey matte sixty by sixty");
+  EXPECT_TRUE(has("20 square meters"));
+}
+
 // The checker itself must catch a hallucinated fact, or the tests above prove nothing.
 TEST(Grounding, CatchesWrongPriceStockAndHours) {
   Shop& shop = DemoShop();

@@ -61,6 +61,10 @@ class KiraSession : public SessionBase {
 
   Reply OnRecognitionUnavailable() override;
 
+  // The recogniser's phrases for the current stage: the common ones plus what this stage
+  // expects (quantities after "how much?", the options after "which one?").
+  std::vector<std::string> ExpectedPhrases() const override;
+
  private:
   void Ask(Reply& r, const std::string& key, const Vars& vars = {});
 
