@@ -47,8 +47,8 @@ Fixture& Shop() {
     f->dir = (std::filesystem::temp_directory_path() / "kira-dialog-bench").string();
     std::filesystem::remove_all(f->dir);
     std::filesystem::create_directories(f->dir);
-    f->profile = std::move(business::LoadProfile(std::string(KIRA_DEMO_DIR) + "/profile.yaml"))
-                     .value();
+    f->profile =
+        std::move(business::LoadProfile(std::string(KIRA_DEMO_DIR) + "/profile.yaml")).value();
     f->lex = std::move(catalog::LoadLexicon(std::string(KIRA_DEMO_DIR) + "/lexicon.yaml")).value();
     f->db = std::move(storage::Db::Open(f->dir + "/kira.db")).value();
     if (!catalog::MigrateCatalog(*f->db).ok()) std::abort();
@@ -67,8 +67,7 @@ Fixture& Shop() {
     dialog::EngineOptions eo;
     eo.agents_dir = std::string(KIRA_DEMO_DIR) + "/agents";
     eo.cache_dir = f->dir + "/models";
-    f->engine = std::move(dialog::Engine::Create(f->profile, f->cat, f->store.get(), eo))
-                    .value();
+    f->engine = std::move(dialog::Engine::Create(f->profile, f->cat, f->store.get(), eo)).value();
     return f;
   }();
   return *f;
@@ -78,8 +77,7 @@ const std::vector<std::vector<std::string>> kScripts = {
     {"у вас есть монте тиберио серый шестьдесят на шестьдесят матовый", "двадцать метров", "да",
      "Иван", "самовывоз", "да", "до свидания"},
     {"есть керамогранит буонарроти серый 60x60", "давайте первый", "25 квадратов", "нет"},
-    {"церезит белая затирка 2 кг", "3 штуки", "да", "Анна", "доставка", "Москва, Ленина 5",
-     "да"},
+    {"церезит белая затирка 2 кг", "3 штуки", "да", "Анна", "доставка", "Москва, Ленина 5", "да"},
     {"до скольки вы работаете", "а где вы находитесь", "вы робот?", "спасибо до свидания"},
     {"italon room серый 120 на 120", "30 метров", "да", "да", "Максим", "самовывоз", "да"},
     {"у вас есть обои", "перезвоните мне завтра в десять", "спасибо"},

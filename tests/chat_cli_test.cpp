@@ -2,11 +2,11 @@
 // data dir with the demo shop and read its JSON lines; then check what `kira leads`, `kira
 // orders` and `kira tasks` report, and run Vera's callback for an assigned task.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -44,9 +44,9 @@ std::vector<nlohmann::json> Lines(const std::string& out) {
 class ChatCli : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = (std::filesystem::temp_directory_path() /
-            ("kira-chat-cli-" + std::to_string(::getpid())))
-               .string();
+    dir_ =
+        (std::filesystem::temp_directory_path() / ("kira-chat-cli-" + std::to_string(::getpid())))
+            .string();
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
   }
@@ -65,9 +65,8 @@ class ChatCli : public ::testing::Test {
 };
 
 TEST_F(ChatCli, JsonLinesOrderAndCrmCommands) {
-  Proc r = Chat("--caller +79161234567",
-               {"монте тиберио серый матовый шестьдесят на шестьдесят", "двадцать метров", "да",
-                "Иван", "самовывоз", "да"});
+  Proc r = Chat("--caller +79161234567", {"монте тиберио серый матовый шестьдесят на шестьдесят",
+                                          "двадцать метров", "да", "Иван", "самовывоз", "да"});
   ASSERT_EQ(r.status, 0) << r.out;
   auto lines = Lines(r.out);
   ASSERT_GE(lines.size(), 3u);
@@ -98,7 +97,7 @@ TEST_F(ChatCli, JsonLinesOrderAndCrmCommands) {
   // The manager sends Vera; her callback runs as a text conversation for that task.
   int64_t lead_id = end["lead_id"].get<int64_t>();
   Proc assign = Sh(Kira("tasks assign --lead " + std::to_string(lead_id) +
-                       " --agent vera --note 'offer grout'"));
+                        " --agent vera --note 'offer grout'"));
   ASSERT_EQ(assign.status, 0) << assign.out;
   std::string task_id = assign.out.substr(0, assign.out.find_first_not_of("0123456789"));
   ASSERT_FALSE(task_id.empty()) << assign.out;

@@ -75,8 +75,7 @@ struct Shop {
 Shop& DemoShop() {
   static Shop* shop = [] {
     auto* s = new Shop;
-    s->dir = (std::filesystem::temp_directory_path() /
-              ("kira-conv-" + std::to_string(::getpid())))
+    s->dir = (std::filesystem::temp_directory_path() / ("kira-conv-" + std::to_string(::getpid())))
                  .string();
     std::filesystem::create_directories(s->dir);
     s->db = std::move(storage::Db::Open(s->dir + "/shop.db")).value();
@@ -257,8 +256,8 @@ TEST_P(Conversation, RunsGroundedToTheExpectedOutcome) {
         }
         CivilTime c = ToCivil(zone, FromUnixMillis(t.not_before));
         char buf[32];
-        std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d", c.year, c.month, c.day,
-                      c.hour, c.minute);
+        std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d", c.year, c.month, c.day, c.hour,
+                      c.minute);
         EXPECT_EQ(std::string(buf), ex["task_local"].as<std::string>());
       }
     }
@@ -267,7 +266,8 @@ TEST_P(Conversation, RunsGroundedToTheExpectedOutcome) {
       tasks += "  task " + std::to_string(t.id) + " lead " + std::to_string(t.lead_id) + " " +
                t.kind + " " + t.status + "\n";
     EXPECT_TRUE(found) << "no task of kind " << ex["task_kind"].as<std::string>() << " for lead "
-                       << end.lead_id << "\n" << tasks << all;
+                       << end.lead_id << "\n"
+                       << tasks << all;
   }
   if (ex["transfer"]) {
     EXPECT_EQ(!transfer.empty(), ex["transfer"].as<bool>()) << all;
@@ -278,13 +278,14 @@ TEST_P(Conversation, RunsGroundedToTheExpectedOutcome) {
   if (ex["qualification"]) {
     EXPECT_EQ(lead->qualification, ex["qualification"].as<std::string>());
   }
-  if (ex["agent_says"]) for (const auto& needle : ex["agent_says"]) {
-    std::string n = needle.as<std::string>();
-    bool said = false;
-    for (const auto& t : transcript)
-      if (t.rfind("agent: ", 0) == 0 && t.find(n) != std::string::npos) said = true;
-    EXPECT_TRUE(said) << "the agent never said '" << n << "':\n" << all;
-  }
+  if (ex["agent_says"])
+    for (const auto& needle : ex["agent_says"]) {
+      std::string n = needle.as<std::string>();
+      bool said = false;
+      for (const auto& t : transcript)
+        if (t.rfind("agent: ", 0) == 0 && t.find(n) != std::string::npos) said = true;
+      EXPECT_TRUE(said) << "the agent never said '" << n << "':\n" << all;
+    }
 }
 
 std::string ScriptName(const ::testing::TestParamInfo<Script>& info) {

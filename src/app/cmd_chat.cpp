@@ -2,10 +2,9 @@
 // caller hung up; the agent speaks first. With --json, one JSON object per line:
 // {"type":"agent","text":...}, {"type":"listen"}, and at the end {"type":"end",...}.
 #include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
-
 #include <cstdio>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "app/command.h"
@@ -30,8 +29,10 @@ void Emit(const nlohmann::json& j) {
 
 void Print(const dialog::Reply& r, bool json) {
   for (const auto& s : r.say) {
-    if (json) Emit({{"type", "agent"}, {"text", s}});
-    else std::cout << "kira> " << s << "\n";
+    if (json)
+      Emit({{"type", "agent"}, {"text", s}});
+    else
+      std::cout << "kira> " << s << "\n";
   }
   if (json && !r.transfer_to.empty()) Emit({{"type", "transfer"}, {"to", r.transfer_to}});
   std::cout.flush();
@@ -52,23 +53,25 @@ int RunChat(const AppOptions& o, const ChatArgs& a) {
   Print(session.Start(), a.json);
   std::string line;
   while (!session.ended()) {
-    if (a.json) Emit({{"type", "listen"}});
-    else std::cout << "you> " << std::flush;
+    if (a.json)
+      Emit({{"type", "listen"}});
+    else
+      std::cout << "you> " << std::flush;
     if (!std::getline(std::cin, line)) break;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     Print(session.OnCallerText(line), a.json);
   }
   dialog::EndInfo e = session.Finish();
   if (a.json) {
-    nlohmann::json j = {{"type", "end"},         {"outcome", e.outcome},
-                        {"reason", e.reason},    {"lead_id", e.lead_id},
-                        {"summary", e.summary},  {"conversation_id", e.conversation_id}};
+    nlohmann::json j = {{"type", "end"},        {"outcome", e.outcome},
+                        {"reason", e.reason},   {"lead_id", e.lead_id},
+                        {"summary", e.summary}, {"conversation_id", e.conversation_id}};
     j["order_id"] = e.order_id ? nlohmann::json(e.order_id) : nlohmann::json(nullptr);
     j["task_id"] = e.task_id ? nlohmann::json(e.task_id) : nlohmann::json(nullptr);
     Emit(j);
   } else {
-    std::cout << "\n[" << e.outcome << (e.reason.empty() ? "" : "/" + e.reason) << "] "
-              << e.summary << " (lead " << e.lead_id << ")\n";
+    std::cout << "\n[" << e.outcome << (e.reason.empty() ? "" : "/" + e.reason) << "] " << e.summary
+              << " (lead " << e.lead_id << ")\n";
   }
   return 0;
 }

@@ -1,7 +1,6 @@
 // `kira import catalog FILE` and `kira import stock FILE --source distributor`: all-or-nothing
 // imports that report counts, or the line, field and problem that stopped them.
 #include <CLI/CLI.hpp>
-
 #include <cstdio>
 
 #include "app/command.h"

@@ -1,9 +1,9 @@
 // `kira serve`: the main job on one machine — the SIP endpoint answering calls with Kira, the
 // manager's web workspace, and the dialer sending Vera to the callbacks managers assigned, all
 // over one SQLite database in the data dir. Stops cleanly on SIGINT/SIGTERM.
-#include <CLI/CLI.hpp>
 #include <signal.h>
 
+#include <CLI/CLI.hpp>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -51,8 +51,9 @@ bool SplitHostPort(const std::string& s, std::string* host, int* port) {
   return *port >= 0 && *port < 65536;
 }
 
-[[maybe_unused]] Result<dialer::DialerConfig> DialerSettings(const AppOptions& o, const business::Profile& p,
-                                            const std::string& explicit_path) {
+[[maybe_unused]] Result<dialer::DialerConfig> DialerSettings(const AppOptions& o,
+                                                             const business::Profile& p,
+                                                             const std::string& explicit_path) {
   dialer::DialerConfig base;
   base.window = p.calling_window;
   if (!explicit_path.empty()) return dialer::LoadDialerConfig(explicit_path, base);
@@ -88,9 +89,10 @@ int RunServe(const AppOptions& o, const ServeArgs& a) {
     Status s = web->Start();
     if (!s.ok()) return Fail(s.WithContext("web workspace"));
     std::string host = a.web.substr(0, a.web.rfind(':'));
-    std::printf("kira: web workspace on http://%s:%d/ (create a user: kira users add NAME "
-                "--role admin)\n",
-                host.c_str(), web->port());
+    std::printf(
+        "kira: web workspace on http://%s:%d/ (create a user: kira users add NAME "
+        "--role admin)\n",
+        host.c_str(), web->port());
   }
 
 #if KIRA_HAVE_VOICE
@@ -105,20 +107,21 @@ int RunServe(const AppOptions& o, const ServeArgs& a) {
     if (!a.sip.empty()) pc.sip.listen = a.sip;
     pc.data_dir = o.data_dir;
     phone = std::make_unique<voice::PhoneService>();
-    Status s = phone->Start(pc, [&engine](const std::string& caller, const std::string& called,
-                                          const std::string& channel)
-                                   -> std::unique_ptr<dialog::DialogSession> {
-      dialog::SessionParams p;
-      p.agent = "kira";
-      p.caller = caller;
-      p.channel = channel;
-      auto s = engine.NewSession(p);
-      if (!s.ok()) {
-        log::Error("serve", "cannot start a conversation: " + s.status().message());
-        return nullptr;
-      }
-      return std::move(s).value();
-    });
+    Status s = phone->Start(
+        pc,
+        [&engine](const std::string& caller, const std::string& called,
+                  const std::string& channel) -> std::unique_ptr<dialog::DialogSession> {
+          dialog::SessionParams p;
+          p.agent = "kira";
+          p.caller = caller;
+          p.channel = channel;
+          auto s = engine.NewSession(p);
+          if (!s.ok()) {
+            log::Error("serve", "cannot start a conversation: " + s.status().message());
+            return nullptr;
+          }
+          return std::move(s).value();
+        });
     if (!s.ok()) return Fail(s.WithContext("phone"));
     for (const auto& w : phone->warnings()) std::fprintf(stderr, "kira: phone: %s\n", w.c_str());
     std::printf("kira: answering SIP calls on %s\n", pc.sip.listen.c_str());
@@ -135,8 +138,8 @@ int RunServe(const AppOptions& o, const ServeArgs& a) {
     zones = std::make_unique<dialer::ZoneDb>();
     resolver = std::make_unique<dialer::PhoneZoneResolver>(zones.get(), dc->default_region);
     originator = std::make_unique<voice::PhoneOriginator>(
-        phone.get(), [&engine](const dialer::CallRequest& r)
-                         -> std::unique_ptr<dialog::DialogSession> {
+        phone.get(),
+        [&engine](const dialer::CallRequest& r) -> std::unique_ptr<dialog::DialogSession> {
           dialog::SessionParams p;
           p.agent = "vera";
           p.caller = r.task.phone;
@@ -185,8 +188,9 @@ void RegisterServe(CLI::App& app, AppOptions& opts) {
   c->add_option("--web", a->web, "Web workspace address")->capture_default_str();
   c->add_option("--sip", a->sip, "SIP listen address (default 127.0.0.1:5080)");
   c->add_option("--phone-config", a->phone_config, "YAML file with a phone: section");
-  c->add_option("--dialer-config", a->dialer_config, "Dialer YAML (default: dialer.yaml in "
-                                                     "the data dir or beside the profile)");
+  c->add_option("--dialer-config", a->dialer_config,
+                "Dialer YAML (default: dialer.yaml in "
+                "the data dir or beside the profile)");
   c->add_flag("--no-phone", a->no_phone, "Do not start the SIP side");
   c->add_flag("--no-web", a->no_web, "Do not start the web workspace");
   c->add_flag("--no-dialer", a->no_dialer, "Do not place outbound calls");

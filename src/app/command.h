@@ -37,5 +37,4 @@ struct AutoRegister {
 
 #define KIRA_COMMAND_CAT2(a, b) a##b
 #define KIRA_COMMAND_CAT(a, b) KIRA_COMMAND_CAT2(a, b)
-#define KIRA_COMMAND(fn) \
-  static ::kira::app::AutoRegister KIRA_COMMAND_CAT(kira_cmd_, __LINE__)(&fn)
+#define KIRA_COMMAND(fn) static ::kira::app::AutoRegister KIRA_COMMAND_CAT(kira_cmd_, __LINE__)(&fn)

@@ -27,9 +27,12 @@ Result<std::string> DatabasePath(const AppOptions& o) {
 int Fail(const Status& s) {
   std::fprintf(stderr, "kira: %s\n", s.message().c_str());
   switch (s.code()) {
-    case Status::Code::kInvalid: return 2;
-    case Status::Code::kNotFound: return 3;
-    default: return 1;
+    case Status::Code::kInvalid:
+      return 2;
+    case Status::Code::kNotFound:
+      return 3;
+    default:
+      return 1;
   }
 }
 

@@ -1,6 +1,5 @@
 // kira: the one binary. Commands register themselves (command.h); this file only parses.
 #include <CLI/CLI.hpp>
-
 #include <cstdio>
 
 #include "app/command.h"

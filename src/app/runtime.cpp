@@ -17,8 +17,9 @@ namespace {
 Result<catalog::Lexicon> LoadShopLexicon(const business::Profile& p) {
   std::string path = p.dir + "/lexicon.yaml";
   if (!std::filesystem::exists(path)) {
-    log::Warn("app", "no lexicon.yaml beside the profile; English words and not-sold "
-                     "categories will not be recognised");
+    log::Warn("app",
+              "no lexicon.yaml beside the profile; English words and not-sold "
+              "categories will not be recognised");
     return catalog::Lexicon{};
   }
   return catalog::LoadLexicon(path);
@@ -76,8 +77,8 @@ Result<std::unique_ptr<Runtime>> OpenRuntime(const AppOptions& o, RuntimeOptions
       const auto& members = db->Members(z->set);
       return members.size() == 1 ? db->Name(members[0]) : std::string();
     };
-    KIRA_ASSIGN_OR_RETURN(rt->engine, dialog::Engine::Create(rt->profile, rt->catalog,
-                                                             rt->store.get(), eo));
+    KIRA_ASSIGN_OR_RETURN(rt->engine,
+                          dialog::Engine::Create(rt->profile, rt->catalog, rt->store.get(), eo));
   }
   return rt;
 }

@@ -25,7 +25,7 @@ struct Runtime {
   std::unique_ptr<storage::Db> db;  // catalog tables
   std::unique_ptr<crm::CrmStore> store;
   std::shared_ptr<const catalog::Catalog> catalog;  // the latest; the engine shares it
-  std::unique_ptr<dialer::ZoneDb> zones;  // the caller's zone from their number
+  std::unique_ptr<dialer::ZoneDb> zones;            // the caller's zone from their number
   std::unique_ptr<dialer::PhoneZoneResolver> resolver;
   std::unique_ptr<dialog::Engine> engine;
 

@@ -39,8 +39,8 @@ class Reader {
     return Status::Ok();
   }
 
-  Status Num(const YAML::Node& map, const std::string& path, const std::string& key,
-             double* out, bool required) {
+  Status Num(const YAML::Node& map, const std::string& path, const std::string& key, double* out,
+             bool required) {
     YAML::Node n = map[key];
     if (!n) return required ? Err(Join(path, key), "required key is missing") : Status::Ok();
     if (!n.IsScalar()) return Err(Join(path, key), "expected a number");
@@ -100,10 +100,10 @@ Result<Profile> ParseProfile(const std::string& text, const std::string& file) {
   }
   if (!root || root.IsNull()) return Status::Invalid(file + ": the profile is empty");
   Profile p;
-  KIRA_RETURN_IF_ERROR(r.CheckKeys(root, "",
-                                   {"name", "language", "timezone", "address", "hours", "delivery",
-                                    "assistant_disclosure", "manager", "rules", "faq",
-                                    "calling_window"}));
+  KIRA_RETURN_IF_ERROR(
+      r.CheckKeys(root, "",
+                  {"name", "language", "timezone", "address", "hours", "delivery",
+                   "assistant_disclosure", "manager", "rules", "faq", "calling_window"}));
   KIRA_RETURN_IF_ERROR(r.Str(root, "", "name", &p.name, true));
   KIRA_RETURN_IF_ERROR(r.Str(root, "", "language", &p.language, true));
   if (p.language != "ru" && p.language != "en")
@@ -122,8 +122,8 @@ Result<Profile> ParseProfile(const std::string& text, const std::string& file) {
     KIRA_RETURN_IF_ERROR(r.Str(m, "manager", "phone", &p.manager.phone, false));
     KIRA_RETURN_IF_ERROR(r.Str(m, "manager", "sip", &p.manager.sip, false));
     if (!p.manager.sip.empty() && p.manager.sip.rfind("sip:", 0) != 0)
-      return r.Err("manager.sip", "expected a SIP URI starting with sip:, got '" +
-                                      p.manager.sip + "'");
+      return r.Err("manager.sip",
+                   "expected a SIP URI starting with sip:, got '" + p.manager.sip + "'");
   } else {
     return r.Err("manager", "required key is missing");
   }
@@ -151,11 +151,11 @@ Result<Profile> ParseProfile(const std::string& text, const std::string& file) {
   if (YAML::Node cw = root["calling_window"]) {
     KIRA_RETURN_IF_ERROR(r.CheckKeys(cw, "calling_window", {"weekdays", "weekends"}));
     if (cw["weekdays"])
-      KIRA_RETURN_IF_ERROR(ParseWindow(r, cw["weekdays"], "calling_window.weekdays",
-                                       &p.calling_window.weekdays));
+      KIRA_RETURN_IF_ERROR(
+          ParseWindow(r, cw["weekdays"], "calling_window.weekdays", &p.calling_window.weekdays));
     if (cw["weekends"])
-      KIRA_RETURN_IF_ERROR(ParseWindow(r, cw["weekends"], "calling_window.weekends",
-                                       &p.calling_window.weekends));
+      KIRA_RETURN_IF_ERROR(
+          ParseWindow(r, cw["weekends"], "calling_window.weekends", &p.calling_window.weekends));
   }
   return p;
 }

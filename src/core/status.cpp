@@ -5,13 +5,20 @@ namespace kira {
 namespace {
 const char* CodeName(Status::Code c) {
   switch (c) {
-    case Status::Code::kOk: return "ok";
-    case Status::Code::kInvalid: return "invalid";
-    case Status::Code::kNotFound: return "not found";
-    case Status::Code::kIo: return "i/o error";
-    case Status::Code::kUnavailable: return "unavailable";
-    case Status::Code::kConflict: return "conflict";
-    case Status::Code::kInternal: return "internal error";
+    case Status::Code::kOk:
+      return "ok";
+    case Status::Code::kInvalid:
+      return "invalid";
+    case Status::Code::kNotFound:
+      return "not found";
+    case Status::Code::kIo:
+      return "i/o error";
+    case Status::Code::kUnavailable:
+      return "unavailable";
+    case Status::Code::kConflict:
+      return "conflict";
+    case Status::Code::kInternal:
+      return "internal error";
   }
   return "?";
 }

@@ -65,16 +65,15 @@ class Result {
 
 }  // namespace kira
 
-#define KIRA_RETURN_IF_ERROR(expr)          \
-  do {                                      \
-    ::kira::Status _kira_s = (expr);        \
-    if (!_kira_s.ok()) return _kira_s;      \
+#define KIRA_RETURN_IF_ERROR(expr)     \
+  do {                                 \
+    ::kira::Status _kira_s = (expr);   \
+    if (!_kira_s.ok()) return _kira_s; \
   } while (0)
 
 #define KIRA_CONCAT_INNER(a, b) a##b
 #define KIRA_CONCAT(a, b) KIRA_CONCAT_INNER(a, b)
-#define KIRA_ASSIGN_OR_RETURN(lhs, expr)                                  \
-  auto KIRA_CONCAT(_kira_r, __LINE__) = (expr);                           \
-  if (!KIRA_CONCAT(_kira_r, __LINE__).ok())                               \
-    return KIRA_CONCAT(_kira_r, __LINE__).status();                       \
+#define KIRA_ASSIGN_OR_RETURN(lhs, expr)                                                    \
+  auto KIRA_CONCAT(_kira_r, __LINE__) = (expr);                                             \
+  if (!KIRA_CONCAT(_kira_r, __LINE__).ok()) return KIRA_CONCAT(_kira_r, __LINE__).status(); \
   lhs = std::move(KIRA_CONCAT(_kira_r, __LINE__)).value()

@@ -145,9 +145,8 @@ std::string Normalize(std::string_view s) {
   std::vector<std::string> toks = Tokens(Encode(col));
   std::string res;
   auto is_num = [](const std::string& t) {
-    return !t.empty() && std::all_of(t.begin(), t.end(), [](char ch) {
-      return (ch >= '0' && ch <= '9') || ch == '.';
-    });
+    return !t.empty() && std::all_of(t.begin(), t.end(),
+                                     [](char ch) { return (ch >= '0' && ch <= '9') || ch == '.'; });
   };
   for (size_t i = 0; i < toks.size(); ++i) {
     if (i + 2 < toks.size() && is_num(toks[i]) && is_num(toks[i + 2]) &&
@@ -239,11 +238,16 @@ const std::unordered_map<std::string, NumWord>& NumberWords() {
 
 int Rank(Kind k) {
   switch (k) {
-    case Kind::kUnit: return 1;
-    case Kind::kTeen: return 2;
-    case Kind::kTen: return 3;
-    case Kind::kHundred: return 4;
-    default: return 5;
+    case Kind::kUnit:
+      return 1;
+    case Kind::kTeen:
+      return 2;
+    case Kind::kTen:
+      return 3;
+    case Kind::kHundred:
+      return 4;
+    default:
+      return 5;
   }
 }
 
@@ -331,9 +335,8 @@ std::string Canonical(std::string_view s) {
   // "60 на 60", "60 by 60" → "60x60" (after number words became digits).
   std::vector<std::string> toks = Tokens(n);
   auto is_num = [](const std::string& t) {
-    return !t.empty() && std::all_of(t.begin(), t.end(), [](char ch) {
-      return (ch >= '0' && ch <= '9') || ch == '.';
-    });
+    return !t.empty() && std::all_of(t.begin(), t.end(),
+                                     [](char ch) { return (ch >= '0' && ch <= '9') || ch == '.'; });
   };
   std::string res;
   for (size_t i = 0; i < toks.size(); ++i) {
@@ -376,13 +379,18 @@ std::string ReplaceSeq(std::string_view s, const std::vector<Pair>& multi,
     // one UTF-8 code point
     size_t len = 1;
     unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0xF0) len = 4;
-    else if (c >= 0xE0) len = 3;
-    else if (c >= 0xC0) len = 2;
+    if (c >= 0xF0)
+      len = 4;
+    else if (c >= 0xE0)
+      len = 3;
+    else if (c >= 0xC0)
+      len = 2;
     std::u32string cp = Decode(s.substr(i, len));
     auto it = cp.empty() ? single.end() : single.find(cp[0]);
-    if (it != single.end()) out += it->second;
-    else out.append(s.substr(i, len));
+    if (it != single.end())
+      out += it->second;
+    else
+      out.append(s.substr(i, len));
     i += len;
   }
   return out;
@@ -392,27 +400,26 @@ std::string ReplaceSeq(std::string_view s, const std::vector<Pair>& multi,
 
 std::string ToCyrillic(std::string_view lat) {
   static const std::vector<Pair> multi = {
-      {"sch", "щ"}, {"sh", "ш"}, {"ch", "ч"}, {"zh", "ж"}, {"kh", "х"}, {"ts", "ц"},
-      {"tz", "ц"},  {"ya", "я"}, {"yu", "ю"}, {"yo", "е"}, {"ye", "е"}, {"th", "т"},
-      {"ph", "ф"},  {"oo", "у"}, {"ee", "и"}, {"ck", "к"}, {"qu", "кв"}, {"ce", "це"},
+      {"sch", "щ"}, {"sh", "ш"},  {"ch", "ч"}, {"zh", "ж"}, {"kh", "х"},  {"ts", "ц"},
+      {"tz", "ц"},  {"ya", "я"},  {"yu", "ю"}, {"yo", "е"}, {"ye", "е"},  {"th", "т"},
+      {"ph", "ф"},  {"oo", "у"},  {"ee", "и"}, {"ck", "к"}, {"qu", "кв"}, {"ce", "це"},
       {"ci", "ци"}, {"cy", "ци"}, {"gh", "г"}, {"ij", "ий"}};
   static const std::unordered_map<char32_t, std::string> single = {
-      {U'a', "а"}, {U'b', "б"}, {U'c', "к"}, {U'd', "д"}, {U'e', "е"}, {U'f', "ф"},
-      {U'g', "г"}, {U'h', "х"}, {U'i', "и"}, {U'j', "дж"}, {U'k', "к"}, {U'l', "л"},
-      {U'm', "м"}, {U'n', "н"}, {U'o', "о"}, {U'p', "п"}, {U'q', "к"}, {U'r', "р"},
-      {U's', "с"}, {U't', "т"}, {U'u', "у"}, {U'v', "в"}, {U'w', "в"}, {U'x', "кс"},
-      {U'y', "и"}, {U'z', "з"}};
+      {U'a', "а"}, {U'b', "б"}, {U'c', "к"},  {U'd', "д"}, {U'e', "е"}, {U'f', "ф"}, {U'g', "г"},
+      {U'h', "х"}, {U'i', "и"}, {U'j', "дж"}, {U'k', "к"}, {U'l', "л"}, {U'm', "м"}, {U'n', "н"},
+      {U'o', "о"}, {U'p', "п"}, {U'q', "к"},  {U'r', "р"}, {U's', "с"}, {U't', "т"}, {U'u', "у"},
+      {U'v', "в"}, {U'w', "в"}, {U'x', "кс"}, {U'y', "и"}, {U'z', "з"}};
   return ReplaceSeq(lat, multi, single);
 }
 
 std::string ToLatin(std::string_view cyr) {
   static const std::vector<Pair> multi = {};
   static const std::unordered_map<char32_t, std::string> single = {
-      {U'а', "a"},  {U'б', "b"},  {U'в', "v"},   {U'г', "g"},  {U'д', "d"},  {U'е', "e"},
-      {U'ж', "zh"}, {U'з', "z"},  {U'и', "i"},   {U'й', "y"},  {U'к', "k"},  {U'л', "l"},
-      {U'м', "m"},  {U'н', "n"},  {U'о', "o"},   {U'п', "p"},  {U'р', "r"},  {U'с', "s"},
-      {U'т', "t"},  {U'у', "u"},  {U'ф', "f"},   {U'х', "kh"}, {U'ц', "ts"}, {U'ч', "ch"},
-      {U'ш', "sh"}, {U'щ', "sch"}, {U'ъ', ""},   {U'ы', "y"},  {U'ь', ""},   {U'э', "e"},
+      {U'а', "a"},  {U'б', "b"},   {U'в', "v"}, {U'г', "g"},  {U'д', "d"},  {U'е', "e"},
+      {U'ж', "zh"}, {U'з', "z"},   {U'и', "i"}, {U'й', "y"},  {U'к', "k"},  {U'л', "l"},
+      {U'м', "m"},  {U'н', "n"},   {U'о', "o"}, {U'п', "p"},  {U'р', "r"},  {U'с', "s"},
+      {U'т', "t"},  {U'у', "u"},   {U'ф', "f"}, {U'х', "kh"}, {U'ц', "ts"}, {U'ч', "ch"},
+      {U'ш', "sh"}, {U'щ', "sch"}, {U'ъ', ""},  {U'ы', "y"},  {U'ь', ""},   {U'э', "e"},
       {U'ю', "yu"}, {U'я', "ya"}};
   return ReplaceSeq(cyr, multi, single);
 }
@@ -462,14 +469,29 @@ std::string PhoneticKey(std::string_view word) {
       continue;
     }
     switch (c) {
-      case 'c': s += (n == 'e' || n == 'i' || n == 'y') ? 's' : 'k'; break;
-      case 'z': s += 's'; break;
-      case 'w': s += 'v'; break;
-      case 'y': s += 'i'; break;
-      case 'j': s += 'i'; break;
-      case 'q': s += 'k'; break;
-      case 'x': s += "ks"; break;
-      default: s += c;
+      case 'c':
+        s += (n == 'e' || n == 'i' || n == 'y') ? 's' : 'k';
+        break;
+      case 'z':
+        s += 's';
+        break;
+      case 'w':
+        s += 'v';
+        break;
+      case 'y':
+        s += 'i';
+        break;
+      case 'j':
+        s += 'i';
+        break;
+      case 'q':
+        s += 'k';
+        break;
+      case 'x':
+        s += "ks";
+        break;
+      default:
+        s += c;
     }
   }
   // Collapse doubled letters: marazzi → marasi.

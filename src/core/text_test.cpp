@@ -70,7 +70,9 @@ TEST(Text, FormatNumber) {
 }
 
 TEST(Text, InvalidUtf8IsReplacedNotCrashed) {
-  std::string bad = "abc\xff\xfe" "def\xd0";
+  std::string bad =
+      "abc\xff\xfe"
+      "def\xd0";
   EXPECT_FALSE(IsValidUtf8(bad));
   EXPECT_EQ(Decode(bad).size(), 9u);
   EXPECT_TRUE(IsValidUtf8("плитка"));

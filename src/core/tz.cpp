@@ -19,8 +19,10 @@ auto WithZone(const std::string& zone, F f) {
   setenv("TZ", zone.c_str(), 1);
   tzset();
   auto r = f();
-  if (old) setenv("TZ", saved.c_str(), 1);
-  else unsetenv("TZ");
+  if (old)
+    setenv("TZ", saved.c_str(), 1);
+  else
+    unsetenv("TZ");
   tzset();
   return r;
 }

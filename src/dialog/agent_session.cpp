@@ -403,9 +403,9 @@ std::vector<std::string> KiraSession::ExpectedPhrases() const {
   bool ru = params_.language == "ru";
   if (stage_ == Stage::kQuantity) {
     // Quantities as callers say them; the recogniser spells the digits out.
-    static const int kCounts[] = {1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12,  13,  14,
-                                  15, 16, 17, 18, 19, 20, 25, 30, 35, 40, 45, 50, 60,  70,
-                                  80, 90, 100, 120, 150, 200, 250, 300};
+    static const int kCounts[] = {1,  2,  3,  4,  5,  6,  7,   8,   9,   10,  11,  12,
+                                  13, 14, 15, 16, 17, 18, 19,  20,  25,  30,  35,  40,
+                                  45, 50, 60, 70, 80, 90, 100, 120, 150, 200, 250, 300};
     const std::vector<std::string> units =
         ru ? std::vector<std::string>{"метров", "квадратов", "коробок", "штук", "упаковок"}
            : std::vector<std::string>{"square meters", "boxes", "pieces", "packs"};

@@ -38,7 +38,7 @@ struct SessionParams {
   std::string language;        // "" = the profile's language
   std::string caller;          // the other party's phone number, "" if unknown
   std::string channel = "chat";
-  int64_t task_id = 0;         // Vera: the task she is calling for
+  int64_t task_id = 0;  // Vera: the task she is calling for
 };
 
 struct AgentData {
@@ -50,9 +50,9 @@ struct AgentData {
 
 class Engine {
  public:
-  static Result<std::unique_ptr<Engine>> Create(
-      const business::Profile& profile, std::shared_ptr<const catalog::Catalog> catalog,
-      crm::CrmStore* store, EngineOptions opts);
+  static Result<std::unique_ptr<Engine>> Create(const business::Profile& profile,
+                                                std::shared_ptr<const catalog::Catalog> catalog,
+                                                crm::CrmStore* store, EngineOptions opts);
 
   Result<std::unique_ptr<DialogSession>> NewSession(const SessionParams& p);
   // Loads (once) and returns an agent's data for a language.
@@ -70,8 +70,8 @@ class Engine {
   }
 
  private:
-  Engine(const business::Profile& p, std::shared_ptr<const catalog::Catalog> c,
-         crm::CrmStore* s, EngineOptions o)
+  Engine(const business::Profile& p, std::shared_ptr<const catalog::Catalog> c, crm::CrmStore* s,
+         EngineOptions o)
       : profile_(p), catalog_(std::move(c)), store_(s), opts_(std::move(o)) {}
   business::Profile profile_;
   mutable std::mutex catalog_mu_;

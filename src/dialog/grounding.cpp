@@ -79,9 +79,9 @@ std::vector<NumToken> Scan(const std::string& s) {
         IsDigit(s[j + 1]))
       fmt = true;
     if (rest.size() >= 3 && rest.substr(0, 2) == "\xd1\x85" && IsDigit(rest[2])) fmt = true;
-    if (fmt || (!out.empty() && out.back().format && i > 0 &&
-                (s[i - 1] == 'x' || s[i - 1] == '*' ||
-                 (i >= 2 && s.substr(i - 2, 2) == "\xd1\x85")))) {
+    if (fmt ||
+        (!out.empty() && out.back().format && i > 0 &&
+         (s[i - 1] == 'x' || s[i - 1] == '*' || (i >= 2 && s.substr(i - 2, 2) == "\xd1\x85")))) {
       t.format = true;
     }
     // Currency after the number.
@@ -138,8 +138,8 @@ std::string GroundingChecker::SpokenName(const catalog::Product& p, const std::s
   };
   add(p.brand);
   if (!p.collection.empty()) {
-    std::string c = text::HasCyrillic(p.collection) ? text::ToLatin(text::Lower(p.collection))
-                                                     : p.collection;
+    std::string c =
+        text::HasCyrillic(p.collection) ? text::ToLatin(text::Lower(p.collection)) : p.collection;
     bool start = true;  // Title Case
     for (auto& ch : c) {
       if (start && ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 32);
@@ -314,8 +314,9 @@ std::vector<GroundingIssue> GroundingChecker::Check(const std::string& utterance
       continue;
     }
     if (!InSet(t.value, plain) && !InSet(t.value, money))
-      issues.push_back({t.raw, "number not found in the catalog, stock, profile or the "
-                               "caller's words"});
+      issues.push_back({t.raw,
+                        "number not found in the catalog, stock, profile or the "
+                        "caller's words"});
   }
   return issues;
 }

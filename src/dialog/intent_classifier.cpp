@@ -121,8 +121,10 @@ Result<std::unique_ptr<IntentClassifier>> IntentClassifier::Create(const IntentE
     c->ft_->saveModel(tmp);
     c->ft_ = std::make_unique<fasttext::FastText>();
     c->ft_->loadModel(tmp);
-    if (cache_dir.empty()) std::filesystem::remove(tmp, ec);
-    else std::filesystem::rename(tmp, model_path, ec);
+    if (cache_dir.empty())
+      std::filesystem::remove(tmp, ec);
+    else
+      std::filesystem::rename(tmp, model_path, ec);
   } catch (const std::exception& e) {
     return Status::Internal(std::string("intent model training failed: ") + e.what());
   }
@@ -141,9 +143,7 @@ IntentPrediction IntentClassifier::Classify(const std::string& canonical) const 
     log::Warn("nlu", std::string("prediction failed: ") + e.what());
     return p;
   }
-  auto strip = [](const std::string& l) {
-    return l.rfind("__label__", 0) == 0 ? l.substr(9) : l;
-  };
+  auto strip = [](const std::string& l) { return l.rfind("__label__", 0) == 0 ? l.substr(9) : l; };
   if (!preds.empty()) {
     p.intent = strip(preds[0].second);
     p.confidence = preds[0].first;

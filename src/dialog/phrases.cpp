@@ -88,8 +88,8 @@ Result<Phrases> Phrases::Parse(const std::string& yaml, const std::string& file)
   }
   if (!root.IsMap()) return Status::Invalid(file + ": expected a mapping");
   Phrases p;
-  static const std::set<std::string> kTop = {"language", "settings", "phrases", "lists", "units",
-                                             "units_one"};
+  static const std::set<std::string> kTop = {"language", "settings", "phrases",
+                                             "lists",    "units",    "units_one"};
   for (const auto& kv : root) {
     std::string k = kv.first.as<std::string>();
     if (!kTop.count(k)) return Status::Invalid(file + ": " + k + ": unknown key");
@@ -106,7 +106,8 @@ Result<Phrases> Phrases::Parse(const std::string& yaml, const std::string& file)
         std::string k = kv.first.as<std::string>();
         if (!kSettings.count(k)) return Status::Invalid(file + ": settings." + k + ": unknown key");
       }
-      if (s["max_clarifications"]) p.settings_.max_clarifications = s["max_clarifications"].as<int>();
+      if (s["max_clarifications"])
+        p.settings_.max_clarifications = s["max_clarifications"].as<int>();
       if (s["abuse_warnings"]) p.settings_.abuse_warnings = s["abuse_warnings"].as<int>();
       if (s["intent_threshold"]) p.settings_.intent_threshold = s["intent_threshold"].as<double>();
       if (s["max_analogs"]) p.settings_.max_analogs = s["max_analogs"].as<int>();
@@ -137,7 +138,8 @@ Result<Phrases> Phrases::Parse(const std::string& yaml, const std::string& file)
   if (YAML::Node ls = root["lists"]) {
     for (const auto& kv : ls) {
       std::string k = kv.first.as<std::string>();
-      if (!kv.second.IsSequence()) return Status::Invalid(file + ": lists." + k + ": expected a list");
+      if (!kv.second.IsSequence())
+        return Status::Invalid(file + ": lists." + k + ": expected a list");
       for (const auto& v : kv.second) p.lists_[k].push_back(v.as<std::string>());
     }
   }

@@ -16,11 +16,11 @@ namespace kira::dialog {
 using Vars = std::map<std::string, std::string>;
 
 struct ScenarioSettings {
-  int max_clarifications = 2;       // unclear caller: questions before offering a manager
-  int abuse_warnings = 1;           // calm warnings before ending an abusive call
-  double intent_threshold = 0.40;   // below it the utterance is "unclear"
+  int max_clarifications = 2;      // unclear caller: questions before offering a manager
+  int abuse_warnings = 1;          // calm warnings before ending an abusive call
+  double intent_threshold = 0.40;  // below it the utterance is "unclear"
   int max_analogs = 3;
-  int silence_reprompts = 1;        // reprompts before saying goodbye on silence
+  int silence_reprompts = 1;  // reprompts before saying goodbye on silence
 };
 
 class Phrases {

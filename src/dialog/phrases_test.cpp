@@ -58,23 +58,56 @@ TEST(Phrases, BadScenariosNameTheProblem) {
 
 TEST(Phrases, DemoScenariosHaveEveryPhraseTheAgentsUse) {
   // Keys the policy renders; a scenario missing one would make the agent fall silent.
-  const char* kKeys[] = {"greeting", "anything_else", "not_understood", "goodbye", "disclosure",
-                         "info_hours", "info_address", "info_delivery", "clarify_1",
-                         "clarify_2", "clarify_which", "offer_manager", "not_sold", "in_stock",
-                         "shop_out_distributor_has", "ask_quantity", "rounded_to_boxes",
-                         "small_quantity", "big_project", "qualified_thanks",
-                         "order_from_distributor", "partial_from_distributor", "order_offer",
-                         "ask_name", "ask_fulfilment", "ask_address", "confirm_order",
-                         "order_placed_pickup", "order_placed_delivery", "analog_item",
-                         "discontinued_analogs_intro", "out_of_stock_analogs_intro",
-                         "abuse_warning", "abuse_end", "prank_end", "fraud_refuse", "transfer",
-                         "transfer_failed", "opt_out", "ask_callback_time", "callback_confirm",
-                         "silence_reprompt", "silence_goodbye", "recognition_unavailable",
-                         "summary_order_placed", "summary_non_targeted_unclear"};
+  const char* kKeys[] = {"greeting",
+                         "anything_else",
+                         "not_understood",
+                         "goodbye",
+                         "disclosure",
+                         "info_hours",
+                         "info_address",
+                         "info_delivery",
+                         "clarify_1",
+                         "clarify_2",
+                         "clarify_which",
+                         "offer_manager",
+                         "not_sold",
+                         "in_stock",
+                         "shop_out_distributor_has",
+                         "ask_quantity",
+                         "rounded_to_boxes",
+                         "small_quantity",
+                         "big_project",
+                         "qualified_thanks",
+                         "order_from_distributor",
+                         "partial_from_distributor",
+                         "order_offer",
+                         "ask_name",
+                         "ask_fulfilment",
+                         "ask_address",
+                         "confirm_order",
+                         "order_placed_pickup",
+                         "order_placed_delivery",
+                         "analog_item",
+                         "discontinued_analogs_intro",
+                         "out_of_stock_analogs_intro",
+                         "abuse_warning",
+                         "abuse_end",
+                         "prank_end",
+                         "fraud_refuse",
+                         "transfer",
+                         "transfer_failed",
+                         "opt_out",
+                         "ask_callback_time",
+                         "callback_confirm",
+                         "silence_reprompt",
+                         "silence_goodbye",
+                         "recognition_unavailable",
+                         "summary_order_placed",
+                         "summary_non_targeted_unclear"};
   for (const char* agent : {"kira", "vera"}) {
     for (const char* lang : {"ru", "en"}) {
-      std::string path = std::string(KIRA_DEMO_DIR) + "/agents/" + agent + "/" + lang +
-                         "/scenario.yaml";
+      std::string path =
+          std::string(KIRA_DEMO_DIR) + "/agents/" + agent + "/" + lang + "/scenario.yaml";
       auto p = Phrases::Load(path);
       ASSERT_TRUE(p.ok()) << p.status().ToString();
       EXPECT_EQ(p->language(), lang);

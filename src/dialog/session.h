@@ -26,7 +26,7 @@ struct EndInfo {
   int64_t lead_id = 0;
   int64_t order_id = 0;  // 0 = none
   int64_t conversation_id = 0;
-  int64_t task_id = 0;   // callback task created, if any
+  int64_t task_id = 0;  // callback task created, if any
 };
 
 class DialogSession {

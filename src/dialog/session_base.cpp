@@ -97,10 +97,13 @@ std::string SessionBase::Money(double v) const {
 
 Vars SessionBase::BaseVars() const {
   const business::Profile& p = engine_.profile();
-  return {{"shop", p.name},           {"hours", p.hours},
-          {"address", p.address},     {"delivery", p.delivery},
+  return {{"shop", p.name},
+          {"hours", p.hours},
+          {"address", p.address},
+          {"delivery", p.delivery},
           {"disclosure", p.assistant_disclosure},
-          {"manager", p.manager.name}, {"min_order", Num(p.rules.min_order_m2)},
+          {"manager", p.manager.name},
+          {"min_order", Num(p.rules.min_order_m2)},
           {"big_project", Num(p.rules.big_project_m2)}};
 }
 

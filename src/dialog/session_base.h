@@ -59,8 +59,7 @@ class SessionBase : public DialogSession {
                              TimePoint not_before, const std::string& note);
 
   // Subclasses decide the outcome, reason and summary when the conversation ends.
-  virtual void ResolveOutcome(std::string* outcome, std::string* reason,
-                              std::string* summary) = 0;
+  virtual void ResolveOutcome(std::string* outcome, std::string* reason, std::string* summary) = 0;
   virtual std::string Qualification(const std::string& outcome) const;
 
   // The catalog snapshot this conversation started with (engine's catalog may be replaced).

@@ -49,8 +49,7 @@ std::string UnitWord(const std::vector<std::string>& toks, size_t i, size_t* con
       w == "pcs" || StartsWith(w, "мешк") || StartsWith(w, "мешок") || StartsWith(w, "bag") ||
       StartsWith(w, "ведр") || StartsWith(w, "bucket"))
     return "шт";
-  if (w == "кг" || StartsWith(w, "килограм") || w == "kg" || StartsWith(w, "kilo"))
-    return "кг";
+  if (w == "кг" || StartsWith(w, "килограм") || w == "kg" || StartsWith(w, "kilo")) return "кг";
   return "";
 }
 
@@ -104,8 +103,10 @@ std::optional<std::string> ExtractName(const std::string& original, bool awaitin
       bool letter = (c >= U'a' && c <= U'z') || (c >= U'A' && c <= U'Z') ||
                     (c >= 0x410 && c <= 0x44F) || c == 0x401 || c == 0x451 || c == U'-' ||
                     (c >= U'0' && c <= U'9');
-      if (letter) cur.push_back(c);
-      else flush();
+      if (letter)
+        cur.push_back(c);
+      else
+        flush();
     }
     flush();
   }
@@ -114,8 +115,10 @@ std::optional<std::string> ExtractName(const std::string& original, bool awaitin
     std::u32string u = text::Decode(s);
     if (!u.empty()) {
       char32_t& c = u[0];
-      if (c >= U'a' && c <= U'z') c -= 32;
-      else if (c >= 0x430 && c <= 0x44F) c -= 32;
+      if (c >= U'a' && c <= U'z')
+        c -= 32;
+      else if (c >= 0x430 && c <= 0x44F)
+        c -= 32;
     }
     return text::Encode(u);
   };
@@ -129,9 +132,9 @@ std::optional<std::string> ExtractName(const std::string& original, bool awaitin
     if (at != std::string::npos) return cap(orig[at]);
   }
   if (awaiting && !lower.empty() && lower.size() <= 3) {
-    static const std::vector<std::string> kSkip = {"я", "меня", "мое", "имя", "i", "am", "im",
-                                                   "it", "is", "its", "my", "name", "ну", "да",
-                                                   "well", "yes"};
+    static const std::vector<std::string> kSkip = {"я",  "меня", "мое",  "имя", "i",  "am",
+                                                   "im", "it",   "is",   "its", "my", "name",
+                                                   "ну", "да",   "well", "yes"};
     for (size_t i = 0; i < lower.size(); ++i) {
       if (std::find(kSkip.begin(), kSkip.end(), lower[i]) != kSkip.end()) continue;
       if (IsNumber(lower[i])) return std::nullopt;
@@ -158,8 +161,8 @@ std::optional<std::string> ExtractFulfilment(const std::string& canonical) {
 
 std::optional<std::string> ExtractAddress(const std::string& original) {
   std::string s = text::Trim(original);
-  static const char* kPrefixes[] = {"по адресу", "адрес:", "адрес", "доставьте на", "на адрес",
-                                    "address:", "address is", "to", "the address is"};
+  static const char* kPrefixes[] = {"по адресу", "адрес:",     "адрес", "доставьте на",  "на адрес",
+                                    "address:",  "address is", "to",    "the address is"};
   for (const char* p : kPrefixes) {
     std::string low = text::Lower(s);
     std::string pl = p;
@@ -177,14 +180,17 @@ std::optional<CallbackTime> ExtractCallbackTime(const std::string& canonical) {
   CallbackTime t;
   bool any = false;
   static const std::vector<std::pair<std::string, int>> kDays = {
-      {"воскресен", 0}, {"понедельн", 1}, {"вторник", 2}, {"сред", 3},   {"четверг", 4},
-      {"пятниц", 5},    {"суббот", 6},    {"sunday", 0},  {"monday", 1}, {"tuesday", 2},
+      {"воскресен", 0}, {"понедельн", 1}, {"вторник", 2}, {"сред", 3},    {"четверг", 4},
+      {"пятниц", 5},    {"суббот", 6},    {"sunday", 0},  {"monday", 1},  {"tuesday", 2},
       {"wednesday", 3}, {"thursday", 4},  {"friday", 5},  {"saturday", 6}};
   for (size_t i = 0; i < toks.size(); ++i) {
     const std::string& w = toks[i];
-    if (w == "послезавтра") t.day_offset = 2, any = true;
-    else if (w == "завтра" || w == "tomorrow") t.day_offset = 1, any = true;
-    else if (w == "сегодня" || w == "today" || w == "tonight") t.day_offset = 0, any = true;
+    if (w == "послезавтра")
+      t.day_offset = 2, any = true;
+    else if (w == "завтра" || w == "tomorrow")
+      t.day_offset = 1, any = true;
+    else if (w == "сегодня" || w == "today" || w == "tonight")
+      t.day_offset = 0, any = true;
     else {
       for (const auto& [stem, wd] : kDays) {
         // "среду", "в среду" but not "средний": require short suffix.
@@ -236,8 +242,8 @@ std::optional<CallbackTime> ExtractCallbackTime(const std::string& canonical) {
 
 std::optional<int> ExtractChoice(const std::string& canonical) {
   static const std::vector<std::pair<std::string, int>> kOrd = {
-      {"перв", 0}, {"втор", 1}, {"трет", 2}, {"first", 0}, {"second", 1}, {"third", 2},
-      {"последн", -2}, {"last", -2}};
+      {"перв", 0},   {"втор", 1},  {"трет", 2},     {"first", 0},
+      {"second", 1}, {"third", 2}, {"последн", -2}, {"last", -2}};
   for (const std::string& w : text::Tokens(canonical)) {
     for (const auto& [stem, idx] : kOrd) {
       if (StartsWith(w, stem.c_str())) {

@@ -31,9 +31,9 @@ std::optional<std::string> ExtractFulfilment(const std::string& canonical);
 std::optional<std::string> ExtractAddress(const std::string& original);
 
 struct CallbackTime {
-  int day_offset = -1;   // 0 today, 1 tomorrow...; -1 when a weekday was named instead
-  int weekday = -1;      // 0 = Sunday … 6 = Saturday, or -1
-  int hour = -1;         // -1 when no time was given
+  int day_offset = -1;  // 0 today, 1 tomorrow...; -1 when a weekday was named instead
+  int weekday = -1;     // 0 = Sunday … 6 = Saturday, or -1
+  int hour = -1;        // -1 when no time was given
   int minute = 0;
 };
 std::optional<CallbackTime> ExtractCallbackTime(const std::string& canonical);

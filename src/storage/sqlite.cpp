@@ -72,9 +72,8 @@ Status Stmt::LastError() const {
 
 Result<std::unique_ptr<Db>> Db::Open(const std::string& path) {
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                           nullptr);
+  int rc = sqlite3_open_v2(
+      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close(db);
@@ -107,8 +106,8 @@ Result<std::unique_ptr<Stmt>> Db::Prepare(std::string_view sql) {
   sqlite3_stmt* st = nullptr;
   int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &st, nullptr);
   if (rc != SQLITE_OK) {
-    return Status::Internal("sqlite prepare: " + std::string(sqlite3_errmsg(db_)) + " in: " +
-                            std::string(sql.substr(0, 80)));
+    return Status::Internal("sqlite prepare: " + std::string(sqlite3_errmsg(db_)) +
+                            " in: " + std::string(sql.substr(0, 80)));
   }
   return std::make_unique<Stmt>(db_, st);
 }
@@ -137,8 +136,10 @@ Status Migrate(Db& db, const std::string& component, const std::vector<Migration
   q->Bind(1, component);
   int current = 0;
   Row r = q->Step();
-  if (r == Row::kRow) current = static_cast<int>(q->Int(0));
-  else if (r == Row::kError) return q->LastError();
+  if (r == Row::kRow)
+    current = static_cast<int>(q->Int(0));
+  else if (r == Row::kError)
+    return q->LastError();
   q.reset();
   int latest = steps.empty() ? 0 : steps.back().version;
   if (current > latest) {
@@ -150,11 +151,11 @@ Status Migrate(Db& db, const std::string& component, const std::vector<Migration
     if (m.version <= current) continue;
     Transaction tx(db);
     KIRA_RETURN_IF_ERROR(tx.status());
-    KIRA_RETURN_IF_ERROR(db.Exec(m.sql).WithContext(component + " migration " +
-                                                    std::to_string(m.version)));
-    KIRA_ASSIGN_OR_RETURN(auto up, db.Prepare(
-        "INSERT INTO schema_version(component, version) VALUES(?, ?) "
-        "ON CONFLICT(component) DO UPDATE SET version=excluded.version"));
+    KIRA_RETURN_IF_ERROR(
+        db.Exec(m.sql).WithContext(component + " migration " + std::to_string(m.version)));
+    KIRA_ASSIGN_OR_RETURN(
+        auto up, db.Prepare("INSERT INTO schema_version(component, version) VALUES(?, ?) "
+                            "ON CONFLICT(component) DO UPDATE SET version=excluded.version"));
     up->Bind(1, component).Bind(2, m.version);
     KIRA_RETURN_IF_ERROR(up->Exec());
     up.reset();
