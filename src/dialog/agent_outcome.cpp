@@ -156,8 +156,10 @@ void KiraSession::ResolveOutboundOutcome(std::string* outcome, std::string* reas
     *outcome = "refused";
   }
   *summary = agent_.phrases.Render("summary_" + *outcome, v);
-  // The manager sees Vera's result on the task too.
-  if (task_.id) {
+  // The manager sees Vera's result on the task too. On the phone the dialer claimed the task,
+  // counted the attempt and records the result itself; only a text run (`kira chat --task`)
+  // updates the task here.
+  if (task_.id && params_.channel != "phone") {
     auto t = engine_.store().GetTask(task_.id);
     if (t.ok()) {
       crm::Task tt = *t;

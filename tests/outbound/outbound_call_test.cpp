@@ -254,7 +254,7 @@ TEST_F(OutboundCall, AnsweredCallLandsInTheCrmWithOutcomeRefused) {
   ASSERT_TRUE(task.ok());
   EXPECT_EQ(task->status, "done");
   EXPECT_EQ(task->last_result, "refused");
-  EXPECT_GE(task->attempts, 1);  // see the report: Vera's outcome counts the attempt again
+  EXPECT_EQ(task->attempts, 1);  // counted once, by the dialer
   auto lead = rt_->store->GetLead(task->lead_id);
   ASSERT_TRUE(lead.ok());
   EXPECT_EQ(lead->outcome, "refused");
