@@ -14,6 +14,7 @@
 
 #include "app/command.h"
 #include "app/context.h"
+#include "app/dialer_settings.h"
 #include "business/profile.h"
 #include "core/clock.h"
 #include "crm/crm_store.h"
@@ -31,16 +32,7 @@ struct PlanArgs {
 
 Result<dialer::DialerConfig> LoadConfig(const AppOptions& o, const std::string& explicit_path) {
   KIRA_ASSIGN_OR_RETURN(business::Profile profile, business::LoadProfile(BusinessPath(o)));
-  dialer::DialerConfig base;
-  base.window = profile.calling_window;
-  if (!explicit_path.empty()) return dialer::LoadDialerConfig(explicit_path, base);
-  for (const std::string& dir : {o.data_dir, profile.dir}) {
-    std::string p = dir + "/dialer.yaml";
-    std::error_code ec;
-    if (!dir.empty() && std::filesystem::exists(p, ec)) return dialer::LoadDialerConfig(p, base);
-  }
-  KIRA_RETURN_IF_ERROR(base.Validate());
-  return base;
+  return LoadDialerSettings(o, profile, explicit_path);
 }
 
 // lead id → came from a web form, read in pages of kMaxLeadPage.

@@ -13,6 +13,7 @@
 
 #include "app/command.h"
 #include "app/context.h"
+#include "app/dialer_settings.h"
 #include "app/runtime.h"
 #include "core/log.h"
 #include "dialer/dialer.h"
@@ -49,20 +50,6 @@ bool SplitHostPort(const std::string& s, std::string* host, int* port) {
     return false;
   }
   return *port >= 0 && *port < 65536;
-}
-
-[[maybe_unused]] Result<dialer::DialerConfig> DialerSettings(const AppOptions& o,
-                                                             const business::Profile& p,
-                                                             const std::string& explicit_path) {
-  dialer::DialerConfig base;
-  base.window = p.calling_window;
-  if (!explicit_path.empty()) return dialer::LoadDialerConfig(explicit_path, base);
-  for (const std::string& dir : {o.data_dir, p.dir}) {
-    std::string path = dir + "/dialer.yaml";
-    if (std::filesystem::exists(path)) return dialer::LoadDialerConfig(path, base);
-  }
-  KIRA_RETURN_IF_ERROR(base.Validate());
-  return base;
 }
 
 int RunServe(const AppOptions& o, const ServeArgs& a) {
@@ -133,7 +120,7 @@ int RunServe(const AppOptions& o, const ServeArgs& a) {
   std::unique_ptr<dialer::Dialer> dialer_loop;
   std::jthread dialer_thread;
   if (phone && !a.no_dialer) {
-    auto dc = DialerSettings(o, rt.profile, a.dialer_config);
+    auto dc = LoadDialerSettings(o, rt.profile, a.dialer_config);
     if (!dc.ok()) return Fail(dc.status());
     zones = std::make_unique<dialer::ZoneDb>();
     resolver = std::make_unique<dialer::PhoneZoneResolver>(zones.get(), dc->default_region);
