@@ -12,6 +12,7 @@
 #include <random>
 #include <vector>
 
+#include "bench_util.h"
 #include "crm/crm_store.h"
 #include "crm/sqlite/schema.h"
 #include "crm/sqlite/sqlite_crm_store.h"
@@ -21,31 +22,11 @@ namespace {
 
 using namespace kira;
 namespace fs = std::filesystem;
+using bench::kChannels;
+using bench::kOutcomes;
+using bench::kReasons;
 
 constexpr int kLeads = 100000;
-const char* kChannels[] = {"phone", "chat", "web"};
-const char* kOutcomes[] = {"non_targeted",       "info_only", "order_placed", "qualified",
-                           "callback_scheduled", "prank",     "transferred",  "abusive"};
-const char* kReasons[] = {"discontinued", "out_of_stock", "not_sold", "small_quantity", "unclear"};
-
-// Per-operation latencies -> p50/p99 counters.
-class Latencies {
- public:
-  void Add(std::chrono::steady_clock::duration d) {
-    us_.push_back(std::chrono::duration<double, std::micro>(d).count());
-  }
-  void Report(benchmark::State& state) {
-    if (us_.empty()) return;
-    std::sort(us_.begin(), us_.end());
-    auto at = [&](double q) { return us_[static_cast<size_t>(q * (us_.size() - 1))]; };
-    state.counters["p50_us"] = at(0.50);
-    state.counters["p99_us"] = at(0.99);
-    state.counters["max_us"] = us_.back();
-  }
-
- private:
-  std::vector<double> us_;
-};
 
 struct Scratch {
   fs::path dir;
@@ -113,7 +94,7 @@ crm::CrmStore& LeadsStore() {
 void RunListLeads(benchmark::State& state, crm::LeadFilter f, bool deep) {
   crm::CrmStore& store = LeadsStore();
   std::mt19937 rng(7);
-  Latencies lat;
+  bench::Latencies lat;
   for (auto _ : state) {
     // Deep pages: a random position in the oldest tenth of the queue.
     if (deep) f.before_id = 1 + static_cast<int64_t>(rng() % (kLeads / 10));
@@ -158,7 +139,7 @@ void BM_ListLeadsPollNew(benchmark::State& state) {
 
 void RunCountLeads(benchmark::State& state, const crm::LeadFilter& f) {
   crm::CrmStore& store = LeadsStore();
-  Latencies lat;
+  bench::Latencies lat;
   for (auto _ : state) {
     auto t = std::chrono::steady_clock::now();
     auto n = store.CountLeads(f);
@@ -197,7 +178,7 @@ void BM_AppendTurn(benchmark::State& state) {
   crm::Conversation c;
   c.lead_id = lead;
   int64_t conv = *store->StartConversation(c);
-  Latencies lat;
+  bench::Latencies lat;
   for (auto _ : state) {
     auto t = std::chrono::steady_clock::now();
     auto id = store->AppendTurn(conv, "caller", "Мне нужна затирка Церезит белая, две упаковки", 0);
@@ -211,7 +192,7 @@ void BM_AppendTurn(benchmark::State& state) {
 // Latency counters are per store call (the per-turn write of issue 2's 5 ms turn budget).
 void BM_DialogWrites(benchmark::State& state) {
   auto store = FreshStore(state, "dialogs");
-  Latencies lat;
+  bench::Latencies lat;
   int64_t n = 0;
   auto timed = [&](auto&& fn) {
     auto t = std::chrono::steady_clock::now();

@@ -14,6 +14,7 @@
 #include <random>
 #include <vector>
 
+#include "bench_util.h"
 #include "crm/crm_store.h"
 #include "crm/sqlite/schema.h"
 #include "storage/sqlite.h"
@@ -25,33 +26,14 @@ namespace {
 
 using namespace kira;
 namespace fs = std::filesystem;
+using bench::kChannels;
+using bench::kOutcomes;
+using bench::kReasons;
 
 constexpr int kLeads = 100000;
 constexpr int kOrders = 3000;
 constexpr int kVeraTasks = 2000;
-const char* kChannels[] = {"phone", "chat", "web"};
-const char* kOutcomes[] = {"non_targeted",       "info_only", "order_placed", "qualified",
-                           "callback_scheduled", "prank",     "transferred",  "abusive"};
-const char* kReasons[] = {"discontinued", "out_of_stock", "not_sold", "small_quantity", "unclear"};
 const char* kVera[] = {"order_placed", "refused", "no_answer", "secretary", "qualified"};
-
-class Latencies {
- public:
-  void Add(std::chrono::steady_clock::duration d) {
-    ms_.push_back(std::chrono::duration<double, std::milli>(d).count());
-  }
-  void Report(benchmark::State& state) {
-    if (ms_.empty()) return;
-    std::sort(ms_.begin(), ms_.end());
-    auto at = [&](double q) { return ms_[static_cast<size_t>(q * (ms_.size() - 1))]; };
-    state.counters["p50_ms"] = at(0.50);
-    state.counters["p99_ms"] = at(0.99);
-    state.counters["max_ms"] = ms_.back();
-  }
-
- private:
-  std::vector<double> ms_;
-};
 
 // 100,000 leads over the last 30 days, orders and Vera's tasks, written in one transaction
 // straight into the CRM schema to keep set-up short; then a server on a free port.
@@ -151,7 +133,7 @@ Fixture& F() {
 void RunGet(benchmark::State& state, const std::function<std::string(std::mt19937&)>& url) {
   Fixture& f = F();
   std::mt19937 rng(7);
-  Latencies lat;
+  bench::Latencies lat("ms");
   size_t bytes = 0;
   for (auto _ : state) {
     std::string u = url(rng);
@@ -215,7 +197,7 @@ void BM_DashboardSqlDirect(benchmark::State& state) {
   auto db = storage::Db::Open((f.dir / "kira.db").string());
   auto tz = web::TimeZone::Load("Europe/Moscow");
   if (!db.ok() || !tz.ok()) std::abort();
-  Latencies lat;
+  bench::Latencies lat("ms");
   int64_t now = ToUnixMillis(Clock::System().Now());
   for (auto _ : state) {
     auto t = std::chrono::steady_clock::now();
@@ -229,7 +211,7 @@ void BM_DashboardStoreDirect(benchmark::State& state) {
   Fixture& f = F();
   auto tz = web::TimeZone::Load("Europe/Moscow");
   if (!tz.ok()) std::abort();
-  Latencies lat;
+  bench::Latencies lat("ms");
   int64_t now = ToUnixMillis(Clock::System().Now());
   for (auto _ : state) {
     auto t = std::chrono::steady_clock::now();
