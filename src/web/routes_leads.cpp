@@ -31,6 +31,14 @@ bool ParseTime(const std::string& s, int64_t* out) {
   return true;
 }
 
+// Writes a changed lead and reads it back, so the answer carries what the store stamped.
+Status SaveLead(crm::CrmStore& store, crm::Lead* lead) {
+  KIRA_RETURN_IF_ERROR(store.UpdateLead(*lead));
+  auto again = store.GetLead(lead->id);
+  if (again.ok()) *lead = *again;
+  return Status::Ok();
+}
+
 }  // namespace
 
 void WebServer::Impl::RegisterLeadRoutes() {
@@ -220,9 +228,7 @@ void WebServer::Impl::RegisterLeadRoutes() {
                                "the lead is already taken by " + lead.assigned_to);
             lead.status = "taken";
             lead.assigned_to = ctx.session.user.name;
-            if (Status s = cfg.store->UpdateLead(lead); !s.ok()) return SendStatus(res, s);
-            auto again = cfg.store->GetLead(id);
-            if (again.ok()) lead = *again;
+            if (Status s = SaveLead(*cfg.store, &lead); !s.ok()) return SendStatus(res, s);
           }
           Audit(ctx, "lead.take", "lead", id, "assigned to " + ctx.session.user.name);
           hub.Publish("lead.updated", ToJson(lead));
@@ -291,11 +297,9 @@ void WebServer::Impl::RegisterLeadRoutes() {
             task.id = *tid;
             lead.status = "vera_assigned";
             if (lead.assigned_to.empty()) lead.assigned_to = ctx.session.user.name;
-            if (Status s = cfg.store->UpdateLead(lead); !s.ok()) return SendStatus(res, s);
+            if (Status s = SaveLead(*cfg.store, &lead); !s.ok()) return SendStatus(res, s);
             auto t2 = cfg.store->GetTask(task.id);
             if (t2.ok()) task = *t2;
-            auto again = cfg.store->GetLead(id);
-            if (again.ok()) lead = *again;
           }
           Audit(ctx, "lead.vera_assign", "lead", id, "task " + std::to_string(task.id));
           Watch(id, NowMs() + kWatchVeraMs);
@@ -325,9 +329,7 @@ void WebServer::Impl::RegisterLeadRoutes() {
             lead.status = "closed";
             lead.reason = reason;
             if (lead.assigned_to.empty()) lead.assigned_to = ctx.session.user.name;
-            if (Status s = cfg.store->UpdateLead(lead); !s.ok()) return SendStatus(res, s);
-            auto again = cfg.store->GetLead(id);
-            if (again.ok()) lead = *again;
+            if (Status s = SaveLead(*cfg.store, &lead); !s.ok()) return SendStatus(res, s);
           }
           Audit(ctx, "lead.close", "lead", id, "reason " + reason);
           hub.Publish("lead.updated", ToJson(lead));
@@ -360,9 +362,7 @@ void WebServer::Impl::RegisterLeadRoutes() {
             if (lead.status != "closed") {
               lead.status = "closed";
               lead.reason = "vera_" + result;
-              if (Status s = cfg.store->UpdateLead(lead); !s.ok()) return SendStatus(res, s);
-              auto again = cfg.store->GetLead(id);
-              if (again.ok()) lead = *again;
+              if (Status s = SaveLead(*cfg.store, &lead); !s.ok()) return SendStatus(res, s);
             }
           }
           Audit(ctx, "lead.vera_approve", "lead", id, "task " + std::to_string(task_id));
