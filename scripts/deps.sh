@@ -10,7 +10,8 @@ PKGS=(
   libfasttext-dev libstemmer-dev libphonenumber-dev
   libre-dev libspandsp-dev libwebrtc-audio-processing-dev libspeexdsp-dev
   libpocketsphinx-dev pocketsphinx-en-us libespeak-ng-dev espeak-ng flite1-dev flite
-  libcpp-httplib-dev libsodium-dev libssl-dev zlib1g-dev
+  libcpp-httplib-dev libsodium-dev libssl-dev zlib1g-dev libcli11-dev
+  libhunspell-dev hunspell-ru
   baresip baresip-core sip-tester kamailio sox libsox-fmt-all
   chromium
 )

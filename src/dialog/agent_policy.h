@@ -65,6 +65,8 @@ class KiraSession : public SessionBase {
   // expects (quantities after "how much?", the options after "which one?").
   std::vector<std::string> ExpectedPhrases() const override;
 
+  Expect Pending() const override;
+
  private:
   void Ask(Reply& r, const std::string& key, const Vars& vars = {});
 

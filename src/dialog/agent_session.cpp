@@ -449,3 +449,41 @@ Result<std::unique_ptr<DialogSession>> NewVeraSession(Engine& e, const AgentData
 }
 
 }  // namespace kira::dialog
+
+namespace kira::dialog::policy {
+
+Expect KiraSession::Pending() const {
+  if (ended_) return Expect::kNone;
+  switch (stage_) {
+    case Stage::kOpen:
+      return Expect::kNone;
+    case Stage::kClarify:
+      return candidates_.empty() ? Expect::kNone : Expect::kWhich;
+    case Stage::kAnalogs:
+      return Expect::kAnalogs;
+    case Stage::kQuantity:
+      return Expect::kQuantity;
+    case Stage::kSupplyConfirm:
+      return Expect::kYesNo;
+    case Stage::kOrderOffer:
+      return Expect::kOrderOffer;
+    case Stage::kName:
+    case Stage::kQualifiedName:
+      return Expect::kName;
+    case Stage::kFulfilment:
+      return Expect::kFulfilment;
+    case Stage::kAddress:
+      return Expect::kAddress;
+    case Stage::kConfirmOrder:
+      return Expect::kConfirm;
+    case Stage::kCallbackTime:
+      return Expect::kCallbackTime;
+    case Stage::kOfferManager:
+      return Expect::kManager;
+    case Stage::kVeraConsent:
+      return Expect::kConsent;
+  }
+  return Expect::kNone;
+}
+
+}  // namespace kira::dialog::policy

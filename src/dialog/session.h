@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "dialog/expect.h"
+
 namespace kira::dialog {
 
 // What the agent does after a caller event.
@@ -51,6 +53,9 @@ class DialogSession {
   // (from the scenario's intent examples and the catalog), for a JSGF grammar.
   virtual std::vector<std::string> ExpectedPhrases() const = 0;
   virtual const std::string& language() const = 0;
+  // What the agent is waiting for after its last reply (the caller simulator of `kira eval`
+  // answers it; the recogniser's grammar follows it).
+  virtual Expect Pending() const { return Expect::kNone; }
   // Attaches a recording file to this conversation (phone channel).
   virtual void SetRecordingPath(const std::string& path) = 0;
 };

@@ -1,0 +1,42 @@
+#include "dialog/expect.h"
+
+namespace kira::dialog {
+
+namespace {
+struct Named {
+  Expect e;
+  std::string_view name;
+};
+constexpr Named kNames[] = {
+    {Expect::kNone, "none"},
+    {Expect::kYesNo, "yesno"},
+    {Expect::kOrderOffer, "order_offer"},
+    {Expect::kConfirm, "confirm"},
+    {Expect::kQuantity, "quantity"},
+    {Expect::kWhich, "which"},
+    {Expect::kAnalogs, "analogs"},
+    {Expect::kName, "name"},
+    {Expect::kFulfilment, "fulfilment"},
+    {Expect::kAddress, "address"},
+    {Expect::kCallbackTime, "callback_time"},
+    {Expect::kManager, "manager"},
+    {Expect::kConsent, "consent"},
+};
+}  // namespace
+
+std::string_view ExpectName(Expect e) {
+  for (const auto& n : kNames)
+    if (n.e == e) return n.name;
+  return "none";
+}
+
+bool ParseExpect(std::string_view name, Expect* out) {
+  for (const auto& n : kNames)
+    if (n.name == name) {
+      *out = n.e;
+      return true;
+    }
+  return false;
+}
+
+}  // namespace kira::dialog
