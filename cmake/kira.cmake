@@ -24,3 +24,50 @@ function(kira_test name)
   set_tests_properties(${name} PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT}
                                           WORKING_DIRECTORY ${CMAKE_BINARY_DIR})
 endfunction()
+
+# kira_fuzzer(NAME SOURCES... DEPS ... CORPUS dir [DICT file] [ARGS ...]): a libFuzzer target.
+# The sources define LLVMFuzzerTestOneInput (and optionally LLVMFuzzerInitialize); CORPUS is the
+# committed seed directory (small files; a crash input found later is added there too, named
+# crash-*, so it is replayed forever).
+#  - KIRA_FUZZ=ON (clang): builds NAME with -fsanitize=fuzzer,address,undefined, adds it to the
+#    `fuzzers` target and registers CTest NAME (label fuzz) running KIRA_FUZZ_SECONDS seconds
+#    (fuzz/run_fuzzer.sh) over a scratch corpus in <build>/fuzz-runs/NAME/ plus the seeds; crashes
+#    land in <build>/fuzz-runs/NAME/artifacts/. scripts/fuzz.sh runs the same tests for longer.
+#  - otherwise: builds NAME_replay (the same sources with fuzz/replay_main.cpp) and registers it
+#    as a unit test that feeds every seed once, so the seeds and past crashes stay regression
+#    tests in the ordinary and sanitizer builds.
+function(kira_fuzzer name)
+  cmake_parse_arguments(ARG "" "CORPUS;DICT" "SOURCES;DEPS;ARGS" ${ARGN})
+  if(NOT ARG_CORPUS)
+    message(FATAL_ERROR "kira_fuzzer(${name}): CORPUS (a committed seed directory) is required")
+  endif()
+  if(KIRA_FUZZ)
+    add_executable(${name} ${ARG_SOURCES})
+    target_link_libraries(${name} PRIVATE ${ARG_DEPS})
+    target_link_options(${name} PRIVATE -fsanitize=fuzzer)
+    target_compile_definitions(${name} PRIVATE KIRA_SOURCE_DIR="${CMAKE_SOURCE_DIR}"
+                                               KIRA_DEMO_DIR="${KIRA_DEMO_DIR}")
+    add_dependencies(fuzzers ${name})
+    set(work ${CMAKE_BINARY_DIR}/fuzz-runs/${name})
+    set(extra ${ARG_ARGS})
+    if(ARG_DICT)
+      list(APPEND extra -dict=${ARG_DICT})
+    endif()
+    # The run is bounded by libFuzzer itself (-max_total_time, -timeout per input), so the CTest
+    # timeout only catches a wedged process; scripts/fuzz.sh raises the time through
+    # $KIRA_FUZZ_SECONDS.
+    add_test(NAME ${name}
+             COMMAND bash ${CMAKE_SOURCE_DIR}/fuzz/run_fuzzer.sh ${name} $<TARGET_FILE:${name}>
+                     ${KIRA_FUZZ_SECONDS} ${work} ${ARG_CORPUS} ${extra})
+    set_tests_properties(${name} PROPERTIES LABELS fuzz TIMEOUT 86400
+                                            WORKING_DIRECTORY ${CMAKE_BINARY_DIR})
+  else()
+    add_executable(${name}_replay ${ARG_SOURCES} ${CMAKE_SOURCE_DIR}/fuzz/replay_main.cpp)
+    target_link_libraries(${name}_replay PRIVATE ${ARG_DEPS})
+    target_compile_definitions(${name}_replay PRIVATE KIRA_SOURCE_DIR="${CMAKE_SOURCE_DIR}"
+                                                      KIRA_DEMO_DIR="${KIRA_DEMO_DIR}")
+    add_test(NAME ${name}_replay COMMAND ${name}_replay ${ARG_CORPUS})
+    set_tests_properties(${name}_replay PROPERTIES LABELS unit TIMEOUT 120
+                                                   WORKING_DIRECTORY ${CMAKE_BINARY_DIR})
+  endif()
+endfunction()

@@ -4,6 +4,9 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <string_view>
+
+#include "core/status.h"
 
 namespace kira {
 
@@ -29,7 +32,13 @@ class FakeClock : public Clock {
 
 // Unix seconds <-> ISO 8601 UTC ("2026-12-01T06:00:00Z").
 std::string FormatIsoUtc(TimePoint t);
-// Accepts "YYYY-MM-DDTHH:MM[:SS][Z|±HH:MM]"; without a zone, UTC.
+// ISO 8601 time: "YYYY-MM-DDTHH:MM[:SS[.fff]][Z|±HH[:MM]]" ('T' or a space between date and
+// time; without a zone, UTC). Refused, with a message saying why: anything else (including
+// trailing text), impossible dates ("2030-02-31", "2027-02-29"), hours past 23, offsets past
+// ±14:00, and instants outside [1970-01-01T00:00Z, 2101-01-01T00:00Z) — the years Kira can
+// schedule in; later dates also overflow the nanosecond clock (year 2262).
+Status ParseIsoTime(std::string_view s, TimePoint* out);
+// The same as a yes/no (for callers that write their own message).
 bool ParseIso(const std::string& s, TimePoint* out);
 int64_t ToUnixMillis(TimePoint t);
 TimePoint FromUnixMillis(int64_t ms);
