@@ -47,7 +47,7 @@ std::string Where(const std::string& name, size_t line, const std::string& field
 }  // namespace
 
 Result<std::vector<Product>> ParseCatalogCsv(const std::string& content, ImportReport* report,
-                                             const std::string& name) {
+                                             const std::string& name, const ImportLimits& limits) {
   ImportReport local;
   if (!report) report = &local;
   CsvColumns cols;
@@ -136,7 +136,7 @@ Result<std::vector<Product>> ParseCatalogCsv(const std::string& content, ImportR
     lines.push_back(r.line);
     return Status::Ok();
   };
-  KIRA_RETURN_IF_ERROR(ScanCsv(content, name, on_header, on_row));
+  KIRA_RETURN_IF_ERROR(ScanCsv(content, name, on_header, on_row, limits));
   if (out.empty()) return Status::Invalid(name + ": no products after the header row");
   // Duplicate skus, found by sorting (cheaper than hashing 100,000 strings); the error names
   // the earliest repeated line and the line it repeats.
@@ -167,17 +167,19 @@ Result<std::vector<Product>> ParseCatalogCsv(const std::string& content, ImportR
 }
 
 Result<std::vector<DistributorStock>> ParseStockCsv(const std::string& content,
-                                                    ImportReport* report, const std::string& name) {
-  return internal::ParseStockCsvLines(content, report, name, nullptr);
+                                                    ImportReport* report, const std::string& name,
+                                                    const ImportLimits& limits) {
+  return internal::ParseStockCsvLines(content, report, name, nullptr, limits);
 }
 
 Result<std::vector<DistributorStock>> internal::ParseStockCsvLines(const std::string& content,
                                                                    ImportReport* report,
                                                                    const std::string& name,
-                                                                   std::vector<size_t>* lines) {
+                                                                   std::vector<size_t>* lines,
+                                                                   const ImportLimits& limits) {
   ImportReport local;
   if (!report) report = &local;
-  KIRA_ASSIGN_OR_RETURN(CsvTable table, ReadCsv(content, name));
+  KIRA_ASSIGN_OR_RETURN(CsvTable table, ReadCsv(content, name, limits));
   static const std::vector<std::string> known = {"sku", "qty", "lead_days"};
   KIRA_ASSIGN_OR_RETURN(CsvColumns cols,
                         MapColumns(table, name, known, {"sku", "qty"}, &report->warnings));

@@ -67,7 +67,13 @@ char SniffDelimiter(std::string_view s) {
 
 Status ScanCsv(std::string_view content, const std::string& name,
                const std::function<Status(const CsvRecord& header, char delimiter)>& on_header,
-               const std::function<Status(const CsvRecord& row)>& on_row) {
+               const std::function<Status(const CsvRecord& row)>& on_row,
+               const ImportLimits& limits) {
+  if (content.size() > limits.max_file_bytes) {
+    return Status::Invalid(name + ": the file is " + GroupDigits(content.size()) +
+                           " bytes, over the limit of " + GroupDigits(limits.max_file_bytes) +
+                           " (max_file_bytes)");
+  }
   if (content.size() >= 3 && content.substr(0, 3) == "\xEF\xBB\xBF") content.remove_prefix(3);
   if (size_t bad = FirstBadUtf8Line(content)) {
     return Status::Invalid(name + " line " + std::to_string(bad) +
@@ -79,7 +85,24 @@ Status ScanCsv(std::string_view content, const std::string& name,
   const size_t n = content.size();
   bool have_header = false;
   size_t header_fields = 0;
-  CsvRecord rec;  // reused: its strings keep their capacity from row to row
+  size_t rows = 0;
+  std::vector<std::string> columns;  // header names, for messages
+  CsvRecord rec;                     // reused: its strings keep their capacity from row to row
+  // "t.csv line 3, field name: " (the header's name for the column, else its number).
+  auto where = [&](size_t at_line, size_t k) {
+    std::string col = k < columns.size() ? text::Lower(text::Trim(columns[k])) : "";
+    if (col.empty() || col.size() > 64) col = std::to_string(k + 1);
+    return name + " line " + std::to_string(at_line) + ", field " + col + ": ";
+  };
+  auto too_long = [&](size_t k) {
+    return Status::Invalid(where(line, k) + "longer than " + GroupDigits(limits.max_field_bytes) +
+                           " bytes, the limit per field (max_field_bytes)");
+  };
+  auto control = [&](size_t k, int cp) {
+    return Status::Invalid(where(line, k) + "control character " + ControlName(cp) +
+                           " (remove it; only text, tabs and line breaks inside quotes are "
+                           "allowed)");
+  };
   while (i < n) {
     rec.line = line;
     size_t nf = 0;
@@ -91,6 +114,12 @@ Status ScanCsv(std::string_view content, const std::string& name,
     };
     bool record_done = false;
     while (!record_done) {
+      if (nf >= limits.max_fields) {
+        return Status::Invalid(name + " line " + std::to_string(rec.line) + ": more than " +
+                               GroupDigits(limits.max_fields) +
+                               " fields, the limit per row (max_fields)");
+      }
+      const size_t k = nf;
       std::string& field = next_field();
       if (i < n && content[i] == '"') {
         size_t start_line = line;
@@ -98,9 +127,11 @@ Status ScanCsv(std::string_view content, const std::string& name,
         bool closed = false;
         while (i < n) {
           char c = content[i];
+          if (int cp = ControlAt(content, i); cp >= 0) return control(k, cp);
           if (c == '"') {
             if (i + 1 < n && content[i + 1] == '"') {
               field += '"';
+              if (field.size() > limits.max_field_bytes) return too_long(k);
               i += 2;
               continue;
             }
@@ -114,6 +145,7 @@ Status ScanCsv(std::string_view content, const std::string& name,
             continue;  // CRLF inside quotes becomes LF
           }
           field += c;
+          if (field.size() > limits.max_field_bytes) return too_long(k);
           ++i;
         }
         if (!closed) {
@@ -134,6 +166,8 @@ Status ScanCsv(std::string_view content, const std::string& name,
                                    ": a quote inside an unquoted field; put the field in quotes "
                                    "and double the quote (\"\")");
           }
+          if (int cp = ControlAt(content, j); cp >= 0) return control(k, cp);
+          if (j - i >= limits.max_field_bytes) return too_long(k);
           ++j;
         }
         field.assign(content.data() + i, j - i);
@@ -155,8 +189,13 @@ Status ScanCsv(std::string_view content, const std::string& name,
     if (!have_header) {
       have_header = true;
       header_fields = nf;
+      columns = rec.fields;
       KIRA_RETURN_IF_ERROR(on_header(rec, d));
       continue;
+    }
+    if (++rows > limits.max_rows) {
+      return Status::Invalid(name + " line " + std::to_string(rec.line) + ": more than " +
+                             GroupDigits(limits.max_rows) + " rows, the limit per file (max_rows)");
     }
     if (nf != header_fields) {
       return Status::Invalid(name + " line " + std::to_string(rec.line) + ": " +
@@ -170,7 +209,8 @@ Status ScanCsv(std::string_view content, const std::string& name,
   return Status::Ok();
 }
 
-Result<CsvTable> ReadCsv(std::string_view content, const std::string& name) {
+Result<CsvTable> ReadCsv(std::string_view content, const std::string& name,
+                         const ImportLimits& limits) {
   CsvTable t;
   Status s = ScanCsv(
       content, name,
@@ -182,7 +222,8 @@ Result<CsvTable> ReadCsv(std::string_view content, const std::string& name) {
       [&](const CsvRecord& r) {
         t.rows.push_back(r);
         return Status::Ok();
-      });
+      },
+      limits);
   if (!s.ok()) return s;
   return t;
 }

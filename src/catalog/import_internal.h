@@ -12,6 +12,7 @@ namespace kira::catalog::internal {
 Result<std::vector<DistributorStock>> ParseStockCsvLines(const std::string& content,
                                                          ImportReport* report,
                                                          const std::string& name,
-                                                         std::vector<size_t>* lines);
+                                                         std::vector<size_t>* lines,
+                                                         const ImportLimits& limits);
 
 }  // namespace kira::catalog::internal

@@ -1,5 +1,6 @@
 #include "catalog/importer.h"
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <unordered_map>
@@ -12,7 +13,14 @@ namespace kira::catalog {
 
 namespace {
 
-Result<std::string> ReadFile(const std::string& path) {
+Result<std::string> ReadFile(const std::string& path, const ImportLimits& limits) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (!ec && size > limits.max_file_bytes) {
+    return Status::Invalid(path + ": the file is " + GroupDigits(size) +
+                           " bytes, over the limit of " + GroupDigits(limits.max_file_bytes) +
+                           " (max_file_bytes)");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::Io("cannot open " + path);
   std::ostringstream ss;
@@ -87,30 +95,33 @@ Status WriteProducts(storage::Db& db, const std::vector<Product>& products, Impo
 }  // namespace
 
 Result<ImportReport> ImportCatalogContent(storage::Db& db, const std::string& content,
-                                          const std::string& name_for_errors) {
+                                          const std::string& name_for_errors,
+                                          const ImportLimits& limits) {
   ImportReport report;
-  auto parsed = LooksLikeXml(content) ? ParseCatalogYml(content, &report, name_for_errors)
-                                      : ParseCatalogCsv(content, &report, name_for_errors);
+  auto parsed = LooksLikeXml(content) ? ParseCatalogYml(content, &report, name_for_errors, limits)
+                                      : ParseCatalogCsv(content, &report, name_for_errors, limits);
   if (!parsed.ok()) return parsed.status();
   KIRA_RETURN_IF_ERROR(WriteProducts(db, parsed.value(), &report));
   return report;
 }
 
-Result<ImportReport> ImportCatalogFile(storage::Db& db, const std::string& path) {
-  KIRA_ASSIGN_OR_RETURN(std::string content, ReadFile(path));
-  return ImportCatalogContent(db, content, BaseName(path));
+Result<ImportReport> ImportCatalogFile(storage::Db& db, const std::string& path,
+                                       const ImportLimits& limits) {
+  KIRA_ASSIGN_OR_RETURN(std::string content, ReadFile(path, limits));
+  return ImportCatalogContent(db, content, BaseName(path), limits);
 }
 
 Result<ImportReport> ImportStockContent(storage::Db& db, const std::string& content,
                                         const std::string& source,
-                                        const std::string& name_for_errors) {
+                                        const std::string& name_for_errors,
+                                        const ImportLimits& limits) {
   if (source != "distributor" && source != "shop") {
     return Status::Invalid("unknown stock source '" + source + "' (use distributor or shop)");
   }
   ImportReport report;
   std::vector<size_t> lines;
-  KIRA_ASSIGN_OR_RETURN(auto rows,
-                        internal::ParseStockCsvLines(content, &report, name_for_errors, &lines));
+  KIRA_ASSIGN_OR_RETURN(
+      auto rows, internal::ParseStockCsvLines(content, &report, name_for_errors, &lines, limits));
   KIRA_RETURN_IF_ERROR(MigrateCatalog(db));
   storage::Transaction tx(db);
   KIRA_RETURN_IF_ERROR(tx.status());
@@ -163,9 +174,9 @@ Result<ImportReport> ImportStockContent(storage::Db& db, const std::string& cont
 }
 
 Result<ImportReport> ImportStockFile(storage::Db& db, const std::string& path,
-                                     const std::string& source) {
-  KIRA_ASSIGN_OR_RETURN(std::string content, ReadFile(path));
-  return ImportStockContent(db, content, source, BaseName(path));
+                                     const std::string& source, const ImportLimits& limits) {
+  KIRA_ASSIGN_OR_RETURN(std::string content, ReadFile(path, limits));
+  return ImportStockContent(db, content, source, BaseName(path), limits);
 }
 
 }  // namespace kira::catalog

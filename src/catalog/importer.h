@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "catalog/import_limits.h"
 #include "catalog/product.h"
 #include "core/status.h"
 #include "storage/sqlite.h"
@@ -24,6 +25,8 @@ struct ImportReport {
 
 // Parsers (no database): used by the importer and the web upload. `name` is the file name that
 // error messages start with ("catalog.csv line 17, field price: 'abc' is not a number").
+// Every parser and import holds to `limits` (import_limits.h): file size, rows, fields, bytes
+// per field, and no control characters in text; each breach is an error naming the limit.
 //
 // Catalog CSV columns (any order, header names case-insensitive):
 //   required: sku, name, category, price, unit, stock
@@ -32,7 +35,8 @@ struct ImportReport {
 // An empty stock cell means 0; an empty status means active. Stored forms: format "60x60",
 // unit "м2"/"шт"/"упак"/"кг", color/surface/material lower-case; other text as written.
 Result<std::vector<Product>> ParseCatalogCsv(const std::string& content, ImportReport* report,
-                                             const std::string& name = "catalog.csv");
+                                             const std::string& name = "catalog.csv",
+                                             const ImportLimits& limits = {});
 
 // Yandex Market YML (<yml_catalog><shop><categories/><offers/>). Mapping:
 //   sku        = offer/@id: the id the shop's site and orders use, so re-imports and the
@@ -50,18 +54,26 @@ Result<std::vector<Product>> ParseCatalogCsv(const std::string& content, ImportR
 //   unit       = the unit param; without it "м2" when a box area is given, else "шт".
 //   discontinued when the Статус/status param says discontinued / снят (с производства) /
 //                выведен; any other status value than those and active/в продаже is an error.
+// Entity declarations (<!ENTITY ...>, internal or parameter) are refused: a feed needs none, and
+// one entity expanded a 65 KB file into 250 MB of product name. A DOCTYPE naming an external
+// DTD ("shops.dtd") is fine; it is never fetched.
 Result<std::vector<Product>> ParseCatalogYml(const std::string& content, ImportReport* report,
-                                             const std::string& name = "catalog.yml");
+                                             const std::string& name = "catalog.yml",
+                                             const ImportLimits& limits = {});
 
 // Stock feed CSV: columns sku, qty, lead_days (lead_days optional for source "shop").
 Result<std::vector<DistributorStock>> ParseStockCsv(const std::string& content,
                                                     ImportReport* report,
-                                                    const std::string& name = "stock.csv");
+                                                    const std::string& name = "stock.csv",
+                                                    const ImportLimits& limits = {});
 
-// Picks CSV or YML from the content; reads the file; writes in one transaction.
-Result<ImportReport> ImportCatalogFile(storage::Db& db, const std::string& path);
+// Picks CSV or YML from the content; reads the file (refusing one over limits.max_file_bytes
+// before reading it); writes in one transaction.
+Result<ImportReport> ImportCatalogFile(storage::Db& db, const std::string& path,
+                                       const ImportLimits& limits = {});
 Result<ImportReport> ImportCatalogContent(storage::Db& db, const std::string& content,
-                                          const std::string& name_for_errors);
+                                          const std::string& name_for_errors,
+                                          const ImportLimits& limits = {});
 // source "distributor": the feed is a full snapshot of the distributor's stock and replaces the
 //   previous one (rows it no longer lists are removed, counted in `removed`). A sku the shop's
 //   catalog does not have is a warning, not an error: distributors list their whole range, and
@@ -69,8 +81,9 @@ Result<ImportReport> ImportCatalogContent(storage::Db& db, const std::string& co
 // source "shop": updates products.stock by sku; an unknown sku is an error (the shop's own feed
 //   must name the shop's own products).
 Result<ImportReport> ImportStockFile(storage::Db& db, const std::string& path,
-                                     const std::string& source);
+                                     const std::string& source, const ImportLimits& limits = {});
 Result<ImportReport> ImportStockContent(storage::Db& db, const std::string& content,
                                         const std::string& source,
-                                        const std::string& name_for_errors = "stock.csv");
+                                        const std::string& name_for_errors = "stock.csv",
+                                        const ImportLimits& limits = {});
 }  // namespace kira::catalog
