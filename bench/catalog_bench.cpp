@@ -176,6 +176,17 @@ void BM_Search100k(benchmark::State& state) {
 }
 BENCHMARK(BM_Search100k)->Unit(benchmark::kMicrosecond);
 
+// Probe F1: one word of state.range(0) letters (600 cost 15.5 s and 1.56 GB before the search
+// limits, 900 cost 79 s and 3.7 GB). Now words over SearchLimits::max_word_letters are dropped.
+void BM_SearchLongWord100k(benchmark::State& state) {
+  const catalog::Catalog& cat = Loaded();
+  std::string q;
+  for (int64_t i = 0; i < state.range(0); ++i) q += i % 2 ? "а" : "б";
+  q = text::Canonical(q);
+  for (auto _ : state) benchmark::DoNotOptimize(cat.Search(q));
+}
+BENCHMARK(BM_SearchLongWord100k)->Arg(600)->Arg(900)->Unit(benchmark::kMicrosecond);
+
 void BM_Extract100k(benchmark::State& state) {
   const catalog::Catalog& cat = Loaded();
   const auto& queries = Queries();

@@ -10,8 +10,9 @@
 
 namespace kira::catalog {
 
-Catalog::Catalog(Lexicon lexicon) : impl_(std::make_unique<Impl>()) {
+Catalog::Catalog(Lexicon lexicon, SearchLimits limits) : impl_(std::make_unique<Impl>()) {
   impl_->lex = std::move(lexicon);
+  impl_->limits = limits;
 }
 Catalog::~Catalog() = default;
 Catalog::Catalog(Catalog&&) noexcept = default;

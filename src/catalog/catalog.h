@@ -31,6 +31,20 @@
 
 namespace kira::catalog {
 
+// Bounds of the index and of every query, so Search and Extract cost O(limits) whatever the
+// text (probe F1: a 600-letter word in a query cost 2.1 GB and 4 s, 900 letters crashed the
+// request): typo keys grow with the square of a word's length.
+struct SearchLimits {
+  // Longer words are neither indexed nor looked up (no product or caller says one).
+  size_t max_word_letters = 48;
+  // Longer words get no typo tolerance (exact form, stem and phonetic key only).
+  size_t max_typo_letters = 24;
+  // A query is cut after this many bytes (at a character boundary) ...
+  size_t max_query_bytes = 2048;
+  // ... and after this many words.
+  size_t max_query_words = 32;
+};
+
 struct SearchHit {
   const Product* product = nullptr;
   double score = 0;       // higher is better; comparable within one query
@@ -63,7 +77,7 @@ struct Companion {
 
 class Catalog {
  public:
-  explicit Catalog(Lexicon lexicon = {});
+  explicit Catalog(Lexicon lexicon = {}, SearchLimits limits = {});
   ~Catalog();
   Catalog(Catalog&&) noexcept;
   Catalog& operator=(Catalog&&) noexcept;

@@ -4,8 +4,9 @@
 // material) is split into words; each distinct word gets an id with its Snowball stem, its
 // phonetic key (text::PhoneticKey: Latin and Cyrillic spellings meet) and a posting list of
 // products. Typos are found through a deletion index over phonetic keys (SymSpell): a word of 5+
-// letters tolerates one edit, 8+ letters two. Lexicon phrases (colours, categories, English
-// words) resolve to attribute values with their own posting lists.
+// letters tolerates one edit, 8+ letters two, up to SearchLimits::max_typo_letters; words over
+// max_word_letters are skipped, in products and in queries. Lexicon phrases (colours, categories,
+// English words) resolve to attribute values with their own posting lists.
 #pragma once
 
 #include <array>
@@ -62,6 +63,7 @@ struct ConceptRef {
 
 struct Catalog::Impl {
   Lexicon lex;
+  SearchLimits limits;
   std::vector<Product> products;
   std::unordered_map<std::string, uint32_t> by_sku;
   std::unordered_map<std::string, DistributorStock> distributor;
@@ -109,7 +111,10 @@ struct Catalog::Impl {
 
   void Build();
   uint32_t Intern(Attr a, const std::string& value, uint32_t product);
+  // kNone for a word over limits.max_word_letters (not indexed).
   uint32_t AddWord(std::string_view w);
+  // Typo edits a word of that many letters may have (0 past limits.max_typo_letters).
+  int Edits(size_t letters) const;
   // Vocabulary words that a query word stands for, best first.
   std::vector<WordMatch> MatchWord(const std::string& token) const;
 

@@ -164,7 +164,7 @@ uint32_t Catalog::Impl::Intern(Attr a, const std::string& value, uint32_t produc
       std::string buf;
       ForEachToken(value, buf, [&](std::string_view t) {
         uint32_t w = AddWord(t);
-        if (std::find(ids.begin(), ids.end(), w) == ids.end()) ids.push_back(w);
+        if (w != kNone && std::find(ids.begin(), ids.end(), w) == ids.end()) ids.push_back(w);
       });
       if (a == kBrand || a == kCollection)
         for (uint32_t w : ids) word_values[a][w].push_back(it->second);
@@ -177,20 +177,26 @@ uint32_t Catalog::Impl::Intern(Attr a, const std::string& value, uint32_t produc
   return id;
 }
 
+int Catalog::Impl::Edits(size_t letters) const {
+  return letters > limits.max_typo_letters ? 0 : AllowedEdits(letters);
+}
+
 uint32_t Catalog::Impl::AddWord(std::string_view w) {
   if (auto it = word_id.find(w); it != word_id.end()) return it->second;
+  const size_t letters = Letters(w);
+  if (letters > limits.max_word_letters) return kNone;
   const uint32_t id = static_cast<uint32_t>(words.size());
   word_id.emplace(std::string(w), id);
   Word word;
   word.text = std::string(w);
-  word.letters = static_cast<uint16_t>(Letters(w));
+  word.letters = static_cast<uint16_t>(std::min<size_t>(letters, UINT16_MAX));
   word.alpha = std::none_of(w.begin(), w.end(), [](char c) { return IsDigit(c) || c == '.'; });
   if (word.alpha) {
     word.stem = text::Stem(w);
     word.phon = text::PhoneticKey(w);
     by_stem[word.stem].push_back(id);
     by_phon[word.phon].push_back(id);
-    int d = AllowedEdits(word.letters);
+    int d = Edits(word.letters);
     if (d > 0) {
       std::unordered_set<std::string> dels;
       dels.insert(word.phon);
@@ -256,7 +262,9 @@ void Catalog::Impl::Build() {
     for (int a = 0; a < kAttrCount; ++a)
       if (pa[a] != kNone)
         for (uint32_t w : attr_tokens[a][pa[a]]) post(w);
-    ForEachToken(p.name, buf, [&](std::string_view t) { post(AddWord(t)); });
+    ForEachToken(p.name, buf, [&](std::string_view t) {
+      if (uint32_t w = AddWord(t); w != kNone) post(w);
+    });
   }
   // Lexicon phrases.
   auto add_phrases = [&](const std::vector<LexEntry>& list, ConceptKind kind) {
@@ -330,18 +338,18 @@ std::vector<WordMatch> Catalog::Impl::MatchWord(const std::string& token) const 
   if (auto it = by_phon.find(phon); it != by_phon.end())
     for (uint32_t w : it->second) add(w, 0.9f);
   const size_t letters = Letters(token);
-  if (out.empty() && AllowedEdits(letters) > 0) {
+  if (out.empty() && Edits(letters) > 0) {
     std::unordered_set<std::string> keys;
     keys.insert(phon);
-    Deletes(phon, AllowedEdits(letters), &keys);
-    SurfaceDeletes(token, AllowedEdits(letters), &keys);
+    Deletes(phon, Edits(letters), &keys);
+    SurfaceDeletes(token, Edits(letters), &keys);
     std::unordered_set<uint32_t> checked;
     for (const auto& k : keys) {
       auto it = deletes.find(k);
       if (it == deletes.end()) continue;
       for (uint32_t w : it->second) {
         if (!checked.insert(w).second) continue;
-        int allowed = AllowedEdits(std::min<size_t>(letters, words[w].letters));
+        int allowed = Edits(std::min<size_t>(letters, words[w].letters));
         if (allowed == 0) continue;
         int d = std::min(text::EditDistance(phon, words[w].phon, allowed),
                          text::EditDistance(token, words[w].text, allowed));
@@ -372,8 +380,21 @@ const LexEntry& Catalog::Impl::Entry(const ConceptRef& c) const {
 }
 
 std::vector<Catalog::Impl::Term> Catalog::Impl::Analyze(std::string_view query) const {
+  // Bounded whatever the caller sends: the first max_query_bytes (cut at a character
+  // boundary), words over max_word_letters dropped, at most max_query_words words.
+  if (query.size() > limits.max_query_bytes) {
+    size_t cut = limits.max_query_bytes;
+    while (cut > 0 && (static_cast<unsigned char>(query[cut]) & 0xC0) == 0x80) --cut;
+    query = query.substr(0, cut);
+  }
   std::vector<std::string> toks;
-  TokenizeInto(query, &toks);
+  {
+    std::string buf;
+    ForEachToken(query, buf, [&](std::string_view t) {
+      if (toks.size() < limits.max_query_words && Letters(t) <= limits.max_word_letters)
+        toks.emplace_back(t);
+    });
+  }
   const std::vector<std::string> stems = Stems(toks);
   std::vector<Term> terms;
   for (size_t i = 0; i < toks.size();) {
