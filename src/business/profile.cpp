@@ -2,9 +2,13 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cctype>
+#include <cstdlib>
 #include <fstream>
 #include <set>
 #include <sstream>
+
+#include "core/yaml_strict.h"
 
 namespace kira::business {
 
@@ -81,6 +85,38 @@ Status ParseWindow(Reader& r, const YAML::Node& n, const std::string& path, DayW
 
 }  // namespace
 
+std::string ZoneinfoDir() {
+  const char* dir = std::getenv("TZDIR");
+  return dir && *dir ? dir : "/usr/share/zoneinfo";
+}
+
+Status CheckTimeZone(const std::string& zone, const std::string& zoneinfo_dir) {
+  // Shape first, so no name can reach outside the tz database ("../../etc/passwd"): parts of
+  // letters, digits, '_', '-' and '+' joined by '/', none starting with '.' or '-'.
+  bool shape = !zone.empty() && zone.size() <= 64 && zone.front() != '/' && zone.back() != '/';
+  for (size_t i = 0; shape && i < zone.size(); ++i) {
+    const char c = zone[i];
+    const bool part_start = i == 0 || zone[i - 1] == '/';
+    if (part_start && (c == '/' || c == '-' || c == '.')) shape = false;
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '+' ||
+          c == '/'))
+      shape = false;
+  }
+  if (!shape) {
+    return Status::Invalid("'" + zone.substr(0, 64) +
+                           "' is not a time zone name (expected an IANA name like "
+                           "Europe/Moscow)");
+  }
+  // Then the file: a TZif file of that name in the tz database.
+  std::ifstream f(zoneinfo_dir + "/" + zone, std::ios::binary);
+  char magic[4] = {};
+  if (!f || !f.read(magic, 4) || std::string(magic, 4) != "TZif") {
+    return Status::Invalid("unknown time zone '" + zone + "' (no such zone in the tz database at " +
+                           zoneinfo_dir + "; expected an IANA name like Europe/Moscow)");
+  }
+  return Status::Ok();
+}
+
 bool ParseClock(const std::string& s, int* minutes) {
   int h = 0, m = 0;
   char extra;
@@ -92,12 +128,7 @@ bool ParseClock(const std::string& s, int* minutes) {
 
 Result<Profile> ParseProfile(const std::string& text, const std::string& file) {
   Reader r(file);
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    return Status::Invalid(file + ": not valid YAML: " + e.what());
-  }
+  KIRA_ASSIGN_OR_RETURN(YAML::Node root, ParseYamlStrict(text, file));
   if (!root || root.IsNull()) return Status::Invalid(file + ": the profile is empty");
   Profile p;
   KIRA_RETURN_IF_ERROR(
@@ -109,8 +140,8 @@ Result<Profile> ParseProfile(const std::string& text, const std::string& file) {
   if (p.language != "ru" && p.language != "en")
     return r.Err("language", "must be ru or en, got '" + p.language + "'");
   KIRA_RETURN_IF_ERROR(r.Str(root, "", "timezone", &p.timezone, true));
-  if (p.timezone.find('/') == std::string::npos && p.timezone != "UTC")
-    return r.Err("timezone", "expected an IANA zone like Europe/Moscow, got '" + p.timezone + "'");
+  if (Status z = CheckTimeZone(p.timezone, ZoneinfoDir()); !z.ok())
+    return r.Err("timezone", z.message());
   KIRA_RETURN_IF_ERROR(r.Str(root, "", "address", &p.address, true));
   KIRA_RETURN_IF_ERROR(r.Str(root, "", "hours", &p.hours, true));
   KIRA_RETURN_IF_ERROR(r.Str(root, "", "delivery", &p.delivery, true));

@@ -1,6 +1,7 @@
 // The business profile: what the shop owner writes about the shop in one YAML file (name,
-// hours, address, delivery, rules, FAQ, the manager, calling windows). Loaded strictly:
-// unknown keys and wrong types are errors that name the key.
+// hours, address, delivery, rules, FAQ, the manager, calling windows). Loaded strictly
+// (core/yaml_strict.h): unknown keys, repeated keys and wrong types are errors that name the key,
+// and the time zone must exist in the tz database.
 #pragma once
 
 #include <string>
@@ -55,6 +56,14 @@ struct Profile {
 
 Result<Profile> LoadProfile(const std::string& path);
 Result<Profile> ParseProfile(const std::string& yaml_text, const std::string& name_for_errors);
+
+// The profile's time zone must be a zone of the tz database: a name of IANA shape (refusing
+// "../../../../etc/passwd" before any file is touched) naming a TZif file under zoneinfo_dir.
+// Errors say which ("unknown time zone 'Mars/Olympus' (no such zone in the tz database at
+// /usr/share/zoneinfo; …)").
+Status CheckTimeZone(const std::string& zone, const std::string& zoneinfo_dir);
+// $TZDIR, else /usr/share/zoneinfo.
+std::string ZoneinfoDir();
 
 // "09:00" → 540; false on anything else.
 bool ParseClock(const std::string& s, int* minutes);

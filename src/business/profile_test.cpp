@@ -70,6 +70,54 @@ TEST(Profile, BadValues) {
   ExpectError("- just\n- a list\n", "expected a mapping");
 }
 
+std::string WithZone(const std::string& zone) {
+  std::string y = kMinimal;
+  return y.replace(y.find("timezone: Europe/Moscow"), 23, "timezone: \"" + zone + "\"");
+}
+
+// Probe F9: "Mars/Olympus" and "../../../../etc/passwd" were accepted and the dashboard then
+// silently used UTC.
+TEST(Profile, TheTimeZoneMustBeInTheTzDatabase) {
+  auto p = ParseProfile(WithZone("Mars/Olympus"), "p.yaml");
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.status().message(),
+            "p.yaml: timezone: unknown time zone 'Mars/Olympus' (no such zone in the tz database "
+            "at " +
+                ZoneinfoDir() + "; expected an IANA name like Europe/Moscow)");
+  p = ParseProfile(WithZone("../../../../etc/passwd"), "p.yaml");
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.status().message(),
+            "p.yaml: timezone: '../../../../etc/passwd' is not a time zone name (expected an IANA "
+            "name like Europe/Moscow)");
+  for (const char* bad :
+       {"", "Europe", "Europe/", "/etc/passwd", "Europe/../../etc/passwd", "Europe//Moscow",
+        "Europe/Moscow ", "zone.tab", "-Europe/Moscow", "Europe/.hidden", "Europe/Moscow\n"}) {
+    EXPECT_FALSE(ParseProfile(WithZone(bad), "p.yaml").ok()) << bad;
+  }
+  for (const char* good : {"Europe/Moscow", "Asia/Kamchatka", "UTC", "Etc/GMT+3",
+                           "America/Argentina/Buenos_Aires", "America/Port-au-Prince"}) {
+    auto ok = ParseProfile(WithZone(good), "p.yaml");
+    EXPECT_TRUE(ok.ok()) << good << ": " << ok.status().message();
+  }
+  // $TZDIR is where the zones are looked up.
+  EXPECT_FALSE(CheckTimeZone("Europe/Moscow", "/nonexistent").ok());
+  EXPECT_TRUE(CheckTimeZone("Europe/Moscow", "/usr/share/zoneinfo").ok());
+}
+
+// Probe F9: a repeated key was silently replaced by the last one.
+TEST(Profile, DuplicateKeysAreErrorsNamingKeyAndLine) {
+  auto p = ParseProfile(std::string(kMinimal) + "timezone: Asia/Omsk\n", "p.yaml");
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.status().message(),
+            "p.yaml line 10: duplicate key 'timezone' (first at line 4); each key may appear "
+            "once per mapping");
+  ExpectError(std::string(kMinimal) + "faq:\n  - q: a\n    a: b\n    a: c\n",
+              "line 13: duplicate key 'a' (first at line 12)");
+  ExpectError(std::string(kMinimal) + "rules: {min_order_m2: 1, min_order_m2: 2}\n",
+              "duplicate key 'min_order_m2'");
+  ExpectError(std::string(kMinimal) + "faq: [{q: \"a\\0b\", a: c}]\n", "control character U+0000");
+}
+
 TEST(Profile, MissingFile) {
   auto p = LoadProfile("/nonexistent/profile.yaml");
   ASSERT_FALSE(p.ok());

@@ -8,7 +8,8 @@
 
 #include <cstddef>
 #include <string>
-#include <string_view>
+
+#include "core/input_checks.h"
 
 namespace kira::catalog {
 
@@ -25,15 +26,5 @@ struct ImportLimits {
   // refused outright, so text cannot grow past the file; this is the backstop if it ever could.
   size_t max_text_bytes = 64u << 20;
 };
-
-// "3,000,000" — numbers in limit messages.
-std::string GroupDigits(size_t n);
-
-// Control characters imported text may not hold (F10: a NUL cut a stored name short for every
-// reader): C0 other than tab, LF and CR; DEL; C1 (U+0080–U+009F, UTF-8 C2 80–C2 9F). Returns
-// the code point of the one starting at s[i], or -1. Line breaks are left to the caller.
-int ControlAt(std::string_view s, size_t i);
-// "U+0000 (NUL)", "U+001B (ESC)", "U+0085".
-std::string ControlName(int cp);
 
 }  // namespace kira::catalog

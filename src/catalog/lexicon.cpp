@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "core/text.h"
+#include "core/yaml_strict.h"
 
 namespace kira::catalog {
 
@@ -92,8 +93,9 @@ std::vector<LexEntry> Entries(const std::string& name, const std::string& key, c
 }  // namespace
 
 Result<Lexicon> ParseLexicon(const std::string& yaml, const std::string& name) {
+  // Duplicate keys, aliases, control characters and size limits (core/yaml_strict.h).
+  KIRA_ASSIGN_OR_RETURN(YAML::Node root, ParseYamlStrict(yaml, name));
   try {
-    YAML::Node root = YAML::Load(yaml);
     if (!root || root.IsNull()) return Status::Invalid(name + ": the file is empty");
     OnlyKeys(name, "the top level", root,
              {"categories", "colors", "surfaces", "materials", "looks", "not_sold", "related",

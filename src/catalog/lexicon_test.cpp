@@ -61,5 +61,19 @@ TEST(Lexicon, StrictKeysAndTypes) {
   EXPECT_FALSE(LoadLexicon("/nonexistent/lexicon.yaml").ok());
 }
 
+// Issue 10, F9: a repeated key was silently replaced by the last one (core/yaml_strict.h).
+TEST(Lexicon, DuplicateKeysAliasesAndControlCharactersAreErrors) {
+  EXPECT_EQ(ErrorOf("colors:\n  - value: серый\n    ru: [серый]\n    ru: [серая]\n"),
+            "lex.yaml line 4: duplicate key 'ru' (first at line 3); each key may appear once per "
+            "mapping");
+  EXPECT_EQ(ErrorOf("colors:\n  - value: серый\ncolors:\n  - value: белый\n"),
+            "lex.yaml line 3: duplicate key 'colors' (first at line 1); each key may appear once "
+            "per mapping");
+  EXPECT_NE(ErrorOf("colors:\n  - value: серый\n    ru: &w [a, b]\n    en: *w\n").find("anchors"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf("colors:\n  - value: \"се\\0рый\"\n").find("line 2: control character U+0000"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace kira::catalog

@@ -1,17 +1,8 @@
-#include "catalog/import_limits.h"
+#include "core/input_checks.h"
 
 #include <cstdio>
 
-namespace kira::catalog {
-
-std::string GroupDigits(size_t n) {
-  std::string d = std::to_string(n), out;
-  for (size_t k = 0; k < d.size(); ++k) {
-    if (k > 0 && (d.size() - k) % 3 == 0) out += ',';
-    out += d[k];
-  }
-  return out;
-}
+namespace kira {
 
 int ControlAt(std::string_view s, size_t i) {
   const unsigned char c = static_cast<unsigned char>(s[i]);
@@ -19,6 +10,16 @@ int ControlAt(std::string_view s, size_t i) {
   if (c == 0xC2 && i + 1 < s.size()) {
     const unsigned char n = static_cast<unsigned char>(s[i + 1]);
     if (n >= 0x80 && n <= 0x9F) return n;  // U+0080..U+009F
+  }
+  return -1;
+}
+
+int FirstControl(std::string_view s, size_t* at) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (int cp = ControlAt(s, i); cp >= 0) {
+      if (at) *at = i;
+      return cp;
+    }
   }
   return -1;
 }
@@ -33,4 +34,13 @@ std::string ControlName(int cp) {
   return out;
 }
 
-}  // namespace kira::catalog
+std::string GroupDigits(size_t n) {
+  std::string d = std::to_string(n), out;
+  for (size_t k = 0; k < d.size(); ++k) {
+    if (k > 0 && (d.size() - k) % 3 == 0) out += ',';
+    out += d[k];
+  }
+  return out;
+}
+
+}  // namespace kira
