@@ -195,13 +195,13 @@ void BM_Dashboard30DaysByWeek(benchmark::State& state) {
 void BM_DashboardSqlDirect(benchmark::State& state) {
   Fixture& f = F();
   auto db = storage::Db::Open((f.dir / "kira.db").string());
-  auto tz = web::TimeZone::Load("Europe/Moscow");
+  auto tz = FindZone("Europe/Moscow");
   if (!db.ok() || !tz.ok()) std::abort();
   bench::Latencies lat("ms");
   int64_t now = ToUnixMillis(Clock::System().Now());
   for (auto _ : state) {
     auto t = std::chrono::steady_clock::now();
-    auto r = web::BuildDashboardSql(**db, {now - 30LL * 86400000, now, "day"}, *tz, "");
+    auto r = web::BuildDashboardSql(**db, {now - 30LL * 86400000, now, "day"}, **tz, "");
     lat.Add(std::chrono::steady_clock::now() - t);
     if (!r.ok()) state.SkipWithError(r.status().message().c_str());
   }
@@ -209,13 +209,13 @@ void BM_DashboardSqlDirect(benchmark::State& state) {
 }
 void BM_DashboardStoreDirect(benchmark::State& state) {
   Fixture& f = F();
-  auto tz = web::TimeZone::Load("Europe/Moscow");
+  auto tz = FindZone("Europe/Moscow");
   if (!tz.ok()) std::abort();
   bench::Latencies lat("ms");
   int64_t now = ToUnixMillis(Clock::System().Now());
   for (auto _ : state) {
     auto t = std::chrono::steady_clock::now();
-    auto r = web::BuildDashboard(*f.store, nullptr, {now - 30LL * 86400000, now, "day"}, *tz, "");
+    auto r = web::BuildDashboard(*f.store, nullptr, {now - 30LL * 86400000, now, "day"}, **tz, "");
     lat.Add(std::chrono::steady_clock::now() - t);
     if (!r.ok()) state.SkipWithError(r.status().message().c_str());
   }

@@ -47,23 +47,3 @@ TEST(Log, RedactsPhonesAndEmails) {
 
 }  // namespace
 }  // namespace kira
-
-#include "core/tz.h"
-
-namespace kira {
-namespace {
-TEST(Tz, CivilConversionsAcrossRussianZones) {
-  TimePoint t;
-  ASSERT_TRUE(ParseIso("2026-12-01T06:00:00Z", &t));
-  EXPECT_EQ(ToCivil("Europe/Moscow", t).hour, 9);
-  EXPECT_EQ(ToCivil("Europe/Kaliningrad", t).hour, 8);
-  EXPECT_EQ(ToCivil("Asia/Kamchatka", t).hour, 18);
-  EXPECT_EQ(ToCivil("Asia/Kamchatka", t).weekday, 2);  // Tuesday
-  EXPECT_EQ(FormatIsoUtc(FromCivil("Asia/Vladivostok", 2026, 12, 2, 10, 0)),
-            "2026-12-02T00:00:00Z");
-  EXPECT_EQ(FormatIsoUtc(FromCivil("Europe/Moscow", 2026, 12, 32, 10, 0)), "2027-01-01T07:00:00Z");
-  EXPECT_TRUE(ZoneExists("Europe/Samara"));
-  EXPECT_FALSE(ZoneExists("Mars/Olympus"));
-}
-}  // namespace
-}  // namespace kira

@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "core/status.h"
-#include "dialer/tzfile.h"
+#include "core/tz.h"
 
 namespace kira::dialer {
 

@@ -6,7 +6,6 @@
 
 #include "web/dashboard.h"
 #include "web/test_support.h"
-#include "web/tz.h"
 
 namespace kira::web {
 namespace {
@@ -456,35 +455,21 @@ TEST(Dashboard, SqlAndStorePathsAgree) {
         ASSERT_TRUE(env.store->UpdateLead(*l).ok());
       }
     }
-    auto tz = TimeZone::Load(zone);
+    auto tz = FindZone(zone);
     ASSERT_TRUE(tz.ok()) << tz.status().message();
     auto db = storage::Db::Open(env.dir + "/kira.db");
     ASSERT_TRUE(db.ok());
     ASSERT_TRUE(HasSqliteCrmTables(**db));
     for (std::string period : {"day", "week"}) {
       DashboardQuery q{t0 - 86400000, t0 + 100LL * 86400000, period};
-      auto slow = BuildDashboard(*env.store, nullptr, q, *tz, zone);
-      auto fast = BuildDashboardSql(**db, q, *tz, zone);
+      auto slow = BuildDashboard(*env.store, nullptr, q, **tz, zone);
+      auto fast = BuildDashboardSql(**db, q, **tz, zone);
       ASSERT_TRUE(slow.ok() && fast.ok()) << fast.status().message();
       EXPECT_EQ(slow->dump(), fast->dump()) << zone << " " << period;
       EXPECT_EQ((*fast)["totals"]["leads"], 60);
       EXPECT_EQ((*fast)["totals"]["orders"], 12);
     }
   }
-}
-
-TEST(TimeZoneFile, OffsetsAndTransitions) {
-  auto msk = TimeZone::Load("Europe/Moscow");
-  ASSERT_TRUE(msk.ok());
-  EXPECT_EQ(msk->OffsetSeconds(1800000000), 3 * 3600);
-  EXPECT_EQ(msk->OffsetSeconds(1200000000), 3 * 3600);  // 2008-01 winter: MSK was UTC+3
-  auto ber = TimeZone::Load("Europe/Berlin");
-  ASSERT_TRUE(ber.ok());
-  EXPECT_EQ(ber->OffsetSeconds(1781049600), 2 * 3600);                    // 2026-06-10: CEST
-  EXPECT_EQ(ber->OffsetSeconds(1796860800), 1 * 3600);                    // 2026-12-10: CET
-  EXPECT_EQ(ber->TransitionsBetween(1767225600, 1798761600).size(), 2u);  // 2026
-  EXPECT_FALSE(TimeZone::Load("Mars/Olympus").ok());
-  EXPECT_FALSE(TimeZone::Load("../etc/passwd").ok());
 }
 
 }  // namespace

@@ -1,6 +1,5 @@
 #include "web/dashboard.h"
 
-#include <cstdio>
 #include <map>
 
 namespace kira::web {
@@ -8,8 +7,6 @@ namespace {
 
 constexpr int64_t kDayMs = 86400000;
 constexpr int64_t kHourMs = 3600000;
-
-int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
 template <typename F>
 auto Locked(std::mutex* mu, F f) {
@@ -132,23 +129,6 @@ bool ByManager(const std::string& assigned_to, const std::string& status) {
 }
 
 }  // namespace
-
-std::string DayKey(int64_t z) {
-  // Howard Hinnant's civil_from_days.
-  z += 719468;
-  int64_t era = FloorDiv(z, 146097);
-  int64_t doe = z - era * 146097;
-  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  int64_t y = yoe + era * 400;
-  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  int64_t mp = (5 * doy + 2) / 153;
-  int d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  int m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  if (m <= 2) ++y;
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%04lld-%02d-%02d", static_cast<long long>(y), m, d);
-  return buf;
-}
 
 Result<Json> BuildDashboard(crm::CrmStore& store, std::mutex* store_mu, const DashboardQuery& q,
                             const TimeZone& tz, const std::string& tz_name) {

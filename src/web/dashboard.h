@@ -13,10 +13,10 @@
 #include <mutex>
 #include <string>
 
+#include "core/tz.h"
 #include "crm/crm_store.h"
 #include "storage/sqlite.h"
 #include "web/json_model.h"
-#include "web/tz.h"
 
 namespace kira::web {
 
@@ -37,8 +37,5 @@ Result<Json> BuildDashboardSql(storage::Db& db, const DashboardQuery& q, const T
 
 // True when `db` holds the SQLite CRM store's tables (BuildDashboardSql can be used).
 bool HasSqliteCrmTables(storage::Db& db);
-
-// "YYYY-MM-DD" of a day number (days since 1970-01-01).
-std::string DayKey(int64_t days);
 
 }  // namespace kira::web

@@ -23,9 +23,9 @@ void WebServer::Impl::RegisterDashboardRoutes() {
             }
           }
           if (req.has_param("period")) q.period = req.get_param_value("period");
-          auto tz = TimeZone::Load(cfg.profile.timezone);
+          auto tz = FindZone(cfg.profile.timezone);
           std::string tz_name = tz.ok() ? cfg.profile.timezone : "UTC";
-          const TimeZone& zone = tz.ok() ? *tz : TimeZone::Utc();
+          const TimeZone& zone = tz.ok() ? **tz : *TimeZone::Utc();
           Result<Json> r = Status::Internal("unset");
           if (dash_db) {
             std::lock_guard<std::mutex> lock(dash_mu);
