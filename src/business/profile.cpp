@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/tz.h"
 #include "core/yaml_strict.h"
 
 namespace kira::business {
@@ -85,10 +86,7 @@ Status ParseWindow(Reader& r, const YAML::Node& n, const std::string& path, DayW
 
 }  // namespace
 
-std::string ZoneinfoDir() {
-  const char* dir = std::getenv("TZDIR");
-  return dir && *dir ? dir : "/usr/share/zoneinfo";
-}
+std::string ZoneinfoDir() { return TimeZone::DefaultZoneinfoDir(); }
 
 Status CheckTimeZone(const std::string& zone, const std::string& zoneinfo_dir) {
   // Shape first, so no name can reach outside the tz database ("../../etc/passwd"): parts of
@@ -107,10 +105,8 @@ Status CheckTimeZone(const std::string& zone, const std::string& zoneinfo_dir) {
                            "' is not a time zone name (expected an IANA name like "
                            "Europe/Moscow)");
   }
-  // Then the file: a TZif file of that name in the tz database.
-  std::ifstream f(zoneinfo_dir + "/" + zone, std::ios::binary);
-  char magic[4] = {};
-  if (!f || !f.read(magic, 4) || std::string(magic, 4) != "TZif") {
+  // Then the file: a TZif file of that name in the tz database, read by the one TZif parser.
+  if (!TimeZone::Load(zone, zoneinfo_dir).ok()) {
     return Status::Invalid("unknown time zone '" + zone + "' (no such zone in the tz database at " +
                            zoneinfo_dir + "; expected an IANA name like Europe/Moscow)");
   }
