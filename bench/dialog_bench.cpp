@@ -65,7 +65,6 @@ Fixture& Shop() {
         std::move(catalog::LoadCatalog(*f->db, f->lex)).value());
     f->store = std::move(crm::OpenSqliteCrmStore(f->dir + "/kira.db")).value();
     dialog::EngineOptions eo;
-    eo.agents_dir = std::string(KIRA_DEMO_DIR) + "/agents";
     eo.cache_dir = f->dir + "/models";
     f->engine = std::move(dialog::Engine::Create(f->profile, f->cat, f->store.get(), eo)).value();
     return f;
@@ -131,7 +130,6 @@ void BM_ChatStartup(benchmark::State& state) {
     auto cat = catalog::LoadCatalog(**db, *lex);
     auto store = crm::OpenSqliteCrmStore(f.dir + "/kira.db");
     dialog::EngineOptions eo;
-    eo.agents_dir = std::string(KIRA_DEMO_DIR) + "/agents";
     eo.cache_dir = f.dir + "/models";
     auto engine = dialog::Engine::Create(
         *profile, std::make_shared<const catalog::Catalog>(std::move(*cat)), store->get(), eo);

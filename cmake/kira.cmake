@@ -19,7 +19,8 @@ function(kira_test name)
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main)
   target_compile_definitions(${name} PRIVATE KIRA_SOURCE_DIR="${CMAKE_SOURCE_DIR}"
-                                             KIRA_DEMO_DIR="${KIRA_DEMO_DIR}")
+                                             KIRA_DEMO_DIR="${KIRA_DEMO_DIR}"
+                                             KIRA_DEFAULTS_DIR="${KIRA_DEFAULTS_DIR}")
   add_test(NAME ${name} COMMAND ${name})
   set_tests_properties(${name} PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT}
                                           WORKING_DIRECTORY ${CMAKE_BINARY_DIR})

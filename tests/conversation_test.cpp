@@ -119,7 +119,6 @@ TEST_P(Conversation, RunsGroundedToTheExpectedOutcome) {
   ASSERT_TRUE(ParseIso("2026-12-01T12:00:00Z", &now));  // Tuesday 15:00 in Moscow
   FakeClock clock(now);
   dialog::EngineOptions eo;
-  eo.agents_dir = std::string(KIRA_DEMO_DIR) + "/agents";
   eo.cache_dir = shop.dir + "/models";
   eo.clock = &clock;
   dialer::ZoneDb zones;
@@ -302,7 +301,6 @@ TEST(ExpectedPhrases, FollowTheStage) {
   Shop& shop = DemoShop();
   auto store = std::move(crm::OpenSqliteCrmStore(":memory:")).value();
   dialog::EngineOptions eo;
-  eo.agents_dir = std::string(KIRA_DEMO_DIR) + "/agents";
   eo.cache_dir = shop.dir + "/models";
   auto engine = std::move(dialog::Engine::Create(shop.en, shop.catalog, store.get(), eo)).value();
   auto s = std::move(engine->NewSession({})).value();

@@ -64,8 +64,7 @@ Result<std::unique_ptr<Runtime>> OpenRuntime(const AppOptions& o, RuntimeOptions
   KIRA_RETURN_IF_ERROR(rt->ReloadCatalog());
   if (ro.with_engine) {
     dialog::EngineOptions eo;
-    std::string own = rt->profile.dir + "/agents";
-    eo.agents_dir = std::filesystem::exists(own) ? own : DemoDir() + "/agents";
+    eo.agents_dir = rt->profile.dir + "/agents";  // the shop's overrides, if any
     eo.cache_dir = o.data_dir + "/models";
     rt->zones = std::make_unique<dialer::ZoneDb>();
     rt->resolver = std::make_unique<dialer::PhoneZoneResolver>(rt->zones.get(), "RU");

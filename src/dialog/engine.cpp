@@ -1,5 +1,11 @@
 #include "dialog/engine.h"
 
+#include <algorithm>
+#include <filesystem>
+
+#include "core/defaults.h"
+#include "dialog/scenario_keys.h"
+
 namespace kira::dialog {
 
 std::shared_ptr<const catalog::Catalog> Engine::catalog() const {
@@ -18,10 +24,55 @@ Result<std::unique_ptr<Engine>> Engine::Create(const business::Profile& profile,
                                                crm::CrmStore* store, EngineOptions opts) {
   if (!catalog || !store) return Status::Internal("engine needs a catalog and a store");
   if (opts.agents_dir.empty()) opts.agents_dir = profile.dir + "/agents";
+  if (opts.defaults_dir.empty()) opts.defaults_dir = DefaultsDir();
   std::unique_ptr<Engine> e(new Engine(profile, std::move(catalog), store, std::move(opts)));
-  // Load the profile's own language now so a broken scenario fails at start-up.
+  // Every agent and language is read and checked now, so a broken or incomplete scenario fails
+  // at start-up; only the profile's own language trains its model here (the rest on first use).
+  for (const char* agent : {"kira", "vera"}) {
+    for (const char* lang : {"ru", "en"}) {
+      AgentData probe;
+      KIRA_RETURN_IF_ERROR(e->LoadAgentFiles(agent, lang, &probe));
+    }
+  }
   KIRA_RETURN_IF_ERROR(e->Agent("kira", profile.language).status());
   return e;
+}
+
+Status Engine::LoadAgentFiles(const std::string& agent, const std::string& language,
+                              AgentData* out) const {
+  if (agent != "kira" && agent != "vera")
+    return Status::Invalid("unknown agent '" + agent + "' (known: kira, vera)");
+  if (language != "ru" && language != "en")
+    return Status::Invalid("language must be ru or en, got '" + language + "'");
+  const std::string tail = "/" + language + "/";
+  const std::vector<std::string> dirs = {
+      opts_.defaults_dir + "/agents/common" + tail, opts_.defaults_dir + "/agents/" + agent + tail,
+      opts_.agents_dir + "/common" + tail, opts_.agents_dir + "/" + agent + tail};
+  out->name = agent;
+  out->language = language;
+  std::vector<std::string> scenarios;
+  for (const auto& d : dirs) scenarios.push_back(d + "scenario.yaml");
+  KIRA_ASSIGN_OR_RETURN(out->phrases, Phrases::LoadLayers(scenarios, language));
+  KIRA_RETURN_IF_ERROR(CheckRequiredKeys(out->phrases, agent, scenarios));
+  out->examples.clear();
+  std::string tried;
+  for (const auto& d : dirs) {
+    const std::string path = d + "intents.yaml";
+    tried += (tried.empty() ? "" : ", ") + path;
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) continue;
+    KIRA_ASSIGN_OR_RETURN(IntentExamples layer, LoadIntentExamples(path));
+    for (auto& [intent, list] : layer) {
+      auto& dst = out->examples[intent];
+      for (auto& ex : list)
+        if (std::find(dst.begin(), dst.end(), ex) == dst.end()) dst.push_back(std::move(ex));
+    }
+  }
+  if (out->examples.size() < 2)
+    return Status::Invalid("agent " + agent + ", language " + language +
+                           ": at least two intents with examples are needed (looked in " + tried +
+                           ")");
+  return Status::Ok();
 }
 
 Result<const AgentData*> Engine::Agent(const std::string& agent, const std::string& language) {
@@ -29,15 +80,8 @@ Result<const AgentData*> Engine::Agent(const std::string& agent, const std::stri
   std::string key = agent + "/" + language;
   auto it = agents_.find(key);
   if (it != agents_.end()) return static_cast<const AgentData*>(it->second.get());
-  std::string dir = opts_.agents_dir + "/" + key;
   auto data = std::make_unique<AgentData>();
-  data->name = agent;
-  data->language = language;
-  KIRA_ASSIGN_OR_RETURN(data->phrases, Phrases::Load(dir + "/scenario.yaml"));
-  if (data->phrases.language() != language)
-    return Status::Invalid(dir + "/scenario.yaml: language is '" + data->phrases.language() +
-                           "', expected '" + language + "'");
-  KIRA_ASSIGN_OR_RETURN(data->examples, LoadIntentExamples(dir + "/intents.yaml"));
+  KIRA_RETURN_IF_ERROR(LoadAgentFiles(agent, language, data.get()));
   KIRA_ASSIGN_OR_RETURN(data->nlu, IntentClassifier::Create(data->examples, opts_.cache_dir));
   const AgentData* out = data.get();
   agents_[key] = std::move(data);

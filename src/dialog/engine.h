@@ -24,8 +24,14 @@
 namespace kira::dialog {
 
 struct EngineOptions {
-  std::string agents_dir;  // agents/<agent>/<lang>/{scenario,intents}.yaml
-  std::string cache_dir;   // trained intent models ("" = no cache)
+  // The built-in data (agents/{common,kira,vera}/<lang>/{scenario,intents}.yaml); "" =
+  // kira::DefaultsDir().
+  std::string defaults_dir;
+  // The shop's own agent files, layered over the built-in ones key by key:
+  // agents/{common,kira,vera}/<lang>/{scenario,intents}.yaml, each optional. "" = the
+  // profile's directory + "/agents".
+  std::string agents_dir;
+  std::string cache_dir;  // trained intent models ("" = no cache)
   const Clock* clock = &Clock::System();
   // The caller's IANA zone from their number when it maps to exactly one zone, else "" (a
   // Russian mobile can be anywhere from Kaliningrad to Kamchatka). Supplied by the app from
@@ -55,8 +61,13 @@ class Engine {
                                                 crm::CrmStore* store, EngineOptions opts);
 
   Result<std::unique_ptr<DialogSession>> NewSession(const SessionParams& p);
-  // Loads (once) and returns an agent's data for a language.
+  // Loads (once) and returns an agent's data for a language, its intent model trained.
   Result<const AgentData*> Agent(const std::string& agent, const std::string& language);
+  // Reads and merges an agent's scenario and intent examples (no model): built-in shared,
+  // built-in agent, shop shared, shop agent; a later layer wins per phrase key, intent examples
+  // add up. Checks the scenario keys the code uses (scenario_keys.h).
+  Status LoadAgentFiles(const std::string& agent, const std::string& language,
+                        AgentData* out) const;
 
   const business::Profile& profile() const { return profile_; }
   // The catalog new conversations use. A conversation keeps the snapshot it started with, so

@@ -34,7 +34,6 @@ Result<IntentExamples> LoadIntentExamples(const std::string& path) {
       ex[intent].push_back(e.Scalar());
     }
   }
-  if (ex.size() < 2) return Status::Invalid(path + ": at least two intents are needed");
   return ex;
 }
 

@@ -19,6 +19,8 @@ namespace kira::dialog {
 
 using IntentExamples = std::map<std::string, std::vector<std::string>>;
 
+// One intents file ({intent: [examples...]}); the engine adds the layers together (built-in
+// shared, the agent's own, the shop's) and needs at least two intents in the sum.
 Result<IntentExamples> LoadIntentExamples(const std::string& path);
 
 struct IntentPrediction {

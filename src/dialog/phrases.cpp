@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -79,7 +80,7 @@ std::string RenderTemplate(const std::string& tpl, const Vars& vars, const std::
   return out;
 }
 
-Result<Phrases> Phrases::Parse(const std::string& yaml, const std::string& file) {
+Status Phrases::ParseLayer(const std::string& yaml, const std::string& file) {
   YAML::Node root;
   try {
     root = YAML::Load(yaml);
@@ -87,78 +88,124 @@ Result<Phrases> Phrases::Parse(const std::string& yaml, const std::string& file)
     return Status::Invalid(file + ": not valid YAML: " + e.what());
   }
   if (!root.IsMap()) return Status::Invalid(file + ": expected a mapping");
-  Phrases p;
   static const std::set<std::string> kTop = {"language", "settings", "phrases",
                                              "lists",    "units",    "units_one"};
   for (const auto& kv : root) {
     std::string k = kv.first.as<std::string>();
     if (!kTop.count(k)) return Status::Invalid(file + ": " + k + ": unknown key");
   }
-  if (!root["language"] || !root["language"].IsScalar())
-    return Status::Invalid(file + ": language: required key is missing");
-  p.language_ = root["language"].Scalar();
+  if (YAML::Node l = root["language"]) {
+    if (!l.IsScalar()) return Status::Invalid(file + ": language: expected ru or en");
+    if (!language_.empty() && l.Scalar() != language_)
+      return Status::Invalid(file + ": language is '" + l.Scalar() + "', expected '" + language_ +
+                             "'");
+    language_ = l.Scalar();
+  }
   try {
     if (YAML::Node s = root["settings"]) {
       static const std::set<std::string> kSettings = {"max_clarifications", "abuse_warnings",
                                                       "intent_threshold", "max_analogs",
                                                       "silence_reprompts"};
+      if (!s.IsMap()) return Status::Invalid(file + ": settings: expected a mapping");
       for (const auto& kv : s) {
         std::string k = kv.first.as<std::string>();
         if (!kSettings.count(k)) return Status::Invalid(file + ": settings." + k + ": unknown key");
       }
-      if (s["max_clarifications"])
-        p.settings_.max_clarifications = s["max_clarifications"].as<int>();
-      if (s["abuse_warnings"]) p.settings_.abuse_warnings = s["abuse_warnings"].as<int>();
-      if (s["intent_threshold"]) p.settings_.intent_threshold = s["intent_threshold"].as<double>();
-      if (s["max_analogs"]) p.settings_.max_analogs = s["max_analogs"].as<int>();
-      if (s["silence_reprompts"]) p.settings_.silence_reprompts = s["silence_reprompts"].as<int>();
+      if (s["max_clarifications"]) settings_.max_clarifications = s["max_clarifications"].as<int>();
+      if (s["abuse_warnings"]) settings_.abuse_warnings = s["abuse_warnings"].as<int>();
+      if (s["intent_threshold"]) settings_.intent_threshold = s["intent_threshold"].as<double>();
+      if (s["max_analogs"]) settings_.max_analogs = s["max_analogs"].as<int>();
+      if (s["silence_reprompts"]) settings_.silence_reprompts = s["silence_reprompts"].as<int>();
     }
   } catch (const YAML::Exception& e) {
     return Status::Invalid(file + ": settings: expected numbers: " + e.what());
   }
-  YAML::Node ph = root["phrases"];
-  if (!ph || !ph.IsMap()) return Status::Invalid(file + ": phrases: required mapping is missing");
-  for (const auto& kv : ph) {
-    std::string k = kv.first.as<std::string>();
-    std::vector<std::string> variants;
-    if (kv.second.IsScalar()) {
-      variants.push_back(kv.second.Scalar());
-    } else if (kv.second.IsSequence()) {
-      for (const auto& v : kv.second) {
-        if (!v.IsScalar()) return Status::Invalid(file + ": phrases." + k + ": expected text");
-        variants.push_back(v.Scalar());
-      }
-    } else {
-      return Status::Invalid(file + ": phrases." + k + ": expected text or a list of texts");
-    }
-    if (variants.empty()) return Status::Invalid(file + ": phrases." + k + ": empty");
-    p.keys_.push_back(k);
-    p.phrases_[k] = std::move(variants);
-  }
-  if (YAML::Node ls = root["lists"]) {
-    for (const auto& kv : ls) {
+  if (YAML::Node ph = root["phrases"]) {
+    if (!ph.IsMap()) return Status::Invalid(file + ": phrases: expected a mapping");
+    for (const auto& kv : ph) {
       std::string k = kv.first.as<std::string>();
-      if (!kv.second.IsSequence())
-        return Status::Invalid(file + ": lists." + k + ": expected a list");
-      for (const auto& v : kv.second) p.lists_[k].push_back(v.as<std::string>());
+      std::vector<std::string> variants;
+      if (kv.second.IsScalar()) {
+        variants.push_back(kv.second.Scalar());
+      } else if (kv.second.IsSequence()) {
+        for (const auto& v : kv.second) {
+          if (!v.IsScalar()) return Status::Invalid(file + ": phrases." + k + ": expected text");
+          variants.push_back(v.Scalar());
+        }
+      } else {
+        return Status::Invalid(file + ": phrases." + k + ": expected text or a list of texts");
+      }
+      if (variants.empty()) return Status::Invalid(file + ": phrases." + k + ": empty");
+      if (!phrases_.count(k)) keys_.push_back(k);
+      phrases_[k] = std::move(variants);
     }
   }
-  if (YAML::Node us = root["units"]) {
-    for (const auto& kv : us) p.units_[kv.first.as<std::string>()] = kv.second.as<std::string>();
+  try {
+    if (YAML::Node ls = root["lists"]) {
+      if (!ls.IsMap()) return Status::Invalid(file + ": lists: expected a mapping");
+      for (const auto& kv : ls) {
+        std::string k = kv.first.as<std::string>();
+        if (!kv.second.IsSequence())
+          return Status::Invalid(file + ": lists." + k + ": expected a list");
+        std::vector<std::string> items;
+        for (const auto& v : kv.second) items.push_back(v.as<std::string>());
+        lists_[k] = std::move(items);
+      }
+    }
+    for (const char* key : {"units", "units_one"}) {
+      YAML::Node us = root[key];
+      if (!us) continue;
+      if (!us.IsMap()) return Status::Invalid(file + ": " + key + ": expected a mapping");
+      auto& dst = std::string(key) == "units" ? units_ : units_one_;
+      for (const auto& kv : us) dst[kv.first.as<std::string>()] = kv.second.as<std::string>();
+    }
+  } catch (const YAML::Exception& e) {
+    return Status::Invalid(file + ": expected text: " + e.what());
   }
-  if (YAML::Node us = root["units_one"]) {
-    for (const auto& kv : us)
-      p.units_one_[kv.first.as<std::string>()] = kv.second.as<std::string>();
-  }
+  return Status::Ok();
+}
+
+Result<Phrases> Phrases::Parse(const std::string& yaml, const std::string& file) {
+  Phrases p;
+  KIRA_RETURN_IF_ERROR(p.ParseLayer(yaml, file));
+  if (p.language_.empty()) return Status::Invalid(file + ": language: required key is missing");
+  if (p.phrases_.empty()) return Status::Invalid(file + ": phrases: required mapping is missing");
   return p;
 }
 
-Result<Phrases> Phrases::Load(const std::string& path) {
+namespace {
+
+Result<std::string> ReadScenario(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::NotFound("cannot read scenario " + path);
   std::stringstream ss;
   ss << in.rdbuf();
-  return Parse(ss.str(), path);
+  return ss.str();
+}
+
+}  // namespace
+
+Result<Phrases> Phrases::Load(const std::string& path) {
+  KIRA_ASSIGN_OR_RETURN(std::string text, ReadScenario(path));
+  return Parse(text, path);
+}
+
+Result<Phrases> Phrases::LoadLayers(const std::vector<std::string>& paths,
+                                    const std::string& language) {
+  Phrases p;
+  p.language_ = language;
+  bool any = false;
+  std::string tried;
+  for (const auto& path : paths) {
+    tried += (tried.empty() ? "" : ", ") + path;
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) continue;
+    KIRA_ASSIGN_OR_RETURN(std::string text, ReadScenario(path));
+    KIRA_RETURN_IF_ERROR(p.ParseLayer(text, path));
+    any = true;
+  }
+  if (!any) return Status::NotFound("no scenario file found (looked for " + tried + ")");
+  return p;
 }
 
 std::string Phrases::Render(const std::string& key, const Vars& vars, int variant) const {

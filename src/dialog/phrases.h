@@ -1,5 +1,8 @@
-// Scenario data of one agent in one language (agents/<agent>/<lang>/scenario.yaml beside the
-// profile): the phrases it says, keyed by situation, and a few settings. Phrases are templates:
+// Scenario data of one agent in one language: the phrases it says, keyed by situation, and a few
+// settings. Layered files, a later one winning key by key (see Engine::Agent): the built-in
+// phrases both agents share (data/defaults/agents/common/<lang>/scenario.yaml), the agent's own
+// (data/defaults/agents/<agent>/<lang>/), then the shop's (agents/common/<lang>/ and
+// agents/<agent>/<lang>/ beside its profile). Phrases are templates:
 // "{price} руб. за {unit}", with plural forms "{days} {days|день|дня|дней}" (Russian: one, few,
 // many; English: "{n|box|boxes}"). Several variants of a phrase rotate so the agent sounds less
 // robotic. The code never contains a phrase a shop owner would want to change.
@@ -27,6 +30,11 @@ class Phrases {
  public:
   static Result<Phrases> Load(const std::string& path);
   static Result<Phrases> Parse(const std::string& yaml, const std::string& name_for_errors);
+  // Layers of scenario files, in order; a later file wins key by key (phrases, lists, units,
+  // units_one, settings). Files that do not exist are skipped, at least one must exist. A layer
+  // may give any subset of the keys; its `language`, when given, must be `language`.
+  static Result<Phrases> LoadLayers(const std::vector<std::string>& paths,
+                                    const std::string& language);
 
   // Renders phrase `key` (variant chosen by `variant`) with vars. A missing key renders as
   // "" and is reported by Has(); a missing var is left as "{name}" so tests catch it.
@@ -42,8 +50,11 @@ class Phrases {
   const ScenarioSettings& settings() const { return settings_; }
   const std::string& language() const { return language_; }
   const std::vector<std::string>& keys() const { return keys_; }
+  bool HasList(const std::string& key) const { return lists_.count(key) > 0; }
 
  private:
+  // Applies one file's keys onto *this (a later layer wins key by key).
+  Status ParseLayer(const std::string& yaml, const std::string& file);
   std::map<std::string, std::vector<std::string>> phrases_;
   std::map<std::string, std::vector<std::string>> lists_;
   std::map<std::string, std::string> units_, units_one_;

@@ -1,6 +1,10 @@
 #include "dialog/phrases.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 
 namespace kira::dialog {
 namespace {
@@ -56,64 +60,51 @@ TEST(Phrases, BadScenariosNameTheProblem) {
   expect_err("language: ru\nphrases: [", "not valid YAML");
 }
 
-TEST(Phrases, DemoScenariosHaveEveryPhraseTheAgentsUse) {
-  // Keys the policy renders; a scenario missing one would make the agent fall silent.
-  const char* kKeys[] = {"greeting",
-                         "anything_else",
-                         "not_understood",
-                         "goodbye",
-                         "disclosure",
-                         "info_hours",
-                         "info_address",
-                         "info_delivery",
-                         "clarify_1",
-                         "clarify_2",
-                         "clarify_which",
-                         "offer_manager",
-                         "not_sold",
-                         "in_stock",
-                         "shop_out_distributor_has",
-                         "ask_quantity",
-                         "rounded_to_boxes",
-                         "small_quantity",
-                         "big_project",
-                         "qualified_thanks",
-                         "order_from_distributor",
-                         "partial_from_distributor",
-                         "order_offer",
-                         "ask_name",
-                         "ask_fulfilment",
-                         "ask_address",
-                         "confirm_order",
-                         "order_placed_pickup",
-                         "order_placed_delivery",
-                         "analog_item",
-                         "discontinued_analogs_intro",
-                         "out_of_stock_analogs_intro",
-                         "abuse_warning",
-                         "abuse_end",
-                         "prank_end",
-                         "fraud_refuse",
-                         "transfer",
-                         "transfer_failed",
-                         "opt_out",
-                         "ask_callback_time",
-                         "callback_confirm",
-                         "silence_reprompt",
-                         "silence_goodbye",
-                         "recognition_unavailable",
-                         "summary_order_placed",
-                         "summary_non_targeted_unclear"};
-  for (const char* agent : {"kira", "vera"}) {
-    for (const char* lang : {"ru", "en"}) {
-      std::string path =
-          std::string(KIRA_DEMO_DIR) + "/agents/" + agent + "/" + lang + "/scenario.yaml";
-      auto p = Phrases::Load(path);
-      ASSERT_TRUE(p.ok()) << p.status().ToString();
-      EXPECT_EQ(p->language(), lang);
-      for (const char* k : kKeys) EXPECT_TRUE(p->Has(k)) << path << " lacks " << k;
-    }
-  }
+TEST(Phrases, LayersOverrideKeyByKey) {
+  const std::string dir =
+      (std::filesystem::temp_directory_path() / ("kira-phr-" + std::to_string(::getpid())))
+          .string();
+  std::filesystem::create_directories(dir);
+  auto write = [&](const std::string& name, const std::string& text) {
+    std::ofstream(dir + "/" + name) << text;
+    return dir + "/" + name;
+  };
+  std::string common = write("common.yaml", R"(
+language: ru
+settings: {max_clarifications: 3, max_analogs: 2}
+units: {м2: "м²", шт: "шт"}
+lists: {yes_words: [да], no_words: [нет]}
+phrases:
+  goodbye: "До свидания."
+  greeting: "Здравствуйте!"
+)");
+  std::string agent = write("agent.yaml", R"(
+language: ru
+lists: {yes_words: [да, ага]}
+phrases:
+  greeting: "Это Вера."
+  vera_remind: "Вы интересовались {product}."
+)");
+  std::string shop = write("shop.yaml", "settings: {max_analogs: 5}\nunits: {шт: \"штук\"}\n");
+  auto p = Phrases::LoadLayers({common, agent, dir + "/absent.yaml", shop}, "ru");
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_EQ(p->Render("greeting", {}), "Это Вера.");    // the agent's file wins
+  EXPECT_EQ(p->Render("goodbye", {}), "До свидания.");  // shared, not repeated
+  EXPECT_TRUE(p->Has("vera_remind"));                   // the agent's own
+  EXPECT_EQ(p->List("yes_words").size(), 2u);           // a list is replaced whole
+  EXPECT_EQ(p->List("no_words").size(), 1u);
+  EXPECT_EQ(p->settings().max_clarifications, 3);  // kept from the first layer
+  EXPECT_EQ(p->settings().max_analogs, 5);         // the shop's
+  EXPECT_EQ(p->Unit("шт"), "штук");
+  EXPECT_EQ(p->Unit("м2"), "м²");
+
+  std::string en = write("en.yaml", "language: en\nphrases: {goodbye: Bye}\n");
+  auto mixed = Phrases::LoadLayers({common, en}, "ru");
+  ASSERT_FALSE(mixed.ok());
+  EXPECT_NE(mixed.status().message().find(en + ": language is 'en'"), std::string::npos)
+      << mixed.status().message();
+  EXPECT_FALSE(Phrases::LoadLayers({dir + "/none.yaml"}, "ru").ok());
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -236,7 +236,7 @@ TEST_F(OutboundCall, AnsweredCallLandsInTheCrmWithOutcomeRefused) {
   // The spoken "yes" was heard as one of Vera's yes words (pocketsphinx may pick a neighbour
   // from the grammar: "yeah", "yep") and led her on to the product.
   const YAML::Node vera =
-      YAML::LoadFile(std::string(KIRA_DEMO_DIR) + "/agents/vera/en/scenario.yaml")["lists"];
+      YAML::LoadFile(std::string(KIRA_DEFAULTS_DIR) + "/agents/common/en/scenario.yaml")["lists"];
   bool heard_yes = false;
   for (const auto& w : vera["yes_words"])
     heard_yes |= caller.rfind(w.as<std::string>() + " |", 0) == 0;
