@@ -3,6 +3,7 @@
 #include <libxml/parserInternals.h>
 #include <libxml/tree.h>
 
+#include <cstdint>
 #include <cstring>
 #include <memory>
 #include <optional>
@@ -171,7 +172,8 @@ Result<std::vector<Product>> ParseCatalogYml(const std::string& content, ImportR
   ImportReport local;
   if (!report) report = &local;
   if (text::Trim(content).empty()) return Status::Invalid(name + ": the file is empty");
-  if (content.size() > limits.max_file_bytes) {
+  // libxml2 takes an int size, whatever the caller's limit.
+  if (content.size() > limits.max_file_bytes || content.size() > INT32_MAX) {
     return Status::Invalid(name + ": the file is " + GroupDigits(content.size()) +
                            " bytes, over the limit of " + GroupDigits(limits.max_file_bytes) +
                            " (max_file_bytes)");
