@@ -56,7 +56,6 @@ Shop& Demo() {
     s->catalog = cat;
     s->store = Must(kira::crm::OpenSqliteCrmStore(":memory:", {}), "store");
     kira::dialog::EngineOptions eo;
-    eo.agents_dir = demo + "/agents";
     s->engine =
         Must(kira::dialog::Engine::Create(profile, s->catalog, s->store.get(), eo), "engine");
     const auto* ru = Must(s->engine->Agent("kira", "ru"), "kira ru");
