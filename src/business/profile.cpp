@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "business/currency.h"
 #include "core/tz.h"
 #include "core/yaml_strict.h"
 
@@ -129,7 +130,7 @@ Result<Profile> ParseProfile(const std::string& text, const std::string& file) {
   Profile p;
   KIRA_RETURN_IF_ERROR(
       r.CheckKeys(root, "",
-                  {"name", "language", "timezone", "address", "hours", "delivery",
+                  {"name", "language", "timezone", "currency", "address", "hours", "delivery",
                    "assistant_disclosure", "manager", "rules", "faq", "calling_window"}));
   KIRA_RETURN_IF_ERROR(r.Str(root, "", "name", &p.name, true));
   KIRA_RETURN_IF_ERROR(r.Str(root, "", "language", &p.language, true));
@@ -138,6 +139,13 @@ Result<Profile> ParseProfile(const std::string& text, const std::string& file) {
   KIRA_RETURN_IF_ERROR(r.Str(root, "", "timezone", &p.timezone, true));
   if (Status z = CheckTimeZone(p.timezone, ZoneinfoDir()); !z.ok())
     return r.Err("timezone", z.message());
+  KIRA_RETURN_IF_ERROR(r.Str(root, "", "currency", &p.currency, false));
+  {
+    KIRA_ASSIGN_OR_RETURN(const CurrencyTable* table, BuiltInCurrencies());
+    if (!table->Find(p.currency))
+      return r.Err("currency",
+                   "unknown ISO 4217 code '" + p.currency + "' (known: " + table->Codes() + ")");
+  }
   KIRA_RETURN_IF_ERROR(r.Str(root, "", "address", &p.address, true));
   KIRA_RETURN_IF_ERROR(r.Str(root, "", "hours", &p.hours, true));
   KIRA_RETURN_IF_ERROR(r.Str(root, "", "delivery", &p.delivery, true));

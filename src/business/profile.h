@@ -43,6 +43,7 @@ struct Profile {
   std::string name;
   std::string language = "ru";  // "ru" | "en"
   std::string timezone = "Europe/Moscow";
+  std::string currency = "RUB";  // ISO 4217; one of data/defaults/currencies.yaml (currency.h)
   std::string address;
   std::string hours;
   std::string delivery;

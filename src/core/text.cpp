@@ -570,6 +570,13 @@ std::string FormatNumber(double v, bool russian) {
   return s;
 }
 
+int RussianPluralIndex(long long n) {
+  n = std::llabs(n);
+  if (n % 10 == 1 && n % 100 != 11) return 0;
+  if (n % 10 >= 2 && n % 10 <= 4 && (n % 100 < 10 || n % 100 >= 20)) return 1;
+  return 2;
+}
+
 std::string Trim(std::string_view s) {
   size_t b = 0, e = s.size();
   while (b < e && (s[b] == ' ' || s[b] == '\t' || s[b] == '\r' || s[b] == '\n')) ++b;

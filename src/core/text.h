@@ -54,6 +54,9 @@ bool ParseDecimal(std::string_view s, double* out);
 // Formats a number for speech: "1250", "2.5" → "2,5" in Russian, "2.5" in English.
 std::string FormatNumber(double v, bool russian);
 
+// Russian plural choice: 1 → 0 (one), 2–4 → 1 (few), else 2 (many); 21 → one, 11–14 → many.
+int RussianPluralIndex(long long n);
+
 std::string Trim(std::string_view s);
 
 }  // namespace kira::text

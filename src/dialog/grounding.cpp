@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <set>
 
+#include "business/currency.h"
 #include "core/text.h"
 
 namespace kira::dialog {
@@ -14,17 +15,84 @@ namespace {
 struct NumToken {
   double value;
   std::string raw;
-  bool money = false;   // followed by a currency word
-  bool clock = false;   // part of HH:MM
-  bool format = false;  // part of AxB
-  bool sku = false;     // after "артикул"/"SKU"
+  bool money = false;    // with a currency word or symbol
+  std::string currency;  // its ISO code when money
+  bool clock = false;    // part of HH:MM
+  bool format = false;   // part of AxB
+  bool sku = false;      // after "артикул"/"SKU"
 };
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
+// A letter byte: ASCII, or the lead byte of a Cyrillic letter (U+0400–U+047F).
+bool IsLetterByte(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == 0xD0 || c == 0xD1;
+}
+
+// How amounts show their currency, from the built-in table: every symbol, abbreviation and
+// word, longest first (so "бел. руб" is Belarusian before "руб" is Russian).
+struct CurrencyMark {
+  std::string text;  // lower case
+  std::string code;
+  bool minor = false;   // "копеек", "pence"
+  bool word = false;    // ends in a letter: matches only a whole word
+  bool symbol = false;  // no letters: may also stand before the amount ("£64")
+};
+
+const std::vector<CurrencyMark>& CurrencyMarks() {
+  static const std::vector<CurrencyMark> marks = [] {
+    std::vector<CurrencyMark> out;
+    auto table = business::BuiltInCurrencies();
+    if (!table.ok()) return out;  // the profile could not have loaded either
+    for (const auto& c : (*table)->currencies()) {
+      auto add = [&](const std::string& m, bool minor) {
+        CurrencyMark cm{m, c.code, minor};
+        const auto last = static_cast<unsigned char>(m.back());
+        cm.word = IsLetterByte(last) ||
+                  (m.size() >= 2 && IsLetterByte(static_cast<unsigned char>(m[m.size() - 2])) &&
+                   last >= 0x80);
+        cm.symbol = std::none_of(m.begin(), m.end(), [](char ch) {
+          return IsLetterByte(static_cast<unsigned char>(ch));
+        });
+        out.push_back(std::move(cm));
+      };
+      for (const auto& m : c.AllMarks()) add(m, false);
+      for (const auto& m : c.AllMinorWords()) add(m, true);
+    }
+    std::stable_sort(out.begin(), out.end(), [](const CurrencyMark& a, const CurrencyMark& b) {
+      return a.text.size() > b.text.size();
+    });
+    return out;
+  }();
+  return marks;
+}
+
+// The currency mark `text` starts with (after spaces), preferring `prefer`'s on a tie; sets
+// *len to the bytes consumed. nullptr if none.
+const CurrencyMark* MarkAt(const std::string& text, size_t pos, const std::string& prefer,
+                           bool minor, size_t* len) {
+  size_t k = pos;
+  while (k < text.size() && text[k] == ' ') ++k;
+  const CurrencyMark* best = nullptr;
+  for (const auto& m : CurrencyMarks()) {
+    if (m.minor != minor) continue;
+    if (best && m.text.size() < best->text.size()) break;
+    if (text.compare(k, m.text.size(), m.text) != 0) continue;
+    if (m.word && k + m.text.size() < text.size() &&
+        IsLetterByte(static_cast<unsigned char>(text[k + m.text.size()])))
+      continue;
+    if (!best || (m.code == prefer && best->code != prefer)) best = &m;
+  }
+  if (best) *len = k + best->text.size() - pos;
+  return best;
+}
+
 // Scans the raw utterance (not normalised: we want "9:00", "1 250", "60x60" as written).
-std::vector<NumToken> Scan(const std::string& s) {
+// `currency` (the shop's) wins when a mark could be several currencies' ("cent").
+std::vector<NumToken> Scan(const std::string& s, const std::string& currency = "") {
   std::vector<NumToken> out;
+  const std::string lower = text::Lower(s);
+  const bool same_size = lower.size() == s.size();  // positions in `lower` match `s`
   size_t i = 0;
   while (i < s.size()) {
     if (!IsDigit(s[i])) {
@@ -84,20 +152,53 @@ std::vector<NumToken> Scan(const std::string& s) {
          (s[i - 1] == 'x' || s[i - 1] == '*' || (i >= 2 && s.substr(i - 2, 2) == "\xd1\x85")))) {
       t.format = true;
     }
-    // Currency after the number.
-    std::string after = text::Lower(s.substr(j, 16));
-    size_t k = 0;
-    while (k < after.size() && after[k] == ' ') ++k;
-    std::string tail = after.substr(k);
-    for (const char* cur : {"руб", "р.", "₽", "rub", "roubles", "rubles", "rouble"}) {
-      if (tail.rfind(cur, 0) == 0) t.money = true;
+    // Currency after the number ("2 690 руб.", "64 pounds 50 pence", "40 копеек") or a
+    // symbol before it ("£64.00").
+    size_t next = j;
+    if (same_size) {
+      size_t len = 0;
+      if (const CurrencyMark* m = MarkAt(lower, j, currency, false, &len)) {
+        t.money = true;
+        t.currency = m->code;
+        next = j + len;
+        // "54 230 рублей 40 копеек": the minor part belongs to this amount.
+        size_t d = next;
+        while (d < s.size() && s[d] == ' ') ++d;
+        size_t d0 = d;
+        while (d < s.size() && IsDigit(s[d]) && d - d0 < 2) ++d;
+        size_t mlen = 0;
+        const CurrencyMark* minor = nullptr;
+        if (d > d0 && (d >= s.size() || !IsDigit(s[d])))
+          minor = MarkAt(lower, d, m->code, true, &mlen);
+        if (minor && minor->code == m->code) {
+          const std::string cents = s.substr(d0, d - d0);
+          t.value += std::atof(cents.c_str()) / 100.0;
+          t.raw += "." + std::string(cents.size() == 1 ? "0" : "") + cents;
+          next = d + mlen;
+        }
+      } else if (const CurrencyMark* mm = MarkAt(lower, j, currency, true, &len)) {
+        t.money = true;  // "50 pence" alone
+        t.currency = mm->code;
+        t.value /= 100.0;
+        next = j + len;
+      } else {
+        size_t b = i;
+        if (b > 0 && s[b - 1] == ' ') --b;
+        for (const auto& cm : CurrencyMarks()) {
+          if (!cm.symbol || cm.minor || cm.text.size() > b) continue;
+          if (lower.compare(b - cm.text.size(), cm.text.size(), cm.text) != 0) continue;
+          t.money = true;
+          t.currency = cm.code;
+          break;
+        }
+      }
     }
     // SKU after "артикул" / "sku".
     std::string before = text::Lower(s.substr(i >= 24 ? i - 24 : 0, i >= 24 ? 24 : i));
     if (before.find("артикул") != std::string::npos || before.find("sku") != std::string::npos)
       t.sku = true;
     out.push_back(t);
-    i = j;
+    i = std::max(j, next);
   }
   return out;
 }
@@ -197,7 +298,7 @@ GroundingChecker::GroundingChecker(const catalog::Catalog& catalog,
 std::vector<GroundingIssue> GroundingChecker::Check(const std::string& utterance,
                                                     const GroundingContext& ctx) const {
   std::vector<GroundingIssue> issues;
-  std::vector<NumToken> nums = Scan(utterance);
+  std::vector<NumToken> nums = Scan(utterance, profile_.currency);
   if (nums.empty()) return issues;
 
   // Products the utterance names (by spoken name, either language), found among the search
@@ -309,7 +410,10 @@ std::vector<GroundingIssue> GroundingChecker::Check(const std::string& utterance
       continue;
     }
     if (t.money) {
-      if (!InSet(t.value, money))
+      if (!t.currency.empty() && t.currency != profile_.currency)
+        issues.push_back({t.raw, "amount in " + t.currency + ", but the shop's currency is " +
+                                     profile_.currency});
+      else if (!InSet(t.value, money))
         issues.push_back({t.raw, "amount is not a price or total of the products named"});
       continue;
     }

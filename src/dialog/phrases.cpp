@@ -9,14 +9,11 @@
 #include <set>
 #include <sstream>
 
+#include "core/text.h"
+
 namespace kira::dialog {
 
-int RussianPluralIndex(long long n) {
-  n = std::llabs(n);
-  if (n % 10 == 1 && n % 100 != 11) return 0;
-  if (n % 10 >= 2 && n % 10 <= 4 && (n % 100 < 10 || n % 100 >= 20)) return 1;
-  return 2;
-}
+int RussianPluralIndex(long long n) { return text::RussianPluralIndex(n); }
 
 namespace {
 
@@ -57,6 +54,11 @@ std::string RenderTemplate(const std::string& tpl, const Vars& vars, const std::
       out += tpl.substr(i, close - i + 1);  // left visible on purpose
     } else if (parts.size() == 1) {
       out += it->second;
+      // A value ending in an abbreviation's dot ("2 690 руб.") absorbs the sentence's dot:
+      // "итого {total}. Оформить?" never reads "руб.. Оформить?".
+      if (!it->second.empty() && it->second.back() == '.' && close + 1 < tpl.size() &&
+          tpl[close + 1] == '.')
+        ++close;
     } else {
       // Plural forms: pick by the integer part of the value.
       std::string v = it->second;

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "business/currency.h"
 #include "core/log.h"
 #include "core/text.h"
 #include "core/tz.h"
@@ -78,21 +79,18 @@ std::string SessionBase::Num(double v) const {
 }
 
 std::string SessionBase::Money(double v) const {
-  bool ru = params_.language == "ru";
-  long long cents = std::llround(v * 100);
-  long long whole = cents / 100;
-  int frac = static_cast<int>(cents % 100);
-  std::string digits = std::to_string(whole), grouped;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i && (digits.size() - i) % 3 == 0) grouped += ru ? " " : ",";
-    grouped += digits[i];
+  // The profile's currency was checked against the table when the profile was loaded; the
+  // fallback (a bare number) only guards a profile built in code with a made-up code.
+  auto table = business::BuiltInCurrencies();
+  const business::Currency* c = table.ok() ? (*table)->Find(engine_.profile().currency) : nullptr;
+  if (!c) {
+    log::Error("dialog", "unknown currency '" + engine_.profile().currency + "'");
+    return Num(v);
   }
-  if (frac) {
-    char buf[8];
-    std::snprintf(buf, sizeof buf, "%s%02d", ru ? "," : ".", frac);
-    grouped += buf;
-  }
-  return grouped;
+  // On the phone the words are said ("64 pounds"), elsewhere written ("£64.00").
+  return business::FormatMoney(
+      v, *c, params_.language,
+      params_.channel == "phone" ? business::MoneyStyle::kSpoken : business::MoneyStyle::kWritten);
 }
 
 Vars SessionBase::BaseVars() const {

@@ -39,7 +39,7 @@ class SessionBase : public DialogSession {
   Vars BaseVars() const;
   Vars ProductVars(const catalog::Product& p) const;
   std::string Num(double v) const;
-  // Money as spoken and written: "54 230,40" (ru), "54,230.40" (en).
+  // An amount in the profile's currency: "54 230,40 руб.", "£64.00"; spoken on the phone.
   std::string Money(double v) const;
   std::string UnitWord(const std::string& unit) const { return agent_.phrases.Unit(unit); }
   std::string SpokenName(const catalog::Product& p) const;
