@@ -72,3 +72,38 @@ function(kira_fuzzer name)
                                                    WORKING_DIRECTORY ${CMAKE_BINARY_DIR})
   endif()
 endfunction()
+
+# External dependencies. Each is found with REQUIRED semantics, and a missing one stops
+# configure naming the Debian package that ships it (scripts/deps.sh installs them all;
+# the deps_check test keeps that list complete).
+#   kira_find_package(CLI11 PACKAGE libcli11-dev)                  → CMake config package
+#   kira_pkg(LIBRE libre PACKAGE libre-dev)                        → PkgConfig::LIBRE
+#   kira_lib(FASTTEXT HEADER fasttext/fasttext.h LIB fasttext PACKAGE libfasttext-dev)
+#                                                                  → ${FASTTEXT_LIB}
+macro(kira_find_package name)
+  cmake_parse_arguments(KFP "" "PACKAGE" "" ${ARGN})
+  find_package(${name} QUIET)
+  if(NOT ${name}_FOUND)
+    message(FATAL_ERROR "${name} not found: install the Debian package ${KFP_PACKAGE} "
+                        "(bash scripts/deps.sh installs every dependency)")
+  endif()
+endmacro()
+
+macro(kira_pkg var module)
+  cmake_parse_arguments(KPK "" "PACKAGE" "" ${ARGN})
+  pkg_check_modules(${var} QUIET IMPORTED_TARGET GLOBAL ${module})
+  if(NOT ${var}_FOUND)
+    message(FATAL_ERROR "pkg-config module ${module} not found: install the Debian package "
+                        "${KPK_PACKAGE} (bash scripts/deps.sh installs every dependency)")
+  endif()
+endmacro()
+
+function(kira_lib var)
+  cmake_parse_arguments(ARG "" "HEADER;LIB;PACKAGE" "" ${ARGN})
+  find_path(${var}_INCLUDE_DIR ${ARG_HEADER})
+  find_library(${var}_LIB ${ARG_LIB})
+  if(NOT ${var}_INCLUDE_DIR OR NOT ${var}_LIB)
+    message(FATAL_ERROR "${ARG_HEADER} / lib${ARG_LIB} not found: install the Debian package "
+                        "${ARG_PACKAGE} (bash scripts/deps.sh installs every dependency)")
+  endif()
+endfunction()

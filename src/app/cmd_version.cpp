@@ -7,7 +7,7 @@ namespace kira::app {
 namespace {
 void RegisterVersion(CLI::App& app, AppOptions& opts) {
   auto* c = app.add_subcommand("version", "Print the version");
-  c->callback([] { std::printf("kira 0.1.0\n"); });
+  c->callback([] { std::printf("kira %s\n", KIRA_VERSION); });
 }
 KIRA_COMMAND(RegisterVersion);
 }  // namespace

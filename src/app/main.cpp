@@ -1,6 +1,8 @@
 // kira: the one binary. Commands register themselves (command.h); this file only parses.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
+#include <string>
 
 #include "app/command.h"
 #include "core/log.h"
@@ -12,6 +14,23 @@ std::vector<Registrar>& Registry() {
 }
 }  // namespace kira::app
 
+namespace {
+
+// `kira`, `kira help`: the subcommands with one line each.
+void PrintCommands(const CLI::App& app) {
+  std::printf("%s\n\nUsage: kira [--data DIR] [--business FILE] COMMAND [ARGS]\n\nCommands:\n",
+              app.get_description().c_str());
+  auto subs = app.get_subcommands([](const CLI::App*) { return true; });
+  size_t width = 0;
+  for (const CLI::App* s : subs) width = std::max(width, s->get_name().size());
+  for (const CLI::App* s : subs)
+    std::printf("  %-*s  %s\n", static_cast<int>(width), s->get_name().c_str(),
+                s->get_description().c_str());
+  std::printf("\n`kira help COMMAND` (or `kira COMMAND --help`) shows a command's options.\n");
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   using namespace kira::app;
   CLI::App app{"Kira — an AI phone operator for small businesses"};
@@ -20,9 +39,27 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--business", opts.business, "Business profile YAML (default: the demo shop)");
   app.add_flag("-v,--verbose", opts.verbose, "Debug logging");
-  app.require_subcommand(1);
+  app.set_version_flag("--version", "kira " KIRA_VERSION);
+  app.require_subcommand(0, 1);
   app.fallthrough();
   for (Registrar r : Registry()) r(app, opts);
+  std::string help_topic;
+  auto* help = app.add_subcommand("help", "List the commands, or show one command's options");
+  help->add_option("command", help_topic, "A command name");
+  help->callback([&] {
+    if (help_topic.empty()) return PrintCommands(app);
+    const CLI::App* sub = nullptr;
+    try {
+      sub = app.get_subcommand(help_topic);
+    } catch (const CLI::OptionNotFound&) {
+    }
+    if (!sub) {
+      std::fprintf(stderr, "kira: no command '%s'\n", help_topic.c_str());
+      opts.exit_code = 2;
+      return;
+    }
+    std::printf("%s", sub->help().c_str());
+  });
   app.parse_complete_callback([&] {
     kira::log::SetLevel(opts.verbose ? kira::log::Level::kDebug : kira::log::Level::kWarn);
   });
@@ -31,5 +68,6 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
+  if (app.get_subcommands().empty()) PrintCommands(app);
   return opts.exit_code;
 }
