@@ -126,6 +126,9 @@ std::string Normalize(std::string_view s) {
       out.push_back(c);
     } else if ((c == U'.' || c == U',') && prev_digit && next_digit) {
       out.push_back(U'.');
+    } else if ((c == U'\'' || c == 0x2019) && !out.empty() && IsLat(out.back()) &&
+               i + 1 < u.size() && IsLat(LowerCp(u[i + 1]))) {
+      // English contractions stay one word: "don't" → "dont", "I'm" → "im".
     } else if (c == U'*' || c == 0xD7) {  // '*' and '×' between numbers
       out.push_back(U' ');
       out.push_back(U'*');

@@ -16,13 +16,12 @@ namespace kira::dialog::policy {
 // Vera: a telephone secretary (Alice/Oleg/Salut-style) or voicemail answered instead of the
 // person. The secretary gets one sentence with the company and the purpose; the manager gets
 // a task to follow up in a text channel.
-bool KiraSession::HandleAnsweringMachine(Reply& r, const std::string& canon,
-                                         const IntentPrediction& ip) {
+bool KiraSession::HandleAnsweringMachine(Reply& r, const std::string& canon, const Frame& f) {
   if (!caller_turns_.empty() && caller_turns_.size() > 2) return false;
-  bool secretary = ContainsAny(canon, agent_.phrases.List("secretary_phrases")) ||
-                   (ip.intent == "secretary" && ip.confidence >= 0.6);
-  bool voicemail = ContainsAny(canon, agent_.phrases.List("voicemail_phrases")) ||
-                   (ip.intent == "voicemail" && ip.confidence >= 0.6);
+  bool secretary =
+      ContainsAny(canon, agent_.phrases.List("secretary_phrases")) || f.Has("secretary");
+  bool voicemail =
+      ContainsAny(canon, agent_.phrases.List("voicemail_phrases")) || f.Has("voicemail");
   if (!secretary && !voicemail) return false;
   terminal_ = secretary ? "secretary" : "voicemail";
   Say(r, secretary ? "vera_secretary_message" : "vera_voicemail_message");
@@ -34,12 +33,9 @@ bool KiraSession::HandleAnsweringMachine(Reply& r, const std::string& canon,
 }
 
 // Vera: is this the person, and did they ask to be called?
-bool KiraSession::HandleConsent(Reply& r, const std::string& canon, const IntentPrediction& ip) {
-  // "Don't call me again" is an opt-out, not a wrong number: both end the call, but only
-  // the second flags the lead's source.
-  if (ip.intent == "opt_out" && ip.confidence >= agent_.phrases.settings().intent_threshold)
-    return HandleGlobal(r, ip, canon);
-  bool no = IsNo(canon) || ip.intent == "wrong_number";
+bool KiraSession::HandleConsent(Reply& r, const std::string& canon, const Frame& f) {
+  // ("Don't call me again" is an opt-out, handled before: it does not flag the lead's source.)
+  bool no = (f.no && !f.yes) || f.Has("wrong_number");
   if (no) {
     terminal_ = "wrong_number";
     Say(r, "vera_consent_refused");
@@ -54,7 +50,7 @@ bool KiraSession::HandleConsent(Reply& r, const std::string& canon, const Intent
     EndCall(r);
     return true;
   }
-  if (!IsYes(canon)) return false;  // robot question, opt-out, callback...: global intents
+  if (!f.yes) return false;  // robot question, callback...: handled as anywhere else
   stage_ = Stage::kOpen;
   const catalog::Product* p = catalog().Find(interest_);
   if (!p) {

@@ -16,6 +16,7 @@
 #include "core/tz.h"
 #include "dialog/session_base.h"
 #include "dialog/slots.h"
+#include "dialog/understanding.h"
 
 namespace kira::dialog::policy {
 
@@ -72,26 +73,50 @@ class KiraSession : public SessionBase {
 
   void Handle(Reply& r, const std::string& text, const std::string& canon);
 
-  // Whether the utterance carries what the current stage asked for.
-  bool Expected(const std::string& text, const std::string& canon) const;
+  // Keeps every slot the turn carries (name, fulfilment, address, phone, an early quantity).
+  void Absorb(const Frame& f);
 
-  bool HandleGlobal(Reply& r, const IntentPrediction& ip, const std::string& canon);
+  // Whether the turn carries what the current stage asked for.
+  bool AnswersStage(const Frame& f) const;
+
+  // Abuse, fraud, opt-out, wrong number, pranks, a person asked for, the robot question.
+  bool HandleControl(Reply& r, const Frame& f);
+
+  // Hours, directions, delivery terms and FAQ answers: every one the turn asks.
+  bool AnswerSideQuestions(Reply& r, const Frame& f);
+
+  bool HandleOrderStatus(Reply& r);
+
+  // The order steps (offer, name, fulfilment, address, read-back) with corrections.
+  void HandleOrderStep(Reply& r, const Frame& f);
+
+  // A changed product attribute, quantity, fulfilment or address: applied, then the order
+  // goes on (the read-back shows the change). False when the turn changes nothing.
+  bool ApplyCorrection(Reply& r, const Frame& f);
+
+  // The product of the same collection that has the attributes just named, or nullptr.
+  const catalog::Product* Sibling(const catalog::Product& p,
+                                  const catalog::Catalog::Mentions& m) const;
+
+  // Asks for what the order still needs, skipping what is known.
+  void Advance(Reply& r);
+
+  void FinishQualified(Reply& r);
 
   // After answering a side question, come back to the pending one.
   void FollowUp(Reply& r);
 
-  const business::FaqEntry* MatchFaq(const std::string& canon) const;
+  const business::FaqEntry* MatchFaq(const Frame& f) const;
 
   void Reask(Reply& r);
 
   void Transfer(Reply& r);
 
-  void HandleCallback(Reply& r, const std::string& canon, bool asked);
+  void HandleCallback(Reply& r, const Frame& f, bool asked);
 
   CivilTime ToCivilLocal(TimePoint t) const { return ToCivil(engine_.profile().timezone, t); }
 
-  void HandleRequest(Reply& r, const std::string& text, const std::string& canon,
-                     const IntentPrediction& ip);
+  void HandleRequest(Reply& r, const std::string& text, const std::string& canon, const Frame& f);
 
   // Drops candidates that contradict an attribute the caller named exactly ("серый" is not
   // "темно-серый"), unless that would drop them all.
@@ -104,20 +129,20 @@ class KiraSession : public SessionBase {
 
   // Which of the candidates the caller picked: by ordinal ("второй"), or by the words that
   // tell them apart ("матовый").
-  const catalog::Product* ChooseAmong(const std::string& canon) const;
+  const catalog::Product* ChooseAmong(const std::string& canon,
+                                      const std::optional<int>& choice) const;
 
   // Says what we know about a product and moves the conversation on.
   void Present(Reply& r, const catalog::Product& p, const std::string& canon);
 
   void OfferAnalogs(Reply& r, const catalog::Product& p, const std::string& reason);
 
-  void HandleAnalogChoice(Reply& r, const std::string& text, const std::string& canon,
-                          const IntentPrediction& ip);
+  void HandleAnalogChoice(Reply& r, const std::string& canon, const Frame& f);
 
   void Decline(Reply& r, const std::string& reason);
 
   void HandleQuantityAnswer(Reply& r, const std::string& text, const std::string& canon,
-                            const IntentPrediction& ip);
+                            const Frame& f);
 
   void HandleQuantity(Reply& r, const Quantity& q);
 
@@ -130,10 +155,10 @@ class KiraSession : public SessionBase {
   // Vera: a telephone secretary (Alice/Oleg/Salut-style) or voicemail answered instead of the
   // person. The secretary gets one sentence with the company and the purpose; the manager gets
   // a task to follow up in a text channel.
-  bool HandleAnsweringMachine(Reply& r, const std::string& canon, const IntentPrediction& ip);
+  bool HandleAnsweringMachine(Reply& r, const std::string& canon, const Frame& f);
 
   // Vera: is this the person, and did they ask to be called?
-  bool HandleConsent(Reply& r, const std::string& canon, const IntentPrediction& ip);
+  bool HandleConsent(Reply& r, const std::string& canon, const Frame& f);
 
   bool HasDistributorStock(const catalog::Product& p) const;
 
@@ -148,6 +173,10 @@ class KiraSession : public SessionBase {
   std::string Qualification(const std::string& outcome) const override;
 
   bool outbound_ = false;
+  std::unique_ptr<Understanding> und_;
+  std::optional<Quantity> requested_;  // the quantity as the caller said it
+  std::string callback_phone_;         // a number the caller gave to be called back on
+  bool order_consent_ = false, supply_ok_ = false, fulfilment_changed_ = false;
   crm::Task task_;
   std::string lead_source_;
   Stage stage_ = Stage::kOpen;

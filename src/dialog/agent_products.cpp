@@ -14,57 +14,58 @@
 namespace kira::dialog::policy {
 
 void KiraSession::HandleRequest(Reply& r, const std::string& text, const std::string& canon,
-                                const IntentPrediction& ip) {
+                                const Frame& f) {
   const catalog::Catalog& cat = catalog();
-  catalog::Catalog::Mentions m = cat.Extract(canon);
-  if (!m.not_sold.empty()) {
+  const ProductLink* link = f.product ? &*f.product : nullptr;
+  if (link && !link->mentions.not_sold.empty() &&
+      link->confidence == ProductLink::Confidence::kNone) {
     nt_reason_ = "not_sold";
-    interest_ = m.not_sold;
-    std::string what = m.not_sold;
+    interest_ = link->mentions.not_sold;
+    std::string what = link->mentions.not_sold;
     if (params_.language != "ru")
       for (const auto& e : cat.lexicon().not_sold)
-        if (e.value == m.not_sold && !e.name_en.empty()) what = e.name_en;
+        if (e.value == what && !e.name_en.empty()) what = e.name_en;
     Say(r, "not_sold", {{"what", what}});
     return Ask(r, "anything_else");
   }
-  auto hits = cat.Search(canon, Limit(5));
   // A choice among the products we asked about.
   if (stage_ == Stage::kClarify && !candidates_.empty()) {
-    if (IsNo(canon) && !ChooseAmong(canon)) return Decline(r, "");
-    auto q = ExtractQuantity(canon, false);
-    if (q) pending_qty_ = q;
-    const catalog::Product* chosen = ChooseAmong(canon);
+    const catalog::Product* chosen = ChooseAmong(canon, f.choice);
+    if (f.no && !chosen) return Decline(r, "");
+    if (f.quantity && f.quantity->unit != "") pending_qty_ = f.quantity;
     if (chosen) {
       candidates_.clear();
       return Present(r, *chosen, canon);
     }
-    bool new_request = !hits.empty() && hits[0].matched_terms >= 2;
-    if (!new_request && q) {
+    bool new_request =
+        link && link->confidence == ProductLink::Confidence::kSure &&
+        std::find(candidates_.begin(), candidates_.end(), link->best()) == candidates_.end() &&
+        link->candidates[0].matched_terms >= 2;
+    if (!new_request && f.quantity) {
       // The quantity came before the choice: keep it and ask the choice again.
-      Say(r, "noted_quantity", {{"qty", Num(q->value)}});
+      Say(r, "noted_quantity", {{"qty", Num(f.quantity->value)}});
       return AskWhich(r);
     }
     if (!new_request) return Reask(r);
     candidates_.clear();
   }
-  bool product_words =
-      !m.category.empty() || !m.brand.empty() || !m.collection.empty() || !m.format.empty();
-  bool product_intent = ip.intent == "product_query" || ip.intent == "order";
-  if (!hits.empty() && (hits[0].matched_terms >= 2 || (product_words && product_intent))) {
-    // Several equally good products that differ: ask which one.
+  if (link && link->confidence == ProductLink::Confidence::kSure)
+    return Present(r, *link->best(), canon);
+  if (link && link->confidence == ProductLink::Confidence::kAmbiguous) {
+    // Several good products that differ: ask which one, by what tells them apart.
     std::vector<const catalog::Product*> top;
-    for (const auto& h : hits)
-      if (h.score >= hits[0].score * 0.97 && top.size() < 3) top.push_back(h.product);
-    top = KeepExactMentions(top, m);
+    for (const auto& h : link->candidates)
+      if (top.size() < 3) top.push_back(h.product);
     if (top.size() > 1 && clarifications_ < agent_.phrases.settings().max_clarifications) {
       ++clarifications_;
       candidates_ = top;
       stage_ = Stage::kClarify;
       return AskWhich(r);
     }
-    return Present(r, *hits[0].product, canon);
+    if (!top.empty()) return Present(r, *top[0], canon);
   }
-  // Nothing we can answer: clarify, at most max_clarifications times, then offer a manager.
+  // Nothing we can answer (or only a weak match, which is never quoted): clarify, at most
+  // max_clarifications times, then offer a manager.
   if (clarifications_ < agent_.phrases.settings().max_clarifications) {
     ++clarifications_;
     stage_ = Stage::kOpen;
@@ -142,11 +143,11 @@ void KiraSession::AskWhich(Reply& r) {
 
 // Which of the candidates the caller picked: by ordinal ("второй"), or by the words that
 // tell them apart ("матовый").
-const catalog::Product* KiraSession::ChooseAmong(const std::string& canon) const {
+const catalog::Product* KiraSession::ChooseAmong(const std::string& canon,
+                                                 const std::optional<int>& choice) const {
   // An attribute named in any of the lexicon's words ("the matte one", "матовую").
   auto narrowed = KeepExactMentions(candidates_, catalog().Extract(canon));
   if (narrowed.size() == 1) return narrowed[0];
-  auto choice = ExtractChoice(canon);
   if (choice) {
     int idx = *choice == -2 ? static_cast<int>(candidates_.size()) - 1 : *choice;
     if (idx >= 0 && idx < static_cast<int>(candidates_.size())) return candidates_[idx];
@@ -240,12 +241,10 @@ void KiraSession::OfferAnalogs(Reply& r, const catalog::Product& p, const std::s
   Ask(r, "analog_question");
 }
 
-void KiraSession::HandleAnalogChoice(Reply& r, const std::string& text, const std::string& canon,
-                                     const IntentPrediction& ip) {
-  auto choice = ExtractChoice(canon);
+void KiraSession::HandleAnalogChoice(Reply& r, const std::string& canon, const Frame& f) {
   const catalog::Product* chosen = nullptr;
-  if (choice) {
-    int idx = *choice == -2 ? static_cast<int>(analogs_.size()) - 1 : *choice;
+  if (f.choice) {
+    int idx = *f.choice == -2 ? static_cast<int>(analogs_.size()) - 1 : *f.choice;
     if (idx >= 0 && idx < static_cast<int>(analogs_.size())) chosen = analogs_[idx].product;
   }
   if (!chosen) {
@@ -253,8 +252,9 @@ void KiraSession::HandleAnalogChoice(Reply& r, const std::string& text, const st
       for (const auto& a : analogs_)
         if (h.product == a.product && h.matched_terms >= 1 && !chosen) chosen = a.product;
   }
-  if (!chosen && IsNo(canon)) return Decline(r, nt_reason_);
-  if (!chosen && IsYes(canon) && analogs_.size() == 1) chosen = analogs_[0].product;
+  if (!chosen && f.no) return Decline(r, nt_reason_);
+  if (!chosen && f.yes && analogs_.size() == 1) chosen = analogs_[0].product;
+  if (f.quantity && f.quantity->unit != "") pending_qty_ = f.quantity;
   if (!chosen) return Reask(r);
   Present(r, *chosen, canon);
 }
@@ -267,20 +267,81 @@ void KiraSession::Decline(Reply& r, const std::string& reason) {
 }
 
 void KiraSession::HandleQuantityAnswer(Reply& r, const std::string& text, const std::string& canon,
-                                       const IntentPrediction& ip) {
-  auto q = ExtractQuantity(canon, true);
-  if (q) return HandleQuantity(r, *q);
-  if (IsNo(canon)) return Decline(r, "");
+                                       const Frame& f) {
+  if (f.quantity) return HandleQuantity(r, *f.quantity);
+  if (product_ && ApplyCorrection(r, f)) return;
+  if (f.no) return Decline(r, "");
   // A different product instead of a quantity.
-  if (ip.intent == "product_query" && ip.confidence >= 0.5) {
+  if (f.product && f.product->confidence == ProductLink::Confidence::kSure &&
+      f.product->best() != product_) {
     stage_ = Stage::kOpen;
-    return HandleRequest(r, text, canon, ip);
+    return HandleRequest(r, text, canon, f);
   }
   Reask(r);
 }
 
+// The product of the same collection with the attributes the caller just named ("лучше
+// матовый" → the matte one of the same collection, format and colour).
+const catalog::Product* KiraSession::Sibling(const catalog::Product& p,
+                                             const catalog::Catalog::Mentions& m) const {
+  struct Want {
+    const std::string* said;
+    std::string catalog::Product::*field;
+  };
+  const Want wants[] = {{&m.surface, &catalog::Product::surface},
+                        {&m.color, &catalog::Product::color},
+                        {&m.format, &catalog::Product::format}};
+  bool changes = false;
+  for (const Want& w : wants)
+    if (!w.said->empty() && text::Lower(*w.said) != text::Lower(p.*(w.field))) changes = true;
+  if (!changes) return nullptr;
+  const catalog::Product* best = nullptr;
+  int best_same = -1;
+  for (const auto& c : catalog().products()) {
+    if (&c == &p || c.category != p.category || c.collection != p.collection || c.brand != p.brand)
+      continue;
+    bool ok = true;
+    int same = 0;
+    for (const Want& w : wants) {
+      if (!w.said->empty()) {
+        if (text::Lower(*w.said) != text::Lower(c.*(w.field))) ok = false;
+      } else if (c.*(w.field) == p.*(w.field)) {
+        ++same;
+      }
+    }
+    if (ok && same > best_same) {
+      best = &c;
+      best_same = same;
+    }
+  }
+  return best;
+}
+
+bool KiraSession::ApplyCorrection(Reply& r, const Frame& f) {
+  if (f.product) {
+    const catalog::Product* sib = Sibling(*product_, f.product->mentions);
+    if (sib) {
+      std::optional<Quantity> q = requested_;
+      Present(r, *sib, "");
+      if (stage_ != Stage::kQuantity || !q) return true;  // analogs, or it asks the quantity
+      HandleQuantity(r, f.quantity ? *f.quantity : *q);
+      return true;
+    }
+  }
+  if (f.quantity && (f.quantity->unit != "" || f.correction)) {
+    HandleQuantity(r, *f.quantity);
+    return true;
+  }
+  if (fulfilment_changed_ && stage_ == Stage::kConfirmOrder) {
+    Advance(r);
+    return true;
+  }
+  return false;
+}
+
 void KiraSession::HandleQuantity(Reply& r, const Quantity& q) {
   const catalog::Product& p = *product_;
+  requested_ = q;
   double qty = q.value;
   bool tile = p.unit == "м2";
   if (tile && q.unit == "box") {
@@ -313,18 +374,23 @@ void KiraSession::HandleQuantity(Reply& r, const Quantity& q) {
       qty >= engine_.profile().rules.big_project_m2) {
     qualified_ = true;
     stage_ = Stage::kQualifiedName;
+    if (!name_.empty()) {
+      Say(r, "big_project", v);
+      return FinishQualified(r);
+    }
     return Ask(r, "big_project", v);
   }
   auto dist = catalog().Distributor(p.sku);
   if (qty <= p.stock) {
     supply_ = "shop";
     lead_days_ = 0;
-    return OfferOrder(r);
+    return Advance(r);
   }
   double dq = dist ? dist->qty : 0;
   if (p.stock + dq >= qty) {
     supply_ = "distributor";
     lead_days_ = dist->lead_days;
+    if (supply_ok_) return Advance(r);
     stage_ = Stage::kSupplyConfirm;
     return Ask(r, p.stock > 0 ? "partial_from_distributor" : "order_from_distributor", v);
   }
@@ -380,6 +446,7 @@ void KiraSession::PlaceOrder(Reply& r) {
     return Transfer(r);
   }
   order_id_ = *id;
+  order_consent_ = supply_ok_ = false;
   if (!name_.empty()) {
     auto c = engine_.store().GetContact(contact_id_);
     if (c.ok() && c->name.empty()) {

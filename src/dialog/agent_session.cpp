@@ -14,6 +14,7 @@
 namespace kira::dialog::policy {
 
 Status KiraSession::Init() {
+  und_ = std::make_unique<Understanding>(agent_, catalog(), params_.language);
   if (!outbound_) return Open(params_.channel == "web" ? "web_form" : "inbound");
   if (params_.task_id <= 0) return Status::Invalid("vera needs a task (--task ID)");
   KIRA_ASSIGN_OR_RETURN(task_, engine_.store().GetTask(params_.task_id));
@@ -116,143 +117,116 @@ void KiraSession::Ask(Reply& r, const std::string& key, const Vars& vars) {
 }
 
 void KiraSession::Handle(Reply& r, const std::string& text, const std::string& canon) {
-  IntentPrediction ip = Classify(canon);
-  const double strong = 0.6;
-  if (outbound_ && HandleAnsweringMachine(r, canon, ip)) return;
+  Frame f = und_->Parse(text, Pending());
+  if (outbound_ && HandleAnsweringMachine(r, canon, f)) return;
   // Safety and control intents win in every stage.
-  static const char* kControl[] = {"abuse", "robot", "human",       "opt_out",
-                                   "fraud", "prank", "wrong_number"};
-  bool control = false;
-  for (const char* c : kControl)
-    if (ip.intent == c) control = true;
-  // ...unless the utterance is also a plain answer to the question just asked ("да,
-  // говорите" is a yes, not a request for a human): then only a very sure intent wins.
-  bool answer = stage_ != Stage::kOpen && Expected(text, canon);
-  double needed = answer ? 0.9 : strong;
-  if (control && ip.confidence >= needed && HandleGlobal(r, ip, canon)) return;
-  if (stage_ == Stage::kVeraConsent && HandleConsent(r, canon, ip)) return;
-  // The answer the current question expects goes first; otherwise a side question
-  // (hours, delivery, a callback...) is answered and the pending question asked again.
-  if (stage_ == Stage::kOpen || !Expected(text, canon)) {
-    if (HandleGlobal(r, ip, canon)) return;
-  }
+  if (HandleControl(r, f)) return;
+  if (stage_ == Stage::kVeraConsent && HandleConsent(r, canon, f)) return;
+  // Keep what the caller volunteered, whatever was asked: a name, pickup or delivery, an
+  // address, a number to call back.
+  Absorb(f);
+  // A request to be called back (with or without a time).
+  if (f.Has("callback") && stage_ != Stage::kCallbackTime) return HandleCallback(r, f, false);
+  // The owner of an order asking how it is going.
+  if (f.Has("order_status") && HandleOrderStatus(r)) return;
+  // Side questions (hours and directions, delivery terms, the FAQ) get every answer; then the
+  // pending question, unless the turn answered it too.
+  bool side = AnswerSideQuestions(r, f);
+  if (side && !AnswersStage(f)) return FollowUp(r);
   switch (stage_) {
     case Stage::kOpen:
     case Stage::kClarify:
-      return HandleRequest(r, text, canon, ip);
+      return HandleRequest(r, text, canon, f);
     case Stage::kVeraConsent:
       return Reask(r);
     case Stage::kAnalogs:
-      return HandleAnalogChoice(r, text, canon, ip);
+      return HandleAnalogChoice(r, canon, f);
     case Stage::kQuantity:
-      return HandleQuantityAnswer(r, text, canon, ip);
+      return HandleQuantityAnswer(r, text, canon, f);
     case Stage::kSupplyConfirm:
-      if (IsYes(canon)) return OfferOrder(r);
-      if (IsNo(canon)) return Decline(r, "out_of_stock");
+      if (f.quantity && f.quantity->unit != "") return HandleQuantity(r, *f.quantity);
+      if (f.yes) {
+        supply_ok_ = true;
+        return Advance(r);
+      }
+      if (f.no) return Decline(r, "out_of_stock");
       return Reask(r);
     case Stage::kOrderOffer:
-      if (IsYes(canon)) {
-        stage_ = Stage::kName;
-        return Ask(r, "ask_name");
-      }
-      if (IsNo(canon)) {
-        stage_ = Stage::kOpen;
-        return Ask(r, "anything_else");
-      }
-      return Reask(r);
-    case Stage::kName: {
-      auto n = ExtractName(text, true);
-      if (!n) return Reask(r);
-      name_ = *n;
-      stage_ = Stage::kFulfilment;
-      return Ask(r, "ask_fulfilment", {{"name", name_}});
-    }
-    case Stage::kFulfilment: {
-      auto f = ExtractFulfilment(canon);
-      if (!f) return Reask(r);
-      fulfilment_ = *f;
-      if (fulfilment_ == "delivery") {
-        stage_ = Stage::kAddress;
-        return Ask(r, "ask_address");
-      }
-      return ConfirmOrder(r);
-    }
-    case Stage::kAddress: {
-      auto a = ExtractAddress(text);
-      if (!a) return Reask(r);
-      address_ = *a;
-      return ConfirmOrder(r);
-    }
+    case Stage::kName:
+    case Stage::kFulfilment:
+    case Stage::kAddress:
     case Stage::kConfirmOrder:
-      if (IsYes(canon)) return PlaceOrder(r);
-      if (IsNo(canon)) {
-        stage_ = Stage::kQuantity;
-        return Ask(r, "order_change", ProductVars(*product_));
-      }
-      return Reask(r);
+      return HandleOrderStep(r, f);
     case Stage::kCallbackTime:
-      return HandleCallback(r, canon, true);
+      return HandleCallback(r, f, true);
     case Stage::kOfferManager:
-      if (IsYes(canon)) return Transfer(r);
-      if (IsNo(canon)) {
+      if (f.yes) return Transfer(r);
+      if (f.no) {
         Say(r, "goodbye");
         return EndCall(r);
       }
+      if (f.product && f.product->confidence == ProductLink::Confidence::kSure) {
+        stage_ = Stage::kOpen;
+        return HandleRequest(r, text, canon, f);
+      }
       return Reask(r);
-    case Stage::kQualifiedName: {
-      auto n = ExtractName(text, true);
-      if (n) name_ = *n;
-      auto id =
-          CreateTask("manager_followup", "", engine_.clock().Now(),
-                     "big project: " + Num(qty_) + " " + product_->unit + " " + product_->sku);
-      if (id.ok())
-        task_id_ = *id;
-      else
-        log::Error("dialog", "cannot create manager task: " + id.status().message());
-      Say(r, "qualified_thanks", {{"name", name_}});
-      return EndCall(r);
-    }
+    case Stage::kQualifiedName:
+      return FinishQualified(r);
   }
 }
 
-// Whether the utterance carries what the current stage asked for.
-bool KiraSession::Expected(const std::string& text, const std::string& canon) const {
+void KiraSession::Absorb(const Frame& f) {
+  if (f.name && stage_ != Stage::kVeraConsent) name_ = *f.name;
+  // "Есть доставка?" asks about delivery; it does not choose it.
+  if (f.fulfilment && !(f.Has("delivery") && stage_ != Stage::kFulfilment)) {
+    if (*f.fulfilment != fulfilment_ && !fulfilment_.empty()) fulfilment_changed_ = true;
+    fulfilment_ = *f.fulfilment;
+    if (fulfilment_ == "pickup") address_.clear();
+  }
+  if (f.address && (stage_ == Stage::kAddress || fulfilment_ == "delivery")) {
+    if (!address_.empty() && *f.address != address_) fulfilment_changed_ = true;
+    address_ = *f.address;
+  }
+  if (f.phone) callback_phone_ = *f.phone;
+  // A quantity said before the product is known waits for it.
+  if (f.quantity && !product_ && f.quantity->unit != "") pending_qty_ = f.quantity;
+}
+
+bool KiraSession::AnswersStage(const Frame& f) const {
   switch (stage_) {
     case Stage::kQuantity:
-      return ExtractQuantity(canon, true).has_value() || IsNo(canon);
+      return f.quantity.has_value() || f.no;
     case Stage::kName:
     case Stage::kQualifiedName:
-      return ExtractName(text, true).has_value();
+      return f.name.has_value();
     case Stage::kFulfilment:
-      return ExtractFulfilment(canon).has_value();
+      return f.fulfilment.has_value();
     case Stage::kAddress:
-      return ExtractAddress(text).has_value();
+      return f.address.has_value();
     case Stage::kCallbackTime:
-      return ExtractCallbackTime(canon).has_value();
+      return f.callback.has_value();
     case Stage::kClarify:
-      return ChooseAmong(canon) != nullptr || IsNo(canon);
     case Stage::kAnalogs:
-      return ExtractChoice(canon).has_value() || IsNo(canon) || IsYes(canon);
+      return f.choice.has_value() || f.no ||
+             (f.product && f.product->confidence != ProductLink::Confidence::kNone);
     case Stage::kSupplyConfirm:
     case Stage::kOrderOffer:
     case Stage::kConfirmOrder:
     case Stage::kOfferManager:
     case Stage::kVeraConsent:
-      return IsYes(canon) || IsNo(canon);
+      return f.yes || f.no || f.correction;
     case Stage::kOpen:
-      return false;
+      return f.product && f.product->confidence != ProductLink::Confidence::kNone;
   }
   return false;
 }
 
-bool KiraSession::HandleGlobal(Reply& r, const IntentPrediction& ip, const std::string& canon) {
-  const std::string& in = ip.intent;
-  double th = agent_.phrases.settings().intent_threshold;
-  if (ip.confidence < th) return false;
-  if (in == "abuse") {
+bool KiraSession::HandleControl(Reply& r, const Frame& f) {
+  if (f.Has("abuse")) {
     if (abuse_warnings_ < agent_.phrases.settings().abuse_warnings) {
       ++abuse_warnings_;
       Say(r, "abuse_warning");
+      if (!last_question_.empty() && stage_ != Stage::kOpen) Say(r, last_question_, last_vars_);
       return true;
     }
     terminal_ = "abusive";
@@ -260,33 +234,22 @@ bool KiraSession::HandleGlobal(Reply& r, const IntentPrediction& ip, const std::
     EndCall(r);
     return true;
   }
-  if (in == "robot") {
-    Say(r, "disclosure");
-    if (!last_question_.empty() && stage_ != Stage::kOpen)
-      Say(r, last_question_, last_vars_);
-    else
-      Say(r, "how_can_i_help");
-    return true;
-  }
-  if (in == "human") {
-    Transfer(r);
-    return true;
-  }
-  // Intents that end the conversation with one sentence (and set the outcome, if any).
+  // Intents that end the conversation with one sentence (and set the outcome).
   struct Ending {
     const char* intent;
     const char* outcome;
     const char* phrase;
   };
-  static const Ending kEndings[] = {{"prank", "prank", "prank_end"},
-                                    {"fraud", "fraud_suspected", "fraud_refuse"},
+  static const Ending kEndings[] = {{"fraud", "fraud_suspected", "fraud_refuse"},
                                     {"opt_out", "opt_out", "opt_out"},
                                     {"wrong_number", "wrong_number", "wrong_number"},
-                                    {"goodbye", "", "goodbye"}};
+                                    {"prank", "prank", "prank_end"}};
   for (const Ending& e : kEndings) {
-    if (in != e.intent) continue;
-    if (*e.outcome) terminal_ = e.outcome;
-    if (in == "opt_out") {
+    if (!f.Has(e.intent)) continue;
+    // Vera: "no, I never asked" is the consent step's (it also flags the lead's source).
+    if (stage_ == Stage::kVeraConsent && std::string(e.intent) == "wrong_number") return false;
+    terminal_ = e.outcome;
+    if (std::string(e.intent) == "opt_out") {
       Status s = AddToDnc("opt_out");
       if (!s.ok()) log::Error("dialog", "cannot add to do-not-call: " + s.message());
     }
@@ -294,26 +257,146 @@ bool KiraSession::HandleGlobal(Reply& r, const IntentPrediction& ip, const std::
     EndCall(r);
     return true;
   }
-  if (in == "callback") {
-    HandleCallback(r, canon, false);
+  if (f.Has("human") || f.manager) {
+    Transfer(r);
     return true;
   }
-  if (in == "hours" || in == "address" || in == "delivery") {
-    info_ = true;
-    Say(r, "info_" + in);
-    FollowUp(r);
+  if (f.Has("robot")) {
+    Say(r, "disclosure");
+    // Whatever else the turn carried is handled after the disclosure.
+    bool more = f.quantity || f.name || f.fulfilment || f.address || f.yes || f.no ||
+                (f.product && f.product->confidence != ProductLink::Confidence::kNone);
+    if (more) return false;
+    if (!last_question_.empty() && stage_ != Stage::kOpen)
+      Say(r, last_question_, last_vars_);
+    else
+      Say(r, "how_can_i_help");
     return true;
   }
-  if (in == "faq") {
-    if (const business::FaqEntry* f = MatchFaq(canon)) {
-      info_ = true;
-      SayText(r, f->a);
-      FollowUp(r);
-      return true;
-    }
-    return false;
+  if (f.Has("goodbye") && !f.product && !f.quantity && !f.yes && !f.name &&
+      (stage_ == Stage::kOpen || f.no)) {
+    Say(r, "goodbye");
+    EndCall(r);
+    return true;
   }
   return false;
+}
+
+bool KiraSession::AnswerSideQuestions(Reply& r, const Frame& f) {
+  bool any = false;
+  for (const char* in : {"hours", "address", "delivery"}) {
+    if (!f.Has(in)) continue;
+    info_ = true;
+    any = true;
+    Say(r, std::string("info_") + in);
+  }
+  // The FAQ, matched on meaning (content words by stem), unless the turn is about a product.
+  bool product = f.product && f.product->confidence == ProductLink::Confidence::kSure;
+  if (!product || f.Has("faq")) {
+    if (const business::FaqEntry* q = MatchFaq(f)) {
+      info_ = true;
+      any = true;
+      SayText(r, q->a);
+    }
+  }
+  return any;
+}
+
+// The owner of an order, calling from the number that placed it, hears its status; anyone
+// else hears nothing about it.
+bool KiraSession::HandleOrderStatus(Reply& r) {
+  crm::CrmStore& st = engine_.store();
+  if (params_.caller.empty() || !agent_.phrases.Has("order_status")) return false;
+  auto contact = st.FindContactByPhone(params_.caller);
+  if (!contact.ok() || !*contact) return false;
+  crm::LeadFilter lf;
+  auto leads = st.ListLeads(lf);
+  if (!leads.ok()) return false;
+  std::vector<crm::Order> orders;
+  for (const auto& l : *leads) {
+    if (l.contact_id != (*contact)->id) continue;
+    auto os = st.ListOrders(l.id);
+    if (!os.ok()) continue;
+    for (auto& o : *os) orders.push_back(o);
+  }
+  const crm::Order* latest = nullptr;
+  for (const auto& o : orders)
+    if (!latest || o.created_at > latest->created_at) latest = &o;
+  if (!latest) return false;
+  std::string status = agent_.phrases.Render("order_status_" + latest->status, {});
+  if (status.empty()) status = latest->status;
+  info_ = true;
+  Say(r, "order_status", {{"order_id", std::to_string(latest->id)}, {"status", status}});
+  FollowUp(r);
+  return true;
+}
+
+void KiraSession::HandleOrderStep(Reply& r, const Frame& f) {
+  // Corrections of the product, the quantity, the fulfilment or the address change the order;
+  // the read-back shows the corrected order.
+  if (product_ && ApplyCorrection(r, f)) return;
+  switch (stage_) {
+    case Stage::kOrderOffer:
+      // "Заберу сам, я Кирилл": an answer that supplies the next step implies the yes.
+      if (f.yes || ((f.name || f.fulfilment || f.address) && !f.no)) {
+        order_consent_ = true;
+        return Advance(r);
+      }
+      if (f.no) {
+        stage_ = Stage::kOpen;
+        return Ask(r, "anything_else");
+      }
+      return Reask(r);
+    case Stage::kName:
+      if (!name_.empty()) return Advance(r);
+      return Reask(r);
+    case Stage::kFulfilment:
+      if (!fulfilment_.empty()) return Advance(r);
+      return Reask(r);
+    case Stage::kAddress:
+      if (!address_.empty() || fulfilment_ == "pickup") return Advance(r);
+      return Reask(r);
+    case Stage::kConfirmOrder:
+      if (fulfilment_changed_) return Advance(r);
+      if (f.yes && !f.no) return PlaceOrder(r);
+      if (f.no) {
+        stage_ = Stage::kQuantity;
+        return Ask(r, "order_change", ProductVars(*product_));
+      }
+      return Reask(r);
+    default:
+      return Reask(r);
+  }
+}
+
+// Asks for the next thing the order still needs, skipping what the caller already said.
+void KiraSession::Advance(Reply& r) {
+  if (!order_consent_) return OfferOrder(r);
+  if (name_.empty()) {
+    stage_ = Stage::kName;
+    return Ask(r, "ask_name");
+  }
+  if (fulfilment_.empty()) {
+    stage_ = Stage::kFulfilment;
+    return Ask(r, "ask_fulfilment", {{"name", name_}});
+  }
+  if (fulfilment_ == "delivery" && address_.empty()) {
+    stage_ = Stage::kAddress;
+    return Ask(r, "ask_address");
+  }
+  fulfilment_changed_ = false;
+  ConfirmOrder(r);
+}
+
+void KiraSession::FinishQualified(Reply& r) {
+  auto id = CreateTask("manager_followup", "", engine_.clock().Now(),
+                       "big project: " + Num(qty_) + " " + product_->unit + " " + product_->sku);
+  if (id.ok())
+    task_id_ = *id;
+  else
+    log::Error("dialog", "cannot create manager task: " + id.status().message());
+  Say(r, "qualified_thanks", {{"name", name_}});
+  EndCall(r);
 }
 
 // After answering a side question, come back to the pending one.
@@ -324,27 +407,52 @@ void KiraSession::FollowUp(Reply& r) {
     Ask(r, "anything_else");
 }
 
-const business::FaqEntry* KiraSession::MatchFaq(const std::string& canon) const {
-  auto stems = [](const std::string& s) {
+// FAQ questions are matched on meaning: the content words (by stem) the caller's question
+// shares with the entry's, without function and question words; a product request is not a
+// FAQ question unless the model says so.
+const business::FaqEntry* KiraSession::MatchFaq(const Frame& f) const {
+  if (f.product && f.product->confidence != ProductLink::Confidence::kNone && !f.Has("faq"))
+    return nullptr;
+  if (stage_ != Stage::kOpen && AnswersStage(f) && !f.Has("faq")) return nullptr;
+  static const std::vector<std::string> kStop = {
+      "есть",       "можно",      "какие",  "какой",  "какая",  "каких", "сколько",      "когда",
+      "если",       "будет",      "нужно",  "надо",   "этот",   "эта",   "это",          "этой",
+      "ваша",       "ваши",       "ваш",    "вашей",  "вашего", "меня",  "мне",          "скажите",
+      "подскажите", "пожалуйста", "вообще", "тоже",   "также",  "у",     "have",         "with",
+      "your",       "what",       "does",   "there",  "about",  "would", "could",        "should",
+      "which",      "this",       "that",   "please", "tell",   "know",  "want",         "from",
+      "they",       "them",       "will",   "just",   "also",   "like",  "some",         "any",
+      "when",       "where",      "how",    "much",   "many",   "yours", "здравствуйте", "hello",
+      "thanks",     "спасибо",    "хотел",  "хотела", "хочу",   "узнать"};
+  auto content = [&](const std::string& canonical) {
     std::vector<std::string> out;
-    for (const auto& t : text::Tokens(s))
-      if (t.size() > 4) out.push_back(text::Stem(t));
+    for (const auto& t : text::Tokens(canonical)) {
+      if (t.size() < 4 || std::find(kStop.begin(), kStop.end(), t) != kStop.end()) continue;
+      std::string st = text::Stem(t);
+      if (std::find(out.begin(), out.end(), st) == out.end()) out.push_back(st);
+    }
     return out;
   };
-  std::vector<std::string> q = stems(canon);
+  std::vector<std::string> q = content(f.canonical);
+  if (q.empty()) return nullptr;
   const business::FaqEntry* best = nullptr;
+  double best_score = 0;
   int best_n = 0;
-  for (const auto& f : engine_.profile().faq) {
+  for (const auto& e : engine_.profile().faq) {
+    std::vector<std::string> fq = content(text::Canonical(e.q));
+    if (fq.empty()) continue;
     int n = 0;
-    for (const auto& s : stems(text::Canonical(f.q)))
-      for (const auto& t : q)
-        if (s == t) ++n;
-    if (n > best_n) {
+    for (const auto& w : fq)
+      if (std::find(q.begin(), q.end(), w) != q.end()) ++n;
+    double score = static_cast<double>(n) / static_cast<double>(fq.size());
+    if (n > 0 && (score > best_score || (score == best_score && n > best_n))) {
+      best = &e;
+      best_score = score;
       best_n = n;
-      best = &f;
     }
   }
-  return best_n >= 1 ? best : nullptr;
+  if (!best) return nullptr;
+  return (best_n >= 2 || best_score >= 0.34 || f.Has("faq")) ? best : nullptr;
 }
 
 void KiraSession::Reask(Reply& r) {
@@ -370,10 +478,10 @@ void KiraSession::Transfer(Reply& r) {
   EndCall(r);
 }
 
-void KiraSession::HandleCallback(Reply& r, const std::string& canon, bool asked) {
+void KiraSession::HandleCallback(Reply& r, const Frame& f, bool asked) {
   std::string when;
   bool has_time = false;
-  auto at = ResolveCallback(canon, &when, &has_time);
+  auto at = ResolveCallback(f.canonical, &when, &has_time);
   if (!at || !has_time) {
     if (asked && ++reasks_ > 2) {
       stage_ = Stage::kOfferManager;
@@ -383,7 +491,8 @@ void KiraSession::HandleCallback(Reply& r, const std::string& canon, bool asked)
     return Ask(r, "ask_callback_time");
   }
   std::string note = interest_.empty() ? "callback requested" : "callback about " + interest_;
-  auto id = CreateTask("callback", "", *at, note);
+  // "Перезвоните мне на номер +7…": the number given, not the caller ID.
+  auto id = CreateTask("callback", "", *at, note, callback_phone_);
   if (!id.ok()) {
     log::Error("dialog", "cannot create callback task: " + id.status().message());
     Say(r, "technical_problem");

@@ -83,6 +83,14 @@ Result<const AgentData*> Engine::Agent(const std::string& agent, const std::stri
   auto data = std::make_unique<AgentData>();
   KIRA_RETURN_IF_ERROR(LoadAgentFiles(agent, language, data.get()));
   KIRA_ASSIGN_OR_RETURN(data->nlu, IntentClassifier::Create(data->examples, opts_.cache_dir));
+  // The understanding's phrase rules: built in, extended by the shop's understanding.yaml.
+  KIRA_ASSIGN_OR_RETURN(
+      data->rules,
+      UnderstandingRules::Load(opts_.defaults_dir + "/understanding/" + language + ".yaml"));
+  std::string own = profile_.dir + "/understanding." + language + ".yaml";
+  if (!profile_.dir.empty() && std::filesystem::exists(own))
+    KIRA_RETURN_IF_ERROR(data->rules.Extend(own));
+  data->profile = &profile_;
   const AgentData* out = data.get();
   agents_[key] = std::move(data);
   return out;

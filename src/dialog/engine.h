@@ -20,6 +20,7 @@
 #include "dialog/intent_classifier.h"
 #include "dialog/phrases.h"
 #include "dialog/session.h"
+#include "dialog/understanding.h"
 
 namespace kira::dialog {
 
@@ -52,6 +53,8 @@ struct AgentData {
   Phrases phrases;
   IntentExamples examples;
   std::unique_ptr<IntentClassifier> nlu;
+  UnderstandingRules rules;  // phrase rules per intent (built in, extended by the shop)
+  const business::Profile* profile = nullptr;
 };
 
 class Engine {

@@ -189,6 +189,12 @@ std::optional<TimePoint> SessionBase::ResolveCallback(const std::string& canonic
   if (zone.empty()) zone = engine_.profile().timezone;
   TimePoint now = engine_.clock().Now();
   CivilTime c = ToCivil(zone, now);
+  if (t->in_minutes >= 0) {  // "через час"
+    *has_time = true;
+    TimePoint at = now + std::chrono::minutes(t->in_minutes);
+    *when_text = agent_.phrases.Render("day_offset_0", {});
+    return at;
+  }
   int add_days = 0;
   if (t->weekday >= 0) {
     add_days = (t->weekday - c.weekday + 7) % 7;
@@ -222,14 +228,15 @@ Status SessionBase::AddToDnc(const std::string& reason) {
 }
 
 Result<int64_t> SessionBase::CreateTask(const std::string& kind, const std::string& agent,
-                                        TimePoint not_before, const std::string& note) {
+                                        TimePoint not_before, const std::string& note,
+                                        const std::string& phone) {
   crm::Task t;
   t.lead_id = lead_id_;
   t.kind = kind;
   t.agent = agent;
-  t.phone = params_.caller;
+  t.phone = phone.empty() ? params_.caller : phone;
   // Only a zone we know: the dialer then applies calling windows in every zone of the number.
-  t.timezone = engine_.CallerZone(params_.caller);
+  t.timezone = engine_.CallerZone(t.phone);
   t.note = note;
   t.not_before = ToUnixMillis(not_before);
   t.created_by = agent_.name;

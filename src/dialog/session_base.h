@@ -55,8 +55,10 @@ class SessionBase : public DialogSession {
   std::optional<TimePoint> ResolveCallback(const std::string& canonical, std::string* when_text,
                                            bool* has_time) const;
   Status AddToDnc(const std::string& reason);
+  // `phone`: the number to call ("" = the caller's).
   Result<int64_t> CreateTask(const std::string& kind, const std::string& agent,
-                             TimePoint not_before, const std::string& note);
+                             TimePoint not_before, const std::string& note,
+                             const std::string& phone = "");
 
   // Subclasses decide the outcome, reason and summary when the conversation ends.
   virtual void ResolveOutcome(std::string* outcome, std::string* reason, std::string* summary) = 0;

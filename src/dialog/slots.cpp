@@ -1,6 +1,7 @@
 #include "dialog/slots.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <vector>
 
@@ -26,63 +27,225 @@ bool IsNumber(const std::string& t) {
 
 bool StartsWith(const std::string& s, const char* p) { return s.rfind(p, 0) == 0; }
 
-// Unit a word stands for, or "".
+bool StartsWithAny(const std::string& s, std::initializer_list<const char*> ps) {
+  for (const char* p : ps)
+    if (StartsWith(s, p)) return true;
+  return false;
+}
+
+bool OneOf(const std::string& s, std::initializer_list<const char*> ws) {
+  for (const char* w : ws)
+    if (s == w) return true;
+  return false;
+}
+
+const std::string& At(const std::vector<std::string>& t, size_t i) {
+  static const std::string kEmpty;
+  return i < t.size() ? t[i] : kEmpty;
+}
+
+// Unit a word stands for, or "". `consumed` is how many tokens the unit takes ("кв м").
 std::string UnitWord(const std::vector<std::string>& toks, size_t i, size_t* consumed) {
   *consumed = 1;
-  const std::string& w = toks[i];
-  const std::string next = i + 1 < toks.size() ? toks[i + 1] : "";
-  if (w == "кв" || w == "квм" || w == "sq" || w == "square") {
-    if (next == "м" || next == "метров" || next == "метра" || next == "meters" ||
-        next == "metres" || next == "m" || next == "meter" || next == "metre")
+  const std::string& w = At(toks, i);
+  const std::string& next = At(toks, i + 1);
+  if (w.empty()) return "";
+  if (OneOf(w, {"кв", "квм", "sq", "square"})) {
+    if (OneOf(next, {"м", "м2", "метров", "метра", "метр", "meters", "metres", "m", "meter",
+                     "metre", "ft", "feet"}))
       *consumed = 2;
     return "м2";
   }
-  if (w == "м2" || w == "м" || w == "m2" || w == "m" || w == "sqm" || StartsWith(w, "метр") ||
-      StartsWith(w, "квадрат") || StartsWith(w, "квадратн") || StartsWith(w, "meter") ||
-      StartsWith(w, "metre"))
+  if (OneOf(w, {"м2", "m2", "sqm", "квадрат", "квадрата", "квадратов", "квадратами"}) ||
+      StartsWithAny(w, {"метр", "квадратн", "meter", "metre", "квадратик"}))
     return "м2";
-  if (StartsWith(w, "короб") || StartsWith(w, "коробк") || StartsWith(w, "упаков") ||
-      StartsWith(w, "пачк") || StartsWith(w, "pack") || StartsWith(w, "box") ||
-      StartsWith(w, "carton"))
-    return "box";
-  if (w == "шт" || StartsWith(w, "штук") || StartsWith(w, "штуч") || StartsWith(w, "piece") ||
-      w == "pcs" || StartsWith(w, "мешк") || StartsWith(w, "мешок") || StartsWith(w, "bag") ||
-      StartsWith(w, "ведр") || StartsWith(w, "bucket"))
+  if (OneOf(w, {"м", "m"})) return "м2";
+  if (StartsWithAny(w, {"короб", "упаков", "пачк", "пачек", "pack", "box", "carton"})) return "box";
+  if (OneOf(w, {"шт", "pcs", "лист", "листа", "листов", "листы", "мешок", "tile", "tiles", "плиток",
+                "плитки", "плитку", "плитка", "sheet", "sheets", "rolls", "roll"}) ||
+      StartsWithAny(w, {"штук", "штуч", "piece", "мешк", "мешоч", "bag", "ведр", "bucket", "банк",
+                        "банок", "рулон", "тюбик", "tube", "картридж", "канистр", "тub"}))
     return "шт";
-  if (w == "кг" || StartsWith(w, "килограм") || w == "kg" || StartsWith(w, "kilo")) return "кг";
+  if (OneOf(w, {"кг", "kg", "кило"}) || StartsWithAny(w, {"килограм", "kilo"})) return "кг";
   return "";
+}
+
+// Words that make the number before them a duration or lead time.
+bool DurationWord(const std::string& w) {
+  return StartsWithAny(
+      w, {"дн", "ден", "недел", "месяц", "час", "минут", "сут", "day", "week", "month", "hour",
+          "minute", "year", "лет", "год", "рабоч", "sec", "секунд", "мин"});
+}
+
+bool ClockAfter(const std::string& w) {
+  return OneOf(
+      w, {"утра", "вечера", "дня", "ночи", "am", "pm", "oclock", "o", "часов", "часа", "час", "ч"});
+}
+
+bool MoneyWord(const std::string& w) {
+  return OneOf(w,
+               {"р", "₽", "£", "$", "€", "k", "к", "квид", "quid", "usd", "eur", "gbp", "rub"}) ||
+         StartsWithAny(w, {"руб", "тыс", "pound", "dollar", "euro", "евро", "доллар", "фунт", "грн",
+                           "тенге", "копе", "pence", "grand"});
+}
+
+bool AddressWord(const std::string& w) {
+  return OneOf(w, {"ул",       "улица",    "улице",     "улицу",   "улицы",  "пр",       "просп",
+                   "пер",      "д",        "дом",       "дома",    "доме",   "кв",       "квартира",
+                   "квартиру", "квартире", "корп",      "корпус",  "стр",    "строение", "подъезд",
+                   "этаж",     "офис",     "мкр",       "шоссе",   "street", "st",       "road",
+                   "rd",       "avenue",   "ave",       "lane",    "ln",     "drive",    "close",
+                   "way",      "flat",     "apartment", "apt",     "house",  "unit",     "suite",
+                   "floor",    "court",    "crescent",  "terrace", "place",  "gardens",  "grove",
+                   "hill",     "row",      "square"}) ||
+         StartsWithAny(w, {"проспект", "переул", "бульвар", "набережн", "площад", "микрорайон",
+                           "проезд", "тупик", "квартал"});
 }
 
 }  // namespace
 
+std::vector<NumberRole> NumberRoles(const std::vector<std::string>& toks) {
+  std::vector<NumberRole> role(toks.size(), NumberRole::kNone);
+  const size_t n = toks.size();
+  // Phone numbers: a run of numbers with 10+ digits in all ("8 916 123 45 67"), or one long one.
+  for (size_t i = 0; i < n;) {
+    if (!IsNumber(toks[i]) || toks[i].find('.') != std::string::npos) {
+      ++i;
+      continue;
+    }
+    size_t j = i, digits = 0;
+    while (j < n && IsNumber(toks[j]) && toks[j].find('.') == std::string::npos) {
+      digits += toks[j].size();
+      ++j;
+    }
+    bool phone_word = i > 0 && StartsWithAny(toks[i - 1], {"номер", "телефон", "тел", "number",
+                                                           "phone", "mobile", "мобильн"});
+    if (digits >= 10 || (phone_word && digits >= 6) || (j - i == 1 && toks[i].size() >= 7)) {
+      for (size_t k = i; k < j; ++k) role[k] = NumberRole::kPhone;
+    }
+    i = j;
+  }
+  // Street, house and flat numbers: numbers within a few words after an address word.
+  for (size_t i = 0; i < n; ++i) {
+    if (!AddressWord(toks[i])) continue;
+    // "3 коробки на этаж" is not an address: only numbers AFTER the address word.
+    for (size_t k = i + 1; k < n && k <= i + 4; ++k) {
+      if (role[k] != NumberRole::kNone) continue;
+      if (IsNumber(toks[k])) {
+        size_t used;
+        if (!UnitWord(toks, k + 1, &used).empty()) break;  // "на этаж 5 коробок"
+        role[k] = NumberRole::kAddress;
+      }
+    }
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (role[i] != NumberRole::kNone || !IsNumber(toks[i])) continue;
+    const std::string& prev = i ? toks[i - 1] : At(toks, n);
+    const std::string& next = At(toks, i + 1);
+    size_t used;
+    bool unit_after = !UnitWord(toks, i + 1, &used).empty();
+    // Order and item numbers: "заказ номер 15", "№ 15", "order 1234".
+    if (OneOf(prev, {"номер", "no", "number", "заказ", "заказа", "order", "артикул", "sku", "код",
+                     "№"})) {
+      role[i] = NumberRole::kOther;
+      continue;
+    }
+    if (DurationWord(next) || OneOf(prev, {"через", "in", "within", "за"}) && !unit_after) {
+      role[i] = NumberRole::kDuration;
+      continue;
+    }
+    if (MoneyWord(next) || OneOf(prev, {"£", "$", "€", "₽", "бюджет", "budget"})) {
+      role[i] = NumberRole::kPrice;
+      continue;
+    }
+    if (StartsWith(next, "процент") || next == "%" || next == "percent") {
+      role[i] = NumberRole::kOther;
+      continue;
+    }
+    // Clock times: "в 10", "к 18", "at 3", "после 5", "10 утра".
+    bool clock_prep = OneOf(prev, {"в", "к", "at", "by", "после", "около", "до", "с", "until",
+                                   "till", "after", "before", "around", "from"});
+    if (ClockAfter(next) || (clock_prep && !unit_after)) {
+      role[i] = NumberRole::kTime;
+      // "в 10 30": the minutes too.
+      if (i + 1 < n && IsNumber(toks[i + 1]) && toks[i + 1].size() == 2)
+        role[i + 1] = NumberRole::kTime;
+      continue;
+    }
+    // Years: "в 2015 году", "2019".
+    if (toks[i].size() == 4 &&
+        (StartsWith(next, "год") || StartsWith(toks[i], "19") || StartsWith(toks[i], "20"))) {
+      role[i] = NumberRole::kOther;
+      continue;
+    }
+    role[i] = NumberRole::kQuantity;
+  }
+  return role;
+}
+
 std::optional<Quantity> ExtractQuantity(const std::string& canonical, bool bare_allowed) {
   std::vector<std::string> toks = text::Tokens(canonical);
-  std::optional<Quantity> bare;
+  std::vector<NumberRole> roles = NumberRoles(toks);
+  std::optional<Quantity> best, bare;
+  auto half_after = [&](size_t i) {  // "2 с половиной", "2 and a half"
+    if (At(toks, i + 1) == "с" && StartsWith(At(toks, i + 2), "половин")) return size_t{2};
+    if (At(toks, i + 1) == "and" && At(toks, i + 2) == "a" && At(toks, i + 3) == "half")
+      return size_t{3};
+    return size_t{0};
+  };
   for (size_t i = 0; i < toks.size(); ++i) {
-    if (!IsNumber(toks[i])) continue;
-    // "в 10" is a time, "через 2 дня" a delay, not a quantity.
-    if (i > 0 && (toks[i - 1] == "в" || toks[i - 1] == "at" || toks[i - 1] == "через" ||
-                  toks[i - 1] == "номер" || toks[i - 1] == "in"))
+    const std::string& t = toks[i];
+    // "пару коробок", "парочку белых плиток", "a couple of boxes", "a dozen tiles".
+    double word_value = 0;
+    if (OneOf(t, {"пару", "пара", "парочку", "пары", "couple"})) word_value = 2;
+    if (OneOf(t, {"dozen", "десяток", "десятка"})) word_value = 12 - 2 * (t != "dozen");
+    if (word_value > 0) {
+      size_t k = i + 1;
+      if (At(toks, k) == "of") ++k;
+      for (size_t skip = 0; skip < 2 && k < toks.size(); ++skip) {
+        size_t used;
+        std::string u = UnitWord(toks, k, &used);
+        if (!u.empty()) {
+          best = Quantity{word_value, u};
+          break;
+        }
+        ++k;  // one adjective: "пару белых плиток"
+      }
       continue;
-    double v = std::atof(toks[i].c_str());
+    }
+    if (!IsNumber(t) || roles[i] != NumberRole::kQuantity) continue;
+    double v = std::atof(t.c_str());
     if (v <= 0) continue;
-    if (i + 1 < toks.size()) {
-      size_t used;
-      std::string u = UnitWord(toks, i + 1, &used);
-      if (!u.empty()) return Quantity{v, u};
-      // "20 квадратных метров": adjective then noun.
-      if (i + 2 < toks.size() && StartsWith(toks[i + 1], "квадратн")) return Quantity{v, "м2"};
+    size_t at = i + 1;
+    if (size_t h = half_after(i)) {
+      v += 0.5;
+      at = i + 1 + h;
     }
-    if (!bare) bare = Quantity{v, ""};
-  }
-  // "полтора квадрата" is covered by number words; "квадратов двадцать" (unit first):
-  for (size_t i = 0; i + 1 < toks.size(); ++i) {
     size_t used;
-    std::string u = UnitWord(toks, i, &used);
-    if (!u.empty() && i + used < toks.size() && IsNumber(toks[i + used]) && u != "м2") {
-      return Quantity{std::atof(toks[i + used].c_str()), u};
+    std::string u = UnitWord(toks, at, &used);
+    // "20 квадратных метров", "6 больших коробок": one adjective before the unit.
+    if (u.empty() && at + 1 < toks.size() && !IsNumber(At(toks, at))) {
+      std::string u2 = UnitWord(toks, at + 1, &used);
+      const std::string& adj = At(toks, at);
+      bool adjective =
+          adj.size() > 4 && (adj.ends_with("ых") || adj.ends_with("их") || adj.ends_with("ые") ||
+                             adj.ends_with("ие") || adj.ends_with("ой") || adj.ends_with("ую") ||
+                             adj.ends_with("ая") || adj.ends_with("ый"));
+      if (!u2.empty() && adjective) u = u2;
+    }
+    // "квадратов сорок", "коробок пять": the unit before the number (not a bare "м").
+    if (u.empty() && i > 0) {
+      size_t u1;
+      std::string before = UnitWord(toks, i - 1, &u1);
+      if (!before.empty() && toks[i - 1] != "м" && toks[i - 1] != "m") u = before;
+    }
+    if (!u.empty()) {
+      best = Quantity{v, u};  // the last stated quantity wins (corrections)
+    } else {
+      bare = Quantity{v, ""};
     }
   }
+  if (best) return best;
   if (bare_allowed && bare) return bare;
   return std::nullopt;
 }
@@ -105,6 +268,8 @@ std::optional<std::string> ExtractName(const std::string& original, bool awaitin
                     (c >= U'0' && c <= U'9');
       if (letter)
         cur.push_back(c);
+      else if (c == U'\'' || c == U'’')
+        continue;  // "name's" → "names"
       else
         flush();
     }
@@ -119,25 +284,66 @@ std::optional<std::string> ExtractName(const std::string& original, bool awaitin
         c -= 32;
       else if (c >= 0x430 && c <= 0x44F)
         c -= 32;
+      else if (c == 0x451)
+        c = 0x401;
     }
     return text::Encode(u);
   };
+  // Words that are never a name.
+  static const std::vector<std::string> kNotName = {
+      "я",        "меня",    "мое",       "моё",    "имя",        "i",           "am",
+      "im",       "it",      "is",        "its",    "my",         "name",        "ну",
+      "да",       "well",    "yes",       "нет",    "no",         "вот",         "так",
+      "a",        "the",     "это",       "тут",    "здесь",      "сам",         "сама",
+      "хочу",     "думаю",   "буду",      "бы",     "не",         "уже",         "ещё",
+      "еще",      "по",      "из",        "с",      "на",         "looking",     "calling",
+      "just",     "not",     "sure",      "here",   "interested", "after",       "going",
+      "trying",   "ringing", "wondering", "afraid", "sorry",      "ok",          "okay",
+      "fine",     "good",    "happy",     "заберу", "возьму",     "беру",        "приеду",
+      "подъеду",  "хотел",   "хотела",    "звоню",  "ищу",        "интересуюсь", "спрашиваю",
+      "уточнить", "вам",     "вас",       "только", "тоже",       "сейчас"};
+  auto is_name_word = [&](size_t k) {
+    if (k >= lower.size()) return false;
+    const std::string& w = lower[k];
+    if (w.size() < 2 || std::isdigit(static_cast<unsigned char>(w[0]))) return false;
+    return std::find(kNotName.begin(), kNotName.end(), w) == kNotName.end();
+  };
+  bool original_capitalised_at = false;
   for (size_t i = 0; i < lower.size(); ++i) {
     size_t at = std::string::npos;
-    if (lower[i] == "зовут" && i + 1 < lower.size()) at = i + 1;
-    if (lower[i] == "name" && i + 2 < lower.size() && lower[i + 1] == "is") at = i + 2;
-    if (lower[i] == "это" && i == 0 && lower.size() >= 2 && lower.size() <= 3) at = 1;
-    if (lower[i] == "this" && i == 0 && lower.size() >= 3 && lower[1] == "is") at = 2;
-    if (lower[i] == "call" && i + 2 < lower.size() && lower[i + 1] == "me") at = i + 2;
-    if (at != std::string::npos) return cap(orig[at]);
+    const std::string& w = lower[i];
+    if (w == "зовут" && i + 1 < lower.size()) at = i + 1;
+    if (w == "name" && At(lower, i + 1) == "is") at = i + 2;
+    if (w == "names" && i + 1 < lower.size()) at = i + 1;  // "the name's Tom"
+    if ((w == "имя" || w == "фамилия") && i + 1 < lower.size() && i > 0 &&
+        OneOf(lower[i - 1], {"на", "мое", "моё"}))
+      at = i + 1;
+    if (w == "это" && i == 0 && lower.size() >= 2 && lower.size() <= 3) at = 1;
+    if (w == "this" && i == 0 && At(lower, 1) == "is" && lower.size() <= 4) at = 2;
+    if (w == "call" && At(lower, i + 1) == "me" && i + 2 < lower.size()) at = i + 2;
+    // "я Кирилл", "I'm Tom": only a capitalised word in the original, or a short reply.
+    if ((w == "я" || w == "im") && i + 1 < lower.size() && is_name_word(i + 1)) {
+      std::u32string u = text::Decode(orig[i + 1]);
+      bool capital = !u.empty() && ((u[0] >= U'A' && u[0] <= U'Z') ||
+                                    (u[0] >= 0x410 && u[0] <= 0x42F) || u[0] == 0x401);
+      if (capital && i + 2 >= lower.size()) at = i + 1;
+      if (capital && i + 2 < lower.size()) {
+        // "я Кирилл, заберу сам": the word after the name is not part of it.
+        at = i + 1;
+      }
+      original_capitalised_at = capital;
+    }
+    // "Кирилл меня зовут", "Tom's my name".
+    if ((w == "меня" && At(lower, i + 1) == "зовут" && i + 2 >= lower.size() && i > 0)) at = i - 1;
+    if (at != std::string::npos && at < lower.size() && is_name_word(at)) return cap(orig[at]);
   }
+  (void)original_capitalised_at;
   if (awaiting && !lower.empty() && lower.size() <= 3) {
-    static const std::vector<std::string> kSkip = {"я",  "меня", "мое",  "имя", "i",  "am",
-                                                   "im", "it",   "is",   "its", "my", "name",
-                                                   "ну", "да",   "well", "yes"};
     for (size_t i = 0; i < lower.size(); ++i) {
-      if (std::find(kSkip.begin(), kSkip.end(), lower[i]) != kSkip.end()) continue;
-      if (IsNumber(lower[i])) return std::nullopt;
+      if (!is_name_word(i)) {
+        if (IsNumber(lower[i])) return std::nullopt;
+        continue;
+      }
       return cap(orig[i]);
     }
   }
@@ -145,24 +351,89 @@ std::optional<std::string> ExtractName(const std::string& original, bool awaitin
 }
 
 std::optional<std::string> ExtractFulfilment(const std::string& canonical) {
-  for (const std::string& t : text::Tokens(canonical)) {
-    if (StartsWith(t, "самовывоз") || StartsWith(t, "заберу") || StartsWith(t, "забер") ||
-        t == "pickup" || t == "collect" || StartsWith(t, "приед"))
-      return std::string("pickup");
-    if (StartsWith(t, "доставк") || StartsWith(t, "доставьте") || StartsWith(t, "привез") ||
-        StartsWith(t, "deliver") || t == "delivery")
-      return std::string("delivery");
+  std::vector<std::string> toks = text::Tokens(canonical);
+  std::optional<std::string> out;
+  for (size_t i = 0; i < toks.size(); ++i) {
+    const std::string& t = toks[i];
+    // The last one said wins: "доставка... нет, лучше заберу сам".
+    if (StartsWithAny(t, {"самовывоз", "заберу", "забер", "заберем", "приеду", "подъеду",
+                          "подъедем", "приедем", "заеду", "заедем", "забрать"}) ||
+        OneOf(t, {"pickup", "collect", "collection", "collecting"}))
+      out = "pickup";
+    if (t == "pick" && At(toks, i + 1) == "up") out = "pickup";
+    if (t == "pick" && At(toks, i + 2) == "up") out = "pickup";
+    if ((t == "come" || t == "pop") && (At(toks, i + 1) == "in" || At(toks, i + 1) == "by" ||
+                                        At(toks, i + 1) == "and" || At(toks, i + 1) == "over"))
+      out = "pickup";
+    if (StartsWithAny(
+            t, {"доставк", "доставьте", "доставит", "доставлять", "привез", "привоз", "deliver"}) ||
+        OneOf(t, {"delivery", "delivered", "bring", "drop"}))
+      out = "delivery";
   }
-  if (canonical.find("pick up") != std::string::npos ||
-      canonical.find("сам заберу") != std::string::npos)
-    return std::string("pickup");
-  return std::nullopt;
+  return out;
 }
 
-std::optional<std::string> ExtractAddress(const std::string& original) {
+std::optional<std::string> ExtractAddress(const std::string& original, bool awaiting) {
   std::string s = text::Trim(original);
-  static const char* kPrefixes[] = {"по адресу", "адрес:",     "адрес", "доставьте на",  "на адрес",
-                                    "address:",  "address is", "to",    "the address is"};
+  if (!awaiting) {
+    // Only an address with a street word: from that word (or the city just before it) to the
+    // end of the sentence.
+    std::vector<std::string> toks = text::Tokens(text::Normalize(s));
+    size_t start = std::string::npos;
+    for (size_t i = 0; i < toks.size(); ++i) {
+      if (!AddressWord(toks[i]) || OneOf(toks[i], {"д", "дом", "house", "place", "way", "unit",
+                                                   "floor", "square", "row", "hill", "close"}))
+        continue;
+      bool number_near = false;
+      for (size_t k = (i >= 3 ? i - 3 : 0); k < toks.size() && k <= i + 4; ++k)
+        if (IsNumber(toks[k])) number_near = true;
+      if (number_near) {
+        start = i;
+        break;
+      }
+    }
+    if (start == std::string::npos) return std::nullopt;
+    // Find the start word in the original (case-insensitively) and take the rest.
+    std::string low = text::Lower(s);
+    size_t pos = std::string::npos, from = 0;
+    for (size_t i = 0; i <= start; ++i) {
+      // The i-th token's first occurrence after the previous one.
+      std::string tok = toks[i];
+      size_t p = low.find(tok, from);
+      if (p == std::string::npos) break;
+      pos = p;
+      from = p + tok.size();
+    }
+    if (pos == std::string::npos) return std::nullopt;
+    // A number before a British street name belongs to it: "12 Baker Street".
+    std::string rest = s.substr(pos);
+    std::string head = text::Trim(s.substr(0, pos));
+    size_t sp = head.find_last_of(' ');
+    std::string prevw = sp == std::string::npos ? head : head.substr(sp + 1);
+    std::string prevprev;
+    if (sp != std::string::npos) {
+      std::string h2 = text::Trim(head.substr(0, sp));
+      size_t sp2 = h2.find_last_of(' ');
+      prevprev = sp2 == std::string::npos ? h2 : h2.substr(sp2 + 1);
+    }
+    if (!prevw.empty() && !text::HasCyrillic(prevw)) {
+      // "12 Baker Street": the name and the number before the street word.
+      std::string cand = prevprev;
+      if (!cand.empty() && std::isdigit(static_cast<unsigned char>(cand[0])))
+        rest = cand + " " + prevw + " " + rest;
+      else if (!prevw.empty() && std::isupper(static_cast<unsigned char>(prevw[0])))
+        rest = prevw + " " + rest;
+    }
+    size_t end = rest.find_first_of("!?;");
+    if (end != std::string::npos) rest = rest.substr(0, end);
+    rest = text::Trim(rest);
+    while (!rest.empty() && (rest.back() == '.' || rest.back() == ',')) rest.pop_back();
+    if (text::Tokens(text::Normalize(rest)).size() < 2) return std::nullopt;
+    return rest;
+  }
+  static const char* kPrefixes[] = {"по адресу", "адрес:",   "адрес",      "доставьте на",
+                                    "на адрес",  "address:", "address is", "the address is",
+                                    "it's",      "its",      "to"};
   for (const char* p : kPrefixes) {
     std::string low = text::Lower(s);
     std::string pl = p;
@@ -178,66 +449,137 @@ std::optional<std::string> ExtractAddress(const std::string& original) {
 std::optional<CallbackTime> ExtractCallbackTime(const std::string& canonical) {
   std::vector<std::string> toks = text::Tokens(canonical);
   CallbackTime t;
-  bool any = false;
+  bool any = false, explicit_pm = false, explicit_am = false;
   static const std::vector<std::pair<std::string, int>> kDays = {
       {"воскресен", 0}, {"понедельн", 1}, {"вторник", 2}, {"сред", 3},    {"четверг", 4},
       {"пятниц", 5},    {"суббот", 6},    {"sunday", 0},  {"monday", 1},  {"tuesday", 2},
       {"wednesday", 3}, {"thursday", 4},  {"friday", 5},  {"saturday", 6}};
+  auto set_hour = [&](size_t k) {
+    const std::string& h = toks[k];
+    double v = std::atof(h.c_str());
+    if (v < 0 || v >= 24) return false;
+    t.hour = static_cast<int>(v);
+    size_t dot = h.find('.');
+    if (dot != std::string::npos) {
+      t.minute = std::atoi(h.substr(dot + 1).c_str());
+      if (h.size() - dot - 1 == 1) t.minute *= 10;
+      if (t.minute >= 60) t.minute = 0;
+    } else if (k + 1 < toks.size() && IsNumber(toks[k + 1]) && toks[k + 1].size() == 2 &&
+               std::atoi(toks[k + 1].c_str()) < 60) {
+      t.minute = std::atoi(toks[k + 1].c_str());
+    }
+    any = true;
+    return true;
+  };
   for (size_t i = 0; i < toks.size(); ++i) {
     const std::string& w = toks[i];
-    if (w == "послезавтра")
+    const std::string& next = At(toks, i + 1);
+    if (w == "послезавтра") {
       t.day_offset = 2, any = true;
-    else if (w == "завтра" || w == "tomorrow")
+    } else if (w == "завтра" || w == "tomorrow") {
       t.day_offset = 1, any = true;
-    else if (w == "сегодня" || w == "today" || w == "tonight")
-      t.day_offset = 0, any = true;
-    else {
+      if (i > 0 && toks[i - 1] == "after" && At(toks, i - 2) == "day") t.day_offset = 2;
+    } else if (w == "сегодня" || w == "today" || w == "tonight" || w == "сейчас") {
+      if (w != "сейчас") t.day_offset = 0, any = true;
+      if (w == "tonight") t.part = "evening";
+    } else {
       for (const auto& [stem, wd] : kDays) {
-        // "среду", "в среду" but not "средний": require short suffix.
+        // "среду", "в среду" but not "средний": require a short suffix.
         if (StartsWith(w, stem.c_str()) && w.size() <= stem.size() + 4) {
           t.weekday = wd;
           any = true;
         }
       }
     }
-    if ((w == "в" || w == "at" || w == "к" || w == "около" || w == "после") &&
-        i + 1 < toks.size() && IsNumber(toks[i + 1])) {
-      double h = std::atof(toks[i + 1].c_str());
-      if (h >= 0 && h < 24) {
-        t.hour = static_cast<int>(h);
-        // "10.30" (from "10:30" or "10,30") or "10 30"
-        size_t dot = toks[i + 1].find('.');
-        if (dot != std::string::npos) {
-          t.minute = std::atoi(toks[i + 1].substr(dot + 1).c_str());
-          if (toks[i + 1].size() - dot - 1 == 1) t.minute *= 10;
-        } else if (i + 2 < toks.size() && IsNumber(toks[i + 2]) && toks[i + 2].size() == 2 &&
-                   std::atoi(toks[i + 2].c_str()) < 60) {
-          t.minute = std::atoi(toks[i + 2].c_str());
-        }
+    // Relative: "через час", "через полчаса", "через 2 часа", "in an hour", "in 20 minutes".
+    if (w == "через" || w == "in") {
+      size_t k = i + 1;
+      double n = 1;
+      if (At(toks, k) == "an" || At(toks, k) == "a") ++k;
+      if (At(toks, k) == "пару" || At(toks, k) == "couple") {
+        n = 2;
+        ++k;
+        if (At(toks, k) == "of") ++k;
+      } else if (IsNumber(At(toks, k))) {
+        n = std::atof(toks[k].c_str());
+        ++k;
+      }
+      const std::string& u = At(toks, k);
+      if (u == "полчаса" || (u == "half" && At(toks, k + 1) == "an" && At(toks, k + 2) == "hour")) {
+        t.in_minutes = 30;
+        any = true;
+      } else if (StartsWith(u, "час") || StartsWith(u, "hour")) {
+        t.in_minutes = static_cast<int>(n * 60);
+        any = true;
+      } else if (StartsWith(u, "минут") || StartsWith(u, "minute") || u == "мин") {
+        t.in_minutes = static_cast<int>(n);
+        any = true;
+      } else if (StartsWith(u, "дн") || StartsWith(u, "ден") || StartsWith(u, "day")) {
+        t.day_offset = static_cast<int>(n);
         any = true;
       }
     }
-    if (w == "вечера" || w == "pm" || w == "дня") {
+    if (w == "полчаса" && i > 0 && toks[i - 1] == "через") {
+      t.in_minutes = 30;
+      any = true;
+    }
+    // Clock: "в 10", "к 18", "at 3", "после 5", "около 11", "в 10 утра", "3 pm".
+    bool prep = OneOf(
+        w, {"в", "at", "к", "около", "после", "by", "around", "after", "ближе", "часов", "с"});
+    if (prep && i + 1 < toks.size() && IsNumber(toks[i + 1]) && !DurationWord(At(toks, i + 2))) {
+      size_t used;
+      if (UnitWord(toks, i + 2, &used).empty()) set_hour(i + 1);
+    } else if (IsNumber(w) && ClockAfter(next) && next != "час") {
+      set_hour(i);
+    }
+    if (w == "вечера" || w == "pm" || w == "дня" || w == "вечером" && t.hour > 0) {
+      explicit_pm = w != "вечером";
       if (t.hour >= 1 && t.hour < 12) t.hour += 12;
     }
-    if (w == "утром" || w == "morning") {
-      if (t.hour < 0) t.hour = 10;
+    if (w == "утра" || w == "am") explicit_am = true;
+    // Parts of the day.
+    if (w == "утром" || w == "morning" || (w == "утра" && At(toks, i - 1) == "с")) {
+      t.part = "morning";
       any = true;
     }
-    if (w == "днем" || w == "afternoon" || w == "обеда") {
-      if (t.hour < 0) t.hour = 14;
+    if (w == "днем" || w == "afternoon" || w == "обеда" || w == "обед" || w == "lunch" ||
+        w == "lunchtime" || w == "midday" || w == "обеденное") {
+      t.part = "afternoon";
       any = true;
     }
-    if (w == "вечером" || w == "evening") {
-      if (t.hour < 0) t.hour = 18;
+    if (w == "вечером" || w == "evening" || w == "вечеру" || w == "вечер" ||
+        (w == "вечера" && t.hour < 0)) {
+      t.part = "evening";
       any = true;
     }
   }
   if (!any) return std::nullopt;
+  if (t.part == "morning" && t.hour < 0) t.hour = 10;
+  if (t.part == "afternoon" && t.hour < 0) t.hour = 14;
+  if (t.part == "evening" && t.hour < 0) t.hour = 18;
   if (t.day_offset < 0 && t.weekday < 0) t.day_offset = 0;
   // "в 7" with no am/pm in a shop context means the evening only when 1–7.
-  if (t.hour >= 1 && t.hour <= 7) t.hour += 12;
+  if (!explicit_am && !explicit_pm && t.hour >= 1 && t.hour <= 7) t.hour += 12;
   return t;
+}
+
+std::optional<std::string> ExtractPhone(const std::string& canonical) {
+  std::vector<std::string> toks = text::Tokens(canonical);
+  std::vector<NumberRole> roles = NumberRoles(toks);
+  std::string digits;
+  for (size_t i = 0; i < toks.size(); ++i) {
+    if (roles[i] == NumberRole::kPhone) {
+      digits += toks[i];
+    } else if (!digits.empty()) {
+      break;
+    }
+  }
+  if (digits.size() < 10 || digits.size() > 15) return std::nullopt;
+  if (digits.size() == 11 && (digits[0] == '8' || digits[0] == '7')) return "+7" + digits.substr(1);
+  if (digits.size() == 10 && digits[0] == '9') return "+7" + digits;
+  if (digits.size() == 11 && digits[0] == '0') return "+44" + digits.substr(1);  // UK 07…
+  if (digits.rfind("44", 0) == 0 && digits.size() == 12) return "+" + digits;
+  return "+" + digits;
 }
 
 std::optional<int> ExtractChoice(const std::string& canonical) {

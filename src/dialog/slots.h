@@ -1,8 +1,12 @@
 // Slot extraction from one caller utterance: quantities with units, the caller's name, pickup
-// or delivery, an address, a callback time and a choice among offered items. Input is the
-// canonical text (text::Canonical) and, where the caller's own spelling matters (names,
-// addresses), the original text. Language knowledge (unit words, ordinals, day names) lives
-// here; shop knowledge does not.
+// or delivery, an address, a callback time, a phone number, a person asked for by name and a
+// choice among offered items. Input is the canonical text (text::Canonical) and, where the
+// caller's own spelling matters (names, addresses), the original text. Language knowledge
+// (unit words, ordinals, day names, address words) lives here; shop knowledge does not.
+//
+// A number is a quantity only where its context makes it one: never a phone number, a format
+// ("60x120"), a clock time ("в 10"), a duration or lead time ("пять дней подожду"), a house or
+// flat number ("улица Мира, 12"), a price, a percentage or an order number (NumberRoles).
 #pragma once
 
 #include <optional>
@@ -13,30 +17,44 @@ namespace kira::dialog {
 
 struct Quantity {
   double value = 0;
-  // "м2", "box" (boxes/packs of a tile), "шт", "упак", "кг", or "" when the caller gave a bare
-  // number (only accepted when the agent just asked for a quantity).
+  // "м2", "box" (boxes/packs of a tile), "шт" (pieces, sheets, bags), "кг", or "" when the
+  // caller gave a bare number (only accepted when the agent just asked for a quantity).
   std::string unit;
 };
 
+// What each token of a canonical utterance is, as far as numbers go.
+enum class NumberRole { kNone, kQuantity, kPhone, kTime, kDuration, kAddress, kPrice, kOther };
+std::vector<NumberRole> NumberRoles(const std::vector<std::string>& tokens);
+
+// The quantity the caller states. With several, the last one (a correction: "нет, не 10, а
+// 15" → 15). A bare number counts only when `bare_allowed` (the agent asked "how much?").
 std::optional<Quantity> ExtractQuantity(const std::string& canonical, bool bare_allowed);
 
-// "меня зовут Иван", "это Ольга", "my name is John"; when the agent just asked for the name,
-// a short reply is taken as the name.
+// "меня зовут Иван", "я Кирилл", "это Ольга", "my name is John", "the name's Tom"; when the
+// agent just asked for the name, a short reply is taken as the name.
 std::optional<std::string> ExtractName(const std::string& original, bool awaiting);
 
 // "pickup" or "delivery".
 std::optional<std::string> ExtractFulfilment(const std::string& canonical);
 
-// An address given after the agent asked for it (leading "адрес:", "по адресу" removed).
-std::optional<std::string> ExtractAddress(const std::string& original);
+// An address. When `awaiting` (the agent asked for it), the reply without its lead-in
+// ("адрес:", "по адресу"); otherwise only an address with a street word ("улица Мира, 12",
+// "ул. Ленина д. 5", "12 Baker Street").
+std::optional<std::string> ExtractAddress(const std::string& original, bool awaiting = true);
 
 struct CallbackTime {
   int day_offset = -1;  // 0 today, 1 tomorrow...; -1 when a weekday was named instead
   int weekday = -1;     // 0 = Sunday … 6 = Saturday, or -1
   int hour = -1;        // -1 when no time was given
   int minute = 0;
+  int in_minutes = -1;  // "через час" → 60; -1 when not relative
+  std::string part;     // "morning", "afternoon", "evening" or ""
 };
 std::optional<CallbackTime> ExtractCallbackTime(const std::string& canonical);
+
+// A phone number said or typed (runs of digits, "+7 916 123-45-67", "8 916 …"), in E.164
+// when it looks Russian or British, else the digits with '+'.
+std::optional<std::string> ExtractPhone(const std::string& canonical);
 
 // "первый", "вторую", "the second one", "последний" → 0-based index; -2 = "last"; nullopt.
 std::optional<int> ExtractChoice(const std::string& canonical);

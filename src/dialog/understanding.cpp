@@ -1,13 +1,158 @@
-// Provisional frame parser: the existing extractors run on every utterance. Replaced by the
-// span parser and product linker (see understanding.h).
 #include "dialog/understanding.h"
 
+#include <yaml-cpp/yaml.h>
+
 #include <algorithm>
+#include <cmath>
 
 #include "core/text.h"
 #include "dialog/engine.h"
 
 namespace kira::dialog {
+
+namespace {
+
+constexpr size_t kMaxPatternWords = 8;
+constexpr size_t kMaxPatterns = 4000;
+constexpr size_t kMaxTokens = 200;  // a turn longer than this is read up to here
+
+UnderstandingRules::Pattern Compile(const std::string& raw) {
+  UnderstandingRules::Pattern p;
+  std::string cur;
+  auto flush = [&] {
+    if (cur.empty()) return;
+    bool star = cur.back() == '*';
+    if (star) cur.pop_back();
+    for (const auto& w : text::Tokens(text::Normalize(cur))) {
+      p.words.push_back(w);
+      p.prefix.push_back(false);
+    }
+    if (star && !p.prefix.empty()) p.prefix.back() = true;
+    cur.clear();
+  };
+  for (char c : raw) {
+    if (c == ' ')
+      flush();
+    else
+      cur += c;
+  }
+  flush();
+  if (p.words.size() > kMaxPatternWords) {
+    p.words.resize(kMaxPatternWords);
+    p.prefix.resize(kMaxPatternWords);
+  }
+  return p;
+}
+
+Status ReadList(const YAML::Node& n, const std::string& where, UnderstandingRules::Patterns* out) {
+  if (!n.IsSequence()) return Status::Invalid(where + ": expected a list of phrases");
+  for (const auto& e : n) {
+    if (!e.IsScalar()) return Status::Invalid(where + ": phrases must be text");
+    if (out->size() >= kMaxPatterns) return Status::Invalid(where + ": too many phrases");
+    auto p = Compile(e.Scalar());
+    if (!p.words.empty()) out->push_back(std::move(p));
+  }
+  return Status::Ok();
+}
+
+Status Merge(UnderstandingRules* r, const std::string& path) {
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path);
+  } catch (const YAML::BadFile&) {
+    return Status::NotFound("cannot read " + path);
+  } catch (const YAML::Exception& e) {
+    return Status::Invalid(path + ": not valid YAML: " + e.what());
+  }
+  if (!root.IsMap()) return Status::Invalid(path + ": expected a map");
+  for (const auto& kv : root) {
+    std::string key = kv.first.as<std::string>();
+    if (key == "language") continue;
+    if (key == "intents") {
+      if (!kv.second.IsMap()) return Status::Invalid(path + ": intents: expected a map");
+      for (const auto& ikv : kv.second) {
+        std::string intent = ikv.first.as<std::string>();
+        auto it = std::find_if(r->intents.begin(), r->intents.end(),
+                               [&](const auto& e) { return e.first == intent; });
+        if (it == r->intents.end()) {
+          r->intents.push_back({intent, {}});
+          it = r->intents.end() - 1;
+        }
+        KIRA_RETURN_IF_ERROR(ReadList(ikv.second, path + ": intents." + intent, &it->second));
+      }
+      continue;
+    }
+    UnderstandingRules::Patterns* list = nullptr;
+    if (key == "transfer_verbs") list = &r->transfer_verbs;
+    if (key == "question_words") list = &r->question_words;
+    if (key == "fillers") list = &r->fillers;
+    if (!list)
+      return Status::Invalid(path + ": unknown key '" + key +
+                             "' (known: language, intents, transfer_verbs, question_words, "
+                             "fillers)");
+    KIRA_RETURN_IF_ERROR(ReadList(kv.second, path + ": " + key, list));
+  }
+  return Status::Ok();
+}
+
+bool StartsWith(const std::string& s, const std::string& p) { return s.rfind(p, 0) == 0; }
+
+bool In(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+void Add(std::vector<std::string>& intents, const std::string& i) {
+  if (!In(intents, i)) intents.push_back(i);
+}
+
+}  // namespace
+
+const UnderstandingRules::Patterns* UnderstandingRules::Intent(std::string_view name) const {
+  for (const auto& [k, v] : intents)
+    if (k == name) return &v;
+  return nullptr;
+}
+
+Result<UnderstandingRules> UnderstandingRules::Load(const std::string& path) {
+  UnderstandingRules r;
+  KIRA_RETURN_IF_ERROR(Merge(&r, path));
+  return r;
+}
+
+Status UnderstandingRules::Extend(const std::string& path) { return Merge(this, path); }
+
+bool Matches(const std::vector<std::string>& tokens, const UnderstandingRules::Pattern& p,
+             int gap) {
+  if (p.words.empty()) return false;
+  auto match = [&](const std::string& tok, size_t k) {
+    return p.prefix[k] ? StartsWith(tok, p.words[k]) : tok == p.words[k];
+  };
+  for (size_t s = 0; s < tokens.size(); ++s) {
+    if (!match(tokens[s], 0)) continue;
+    size_t k = 1, pos = s;
+    while (k < p.words.size()) {
+      bool found = false;
+      for (size_t q = pos + 1; q < tokens.size() && q <= pos + 1 + static_cast<size_t>(gap); ++q) {
+        if (match(tokens[q], k)) {
+          pos = q;
+          found = true;
+          break;
+        }
+      }
+      if (!found) break;
+      ++k;
+    }
+    if (k == p.words.size()) return true;
+  }
+  return false;
+}
+
+bool MatchesAny(const std::vector<std::string>& tokens, const UnderstandingRules::Patterns& ps,
+                int gap) {
+  for (const auto& p : ps)
+    if (Matches(tokens, p, gap)) return true;
+  return false;
+}
 
 bool Frame::Has(std::string_view intent) const {
   return std::find(intents.begin(), intents.end(), intent) != intents.end();
@@ -15,31 +160,274 @@ bool Frame::Has(std::string_view intent) const {
 
 Understanding::Understanding(const AgentData& agent, const catalog::Catalog& catalog,
                              std::string language)
-    : agent_(agent), catalog_(catalog), language_(std::move(language)) {}
+    : agent_(agent), catalog_(catalog), language_(std::move(language)) {
+  // Category words: every word of the catalog's own category names, and every word of the
+  // lexicon's category phrases (except what follows "для"/"for": "клей для плитки" names
+  // adhesive, not tile).
+  auto add = [&](const std::string& phrase, const std::string& value) {
+    std::vector<std::string> toks = text::Tokens(text::Normalize(phrase));
+    for (size_t i = 0; i < toks.size(); ++i) {
+      const std::string& t = toks[i];
+      if (t == "для" || t == "for" || t == "на" || t == "под" || t == "of" || t == "and") break;
+      if (t.size() < 3) continue;
+      std::string st = text::Stem(t);
+      auto it = std::find_if(category_words_.begin(), category_words_.end(),
+                             [&](const auto& e) { return e.first == st; });
+      if (it == category_words_.end()) {
+        category_words_.push_back({st, {}});
+        it = category_words_.end() - 1;
+      }
+      if (!In(it->second, value)) it->second.push_back(value);
+    }
+  };
+  std::vector<std::string> cats;
+  for (const auto& p : catalog_.products())
+    if (!p.category.empty() && !In(cats, p.category)) cats.push_back(p.category);
+  for (const auto& c : cats) add(c, c);
+  for (const auto& e : catalog_.lexicon().categories) {
+    if (!In(cats, e.value)) continue;
+    for (const auto& w : e.ru) add(w, e.value);
+    for (const auto& w : e.en) add(w, e.value);
+    if (!e.name_en.empty()) add(e.name_en, e.value);
+  }
+  if (agent_.profile) {
+    auto toks = text::Tokens(text::Normalize(agent_.profile->manager.name));
+    if (!toks.empty()) manager_stem_ = text::Stem(toks[0]);
+  }
+}
+
+ProductLink Understanding::LinkProduct(const std::string& canonical) const {
+  ProductLink link;
+  std::vector<std::string> toks = text::Tokens(canonical);
+  // The head noun: the first category word not inside a "для …"/"for …" phrase.
+  std::vector<std::string> head_categories;
+  std::string head_query;  // the query without "для X" phrases
+  for (size_t i = 0; i < toks.size(); ++i) {
+    if (toks[i] == "для" || toks[i] == "for") {
+      i += 1;  // skip the word after
+      continue;
+    }
+    head_query += (head_query.empty() ? "" : " ") + toks[i];
+    if (!head_categories.empty()) continue;
+    std::string st = text::Stem(toks[i]);
+    for (const auto& [w, values] : category_words_)
+      if (w == st) head_categories = values;
+  }
+  link.mentions = catalog_.Extract(head_query);
+  if (!head_categories.empty() && !In(head_categories, link.mentions.category))
+    link.mentions.category = head_categories.size() == 1 ? head_categories[0] : "";
+  if (!link.mentions.not_sold.empty() && head_categories.empty()) return link;
+  catalog::SearchOptions o;
+  o.limit = 12;
+  auto hits = catalog_.Search(canonical, o);
+  std::vector<catalog::SearchHit> kept;
+  for (const auto& h : hits) {
+    if (!head_categories.empty() && !In(head_categories, h.product->category)) continue;
+    kept.push_back(h);
+  }
+  if (kept.empty()) return link;
+  // Attributes the caller named exactly narrow the candidates ("серый" is not "темно-серый").
+  auto narrow = [&](const std::string& said, std::string catalog::Product::*field) {
+    if (said.empty()) return;
+    std::vector<catalog::SearchHit> out;
+    for (const auto& h : kept)
+      if (text::Lower(h.product->*field) == text::Lower(said)) out.push_back(h);
+    if (!out.empty()) kept = out;
+  };
+  narrow(link.mentions.color, &catalog::Product::color);
+  narrow(link.mentions.format, &catalog::Product::format);
+  narrow(link.mentions.surface, &catalog::Product::surface);
+  narrow(link.mentions.collection, &catalog::Product::collection);
+  narrow(link.mentions.brand, &catalog::Product::brand);
+  const auto& m = link.mentions;
+  bool named = !m.brand.empty() || !m.collection.empty();
+  bool described = !m.category.empty() || !head_categories.empty() || !m.format.empty() ||
+                   !m.color.empty() || !m.surface.empty() || !m.look.empty();
+  const catalog::SearchHit& top = kept[0];
+  std::vector<catalog::SearchHit> close;
+  for (const auto& h : kept)
+    if (h.score >= top.score * 0.97) close.push_back(h);
+  link.candidates = kept;
+  if (!named && !described && top.matched_terms < 2) {
+    link.confidence = ProductLink::Confidence::kWeak;
+  } else if (close.size() > 1) {
+    link.candidates = close;
+    link.confidence = ProductLink::Confidence::kAmbiguous;
+  } else if (top.matched_terms >= 2 || named || (described && kept.size() == 1)) {
+    link.confidence = ProductLink::Confidence::kSure;
+  } else if (described) {
+    // A category or one attribute and several products: which one?
+    link.confidence =
+        kept.size() > 1 ? ProductLink::Confidence::kAmbiguous : ProductLink::Confidence::kSure;
+  } else {
+    link.confidence = ProductLink::Confidence::kWeak;
+  }
+  return link;
+}
+
+void Understanding::DetectIntents(const std::vector<std::string>& toks, Expect pending,
+                                  Frame& f) const {
+  const UnderstandingRules& r = agent_.rules;
+  auto rule = [&](const char* name) {
+    const auto* ps = r.Intent(name);
+    return ps && MatchesAny(toks, *ps);
+  };
+  std::vector<std::string> rules;
+  for (const char* i :
+       {"abuse", "opt_out", "robot", "human", "callback", "order_status", "hours", "address",
+        "delivery", "greeting", "goodbye", "prank", "secretary", "voicemail", "wrong_number"}) {
+    if (rule(i)) rules.push_back(i);
+  }
+  bool product_words = f.product && (f.product->confidence != ProductLink::Confidence::kNone ||
+                                     !f.product->mentions.category.empty());
+  if (rule("fraud") || ((rule("fraud_claim") || rule("fraud_third_party")) && rule("fraud_target")))
+    rules.push_back("fraud");
+  if (!product_words && rule("other_business")) Add(rules, "wrong_number");
+  if (f.manager) Add(rules, "human");
+  // Secretary and voicemail greetings are Vera's business; for Kira a caller saying "после
+  // сигнала" is not a mailbox.
+  if (agent_.name != "vera") {
+    rules.erase(
+        std::remove_if(rules.begin(), rules.end(),
+                       [](const std::string& s) { return s == "secretary" || s == "voicemail"; }),
+        rules.end());
+  }
+  // "Доставка" answering "pickup or delivery?" is a choice, not a question about delivery; a
+  // street name answering "address?" is not a question about where the shop is.
+  if (pending == Expect::kFulfilment || pending == Expect::kAddress) {
+    rules.erase(
+        std::remove_if(rules.begin(), rules.end(),
+                       [](const std::string& s) { return s == "delivery" || s == "address"; }),
+        rules.end());
+  }
+  // A callback is a request to be called; hours questions name days too.
+  IntentPrediction ip = agent_.nlu->Classify(f.canonical);
+  double th = agent_.phrases.settings().intent_threshold;
+  std::vector<std::string> out;
+  // Safety first, then what the rules found, then the model's intent.
+  for (const char* s :
+       {"abuse", "fraud", "opt_out", "secretary", "voicemail", "wrong_number", "prank", "robot",
+        "human", "callback", "order_status", "hours", "address", "delivery", "greeting", "goodbye"})
+    if (In(rules, s)) out.push_back(s);
+  bool answer = false;  // a plain answer to the pending question
+  switch (pending) {
+    case Expect::kQuantity:
+      answer = f.quantity.has_value();
+      break;
+    case Expect::kName:
+      answer = f.name.has_value();
+      break;
+    case Expect::kFulfilment:
+      answer = f.fulfilment.has_value();
+      break;
+    case Expect::kAddress:
+      answer = f.address.has_value();
+      break;
+    case Expect::kCallbackTime:
+      answer = f.callback.has_value();
+      break;
+    case Expect::kWhich:
+    case Expect::kAnalogs:
+      answer = f.choice.has_value() ||
+               (f.product && f.product->confidence != ProductLink::Confidence::kNone);
+      break;
+    default:
+      break;
+  }
+  if (f.yes) out.push_back("yes");
+  if (f.no && !f.correction) out.push_back("no");
+  if (f.correction) out.push_back("correction");
+  bool model_safety = ip.confidence >= std::max(th, 0.7);
+  const std::string& mi = ip.intent;
+  if (mi == "yes" || mi == "no") {
+    // yes/no come from the word lists above (the model's yes/no on long turns is noise)
+  } else if (mi == "product_query" || mi == "order") {
+    if (!answer && ip.confidence >= th && (product_words || pending == Expect::kNone)) Add(out, mi);
+  } else if (mi == "faq") {
+    // Decided by the FAQ matcher in the policy; kept as a hint when nothing else fired.
+    if (out.empty() && ip.confidence >= th && !answer) Add(out, mi);
+  } else if (mi == "other") {
+    if (out.empty() && !answer && !product_words && ip.confidence >= th) Add(out, mi);
+  } else if (mi == "secretary" || mi == "voicemail") {
+    if (agent_.name == "vera" && model_safety && pending == Expect::kConsent) Add(out, mi);
+  } else if (model_safety && !answer) {
+    // The model's safety and routing intents back the rules up on words the lists lack.
+    if (mi != "greeting" || out.empty()) Add(out, mi);
+  }
+  // A product said with an order verb is an order; said alone at the opening, a query.
+  const auto* order_ps = r.Intent("order");
+  if (order_ps && MatchesAny(toks, *order_ps) && product_words && !answer) {
+    out.erase(std::remove(out.begin(), out.end(), "product_query"), out.end());
+    Add(out, "order");
+  }
+  if (product_words && !answer && !In(out, "order") && !In(out, "product_query") &&
+      !In(out, "wrong_number") && !In(out, "prank") && pending == Expect::kNone &&
+      f.product->confidence != ProductLink::Confidence::kNone)
+    Add(out, "product_query");
+  f.intents = out;
+}
 
 Frame Understanding::Parse(std::string_view utterance, Expect pending) const {
   Frame f;
   std::string original(utterance);
-  std::string canon = text::Canonical(utterance);
-  if (canon.empty()) return f;
-  IntentPrediction ip = agent_.nlu->Classify(canon);
-  if (ip.confidence >= agent_.phrases.settings().intent_threshold) f.intents.push_back(ip.intent);
-  f.quantity = ExtractQuantity(canon, pending == Expect::kQuantity);
+  f.canonical = text::Canonical(utterance);
+  if (f.canonical.empty()) return f;
+  std::vector<std::string> toks = text::Tokens(f.canonical);
+  if (toks.size() > kMaxTokens) toks.resize(kMaxTokens);
+  const auto& lists = agent_.phrases;
+  // Slots, whatever was asked.
+  f.phone = ExtractPhone(f.canonical);
+  f.quantity = ExtractQuantity(f.canonical, pending == Expect::kQuantity);
   f.name = ExtractName(original, pending == Expect::kName);
-  f.fulfilment = ExtractFulfilment(canon);
-  if (pending == Expect::kAddress) f.address = ExtractAddress(original);
-  f.callback = ExtractCallbackTime(canon);
-  f.choice = ExtractChoice(canon);
-  catalog::SearchOptions o;
-  o.limit = 5;
-  auto hits = catalog_.Search(canon, o);
-  if (!hits.empty()) {
-    ProductLink link;
-    link.mentions = catalog_.Extract(canon);
-    link.candidates = hits;
-    link.confidence = ProductLink::Confidence::kSure;
-    f.product = std::move(link);
+  f.fulfilment = ExtractFulfilment(f.canonical);
+  f.address = ExtractAddress(original, pending == Expect::kAddress);
+  if (pending == Expect::kAddress && f.address) {
+    // "заберу сам" answering "address?" is a change of fulfilment, not an address.
+    if (f.fulfilment == "pickup") f.address.reset();
   }
+  // Yes and no: the scenario's word lists ("да", "нет, спасибо").
+  bool no = ContainsAny(f.canonical, lists.List("no_words"));
+  bool yes = !no && ContainsAny(f.canonical, lists.List("yes_words"));
+  if (!yes && !no) {
+    IntentPrediction ip = agent_.nlu->Classify(f.canonical);
+    if (toks.size() <= 4 && ip.confidence >= 0.6) {
+      yes = ip.intent == "yes";
+      no = ip.intent == "no";
+    }
+  }
+  f.yes = yes;
+  f.no = no;
+  if (pending == Expect::kWhich || pending == Expect::kAnalogs)
+    f.choice = ExtractChoice(f.canonical);
+  // A person asked for by name: a transfer verb and the manager's (or a person's) name.
+  if (MatchesAny(toks, agent_.rules.transfer_verbs, 3)) {
+    for (const auto& t : toks) {
+      if (!manager_stem_.empty() && t.size() >= 3 && text::Stem(t) == manager_stem_) {
+        f.manager = agent_.profile->manager.name;
+        break;
+      }
+    }
+  }
+  // The product, unless the turn only answers a question about something else.
+  bool only_answer = (pending == Expect::kName && f.name) ||
+                     (pending == Expect::kAddress && f.address) ||
+                     (pending == Expect::kCallbackTime && toks.size() <= 6);
+  if (!only_answer) {
+    ProductLink link = LinkProduct(f.canonical);
+    if (link.confidence != ProductLink::Confidence::kNone || !link.mentions.category.empty() ||
+        !link.mentions.not_sold.empty() || !link.mentions.color.empty() ||
+        !link.mentions.surface.empty() || !link.mentions.format.empty())
+      f.product = std::move(link);
+  }
+  // Corrections: a correction marker with something to correct, after a question was asked.
+  const auto* corr = agent_.rules.Intent("correction");
+  if (pending != Expect::kNone && corr && MatchesAny(toks, *corr, 1) &&
+      (f.quantity || f.product || f.fulfilment || f.address || f.name))
+    f.correction = true;
+  // A callback time only when a callback is what is being arranged.
+  auto cb = ExtractCallbackTime(f.canonical);
+  DetectIntents(toks, pending, f);
+  if (cb && (pending == Expect::kCallbackTime || f.Has("callback"))) f.callback = cb;
   return f;
 }
 

@@ -5,10 +5,14 @@
 //
 //   Understanding u(agent_data, catalog, language);
 //   Frame f = u.Parse("возьму шесть листов мозаики, я Кирилл", Expect::kNone);
-//   // f.intents = {"order"}, f.quantity = {6, "шт"}, f.name = "Кирилл", f.products = [...]
+//   // f.intents = {"order"}, f.quantity = {6, "шт"}, f.name = "Кирилл", f.product = ...
 //
-// Parsing is a pure function of the text, the pending question and the shop's data: no state,
-// no store, safe to call from several threads.
+// The layers (each a pure function with its own tests): canonical text (numbers as digits) →
+// spans (quantity+unit, phone, clock time, duration, address: slots.h) → product linking (the
+// head noun's category first, then brand/collection/colour/format/surface, with a margin that
+// decides between sure, ambiguous and weak) → intents (phrase rules from data, several per
+// turn, plus the fastText model for the rest) → Frame. Parsing keeps no state and writes
+// nothing: safe from several threads.
 #pragma once
 
 #include <optional>
@@ -17,6 +21,7 @@
 #include <vector>
 
 #include "catalog/catalog.h"
+#include "core/status.h"
 #include "dialog/expect.h"
 #include "dialog/slots.h"
 
@@ -33,6 +38,27 @@ inline constexpr std::string_view kIntentLabels[] = {
     "fraud",    "human",         "callback",  "opt_out",   "goodbye",   "wrong_number",
     "other",    "order_status",  "secretary", "voicemail", "correction"};
 
+// Phrase rules per intent and the word lists the understanding uses, per language
+// (data/defaults/understanding/<lang>.yaml, extended by a shop's understanding.yaml).
+struct UnderstandingRules {
+  struct Pattern {
+    std::vector<std::string> words;
+    std::vector<bool> prefix;  // word ends in '*' in the data: matches any word it begins
+  };
+  using Patterns = std::vector<Pattern>;
+  std::vector<std::pair<std::string, Patterns>> intents;  // intent (or helper list) → patterns
+  Patterns transfer_verbs, question_words, fillers;
+
+  const Patterns* Intent(std::string_view name) const;
+  static Result<UnderstandingRules> Load(const std::string& path);
+  // Adds another file's patterns (a shop's own words) to these.
+  Status Extend(const std::string& path);
+};
+bool Matches(const std::vector<std::string>& tokens, const UnderstandingRules::Pattern& p,
+             int gap = 2);
+bool MatchesAny(const std::vector<std::string>& tokens, const UnderstandingRules::Patterns& ps,
+                int gap = 2);
+
 // A product the caller talks about, linked to the catalog.
 struct ProductLink {
   catalog::Catalog::Mentions mentions;  // attributes said (category from the head noun)
@@ -41,6 +67,9 @@ struct ProductLink {
   // kSure: one product (or one clearly best); kAmbiguous: several good ones that differ
   // (ask which); kWeak: only a weak match (ask to clarify, never quote it); kNone.
   enum class Confidence { kNone, kWeak, kAmbiguous, kSure } confidence = Confidence::kNone;
+  const catalog::Product* best() const {
+    return confidence == Confidence::kSure && !candidates.empty() ? candidates[0].product : nullptr;
+  }
 };
 
 struct Frame {
@@ -55,7 +84,9 @@ struct Frame {
   std::optional<std::string> phone;    // a phone number given (E.164 when it parses)
   std::optional<int> choice;           // "the second one" (0-based; -2 = last)
   std::optional<ProductLink> product;  // a product request or a product attribute change
+  bool yes = false, no = false;        // a yes/no answer (also inside a longer turn)
   bool correction = false;             // "нет, не 10, а 15", "лучше матовый"
+  std::string canonical;               // text::Canonical of the utterance
 
   bool Has(std::string_view intent) const;
 };
@@ -65,10 +96,18 @@ class Understanding {
   Understanding(const AgentData& agent, const catalog::Catalog& catalog, std::string language);
   Frame Parse(std::string_view utterance, Expect pending) const;
 
+  // The product said in `canonical` (head-noun category, attributes, candidates, confidence).
+  ProductLink LinkProduct(const std::string& canonical) const;
+
  private:
+  void DetectIntents(const std::vector<std::string>& toks, Expect pending, Frame& f) const;
   const AgentData& agent_;
   const catalog::Catalog& catalog_;
   std::string language_;
+  // Category words → the catalog's category values they name (from the catalog's own
+  // category names and the lexicon), by Snowball stem.
+  std::vector<std::pair<std::string, std::vector<std::string>>> category_words_;
+  std::string manager_stem_;
 };
 
 }  // namespace kira::dialog
