@@ -247,6 +247,7 @@ TEST_P(Conversation, RunsGroundedToTheExpectedOutcome) {
     for (const auto& t : *store->ListTasks("", end.lead_id)) {
       if (t.kind != ex["task_kind"].as<std::string>()) continue;
       found = true;
+      if (ex["task_phone"]) EXPECT_EQ(t.phone, ex["task_phone"].as<std::string>());
       if (ex["task_local"]) {
         // In the callee's zone when the task has one (their words were in their time).
         std::string zone = t.timezone.empty() ? profile.timezone : t.timezone;
@@ -284,6 +285,16 @@ TEST_P(Conversation, RunsGroundedToTheExpectedOutcome) {
       for (const auto& t : transcript)
         if (t.rfind("agent: ", 0) == 0 && t.find(n) != std::string::npos) said = true;
       EXPECT_TRUE(said) << "the agent never said '" << n << "':\n" << all;
+    }
+  // What must not happen: a question asked again after the caller answered it, another
+  // product offered as the answer.
+  if (ex["agent_never_says"])
+    for (const auto& needle : ex["agent_never_says"]) {
+      std::string n = needle.as<std::string>();
+      for (const auto& t : transcript)
+        EXPECT_FALSE(t.rfind("agent: ", 0) == 0 && t.find(n) != std::string::npos)
+            << "the agent said '" << n << "':\n"
+            << all;
     }
 }
 

@@ -132,7 +132,10 @@ void KiraSession::Handle(Reply& r, const std::string& text, const std::string& c
   // Side questions (hours and directions, delivery terms, the FAQ) get every answer; then the
   // pending question, unless the turn answered it too.
   bool side = AnswerSideQuestions(r, f);
-  if (side && !AnswersStage(f)) return FollowUp(r);
+  // After a side answer, a product only vaguely mentioned ("образцы плитки") is not a request.
+  bool vague = stage_ == Stage::kOpen &&
+               !(f.product && f.product->confidence == ProductLink::Confidence::kSure);
+  if (side && (!AnswersStage(f) || vague)) return FollowUp(r);
   switch (stage_) {
     case Stage::kOpen:
     case Stage::kClarify:
@@ -290,9 +293,8 @@ bool KiraSession::AnswerSideQuestions(Reply& r, const Frame& f) {
     any = true;
     Say(r, std::string("info_") + in);
   }
-  // The FAQ, matched on meaning (content words by stem), unless the turn is about a product.
-  bool product = f.product && f.product->confidence == ProductLink::Confidence::kSure;
-  if (!product || f.Has("faq")) {
+  // The FAQ, matched on meaning (content words by stem).
+  {
     if (const business::FaqEntry* q = MatchFaq(f)) {
       info_ = true;
       any = true;
@@ -334,7 +336,10 @@ bool KiraSession::HandleOrderStatus(Reply& r) {
 void KiraSession::HandleOrderStep(Reply& r, const Frame& f) {
   // Corrections of the product, the quantity, the fulfilment or the address change the order;
   // the read-back shows the corrected order.
-  if (product_ && ApplyCorrection(r, f)) return;
+  // A number said while giving a name or an address is not a new quantity unless the caller
+  // says it corrects one.
+  bool qty_step = stage_ == Stage::kOrderOffer || stage_ == Stage::kConfirmOrder;
+  if (product_ && (qty_step || f.correction || f.product) && ApplyCorrection(r, f)) return;
   switch (stage_) {
     case Stage::kOrderOffer:
       // "Заберу сам, я Кирилл": an answer that supplies the next step implies the yes.
@@ -411,7 +416,7 @@ void KiraSession::FollowUp(Reply& r) {
 // shares with the entry's, without function and question words; a product request is not a
 // FAQ question unless the model says so.
 const business::FaqEntry* KiraSession::MatchFaq(const Frame& f) const {
-  if (f.product && f.product->confidence != ProductLink::Confidence::kNone && !f.Has("faq"))
+  if (f.product && f.product->confidence == ProductLink::Confidence::kSure && !f.Has("faq"))
     return nullptr;
   if (stage_ != Stage::kOpen && AnswersStage(f) && !f.Has("faq")) return nullptr;
   static const std::vector<std::string> kStop = {
@@ -427,8 +432,12 @@ const business::FaqEntry* KiraSession::MatchFaq(const Frame& f) const {
   auto content = [&](const std::string& canonical) {
     std::vector<std::string> out;
     for (const auto& t : text::Tokens(canonical)) {
-      if (t.size() < 4 || std::find(kStop.begin(), kStop.end(), t) != kStop.end()) continue;
+      // Letters, not bytes: "как" is three letters (six bytes).
+      if (text::Decode(t).size() < 4 || std::find(kStop.begin(), kStop.end(), t) != kStop.end())
+        continue;
       std::string st = text::Stem(t);
+      // "плитка" is in every question to a tile shop.
+      if (text::Decode(st).size() < 3 || und_->IsCategoryStem(st)) continue;
       if (std::find(out.begin(), out.end(), st) == out.end()) out.push_back(st);
     }
     return out;
@@ -504,7 +513,14 @@ void KiraSession::HandleCallback(Reply& r, const Frame& f, bool asked) {
   char hhmm[8];
   std::snprintf(hhmm, sizeof hhmm, "%d:%02d", c.hour, c.minute);
   stage_ = Stage::kOpen;
-  Say(r, "callback_confirm", {{"when", when}, {"time", hhmm}});
+  // "Ближе к вечеру": the caller's words, not a clock time they did not say.
+  auto said = ExtractCallbackTime(f.canonical);
+  if (said && !said->hour_said && !said->part.empty() && said->in_minutes < 0 &&
+      agent_.phrases.Has("callback_confirm_part"))
+    Say(r, "callback_confirm_part",
+        {{"when", when}, {"part", agent_.phrases.Render("part_" + said->part, {})}});
+  else
+    Say(r, "callback_confirm", {{"when", when}, {"time", hhmm}});
   Ask(r, "anything_else");
 }
 std::vector<std::string> KiraSession::ExpectedPhrases() const {

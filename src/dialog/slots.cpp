@@ -50,6 +50,8 @@ std::string UnitWord(const std::vector<std::string>& toks, size_t i, size_t* con
   const std::string& w = At(toks, i);
   const std::string& next = At(toks, i + 1);
   if (w.empty()) return "";
+  // "кв 40" is a flat number, not square metres.
+  if (w == "кв" && IsNumber(next)) return "";
   if (OneOf(w, {"кв", "квм", "sq", "square"})) {
     if (OneOf(next, {"м", "м2", "метров", "метра", "метр", "meters", "metres", "m", "meter",
                      "metre", "ft", "feet"}))
@@ -291,28 +293,51 @@ std::optional<std::string> ExtractName(const std::string& original, bool awaitin
   };
   // Words that are never a name.
   static const std::vector<std::string> kNotName = {
-      "я",        "меня",    "мое",       "моё",    "имя",        "i",           "am",
-      "im",       "it",      "is",        "its",    "my",         "name",        "ну",
-      "да",       "well",    "yes",       "нет",    "no",         "вот",         "так",
-      "a",        "the",     "это",       "тут",    "здесь",      "сам",         "сама",
-      "хочу",     "думаю",   "буду",      "бы",     "не",         "уже",         "ещё",
-      "еще",      "по",      "из",        "с",      "на",         "looking",     "calling",
-      "just",     "not",     "sure",      "here",   "interested", "after",       "going",
-      "trying",   "ringing", "wondering", "afraid", "sorry",      "ok",          "okay",
-      "fine",     "good",    "happy",     "заберу", "возьму",     "беру",        "приеду",
-      "подъеду",  "хотел",   "хотела",    "звоню",  "ищу",        "интересуюсь", "спрашиваю",
-      "уточнить", "вам",     "вас",       "только", "тоже",       "сейчас"};
+      "я",         "меня",     "мое",       "моё",     "имя",        "i",           "am",
+      "im",        "it",       "is",        "its",     "my",         "name",        "ну",
+      "да",        "well",     "yes",       "нет",     "no",         "вот",         "так",
+      "a",         "the",      "это",       "тут",     "здесь",      "сам",         "сама",
+      "хочу",      "думаю",    "буду",      "бы",      "не",         "уже",         "ещё",
+      "еще",       "по",       "из",        "с",       "на",         "looking",     "calling",
+      "just",      "not",      "sure",      "here",    "interested", "after",       "going",
+      "trying",    "ringing",  "wondering", "afraid",  "sorry",      "ok",          "okay",
+      "fine",      "good",     "happy",     "заберу",  "возьму",     "беру",        "приеду",
+      "подъеду",   "хотел",    "хотела",    "звоню",   "ищу",        "интересуюсь", "спрашиваю",
+      "уточнить",  "вам",      "вас",       "только",  "тоже",       "сейчас",      "все",
+      "верно",     "конечно",  "хорошо",    "ладно",   "правильно",  "отлично",     "спасибо",
+      "нормально", "угу",      "ага",       "давайте", "оформляйте", "самовывоз",   "доставка",
+      "yeah",      "yep",      "sure",      "right",   "correct",    "thanks",      "thank",
+      "pickup",    "delivery", "collect"};
   auto is_name_word = [&](size_t k) {
     if (k >= lower.size()) return false;
     const std::string& w = lower[k];
     if (w.size() < 2 || std::isdigit(static_cast<unsigned char>(w[0]))) return false;
     return std::find(kNotName.begin(), kNotName.end(), w) == kNotName.end();
   };
+  auto capitalised = [&](size_t k) {
+    if (k >= orig.size()) return false;
+    std::u32string u = text::Decode(orig[k]);
+    return !u.empty() &&
+           ((u[0] >= U'A' && u[0] <= U'Z') || (u[0] >= 0x410 && u[0] <= 0x42F) || u[0] == 0x401);
+  };
+  // Whether the k-th word is followed by sentence punctuation (or ends the text) in the original.
+  auto ends_sentence = [&](size_t k) {
+    if (k + 1 >= lower.size()) return true;
+    size_t pos = 0;
+    for (size_t j = 0; j <= k; ++j) {
+      size_t p = original.find(orig[j], pos);
+      if (p == std::string::npos) return false;
+      pos = p + orig[j].size();
+    }
+    while (pos < original.size() && original[pos] == ' ') ++pos;
+    return pos < original.size() && std::string(".,!?;").find(original[pos]) != std::string::npos;
+  };
   bool original_capitalised_at = false;
   for (size_t i = 0; i < lower.size(); ++i) {
     size_t at = std::string::npos;
     const std::string& w = lower[i];
     if (w == "зовут" && i + 1 < lower.size()) at = i + 1;
+    if (w == "меня" && At(lower, i + 2) == "зовут") at = i + 1;  // "меня Кирилл зовут"
     if (w == "name" && At(lower, i + 1) == "is") at = i + 2;
     if (w == "names" && i + 1 < lower.size()) at = i + 1;  // "the name's Tom"
     if ((w == "имя" || w == "фамилия") && i + 1 < lower.size() && i > 0 &&
@@ -333,8 +358,13 @@ std::optional<std::string> ExtractName(const std::string& original, bool awaitin
       }
       original_capitalised_at = capital;
     }
-    // "Кирилл меня зовут", "Tom's my name".
-    if ((w == "меня" && At(lower, i + 1) == "зовут" && i + 2 >= lower.size() && i > 0)) at = i - 1;
+    // "Кирилл меня зовут", "Ольга меня зовут. Монте тиберио…": the capitalised word before.
+    if (w == "меня" && At(lower, i + 1) == "зовут" && i > 0 && is_name_word(i - 1) &&
+        capitalised(i - 1) && ends_sentence(i + 1))
+      at = i - 1;
+    // "Добрый день, это Ольга.": a capitalised word after "это" that ends the sentence.
+    if (w == "это" && i + 1 < lower.size() && capitalised(i + 1) && ends_sentence(i + 1))
+      at = i + 1;
     if (at != std::string::npos && at < lower.size() && is_name_word(at)) return cap(orig[at]);
   }
   (void)original_capitalised_at;
@@ -459,6 +489,7 @@ std::optional<CallbackTime> ExtractCallbackTime(const std::string& canonical) {
     double v = std::atof(h.c_str());
     if (v < 0 || v >= 24) return false;
     t.hour = static_cast<int>(v);
+    t.hour_said = true;
     size_t dot = h.find('.');
     if (dot != std::string::npos) {
       t.minute = std::atoi(h.substr(dot + 1).c_str());

@@ -47,8 +47,9 @@ struct CallbackTime {
   int weekday = -1;     // 0 = Sunday … 6 = Saturday, or -1
   int hour = -1;        // -1 when no time was given
   int minute = 0;
-  int in_minutes = -1;  // "через час" → 60; -1 when not relative
-  std::string part;     // "morning", "afternoon", "evening" or ""
+  int in_minutes = -1;     // "через час" → 60; -1 when not relative
+  std::string part;        // "morning", "afternoon", "evening" or ""
+  bool hour_said = false;  // a clock time was said (else `hour` is the part's default)
 };
 std::optional<CallbackTime> ExtractCallbackTime(const std::string& canonical);
 

@@ -196,6 +196,12 @@ Understanding::Understanding(const AgentData& agent, const catalog::Catalog& cat
   }
 }
 
+bool Understanding::IsCategoryStem(const std::string& stem) const {
+  for (const auto& [w, values] : category_words_)
+    if (w == stem) return true;
+  return false;
+}
+
 ProductLink Understanding::LinkProduct(const std::string& canonical) const {
   ProductLink link;
   std::vector<std::string> toks = text::Tokens(canonical);
@@ -278,8 +284,9 @@ void Understanding::DetectIntents(const std::vector<std::string>& toks, Expect p
         "delivery", "greeting", "goodbye", "prank", "secretary", "voicemail", "wrong_number"}) {
     if (rule(i)) rules.push_back(i);
   }
-  bool product_words = f.product && (f.product->confidence != ProductLink::Confidence::kNone ||
-                                     !f.product->mentions.category.empty());
+  bool product_words =
+      f.product && (f.product->confidence != ProductLink::Confidence::kNone ||
+                    !f.product->mentions.category.empty() || !f.product->mentions.not_sold.empty());
   if (rule("fraud") || ((rule("fraud_claim") || rule("fraud_third_party")) && rule("fraud_target")))
     rules.push_back("fraud");
   if (!product_words && rule("other_business")) Add(rules, "wrong_number");
@@ -350,9 +357,11 @@ void Understanding::DetectIntents(const std::vector<std::string>& toks, Expect p
     if (out.empty() && !answer && !product_words && ip.confidence >= th) Add(out, mi);
   } else if (mi == "secretary" || mi == "voicemail") {
     if (agent_.name == "vera" && model_safety && pending == Expect::kConsent) Add(out, mi);
-  } else if (model_safety && !answer) {
-    // The model's safety and routing intents back the rules up on words the lists lack.
-    if (mi != "greeting" || out.empty()) Add(out, mi);
+  } else if (model_safety && !answer && !f.correction) {
+    // The model's safety and routing intents back the rules up on words the lists lack; a
+    // turn about a product is not taken for a prank or a wrong number on the model's word.
+    bool ending = mi == "prank" || mi == "wrong_number" || mi == "fraud" || mi == "abuse";
+    if (!(ending && product_words) && (mi != "greeting" || out.empty())) Add(out, mi);
   }
   // A product said with an order verb is an order; said alone at the opening, a query.
   const auto* order_ps = r.Intent("order");
@@ -377,7 +386,13 @@ Frame Understanding::Parse(std::string_view utterance, Expect pending) const {
   const auto& lists = agent_.phrases;
   // Slots, whatever was asked.
   f.phone = ExtractPhone(f.canonical);
-  f.quantity = ExtractQuantity(f.canonical, pending == Expect::kQuantity);
+  // "Нет, не 10, а 15" at the read-back: a bare number corrects the quantity.
+  const auto* corr = agent_.rules.Intent("correction");
+  bool corr_marker = pending != Expect::kNone && corr && MatchesAny(toks, *corr, 1);
+  bool order_step =
+      pending == Expect::kConfirm || pending == Expect::kOrderOffer || pending == Expect::kYesNo;
+  f.quantity =
+      ExtractQuantity(f.canonical, pending == Expect::kQuantity || (corr_marker && order_step));
   f.name = ExtractName(original, pending == Expect::kName);
   f.fulfilment = ExtractFulfilment(f.canonical);
   f.address = ExtractAddress(original, pending == Expect::kAddress);
@@ -386,8 +401,12 @@ Frame Understanding::Parse(std::string_view utterance, Expect pending) const {
     if (f.fulfilment == "pickup") f.address.reset();
   }
   // Yes and no: the scenario's word lists ("да", "нет, спасибо").
-  bool no = ContainsAny(f.canonical, lists.List("no_words"));
-  bool yes = !no && ContainsAny(f.canonical, lists.List("yes_words"));
+  const auto* yes_rules = agent_.rules.Intent("yes");
+  const auto* no_rules = agent_.rules.Intent("no");
+  bool no = ContainsAny(f.canonical, lists.List("no_words")) ||
+            (no_rules && MatchesAny(toks, *no_rules, 1));
+  bool yes = !no && (ContainsAny(f.canonical, lists.List("yes_words")) ||
+                     (yes_rules && MatchesAny(toks, *yes_rules, 1)));
   if (!yes && !no) {
     IntentPrediction ip = agent_.nlu->Classify(f.canonical);
     if (toks.size() <= 4 && ip.confidence >= 0.6) {
@@ -420,9 +439,7 @@ Frame Understanding::Parse(std::string_view utterance, Expect pending) const {
       f.product = std::move(link);
   }
   // Corrections: a correction marker with something to correct, after a question was asked.
-  const auto* corr = agent_.rules.Intent("correction");
-  if (pending != Expect::kNone && corr && MatchesAny(toks, *corr, 1) &&
-      (f.quantity || f.product || f.fulfilment || f.address || f.name))
+  if (corr_marker && (f.quantity || f.product || f.fulfilment || f.address || f.name))
     f.correction = true;
   // A callback time only when a callback is what is being arranged.
   auto cb = ExtractCallbackTime(f.canonical);

@@ -98,6 +98,8 @@ class Understanding {
 
   // The product said in `canonical` (head-noun category, attributes, candidates, confidence).
   ProductLink LinkProduct(const std::string& canonical) const;
+  // Whether a word (by Snowball stem) names one of the catalog's categories.
+  bool IsCategoryStem(const std::string& stem) const;
 
  private:
   void DetectIntents(const std::vector<std::string>& toks, Expect pending, Frame& f) const;
