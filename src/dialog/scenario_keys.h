@@ -19,7 +19,13 @@
 namespace kira::dialog {
 
 // Phrases both agents say.
-inline constexpr std::string_view kBothAgentsPhrases[] = {"greeting",
+inline constexpr std::string_view kBothAgentsPhrases[] = {"order_status",
+                                                          "order_status_confirmed",
+                                                          "callback_confirm_part",
+                                                          "part_morning",
+                                                          "part_afternoon",
+                                                          "part_evening",
+                                                          "greeting",
                                                           "how_can_i_help",
                                                           "anything_else",
                                                           "anything_else_after_order",
