@@ -52,8 +52,8 @@ bind() { # bind SRC DST
 start=$(date +%s)
 rm -rf "$root"
 # The same Debian mirror this machine uses.
-mirror=$(grep -rhoE 'https?://[^ ]+/debian/?' /etc/apt/sources.list /etc/apt/sources.list.d/*.sources \
-  2>/dev/null | grep -v security | head -1)
+mirror=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.sources 2>/dev/null | grep -v '^ *#' |
+  grep -oE 'https?://[^ ]+/debian/?' | grep -v security | head -1 || true)
 mirror=${mirror:-http://deb.debian.org/debian}
 security=${mirror%/debian*}/debian-security
 echo "fresh-check: building a clean Debian 12 root in $root from $mirror"
