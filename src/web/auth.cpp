@@ -122,6 +122,30 @@ Status ValidatePassword(const std::string& password) {
 Auth::Auth(std::unique_ptr<storage::Db> db, const Clock& clock, AuthOptions opt)
     : db_(std::move(db)), clock_(clock), opt_(opt) {}
 
+template <typename F>
+auto Auth::WithHashSlot(F f) -> decltype(f()) {
+  {
+    std::unique_lock<std::mutex> lock(hash_mu_);
+    int cap = std::max(1, opt_.max_parallel_hashes);
+    hash_cv_.wait(lock, [&] { return hashes_running_ < cap; });
+    ++hashes_running_;
+    int peak = peak_hashes_.load();
+    while (hashes_running_ > peak && !peak_hashes_.compare_exchange_weak(peak, hashes_running_)) {
+    }
+  }
+  struct Release {
+    Auth* a;
+    ~Release() {
+      {
+        std::lock_guard<std::mutex> lock(a->hash_mu_);
+        --a->hashes_running_;
+      }
+      a->hash_cv_.notify_one();
+    }
+  } release{this};
+  return f();
+}
+
 Result<std::unique_ptr<Auth>> Auth::Open(const std::string& db_path, const Clock& clock,
                                          AuthOptions opt) {
   if (!InitSodium()) return Status::Internal("libsodium failed to initialise");
@@ -138,7 +162,8 @@ Result<User> Auth::AddUser(const std::string& name, const std::string& role,
   if (!IsValidRole(role))
     return Status::Invalid("role '" + role + "' is not one of: admin, manager");
   KIRA_RETURN_IF_ERROR(ValidatePassword(password));
-  KIRA_ASSIGN_OR_RETURN(std::string hash, HashPassword(password, opt_));
+  KIRA_ASSIGN_OR_RETURN(std::string hash,
+                        WithHashSlot([&] { return HashPassword(password, opt_); }));
   std::lock_guard<std::mutex> lock(mu_);
   {
     KIRA_ASSIGN_OR_RETURN(auto q, db_->Prepare("SELECT 1 FROM web_users WHERE name = ?"));
@@ -158,7 +183,8 @@ Result<User> Auth::AddUser(const std::string& name, const std::string& role,
 
 Status Auth::SetPassword(const std::string& name, const std::string& password) {
   KIRA_RETURN_IF_ERROR(ValidatePassword(password));
-  KIRA_ASSIGN_OR_RETURN(std::string hash, HashPassword(password, opt_));
+  KIRA_ASSIGN_OR_RETURN(std::string hash,
+                        WithHashSlot([&] { return HashPassword(password, opt_); }));
   std::lock_guard<std::mutex> lock(mu_);
   KIRA_ASSIGN_OR_RETURN(auto st,
                         db_->Prepare("UPDATE web_users SET password_hash = ? WHERE name = ?"));
@@ -193,43 +219,61 @@ Result<User> Auth::FindUser(const std::string& name) {
   return User{st->Int(0), st->Text(1), st->Text(2), st->Int(3)};
 }
 
-bool Auth::RateLimited(const std::string& key, int64_t now, int* retry_after_s) {
-  auto it = failures_.find(key);
-  if (it == failures_.end()) return false;
-  auto& v = it->second;
+bool Auth::Exhausted(const std::string& key, int limit, int64_t now, int* retry_after_s) {
+  auto it = attempts_.find(key);
+  if (it == attempts_.end()) return false;
+  auto& v = it->second.failures;
   int64_t window = opt_.failure_window.count();
   v.erase(std::remove_if(v.begin(), v.end(), [&](int64_t t) { return t <= now - window; }),
           v.end());
-  if (static_cast<int>(v.size()) < opt_.max_failures) return false;
-  if (retry_after_s) {
-    int64_t wait_ms = v.front() + window - now;
-    *retry_after_s = static_cast<int>(std::max<int64_t>(1, (wait_ms + 999) / 1000));
-  }
+  if (static_cast<int>(v.size()) + it->second.in_flight < limit) return false;
+  int64_t wait_ms = v.empty() ? 1000 : v.front() + window - now;
+  *retry_after_s = static_cast<int>(std::max<int64_t>(1, (wait_ms + 999) / 1000));
   return true;
 }
 
-void Auth::RecordFailure(const std::string& key, int64_t now) {
-  // Bound the memory an attacker can make us spend on distinct keys.
-  if (failures_.size() > 100000) failures_.clear();
-  failures_[key].push_back(now);
+void Auth::PruneAttempts(int64_t now) {
+  // Bound the memory an attacker can make us spend on distinct keys: drop what has expired.
+  if (attempts_.size() < 100000) return;
+  int64_t cutoff = now - opt_.failure_window.count();
+  for (auto it = attempts_.begin(); it != attempts_.end();) {
+    bool live = it->second.in_flight > 0 ||
+                std::any_of(it->second.failures.begin(), it->second.failures.end(),
+                            [&](int64_t t) { return t > cutoff; });
+    it = live ? std::next(it) : attempts_.erase(it);
+  }
 }
 
 Result<Session> Auth::Login(const std::string& name, const std::string& password,
                             const std::string& client, int* retry_after_s) {
   int64_t now = ToUnixMillis(clock_.Now());
-  const std::string kc = "ip:" + client, ku = "user:" + name;
+  const std::string kua = "ua:" + name + "|" + client, ka = "a:" + client, ku = "u:" + name;
   {
+    // Check and reserve in one step: parallel logins see each other's reservations.
     std::lock_guard<std::mutex> lock(mu_);
     int ra = 0;
-    if (RateLimited(kc, now, &ra) || RateLimited(ku, now, &ra)) {
+    if (Exhausted(kua, opt_.max_failures, now, &ra) ||
+        Exhausted(ka, opt_.max_failures_per_address, now, &ra) ||
+        Exhausted(ku, opt_.max_failures_per_user, now, &ra)) {
       if (retry_after_s) *retry_after_s = ra;
       return Status::Unavailable("too many failed sign-in attempts; try again in " +
                                  std::to_string(ra) + " s");
     }
+    PruneAttempts(now);
+    for (const std::string* k : {&kua, &ka, &ku}) ++attempts_[*k].in_flight;
   }
+  bool ok = false;
+  auto finish = [&] {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const std::string* k : {&kua, &ka, &ku}) {
+      Attempts& at = attempts_[*k];
+      --at.in_flight;
+      if (!ok) at.failures.push_back(now);
+    }
+  };
   std::string hash;
   User u;
-  {
+  Status looked_up = [&]() -> Status {
     std::lock_guard<std::mutex> lock(mu_);
     KIRA_ASSIGN_OR_RETURN(auto st, db_->Prepare("SELECT id, name, role, created_at, "
                                                 "password_hash FROM web_users WHERE name = ?"));
@@ -238,14 +282,19 @@ Result<Session> Auth::Login(const std::string& name, const std::string& password
       u = {st->Int(0), st->Text(1), st->Text(2), st->Int(3)};
       hash = st->Text(4);
     }
+    return Status::Ok();
+  }();
+  if (!looked_up.ok()) {
+    ok = true;  // not the caller's failure: release the reservation without counting it
+    finish();
+    return looked_up;
   }
-  bool ok = VerifyPassword(hash.empty() ? dummy_hash_ : hash, password) && !hash.empty();
+  ++checks_;
+  ok = WithHashSlot([&] { return VerifyPassword(hash.empty() ? dummy_hash_ : hash, password); }) &&
+       !hash.empty();
+  finish();
+  if (!ok) return Status::Invalid("wrong user name or password");
   std::lock_guard<std::mutex> lock(mu_);
-  if (!ok) {
-    RecordFailure(kc, now);
-    RecordFailure(ku, now);
-    return Status::Invalid("wrong user name or password");
-  }
   Session s;
   s.token = RandomHex(32);
   s.csrf = RandomHex(32);

@@ -1,7 +1,14 @@
 // Accounts and sessions of the manager's workspace: users with roles (admin, manager) whose
 // passwords are argon2id hashes (libsodium), server-side sessions keyed by a random cookie
 // token (only its SHA-256 is stored), a CSRF token per session, and a login rate limiter.
-// The tables live in the shop's SQLite database under the "web" migration component.
+//
+// The limiter is keyed on user name + client address (so bad guesses for one account from an
+// office behind one proxy do not lock out its colleagues), plus wider budgets per address
+// (against trying many names) and per name (against guesses spread over many addresses). A login
+// reserves its attempt before the password is checked, so parallel wrong logins cannot get past the
+// limit; and at most max_parallel_hashes argon2id computations run at once (each takes mem_limit
+// bytes), so a burst of logins cannot spike memory. The tables live in the shop's SQLite database
+// under the "web" migration component.
 //
 //   KIRA_ASSIGN_OR_RETURN(auto auth, web::Auth::Open(db_path, clock));
 //   auth->AddUser("olga", "admin", password);
@@ -9,7 +16,9 @@
 //   auto who = auth->Resume(s->token);                     // -> the session, or NotFound
 #pragma once
 
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -39,9 +48,15 @@ struct Session {
 
 struct AuthOptions {
   std::chrono::milliseconds session_ttl = std::chrono::hours(12);
-  // Failed logins allowed per window, per client address and per user name.
+  // Failed logins allowed per window for one user name from one client address ...
   int max_failures = 5;
+  // ... for any names from one client address (trying many names) ...
+  int max_failures_per_address = 50;
+  // ... and for one user name from any address (a guessing attack spread over addresses).
+  int max_failures_per_user = 50;
   std::chrono::milliseconds failure_window = std::chrono::minutes(15);
+  // argon2id hash computations (logins, new passwords) running at once; others wait.
+  int max_parallel_hashes = 2;
   // argon2id cost; "interactive" limits by default (libsodium's recommendation for logins).
   unsigned long long ops_limit = 0;  // 0 = crypto_pwhash_OPSLIMIT_INTERACTIVE
   size_t mem_limit = 0;              // 0 = crypto_pwhash_MEMLIMIT_INTERACTIVE
@@ -86,17 +101,34 @@ class Auth {
   Status Logout(const std::string& token);
 
   const AuthOptions& options() const { return opt_; }
+  // Password verifications run so far, and the most that ever ran at once (for tests).
+  uint64_t password_checks() const { return checks_.load(); }
+  int peak_parallel_hashes() const { return peak_hashes_.load(); }
 
  private:
   Auth(std::unique_ptr<storage::Db> db, const Clock& clock, AuthOptions opt);
-  bool RateLimited(const std::string& key, int64_t now, int* retry_after_s);
-  void RecordFailure(const std::string& key, int64_t now);
+  struct Attempts {
+    std::vector<int64_t> failures;  // times (ms) within the window
+    int in_flight = 0;              // reserved by logins still checking a password
+  };
+  // Counts failures and reserved attempts of `key` against `limit`; true when no attempt is
+  // left (retry_after_s set). Caller holds mu_.
+  bool Exhausted(const std::string& key, int limit, int64_t now, int* retry_after_s);
+  void PruneAttempts(int64_t now);
+  // Runs an argon2id computation under the hash semaphore.
+  template <typename F>
+  auto WithHashSlot(F f) -> decltype(f());
 
   std::unique_ptr<storage::Db> db_;
   const Clock& clock_;
   AuthOptions opt_;
   std::mutex mu_;
-  std::map<std::string, std::vector<int64_t>> failures_;  // key -> failure times (ms)
+  std::map<std::string, Attempts> attempts_;  // "ua:<name>|<addr>", "a:<addr>", "u:<name>"
+  std::mutex hash_mu_;
+  std::condition_variable hash_cv_;
+  int hashes_running_ = 0;
+  std::atomic<uint64_t> checks_{0};
+  std::atomic<int> peak_hashes_{0};
   std::string dummy_hash_;  // verified for unknown users so timing does not reveal names
 };
 

@@ -4,7 +4,10 @@
 #include <gtest/gtest.h>
 #include <sodium.h>
 
+#include <atomic>
 #include <filesystem>
+#include <thread>
+#include <vector>
 
 namespace kira::web {
 namespace {
@@ -78,16 +81,58 @@ TEST_F(AuthTest, SessionsExpire) {
   EXPECT_EQ(auth->Resume(s->token).status().code(), Status::Code::kNotFound);
 }
 
-TEST_F(AuthTest, WrongPasswordsAreRateLimited) {
+TEST_F(AuthTest, WrongPasswordsAreRateLimitedPerUserAndAddress) {
   ASSERT_TRUE(auth->AddUser("olga", "manager", "long enough").ok());
+  ASSERT_TRUE(auth->AddUser("ivan", "manager", "also long enough").ok());
   for (int i = 0; i < 5; ++i)
     EXPECT_EQ(auth->Login("olga", "nope nope", "10.0.0.1").status().code(), Status::Code::kInvalid);
   int retry = 0;
-  auto s = auth->Login("olga", "long enough", "10.0.0.2", &retry);
+  auto s = auth->Login("olga", "long enough", "10.0.0.1", &retry);
   EXPECT_EQ(s.status().code(), Status::Code::kUnavailable);
   EXPECT_GT(retry, 0);
-  clock.Advance(std::chrono::minutes(15) + std::chrono::seconds(1));
+  // Issue 10 F7: a colleague behind the same address, and olga from elsewhere, still sign in.
+  EXPECT_TRUE(auth->Login("ivan", "also long enough", "10.0.0.1").ok());
   EXPECT_TRUE(auth->Login("olga", "long enough", "10.0.0.2").ok());
+  clock.Advance(std::chrono::minutes(15) + std::chrono::seconds(1));
+  EXPECT_TRUE(auth->Login("olga", "long enough", "10.0.0.1").ok());
+}
+
+TEST_F(AuthTest, WrongPasswordsSpreadOverAddressesHitThePerUserBudget) {
+  ASSERT_TRUE(auth->AddUser("olga", "manager", "long enough").ok());
+  int per_user = auth->options().max_failures_per_user;
+  for (int i = 0; i < per_user; ++i)
+    EXPECT_EQ(auth->Login("olga", "nope nope", "10.1.0." + std::to_string(i)).status().code(),
+              Status::Code::kInvalid);
+  EXPECT_EQ(auth->Login("olga", "long enough", "10.2.0.1").status().code(),
+            Status::Code::kUnavailable);
+}
+
+TEST_F(AuthTest, ManyNamesFromOneAddressHitThePerAddressBudget) {
+  int per_address = auth->options().max_failures_per_address;
+  for (int i = 0; i < per_address; ++i)
+    EXPECT_EQ(auth->Login("user" + std::to_string(i), "nope nope", "10.0.0.9").status().code(),
+              Status::Code::kInvalid);
+  EXPECT_EQ(auth->Login("someone", "nope nope", "10.0.0.9").status().code(),
+            Status::Code::kUnavailable);
+}
+
+// Issue 10 F7: 40 parallel wrong logins check the password at most max_failures times, and
+// never more than max_parallel_hashes argon2id computations run at once.
+TEST_F(AuthTest, ParallelWrongLoginsAreLimitedAtomically) {
+  ASSERT_TRUE(auth->AddUser("olga", "manager", "long enough").ok());
+  uint64_t before = auth->password_checks();
+  std::vector<std::thread> ts;
+  std::atomic<int> limited{0}, wrong{0};
+  for (int i = 0; i < 40; ++i)
+    ts.emplace_back([&] {
+      auto code = auth->Login("olga", "nope nope", "10.0.0.1").status().code();
+      (code == Status::Code::kUnavailable ? limited : wrong)++;
+    });
+  for (auto& t : ts) t.join();
+  EXPECT_LE(auth->password_checks() - before, 5u);
+  EXPECT_EQ(wrong.load(), 5);
+  EXPECT_EQ(limited.load(), 35);
+  EXPECT_LE(auth->peak_parallel_hashes(), auth->options().max_parallel_hashes);
 }
 
 TEST_F(AuthTest, NewPasswordEndsSessions) {
