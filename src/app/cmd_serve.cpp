@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <memory>
 #include <thread>
+#include <vector>
 
 #include "app/command.h"
 #include "app/context.h"
@@ -20,6 +21,7 @@
 #include "dialer/dialer_config.h"
 #include "dialer/phone_zones.h"
 #include "web/web_server.h"
+#include "web/web_settings.h"
 #if KIRA_HAVE_VOICE
 #include "voice/phone_config.h"
 #include "voice/phone_originator.h"
@@ -34,6 +36,9 @@ struct ServeArgs {
   std::string sip;           // overrides phone.listen
   std::string phone_config;  // YAML with a phone: section
   std::string dialer_config;
+  std::string web_config;  // YAML with a web: section (limits, proxies, cookies)
+  std::vector<std::string> trusted_proxies;
+  bool secure_cookies = false;
   bool no_phone = false, no_web = false, no_dialer = false;
 };
 
@@ -63,6 +68,19 @@ int RunServe(const AppOptions& o, const ServeArgs& a) {
     web::WebConfig wc;
     if (!SplitHostPort(a.web, &wc.bind_address, &wc.port))
       return Fail(Status::Invalid("--web: expected ADDRESS:PORT, got '" + a.web + "'"));
+    // Settings: --web-config, else web.yaml in the data dir; then the flags.
+    std::string settings = a.web_config;
+    if (settings.empty()) {
+      std::error_code ec;
+      if (std::filesystem::exists(o.data_dir + "/web.yaml", ec))
+        settings = o.data_dir + "/web.yaml";
+    }
+    if (!settings.empty()) {
+      Status s = web::LoadWebSettings(settings, &wc);
+      if (!s.ok()) return Fail(s);
+    }
+    if (a.secure_cookies) wc.secure_cookies = true;
+    if (!a.trusted_proxies.empty()) wc.trusted_proxies = a.trusted_proxies;
     wc.data_dir = o.data_dir;
     wc.db_path = rt.db_path;
     wc.store = rt.store.get();
@@ -178,6 +196,14 @@ void RegisterServe(CLI::App& app, AppOptions& opts) {
   c->add_option("--dialer-config", a->dialer_config,
                 "Dialer YAML (default: dialer.yaml in "
                 "the data dir or beside the profile)");
+  c->add_option("--web-config", a->web_config,
+                "YAML with a web: section: limits, trusted proxies, cookies (default: web.yaml "
+                "in the data dir; see docs/web_limits.md)");
+  c->add_flag("--secure-cookies", a->secure_cookies,
+              "Mark the session cookie Secure (set when users reach the workspace over https)");
+  c->add_option("--trusted-proxy", a->trusted_proxies,
+                "Address or network of a reverse proxy whose X-Forwarded-For is believed "
+                "(repeatable)");
   c->add_flag("--no-phone", a->no_phone, "Do not start the SIP side");
   c->add_flag("--no-web", a->no_web, "Do not start the web workspace");
   c->add_flag("--no-dialer", a->no_dialer, "Do not place outbound calls");

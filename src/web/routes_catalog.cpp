@@ -80,6 +80,7 @@ void WebServer::Impl::RegisterCatalogRoutes() {
                    {{"product", ProductJson(*cat, *p)}, {"analogs", AnalogsJson(*cat, *p, 5)}});
         });
 
+  AllowUpload("POST", "/api/catalog/import");
   Route(
       "POST", "/api/catalog/import", Access::kUser,
       [this](const httplib::Request& req, httplib::Response& res, Ctx& ctx) {

@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <regex>
 #include <set>
 #include <string>
 #include <thread>
@@ -18,7 +19,9 @@
 
 #include "catalog/catalog.h"
 #include "storage/sqlite.h"
+#include "web/http_front.h"
 #include "web/json_model.h"
+#include "web/proxy_list.h"
 #include "web/web_server.h"
 
 namespace kira::web {
@@ -71,9 +74,10 @@ bool ParseId(const std::string& s, int64_t* out);
 struct WebServer::Impl {
   WebConfig cfg;
   const Clock* clock = nullptr;
-  httplib::Server http;
-  std::thread listen_thread;
-  std::atomic<bool> listen_returned{false};
+  std::unique_ptr<HttpFront> http;  // created by Start()
+  ProxyList proxies;
+  // Routes whose bodies may be as large as max_upload_bytes (others: http.max_body_bytes).
+  std::vector<std::pair<std::string, std::regex>> upload_routes;  // (method, path pattern)
   int port = 0;
   std::unique_ptr<Auth> auth;
   std::unique_ptr<Webhooks> hooks;
@@ -105,6 +109,8 @@ struct WebServer::Impl {
   int64_t NowMs() const { return ToUnixMillis(clock->Now()); }
 
   void Route(const std::string& method, const std::string& tmpl, Access access, Handler h);
+  // Lets a route take bodies up to max_upload_bytes (file uploads).
+  void AllowUpload(const std::string& method, const std::string& tmpl);
   void RegisterAuthRoutes();
   void RegisterLeadRoutes();
   void RegisterCatalogRoutes();

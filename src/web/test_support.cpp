@@ -46,6 +46,7 @@ Result<std::unique_ptr<Env>> StartEnv(EnvOptions opt) {
     cfg.auth.ops_limit = crypto_pwhash_OPSLIMIT_MIN;
     cfg.auth.mem_limit = crypto_pwhash_MEMLIMIT_MIN;
   }
+  if (opt.configure) opt.configure(cfg);
   env->server = std::make_unique<WebServer>(std::move(cfg));
   KIRA_RETURN_IF_ERROR(env->server->Start());
   if (!opt.admin_name.empty()) {

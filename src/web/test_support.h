@@ -6,6 +6,7 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -47,6 +48,8 @@ struct EnvOptions {
   std::string admin_password = "correct horse battery";
   std::string timezone = "Europe/Moscow";
   int port = 0;
+  // Last word on the server's settings (limits, proxies, cookies), applied just before Start.
+  std::function<void(WebConfig&)> configure;
 };
 
 Result<std::unique_ptr<Env>> StartEnv(EnvOptions opt = {});

@@ -164,15 +164,19 @@ void WebServer::Impl::Route(const std::string& method, const std::string& tmpl, 
   };
   std::string re = TemplateToRegex(tmpl);
   if (method == "GET")
-    http.Get(re, wrapped);
+    http->Get(re, wrapped);
   else if (method == "POST")
-    http.Post(re, wrapped);
+    http->Post(re, wrapped);
   else if (method == "PUT")
-    http.Put(re, wrapped);
+    http->Put(re, wrapped);
   else if (method == "DELETE")
-    http.Delete(re, wrapped);
+    http->Delete(re, wrapped);
   else if (method == "PATCH")
-    http.Patch(re, wrapped);
+    http->Patch(re, wrapped);
+}
+
+void WebServer::Impl::AllowUpload(const std::string& method, const std::string& tmpl) {
+  upload_routes.emplace_back(method, std::regex(TemplateToRegex(tmpl)));
 }
 
 void WebServer::Impl::Audit(const Ctx& ctx, const std::string& action, const std::string& entity,
@@ -324,17 +328,17 @@ void WebServer::Impl::RegisterStaticRoutes() {
     res.set_header("Cache-Control", "no-cache");
     res.set_content(reinterpret_cast<const char*>(a->data), a->size, AssetContentType(path));
   };
-  http.Get("/",
-           [serve](const httplib::Request&, httplib::Response& res) { serve("index.html", res); });
-  http.Get(R"(/assets/([A-Za-z0-9_./-]+))",
-           [serve](const httplib::Request& req, httplib::Response& res) {
-             std::string p = req.matches[1];
-             if (p.find("..") != std::string::npos) {
-               res.status = 404;
-               return;
-             }
-             serve(p, res);
-           });
+  http->Get("/",
+            [serve](const httplib::Request&, httplib::Response& res) { serve("index.html", res); });
+  http->Get(R"(/assets/([A-Za-z0-9_./-]+))",
+            [serve](const httplib::Request& req, httplib::Response& res) {
+              std::string p = req.matches[1];
+              if (p.find("..") != std::string::npos) {
+                res.status = 404;
+                return;
+              }
+              serve(p, res);
+            });
 }
 
 // ---- WebServer ----
@@ -363,12 +367,28 @@ Status WebServer::Start() {
     m.catalog_error = s.message();
   }
 
-  int threads = std::max(4, m.cfg.threads);
-  m.http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  m.http.set_payload_max_length(m.cfg.max_upload_bytes);
-  m.http.set_keep_alive_timeout(2);
-  m.http.set_read_timeout(10);
-  m.http.set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {
+  auto proxies = ProxyList::Parse(m.cfg.trusted_proxies);
+  if (!proxies.ok()) return proxies.status();
+  m.proxies = std::move(*proxies);
+  HttpLimits limits = m.cfg.http;
+  limits.threads = std::max(4, limits.threads);
+  m.http = std::make_unique<HttpFront>(limits);
+  m.http->set_body_limit([&m](const std::string& method, const std::string& path) {
+    for (const auto& [meth, re] : m.upload_routes)
+      if (meth == method && std::regex_match(path, re))
+        return HttpFront::BodyLimit{m.cfg.max_upload_bytes, "web.max_upload_bytes"};
+    return HttpFront::BodyLimit{m.cfg.http.max_body_bytes, "web.max_body_bytes"};
+  });
+  // Only a trusted proxy may name the client (X-Forwarded-For); everyone else is its peer.
+  m.http->set_address_limit_exempt([&m](const std::string& ip) { return m.proxies.Contains(ip); });
+  m.http->set_request_setup([&m](httplib::Request& req) {
+    if (m.proxies.empty()) return;
+    std::vector<std::string> xff;
+    for (size_t i = 0, n = req.get_header_value_count("X-Forwarded-For"); i < n; ++i)
+      xff.push_back(req.get_header_value("X-Forwarded-For", i));
+    req.remote_addr = m.proxies.ClientAddress(req.remote_addr, xff);
+  });
+  m.http->set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {
     res.set_header("X-Content-Type-Options", "nosniff");
     res.set_header("X-Frame-Options", "DENY");
     res.set_header("Referrer-Policy", "no-referrer");
@@ -378,19 +398,15 @@ Status WebServer::Start() {
                    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
     if (!res.has_header("Cache-Control")) res.set_header("Cache-Control", "no-store");
   });
-  size_t limit = m.cfg.max_upload_bytes;
-  m.http.set_error_handler([limit](const httplib::Request& req, httplib::Response& res) {
+  // Body and head limits are the front's (413/431 before a handler runs).
+  m.http->set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
-    if (res.status == 413)
-      return SendError(res, 413, "too_large",
-                       "the upload is larger than the limit of " +
-                           std::to_string(limit / (1024 * 1024)) + " MB; nothing was changed");
     if (req.path.rfind("/api/", 0) == 0) {
       if (res.status == 404) return SendError(res, 404, "not_found", "no such API route");
       return SendError(res, res.status, "error", "HTTP " + std::to_string(res.status));
     }
   });
-  m.http.set_exception_handler(
+  m.http->set_exception_handler(
       [](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
         std::string what = "unexpected error";
         try {
@@ -410,25 +426,11 @@ Status WebServer::Start() {
   m.RegisterAdminRoutes();
   m.RegisterStaticRoutes();
 
-  if (m.cfg.port == 0) {
-    m.port = m.http.bind_to_any_port(m.cfg.bind_address);
-    if (m.port <= 0) return Status::Io("cannot bind " + m.cfg.bind_address);
-  } else {
-    if (!m.http.bind_to_port(m.cfg.bind_address, m.cfg.port))
-      return Status::Io("cannot listen on " + m.cfg.bind_address + ":" +
-                        std::to_string(m.cfg.port) + " (port busy?)");
-    m.port = m.cfg.port;
-  }
+  KIRA_RETURN_IF_ERROR(m.http->Bind(m.cfg.bind_address, m.cfg.port));
+  m.port = m.http->bound_port();
   KIRA_RETURN_IF_ERROR(m.StartWatcher());
   m.hooks->StartThread();
-  m.listen_thread = std::thread([&m] {
-    m.http.listen_after_bind();
-    m.listen_returned = true;
-  });
-  // Serving when Start returns (and Stop cannot race the accept loop's start).
-  for (int i = 0; i < 5000 && !m.http.is_running() && !m.listen_returned; ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  // bind_to_port already listens: connections queue in the backlog until accept starts.
+  KIRA_RETURN_IF_ERROR(m.http->StartServing());
   log::Info("web", "listening on http://" + m.cfg.bind_address + ":" + std::to_string(m.port));
   return Status::Ok();
 }
@@ -438,14 +440,7 @@ void WebServer::Stop() {
   m.hub.Shutdown();
   m.StopWatcher();
   if (m.hooks) m.hooks->StopThread();
-  if (m.listen_thread.joinable()) {
-    // httplib's stop() does nothing until the accept loop has started: repeat until it ends.
-    while (!m.listen_returned) {
-      m.http.stop();
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    }
-    m.listen_thread.join();
-  }
+  if (m.http) m.http->StopServing();
 }
 
 int WebServer::port() const { return impl_->port; }
@@ -461,6 +456,8 @@ void WebServer::NotifyStoreChanged() {
 std::vector<std::pair<std::string, std::string>> WebServer::ApiRoutes() const {
   return impl_->routes;
 }
+
+HttpStats WebServer::http_stats() const { return impl_->http ? impl_->http->stats() : HttpStats{}; }
 
 Auth* WebServer::auth() { return impl_->auth.get(); }
 Webhooks* WebServer::webhooks() { return impl_->hooks.get(); }

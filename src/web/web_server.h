@@ -16,6 +16,11 @@
 // Cookies: HttpOnly and SameSite=Strict always; Secure only with secure_cookies = true, which
 // must be set when the server is reached over TLS (e.g. behind a reverse proxy), because a
 // browser drops Secure cookies on plain http://127.0.0.1.
+//
+// The HTTP core (web/http_front.h) bounds what each client may cost: head and body sizes (also
+// for chunked bodies), deadlines for the whole request, connections in all and per address
+// (`http`, docs/web_limits.md). Behind a reverse proxy, list it in trusted_proxies: only then is
+// X-Forwarded-For believed (for the login limits and the audit log).
 #pragma once
 
 #include <chrono>
@@ -32,6 +37,7 @@
 #include "core/status.h"
 #include "crm/crm_store.h"
 #include "web/auth.h"
+#include "web/http_limits.h"
 #include "web/webhooks.h"
 
 namespace kira::web {
@@ -45,9 +51,12 @@ struct WebConfig {
   business::Profile profile;       // default UI language, the dashboard's time zone
   std::string lexicon_path;        // catalog search words; "" = <profile.dir>/lexicon.yaml if any
   bool secure_cookies = false;     // add Secure to the session cookie (set when behind TLS)
-  size_t max_upload_bytes = 8u << 20;  // catalog / stock uploads
-  int threads = 24;                    // HTTP worker threads (each open event stream holds one)
-  int max_event_streams = 12;          // concurrent server-sent event connections
+  // Addresses or CIDR networks of reverse proxies whose X-Forwarded-For is believed.
+  std::vector<std::string> trusted_proxies;
+  size_t max_upload_bytes =
+      8u << 20;                // catalog / stock uploads (other bodies: http.max_body_bytes)
+  HttpLimits http;             // sizes, deadlines, connections, worker threads
+  int max_event_streams = 12;  // concurrent server-sent event connections
   std::chrono::milliseconds poll_interval{500};  // how often the store is checked for news
   // The store is the embedded SQLite store in db_path: the dashboard may aggregate with SQL
   // on its tables (fast path) instead of paging every lead through the store interface.
@@ -80,8 +89,9 @@ class WebServer {
   // OpenAPI conformance test.
   std::vector<std::pair<std::string, std::string>> ApiRoutes() const;
 
-  Auth* auth();          // valid after Start()
-  Webhooks* webhooks();  // valid after Start()
+  HttpStats http_stats() const;  // refusals, timeouts, open connections
+  Auth* auth();                  // valid after Start()
+  Webhooks* webhooks();          // valid after Start()
 
   struct Impl;
 
