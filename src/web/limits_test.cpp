@@ -494,6 +494,8 @@ web:
   Status proxy = ApplyWebSettings("web: {trusted_proxies: [nonsense]}", "kira.yaml", &other);
   EXPECT_NE(proxy.message().find("'nonsense' is not an IP address"), std::string::npos)
       << proxy.message();
+  Status dup = ApplyWebSettings("web:\n  threads: 8\n  threads: 30\n", "kira.yaml", &other);
+  EXPECT_FALSE(dup.ok()) << "a duplicate key must be an error";
   EXPECT_TRUE(ApplyWebSettings("phone: {}", "kira.yaml", &other).ok());
 }
 

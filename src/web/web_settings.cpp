@@ -2,10 +2,9 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include <fstream>
 #include <set>
-#include <sstream>
 
+#include "core/yaml_strict.h"
 #include "web/proxy_list.h"
 
 namespace kira::web {
@@ -86,15 +85,7 @@ class Reader {
   YAML::Node m_;
 };
 
-}  // namespace
-
-Status ApplyWebSettings(const std::string& yaml_text, const std::string& name, WebConfig* cfg) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(yaml_text);
-  } catch (const YAML::Exception& e) {
-    return Status::Invalid(name + ": not valid YAML: " + e.what());
-  }
+Status ApplyRoot(const YAML::Node& root, const std::string& name, WebConfig* cfg) {
   if (!root || root.IsNull()) return Status::Ok();
   if (!root.IsMap()) return Status::Invalid(name + ": expected a mapping at the top");
   YAML::Node web = root["web"];
@@ -159,12 +150,16 @@ Status ApplyWebSettings(const std::string& yaml_text, const std::string& name, W
   return Status::Ok();
 }
 
+}  // namespace
+
+Status ApplyWebSettings(const std::string& yaml_text, const std::string& name, WebConfig* cfg) {
+  KIRA_ASSIGN_OR_RETURN(YAML::Node root, ParseYamlStrict(yaml_text, name));
+  return ApplyRoot(root, name, cfg);
+}
+
 Status LoadWebSettings(const std::string& path, WebConfig* cfg) {
-  std::ifstream in(path);
-  if (!in) return Status::Io("cannot read " + path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ApplyWebSettings(ss.str(), path, cfg);
+  KIRA_ASSIGN_OR_RETURN(YAML::Node root, LoadYamlStrict(path));
+  return ApplyRoot(root, path, cfg);
 }
 
 }  // namespace kira::web
