@@ -19,6 +19,7 @@
 #include "telephony/event_loop.h"
 #include "telephony/re_include.h"
 #include "telephony/sip_endpoint.h"
+#include "telephony/tcp_guard.h"
 
 namespace kira::telephony {
 
@@ -102,6 +103,9 @@ struct SipEndpoint::Impl {
   int next_id = 1;
   struct tmr tick;
   uint64_t tick_due = 0;
+  uint64_t ticks = 0;
+  TcpGuard tcp_guard;  // SIP TCP admission (F5)
+  int fd_limit = 0;    // libre's descriptor table size
   bool stopping = false;
 
   // sip_endpoint.cpp
@@ -116,6 +120,11 @@ struct SipEndpoint::Impl {
   Status DoOriginate(const std::string& target, const std::string& caller_id,
                      std::unique_ptr<CallHandler> handler, OriginateDone done);
   std::string ContactUser() const { return cfg.contact_user; }
+  // May `ip` start calls (and keep a TCP connection)? The ACL or the trunk's address.
+  bool Trusted(const std::string& ip) const {
+    return acl.Allows(ip) || (!trunk_host.empty() && trunk_host == ip);
+  }
+  Status GuardTcp();
 };
 
 // One call: the SIP session, its SDP, the RTP socket and the media clock.

@@ -2,9 +2,11 @@
 
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <future>
 #include <mutex>
 
+#include "telephony/libre_log.h"
 #include "telephony/re_include.h"
 
 namespace kira::telephony {
@@ -16,19 +18,24 @@ int g_libre_err = 0;
 
 EventLoop::~EventLoop() { Stop(nullptr); }
 
+int EventLoop::DescriptorLimit() {
+  // Many calls need many sockets: lift the soft descriptor limit to the hard one.
+  struct rlimit rl;
+  if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return 1024;
+  if (rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &rl) != 0) getrlimit(RLIMIT_NOFILE, &rl);
+  }
+  return static_cast<int>(std::min<rlim_t>(rl.rlim_cur, kMaxWatchedFds));
+}
+
 Status EventLoop::Start(std::function<Status()> init, int max_fds) {
   if (running_) return Status::Conflict("event loop already running");
   std::call_once(g_libre_once, [] { g_libre_err = libre_init(); });
   if (g_libre_err)
     return Status::Internal("libre_init failed: error " + std::to_string(g_libre_err));
 
-  // Many calls need many sockets: lift the soft descriptor limit to the hard one.
-  struct rlimit rl;
-  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-    rl.rlim_cur = rl.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &rl);
-  }
-
+  RouteLibreLogs();
   std::promise<Status> started;
   auto started_future = started.get_future();
   thread_ = std::thread([this, init = std::move(init), max_fds, &started] {

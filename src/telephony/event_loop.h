@@ -21,8 +21,14 @@ class EventLoop {
   EventLoop(const EventLoop&) = delete;
   EventLoop& operator=(const EventLoop&) = delete;
 
+  // libre watches descriptor numbers below the `max_fds` given to Start(): a number at or above
+  // it fails with EMFILE. Raises the soft RLIMIT_NOFILE to the hard limit and returns the
+  // usable count (at most kMaxWatchedFds).
+  static constexpr int kMaxWatchedFds = 65536;
+  static int DescriptorLimit();
+
   // Starts the thread and runs `init` on it before the loop; a failed init stops the thread
-  // and is returned. `max_fds` sizes libre's descriptor table (two per call, plus sockets).
+  // and is returned. `max_fds` sizes libre's descriptor table (see DescriptorLimit()).
   Status Start(std::function<Status()> init, int max_fds);
   // Runs `fini` on the loop thread, then ends the loop and joins. Idempotent.
   void Stop(std::function<void()> fini);

@@ -213,9 +213,21 @@ Status SipEndpoint::Start(const SipConfig& config, HandlerFactory factory) {
   impl_->cfg = config;
   impl_->factory = std::move(factory);
   for (const auto& e : config.acl) KIRA_RETURN_IF_ERROR(impl_->acl.Add(e));
-  const int max_fds = 256 + 4 * std::max(config.max_calls, 1);
+  // libre can watch descriptor numbers below fd_limit only; SIP TCP connections leave a
+  // reserve below it for the calls' RTP sockets (two per call) and files.
+  impl_->fd_limit = EventLoop::DescriptorLimit();
+  const int reserve = config.fd_reserve > 0 ? config.fd_reserve : 64 + 4 * config.max_calls;
+  if (reserve >= impl_->fd_limit)
+    return Status::Invalid("sip: " + std::to_string(config.max_calls) +
+                           " calls need a reserve of " + std::to_string(reserve) +
+                           " descriptors, but the process may open only " +
+                           std::to_string(impl_->fd_limit) + " (raise ulimit -n)");
   Impl* impl = impl_.get();
-  KIRA_RETURN_IF_ERROR(impl_->loop.Start([impl] { return impl->InitOnLoop(); }, max_fds));
+  if (Status st = impl_->loop.Start([impl] { return impl->InitOnLoop(); }, impl_->fd_limit);
+      !st.ok()) {
+    impl_->tcp_guard.Detach();
+    return st;
+  }
   std::lock_guard<std::mutex> lock(impl_->ref->mu);
   impl_->ref->loop = &impl_->loop;
   impl_->ref->impl = impl;
@@ -267,6 +279,13 @@ SipStats SipEndpoint::stats() const {
   s.transfers_ok = a.transfers_ok;
   s.transfers_failed = a.transfers_failed;
   s.registered = a.registered;
+  const TcpGuardStats g = impl_->tcp_guard.stats();
+  s.tcp_open = g.open;
+  s.tcp_refused_acl = g.refused_acl;
+  s.tcp_refused_limit = g.refused_per_source + g.refused_total;
+  s.tcp_refused_fds = g.refused_fds;
+  s.tcp_closed_idle = g.closed_silent + g.closed_idle;
+  s.fd_limit = impl_->fd_limit;
   return s;
 }
 
@@ -325,6 +344,8 @@ Status SipEndpoint::Impl::InitOnLoop() {
     if (!sip_transp_laddr(sip, &bound, SIP_TRANSP_TCP, nullptr)) tcp_port = sa_port(&bound);
   }
   sa_set_port(&laddr, udp_port ? udp_port : tcp_port);
+  if (!cfg.trunk.registrar.empty()) trunk_host = UriHost(cfg.trunk.registrar);
+  if (cfg.tcp) KIRA_RETURN_IF_ERROR(GuardTcp());
 
   err = sipsess_listen(&sess_sock, sip, 256, ConnHandler, this);
   if (!err) err = sipevent_listen(&ev_sock, sip, 64, 64, nullptr, nullptr);
@@ -332,7 +353,6 @@ Status SipEndpoint::Impl::InitOnLoop() {
   if (err) return Status::Internal("SIP listeners: " + std::string(strerror(err)));
 
   if (!cfg.trunk.registrar.empty()) {
-    trunk_host = UriHost(cfg.trunk.registrar);
     trunk_hostport = UriHost(cfg.trunk.registrar, true);
     const std::string aor = cfg.trunk.aor.empty() ? cfg.trunk.registrar : cfg.trunk.aor;
     err = sipreg_register(&reg, sip, cfg.trunk.registrar.c_str(), aor.c_str(), nullptr, aor.c_str(),
@@ -350,8 +370,25 @@ Status SipEndpoint::Impl::InitOnLoop() {
   return Status::Ok();
 }
 
+Status SipEndpoint::Impl::GuardTcp() {
+  const int fd = TcpGuard::FindListener(tcp_port);
+  if (fd < 0)
+    return Status::Internal("sip: cannot find the TCP listener on port " +
+                            std::to_string(tcp_port));
+  TcpGuardConfig g;
+  g.max_conns = cfg.tcp_max_conns;
+  g.max_per_source = cfg.tcp_max_per_source;
+  g.first_data_s = cfg.tcp_first_data_s;
+  g.idle_s = cfg.tcp_idle_s;
+  g.fd_limit = fd_limit;
+  g.reserve = cfg.fd_reserve > 0 ? cfg.fd_reserve : 64 + 4 * cfg.max_calls;
+  g.allow = [this](const std::string& ip) { return Trusted(ip); };
+  return tcp_guard.Attach(fd, std::move(g));
+}
+
 void SipEndpoint::Impl::FiniOnLoop() {
   tmr_cancel(&tick);
+  tcp_guard.Detach();
   for (auto& [id, c] : calls) c->Hangup(EndReason::kShutdown, "endpoint stopped");
   calls.clear();
   reg = static_cast<struct sipreg*>(mem_deref(reg));
@@ -421,10 +458,10 @@ bool SipEndpoint::Impl::OnRequest(const struct sip_msg* msg) {
 void SipEndpoint::Impl::OnInvite(const struct sip_msg* msg) {
   ++stats.calls_in;
   const std::string src_ip = AddrText(&msg->src);
-  const bool from_trunk = !trunk_host.empty() && trunk_host == src_ip;
-  if (!acl.Allows(src_ip) && !from_trunk) {
+  if (!Trusted(src_ip)) {
     ++stats.rejected_acl;
-    log::Warn(kLog, "INVITE from " + src_ip + " rejected: not in sip.acl");
+    log::Limited(log::Level::kWarn, kLog, "INVITE rejected: not in sip.acl",
+                 "INVITE from " + src_ip + " rejected: not in sip.acl");
     sip_treply(nullptr, sip, msg, 403, "Forbidden");
     return;
   }
@@ -435,7 +472,8 @@ void SipEndpoint::Impl::OnInvite(const struct sip_msg* msg) {
   }
   if (stats.active >= cfg.max_calls) {
     ++stats.rejected_busy;
-    log::Warn(kLog, "INVITE rejected: at capacity (" + std::to_string(cfg.max_calls) + " calls)");
+    log::Limited(log::Level::kWarn, kLog, "INVITE rejected: at capacity",
+                 "INVITE rejected: at capacity (" + std::to_string(cfg.max_calls) + " calls)");
     sip_treplyf(nullptr, nullptr, sip, msg, false, 503, "Service Unavailable",
                 "Retry-After: %d\r\nContent-Length: 0\r\n\r\n", cfg.retry_after_s);
     return;
@@ -498,6 +536,9 @@ void SipEndpoint::Impl::OnTick() {
   snapshot.reserve(calls.size());
   for (auto& [id, c] : calls) snapshot.push_back(c);
   for (auto& c : snapshot) c->Tick(now);
+  ++ticks;
+  if (ticks % 25 == 0) tcp_guard.Sweep();        // every 0.5 s
+  if (ticks % 500 == 0) log::FlushSuppressed();  // every 10 s
 }
 
 }  // namespace kira::telephony

@@ -12,8 +12,9 @@
 //
 // Inbound policy: INVITEs only from `acl` sources or the registered trunk (else 403); offers
 // without PCMU/PCMA over RTP/AVP get 488; over `max_calls` 503 + Retry-After; no RTP for
-// `rtp_timeout_s` ends the call. OPTIONS is answered 200 (Kamailio probes). Session timers
-// (RFC 4028) are honoured when the peer asks.
+// `rtp_timeout_s` ends the call; SIP TCP connections are admitted at accept (ACL, per-source
+// and total caps, a descriptor reserve for RTP) and closed when idle (tcp_guard.h). OPTIONS is
+// answered 200 (Kamailio probes). Session timers (RFC 4028) are honoured when the peer asks.
 #pragma once
 
 #include <atomic>
@@ -55,6 +56,13 @@ struct SipConfig {
   int jitter_ms = 60;         // receive jitter buffer depth
   int no_answer_s = 30;       // outbound: give up ringing after this long
   bool prefer_pcma = false;   // answer with PCMA when the offer lists both
+  // SIP over TCP, decided at accept before a byte is read (telephony/tcp_guard.h): sources
+  // outside `acl` are closed at once; these bound the rest. No TLS transport is offered.
+  int tcp_max_conns = 256;      // accepted SIP TCP connections in all
+  int tcp_max_per_source = 16;  // from one address
+  int tcp_first_data_s = 10;    // a connection that sent nothing for this long is closed
+  int tcp_idle_s = 300;         // one that sent nothing new for this long is closed
+  int fd_reserve = 0;           // descriptors kept for RTP and files; 0 = 64 + 4 * max_calls
 };
 
 // Counters for logs, tests and benchmarks (monotonic since Start).
@@ -63,6 +71,11 @@ struct SipStats {
   int64_t rejected_acl = 0, rejected_busy = 0, rejected_codec = 0, rejected_bad_sdp = 0;
   int64_t rtp_in = 0, rtp_out = 0, rtp_bad = 0, rtp_dropped = 0, rtp_timeouts = 0;
   int64_t dtmf_in = 0, options = 0, transfers_ok = 0, transfers_failed = 0;
+  // SIP TCP: connections open now, refused at accept (ACL / per source / total / descriptor
+  // reserve), closed for sending nothing.
+  int64_t tcp_open = 0, tcp_refused_acl = 0, tcp_refused_limit = 0, tcp_refused_fds = 0;
+  int64_t tcp_closed_idle = 0;
+  int fd_limit = 0;  // descriptor numbers the SIP loop can watch
   bool registered = false;
 };
 

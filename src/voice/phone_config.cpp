@@ -129,11 +129,31 @@ Result<PhoneConfig> ParsePhoneConfig(const std::string& yaml_text,
   const YAML::Node p = root["phone"];
   Reader r(name_for_errors);
   const std::string path = "phone";
-  KIRA_RETURN_IF_ERROR(
-      r.Keys(p, path,
-             {"listen", "transports", "max_calls", "retry_after_s", "acl", "trunk", "rtp_ports",
-              "rtp_timeout_s", "max_call_s", "session_expires_s", "silence_reprompt_s", "barge_in",
-              "asr", "tts", "vosk_url", "workers", "contact_user", "no_answer_s", "recordings"}));
+  KIRA_RETURN_IF_ERROR(r.Keys(p, path,
+                              {"listen",
+                               "transports",
+                               "max_calls",
+                               "retry_after_s",
+                               "acl",
+                               "trunk",
+                               "rtp_ports",
+                               "rtp_timeout_s",
+                               "max_call_s",
+                               "session_expires_s",
+                               "silence_reprompt_s",
+                               "barge_in",
+                               "asr",
+                               "tts",
+                               "vosk_url",
+                               "workers",
+                               "contact_user",
+                               "no_answer_s",
+                               "recordings",
+                               "tcp_max_connections",
+                               "tcp_max_per_source",
+                               "tcp_first_data_s",
+                               "tcp_idle_s",
+                               "fd_reserve"}));
   telephony::SipConfig& s = c.sip;
   KIRA_RETURN_IF_ERROR(r.Str(p, path, "listen", &s.listen));
   KIRA_RETURN_IF_ERROR(r.Str(p, path, "contact_user", &s.contact_user));
@@ -158,6 +178,11 @@ Result<PhoneConfig> ParsePhoneConfig(const std::string& yaml_text,
   KIRA_RETURN_IF_ERROR(r.Int(p, path, "max_call_s", &s.max_call_s, 0, 86400));
   KIRA_RETURN_IF_ERROR(r.Int(p, path, "session_expires_s", &s.session_expires_s, 0, 86400));
   KIRA_RETURN_IF_ERROR(r.Int(p, path, "no_answer_s", &s.no_answer_s, 1, 600));
+  KIRA_RETURN_IF_ERROR(r.Int(p, path, "tcp_max_connections", &s.tcp_max_conns, 1, 100000));
+  KIRA_RETURN_IF_ERROR(r.Int(p, path, "tcp_max_per_source", &s.tcp_max_per_source, 1, 100000));
+  KIRA_RETURN_IF_ERROR(r.Int(p, path, "tcp_first_data_s", &s.tcp_first_data_s, 0, 3600));
+  KIRA_RETURN_IF_ERROR(r.Int(p, path, "tcp_idle_s", &s.tcp_idle_s, 0, 86400));
+  KIRA_RETURN_IF_ERROR(r.Int(p, path, "fd_reserve", &s.fd_reserve, 0, 1000000));
   if (p["rtp_ports"]) {
     std::string range;
     KIRA_RETURN_IF_ERROR(r.Str(p, path, "rtp_ports", &range));

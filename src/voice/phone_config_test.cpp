@@ -34,6 +34,11 @@ phone:
   asr: {en: {engine: pocketsphinx}, ru: {engine: vosk, url: "ws://127.0.0.1:2700"}}
   tts: {ru: {engine: espeak, voice: ru}}
   workers: 3
+  tcp_max_connections: 100
+  tcp_max_per_source: 8
+  tcp_first_data_s: 5
+  tcp_idle_s: 120
+  fd_reserve: 500
 )";
   auto c = ParsePhoneConfig(yaml, "kira.yaml");
   ASSERT_TRUE(c.ok()) << c.status().ToString();
@@ -51,6 +56,11 @@ phone:
   EXPECT_EQ(c->sip.rtp_timeout_s, 15);
   EXPECT_EQ(c->sip.max_call_s, 900);
   EXPECT_EQ(c->sip.session_expires_s, 1800);
+  EXPECT_EQ(c->sip.tcp_max_conns, 100);
+  EXPECT_EQ(c->sip.tcp_max_per_source, 8);
+  EXPECT_EQ(c->sip.tcp_first_data_s, 5);
+  EXPECT_EQ(c->sip.tcp_idle_s, 120);
+  EXPECT_EQ(c->sip.fd_reserve, 500);
   EXPECT_EQ(c->voice.silence_reprompt_ms, 6000);
   EXPECT_FALSE(c->voice.barge_in_enabled);
   ASSERT_EQ(c->asr.size(), 2u);
