@@ -3,6 +3,7 @@
 #include <spandsp.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 
 namespace kira::media {
@@ -100,6 +101,34 @@ std::optional<char> TelephoneEventReceiver::Push(uint32_t ts, std::span<const ui
   have_last_ = true;
   last_ts_ = ts;
   return digit;
+}
+
+std::optional<char> ParseDtmfRelay(std::string_view body) {
+  if (body.size() > 1024) return std::nullopt;
+  size_t pos = 0;
+  while (pos < body.size()) {
+    size_t end = body.find('\n', pos);
+    if (end == std::string_view::npos) end = body.size();
+    std::string_view line = body.substr(pos, end - pos);
+    pos = end + 1;
+    while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+    if (line.size() < 6) continue;
+    bool is_signal = true;
+    for (size_t i = 0; i < 6; ++i)
+      if (std::tolower(static_cast<unsigned char>(line[i])) != "signal"[i]) is_signal = false;
+    if (!is_signal) continue;
+    line.remove_prefix(6);
+    while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+    if (line.empty() || line.front() != '=') return std::nullopt;
+    line.remove_prefix(1);
+    while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t'))
+      line.remove_suffix(1);
+    if (line.size() != 1) return std::nullopt;
+    const char d = static_cast<char>(std::toupper(static_cast<unsigned char>(line[0])));
+    return DigitToEvent(d) ? std::optional<char>(d) : std::nullopt;
+  }
+  return std::nullopt;
 }
 
 }  // namespace kira::media

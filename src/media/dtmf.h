@@ -57,6 +57,11 @@ void SerializeTelephoneEvent(const TelephoneEvent& ev, uint8_t out[4]);
 std::optional<uint8_t> DigitToEvent(char digit);
 char EventToDigit(uint8_t event);
 
+// The digit of a SIP INFO body of type application/dtmf-relay ("Signal=5\r\nDuration=160\r\n"):
+// the Signal line's value (one of 0-9 * # A-D, case-insensitive), else nullopt. Bodies over
+// 1024 bytes are refused unread.
+std::optional<char> ParseDtmfRelay(std::string_view body);
+
 // Reports each RFC 4733 digit once: events are repeated in several packets with the same RTP
 // timestamp (and the end packet three times); a new timestamp starts a new digit.
 class TelephoneEventReceiver {

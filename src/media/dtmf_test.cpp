@@ -81,5 +81,16 @@ TEST(Rfc4733Test, ReceiverReportsEachDigitOnce) {
   EXPECT_EQ(got, "55");
 }
 
+TEST(DtmfRelay, SignalLineOfSipInfo) {
+  EXPECT_EQ(ParseDtmfRelay("Signal=5\r\nDuration=160\r\n"), '5');
+  EXPECT_EQ(ParseDtmfRelay("Duration=160\r\nSignal= #\r\n"), '#');
+  EXPECT_EQ(ParseDtmfRelay("signal=a"), 'A');
+  EXPECT_EQ(ParseDtmfRelay("Signal=10\r\n"), std::nullopt);  // not one digit
+  EXPECT_EQ(ParseDtmfRelay("Signal=\r\n"), std::nullopt);
+  EXPECT_EQ(ParseDtmfRelay("Signal: 5\r\n"), std::nullopt);
+  EXPECT_EQ(ParseDtmfRelay("Duration=160"), std::nullopt);
+  EXPECT_EQ(ParseDtmfRelay(std::string(2000, ' ') + "Signal=5"), std::nullopt);  // too long
+}
+
 }  // namespace
 }  // namespace kira::media

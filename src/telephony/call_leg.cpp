@@ -38,6 +38,7 @@ CallLeg::CallLeg(SipEndpoint::Impl* ep, int id, bool inbound)
   tmr_init(&ring_tmr_);
   tmr_init(&transfer_tmr_);
   sa_init(&rtp_dst_, AF_UNSPEC);
+  sa_init(&sdp_addr_, AF_UNSPEC);
   tx_ts_ = rand_u32();
 }
 
@@ -198,13 +199,16 @@ void CallLeg::Established() {
 
 void CallLeg::InfoHandler(struct sip* sip, const struct sip_msg* msg, void* arg) {
   auto* self = static_cast<CallLeg*>(arg);
-  struct pl sig;
-  if (msg_ctype_cmp(&msg->ctyp, "application", "dtmf-relay") &&
-      !re_regex(reinterpret_cast<const char*>(mbuf_buf(msg->mb)), mbuf_get_left(msg->mb),
-                "Signal=[ ]*[0-9*#A-D]1", nullptr, &sig)) {
+  if (msg_ctype_cmp(&msg->ctyp, "application", "dtmf-relay")) {
+    const auto digit = media::ParseDtmfRelay(
+        std::string_view(reinterpret_cast<const char*>(mbuf_buf(msg->mb)), mbuf_get_left(msg->mb)));
+    if (!digit) {
+      sip_reply(sip, msg, 400, "Bad Request");  // not one DTMF digit in a Signal= line
+      return;
+    }
     sip_reply(sip, msg, 200, "OK");
     ++self->ep_->stats.dtmf_in;
-    if (self->handler && self->established_ && !self->ended_) self->handler->OnDtmf(sig.p[0]);
+    if (self->handler && self->established_ && !self->ended_) self->handler->OnDtmf(*digit);
     return;
   }
   sip_reply(sip, msg, 415, "Unsupported Media Type");

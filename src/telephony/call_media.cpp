@@ -1,5 +1,8 @@
 // CallLeg, media side: RTP receive (payload checks, SSRC probation, RFC 4733 digits, jitter
-// buffer), the 20 ms tick (decode, timeouts, paced send of agent audio) and early send.
+// buffer, the latched source), the 20 ms tick (decode, timeouts, paced send of agent audio) and
+// early send.
+#include <arpa/inet.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstring>
@@ -12,6 +15,18 @@ namespace kira::telephony {
 
 namespace {
 constexpr const char* kLog = "sip";
+
+media::RtpLatch::Source SourceOf(const struct sa* a) {
+  media::RtpLatch::Source s;
+  if (sa_af(a) == AF_INET) {
+    const uint32_t v = htonl(sa_in(a));
+    std::memcpy(s.ip.data(), &v, 4);
+  } else if (sa_af(a) == AF_INET6) {
+    sa_in6(a, s.ip.data());
+  }
+  s.port = sa_port(a);
+  return s;
+}
 }  // namespace
 
 void CallLeg::RtpHandler(const struct sa* src, const struct rtp_header* hdr, struct mbuf* mb,
@@ -30,20 +45,26 @@ void CallLeg::RtpHandler(const struct sa* src, const struct rtp_header* hdr, str
     ++st.rtp_bad;
     return;
   }
-  // One source at a time. A new SSRC must prove itself with two packets in sequence (RFC 3550
-  // probation) and may replace the current one only after that went quiet for a second, so
-  // stray or forged packets cannot take over the stream.
-  if (!self->have_ssrc_ || hdr->ssrc != self->ssrc_) {
-    if (self->have_ssrc_ && now - self->last_rx_ms_ < 1000) {
+  // One source at a time: the first verified one (two packets in sequence) is latched, and
+  // stray or forged packets from anywhere else neither play nor keep a silent call alive.
+  switch (self->latch_.Check(SourceOf(src), hdr->ssrc, hdr->seq, now)) {
+    case media::RtpLatch::Verdict::kForeign:
       ++st.rtp_bad;
       return;
-    }
-    if (!self->Probation(hdr->ssrc, hdr->seq)) {
+    case media::RtpLatch::Verdict::kProbation:
       ++st.rtp_dropped;
       return;
-    }
-    self->have_ssrc_ = true;
-    self->ssrc_ = hdr->ssrc;
+    case media::RtpLatch::Verdict::kAccept:
+      break;
+  }
+  if (self->latch_.TakeNewlyLatched() && !sa_cmp(src, &self->rtp_dst_, SA_ALL)) {
+    // Symmetric RTP: answer where the caller's packets come from (behind NAT the SDP address
+    // is a private one).
+    log::Info(kLog, self->info_.local_tag + ": RTP from " + AddrText(src) + ":" +
+                        std::to_string(sa_port(src)) + ", not the SDP's " +
+                        AddrText(&self->rtp_dst_) + ":" + std::to_string(sa_port(&self->rtp_dst_)) +
+                        ": sending there");
+    self->rtp_dst_ = *src;
   }
   self->last_rx_ms_ = now;
   if (is_event) {
@@ -55,20 +76,6 @@ void CallLeg::RtpHandler(const struct sa* src, const struct rtp_header* hdr, str
     return;
   }
   self->jb_.Push(hdr->seq, hdr->ts, std::span<const uint8_t>(mbuf_buf(mb), len));
-  (void)src;
-}
-
-bool CallLeg::Probation(uint32_t ssrc, uint16_t seq) {
-  for (Candidate& c : candidates_) {
-    if (c.used && c.ssrc == ssrc) {
-      const bool in_sequence = seq == static_cast<uint16_t>(c.seq + 1);
-      c.seq = seq;
-      return in_sequence;
-    }
-  }
-  Candidate& slot = candidates_[next_candidate_++ % candidates_.size()];
-  slot = Candidate{true, ssrc, seq};
-  return false;
 }
 
 void CallLeg::SendFrame(const int16_t* pcm) {

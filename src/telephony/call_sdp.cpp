@@ -7,6 +7,7 @@
 
 #include "core/log.h"
 #include "telephony/endpoint_impl.h"
+#include "telephony/sdp_codec.h"
 
 namespace kira::telephony {
 
@@ -25,52 +26,29 @@ Status CallLeg::OpenRtp() {
 
 Status CallLeg::BuildLocalSdp() {
   int err = sdp_session_alloc(&sdp_, &ep_->media_addr);
-  if (!err)
-    err = sdp_media_add(&sdpm_, sdp_, sdp_media_audio, sa_port(rtp_local(rtp_)), sdp_proto_rtpavp);
-  const bool pcma_first = ep_->cfg.prefer_pcma;
-  if (!err)
-    err =
-        sdp_format_add(nullptr, sdpm_, false, pcma_first ? "8" : "0", pcma_first ? "PCMA" : "PCMU",
-                       8000, 1, nullptr, nullptr, nullptr, false, nullptr);
-  if (!err)
-    err =
-        sdp_format_add(nullptr, sdpm_, false, pcma_first ? "0" : "8", pcma_first ? "PCMU" : "PCMA",
-                       8000, 1, nullptr, nullptr, nullptr, false, nullptr);
-  if (!err)
-    err = sdp_format_add(nullptr, sdpm_, false, "101", telev_rtpfmt, 8000, 1, nullptr, nullptr,
-                         nullptr, false, "0-15");
-  if (!err) err = sdp_media_set_lattr(sdpm_, true, sdp_attr_ptime, "%d", kFrameMs);
+  if (!err) err = AddLocalAudio(sdp_, &sdpm_, sa_port(rtp_local(rtp_)), ep_->cfg.prefer_pcma);
   if (err) return Status::Internal("building SDP failed: " + std::string(strerror(err)));
   return Status::Ok();
 }
 
 bool CallLeg::ApplyRemoteSdp(std::string* why) {
-  if (!sdpm_ || sdp_media_rport(sdpm_) == 0) {
-    *why = "no usable audio stream (RTP/AVP with PCMU or PCMA) in the offer";
+  const CodecChoice c = ChooseCodec(sdpm_, ep_->cfg.prefer_pcma);
+  te_pt_remote_ = c.te_pt;
+  if (!c.ok) {
+    *why = c.why;
     return false;
   }
-  const struct sdp_format* chosen = nullptr;
-  te_pt_remote_ = -1;
-  for (struct le* le = sdp_media_format_lst(sdpm_, false)->head; le; le = le->next) {
-    const auto* fmt = static_cast<const struct sdp_format*>(le->data);
-    if (!fmt->sup || !fmt->name) continue;
-    if (!str_casecmp(fmt->name, telev_rtpfmt)) {
-      te_pt_remote_ = fmt->pt;
-      continue;
-    }
-    const bool g711 = !str_casecmp(fmt->name, "PCMU") || !str_casecmp(fmt->name, "PCMA");
-    if (!g711 || fmt->srate != 8000) continue;
-    if (!chosen) chosen = fmt;
-    if (ep_->cfg.prefer_pcma && !str_casecmp(fmt->name, "PCMA")) chosen = fmt;
+  law_ = c.alaw ? media::G711Law::kAlaw : media::G711Law::kUlaw;
+  tx_pt_ = c.pt;
+  info_.codec = c.alaw ? "PCMA" : "PCMU";
+  // A new media address (re-INVITE moving the stream) lets RTP latch again; the same one keeps
+  // the latched source and where we send (a session refresh must not reopen the latch).
+  const struct sa* addr = sdp_media_raddr(sdpm_);
+  if (!sa_cmp(addr, &sdp_addr_, SA_ALL) || !latch_.latched()) {
+    sdp_addr_ = *addr;
+    rtp_dst_ = *addr;
+    latch_.Reset();
   }
-  if (!chosen) {
-    *why = "no common codec: Kira speaks PCMU and PCMA";
-    return false;
-  }
-  law_ = !str_casecmp(chosen->name, "PCMA") ? media::G711Law::kAlaw : media::G711Law::kUlaw;
-  tx_pt_ = chosen->pt;
-  info_.codec = law_ == media::G711Law::kAlaw ? "PCMA" : "PCMU";
-  rtp_dst_ = *sdp_media_raddr(sdpm_);
   return true;
 }
 

@@ -15,6 +15,7 @@
 #include "media/dtmf.h"
 #include "media/g711.h"
 #include "media/jitter_buffer.h"
+#include "media/rtp_latch.h"
 #include "telephony/acl.h"
 #include "telephony/event_loop.h"
 #include "telephony/re_include.h"
@@ -186,8 +187,6 @@ class CallLeg {
   void TransferDone(bool ok, const std::string& detail);
   void SendFrame(const int16_t* pcm);
   void MarkTalkspurt();
-  // True once `ssrc` sent two packets in sequence.
-  bool Probation(uint32_t ssrc, uint16_t seq);
 
   SipEndpoint::Impl* ep_;
   int id_;
@@ -210,15 +209,8 @@ class CallLeg {
   std::deque<int16_t> rx_pcm_;
   std::vector<int16_t> last_good_;
   int lost_run_ = 0;
-  bool have_ssrc_ = false;
-  uint32_t ssrc_ = 0;
-  struct Candidate {
-    bool used = false;
-    uint32_t ssrc = 0;
-    uint16_t seq = 0;
-  };
-  std::array<Candidate, 4> candidates_;  // SSRCs on probation
-  size_t next_candidate_ = 0;
+  media::RtpLatch latch_;  // the one source we listen to (and answer: symmetric RTP)
+  struct sa sdp_addr_;     // the peer's media address from its last SDP
   uint64_t last_rx_ms_ = 0;
   uint64_t start_ms_ = 0;
   uint32_t tx_ts_ = 0;

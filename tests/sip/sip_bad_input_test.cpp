@@ -287,6 +287,67 @@ TEST_F(SipBadInput, SilentCallerIsHungUpAfterRtpTimeout) {
   EXPECT_EQ(ep_.stats().rtp_timeouts, 1);
 }
 
+// Symmetric RTP (issue 10): the SDP points at a port nobody listens on, as behind NAT; Kira
+// latches to the first verified source, sends its RTP there, and ignores a second source.
+TEST_F(SipBadInput, RtpIsLatchedToTheFirstVerifiedSource) {
+  Start();
+  RawSip ua, intruder;
+  std::string offer = ua.PcmuOffer();
+  const std::string m = "m=audio " + std::to_string(ua.rtp_port());
+  offer.replace(offer.find(m), m.size(), "m=audio 9");  // discard port: nothing answers
+  ua.Invite(port_, "latch", offer);
+  SipResponse ok = ua.RecvFinal(3s);
+  ASSERT_EQ(ok.code, 200) << ok.text;
+  ua.Ack(port_, ok);
+  const uint16_t kira_rtp = SdpAudioPort(ok.Body());
+  for (int i = 0; i < 100 && seen_->started == 0; ++i) std::this_thread::sleep_for(10ms);
+  std::vector<uint8_t> quiet(160, 0xFF), loud(160);
+  media::Pcm tone = media::Tone(8000, 500, 20, -6);
+  media::G711Encode(media::G711Law::kUlaw, tone.data(), 160, loud.data());
+  EXPECT_EQ(ua.CountRtp(300ms), 0);  // Kira sends to the SDP's port 9 so far
+  const auto t0 = std::chrono::steady_clock::now();
+  const int64_t bad0 = ep_.stats().rtp_bad;
+  for (int i = 0; i < 50; ++i) {  // 1 s: the caller's quiet audio and a loud intruder
+    ua.SendRtp(kira_rtp, RtpPacket(0, 100 + i, i * 160u, 1111, quiet));
+    intruder.SendRtp(kira_rtp, RtpPacket(0, 500 + i, i * 160u, 2222, loud));
+    intruder.SendRtp(kira_rtp, RtpPacket(0, 500 + i, i * 160u, 1111, loud));  // caller's SSRC
+    std::this_thread::sleep_until(t0 + (i + 1) * 20ms);
+  }
+  EXPECT_GE(ua.CountRtp(500ms), 10) << "Kira does not answer the latched source";
+  EXPECT_EQ(intruder.CountRtp(200ms), 0);
+  EXPECT_EQ(seen_->loud, 0) << "the intruder's audio was played";
+  EXPECT_GE(ep_.stats().rtp_bad - bad0, 90);
+  EXPECT_EQ(seen_->ended, 0);
+  ua.Bye(port_, ok);
+  EXPECT_EQ(ua.RecvFinal(2s).code, 200);
+}
+
+// "Stopped on silence": once the latched caller goes quiet, RTP from anywhere else does not
+// keep the call up; the RTP timeout hangs up.
+TEST_F(SipBadInput, ForeignRtpDoesNotKeepASilentCallAlive) {
+  telephony::SipConfig c;
+  c.rtp_timeout_s = 1;
+  Start(c);
+  RawSip ua, intruder;
+  SipResponse ok = Establish(ua, "silent-latched");
+  const uint16_t kira_rtp = SdpAudioPort(ok.Body());
+  std::vector<uint8_t> quiet(160, 0xFF);
+  for (uint16_t i = 0; i < 5; ++i) ua.SendRtp(kira_rtp, RtpPacket(0, i, i * 160u, 1111, quiet));
+  SipResponse bye;
+  const auto t0 = std::chrono::steady_clock::now();
+  for (uint16_t i = 0; std::chrono::steady_clock::now() < t0 + 4s; ++i) {
+    intruder.SendRtp(kira_rtp, RtpPacket(0, i, i * 160u, 3333, quiet));
+    bye = ua.Recv(20ms);
+    if (bye.text.rfind("BYE ", 0) == 0) break;
+  }
+  ASSERT_EQ(bye.text.rfind("BYE ", 0), 0u) << "the intruder kept the call alive";
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 2500ms);
+  ua.Reply200(port_, bye);
+  for (int i = 0; i < 50 && seen_->ended == 0; ++i) std::this_thread::sleep_for(20ms);
+  std::lock_guard<std::mutex> l(seen_->mu);
+  EXPECT_EQ(seen_->reason, EndReason::kRtpTimeout);
+}
+
 TEST_F(SipBadInput, CallsLongerThanTheMaximumAreEnded) {
   telephony::SipConfig c;
   c.max_call_s = 1;
