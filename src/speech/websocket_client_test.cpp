@@ -35,6 +35,35 @@ TEST(WsFrameTest, AcceptKeyFromRfc6455Example) {
   EXPECT_EQ(ws::Base64(std::vector<uint8_t>{'f', 'o', 'o', 'b'}), "Zm9vYg==");
 }
 
+TEST(WsFrameTest, ParseFrameNeedsMoreThenParsesAndRejectsViolations) {
+  const std::vector<uint8_t> payload(300, 'x');
+  const std::string frame = ws::EncodeFrame(ws::kBinary, payload, /*mask=*/true);
+  ws::Frame f;
+  size_t used = 0;
+  std::string err;
+  // Every prefix asks for more, never for fewer bytes than it has.
+  for (size_t n = 0; n < frame.size(); ++n) {
+    ASSERT_EQ(ws::ParseFrame(std::string_view(frame).substr(0, n), 1 << 20, &f, &used, &err),
+              ws::ParseResult::kNeedMore);
+    ASSERT_GT(used, n);
+    ASSERT_LE(used, frame.size());
+  }
+  ASSERT_EQ(ws::ParseFrame(frame + "tail", 1 << 20, &f, &used, &err), ws::ParseResult::kOk);
+  EXPECT_EQ(used, frame.size());
+  EXPECT_EQ(f.payload, std::string(300, 'x'));
+  EXPECT_EQ(ws::ParseFrame(frame, 100, &f, &used, &err), ws::ParseResult::kInvalid);
+  EXPECT_NE(err.find("too large"), std::string::npos);
+  EXPECT_EQ(ws::ParseFrame(std::string("\x83\x00", 2), 100, &f, &used, &err),
+            ws::ParseResult::kInvalid);  // opcode 3 is reserved
+  EXPECT_NE(err.find("reserved opcode"), std::string::npos);
+  EXPECT_EQ(ws::ParseFrame(std::string("\x09\x00", 2), 100, &f, &used, &err),
+            ws::ParseResult::kInvalid);  // a fragmented ping
+  EXPECT_EQ(ws::ParseFrame(std::string("\x89\x7e\x00\x80", 4), 1000, &f, &used, &err),
+            ws::ParseResult::kInvalid);  // a 128-byte ping
+  const std::string huge("\x82\x7f\x80\x00\x00\x00\x00\x00\x00\x00", 10);
+  EXPECT_EQ(ws::ParseFrame(huge, SIZE_MAX, &f, &used, &err), ws::ParseResult::kInvalid);
+}
+
 // A TCP listener on 127.0.0.1:0 that runs `serve` on the first connection.
 class RawServer {
  public:

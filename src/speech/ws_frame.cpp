@@ -108,39 +108,79 @@ Status FrameReader::Fill(size_t n, int timeout_ms) {
   return Status::Ok();
 }
 
-Result<Frame> FrameReader::Read(int timeout_ms, size_t max_payload) {
-  KIRA_RETURN_IF_ERROR(Fill(2, timeout_ms));
-  const auto* b = reinterpret_cast<const uint8_t*>(pending_->data());
-  Frame f;
-  f.fin = b[0] & 0x80;
-  f.opcode = b[0] & 0x0F;
-  if (b[0] & 0x70) return Status::Invalid("reserved bits set in a frame");
-  f.masked = b[1] & 0x80;
+ParseResult ParseFrame(std::string_view buf, size_t max_payload, Frame* f, size_t* used,
+                       std::string* error) {
+  const auto* b = reinterpret_cast<const uint8_t*>(buf.data());
+  *used = 2;
+  if (buf.size() < 2) return ParseResult::kNeedMore;
+  f->fin = b[0] & 0x80;
+  f->opcode = b[0] & 0x0F;
+  f->masked = b[1] & 0x80;
+  if (b[0] & 0x70) {
+    *error = "reserved bits set in a frame";
+    return ParseResult::kInvalid;
+  }
+  const uint8_t op = f->opcode;
+  if ((op > kBinary && op < kClose) || op > kPong) {
+    *error = "reserved opcode " + std::to_string(op);
+    return ParseResult::kInvalid;
+  }
   uint64_t len = b[1] & 0x7F;
   size_t hdr = 2;
   if (len == 126) {
-    KIRA_RETURN_IF_ERROR(Fill(4, timeout_ms));
-    b = reinterpret_cast<const uint8_t*>(pending_->data());
-    len = (uint64_t(b[2]) << 8) | b[3];
     hdr = 4;
   } else if (len == 127) {
-    KIRA_RETURN_IF_ERROR(Fill(10, timeout_ms));
-    b = reinterpret_cast<const uint8_t*>(pending_->data());
-    len = 0;
-    for (int i = 0; i < 8; ++i) len = (len << 8) | b[2 + i];
     hdr = 10;
   }
-  if (len > max_payload)
-    return Status::Invalid("frame of " + std::to_string(len) + " bytes is too large");
-  size_t total = hdr + (f.masked ? 4 : 0) + size_t(len);
-  KIRA_RETURN_IF_ERROR(Fill(total, timeout_ms));
-  b = reinterpret_cast<const uint8_t*>(pending_->data());
-  const uint8_t* key = f.masked ? b + hdr : nullptr;
-  const uint8_t* body = b + hdr + (f.masked ? 4 : 0);
-  f.payload.resize(size_t(len));
-  for (size_t i = 0; i < len; ++i) f.payload[i] = char(key ? body[i] ^ key[i & 3] : body[i]);
-  pending_->erase(0, total);
-  return f;
+  if (buf.size() < hdr) {
+    *used = hdr;
+    return ParseResult::kNeedMore;
+  }
+  if (hdr == 4) {
+    len = (uint64_t(b[2]) << 8) | b[3];
+  } else if (hdr == 10) {
+    len = 0;
+    for (int i = 0; i < 8; ++i) len = (len << 8) | b[2 + i];
+    if (len >> 63) {
+      *error = "frame length has the most significant bit set";
+      return ParseResult::kInvalid;
+    }
+  }
+  if (op >= kClose && (len > 125 || !f->fin)) {
+    *error = "control frame (opcode " + std::to_string(op) + ") fragmented or over 125 bytes";
+    return ParseResult::kInvalid;
+  }
+  if (len > max_payload) {
+    *error = "frame of " + std::to_string(len) + " bytes is too large (limit " +
+             std::to_string(max_payload) + ")";
+    return ParseResult::kInvalid;
+  }
+  const size_t total = hdr + (f->masked ? 4 : 0) + size_t(len);
+  *used = total;
+  if (buf.size() < total) return ParseResult::kNeedMore;
+  const uint8_t* key = f->masked ? b + hdr : nullptr;
+  const uint8_t* body = b + hdr + (f->masked ? 4 : 0);
+  f->payload.resize(size_t(len));
+  for (size_t i = 0; i < len; ++i) f->payload[i] = char(key ? body[i] ^ key[i & 3] : body[i]);
+  return ParseResult::kOk;
+}
+
+Result<Frame> FrameReader::Read(int timeout_ms, size_t max_payload) {
+  Frame f;
+  std::string error;
+  for (;;) {
+    size_t used = 0;
+    switch (ParseFrame(*pending_, max_payload, &f, &used, &error)) {
+      case ParseResult::kOk:
+        pending_->erase(0, used);
+        return f;
+      case ParseResult::kInvalid:
+        return Status::Invalid(error);
+      case ParseResult::kNeedMore:
+        KIRA_RETURN_IF_ERROR(Fill(used, timeout_ms));
+        break;
+    }
+  }
 }
 
 bool FrameReader::HasData() {

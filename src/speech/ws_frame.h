@@ -33,6 +33,15 @@ struct Frame {
   std::string payload;  // unmasked
 };
 
+// Parses the frame at the front of `buf` (no I/O; FrameReader and the fuzz target share it).
+// kOk: *frame is set and *used is its length in bytes. kNeedMore: *used is how many bytes the
+// frame needs in all (call again with at least that many). kInvalid: *error names what is wrong
+// (reserved bits or opcodes, a control frame that is fragmented or over 125 bytes, a payload
+// over `max_payload`, a 64-bit length with the top bit set).
+enum class ParseResult { kOk, kNeedMore, kInvalid };
+ParseResult ParseFrame(std::string_view buf, size_t max_payload, Frame* frame, size_t* used,
+                       std::string* error);
+
 // Reads from `fd`, first consuming `*pending` (bytes already read). Unavailable on timeout
 // (timeout_ms < 0: forever), EOF or error; Invalid on a frame larger than max_payload.
 class FrameReader {
