@@ -15,6 +15,8 @@
 #include <cstring>
 #include <vector>
 
+#include "core/log.h"
+
 namespace kira::telephony {
 
 namespace {
@@ -120,10 +122,15 @@ bool TcpGuard::Admit(int fd, const struct sockaddr* peer) {
   const int64_t now = NowMs();
   if (cfg_.allow && !cfg_.allow(ip)) {
     ++stats_.refused_acl;
+    log::Limited(log::Level::kWarn, "sip", "SIP TCP refused: not in sip.acl",
+                 "SIP TCP connection from " + ip + " closed: not in sip.acl");
     return false;
   }
   if (fd >= cfg_.fd_limit - cfg_.reserve) {
     ++stats_.refused_fds;
+    log::Limited(log::Level::kWarn, "sip", "SIP TCP refused: descriptor reserve",
+                 "SIP TCP connection from " + ip + " closed: " + std::to_string(cfg_.reserve) +
+                     " descriptors are kept for calls");
     return false;
   }
   // Counts may include connections libre closed since the last sweep: recount before refusing
@@ -137,10 +144,16 @@ bool TcpGuard::Admit(int fd, const struct sockaddr* peer) {
   auto it = per_source_.find(ip);
   if (it != per_source_.end() && it->second >= cfg_.max_per_source) {
     ++stats_.refused_per_source;
+    log::Limited(log::Level::kWarn, "sip", "SIP TCP refused: per source",
+                 "SIP TCP connection from " + ip + " closed: it has " +
+                     std::to_string(cfg_.max_per_source) + " open (sip tcp_max_per_source)");
     return false;
   }
   if (static_cast<int>(conns_.size()) >= cfg_.max_conns) {
     ++stats_.refused_total;
+    log::Limited(log::Level::kWarn, "sip", "SIP TCP refused: total",
+                 "SIP TCP connection from " + ip + " closed: " + std::to_string(cfg_.max_conns) +
+                     " open (sip tcp_max_connections)");
     return false;
   }
   Forget(fd);  // a closed connection's number, reused

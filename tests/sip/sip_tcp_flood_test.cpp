@@ -175,7 +175,7 @@ TEST_F(SipTcpFlood, IdleConnectionsFromOneSourceAndARefusedOneLeaveCallsWorking)
   StartKira(
       "phone:\n"
       "  acl: [127.0.0.1/32, 127.0.0.3/32]\n"
-      "  tcp_first_data_s: 3\n");
+      "  tcp_first_data_s: 5\n");
   const auto allowed = Flood("127.0.0.1", 455);
   const auto refused = Flood("127.0.0.2", 200);
   ASSERT_EQ(allowed.size(), 455u) << "the client side could not open its connections";
@@ -190,8 +190,10 @@ TEST_F(SipTcpFlood, IdleConnectionsFromOneSourceAndARefusedOneLeaveCallsWorking)
       "ones closed by kira\n",
       fds, refused_closed, allowed_closed);
   EXPECT_EQ(refused_closed, 200) << "refused sources must be closed at accept";
-  EXPECT_EQ(allowed_closed, 455 - 16) << "16 per source are kept";
-  EXPECT_LT(fds, baseline_fds_ + 16 + 5);
+  // At most 16 per source are kept (fewer when the flood took longer than the first-data
+  // timeout on a loaded machine: the first ones are closed for silence already).
+  EXPECT_GE(allowed_closed, 455 - 16);
+  EXPECT_LE(fds, baseline_fds_ + 16 + 2);
   std::string why;
   const bool udp_ok = Call("127.0.0.1", "u1", &why);
   std::printf("[F5] INVITE over UDP during the flood: %s\n", udp_ok ? "answered 200" : "FAILED");
@@ -200,9 +202,9 @@ TEST_F(SipTcpFlood, IdleConnectionsFromOneSourceAndARefusedOneLeaveCallsWorking)
   std::printf("[F5] INVITE over TCP from another allowed source during the flood: %s\n",
               tcp_ok ? "answered 200" : "FAILED");
   EXPECT_TRUE(tcp_ok) << why;
-  // The silent ones go after tcp_first_data_s (3 s) plus the sweep.
+  // The silent ones go after tcp_first_data_s (5 s) plus the sweep.
   int closed = 0;
-  for (int i = 0; i < 60 && closed < 455; ++i) {
+  for (int i = 0; i < 150 && closed < 455; ++i) {
     std::this_thread::sleep_for(100ms);
     closed = ClosedCount(allowed);
   }

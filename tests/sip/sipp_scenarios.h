@@ -1,5 +1,5 @@
-// sipp scenarios used by the load and flood tests and the media-capacity benchmark (written to a temp
-// dir at run time). MIC is replaced with a µ-law WAV that sipp streams as RTP.
+// sipp scenarios used by the load and flood tests and the media-capacity benchmark (written to a
+// temp dir at run time). MIC is replaced with a µ-law WAV that sipp streams as RTP.
 #pragma once
 
 namespace kira::siptest {
