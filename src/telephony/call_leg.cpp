@@ -130,7 +130,7 @@ int CallLeg::Accept(const struct sip_msg* msg, std::string* reason) {
   }
   counted_ = true;
   ++ep_->stats.active;
-  log::Info(kLog, info_.local_tag + ": call from " + log::Redact(info_.caller) + " via " +
+  log::Info(kLog, info_.local_tag + ": call from " + log::Pii(info_.caller) + " via " +
                       info_.transport + ", codec " + (has_offer ? info_.codec : "late offer"));
   return 0;
 }

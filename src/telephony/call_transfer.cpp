@@ -33,7 +33,7 @@ void CallLeg::Transfer(const std::string& target) {
   }
   transfer_pending_ = true;
   tmr_start(&transfer_tmr_, kTransferTimeoutMs, TransferTimeoutHandler, this);
-  log::Info(kLog, info_.local_tag + ": REFER to " + target);
+  log::Info(kLog, info_.local_tag + ": REFER to " + log::Pii(target));
 }
 
 void CallLeg::TransferDone(bool ok, const std::string& detail) {
@@ -44,7 +44,8 @@ void CallLeg::TransferDone(bool ok, const std::string& detail) {
     ++ep_->stats.transfers_ok;
   else
     ++ep_->stats.transfers_failed;
-  log::Info(kLog, info_.local_tag + ": transfer " + (ok ? "succeeded" : "failed") + ": " + detail);
+  log::Info(kLog, info_.local_tag + ": transfer " + (ok ? "succeeded" : "failed") + ": " +
+                      log::Pii(detail));
   if (handler && !ended_) handler->OnTransferResult(ok, detail);
   if (ok) Hangup(EndReason::kTransferred, detail);
 }

@@ -50,7 +50,7 @@ void PhoneOriginator::Originate(const dialer::CallRequest& req, Done done) {
       },
       [once](AmdVerdict v, const media::GreetingFeatures&) { once->greeting = v; });
   if (!st.ok()) {
-    log::Warn("phone", "task " + std::to_string(req.task.id) + ": " + st.message());
+    log::Warn("phone", "task " + std::to_string(req.task.id) + ": " + log::Pii(st.message()));
     once->Fire({dialer::CallDisposition::kFailed, ""});
   }
 }

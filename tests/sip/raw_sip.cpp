@@ -117,10 +117,10 @@ std::string RawSip::Invite(uint16_t to_port, const std::string& call_id, const s
   std::string m = "INVITE sip:kira@127.0.0.1:" + std::to_string(to_port) + " SIP/2.0\r\n";
   m += "Via: SIP/2.0/UDP " + local + ";rport;branch=z9hG4bK" + call_id + "-" +
        std::to_string(++branch_) + "\r\n";
-  m += "From: <sip:tester@" + local + ">;tag=" + from_tag_ + "\r\n";
+  m += "From: <sip:" + user_ + "@" + local + ">;tag=" + from_tag_ + "\r\n";
   m += "To: <sip:kira@127.0.0.1:" + std::to_string(to_port) + ">\r\n";
   m += "Call-ID: " + call_id + "\r\nCSeq: 1 INVITE\r\n";
-  m += "Contact: <sip:tester@" + local + ">\r\nMax-Forwards: 70\r\n" + extra;
+  m += "Contact: <sip:" + user_ + "@" + local + ">\r\nMax-Forwards: 70\r\n" + extra;
   if (!body.empty()) m += "Content-Type: " + ctype + "\r\n";
   m += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
   Send(to_port, m);
@@ -132,7 +132,7 @@ void RawSip::Ack(uint16_t to_port, const SipResponse& ok, const std::string& bod
   std::string m = "ACK sip:kira@127.0.0.1:" + std::to_string(to_port) + " SIP/2.0\r\n";
   m +=
       "Via: SIP/2.0/UDP " + local + ";rport;branch=z9hG4bKack" + std::to_string(++branch_) + "\r\n";
-  m += "From: <sip:tester@" + local + ">;tag=" + from_tag_ + "\r\n";
+  m += "From: <sip:" + user_ + "@" + local + ">;tag=" + from_tag_ + "\r\n";
   m += "To: " + ok.Header("To") + "\r\n";
   m += "Call-ID: " + call_id_ + "\r\nCSeq: 1 ACK\r\nMax-Forwards: 70\r\n";
   if (!body.empty()) m += "Content-Type: application/sdp\r\n";
@@ -145,7 +145,7 @@ void RawSip::Bye(uint16_t to_port, const SipResponse& ok) {
   std::string m = "BYE sip:kira@127.0.0.1:" + std::to_string(to_port) + " SIP/2.0\r\n";
   m +=
       "Via: SIP/2.0/UDP " + local + ";rport;branch=z9hG4bKbye" + std::to_string(++branch_) + "\r\n";
-  m += "From: <sip:tester@" + local + ">;tag=" + from_tag_ + "\r\n";
+  m += "From: <sip:" + user_ + "@" + local + ">;tag=" + from_tag_ + "\r\n";
   m += "To: " + ok.Header("To") + "\r\n";
   m += "Call-ID: " + call_id_ + "\r\nCSeq: " + std::to_string(++cseq_) +
        " BYE\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n";

@@ -43,6 +43,9 @@ class RawSip {
   // Replies `code` to a request, adding a To tag (as a UAS rejecting an INVITE does).
   void Reply(uint16_t to_port, const SipResponse& request, int code, const std::string& reason);
 
+  // The user part of From/Contact in the next INVITE ("tester" by default).
+  void set_user(const std::string& user) { user_ = user; }
+
   // A PCMU offer pointing at our RTP socket.
   std::string PcmuOffer(const std::string& formats = "0 101") const;
 
@@ -54,6 +57,7 @@ class RawSip {
   int sip_fd_ = -1, rtp_fd_ = -1;
   uint16_t sip_port_ = 0, rtp_port_ = 0;
   std::string call_id_, from_tag_;
+  std::string user_ = "tester";
   int cseq_ = 1;
   int branch_ = 0;
 };

@@ -9,6 +9,7 @@
 #include <random>
 #include <thread>
 
+#include "core/log.h"
 #include "media/audio.h"
 #include "media/dtmf.h"
 #include "media/g711.h"
@@ -346,6 +347,34 @@ TEST_F(SipBadInput, ForeignRtpDoesNotKeepASilentCallAlive) {
   for (int i = 0; i < 50 && seen_->ended == 0; ++i) std::this_thread::sleep_for(20ms);
   std::lock_guard<std::mutex> l(seen_->mu);
   EXPECT_EQ(seen_->reason, EndReason::kRtpTimeout);
+}
+
+// Logs carry no caller number in clear unless debug logging is on (issue 10, F13).
+TEST_F(SipBadInput, CallerNumbersAreMaskedInLogs) {
+  Start();
+  std::mutex mu;
+  std::vector<std::string> lines;
+  const log::Level saved = log::GetLevel();
+  log::SetLevel(log::Level::kInfo);
+  log::SetSink([&](log::Level, std::string_view, std::string_view m) {
+    std::lock_guard<std::mutex> l(mu);
+    lines.emplace_back(m);
+  });
+  RawSip ua;
+  ua.set_user("+79161234567");
+  SipResponse ok = Establish(ua, "masked");
+  ua.Bye(port_, ok);
+  EXPECT_EQ(ua.RecvFinal(2s).code, 200);
+  std::this_thread::sleep_for(100ms);
+  log::SetSink(nullptr);
+  log::SetLevel(saved);
+  std::lock_guard<std::mutex> l(mu);
+  bool masked = false;
+  for (const auto& line : lines) {
+    EXPECT_EQ(line.find("79161234567"), std::string::npos) << line;
+    masked = masked || line.find("call from +7916***4567") != std::string::npos;
+  }
+  EXPECT_TRUE(masked) << "no 'call from' line";
 }
 
 TEST_F(SipBadInput, CallsLongerThanTheMaximumAreEnded) {
