@@ -14,15 +14,9 @@ namespace kira::app {
 
 namespace {
 
+// The built-in lexicon, extended by the shop's lexicon.yaml beside the profile when it has one.
 Result<catalog::Lexicon> LoadShopLexicon(const business::Profile& p) {
-  std::string path = p.dir + "/lexicon.yaml";
-  if (!std::filesystem::exists(path)) {
-    log::Warn("app",
-              "no lexicon.yaml beside the profile; English words and not-sold "
-              "categories will not be recognised");
-    return catalog::Lexicon{};
-  }
-  return catalog::LoadLexicon(path);
+  return catalog::LoadShopLexicon(p.dir + "/lexicon.yaml");
 }
 
 // A fresh database and a profile directory that ships catalog files (the demo shop): import

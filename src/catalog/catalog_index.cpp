@@ -266,9 +266,33 @@ void Catalog::Impl::Build() {
       if (uint32_t w = AddWord(t); w != kNone) post(w);
     });
   }
+  // A household category the catalog itself has ("Ламинат", "Laminate flooring") is never
+  // "not sold", whatever the (built-in) lexicon says: its words are skipped when one of its
+  // forms, stemmed, runs inside a category value of the catalog.
+  std::vector<std::vector<std::string>> category_stems;
+  for (const auto& v : attr_value[kCategory]) {
+    toks.clear();
+    TokenizeInto(v, &toks);
+    if (!toks.empty()) category_stems.push_back(Stems(toks));
+  }
+  auto sold_here = [&](const LexEntry& e) {
+    std::vector<const std::string*> forms = {&e.value, &e.name_en};
+    for (const auto& w : e.ru) forms.push_back(&w);
+    for (const auto& w : e.en) forms.push_back(&w);
+    for (const std::string* f : forms) {
+      toks.clear();
+      TokenizeInto(*f, &toks);
+      if (toks.empty()) continue;
+      const std::vector<std::string> st = Stems(toks);
+      for (const auto& cat : category_stems)
+        if (std::search(cat.begin(), cat.end(), st.begin(), st.end()) != cat.end()) return true;
+    }
+    return false;
+  };
   // Lexicon phrases.
   auto add_phrases = [&](const std::vector<LexEntry>& list, ConceptKind kind) {
     for (uint32_t e = 0; e < list.size(); ++e) {
+      if (kind == ConceptKind::kNotSold && sold_here(list[e])) continue;
       std::vector<const std::string*> forms = {&list[e].value, &list[e].name_en};
       for (const auto& w : list[e].ru) forms.push_back(&w);
       for (const auto& w : list[e].en) forms.push_back(&w);

@@ -92,7 +92,26 @@ std::vector<LexEntry> Entries(const std::string& name, const std::string& key, c
 
 }  // namespace
 
-Result<Lexicon> ParseLexicon(const std::string& yaml, const std::string& name) {
+Status CheckRelated(const Lexicon& lex, const std::string& name) {
+  // Related products must name categories the lexicon knows, or the agent would offer
+  // something it cannot find.
+  std::set<std::string> cats;
+  for (const auto& c : lex.categories) cats.insert(c.value);
+  for (size_t i = 0; i < lex.related.size(); ++i) {
+    const auto& r = lex.related[i];
+    const std::string path = "related[" + std::to_string(i) + "]";
+    if (!cats.count(r.category))
+      return Status::Invalid(name + ": " + path + ".category '" + r.category +
+                             "' is not one of the categories");
+    for (const auto& o : r.offer)
+      if (!cats.count(o))
+        return Status::Invalid(name + ": " + path + ".offer '" + o +
+                               "' is not one of the categories");
+  }
+  return Status::Ok();
+}
+
+Result<Lexicon> ParseLexicon(const std::string& yaml, const std::string& name, bool check_related) {
   // Duplicate keys, aliases, control characters and size limits (core/yaml_strict.h).
   KIRA_ASSIGN_OR_RETURN(YAML::Node root, ParseYamlStrict(yaml, name));
   try {
@@ -126,21 +145,7 @@ Result<Lexicon> ParseLexicon(const std::string& yaml, const std::string& name) {
         for (auto& w : Words(name, std::string("filler.") + lang, f[lang]))
           lex.filler.push_back(std::move(w));
     }
-    // Related products must name categories the lexicon knows, or the agent would offer
-    // something it cannot find.
-    std::set<std::string> cats;
-    for (const auto& c : lex.categories) cats.insert(c.value);
-    for (size_t i = 0; i < lex.related.size(); ++i) {
-      const auto& r = lex.related[i];
-      const std::string path = "related[" + std::to_string(i) + "]";
-      if (!cats.count(r.category))
-        return Status::Invalid(name + ": " + path + ".category '" + r.category +
-                               "' is not one of the categories");
-      for (const auto& o : r.offer)
-        if (!cats.count(o))
-          return Status::Invalid(name + ": " + path + ".offer '" + o +
-                                 "' is not one of the categories");
-    }
+    if (check_related) KIRA_RETURN_IF_ERROR(CheckRelated(lex, name));
     return lex;
   } catch (const LexError& e) {
     return Status::Invalid(e.msg);
@@ -149,13 +154,14 @@ Result<Lexicon> ParseLexicon(const std::string& yaml, const std::string& name) {
   }
 }
 
-Result<Lexicon> LoadLexicon(const std::string& path) {
+Result<Lexicon> LoadLexicon(const std::string& path, bool check_related) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::Io("cannot open lexicon " + path);
   std::ostringstream ss;
   ss << in.rdbuf();
   size_t slash = path.find_last_of('/');
-  return ParseLexicon(ss.str(), slash == std::string::npos ? path : path.substr(slash + 1));
+  return ParseLexicon(ss.str(), slash == std::string::npos ? path : path.substr(slash + 1),
+                      check_related);
 }
 
 }  // namespace kira::catalog

@@ -1,6 +1,7 @@
 // Lexicon: the shop's words for its categories, colours, surfaces and materials in Russian and
-// English, plus the categories it does not sell. Data the owner edits (lexicon.yaml beside the
-// profile), not code: "grey"/"серый"/"серая" all resolve to the catalog value "серый".
+// English, plus the categories it does not sell. Data, not code: built in (data/defaults/
+// lexicon.yaml) and extended by the owner's lexicon.yaml beside the profile. "grey", "серый",
+// "серая" all resolve to the catalog value "серый".
 #pragma once
 
 #include <string>
@@ -48,8 +49,27 @@ struct Lexicon {
 //   filler:
 //     ru: [у вас есть, в наличии, сколько стоит]
 //     en: [do you have, how much]
-Result<Lexicon> LoadLexicon(const std::string& path);
+// `check_related`: related entries must name the file's own categories (off for a shop's
+// file layered over the built-in lexicon, checked after the merge instead).
+Result<Lexicon> LoadLexicon(const std::string& path, bool check_related = true);
 // The same from text; `name` starts the error messages.
-Result<Lexicon> ParseLexicon(const std::string& yaml, const std::string& name = "lexicon.yaml");
+Result<Lexicon> ParseLexicon(const std::string& yaml, const std::string& name = "lexicon.yaml",
+                             bool check_related = true);
+// Invalid when a related entry names a category the lexicon does not have.
+Status CheckRelated(const Lexicon& lex, const std::string& name);
+
+// Built-in words and a shop's own (lexicon_defaults.cpp). Every shop gets the built-in lexicon
+// (DefaultsDir()/lexicon.yaml: a tile shop's categories, colours, surfaces, materials and looks
+// in ru and en, related products, and the household categories a tile shop does not sell); a
+// shop's lexicon.yaml extends it:
+//   - categories, colors, surfaces, materials, looks, not_sold: an entry with the same value
+//     (case-insensitive) in the same list replaces the built-in one; others are added;
+//   - related: the shop's entry for a category replaces the built-in one;
+//   - filler: the words add up.
+Lexicon MergeLexicon(Lexicon base, const Lexicon& shop);
+// The built-in lexicon extended by `shop_lexicon_path` when that file exists ("" or a missing
+// file: the built-in one alone). `defaults_dir` "" = DefaultsDir().
+Result<Lexicon> LoadShopLexicon(const std::string& shop_lexicon_path,
+                                const std::string& defaults_dir = "");
 
 }  // namespace kira::catalog

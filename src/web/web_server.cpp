@@ -198,15 +198,13 @@ void WebServer::Impl::Audit(const Ctx& ctx, const std::string& action, const std
 
 Status WebServer::Impl::LoadCatalog() {
   std::string lex_path = cfg.lexicon_path;
-  if (lex_path.empty() && !cfg.profile.dir.empty() &&
-      std::filesystem::exists(cfg.profile.dir + "/lexicon.yaml"))
-    lex_path = cfg.profile.dir + "/lexicon.yaml";
-  catalog::Lexicon lex;
-  if (!lex_path.empty()) {
-    auto l = catalog::LoadLexicon(lex_path);
-    if (!l.ok()) return l.status();
-    lex = std::move(*l);
-  }
+  if (!lex_path.empty() && !std::filesystem::exists(lex_path))
+    return Status::NotFound("cannot open lexicon " + lex_path);
+  if (lex_path.empty() && !cfg.profile.dir.empty()) lex_path = cfg.profile.dir + "/lexicon.yaml";
+  // The built-in lexicon, extended by the shop's when it has one.
+  auto l = catalog::LoadShopLexicon(lex_path);
+  if (!l.ok()) return l.status();
+  catalog::Lexicon lex = std::move(*l);
   Result<catalog::Catalog> cat = Status::Internal("unset");
   {
     std::lock_guard<std::mutex> lock(db_mu);

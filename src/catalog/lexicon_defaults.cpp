@@ -1,0 +1,63 @@
+// The built-in lexicon and a shop's own, merged (lexicon.h).
+#include <algorithm>
+#include <filesystem>
+
+#include "catalog/lexicon.h"
+#include "core/defaults.h"
+#include "core/text.h"
+
+namespace kira::catalog {
+
+namespace {
+
+void MergeEntries(std::vector<LexEntry>* base, const std::vector<LexEntry>& shop) {
+  for (const auto& e : shop) {
+    const std::string v = text::Lower(e.value);
+    auto it = std::find_if(base->begin(), base->end(),
+                           [&](const LexEntry& b) { return text::Lower(b.value) == v; });
+    if (it != base->end()) {
+      *it = e;
+    } else {
+      base->push_back(e);
+    }
+  }
+}
+
+}  // namespace
+
+Lexicon MergeLexicon(Lexicon base, const Lexicon& shop) {
+  MergeEntries(&base.categories, shop.categories);
+  MergeEntries(&base.colors, shop.colors);
+  MergeEntries(&base.surfaces, shop.surfaces);
+  MergeEntries(&base.materials, shop.materials);
+  MergeEntries(&base.looks, shop.looks);
+  MergeEntries(&base.not_sold, shop.not_sold);
+  for (const auto& r : shop.related) {
+    auto it = std::find_if(base.related.begin(), base.related.end(),
+                           [&](const Lexicon::Related& b) { return b.category == r.category; });
+    if (it != base.related.end()) {
+      *it = r;
+    } else {
+      base.related.push_back(r);
+    }
+  }
+  for (const auto& f : shop.filler)
+    if (std::find(base.filler.begin(), base.filler.end(), f) == base.filler.end())
+      base.filler.push_back(f);
+  return base;
+}
+
+Result<Lexicon> LoadShopLexicon(const std::string& shop_lexicon_path,
+                                const std::string& defaults_dir) {
+  const std::string builtin =
+      (defaults_dir.empty() ? DefaultsDir() : defaults_dir) + "/lexicon.yaml";
+  KIRA_ASSIGN_OR_RETURN(Lexicon base, LoadLexicon(builtin));
+  std::error_code ec;
+  if (shop_lexicon_path.empty() || !std::filesystem::exists(shop_lexicon_path, ec)) return base;
+  KIRA_ASSIGN_OR_RETURN(Lexicon shop, LoadLexicon(shop_lexicon_path, /*check_related=*/false));
+  Lexicon merged = MergeLexicon(std::move(base), shop);
+  KIRA_RETURN_IF_ERROR(CheckRelated(merged, shop_lexicon_path + " (over the built-in lexicon)"));
+  return merged;
+}
+
+}  // namespace kira::catalog
