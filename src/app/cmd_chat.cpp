@@ -10,6 +10,7 @@
 #include "app/command.h"
 #include "app/context.h"
 #include "app/runtime.h"
+#include "crm/phone.h"
 
 namespace kira::app {
 namespace {
@@ -43,7 +44,11 @@ int RunChat(const AppOptions& o, const ChatArgs& a) {
   if (!rt.ok()) return Fail(rt.status());
   dialog::SessionParams p;
   p.agent = a.task > 0 && a.agent == "kira" ? "vera" : a.agent;
-  p.caller = a.caller;
+  if (!a.caller.empty()) {  // stored in E.164, like every number that enters
+    auto e164 = crm::ToE164(a.caller);
+    if (!e164.ok()) return Fail(e164.status().WithContext("--caller"));
+    p.caller = *e164;
+  }
   p.language = a.lang;
   p.channel = "chat";
   p.task_id = a.task;

@@ -21,6 +21,7 @@
 #include "crm/crm_store.h"
 #include "crm/dnc_list.h"
 #include "crm/json.h"
+#include "crm/phone.h"
 
 namespace kira::app {
 namespace {
@@ -166,12 +167,14 @@ int DncList(const AppOptions& o, bool as_json) {
 }
 
 int DncAdd(const AppOptions& o, const DncArgs& a) {
+  auto e164 = crm::ToE164(a.phone);
+  if (!e164.ok()) return Fail(e164.status());
   auto store = OpenStore(o);
   if (!store.ok()) return Fail(store.status());
-  auto already = (*store)->IsDnc(a.phone);
+  auto already = (*store)->IsDnc(*e164);
   if (!already.ok()) return Fail(already.status());
   crm::DncEntry e;
-  e.phone = a.phone;
+  e.phone = *e164;
   e.reason = a.reason.empty() ? "manual" : a.reason;
   e.source = "cli";
   if (Status s = (*store)->AddDnc(e); !s.ok()) return Fail(s);

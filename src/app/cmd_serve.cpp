@@ -17,6 +17,7 @@
 #include "app/dialer_settings.h"
 #include "app/runtime.h"
 #include "core/log.h"
+#include "crm/phone.h"
 #include "dialer/dialer.h"
 #include "dialer/dialer_config.h"
 #include "dialer/phone_zones.h"
@@ -118,7 +119,7 @@ int RunServe(const AppOptions& o, const ServeArgs& a) {
                   const std::string& channel) -> std::unique_ptr<dialog::DialogSession> {
           dialog::SessionParams p;
           p.agent = "kira";
-          p.caller = caller;
+          p.caller = crm::CallerNumber(caller);  // the SIP From user: E.164 when a number
           p.channel = channel;
           auto s = engine.NewSession(p);
           if (!s.ok()) {

@@ -13,9 +13,10 @@
 #include "app/command.h"
 #include "app/context.h"
 #include "core/clock.h"
+#include "core/tz.h"
 #include "crm/crm_store.h"
 #include "crm/json.h"
-#include "dialer/phone_zones.h"
+#include "crm/phone.h"
 
 namespace kira::app {
 namespace {
@@ -88,9 +89,7 @@ int Assign(const AppOptions& o, const AssignArgs& a) {
   if (contact->phone.empty())
     return Fail(Status::Invalid("lead " + std::to_string(a.lead) + ": the contact has no phone"));
   // Store the number in E.164 so the dialer, the DNC list and the SIP side agree on it.
-  dialer::ZoneDb zones;
-  dialer::PhoneZoneResolver resolver(&zones);
-  auto e164 = resolver.ToE164(contact->phone);
+  auto e164 = crm::ToE164(contact->phone);
   if (!e164.ok()) return Fail(e164.status().WithContext("lead " + std::to_string(a.lead)));
   auto dnc = crm.IsDnc(*e164);
   if (!dnc.ok()) return Fail(dnc.status());
@@ -106,7 +105,7 @@ int Assign(const AppOptions& o, const AssignArgs& a) {
   t.phone = *e164;
   t.timezone = contact->timezone;
   if (!a.timezone.empty()) {
-    auto z = zones.Zone(a.timezone);
+    auto z = FindZone(a.timezone);
     if (!z.ok()) return Fail(z.status().WithContext("--timezone"));
     t.timezone = a.timezone;
   }

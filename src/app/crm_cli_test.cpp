@@ -137,7 +137,7 @@ TEST_F(CrmCli, DoNotCallAddImportRemove) {
   EXPECT_NE(again.out.find("already"), std::string::npos) << again.out;
   json list = KiraJson("dnc --json");
   ASSERT_EQ(list.size(), 1u);
-  EXPECT_EQ(list[0]["phone"], "8 916 123-45-67");
+  EXPECT_EQ(list[0]["phone"], "+79161234567");  // stored in E.164
   EXPECT_EQ(list[0]["reason"], "opt_out");
 
   std::ofstream(dir_ / "bad.txt") << "+79030000001\n+79030000002\n\n+7 903 oops\n";

@@ -65,7 +65,7 @@ class CrmStore {
   virtual Result<bool> ClaimTask(int64_t id, int64_t now) = 0;
 
   // Do-not-call. Phones are compared in NormalizePhone form (phone.h), so "8 916 123-45-67"
-  // and "+7 916 1234567" are the same entry; the phone is kept as it was given.
+  // and "+7 916 1234567" are the same entry; the phone is kept as given (callers give E.164).
   virtual Status AddDnc(const DncEntry& e) = 0;  // idempotent per phone
   virtual Status RemoveDnc(const std::string& phone) = 0;
   virtual Result<bool> IsDnc(const std::string& phone) = 0;

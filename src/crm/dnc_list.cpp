@@ -82,11 +82,10 @@ Result<std::vector<DncEntry>> ParseDncList(std::string_view text, const std::str
       return Status::Invalid(where + ": no phone column");
     }
     const std::string& phone = (*fields)[phone_col];
-    if (NormalizePhone(phone).empty()) {
-      return Status::Invalid(where + ": '" + phone + "' is not a phone number");
-    }
+    auto e164 = ToE164(phone);
+    if (!e164.ok()) return e164.status().WithContext(where);
     DncEntry e;
-    e.phone = phone;
+    e.phone = std::move(e164).value();
     e.reason = reason;
     if (reason_col >= 0 && reason_col < static_cast<int>(fields->size()) &&
         !(*fields)[reason_col].empty()) {

@@ -3,7 +3,8 @@
 // Format: UTF-8 text, one number per line, or CSV (comma or semicolon, RFC 4180 quotes) whose
 // header row names a `phone` column (and optionally `reason`); without such a header the
 // first column is the number. Empty lines and lines starting with '#' are skipped. Every
-// number must pass NormalizePhone; the first bad one fails the whole file with its line.
+// number must be a valid phone number (crm/phone.h) and is kept in E.164; the first bad one
+// fails the whole file with its line.
 //
 //   KIRA_ASSIGN_OR_RETURN(auto entries, crm::ParseDncList(text, "list.csv", "import"));
 //   KIRA_RETURN_IF_ERROR(store.ImportDnc(entries));

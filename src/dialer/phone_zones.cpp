@@ -1,14 +1,10 @@
 #include "dialer/phone_zones.h"
 
-#include <phonenumbers/phonenumberutil.h>
-
 #include "core/log.h"
+#include "crm/phone.h"
 #include "dialer/ru_area_zones.h"
 
 namespace kira::dialer {
-
-using i18n::phonenumbers::PhoneNumber;
-using i18n::phonenumbers::PhoneNumberUtil;
 
 std::string_view ZoneSourceName(ZoneSource s) {
   switch (s) {
@@ -71,36 +67,14 @@ Result<ResolvedZones> PhoneZoneResolver::Resolve(std::string_view phone,
   return r;
 }
 
-Result<std::string> PhoneZoneResolver::ToE164(std::string_view phone) const {
-  auto* util = PhoneNumberUtil::GetInstance();
-  PhoneNumber n;
-  if (util->Parse(std::string(phone), default_region_, &n) != PhoneNumberUtil::NO_PARSING_ERROR)
-    return Status::Invalid("'" + log::Redact(phone) + "' is not a phone number");
-  if (!util->IsValidNumber(n))
-    return Status::Invalid("'" + log::Redact(phone) + "' is not a valid phone number");
-  std::string out;
-  util->Format(n, PhoneNumberUtil::E164, &out);
-  return out;
-}
-
 Result<ResolvedZones> PhoneZoneResolver::ResolveSlow(const std::string& phone) {
-  auto* util = PhoneNumberUtil::GetInstance();
-  PhoneNumber n;
-  if (util->Parse(phone, default_region_, &n) != PhoneNumberUtil::NO_PARSING_ERROR)
-    return Status::Invalid("phone '" + log::Redact(phone) + "' is not a phone number");
-  if (!util->IsValidNumber(n))
-    return Status::Invalid("phone '" + log::Redact(phone) + "' is not a valid number");
-  std::string region;
-  util->GetRegionCodeForNumber(n, &region);
-  if (region == "RU") {
-    auto type = util->GetNumberType(n);
-    if (type == PhoneNumberUtil::FIXED_LINE || type == PhoneNumberUtil::FIXED_LINE_OR_MOBILE) {
-      std::string national;
-      util->GetNationalSignificantNumber(n, &national);
-      if (const RuAreaZones* e = LookupRuArea(national)) {
-        KIRA_ASSIGN_OR_RETURN(ZoneSetId set, NamesSet(e->zones));
-        return ResolvedZones{set, ZoneSource::kAreaCode};
-      }
+  auto parsed = crm::ParsePhone(phone, default_region_);
+  if (!parsed.ok()) return parsed.status().WithContext("phone");
+  const std::string& region = parsed->region;
+  if (region == "RU" && parsed->fixed_line) {
+    if (const RuAreaZones* e = LookupRuArea(parsed->national)) {
+      KIRA_ASSIGN_OR_RETURN(ZoneSetId set, NamesSet(e->zones));
+      return ResolvedZones{set, ZoneSource::kAreaCode};
     }
   }
   if (region.empty() || region == "ZZ" || region == "001")

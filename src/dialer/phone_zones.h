@@ -1,5 +1,5 @@
 // PhoneZoneResolver: which time zone(s) a callee may be in. The lead's own zone wins; otherwise
-// the number decides (libphonenumber parses and classifies it):
+// the number decides (crm/phone.h parses and classifies it):
 //   - a Russian geographic (ABC) number → its area's zone (ru_area_zones.h);
 //   - a Russian mobile (DEF 9xx) or other non-geographic number → every Russian zone
 //     (Kaliningrad UTC+2 … Kamchatka/Anadyr UTC+12), because a mobile number says nothing
@@ -37,9 +37,6 @@ class PhoneZoneResolver {
   // The callee's zones. own_zone (the task's/contact's IANA zone) wins when the tz database
   // knows it. Errors name the number (redacted) and what is wrong with it.
   Result<ResolvedZones> Resolve(std::string_view phone, std::string_view own_zone = {});
-
-  // Normalises a number to E.164 ("8 (916) 123-45-67" → "+79161234567").
-  Result<std::string> ToE164(std::string_view phone) const;
 
   ZoneDb& db() { return *db_; }
 

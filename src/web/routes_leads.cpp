@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "crm/outcome.h"
+#include "crm/phone.h"
 #include "web/server_impl.h"
 
 namespace kira::web {
@@ -271,7 +272,11 @@ void WebServer::Impl::RegisterLeadRoutes() {
             auto c = cfg.store->GetContact(lead.contact_id);
             if (!c.ok() || c->phone.empty())
               return SendError(res, 409, "conflict", "the lead has no phone number to call");
-            auto dnc = cfg.store->IsDnc(c->phone);
+            auto e164 = crm::ToE164(c->phone);
+            if (!e164.ok())
+              return SendError(res, 409, "conflict",
+                               "the lead's number cannot be called: " + e164.status().message());
+            auto dnc = cfg.store->IsDnc(*e164);
             if (!dnc.ok()) return SendStatus(res, dnc.status());
             if (*dnc)
               return SendError(res, 409, "conflict",
@@ -286,7 +291,7 @@ void WebServer::Impl::RegisterLeadRoutes() {
             task.lead_id = id;
             task.kind = "vera_call";
             task.agent = "vera";
-            task.phone = c->phone;
+            task.phone = *e164;
             task.timezone = c->timezone;
             task.note = note;
             task.not_before = not_before;
