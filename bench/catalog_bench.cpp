@@ -9,7 +9,7 @@
 
 #include "catalog/catalog_store.h"
 #include "catalog/importer.h"
-#include "catalog/synthetic_catalog.h"
+#include "catalog/testing/synthetic_catalog.h"
 #include "core/text.h"
 
 namespace {

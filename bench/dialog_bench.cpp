@@ -15,7 +15,7 @@
 #include "catalog/catalog_store.h"
 #include "catalog/importer.h"
 #include "catalog/lexicon.h"
-#include "catalog/synthetic_catalog.h"
+#include "catalog/testing/synthetic_catalog.h"
 #include "crm/crm_store.h"
 #include "dialog/engine.h"
 

@@ -19,7 +19,7 @@
 #include "crm/sqlite/schema.h"
 #include "storage/sqlite.h"
 #include "web/dashboard.h"
-#include "web/test_support.h"
+#include "web/testing/test_support.h"
 #include "web/web_server.h"
 
 namespace {

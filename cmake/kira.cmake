@@ -1,9 +1,15 @@
+# kira_register_target(NAME): lists a library (or the kira binary) for the layering test.
+function(kira_register_target name)
+  set_property(GLOBAL APPEND PROPERTY KIRA_LAYER_TARGETS ${name})
+endfunction()
+
 # kira_library(NAME SOURCES... DEPS ...): one static library per layer.
 function(kira_library name)
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
   add_library(${name} STATIC ${ARG_SOURCES})
   target_include_directories(${name} PUBLIC ${CMAKE_SOURCE_DIR}/src)
   target_link_libraries(${name} PUBLIC ${ARG_DEPS})
+  kira_register_target(${name})
 endfunction()
 
 # kira_test(NAME SOURCES... DEPS ... LABELS ...): a GoogleTest binary registered with CTest.

@@ -6,7 +6,7 @@
 #include <filesystem>
 
 #include "catalog/importer.h"
-#include "catalog/synthetic_catalog.h"
+#include "catalog/testing/synthetic_catalog.h"
 #include "core/text.h"
 
 namespace kira::catalog {

@@ -8,7 +8,7 @@
 #include <thread>
 
 #include "crm/sqlite/sqlite_crm_store.h"
-#include "dialer/test_util.h"
+#include "dialer/testing/test_util.h"
 
 namespace kira::dialer {
 namespace {

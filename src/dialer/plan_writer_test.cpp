@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "dialer/test_util.h"
+#include "dialer/testing/test_util.h"
 
 namespace kira::dialer {
 namespace {

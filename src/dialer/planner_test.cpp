@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "dialer/test_util.h"
+#include "dialer/testing/test_util.h"
 
 namespace kira::dialer {
 namespace {

@@ -5,7 +5,7 @@
 #include <thread>
 
 #include "web/dashboard.h"
-#include "web/test_support.h"
+#include "web/testing/test_support.h"
 
 namespace kira::web {
 namespace {

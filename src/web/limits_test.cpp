@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "web/proxy_list.h"
-#include "web/test_support.h"
+#include "web/testing/test_support.h"
 #include "web/web_settings.h"
 
 namespace kira::web {

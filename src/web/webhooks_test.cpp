@@ -8,7 +8,7 @@
 #include <thread>
 
 #include "web/auth.h"
-#include "web/test_support.h"
+#include "web/testing/test_support.h"
 
 namespace kira::web {
 namespace {

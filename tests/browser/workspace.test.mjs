@@ -5,7 +5,7 @@
 // charts; the language switch; sign out. A screenshot of each page goes to $KIRA_SHOTS
 // (default: ./shots) and each page's key elements are checked.
 //
-//   KIRA_DEVSERVER=build/src/web/web_devserver [KIRA_BIN=build/kira] node workspace.test.mjs
+//   KIRA_DEVSERVER=build/tools/web_devserver [KIRA_BIN=build/kira] node workspace.test.mjs
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';

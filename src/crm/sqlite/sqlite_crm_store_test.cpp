@@ -7,8 +7,8 @@
 #include <filesystem>
 #include <thread>
 
-#include "crm/crm_store_conformance.h"
 #include "crm/sqlite/schema.h"
+#include "crm/testing/crm_store_conformance.h"
 #include "storage/sqlite.h"
 
 namespace kira::crm {

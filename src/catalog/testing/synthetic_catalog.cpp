@@ -1,4 +1,4 @@
-#include "catalog/synthetic_catalog.h"
+#include "catalog/testing/synthetic_catalog.h"
 
 #include <cmath>
 #include <cstdio>

@@ -16,7 +16,7 @@
 #include "catalog/importer.h"
 #include "core/log.h"
 #include "crm/crm_store.h"
-#include "web/test_support.h"
+#include "web/testing/test_support.h"
 #include "web/web_server.h"
 
 using namespace kira;

@@ -1,7 +1,7 @@
 // Conformance suite, part 1: the fixture, contacts, leads (pages, filters) and conversations.
 // Part 2 (orders, tasks, do-not-call, audit, persistence, threads) is in
 // crm_store_conformance_records.cpp.
-#include "crm/crm_store_conformance.h"
+#include "crm/testing/crm_store_conformance.h"
 
 #include <unistd.h>
 

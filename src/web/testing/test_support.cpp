@@ -1,4 +1,4 @@
-#include "web/test_support.h"
+#include "web/testing/test_support.h"
 
 #include <sodium.h>
 #include <unistd.h>

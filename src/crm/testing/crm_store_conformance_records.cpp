@@ -2,7 +2,7 @@
 #include <set>
 #include <thread>
 
-#include "crm/crm_store_conformance.h"
+#include "crm/testing/crm_store_conformance.h"
 
 namespace kira::crm {
 namespace {
