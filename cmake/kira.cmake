@@ -3,6 +3,24 @@ function(kira_register_target name)
   set_property(GLOBAL APPEND PROPERTY KIRA_LAYER_TARGETS ${name})
 endfunction()
 
+# kira_write_layers(FILE): one line per registered target, "NAME<TAB>SOURCE_DIR<TAB>DEPS" with
+# SOURCE_DIR relative to the checkout and DEPS the direct link dependencies (';'-separated).
+# Called once at the end of the top-level CMakeLists.txt, after every target_link_libraries.
+function(kira_write_layers file)
+  get_property(targets GLOBAL PROPERTY KIRA_LAYER_TARGETS)
+  set(out "")
+  foreach(t ${targets})
+    get_target_property(dir ${t} SOURCE_DIR)
+    file(RELATIVE_PATH rel ${CMAKE_SOURCE_DIR} ${dir})
+    get_target_property(deps ${t} LINK_LIBRARIES)
+    if(NOT deps)
+      set(deps "")
+    endif()
+    string(APPEND out "${t}\t${rel}\t${deps}\n")
+  endforeach()
+  file(WRITE ${file} "${out}")
+endfunction()
+
 # kira_library(NAME SOURCES... DEPS ...): one static library per layer.
 function(kira_library name)
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})

@@ -25,8 +25,8 @@
 #include "web/web_settings.h"
 #if KIRA_HAVE_VOICE
 #include "voice/phone_config.h"
-#include "voice/phone_originator.h"
 #include "voice/phone_service.h"
+#include "voice_dialer/phone_originator.h"
 #endif
 
 namespace kira::app {

@@ -18,8 +18,8 @@
 #include "media/audio.h"
 #include "media/wav.h"
 #include "peer_util.h"
-#include "voice/phone_originator.h"
 #include "voice/phone_service.h"
+#include "voice_dialer/phone_originator.h"
 
 namespace kira::siptest {
 namespace {

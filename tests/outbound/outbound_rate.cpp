@@ -10,8 +10,8 @@
 #include "crm/sqlite/sqlite_crm_store.h"
 #include "dialer/dialer.h"
 #include "peer_util.h"
-#include "voice/phone_originator.h"
 #include "voice/phone_service.h"
+#include "voice_dialer/phone_originator.h"
 
 namespace kira::siptest {
 namespace {

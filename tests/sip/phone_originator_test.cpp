@@ -2,7 +2,7 @@
 // endpoint, the conversation runs, and the dialer gets "answered" with the session's outcome
 // only after the call ended; a callee that does not take calls gives "no_answer"; no session
 // gives "failed" without dialling. Label: sip.
-#include "voice/phone_originator.h"
+#include "voice_dialer/phone_originator.h"
 
 #include <gtest/gtest.h>
 

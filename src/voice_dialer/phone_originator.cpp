@@ -1,4 +1,4 @@
-#include "voice/phone_originator.h"
+#include "voice_dialer/phone_originator.h"
 
 #include <atomic>
 
