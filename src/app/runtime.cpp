@@ -24,15 +24,14 @@ Result<catalog::Lexicon> LoadShopLexicon(const business::Profile& p) {
 Status SeedCatalogIfEmpty(storage::Db& db, const business::Profile& p) {
   KIRA_ASSIGN_OR_RETURN(size_t n, catalog::CountProducts(db));
   if (n > 0) return Status::Ok();
-  std::string cat = p.dir + "/catalog.csv";
-  if (!std::filesystem::exists(cat)) return Status::Ok();
-  KIRA_ASSIGN_OR_RETURN(auto rep, catalog::ImportCatalogFile(db, cat));
-  log::Info("app", "imported " + std::to_string(rep.inserted) + " products from " + cat);
-  std::string dist = p.dir + "/distributor.csv";
-  if (std::filesystem::exists(dist)) {
-    KIRA_ASSIGN_OR_RETURN(auto r2, catalog::ImportStockFile(db, dist, "distributor"));
-    log::Info("app", "imported " + std::to_string(r2.rows) + " distributor rows from " + dist);
-  }
+  auto shop = catalog::ImportShopDir(db, p.dir);
+  if (!shop.ok() && shop.status().code() == Status::Code::kNotFound) return Status::Ok();
+  if (!shop.ok()) return shop.status();
+  log::Info("app", "imported " + std::to_string(shop->catalog.inserted) + " products from " +
+                       shop->catalog_path);
+  if (!shop->distributor_path.empty())
+    log::Info("app", "imported " + std::to_string(shop->distributor.rows) +
+                         " distributor rows from " + shop->distributor_path);
   return Status::Ok();
 }
 

@@ -179,4 +179,23 @@ Result<ImportReport> ImportStockFile(storage::Db& db, const std::string& path,
   return ImportStockContent(db, content, source, BaseName(path), limits);
 }
 
+Result<ShopImport> ImportShopDir(storage::Db& db, const std::string& dir) {
+  ShopImport out;
+  for (const char* name : {"catalog.csv", "catalog.yml"}) {
+    std::string path = dir + "/" + name;
+    if (std::filesystem::exists(path)) {
+      out.catalog_path = path;
+      break;
+    }
+  }
+  if (out.catalog_path.empty()) return Status::NotFound("no catalog.csv or catalog.yml in " + dir);
+  KIRA_ASSIGN_OR_RETURN(out.catalog, ImportCatalogFile(db, out.catalog_path));
+  std::string dist = dir + "/distributor.csv";
+  if (std::filesystem::exists(dist)) {
+    out.distributor_path = dist;
+    KIRA_ASSIGN_OR_RETURN(out.distributor, ImportStockFile(db, dist, "distributor"));
+  }
+  return out;
+}
+
 }  // namespace kira::catalog

@@ -86,4 +86,16 @@ Result<ImportReport> ImportStockContent(storage::Db& db, const std::string& cont
                                         const std::string& source,
                                         const std::string& name_for_errors = "stock.csv",
                                         const ImportLimits& limits = {});
+
+// A shop directory's own files, as a fresh database is seeded from them (and `kira eval` sets
+// up each shop): catalog.csv, else catalog.yml, then distributor.csv when present. NotFound when
+// the directory has no catalog file. Each file is imported all-or-nothing.
+struct ShopImport {
+  std::string catalog_path;
+  ImportReport catalog;
+  std::string distributor_path;  // "" when the directory has none
+  ImportReport distributor;
+};
+Result<ShopImport> ImportShopDir(storage::Db& db, const std::string& dir);
+
 }  // namespace kira::catalog

@@ -2,6 +2,7 @@
 #include "catalog/importer.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -181,6 +182,30 @@ TEST_F(ImporterTest, FileImportUsesTheFileNameInErrors) {
   EXPECT_EQ(r.status().message(),
             "my shop.csv line 2, field unit: 'штуки' is not a known unit (use м2, шт, упак or "
             "кг)");
+}
+
+// A shop directory: catalog.csv first (the demo ships both), else catalog.yml; distributor.csv
+// when present; NotFound without a catalog file.
+TEST_F(ImporterTest, ShopDirImportsCatalogAndDistributor) {
+  auto r = ImportShopDir(*db_, kDemo);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->catalog_path, kDemo + "/catalog.csv");
+  EXPECT_GT(r->catalog.inserted, 0u);
+  EXPECT_EQ(r->distributor_path, kDemo + "/distributor.csv");
+  EXPECT_GT(r->distributor.rows, 0u);
+
+  auto dir =
+      std::filesystem::temp_directory_path() / ("kira-shopdir-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  auto none = ImportShopDir(*db_, dir.string());
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.status().code(), Status::Code::kNotFound);
+  std::filesystem::copy_file(kDemo + "/catalog.yml", dir / "catalog.yml");
+  auto yml = ImportShopDir(*db_, dir.string());
+  ASSERT_TRUE(yml.ok()) << yml.status().ToString();
+  EXPECT_EQ(yml->catalog_path, (dir / "catalog.yml").string());
+  EXPECT_TRUE(yml->distributor_path.empty());
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
