@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/number_words.h"
+
 namespace kira::text {
 namespace {
 
@@ -27,6 +29,30 @@ TEST(Text, NumberWords) {
   EXPECT_EQ(Canonical("one hundred and twenty square meters"), "120 square meters");
   EXPECT_EQ(Canonical("twenty five"), "25");
   EXPECT_EQ(Canonical("два три"), "2 3");
+}
+
+TEST(Text, NumberToWordsSpellsNumbers) {
+  EXPECT_EQ(NumberToWords(0, true), "ноль");
+  EXPECT_EQ(NumberToWords(25, true), "двадцать пять");
+  EXPECT_EQ(NumberToWords(2000, true), "две тысячи");
+  EXPECT_EQ(NumberToWords(1001, true), "одна тысяча один");
+  EXPECT_EQ(NumberToWords(11000, true), "одиннадцать тысяч");
+  EXPECT_EQ(NumberToWords(2690, true), "две тысячи шестьсот девяносто");
+  EXPECT_EQ(NumberToWords(3000000, true), "три миллиона");
+  EXPECT_EQ(NumberToWords(115, false), "one hundred fifteen");
+  EXPECT_EQ(NumberToWords(40, false), "forty");
+  EXPECT_EQ(NumberToWords(12012, false), "twelve thousand twelve");
+}
+
+// NumberWordsToDigits reads back every number NumberToWords spells (the noisy replay of
+// `kira eval` relies on both directions agreeing).
+TEST(Text, NumberToWordsRoundTrips) {
+  for (int64_t n = 0; n < 1000000; n += (n < 3000 ? 1 : 997)) {
+    for (bool ru : {true, false}) {
+      std::string words = NumberToWords(n, ru);
+      ASSERT_EQ(NumberWordsToDigits(words), std::to_string(n)) << words;
+    }
+  }
 }
 
 TEST(Text, Transliteration) {
