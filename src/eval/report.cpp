@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "core/text.h"
 #include "eval/harness.h"
 
 namespace kira::eval {
@@ -58,12 +59,10 @@ void Group(const GroupReport& g, std::string* out) {
   GroupScores n = noisy ? *g.noisy : GroupScores{};
   Table t(noisy);
   std::string head = g.shop + " · " + g.lang + " · " + g.agent;
-  char buf[256];
-  if (noisy)
-    std::snprintf(buf, sizeof buf, "%-30s %10s %10s\n", head.c_str(), "clean", "noisy");
-  else
-    std::snprintf(buf, sizeof buf, "%-30s %10s\n", head.c_str(), "clean");
-  *out += buf;
+  // Padded by code points: "·" is two bytes and one column.
+  size_t width = text::Decode(head).size();
+  *out += head + std::string(width < 28 ? 28 - width : 1, ' ');
+  *out += noisy ? "      clean      noisy\n" : "      clean\n";
   auto macro = [](const GroupScores& s) {
     auto m = s.utterances.IntentMacroF1();
     return m ? Fixed(*m, 3) : std::string("—");
