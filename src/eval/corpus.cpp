@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "core/text.h"
+#include "core/yaml_strict.h"
 #include "crm/outcome.h"
 #include "dialog/understanding.h"
 
@@ -415,8 +416,11 @@ Result<CorpusFile> ParseCorpusFile(const std::string& yaml, const std::string& p
   Reader r(path, limits);
   CorpusFile f;
   f.path = path;
+  YamlLimits yl;
+  yl.max_bytes = limits.max_file_bytes;
+  // Duplicate keys, aliases, control characters and size limits: the shared strict parser.
+  KIRA_ASSIGN_OR_RETURN(YAML::Node root, ParseYamlStrict(yaml, path, yl));
   try {
-    YAML::Node root = YAML::Load(yaml);
     KIRA_RETURN_IF_ERROR(ParseRoot(r, root, &f));
   } catch (const YAML::Exception& e) {
     return Status::Invalid(path + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);

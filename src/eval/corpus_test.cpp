@@ -148,7 +148,8 @@ TEST(Corpus, ValuesOutsideTheClosedListsAreErrors) {
                                         "{outcome: prank}}\n"),
                   "'a' is used twice"));
   EXPECT_TRUE(has(ParseError(Header()), "no utterances and no conversations"));
-  EXPECT_TRUE(has(ParseError(Header() + "utterances: [\n"), "bad.yaml:"));
+  EXPECT_TRUE(has(ParseError(Header() + "utterances: [\n"), "bad.yaml line"));
+  EXPECT_TRUE(has(ParseError(Header() + "lang: en\nutterances: []\n"), "duplicate key 'lang'"));
 }
 
 TEST(Corpus, LimitsAreEnforced) {
