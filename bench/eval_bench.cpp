@@ -35,7 +35,6 @@ void BM_EvalCorpus(benchmark::State& state) {
   eval::EvalOptions o;
   o.noise = noisy;
   if (const char* seed = std::getenv("KIRA_EVAL_SEED")) o.seed = std::strtoull(seed, nullptr, 10);
-  o.default_agents_dir = std::string(KIRA_DEMO_DIR) + "/agents";
   std::optional<eval::EvalReport> report;
   for (auto _ : state) {
     auto r = eval::RunEval({std::string(KIRA_SOURCE_DIR) + "/eval"}, o);

@@ -24,7 +24,6 @@ int Run(const AppOptions& o, const EvalArgs& a) {
   eo.noise = a.noise;
   eo.seed = a.seed;
   eo.transcripts = a.verbose;
-  eo.default_agents_dir = DemoDir() + "/agents";
   if (!a.json)
     eo.progress = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
   auto report = eval::RunEval(a.files, eo);

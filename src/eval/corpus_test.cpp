@@ -196,7 +196,6 @@ TEST(Corpus, SkusMustBeTheShops) {
                                         "utterances:\n  - {text: a, after: none, "
                                         "intents: [], slots: {product: {sku: NO-SUCH}}}\n");
   EvalOptions o;
-  o.default_agents_dir = std::string(KIRA_DEMO_DIR) + "/agents";
   auto run = RunEval({f}, o);
   ASSERT_FALSE(run.ok());
   EXPECT_NE(run.status().message().find("u.yaml:5: sku 'NO-SUCH' is not in the catalog"),

@@ -133,7 +133,7 @@ Result<EvalReport> RunEval(const std::vector<std::string>& paths, const EvalOpti
   dialer::PhoneZoneResolver resolver(&zones, "RU");
   ShopOptions so;
   so.models_dir = work.path() + "/models";
-  so.default_agents_dir = o.default_agents_dir;
+  so.defaults_dir = o.defaults_dir;
   so.now = now;
   so.caller_zone = [&](const std::string& phone) {
     auto z = resolver.Resolve(phone);

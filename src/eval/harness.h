@@ -5,7 +5,6 @@
 //
 //   eval::EvalOptions o;
 //   o.noise = true;
-//   o.default_agents_dir = "data/demo/agents";
 //   KIRA_ASSIGN_OR_RETURN(eval::EvalReport r, eval::RunEval({"eval/"}, o));
 //   std::fputs(eval::FormatReport(r, /*verbose=*/false).c_str(), stdout);
 #pragma once
@@ -26,8 +25,9 @@ struct EvalOptions {
   bool noise = false;  // also replay everything with ASR-like noise
   uint64_t seed = 1;   // of the noise
   NoiseOptions noise_options;
-  // Agents of a shop whose profile directory has no agents/ of its own.
-  std::string default_agents_dir;
+  // The built-in agent data; "" = kira::DefaultsDir(). A shop's agents/ beside its profile is
+  // layered over it, as in `kira chat`.
+  std::string defaults_dir;
   bool transcripts = false;  // keep the transcripts of failed conversations
   // The conversations' clock: a Tuesday afternoon in Moscow, so "tomorrow" and opening hours
   // mean the same on every run.

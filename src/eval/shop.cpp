@@ -23,8 +23,6 @@ Result<std::unique_ptr<Shop>> Shop::Open(const std::string& profile_path, ShopOp
   KIRA_ASSIGN_OR_RETURN(catalog::Lexicon lex, catalog::LoadShopLexicon(s->profile_.dir));
   KIRA_ASSIGN_OR_RETURN(catalog::Catalog c, catalog::LoadCatalog(*s->db_, std::move(lex)));
   s->catalog_ = std::make_shared<const catalog::Catalog>(std::move(c));
-  std::string own = s->profile_.dir + "/agents";
-  s->agents_dir_ = std::filesystem::exists(own) ? own : s->opts_.default_agents_dir;
   s->clock_ = std::make_unique<FakeClock>(s->opts_.now);
   KIRA_ASSIGN_OR_RETURN(s->store_, crm::OpenSqliteCrmStore(":memory:"));
   KIRA_ASSIGN_OR_RETURN(s->engine_, s->NewEngine(s->store_.get()));
@@ -34,7 +32,8 @@ Result<std::unique_ptr<Shop>> Shop::Open(const std::string& profile_path, ShopOp
 
 Result<std::unique_ptr<dialog::Engine>> Shop::NewEngine(crm::CrmStore* store) const {
   dialog::EngineOptions eo;
-  eo.agents_dir = agents_dir_;
+  eo.agents_dir = profile_.dir + "/agents";  // the shop's overrides, if any
+  eo.defaults_dir = opts_.defaults_dir;
   eo.cache_dir = opts_.models_dir;
   eo.clock = clock_.get();
   eo.caller_zone = opts_.caller_zone;

@@ -29,9 +29,9 @@ class PhoneZoneResolver;
 namespace kira::eval {
 
 struct ShopOptions {
-  std::string models_dir;          // intent-model cache shared by the run
-  std::string default_agents_dir;  // used when the profile's directory has no agents/
-  TimePoint now;                   // the conversations' (fake) clock
+  std::string models_dir;    // intent-model cache shared by the run
+  std::string defaults_dir;  // the built-in agent data ("" = kira::DefaultsDir())
+  TimePoint now;             // the conversations' (fake) clock
   // The caller's zone from their number (as the app wires the dialer's resolver); may be empty.
   std::function<std::string(const std::string&)> caller_zone;
 };
@@ -66,7 +66,6 @@ class Shop {
   std::string name_;
   business::Profile profile_;
   ShopOptions opts_;
-  std::string agents_dir_;
   std::unique_ptr<storage::Db> db_;
   std::shared_ptr<const catalog::Catalog> catalog_;
   std::unique_ptr<crm::CrmStore> store_;  // the utterance engine's (never written)

@@ -70,7 +70,6 @@ class TempFile {
 
 EvalOptions Options() {
   EvalOptions o;
-  o.default_agents_dir = std::string(KIRA_DEMO_DIR) + "/agents";
   o.transcripts = true;
   return o;
 }
