@@ -112,6 +112,16 @@ bool PartRight(const C& c, const std::string& want) {
   }
 }
 
+// A clock time the caller said, not the default hour of a part of the day ("вечером" → 18).
+template <typename C>
+bool HourSaid(const C& c) {
+  if constexpr (requires { c.hour_said; }) {
+    return c.hour_said;
+  } else {
+    return true;
+  }
+}
+
 bool SameWord(const std::string& a, const std::string& b) {
   std::string x = text::Lower(text::Trim(a)), y = text::Lower(text::Trim(b));
   return !x.empty() && x == y;
@@ -153,7 +163,7 @@ bool CallbackRight(const CallbackLabel& l, const dialog::CallbackTime& c) {
       return false;
     }
   }
-  if (l.hour && c.hour != *l.hour) return false;
+  if (l.hour && (c.hour != *l.hour || !HourSaid(c))) return false;
   if (l.minute && c.minute != *l.minute) return false;
   if (l.in_minutes && !InMinutesRight(c, *l.in_minutes)) return false;
   if (l.part && !PartRight(c, *l.part)) return false;

@@ -14,6 +14,16 @@ Utterance U(std::vector<std::string> intents, SlotLabels slots = {}) {
   return u;
 }
 
+dialog::CallbackTime At(int day_offset, int weekday, int hour, int minute) {
+  dialog::CallbackTime c;
+  c.day_offset = day_offset;
+  c.weekday = weekday;
+  c.hour = hour;
+  c.minute = minute;
+  c.hour_said = hour >= 0;
+  return c;
+}
+
 dialog::Frame F(std::vector<std::string> intents) {
   dialog::Frame f;
   f.intents = std::move(intents);
@@ -131,7 +141,7 @@ TEST(Metrics, OtherSlotsRightWhen) {
   f.manager = "Анну";
   f.fulfilment = "delivery";
   f.choice = -2;
-  f.callback = dialog::CallbackTime{1, -1, 10, 30};  // minute not labelled: not checked
+  f.callback = At(1, -1, 10, 30);  // minute not labelled: not checked
   auto j = ScoreUtterance(U({}, l), f, &s);
   EXPECT_EQ(s.slots["name"].tp, 1);
   EXPECT_EQ(s.slots["address"].tp, 1);
@@ -143,11 +153,24 @@ TEST(Metrics, OtherSlotsRightWhen) {
 
   CallbackLabel monday{std::string("monday"), std::nullopt, std::nullopt, std::nullopt,
                        std::nullopt};
-  EXPECT_TRUE(CallbackRight(monday, dialog::CallbackTime{-1, 1, -1, 0}));
-  EXPECT_FALSE(CallbackRight(monday, dialog::CallbackTime{-1, 2, -1, 0}));
+  EXPECT_TRUE(CallbackRight(monday, At(-1, 1, -1, 0)));
+  EXPECT_FALSE(CallbackRight(monday, At(-1, 2, -1, 0)));
   CallbackLabel at1830{std::nullopt, 18, 30, std::nullopt, std::nullopt};
-  EXPECT_TRUE(CallbackRight(at1830, dialog::CallbackTime{0, -1, 18, 30}));
-  EXPECT_FALSE(CallbackRight(at1830, dialog::CallbackTime{0, -1, 18, 0}));
+  EXPECT_TRUE(CallbackRight(at1830, At(0, -1, 18, 30)));
+  EXPECT_FALSE(CallbackRight(at1830, At(0, -1, 18, 0)));
+  // "вечером" gives 18:00 as the part's default hour: not a clock time said.
+  dialog::CallbackTime evening = At(0, -1, 18, 0);
+  evening.hour_said = false;
+  evening.part = "evening";
+  CallbackLabel at18{std::nullopt, 18, std::nullopt, std::nullopt, std::nullopt};
+  EXPECT_FALSE(CallbackRight(at18, evening));
+  CallbackLabel in_the_evening{std::nullopt, std::nullopt, std::nullopt, std::nullopt,
+                               std::string("evening")};
+  EXPECT_TRUE(CallbackRight(in_the_evening, evening));
+  dialog::CallbackTime in_an_hour;
+  in_an_hour.in_minutes = 60;
+  EXPECT_TRUE(CallbackRight(
+      CallbackLabel{std::nullopt, std::nullopt, std::nullopt, 60, std::nullopt}, in_an_hour));
 }
 
 crm::Order Order(std::vector<crm::OrderLine> lines) {
