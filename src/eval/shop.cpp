@@ -20,7 +20,8 @@ Result<std::unique_ptr<Shop>> Shop::Open(const std::string& profile_path, ShopOp
   KIRA_RETURN_IF_ERROR(catalog::MigrateCatalog(*s->db_));
   auto imported = catalog::ImportShopDir(*s->db_, s->profile_.dir);
   if (!imported.ok()) return imported.status().WithContext("shop " + profile_path);
-  KIRA_ASSIGN_OR_RETURN(catalog::Lexicon lex, catalog::LoadShopLexicon(s->profile_.dir));
+  KIRA_ASSIGN_OR_RETURN(catalog::Lexicon lex,
+                        catalog::LoadShopLexicon(s->profile_.dir + "/lexicon.yaml"));
   KIRA_ASSIGN_OR_RETURN(catalog::Catalog c, catalog::LoadCatalog(*s->db_, std::move(lex)));
   s->catalog_ = std::make_shared<const catalog::Catalog>(std::move(c));
   s->clock_ = std::make_unique<FakeClock>(s->opts_.now);
