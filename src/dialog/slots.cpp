@@ -423,8 +423,11 @@ std::optional<std::string> ExtractAddress(const std::string& original, bool awai
       }
     }
     if (start == std::string::npos) return std::nullopt;
-    // Find the start word in the original (case-insensitively) and take the rest.
+    // Find the start word in the original (case-insensitively) and take the rest. Positions
+    // must mean the same in both strings: where lower-casing changes the length (invalid
+    // bytes become U+FFFD), the lower-cased text is used as the original.
     std::string low = text::Lower(s);
+    if (low.size() != s.size()) s = low;
     size_t pos = std::string::npos, from = 0;
     for (size_t i = 0; i <= start; ++i) {
       // The i-th token's first occurrence after the previous one.
@@ -434,7 +437,7 @@ std::optional<std::string> ExtractAddress(const std::string& original, bool awai
       pos = p;
       from = p + tok.size();
     }
-    if (pos == std::string::npos) return std::nullopt;
+    if (pos == std::string::npos || pos >= s.size()) return std::nullopt;
     // A number before a British street name belongs to it: "12 Baker Street".
     std::string rest = s.substr(pos);
     std::string head = text::Trim(s.substr(0, pos));

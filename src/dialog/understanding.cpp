@@ -378,7 +378,9 @@ void Understanding::DetectIntents(const std::vector<std::string>& toks, Expect p
 
 Frame Understanding::Parse(std::string_view utterance, Expect pending) const {
   Frame f;
-  std::string original(utterance);
+  // Invalid UTF-8 (any chat message may carry it) is repaired at the door: U+FFFD per bad byte.
+  std::string original =
+      text::IsValidUtf8(utterance) ? std::string(utterance) : text::Encode(text::Decode(utterance));
   f.canonical = text::Canonical(utterance);
   if (f.canonical.empty()) return f;
   std::vector<std::string> toks = text::Tokens(f.canonical);
