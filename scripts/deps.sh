@@ -12,6 +12,8 @@ PKGS=(
   libre-dev libspandsp-dev libwebrtc-audio-processing-dev libspeexdsp-dev
   libpocketsphinx-dev pocketsphinx-en-us libespeak-ng-dev espeak-ng flite1-dev flite
   libcpp-httplib-dev libsodium-dev libssl-dev zlib1g-dev
+  # run time: the tz database (a bare Debian root has none; Kira refuses unknown zones)
+  tzdata
   # test peers and tools: SIP peers, audio, the browser test (Debian's Chromium + node)
   baresip baresip-core sip-tester kamailio sox libsox-fmt-all iproute2 curl
   chromium nodejs
