@@ -23,7 +23,7 @@ TEST(Profile, DemoProfilesLoad) {
     EXPECT_FALSE(p->name.empty());
     EXPECT_EQ(p->rules.min_order_m2, 3);
     EXPECT_EQ(p->rules.big_project_m2, 100);
-    EXPECT_EQ(p->faq.size(), 4u);
+    EXPECT_EQ(p->faq.size(), 5u);  // returns, discounts, payment, laying, samples
     EXPECT_EQ(p->calling_window.weekdays.start_min, 9 * 60);
     EXPECT_EQ(p->calling_window.weekends.end_min, 19 * 60);
     EXPECT_EQ(p->dir, KIRA_DEMO_DIR);
