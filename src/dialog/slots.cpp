@@ -332,7 +332,6 @@ std::optional<std::string> ExtractName(const std::string& original, bool awaitin
     while (pos < original.size() && original[pos] == ' ') ++pos;
     return pos < original.size() && std::string(".,!?;").find(original[pos]) != std::string::npos;
   };
-  bool original_capitalised_at = false;
   for (size_t i = 0; i < lower.size(); ++i) {
     size_t at = std::string::npos;
     const std::string& w = lower[i];
@@ -347,17 +346,8 @@ std::optional<std::string> ExtractName(const std::string& original, bool awaitin
     if (w == "this" && i == 0 && At(lower, 1) == "is" && lower.size() <= 4) at = 2;
     if (w == "call" && At(lower, i + 1) == "me" && i + 2 < lower.size()) at = i + 2;
     // "я Кирилл", "I'm Tom": only a capitalised word in the original, or a short reply.
-    if ((w == "я" || w == "im") && i + 1 < lower.size() && is_name_word(i + 1)) {
-      std::u32string u = text::Decode(orig[i + 1]);
-      bool capital = !u.empty() && ((u[0] >= U'A' && u[0] <= U'Z') ||
-                                    (u[0] >= 0x410 && u[0] <= 0x42F) || u[0] == 0x401);
-      if (capital && i + 2 >= lower.size()) at = i + 1;
-      if (capital && i + 2 < lower.size()) {
-        // "я Кирилл, заберу сам": the word after the name is not part of it.
-        at = i + 1;
-      }
-      original_capitalised_at = capital;
-    }
+    // "я Кирилл", "I'm Tom": only a word capitalised in the original ("я думаю" is no name).
+    if ((w == "я" || w == "im") && is_name_word(i + 1) && capitalised(i + 1)) at = i + 1;
     // "Кирилл меня зовут", "Ольга меня зовут. Монте тиберио…": the capitalised word before.
     if (w == "меня" && At(lower, i + 1) == "зовут" && i > 0 && is_name_word(i - 1) &&
         capitalised(i - 1) && ends_sentence(i + 1))
@@ -367,7 +357,6 @@ std::optional<std::string> ExtractName(const std::string& original, bool awaitin
       at = i + 1;
     if (at != std::string::npos && at < lower.size() && is_name_word(at)) return cap(orig[at]);
   }
-  (void)original_capitalised_at;
   if (awaiting && !lower.empty() && lower.size() <= 3) {
     for (size_t i = 0; i < lower.size(); ++i) {
       if (!is_name_word(i)) {
