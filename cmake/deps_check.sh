@@ -79,6 +79,16 @@ for h in "${headers[@]}"; do
       break
     }
   done
+  # A build configured without a layer (the sanitizer build has -DKIRA_VOICE=OFF) lacks that
+  # layer's include paths; its headers sit one directory down in the system include dirs.
+  if [ -z "$found" ]; then
+    for d in /usr/include/*/ /usr/local/include/*/; do
+      [ -f "$d$h" ] && {
+        found=$(realpath -s "$d$h")
+        break
+      }
+    done
+  fi
   if [ -z "$found" ]; then
     err "<$h> is included but no installed package ships it (add its package to scripts/deps.sh)"
     continue

@@ -164,6 +164,10 @@ TEST(Layering, ProductSourcesIncludeOnlyWhatTheirLibraryLinks) {
   };
   namespace fs = std::filesystem;
   static const std::regex inc("^\\s*#\\s*include\\s*\"([a-z_]+)/[^\"]+\"");
+  // A layer this build leaves out (-DKIRA_VOICE=OFF) is only included under its #if; there is
+  // no library to check those includes against.
+  std::set<std::string> configured;
+  for (const auto& t : targets) configured.insert(LayerOf(t));
   std::vector<std::string> v;
   for (const auto& t : targets) {
     std::string layer = LayerOf(t);
@@ -182,7 +186,7 @@ TEST(Layering, ProductSourcesIncludeOnlyWhatTheirLibraryLinks) {
         std::smatch m;
         if (!std::regex_search(line, m, inc)) continue;
         std::string l = m[1];
-        if (Rank(l) < 0 || allowed.count(l)) continue;
+        if (Rank(l) < 0 || allowed.count(l) || !configured.count(l)) continue;
         v.push_back(t.dir + "/" + file + ":" + std::to_string(n) + " includes " + l + "/ but " +
                     t.name + " does not link the " + l + " layer");
       }

@@ -42,7 +42,9 @@ std::string RuTriple(int n, bool feminine) {
     Add(&out, kRuTeens[r - 10]);
   } else {
     Add(&out, kRuTens[r / 10]);
-    Add(&out, (feminine ? kRuUnitsFem : kRuUnits)[r % 10]);
+    // Through a pointer: GCC 12 at -O0 miscompiles a subscript of `(c ? array_a : array_b)`.
+    const char* const* units = feminine ? kRuUnitsFem : kRuUnits;
+    Add(&out, units[r % 10]);
   }
   return out;
 }

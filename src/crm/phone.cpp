@@ -89,6 +89,9 @@ std::string NormalizePhone(std::string_view phone) {
   if (!util->IsPossibleNumber(n)) return "";
   std::string out;
   util->Format(n, PhoneNumberUtil::E164, &out);
+  // libphonenumber calls some 17-digit numbers "possible" (Japan's "+81" with 15 national
+  // digits); E.164 allows 15 digits in all.
+  if (out.size() > 16) return "";
   return out;
 }
 

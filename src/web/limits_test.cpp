@@ -30,6 +30,15 @@ using testing::Env;
 using testing::EnvOptions;
 using testing::StartEnv;
 
+// AddressSanitizer keeps freed blocks in a quarantine (256 MB by default) and pads each with
+// red zones, so RSS after a burst of 1 MB bodies says little there; the release build holds
+// the tight bound.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr long kRssSlackFactor = 4;
+#else
+constexpr long kRssSlackFactor = 1;
+#endif
+
 long RssKb() {
   std::ifstream in("/proc/self/status");
   std::string line;
@@ -159,7 +168,8 @@ TEST(WebLimits, F2ChunkedLoginBodiesAreCutOffEarly) {
       "F2: 4 x chunked POST /api/login: sent %zu/%zu/%zu/%zu bytes before 413; "
       "VmRSS %ld kB -> %ld kB\n",
       sent[0], sent[1], sent[2], sent[3], before, after);
-  EXPECT_LT(after - before, 16 * 1024) << "RSS grew by " << (after - before) << " kB";
+  EXPECT_LT(after - before, kRssSlackFactor * 16 * 1024)
+      << "RSS grew by " << (after - before) << " kB";
   EXPECT_TRUE(Healthy(env->port()));
   EXPECT_GE(env->server->http_stats().too_large, 4u);
 }
@@ -278,7 +288,7 @@ TEST(WebLimits, F4EndlessHeadersGet431) {
   long after = RssKb();
   EXPECT_EQ(StatusOf(answer), 431) << answer.substr(0, 200);
   EXPECT_NE(answer.find("web.max_header_count"), std::string::npos) << answer;
-  EXPECT_LT(after - before, 8 * 1024);
+  EXPECT_LT(after - before, kRssSlackFactor * 8 * 1024);
   EXPECT_TRUE(Healthy(env->port()));
   std::printf("F4: header lines: 431 after %zu bytes sent; VmRSS %ld kB -> %ld kB\n", sent, before,
               after);
