@@ -11,18 +11,13 @@
 
 #include "core/log.h"
 #include "core/text.h"
+#include "core/yaml_strict.h"
 
 namespace kira::dialog {
 
 Result<IntentExamples> LoadIntentExamples(const std::string& path) {
-  YAML::Node root;
-  try {
-    root = YAML::LoadFile(path);
-  } catch (const YAML::BadFile&) {
-    return Status::NotFound("cannot read intents " + path);
-  } catch (const YAML::Exception& e) {
-    return Status::Invalid(path + ": not valid YAML: " + e.what());
-  }
+  // Strict: duplicate intents, aliases, control characters and oversized files are refused.
+  KIRA_ASSIGN_OR_RETURN(YAML::Node root, LoadYamlStrict(path));
   if (!root.IsMap()) return Status::Invalid(path + ": expected intent: [examples...]");
   IntentExamples ex;
   for (const auto& kv : root) {

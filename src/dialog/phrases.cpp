@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "core/text.h"
+#include "core/yaml_strict.h"
 
 namespace kira::dialog {
 
@@ -83,12 +84,7 @@ std::string RenderTemplate(const std::string& tpl, const Vars& vars, const std::
 }
 
 Status Phrases::ParseLayer(const std::string& yaml, const std::string& file) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(yaml);
-  } catch (const YAML::Exception& e) {
-    return Status::Invalid(file + ": not valid YAML: " + e.what());
-  }
+  KIRA_ASSIGN_OR_RETURN(YAML::Node root, ParseYamlStrict(yaml, file));
   if (!root.IsMap()) return Status::Invalid(file + ": expected a mapping");
   static const std::set<std::string> kTop = {"language", "settings", "phrases",
                                              "lists",    "units",    "units_one"};

@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "dialog/intent_classifier.h"
+
 namespace kira::dialog {
 namespace {
 
@@ -104,6 +106,46 @@ phrases:
   EXPECT_NE(mixed.status().message().find(en + ": language is 'en'"), std::string::npos)
       << mixed.status().message();
   EXPECT_FALSE(Phrases::LoadLayers({dir + "/none.yaml"}, "ru").ok());
+  std::filesystem::remove_all(dir);
+}
+
+// The scenario and intents loaders read through core's strict YAML (the shop_yaml_fuzz finding:
+// an intents example holding U+000E was accepted): control characters, duplicate keys and
+// aliases are refused with the file's name and line.
+TEST(Phrases, ScenarioAndIntentsAreStrictYaml) {
+  auto scenario_err = [](const std::string& y, const std::string& needle) {
+    auto p = Phrases::Parse(y, "s.yaml");
+    ASSERT_FALSE(p.ok()) << y;
+    EXPECT_EQ(p.status().message().rfind("s.yaml", 0), 0u) << p.status().message();
+    EXPECT_NE(p.status().message().find(needle), std::string::npos) << p.status().message();
+  };
+  scenario_err("language: ru\nphrases: {a: \"x\\x0ey\"}\n", "control character");
+  scenario_err("language: ru\nphrases: {a: b}\nlanguage: en\n", "duplicate key 'language'");
+  scenario_err("language: ru\nphrases: {a: &x b, c: *x}\n", "are not allowed");
+
+  const std::string dir =
+      (std::filesystem::temp_directory_path() / ("kira-int-" + std::to_string(::getpid())))
+          .string();
+  std::filesystem::create_directories(dir);
+  auto intents_err = [&](const std::string& y, const std::string& needle) {
+    const std::string path = dir + "/intents.yaml";
+    std::ofstream(path, std::ios::trunc) << y;
+    auto r = LoadIntentExamples(path);
+    ASSERT_FALSE(r.ok()) << y;
+    EXPECT_EQ(r.status().message().rfind(path, 0), 0u) << r.status().message();
+    EXPECT_NE(r.status().message().find(needle), std::string::npos) << r.status().message();
+  };
+  intents_err("greet: [привет]\nbye: [\"пока\x0e\"]\n", "control character");
+  intents_err("greet: [привет]\nbye: [пока]\ngreet: [здравствуйте]\n", "duplicate key 'greet'");
+  intents_err("greet: [привет]\nbye: [пока\n", "not valid YAML");
+
+  std::ofstream(dir + "/intents.yaml", std::ios::trunc)
+      << "greet: [привет, добрый день]\nbye: [пока]\n";
+  auto ok = LoadIntentExamples(dir + "/intents.yaml");
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_EQ(ok->at("greet").size(), 2u);
+  auto missing = LoadIntentExamples(dir + "/absent.yaml");
+  EXPECT_EQ(missing.status().code(), Status::Code::kNotFound) << missing.status().ToString();
   std::filesystem::remove_all(dir);
 }
 
