@@ -377,16 +377,25 @@ std::optional<std::string> ExtractFulfilment(const std::string& canonical) {
     // The last one said wins: "доставка... нет, лучше заберу сам".
     if (StartsWithAny(t, {"самовывоз", "заберу", "забер", "заберем", "приеду", "подъеду",
                           "подъедем", "приедем", "заеду", "заедем", "забрать"}) ||
-        OneOf(t, {"pickup", "collect", "collection", "collecting"}))
+        OneOf(t, {"pickup", "collect", "collecting"}))
+      out = "pickup";
+    // "for collection", "collection please", but not "the Loft collection" (a series).
+    if (t == "collection" && (i == 0 || OneOf(At(toks, i - 1), {"for", "on", "is", "its", "and",
+                                                                "do", "as", "by", "click"})))
       out = "pickup";
     if (t == "pick" && At(toks, i + 1) == "up") out = "pickup";
     if (t == "pick" && At(toks, i + 2) == "up") out = "pickup";
     if ((t == "come" || t == "pop") && (At(toks, i + 1) == "in" || At(toks, i + 1) == "by" ||
                                         At(toks, i + 1) == "and" || At(toks, i + 1) == "over"))
       out = "pickup";
-    if (StartsWithAny(
-            t, {"доставк", "доставьте", "доставит", "доставлять", "привез", "привоз", "deliver"}) ||
-        OneOf(t, {"delivery", "delivered", "bring", "drop"}))
+    // "когда привезут?" is about the stock arriving, not a delivery to the caller.
+    bool arrival = OneOf(t, {"привезут", "привезли", "привезет", "привезёт", "привозят"});
+    bool visit = t == "drop" && OneOf(At(toks, i + 1), {"by", "in", "round"});
+    if (visit) out = "pickup";
+    if (!arrival && !visit &&
+        (StartsWithAny(t, {"доставк", "доставьте", "доставит", "доставлять", "привез", "привоз",
+                           "deliver"}) ||
+         OneOf(t, {"delivery", "delivered", "bring", "drop"})))
       out = "delivery";
   }
   return out;

@@ -208,8 +208,10 @@ ProductLink Understanding::LinkProduct(const std::string& canonical) const {
   // The head noun: the first category word not inside a "для …"/"for …" phrase.
   std::vector<std::string> head_categories;
   std::string head_query;  // the query without "для X" phrases
+  std::vector<std::string> purpose;  // stems of "для X": "клей для клинкера" → клинкер
   for (size_t i = 0; i < toks.size(); ++i) {
     if (toks[i] == "для" || toks[i] == "for") {
+      if (i + 1 < toks.size()) purpose.push_back(text::Stem(toks[i + 1]));
       i += 1;  // skip the word after
       continue;
     }
@@ -245,6 +247,17 @@ ProductLink Understanding::LinkProduct(const std::string& canonical) const {
   narrow(link.mentions.surface, &catalog::Product::surface);
   narrow(link.mentions.collection, &catalog::Product::collection);
   narrow(link.mentions.brand, &catalog::Product::brand);
+  // "для клинкера": the products whose name says what they are for.
+  if (!purpose.empty() && kept.size() > 1) {
+    std::vector<catalog::SearchHit> out;
+    for (const auto& h : kept) {
+      bool has = false;
+      for (const auto& w : text::Tokens(text::Canonical(h.product->name)))
+        if (In(purpose, text::Stem(w))) has = true;
+      if (has) out.push_back(h);
+    }
+    if (!out.empty()) kept = out;
+  }
   const auto& m = link.mentions;
   bool named = !m.brand.empty() || !m.collection.empty();
   bool described = !m.category.empty() || !head_categories.empty() || !m.format.empty() ||
@@ -398,6 +411,16 @@ Frame Understanding::Parse(std::string_view utterance, Expect pending) const {
   f.name = ExtractName(original, pending == Expect::kName);
   f.fulfilment = ExtractFulfilment(f.canonical);
   f.address = ExtractAddress(original, pending == Expect::kAddress);
+  // "Сам", "сама заберу", "myself" answering "pickup or delivery?".
+  if (pending == Expect::kFulfilment && !f.fulfilment) {
+    bool self = false, neg = false;
+    for (const auto& t : toks) {
+      self = self || t == "сам" || t == "сама" || t == "сами" || t == "myself" ||
+             t == "ourselves" || t == "self";
+      neg = neg || t == "не" || t == "not" || t == "dont";
+    }
+    if (self && !neg) f.fulfilment = "pickup";
+  }
   if (pending == Expect::kAddress && f.address) {
     // "заберу сам" answering "address?" is a change of fulfilment, not an address.
     if (f.fulfilment == "pickup") f.address.reset();
@@ -435,9 +458,14 @@ Frame Understanding::Parse(std::string_view utterance, Expect pending) const {
                      (pending == Expect::kCallbackTime && toks.size() <= 6);
   if (!only_answer) {
     ProductLink link = LinkProduct(f.canonical);
-    if (link.confidence != ProductLink::Confidence::kNone || !link.mentions.category.empty() ||
-        !link.mentions.not_sold.empty() || !link.mentions.color.empty() ||
-        !link.mentions.surface.empty() || !link.mentions.format.empty())
+    // A weak search hit with no product word said ("да, оформляйте" shares a word with some
+    // name) is no product mention: the frame keeps only what the caller named.
+    const auto& m = link.mentions;
+    bool said = !m.category.empty() || !m.not_sold.empty() || !m.color.empty() ||
+                !m.surface.empty() || !m.format.empty() || !m.brand.empty() ||
+                !m.collection.empty() || !m.look.empty() || !m.material.empty();
+    if (said || (link.confidence != ProductLink::Confidence::kNone &&
+                 link.confidence != ProductLink::Confidence::kWeak))
       f.product = std::move(link);
   }
   // Corrections: a correction marker with something to correct, after a question was asked.
@@ -447,6 +475,16 @@ Frame Understanding::Parse(std::string_view utterance, Expect pending) const {
   auto cb = ExtractCallbackTime(f.canonical);
   DetectIntents(toks, pending, f);
   if (cb && (pending == Expect::kCallbackTime || f.Has("callback"))) f.callback = cb;
+  // "Есть доставка?" asks about delivery; it does not choose it.
+  if (f.fulfilment && pending != Expect::kFulfilment && !f.address) {
+    static const std::vector<std::string> kAsk = {
+        "сколько", "стоимость", "почем",  "почём", "условия", "сроки", "ли",    "бесплатно",
+        "how",     "cost",      "charge", "free",  "does",    "what",  "whats", "much"};
+    bool ask_word = false;
+    for (const auto& t : toks) ask_word = ask_word || In(kAsk, t);
+    bool asks = ask_word || original.find('?') != std::string::npos;
+    if (asks || (f.Has("delivery") && pending == Expect::kNone)) f.fulfilment.reset();
+  }
   return f;
 }
 
