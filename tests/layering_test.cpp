@@ -20,9 +20,9 @@ namespace kira {
 namespace {
 
 // Lowest first. A layer may depend on the layers before it, never on those after.
-const std::vector<std::string> kLayers = {"core",   "storage",      "business",  "catalog", "crm",
-                                          "media",  "speech",       "telephony", "dialog",  "voice",
-                                          "dialer", "voice_dialer", "web",       "eval",    "app"};
+const std::vector<std::string> kLayers = {
+    "core",      "storage", "business", "catalog", "crm",          "leads", "media", "speech",
+    "telephony", "dialog",  "voice",    "dialer",  "voice_dialer", "web",   "eval",  "app"};
 
 struct Target {
   std::string name;               // kira_voice

@@ -1,0 +1,205 @@
+#include "leads/lead_service.h"
+
+#include <algorithm>
+
+#include "core/log.h"
+#include "core/tz.h"
+#include "crm/dnc_list.h"
+#include "crm/phone.h"
+
+namespace kira::leads {
+namespace {
+
+template <size_t N>
+bool InList(const std::string& s, const char* const (&list)[N]) {
+  return std::any_of(std::begin(list), std::end(list), [&](const char* x) { return s == x; });
+}
+
+}  // namespace
+
+bool IsCloseReason(const std::string& s) { return InList(s, kCloseReasons); }
+bool IsLeadStatus(const std::string& s) { return InList(s, kLeadStatuses); }
+
+std::unique_lock<std::mutex> LeadService::Lock() {
+  return mu_ ? std::unique_lock<std::mutex>(*mu_) : std::unique_lock<std::mutex>();
+}
+
+int64_t LeadService::NowMs() const { return ToUnixMillis(clock_.Now()); }
+
+void LeadService::Audit(const Actor& by, const std::string& action, const std::string& entity,
+                        int64_t id, const std::string& detail) {
+  crm::AuditEntry e;
+  e.at = NowMs();
+  e.actor = by.audit;
+  e.action = action;
+  e.entity = entity;
+  e.entity_id = id;
+  e.detail = detail;
+  if (Status s = store_.Audit(e); !s.ok())
+    log::Error("leads", "audit log write failed (" + action + "): " + s.message());
+}
+
+Status LeadService::SaveLead(crm::Lead* lead) {
+  KIRA_RETURN_IF_ERROR(store_.UpdateLead(*lead));
+  auto again = store_.GetLead(lead->id);
+  if (again.ok()) *lead = *again;
+  return Status::Ok();
+}
+
+Result<crm::Lead> LeadService::Take(int64_t lead_id, const Actor& by) {
+  if (by.name.empty()) return Status::Invalid("taking a lead needs a manager's name");
+  auto lock = Lock();
+  KIRA_ASSIGN_OR_RETURN(crm::Lead lead, store_.GetLead(lead_id));
+  if (lead.status == "closed") return Status::Conflict("the lead is closed");
+  if (!lead.assigned_to.empty() && lead.assigned_to != by.name)
+    return Status::Conflict("the lead is already taken by " + lead.assigned_to);
+  lead.status = "taken";
+  lead.assigned_to = by.name;
+  KIRA_RETURN_IF_ERROR(SaveLead(&lead));
+  Audit(by, "lead.take", "lead", lead_id, "assigned to " + by.name);
+  return lead;
+}
+
+// The checks every call task shares, and the task they lead to (not yet stored).
+Result<crm::Task> LeadService::NewCallTask(const crm::Lead& lead, const CallRequest& r,
+                                           const Actor& by) {
+  if (r.note.size() > kMaxNoteBytes)
+    return Status::Invalid("note is longer than " + std::to_string(kMaxNoteBytes) + " characters");
+  if (r.deadline && r.deadline <= r.not_before)
+    return Status::Invalid("the deadline must be after the earliest time");
+  if (!r.timezone.empty()) {
+    auto z = FindZone(r.timezone);
+    if (!z.ok()) return z.status().WithContext("timezone");
+  }
+  if (lead.status == "closed") return Status::Conflict("the lead is closed");
+  if (lead.contact_id == 0) return Status::Conflict("the lead has no phone number to call");
+  auto c = store_.GetContact(lead.contact_id);
+  if (!c.ok() || c->phone.empty()) return Status::Conflict("the lead has no phone number to call");
+  // E.164, so the dialer, the DNC list and the SIP side agree on the number.
+  auto e164 = crm::ToE164(c->phone);
+  if (!e164.ok())
+    return Status::Conflict("the lead's number cannot be called: " + e164.status().message());
+  KIRA_ASSIGN_OR_RETURN(bool dnc, store_.IsDnc(*e164));
+  if (dnc) return Status::Conflict("the number is on the do-not-call list; nobody will call it");
+  crm::Task t;
+  t.lead_id = lead.id;
+  t.phone = *e164;
+  t.timezone = r.timezone.empty() ? c->timezone : r.timezone;
+  t.note = r.note;
+  t.not_before = r.not_before;
+  t.deadline = r.deadline;
+  t.created_by = by.created_by;
+  t.created_at = NowMs();
+  return t;
+}
+
+Result<VeraAssignment> LeadService::SendToVera(int64_t lead_id, const CallRequest& r,
+                                               const Actor& by) {
+  auto lock = Lock();
+  KIRA_ASSIGN_OR_RETURN(crm::Lead lead, store_.GetLead(lead_id));
+  KIRA_ASSIGN_OR_RETURN(crm::Task task, NewCallTask(lead, r, by));
+  KIRA_ASSIGN_OR_RETURN(auto open, store_.ListTasks("open", lead_id));
+  for (const auto& t : open)
+    if (t.kind == "vera_call")
+      return Status::Conflict("Vera already has an open call for this lead (task " +
+                              std::to_string(t.id) + ")");
+  task.kind = "vera_call";
+  task.agent = "vera";
+  KIRA_ASSIGN_OR_RETURN(task.id, store_.CreateTask(task));
+  lead.status = "vera_assigned";
+  if (lead.assigned_to.empty()) lead.assigned_to = by.name;
+  KIRA_RETURN_IF_ERROR(SaveLead(&lead));
+  if (auto again = store_.GetTask(task.id); again.ok()) task = *again;
+  Audit(by, "lead.vera_assign", "lead", lead_id, "task " + std::to_string(task.id));
+  return VeraAssignment{task, lead};
+}
+
+Result<crm::Task> LeadService::AssignCallback(int64_t lead_id, const CallRequest& r,
+                                              const Actor& by) {
+  auto lock = Lock();
+  KIRA_ASSIGN_OR_RETURN(crm::Lead lead, store_.GetLead(lead_id));
+  KIRA_ASSIGN_OR_RETURN(crm::Task task, NewCallTask(lead, r, by));
+  task.kind = "callback";
+  task.agent = "";
+  KIRA_ASSIGN_OR_RETURN(task.id, store_.CreateTask(task));
+  if (auto again = store_.GetTask(task.id); again.ok()) task = *again;
+  Audit(by, "task.create", "task", task.id, "lead " + std::to_string(lead_id) + ", agent manager");
+  return task;
+}
+
+Result<crm::Lead> LeadService::Close(int64_t lead_id, const std::string& reason, const Actor& by) {
+  if (!IsCloseReason(reason))
+    return Status::Invalid(
+        "reason must be one of: sold, not_targeted, duplicate, no_contact, spam, other");
+  auto lock = Lock();
+  KIRA_ASSIGN_OR_RETURN(crm::Lead lead, store_.GetLead(lead_id));
+  if (lead.status == "closed") return Status::Conflict("the lead is already closed");
+  lead.status = "closed";
+  lead.reason = reason;
+  if (lead.assigned_to.empty()) lead.assigned_to = by.name;
+  KIRA_RETURN_IF_ERROR(SaveLead(&lead));
+  Audit(by, "lead.close", "lead", lead_id, "reason " + reason);
+  return lead;
+}
+
+Result<crm::Lead> LeadService::Approve(int64_t lead_id, const Actor& by) {
+  auto lock = Lock();
+  KIRA_ASSIGN_OR_RETURN(crm::Lead lead, store_.GetLead(lead_id));
+  KIRA_ASSIGN_OR_RETURN(auto tasks, store_.ListTasks("", lead_id));
+  int64_t task_id = 0;
+  std::string result;
+  for (const auto& t : tasks)
+    if (t.kind == "vera_call" && t.id > task_id) {
+      task_id = t.id;
+      result = t.status == "done" || t.status == "failed" ? t.last_result : "";
+    }
+  if (task_id == 0) return Status::Conflict("Vera has not been sent to this lead");
+  if (result.empty()) return Status::Conflict("Vera has not finished the call yet");
+  if (lead.status != "closed") {
+    lead.status = "closed";
+    lead.reason = "vera_" + result;
+    KIRA_RETURN_IF_ERROR(SaveLead(&lead));
+  }
+  Audit(by, "lead.vera_approve", "lead", lead_id, "task " + std::to_string(task_id));
+  return lead;
+}
+
+Status LeadService::AddDnc(const std::string& phone, const std::string& reason, const Actor& by,
+                           bool* already_listed) {
+  KIRA_ASSIGN_OR_RETURN(std::string e164, crm::ToE164(phone));
+  auto lock = Lock();
+  KIRA_ASSIGN_OR_RETURN(bool already, store_.IsDnc(e164));
+  if (already_listed) *already_listed = already;
+  crm::DncEntry e;
+  e.phone = e164;
+  e.reason = reason.empty() ? "manual" : reason;
+  e.source = by.audit;
+  KIRA_RETURN_IF_ERROR(store_.AddDnc(e));
+  if (!already) Audit(by, "dnc.add", "dnc", 0, log::Redact(phone) + " " + e.reason);
+  return Status::Ok();
+}
+
+Status LeadService::RemoveDnc(const std::string& phone, const Actor& by) {
+  auto lock = Lock();
+  KIRA_RETURN_IF_ERROR(store_.RemoveDnc(phone));
+  Audit(by, "dnc.remove", "dnc", 0, log::Redact(phone));
+  return Status::Ok();
+}
+
+Result<DncImportReport> LeadService::ImportDnc(const std::string& text,
+                                               const std::string& file_name,
+                                               const std::string& reason, const Actor& by) {
+  auto entries = crm::ParseDncList(text, file_name, reason.empty() ? "import" : reason);
+  if (!entries.ok()) return entries.status().WithContext("nothing imported");
+  auto lock = Lock();
+  KIRA_ASSIGN_OR_RETURN(auto before, store_.ListDnc());
+  if (Status s = store_.ImportDnc(*entries); !s.ok()) return s.WithContext("nothing imported");
+  KIRA_ASSIGN_OR_RETURN(auto after, store_.ListDnc());
+  DncImportReport r{entries->size(), after.size() - before.size()};
+  Audit(by, "dnc.import", "dnc", 0,
+        file_name + ": " + std::to_string(r.numbers) + " numbers, " + std::to_string(r.added) +
+            " new");
+  return r;
+}
+
+}  // namespace kira::leads
