@@ -6,21 +6,14 @@
 #include <fstream>
 
 #include "crm/outcome.h"
-#include "crm/phone.h"
+#include "leads/lead_service.h"
 #include "web/server_impl.h"
 
 namespace kira::web {
 namespace {
 
-constexpr const char* kCloseReasons[] = {"sold",       "not_targeted", "duplicate",
-                                         "no_contact", "spam",         "other"};
-constexpr const char* kStatuses[] = {"new", "taken", "vera_assigned", "closed"};
 constexpr const char* kChannels[] = {"phone", "chat", "web"};
 constexpr int64_t kWatchVeraMs = 7LL * 24 * 3600 * 1000;
-
-bool InList(const std::string& s, const auto& list) {
-  return std::any_of(std::begin(list), std::end(list), [&](const auto& x) { return s == x; });
-}
 
 // A time given as Unix milliseconds or ISO 8601.
 bool ParseTime(const std::string& s, int64_t* out) {
@@ -32,13 +25,7 @@ bool ParseTime(const std::string& s, int64_t* out) {
   return true;
 }
 
-// Writes a changed lead and reads it back, so the answer carries what the store stamped.
-Status SaveLead(crm::CrmStore& store, crm::Lead* lead) {
-  KIRA_RETURN_IF_ERROR(store.UpdateLead(*lead));
-  auto again = store.GetLead(lead->id);
-  if (again.ok()) *lead = *again;
-  return Status::Ok();
-}
+leads::Actor Actor(const Ctx& ctx) { return leads::Actor::User(ctx.session.user.name); }
 
 }  // namespace
 
@@ -55,8 +42,8 @@ void WebServer::Impl::RegisterLeadRoutes() {
                     {"timezone", cfg.profile.timezone},
                     {"outcomes", outcomes},
                     {"reasons", reasons},
-                    {"close_reasons", kCloseReasons},
-                    {"statuses", kStatuses},
+                    {"close_reasons", leads::kCloseReasons},
+                    {"statuses", leads::kLeadStatuses},
                     {"channels", kChannels},
                     {"max_upload_bytes", cfg.max_upload_bytes}});
         });
@@ -68,7 +55,7 @@ void WebServer::Impl::RegisterLeadRoutes() {
           f.outcome = req.get_param_value("outcome");
           f.reason = req.get_param_value("reason");
           f.channel = req.get_param_value("channel");
-          if (!f.status.empty() && !InList(f.status, kStatuses))
+          if (!f.status.empty() && !leads::IsLeadStatus(f.status))
             return SendError(res, 400, "invalid", "status '" + f.status + "' is unknown");
           if (!f.outcome.empty() && !crm::IsOutcome(f.outcome))
             return SendError(res, 400, "invalid", "outcome '" + f.outcome + "' is unknown");
@@ -212,28 +199,16 @@ void WebServer::Impl::RegisterLeadRoutes() {
           (void)ctx;
         });
 
+  // The actions are the lead service's (leads/lead_service.h): the same checks, changes and
+  // audit entries as `kira leads take|vera|close|approve`. Here: HTTP in, JSON and events out.
   Route("POST", "/api/leads/{id}/take", Access::kUser,
         [this](const httplib::Request& req, httplib::Response& res, Ctx& ctx) {
           int64_t id = 0;
           ParseId(req.matches[1], &id);
-          crm::Lead lead;
-          {
-            std::lock_guard<std::mutex> lock(store_mu);
-            auto l = cfg.store->GetLead(id);
-            if (!l.ok()) return SendStatus(res, l.status());
-            lead = *l;
-            if (lead.status == "closed")
-              return SendError(res, 409, "conflict", "the lead is closed");
-            if (!lead.assigned_to.empty() && lead.assigned_to != ctx.session.user.name)
-              return SendError(res, 409, "conflict",
-                               "the lead is already taken by " + lead.assigned_to);
-            lead.status = "taken";
-            lead.assigned_to = ctx.session.user.name;
-            if (Status s = SaveLead(*cfg.store, &lead); !s.ok()) return SendStatus(res, s);
-          }
-          Audit(ctx, "lead.take", "lead", id, "assigned to " + ctx.session.user.name);
-          hub.Publish("lead.updated", ToJson(lead));
-          SendJson(res, 200, {{"lead", ToJson(lead)}});
+          auto lead = leads->Take(id, Actor(ctx));
+          if (!lead.ok()) return SendStatus(res, lead.status());
+          hub.Publish("lead.updated", ToJson(*lead));
+          SendJson(res, 200, {{"lead", ToJson(*lead)}});
         });
 
   Route("POST", "/api/leads/{id}/vera", Access::kUser,
@@ -242,74 +217,26 @@ void WebServer::Impl::RegisterLeadRoutes() {
           ParseId(req.matches[1], &id);
           Json body;
           if (!ParseBody(req, res, &body)) return;
-          std::string note;
+          leads::CallRequest call;
           if (body.contains("note") && !body["note"].is_null()) {
             if (!body["note"].is_string())
               return SendError(res, 400, "invalid", "note must be text");
-            note = body["note"].get<std::string>();
+            call.note = body["note"].get<std::string>();
           }
-          if (note.size() > 2000)
-            return SendError(res, 400, "invalid", "note is longer than 2000 characters");
-          int64_t not_before = 0;
           if (body.contains("preferred_time") && !body["preferred_time"].is_null()) {
             const Json& p = body["preferred_time"];
-            bool ok = p.is_number_integer() ? (not_before = p.get<int64_t>(), true)
-                      : p.is_string()       ? ParseTime(p.get<std::string>(), &not_before)
+            bool ok = p.is_number_integer() ? (call.not_before = p.get<int64_t>(), true)
+                      : p.is_string()       ? ParseTime(p.get<std::string>(), &call.not_before)
                                             : false;
             if (!ok && !(p.is_string() && p.get<std::string>().empty()))
               return SendError(res, 400, "invalid",
                                "preferred_time must be ISO 8601 (2026-12-01T10:00:00+03:00)");
           }
-          crm::Lead lead;
-          crm::Task task;
-          {
-            std::lock_guard<std::mutex> lock(store_mu);
-            auto l = cfg.store->GetLead(id);
-            if (!l.ok()) return SendStatus(res, l.status());
-            lead = *l;
-            if (lead.status == "closed")
-              return SendError(res, 409, "conflict", "the lead is closed");
-            auto c = cfg.store->GetContact(lead.contact_id);
-            if (!c.ok() || c->phone.empty())
-              return SendError(res, 409, "conflict", "the lead has no phone number to call");
-            auto e164 = crm::ToE164(c->phone);
-            if (!e164.ok())
-              return SendError(res, 409, "conflict",
-                               "the lead's number cannot be called: " + e164.status().message());
-            auto dnc = cfg.store->IsDnc(*e164);
-            if (!dnc.ok()) return SendStatus(res, dnc.status());
-            if (*dnc)
-              return SendError(res, 409, "conflict",
-                               "the number is on the do-not-call list; Vera will not call it");
-            auto open = cfg.store->ListTasks("open", id);
-            if (open.ok())
-              for (const auto& t : *open)
-                if (t.kind == "vera_call")
-                  return SendError(res, 409, "conflict",
-                                   "Vera already has an open call for this lead (task " +
-                                       std::to_string(t.id) + ")");
-            task.lead_id = id;
-            task.kind = "vera_call";
-            task.agent = "vera";
-            task.phone = *e164;
-            task.timezone = c->timezone;
-            task.note = note;
-            task.not_before = not_before;
-            task.created_by = "manager:" + ctx.session.user.name;
-            task.created_at = NowMs();
-            auto tid = cfg.store->CreateTask(task);
-            if (!tid.ok()) return SendStatus(res, tid.status());
-            task.id = *tid;
-            lead.status = "vera_assigned";
-            if (lead.assigned_to.empty()) lead.assigned_to = ctx.session.user.name;
-            if (Status s = SaveLead(*cfg.store, &lead); !s.ok()) return SendStatus(res, s);
-            auto t2 = cfg.store->GetTask(task.id);
-            if (t2.ok()) task = *t2;
-          }
-          Audit(ctx, "lead.vera_assign", "lead", id, "task " + std::to_string(task.id));
+          auto sent = leads->SendToVera(id, call, Actor(ctx));
+          if (!sent.ok()) return SendStatus(res, sent.status());
           Watch(id, NowMs() + kWatchVeraMs);
-          hub.Publish("lead.updated", ToJson(lead));
-          SendJson(res, 201, {{"task", ToJson(task)}, {"lead", ToJson(lead)}});
+          hub.Publish("lead.updated", ToJson(sent->lead));
+          SendJson(res, 201, {{"task", ToJson(sent->task)}, {"lead", ToJson(sent->lead)}});
         });
 
   Route("POST", "/api/leads/{id}/close", Access::kUser,
@@ -318,61 +245,20 @@ void WebServer::Impl::RegisterLeadRoutes() {
           ParseId(req.matches[1], &id);
           Json body;
           if (!ParseBody(req, res, &body)) return;
-          std::string reason = StrField(body, "reason");
-          if (!InList(reason, kCloseReasons))
-            return SendError(res, 400, "invalid",
-                             "reason must be one of: sold, not_targeted, duplicate, "
-                             "no_contact, spam, other");
-          crm::Lead lead;
-          {
-            std::lock_guard<std::mutex> lock(store_mu);
-            auto l = cfg.store->GetLead(id);
-            if (!l.ok()) return SendStatus(res, l.status());
-            lead = *l;
-            if (lead.status == "closed")
-              return SendError(res, 409, "conflict", "the lead is already closed");
-            lead.status = "closed";
-            lead.reason = reason;
-            if (lead.assigned_to.empty()) lead.assigned_to = ctx.session.user.name;
-            if (Status s = SaveLead(*cfg.store, &lead); !s.ok()) return SendStatus(res, s);
-          }
-          Audit(ctx, "lead.close", "lead", id, "reason " + reason);
-          hub.Publish("lead.updated", ToJson(lead));
-          SendJson(res, 200, {{"lead", ToJson(lead)}});
+          auto lead = leads->Close(id, StrField(body, "reason"), Actor(ctx));
+          if (!lead.ok()) return SendStatus(res, lead.status());
+          hub.Publish("lead.updated", ToJson(*lead));
+          SendJson(res, 200, {{"lead", ToJson(*lead)}});
         });
 
   Route("POST", "/api/leads/{id}/approve", Access::kUser,
         [this](const httplib::Request& req, httplib::Response& res, Ctx& ctx) {
           int64_t id = 0;
           ParseId(req.matches[1], &id);
-          crm::Lead lead;
-          int64_t task_id = 0;
-          std::string result;
-          {
-            std::lock_guard<std::mutex> lock(store_mu);
-            auto l = cfg.store->GetLead(id);
-            if (!l.ok()) return SendStatus(res, l.status());
-            lead = *l;
-            auto tasks = cfg.store->ListTasks("", id);
-            if (!tasks.ok()) return SendStatus(res, tasks.status());
-            for (const auto& t : *tasks)
-              if (t.kind == "vera_call" && t.id > task_id) {
-                task_id = t.id;
-                result = t.status == "done" || t.status == "failed" ? t.last_result : "";
-              }
-            if (task_id == 0)
-              return SendError(res, 409, "conflict", "Vera has not been sent to this lead");
-            if (result.empty())
-              return SendError(res, 409, "conflict", "Vera has not finished the call yet");
-            if (lead.status != "closed") {
-              lead.status = "closed";
-              lead.reason = "vera_" + result;
-              if (Status s = SaveLead(*cfg.store, &lead); !s.ok()) return SendStatus(res, s);
-            }
-          }
-          Audit(ctx, "lead.vera_approve", "lead", id, "task " + std::to_string(task_id));
-          hub.Publish("lead.updated", ToJson(lead));
-          SendJson(res, 200, {{"lead", ToJson(lead)}});
+          auto lead = leads->Approve(id, Actor(ctx));
+          if (!lead.ok()) return SendStatus(res, lead.status());
+          hub.Publish("lead.updated", ToJson(*lead));
+          SendJson(res, 200, {{"lead", ToJson(*lead)}});
         });
 
   Route("GET", "/api/conversations/{id}/recording", Access::kUser,

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "catalog/catalog.h"
+#include "leads/lead_service.h"
 #include "storage/sqlite.h"
 #include "web/http_front.h"
 #include "web/json_model.h"
@@ -85,7 +86,8 @@ struct WebServer::Impl {
   std::mutex db_mu;  // guards db (catalog tables, web_state, web_emitted)
   std::unique_ptr<storage::Db> db;
 
-  std::mutex store_mu;  // CrmStore calls are serialised
+  std::mutex store_mu;                        // CrmStore calls are serialised
+  std::unique_ptr<leads::LeadService> leads;  // take, Vera, close, approve (under store_mu)
 
   std::mutex dash_mu;  // guards dash_db: a read connection for SQL dashboard aggregates
   std::unique_ptr<storage::Db> dash_db;  // null when the fast path is off

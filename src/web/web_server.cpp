@@ -352,6 +352,7 @@ Status WebServer::Start() {
   Impl& m = *impl_;
   if (!m.cfg.store) return Status::Invalid("web server needs a CRM store");
   if (m.cfg.db_path.empty()) return Status::Invalid("web server needs the database path");
+  m.leads = std::make_unique<leads::LeadService>(*m.cfg.store, *m.clock, &m.store_mu);
   KIRA_ASSIGN_OR_RETURN(m.auth, Auth::Open(m.cfg.db_path, *m.clock, m.cfg.auth));
   KIRA_ASSIGN_OR_RETURN(m.hooks, Webhooks::Open(m.cfg.db_path, *m.clock, m.cfg.webhooks));
   KIRA_ASSIGN_OR_RETURN(m.db, storage::Db::Open(m.cfg.db_path));
