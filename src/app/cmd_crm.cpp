@@ -1,5 +1,6 @@
 // CRM commands, a contract other tools use:
 //   kira leads [--json] [--limit N] [--outcome X] [--channel C] [--status S]
+//   kira leads take|vera|close|approve ID ...  (cmd_leads.cpp)
 //   kira orders [--json]                       (with their lines)
 //   kira dnc [--json]                          (the do-not-call list)
 //   kira dnc add PHONE [--reason R]
@@ -13,6 +14,7 @@
 #include <map>
 #include <sstream>
 
+#include "app/cmd_leads.h"
 #include "app/command.h"
 #include "app/context.h"
 #include "core/clock.h"
@@ -21,7 +23,7 @@
 #include "crm/crm_store.h"
 #include "crm/dnc_list.h"
 #include "crm/json.h"
-#include "crm/phone.h"
+#include "leads/lead_service.h"
 
 namespace kira::app {
 namespace {
@@ -140,15 +142,6 @@ int Orders(const AppOptions& o, bool as_json) {
   return 0;
 }
 
-Status AuditDnc(crm::CrmStore& s, const std::string& action, const std::string& detail) {
-  crm::AuditEntry e;
-  e.actor = "cli";
-  e.action = action;
-  e.entity = "dnc";
-  e.detail = detail;
-  return s.Audit(e);
-}
-
 int DncList(const AppOptions& o, bool as_json) {
   auto store = OpenStore(o);
   if (!store.ok()) return Fail(store.status());
@@ -166,24 +159,18 @@ int DncList(const AppOptions& o, bool as_json) {
   return 0;
 }
 
+// The list's changes go through the lead service, which audits them (actor "cli").
 int DncAdd(const AppOptions& o, const DncArgs& a) {
-  auto e164 = crm::ToE164(a.phone);
-  if (!e164.ok()) return Fail(e164.status());
   auto store = OpenStore(o);
   if (!store.ok()) return Fail(store.status());
-  auto already = (*store)->IsDnc(*e164);
-  if (!already.ok()) return Fail(already.status());
-  crm::DncEntry e;
-  e.phone = *e164;
-  e.reason = a.reason.empty() ? "manual" : a.reason;
-  e.source = "cli";
-  if (Status s = (*store)->AddDnc(e); !s.ok()) return Fail(s);
-  if (*already) {
+  leads::LeadService svc(**store, Clock::System());
+  bool already = false;
+  if (Status s = svc.AddDnc(a.phone, a.reason, leads::Actor::Cli(), &already); !s.ok())
+    return Fail(s);
+  if (already) {
     std::printf("%s is already on the do-not-call list\n", a.phone.c_str());
     return 0;
   }
-  if (Status s = AuditDnc(**store, "dnc.add", log::Redact(a.phone) + " " + e.reason); !s.ok())
-    return Fail(s);
   std::printf("added %s to the do-not-call list\n", a.phone.c_str());
   return 0;
 }
@@ -191,8 +178,8 @@ int DncAdd(const AppOptions& o, const DncArgs& a) {
 int DncRemove(const AppOptions& o, const DncArgs& a) {
   auto store = OpenStore(o);
   if (!store.ok()) return Fail(store.status());
-  if (Status s = (*store)->RemoveDnc(a.phone); !s.ok()) return Fail(s);
-  if (Status s = AuditDnc(**store, "dnc.remove", log::Redact(a.phone)); !s.ok()) return Fail(s);
+  leads::LeadService svc(**store, Clock::System());
+  if (Status s = svc.RemoveDnc(a.phone, leads::Actor::Cli()); !s.ok()) return Fail(s);
   std::printf("removed %s from the do-not-call list\n", a.phone.c_str());
   return 0;
 }
@@ -203,25 +190,13 @@ int DncImport(const AppOptions& o, const DncArgs& a) {
   std::stringstream buf;
   buf << in.rdbuf();
   std::string name = a.file.substr(a.file.find_last_of('/') + 1);
-  auto entries = crm::ParseDncList(buf.str(), name, a.reason.empty() ? "import" : a.reason);
-  if (!entries.ok()) return Fail(entries.status().WithContext("nothing imported"));
   auto store = OpenStore(o);
   if (!store.ok()) return Fail(store.status());
-  auto before = (*store)->ListDnc();
-  if (!before.ok()) return Fail(before.status());
-  if (Status s = (*store)->ImportDnc(*entries); !s.ok()) {
-    return Fail(s.WithContext("nothing imported"));
-  }
-  auto after = (*store)->ListDnc();
-  if (!after.ok()) return Fail(after.status());
-  size_t added = after->size() - before->size();
-  if (Status s = AuditDnc(**store, "dnc.import",
-                          name + ": " + std::to_string(entries->size()) + " numbers, " +
-                              std::to_string(added) + " new");
-      !s.ok())
-    return Fail(s);
-  std::printf("imported %zu numbers from %s: %zu new, %zu already listed\n", entries->size(),
-              name.c_str(), added, entries->size() - added);
+  leads::LeadService svc(**store, Clock::System());
+  auto r = svc.ImportDnc(buf.str(), name, a.reason, leads::Actor::Cli());
+  if (!r.ok()) return Fail(r.status());
+  std::printf("imported %zu numbers from %s: %zu new, %zu already listed\n", r->numbers,
+              name.c_str(), r->added, r->numbers - r->added);
   return 0;
 }
 
@@ -233,7 +208,10 @@ void RegisterCrm(CLI::App& app, AppOptions& opts) {
   leads->add_option("--outcome", leads_args.outcome, "Only leads with this outcome");
   leads->add_option("--channel", leads_args.channel, "Only leads from this channel");
   leads->add_option("--status", leads_args.status, "Only leads in this status");
-  leads->callback([&opts] { opts.exit_code = Leads(opts, leads_args); });
+  RegisterLeadActions(*leads, opts);
+  leads->callback([&opts, leads] {
+    if (leads->get_subcommands().empty()) opts.exit_code = Leads(opts, leads_args);
+  });
 
   static bool orders_json = false;
   auto* orders = app.add_subcommand("orders", "List orders with their lines");

@@ -13,10 +13,9 @@
 #include "app/command.h"
 #include "app/context.h"
 #include "core/clock.h"
-#include "core/tz.h"
 #include "crm/crm_store.h"
 #include "crm/json.h"
-#include "crm/phone.h"
+#include "leads/lead_service.h"
 
 namespace kira::app {
 namespace {
@@ -72,67 +71,32 @@ Result<int64_t> ParseTime(const std::string& flag, const std::string& s) {
   return ToUnixMillis(t);
 }
 
+// Vera's call goes through the lead service's SendToVera (as `kira leads vera` and the web),
+// a manager's callback through AssignCallback: the same checks and audit entries.
 int Assign(const AppOptions& o, const AssignArgs& a) {
+  leads::CallRequest r;
   auto nb = ParseTime("--not-before", a.not_before);
   if (!nb.ok()) return Fail(nb.status());
   auto dl = ParseTime("--deadline", a.deadline);
   if (!dl.ok()) return Fail(dl.status());
+  r.not_before = *nb;
+  r.deadline = *dl;
+  r.note = a.note;
+  r.timezone = a.timezone;
   auto store = OpenStore(o);
   if (!store.ok()) return Fail(store.status());
-  crm::CrmStore& crm = **store;
-  auto lead = crm.GetLead(a.lead);
-  if (!lead.ok()) return Fail(lead.status());
-  if (lead->contact_id == 0)
-    return Fail(Status::Invalid("lead " + std::to_string(a.lead) + " has no contact to call"));
-  auto contact = crm.GetContact(lead->contact_id);
-  if (!contact.ok()) return Fail(contact.status());
-  if (contact->phone.empty())
-    return Fail(Status::Invalid("lead " + std::to_string(a.lead) + ": the contact has no phone"));
-  // Store the number in E.164 so the dialer, the DNC list and the SIP side agree on it.
-  auto e164 = crm::ToE164(contact->phone);
-  if (!e164.ok()) return Fail(e164.status().WithContext("lead " + std::to_string(a.lead)));
-  auto dnc = crm.IsDnc(*e164);
-  if (!dnc.ok()) return Fail(dnc.status());
-  if (*dnc) {
-    return Fail(Status::Conflict("lead " + std::to_string(a.lead) +
-                                 ": the number is on the do-not-call list"));
+  leads::LeadService svc(**store, Clock::System());
+  int64_t id = 0;
+  if (a.agent == "vera") {
+    auto v = svc.SendToVera(a.lead, r, leads::Actor::Cli());
+    if (!v.ok()) return Fail(v.status());
+    id = v->task.id;
+  } else {
+    auto t = svc.AssignCallback(a.lead, r, leads::Actor::Cli());
+    if (!t.ok()) return Fail(t.status());
+    id = t->id;
   }
-  int64_t now = ToUnixMillis(Clock::System().Now());
-  crm::Task t;
-  t.lead_id = a.lead;
-  t.agent = a.agent == "manager" ? "" : a.agent;
-  t.kind = t.agent == "vera" ? "vera_call" : "callback";
-  t.phone = *e164;
-  t.timezone = contact->timezone;
-  if (!a.timezone.empty()) {
-    auto z = FindZone(a.timezone);
-    if (!z.ok()) return Fail(z.status().WithContext("--timezone"));
-    t.timezone = a.timezone;
-  }
-  t.note = a.note;
-  t.not_before = *nb;
-  t.deadline = *dl;
-  t.created_by = "cli";
-  t.created_at = now;
-  auto id = crm.CreateTask(t);
-  if (!id.ok()) return Fail(id.status());
-  if (t.agent == "vera" && lead->status != "closed") {
-    crm::Lead l = *lead;
-    l.status = "vera_assigned";
-    Status s = crm.UpdateLead(l);
-    if (!s.ok()) return Fail(s);
-  }
-  crm::AuditEntry e;
-  e.at = now;
-  e.actor = "cli";
-  e.action = "task.create";
-  e.entity = "task";
-  e.entity_id = *id;
-  e.detail =
-      "lead " + std::to_string(a.lead) + ", agent " + (t.agent.empty() ? "manager" : t.agent);
-  Status s = crm.Audit(e);
-  if (!s.ok()) return Fail(s);
-  std::printf("%lld\n", static_cast<long long>(*id));
+  std::printf("%lld\n", static_cast<long long>(id));
   return 0;
 }
 
