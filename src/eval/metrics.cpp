@@ -36,6 +36,8 @@ UtteranceScores& UtteranceScores::operator+=(const UtteranceScores& o) {
   utterances += o.utterances;
   for (const auto& [k, c] : o.intents) intents[k] += c;
   for (const auto& [k, c] : o.slots) slots[k] += c;
+  for (const auto& [k, n] : o.confusions) confusions[k] += n;
+  for (const auto& [k, c] : o.intents_by_after) intents_by_after[k] += c;
   return *this;
 }
 
@@ -184,6 +186,26 @@ std::vector<SlotJudgement> ScoreUtterance(const Utterance& u, const dialog::Fram
   }
   for (const auto& i : got)
     if (!want.count(i)) ++s->intents[i].fp;
+  std::vector<std::string> missed, extra;
+  std::string after(dialog::ExpectName(u.after));
+  for (const auto& i : want) {
+    Counts& c = s->intents_by_after[i + "@" + after];
+    if (got.count(i)) {
+      ++c.tp;
+    } else {
+      ++c.fn;
+      missed.push_back(i);
+    }
+  }
+  for (const auto& i : got) {
+    if (want.count(i)) continue;
+    ++s->intents_by_after[i + "@" + after].fp;
+    extra.push_back(i);
+  }
+  if (missed.empty() && !extra.empty()) missed.push_back("-");
+  if (extra.empty() && !missed.empty()) extra.push_back("-");
+  for (const auto& m : missed)
+    for (const auto& e : extra) ++s->confusions[m + ">" + e];
 
   const SlotLabels& l = u.slots;
   std::vector<SlotJudgement> out;

@@ -33,6 +33,12 @@ struct UtteranceScores {
   int utterances = 0;
   std::map<std::string, Counts> intents;  // by intent label (and any other predicted name)
   std::map<std::string, Counts> slots;    // by slot name
+  // Aggregate intent confusions, counts only: "labelled>predicted" for each intent labelled but
+  // missed paired with each intent predicted but not labelled in the same utterance ("-" when
+  // the other side is empty), and per intent its counts by the pending question
+  // ("faq@none"). They say where the errors come from without showing any utterance.
+  std::map<std::string, int> confusions;
+  std::map<std::string, Counts> intents_by_after;
   // Mean F1 over the intents that occur in labels or predictions; nullopt when none do.
   std::optional<double> IntentMacroF1() const;
   UtteranceScores& operator+=(const UtteranceScores& o);

@@ -105,6 +105,11 @@ nlohmann::json ScoresJson(const GroupScores& s) {
   j["intents"] = nlohmann::json::object();
   for (const auto& [k, c] : s.utterances.intents)
     if (!c.empty()) j["intents"][k] = counts(c);
+  j["intent_confusions"] = nlohmann::json::object();
+  for (const auto& [k, n] : s.utterances.confusions) j["intent_confusions"][k] = n;
+  j["intents_by_after"] = nlohmann::json::object();
+  for (const auto& [k, c] : s.utterances.intents_by_after)
+    if (!c.empty()) j["intents_by_after"][k] = counts(c);
   j["slots"] = nlohmann::json::object();
   for (const auto& [k, c] : s.utterances.slots)
     if (!c.empty()) j["slots"][k] = counts(c);
