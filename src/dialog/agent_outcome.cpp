@@ -138,7 +138,8 @@ void KiraSession::ResolveOutboundOutcome(std::string* outcome, std::string* reas
   v["qty"] = Num(qty_);
   v["order_id"] = std::to_string(order_id_);
   if (terminal_ == "opt_out" || terminal_ == "wrong_number" || terminal_ == "secretary" ||
-      terminal_ == "voicemail") {
+      terminal_ == "voicemail" || terminal_ == "abusive" || terminal_ == "fraud_suspected" ||
+      terminal_ == "prank") {
     *outcome = terminal_;
   } else if (order_id_) {
     *outcome = "order_placed";

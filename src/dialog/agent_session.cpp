@@ -412,56 +412,15 @@ void KiraSession::FollowUp(Reply& r) {
     Ask(r, "anything_else");
 }
 
-// FAQ questions are matched on meaning: the content words (by stem) the caller's question
-// shares with the entry's, without function and question words; a product request is not a
-// FAQ question unless the model says so.
+// FAQ questions are matched on meaning by the understanding (Understanding::MatchFaq); a
+// product request, or an answer to the pending question, is not a FAQ question unless the turn
+// says so.
 const business::FaqEntry* KiraSession::MatchFaq(const Frame& f) const {
   if (f.product && f.product->confidence == ProductLink::Confidence::kSure && !f.Has("faq"))
     return nullptr;
   if (stage_ != Stage::kOpen && AnswersStage(f) && !f.Has("faq")) return nullptr;
-  static const std::vector<std::string> kStop = {
-      "есть",       "можно",      "какие",  "какой",  "какая",  "каких", "сколько",      "когда",
-      "если",       "будет",      "нужно",  "надо",   "этот",   "эта",   "это",          "этой",
-      "ваша",       "ваши",       "ваш",    "вашей",  "вашего", "меня",  "мне",          "скажите",
-      "подскажите", "пожалуйста", "вообще", "тоже",   "также",  "у",     "have",         "with",
-      "your",       "what",       "does",   "there",  "about",  "would", "could",        "should",
-      "which",      "this",       "that",   "please", "tell",   "know",  "want",         "from",
-      "they",       "them",       "will",   "just",   "also",   "like",  "some",         "any",
-      "when",       "where",      "how",    "much",   "many",   "yours", "здравствуйте", "hello",
-      "thanks",     "спасибо",    "хотел",  "хотела", "хочу",   "узнать"};
-  auto content = [&](const std::string& canonical) {
-    std::vector<std::string> out;
-    for (const auto& t : text::Tokens(canonical)) {
-      // Letters, not bytes: "как" is three letters (six bytes).
-      if (text::Decode(t).size() < 4 || std::find(kStop.begin(), kStop.end(), t) != kStop.end())
-        continue;
-      std::string st = text::Stem(t);
-      // "плитка" is in every question to a tile shop.
-      if (text::Decode(st).size() < 3 || und_->IsCategoryStem(st)) continue;
-      if (std::find(out.begin(), out.end(), st) == out.end()) out.push_back(st);
-    }
-    return out;
-  };
-  std::vector<std::string> q = content(f.canonical);
-  if (q.empty()) return nullptr;
-  const business::FaqEntry* best = nullptr;
-  double best_score = 0;
-  int best_n = 0;
-  for (const auto& e : engine_.profile().faq) {
-    std::vector<std::string> fq = content(text::Canonical(e.q));
-    if (fq.empty()) continue;
-    int n = 0;
-    for (const auto& w : fq)
-      if (std::find(q.begin(), q.end(), w) != q.end()) ++n;
-    double score = static_cast<double>(n) / static_cast<double>(fq.size());
-    if (n > 0 && (score > best_score || (score == best_score && n > best_n))) {
-      best = &e;
-      best_score = score;
-      best_n = n;
-    }
-  }
-  if (!best) return nullptr;
-  return (best_n >= 2 || best_score >= 0.34 || f.Has("faq")) ? best : nullptr;
+  if (f.faq) return f.faq;
+  return f.Has("faq") ? und_->MatchFaq(f.canonical, /*strict=*/false) : nullptr;
 }
 
 void KiraSession::Reask(Reply& r) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "business/profile.h"
 #include "core/text.h"
 #include "dialog/engine.h"
 
@@ -82,14 +83,27 @@ Status Merge(UnderstandingRules* r, const std::string& path) {
       }
       continue;
     }
+    if (key == "synonyms") {
+      if (!kv.second.IsSequence())
+        return Status::Invalid(path + ": synonyms: expected a list of word lists");
+      for (const auto& g : kv.second) {
+        if (r->synonyms.size() >= kMaxPatterns)
+          return Status::Invalid(path + ": too many synonyms");
+        UnderstandingRules::Patterns group;
+        KIRA_RETURN_IF_ERROR(ReadList(g, path + ": synonyms", &group));
+        if (!group.empty()) r->synonyms.push_back(std::move(group));
+      }
+      continue;
+    }
     UnderstandingRules::Patterns* list = nullptr;
+    if (key == "stopwords") list = &r->stopwords;
     if (key == "transfer_verbs") list = &r->transfer_verbs;
     if (key == "question_words") list = &r->question_words;
     if (key == "fillers") list = &r->fillers;
     if (!list)
       return Status::Invalid(path + ": unknown key '" + key +
                              "' (known: language, intents, transfer_verbs, question_words, "
-                             "fillers)");
+                             "fillers, stopwords, synonyms)");
     KIRA_RETURN_IF_ERROR(ReadList(kv.second, path + ": " + key, list));
   }
   return Status::Ok();
@@ -284,6 +298,60 @@ ProductLink Understanding::LinkProduct(const std::string& canonical) const {
   return link;
 }
 
+const business::FaqEntry* Understanding::MatchFaq(const std::string& canonical, bool strict) const {
+  if (!agent_.profile || agent_.profile->faq.empty()) return nullptr;
+  const UnderstandingRules& r = agent_.rules;
+  auto one = [](const std::string& t, const UnderstandingRules::Patterns& ps) {
+    std::vector<std::string> v{t};
+    for (const auto& p : ps)
+      if (p.words.size() == 1 && Matches(v, p)) return true;
+    return false;
+  };
+  // A word's meaning: its synonym group, else its stem.
+  auto content = [&](const std::string& c) {
+    std::vector<std::string> out;
+    for (const auto& t : text::Tokens(c)) {
+      std::string key;
+      for (size_t g = 0; g < r.synonyms.size() && key.empty(); ++g)
+        if (one(t, r.synonyms[g])) key = "#" + std::to_string(g);
+      if (key.empty()) {
+        // Letters, not bytes: "как" is three letters (six bytes).
+        if (text::Decode(t).size() < 4 || one(t, r.stopwords) || one(t, r.question_words)) continue;
+        key = text::Stem(t);
+        // "плитка" is in every question to a tile shop.
+        if (text::Decode(key).size() < 3 || IsCategoryStem(key)) continue;
+      }
+      if (!In(out, key)) out.push_back(key);
+    }
+    return out;
+  };
+  std::vector<std::string> q = content(canonical);
+  if (q.empty()) return nullptr;
+  const business::FaqEntry* best = nullptr;
+  double best_score = 0;
+  int best_n = 0;
+  for (const auto& e : agent_.profile->faq) {
+    std::vector<std::string> fq = content(text::Canonical(e.q));
+    if (fq.empty()) continue;
+    int n = 0;
+    bool synonym = false;
+    for (const auto& w : fq) {
+      if (!In(q, w)) continue;
+      ++n;
+      synonym = synonym || w[0] == '#';
+    }
+    double score = static_cast<double>(n) / static_cast<double>(fq.size());
+    if (synonym) score += 0.5;  // a shared meaning group is the topic of the question
+    if (n > 0 && (score > best_score || (score == best_score && n > best_n))) {
+      best = &e;
+      best_score = score;
+      best_n = n;
+    }
+  }
+  if (!best) return nullptr;
+  return (!strict || best_n >= 2 || best_score >= 0.5) ? best : nullptr;
+}
+
 void Understanding::DetectIntents(const std::vector<std::string>& toks, Expect pending,
                                   Frame& f) const {
   const UnderstandingRules& r = agent_.rules;
@@ -291,6 +359,7 @@ void Understanding::DetectIntents(const std::vector<std::string>& toks, Expect p
     const auto* ps = r.Intent(name);
     return ps && MatchesAny(toks, *ps);
   };
+  bool vera = agent_.name == "vera";
   std::vector<std::string> rules;
   for (const char* i :
        {"abuse", "opt_out", "robot", "human", "callback", "order_status", "hours", "address",
@@ -306,21 +375,27 @@ void Understanding::DetectIntents(const std::vector<std::string>& toks, Expect p
   if (f.manager) Add(rules, "human");
   // Secretary and voicemail greetings are Vera's business; for Kira a caller saying "после
   // сигнала" is not a mailbox.
-  if (agent_.name != "vera") {
-    rules.erase(
-        std::remove_if(rules.begin(), rules.end(),
-                       [](const std::string& s) { return s == "secretary" || s == "voicemail"; }),
-        rules.end());
+  auto drop = [](std::vector<std::string>& v, std::initializer_list<const char*> names) {
+    for (const char* n : names) v.erase(std::remove(v.begin(), v.end(), n), v.end());
+  };
+  if (!vera) drop(rules, {"secretary", "voicemail"});
+  // An answering assistant's "перезвоните позднее" is not a callback request; a voicemail
+  // greeting that names an assistant is still a voicemail.
+  if (In(rules, "secretary") || In(rules, "voicemail")) {
+    drop(rules, {"callback", "robot", "human", "goodbye"});
+    if (In(rules, "voicemail") && In(rules, "secretary") && !rule("secretary_strong"))
+      drop(rules, {"secretary"});
   }
   // "Доставка" answering "pickup or delivery?" is a choice, not a question about delivery; a
   // street name answering "address?" is not a question about where the shop is.
-  if (pending == Expect::kFulfilment || pending == Expect::kAddress) {
-    rules.erase(
-        std::remove_if(rules.begin(), rules.end(),
-                       [](const std::string& s) { return s == "delivery" || s == "address"; }),
-        rules.end());
+  if (pending == Expect::kFulfilment || pending == Expect::kAddress)
+    drop(rules, {"delivery", "address"});
+  // "Да, соедините" answering "shall I put you through?" is a yes.
+  if (pending == Expect::kManager && In(rules, "human")) {
+    drop(rules, {"human"});
+    f.yes = true;
+    f.no = false;
   }
-  // A callback is a request to be called; hours questions name days too.
   IntentPrediction ip = agent_.nlu->Classify(f.canonical);
   double th = agent_.phrases.settings().intent_threshold;
   std::vector<std::string> out;
@@ -344,7 +419,7 @@ void Understanding::DetectIntents(const std::vector<std::string>& toks, Expect p
       answer = f.address.has_value();
       break;
     case Expect::kCallbackTime:
-      answer = f.callback.has_value();
+      answer = f.callback.has_value() || ExtractCallbackTime(f.canonical).has_value();
       break;
     case Expect::kWhich:
     case Expect::kAnalogs:
@@ -354,9 +429,48 @@ void Understanding::DetectIntents(const std::vector<std::string>& toks, Expect p
     default:
       break;
   }
-  if (f.yes) out.push_back("yes");
-  if (f.no && !f.correction) out.push_back("no");
+  // The FAQ: a question the profile's FAQ answers, matched on meaning; the topic list backs it
+  // up for a FAQ worded unlike any entry.
+  bool faq_topic = rule("faq");
+  if (!answer) f.faq = MatchFaq(f.canonical, /*strict=*/!faq_topic);
+  bool faq = f.faq != nullptr || (faq_topic && pending == Expect::kNone);
+  // Yes and no are intents where they answer something: at the opening (or "anything
+  // else?") only a turn that opens with them, and a slot answered with "давайте 20 метров"
+  // carries no yes beyond the answer.
+  auto opens_with = [&](const char* intent, const char* words) {
+    size_t s = 0;
+    while (s < toks.size() && s < 3) {
+      std::vector<std::string> one{toks[s]};
+      const auto* g = r.Intent("greeting");
+      if (MatchesAny(one, r.fillers) || (g && MatchesAny(one, *g))) {
+        ++s;
+        continue;
+      }
+      break;
+    }
+    if (s >= toks.size()) return false;
+    std::string head = toks[s];
+    std::string head2 = s + 1 < toks.size() ? head + " " + toks[s + 1] : head;
+    const auto* ps = r.Intent(intent);
+    std::vector<std::string> first(toks.begin() + s, toks.begin() + std::min(toks.size(), s + 2));
+    return ContainsAny(head, agent_.phrases.List(words)) ||
+           ContainsAny(head2, agent_.phrases.List(words)) || (ps && MatchesAny(first, *ps, 0));
+  };
+  bool slot_question = pending == Expect::kQuantity || pending == Expect::kWhich ||
+                       pending == Expect::kName || pending == Expect::kFulfilment ||
+                       pending == Expect::kAddress || pending == Expect::kCallbackTime;
+  bool yes = f.yes, no = f.no && !f.correction;
+  if (pending == Expect::kNone) {
+    yes = yes && toks.size() <= 3 && opens_with("yes", "yes_words");
+    no = no && (toks.size() <= 2 || opens_with("no", "no_words"));
+  }
+  if (slot_question && answer) yes = false;
+  if (slot_question) no = no && opens_with("no", "no_words");
+  if (f.correction) yes = false;
+  if (yes) out.push_back("yes");
+  if (no) out.push_back("no");
   if (f.correction) out.push_back("correction");
+  if (faq && !answer) Add(out, "faq");
   bool model_safety = ip.confidence >= std::max(th, 0.7);
   const std::string& mi = ip.intent;
   if (mi == "yes" || mi == "no") {
@@ -364,28 +478,50 @@ void Understanding::DetectIntents(const std::vector<std::string>& toks, Expect p
   } else if (mi == "product_query" || mi == "order") {
     if (!answer && ip.confidence >= th && (product_words || pending == Expect::kNone)) Add(out, mi);
   } else if (mi == "faq") {
-    // Decided by the FAQ matcher in the policy; kept as a hint when nothing else fired.
+    // Decided by the FAQ matcher; kept as a hint when nothing else fired.
     if (out.empty() && ip.confidence >= th && !answer) Add(out, mi);
   } else if (mi == "other") {
     if (out.empty() && !answer && !product_words && ip.confidence >= th) Add(out, mi);
   } else if (mi == "secretary" || mi == "voicemail") {
-    if (agent_.name == "vera" && model_safety && pending == Expect::kConsent) Add(out, mi);
+    if (vera && model_safety && pending == Expect::kConsent) Add(out, mi);
   } else if (model_safety && !answer && !f.correction) {
     // The model's safety and routing intents back the rules up on words the lists lack; a
     // turn about a product is not taken for a prank or a wrong number on the model's word.
     bool ending = mi == "prank" || mi == "wrong_number" || mi == "fraud" || mi == "abuse";
     if (!(ending && product_words) && (mi != "greeting" || out.empty())) Add(out, mi);
   }
-  // A product said with an order verb is an order; said alone at the opening, a query.
+  // What a product mention means: a question about something else that names a product (a
+  // FAQ about its samples, the status of an order of it, a prank) is not a product query.
+  // Hours, directions or delivery asked with a product are two questions at once.
+  bool elsewhere = false;
+  for (const char* s :
+       {"faq", "order_status", "fraud", "prank", "wrong_number", "abuse", "opt_out", "callback"})
+    elsewhere = elsewhere || In(out, s);
+  // A product said with an order verb is an order, and so is a product with an amount that is
+  // not a price or stock question; said alone at the opening, a query.
   const auto* order_ps = r.Intent("order");
-  if (order_ps && MatchesAny(toks, *order_ps) && product_words && !answer) {
-    out.erase(std::remove(out.begin(), out.end(), "product_query"), out.end());
+  bool amount = f.quantity && !f.quantity->unit.empty() && !rule("price_question");
+  bool order = product_words && !answer &&
+               ((order_ps && MatchesAny(toks, *order_ps)) ||
+                (amount && pending == Expect::kNone && !elsewhere));
+  if (order && !In(out, "order_status") && !In(out, "fraud")) {
+    drop(out, {"product_query"});
     Add(out, "order");
   }
-  if (product_words && !answer && !In(out, "order") && !In(out, "product_query") &&
-      !In(out, "wrong_number") && !In(out, "prank") && pending == Expect::kNone &&
-      f.product->confidence != ProductLink::Confidence::kNone)
+  if (elsewhere && !In(out, "order")) {
+    // Only the model said product_query, or it followed the product words: the other intent
+    // explains the turn.
+    bool pq_rule = rule("price_question") && !In(out, "faq") && !In(out, "order_status") &&
+                   !In(out, "prank") && !In(out, "fraud");
+    if (!pq_rule) drop(out, {"product_query"});
+  }
+  if (product_words && !answer && !In(out, "order") && !In(out, "product_query") && !elsewhere &&
+      pending == Expect::kNone && f.product->confidence != ProductLink::Confidence::kNone)
     Add(out, "product_query");
+  // Nothing understood, and nothing answered: the caller said something else.
+  if (out.empty() && !answer && !f.yes && !f.no && !product_words &&
+      (pending == Expect::kNone || pending == Expect::kQuantity))
+    out.push_back("other");
   f.intents = out;
 }
 

@@ -25,6 +25,10 @@
 #include "dialog/expect.h"
 #include "dialog/slots.h"
 
+namespace kira::business {
+struct FaqEntry;
+}
+
 namespace kira::dialog {
 
 struct AgentData;
@@ -48,6 +52,10 @@ struct UnderstandingRules {
   using Patterns = std::vector<Pattern>;
   std::vector<std::pair<std::string, Patterns>> intents;  // intent (or helper list) → patterns
   Patterns transfer_verbs, question_words, fillers;
+  Patterns stopwords;  // words that carry no meaning for a FAQ match ("скажите", "please")
+  // Words that mean the same to a FAQ question ("образцы"/"пробники", "return"/"refund"):
+  // each group is one meaning.
+  std::vector<Patterns> synonyms;
 
   const Patterns* Intent(std::string_view name) const;
   static Result<UnderstandingRules> Load(const std::string& path);
@@ -81,12 +89,13 @@ struct Frame {
   std::optional<std::string> address;     // delivery address as said
   std::optional<CallbackTime> callback;   // when to call back
   std::optional<std::string> manager;  // a person asked for by name ("переключите на Анну")
-  std::optional<std::string> phone;    // a phone number given (E.164 when it parses)
-  std::optional<int> choice;           // "the second one" (0-based; -2 = last)
-  std::optional<ProductLink> product;  // a product request or a product attribute change
-  bool yes = false, no = false;        // a yes/no answer (also inside a longer turn)
-  bool correction = false;             // "нет, не 10, а 15", "лучше матовый"
-  std::string canonical;               // text::Canonical of the utterance
+  std::optional<std::string> phone;         // a phone number given (E.164 when it parses)
+  std::optional<int> choice;                // "the second one" (0-based; -2 = last)
+  std::optional<ProductLink> product;       // a product request or a product attribute change
+  const business::FaqEntry* faq = nullptr;  // the profile's FAQ entry the turn asks, if any
+  bool yes = false, no = false;             // a yes/no answer (also inside a longer turn)
+  bool correction = false;                  // "нет, не 10, а 15", "лучше матовый"
+  std::string canonical;                    // text::Canonical of the utterance
 
   bool Has(std::string_view intent) const;
 };
@@ -100,6 +109,10 @@ class Understanding {
   ProductLink LinkProduct(const std::string& canonical) const;
   // Whether a word (by Snowball stem) names one of the catalog's categories.
   bool IsCategoryStem(const std::string& stem) const;
+  // The profile's FAQ entry `canonical` asks about, matched on meaning: content words by
+  // synonym group or stem, without function, question and category words. `strict` is false
+  // when something else already says the turn is a FAQ question (one shared word is enough).
+  const business::FaqEntry* MatchFaq(const std::string& canonical, bool strict = true) const;
 
  private:
   void DetectIntents(const std::vector<std::string>& toks, Expect pending, Frame& f) const;
