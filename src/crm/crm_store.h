@@ -18,6 +18,28 @@
 
 namespace kira::crm {
 
+// What CrmStore::Forget erased for one person (152-FZ): counts for the audit log, and the
+// recordings whose files the caller deletes (the store does not own the files).
+struct ForgetResult {
+  bool found = false;  // a contact had that number
+  int64_t contact_id = 0;
+  int leads_deleted = 0;
+  int leads_emptied = 0;  // leads kept, emptied, because an order refers to them
+  int conversations = 0;
+  int turns = 0;
+  int orders_scrubbed = 0;  // customer name and address erased; lines and totals kept
+  int tasks = 0;
+  bool dnc_hashed = false;  // the do-not-call entry now holds only a hash of the number
+  std::vector<std::string> recordings;
+};
+
+// What CrmStore::PurgeExpired erased (the retention setting, enforced daily).
+struct PurgeResult {
+  int conversations_transcripts = 0;  // conversations whose turns were deleted
+  int turns = 0;
+  std::vector<std::string> recordings;  // recording paths cleared; the caller deletes the files
+};
+
 // Thread safety: every implementation may be called from several threads at once (the web
 // server and the dialogs share one store). Errors: NotFound names the missing record
 // ("lead 42 not found"), Invalid names the field and value, Io/"disk full" for storage faults.
@@ -45,6 +67,11 @@ class CrmStore {
   virtual Result<Conversation> GetConversation(int64_t id) = 0;  // with turns
   // Oldest first, each with its turns (a lead has a handful of conversations).
   virtual Result<std::vector<Conversation>> ListConversations(int64_t lead_id) = 0;
+  // Conversations never ended whose last turn (or start, without turns) is before
+  // `idle_before`: calls cut off by a crash or a dead session. Oldest first, at most `limit`
+  // (1..10000), without their turns. The caller ends them with the outcome "interrupted".
+  virtual Result<std::vector<Conversation>> ListOpenConversations(int64_t idle_before,
+                                                                  int limit) = 0;
 
   virtual Result<int64_t> CreateOrder(const Order& o) = 0;  // with lines, atomically
   virtual Result<Order> GetOrder(int64_t id) = 0;
@@ -71,6 +98,18 @@ class CrmStore {
   virtual Result<bool> IsDnc(const std::string& phone) = 0;
   virtual Result<std::vector<DncEntry>> ListDnc() = 0;
   virtual Status ImportDnc(const std::vector<DncEntry>& entries) = 0;  // all-or-nothing
+
+  // Personal data. Forget erases one person, found by phone, in one transaction: the contact,
+  // their leads, conversations with turns, tasks, and the personal fields of their orders
+  // (customer name, address; an order keeps its lines and total, and the lead it refers to is
+  // kept emptied: no contact, summary or interest). A do-not-call entry stays as a hash of
+  // the number only, so IsDnc still matches it. An unknown number is not an error
+  // (found = false) unless it is not a phone number.
+  virtual Result<ForgetResult> Forget(const std::string& phone) = 0;
+  // Retention: deletes the turns of conversations ended before `transcripts_before` and
+  // clears the recordings of those ended before `recordings_before` (0 = keep forever).
+  virtual Result<PurgeResult> PurgeExpired(int64_t transcripts_before,
+                                           int64_t recordings_before) = 0;
 
   // The store never audits on its own: the caller knows the actor and writes the entry.
   virtual Status Audit(const AuditEntry& e) = 0;

@@ -7,9 +7,12 @@
 namespace kira::crm {
 
 inline constexpr std::string_view kOutcomes[] = {
-    "order_placed", "qualified", "non_targeted", "info_only",       "callback_scheduled",
-    "transferred",  "abusive",   "prank",        "fraud_suspected", "opt_out",
-    "wrong_number", "refused",   "secretary",    "voicemail",       "no_answer"};
+    "order_placed", "qualified", "non_targeted", "info_only", "callback_scheduled", "transferred",
+    "abusive", "prank", "fraud_suspected", "opt_out", "wrong_number", "refused", "secretary",
+    "voicemail", "no_answer",
+    // A conversation cut off (the process died, the session was lost) and ended afterwards by
+    // the recovery pass (dialog/recovery.h).
+    "interrupted"};
 
 inline constexpr std::string_view kNonTargetedReasons[] = {
     "discontinued", "out_of_stock", "not_sold", "small_quantity", "unclear", "other"};

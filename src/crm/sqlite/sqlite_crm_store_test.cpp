@@ -9,6 +9,7 @@
 
 #include "crm/sqlite/schema.h"
 #include "crm/testing/crm_store_conformance.h"
+#include "storage/backup.h"
 #include "storage/sqlite.h"
 
 namespace kira::crm {
@@ -32,6 +33,18 @@ class TempDir {
   fs::path path_;
 };
 
+// First open: a migrated store is backed up and restored into a new file, which is opened;
+// later opens (Reopen) open that file again.
+Result<std::unique_ptr<CrmStore>> OpenRestoredStore(const std::string& dir) {
+  const std::string restored = dir + "/kira.db";
+  if (!fs::exists(restored)) {
+    { KIRA_ASSIGN_OR_RETURN(auto live, OpenSqliteCrmStore(dir + "/live.db")); }
+    KIRA_RETURN_IF_ERROR(storage::BackupDatabase(dir + "/live.db", dir + "/backup.db").status());
+    KIRA_RETURN_IF_ERROR(storage::RestoreDatabase(dir + "/backup.db", restored).status());
+  }
+  return OpenSqliteCrmStore(restored);
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Sqlite, CrmStoreConformance,
     ::testing::Values(
@@ -39,7 +52,9 @@ INSTANTIATE_TEST_SUITE_P(
                         [](const std::string& dir) { return OpenSqliteCrmStore(dir + "/kira.db"); },
                         true},
         CrmStoreFactory{"memory", [](const std::string&) { return OpenSqliteCrmStore(":memory:"); },
-                        false}),
+                        false},
+        // The whole suite on a database restored from a backup (kira backup / kira restore).
+        CrmStoreFactory{"restored", OpenRestoredStore, true}),
     CrmStoreFactoryName);
 
 TEST(SqliteCrmStore, LeadConversationTurnsSurviveReopen) {

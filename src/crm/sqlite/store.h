@@ -54,6 +54,7 @@ class SqliteCrmStore final : public CrmStore {
   Status EndConversation(const Conversation& c) override;
   Result<Conversation> GetConversation(int64_t id) override;
   Result<std::vector<Conversation>> ListConversations(int64_t lead_id) override;
+  Result<std::vector<Conversation>> ListOpenConversations(int64_t idle_before, int limit) override;
 
   Result<int64_t> CreateOrder(const Order& o) override;
   Result<Order> GetOrder(int64_t id) override;
@@ -72,6 +73,9 @@ class SqliteCrmStore final : public CrmStore {
   Result<bool> IsDnc(const std::string& phone) override;
   Result<std::vector<DncEntry>> ListDnc() override;
   Status ImportDnc(const std::vector<DncEntry>& entries) override;
+
+  Result<ForgetResult> Forget(const std::string& phone) override;
+  Result<PurgeResult> PurgeExpired(int64_t transcripts_before, int64_t recordings_before) override;
 
   Status Audit(const AuditEntry& e) override;
   Result<std::vector<AuditEntry>> ListAudit(const std::string& entity, int64_t entity_id) override;
@@ -113,5 +117,8 @@ inline void BindRef(storage::Stmt& s, int i, int64_t id) {
 }
 
 bool InList(std::string_view v, const char* const* list, size_t n);
+
+// The do-not-call key kept for a forgotten person: "h:" + a hash of NormalizePhone(phone).
+std::string DncHashKey(const std::string& normalized);
 
 }  // namespace kira::crm
