@@ -22,6 +22,7 @@
 #include "dialer/zone_db.h"
 #include "dialog/engine.h"
 #include "dialog/grounding.h"
+#include "dialog/recovery.h"
 
 namespace kira {
 namespace {
@@ -324,6 +325,67 @@ TEST(ExpectedPhrases, FollowTheStage) {
   EXPECT_FALSE(has("20 square meters"));
   s->OnCallerText("monte tiberio grey matte sixty by sixty");
   EXPECT_TRUE(has("20 square meters"));
+}
+
+// F11 (issue 10): an inbound phone call writes its contact, lead and conversation when the
+// caller first speaks. A call nobody spoke on leaves no lead, only an audit entry; a session
+// lost before Finish() ends its conversation as "interrupted", keeping every turn said.
+TEST(PhoneLeads, SilentCallsLeaveNoLeadAndLostSessionsEndInterrupted) {
+  Shop& shop = DemoShop();
+  auto store = std::move(crm::OpenSqliteCrmStore(":memory:")).value();
+  dialog::EngineOptions eo;
+  eo.cache_dir = shop.dir + "/models";
+  auto engine = std::move(dialog::Engine::Create(shop.ru, shop.catalog, store.get(), eo)).value();
+  dialog::SessionParams p;
+  p.caller = "+79161234567";
+  p.channel = "phone";
+  crm::LeadFilter all;
+
+  auto silent = std::move(engine->NewSession(p)).value();
+  EXPECT_FALSE(silent->Start().say.empty());  // the greeting is said...
+  silent->OnSilence(1);
+  EXPECT_EQ(*store->CountLeads(all), 0);  // ...and nothing is written yet
+  dialog::EndInfo e = silent->Finish();
+  EXPECT_EQ(e.lead_id, 0);
+  EXPECT_EQ(*store->CountLeads(all), 0);
+  EXPECT_FALSE(std::move(store->FindContactByPhone(p.caller)).value().has_value());
+  auto audit = std::move(store->ListAudit("call", 0)).value();
+  ASSERT_EQ(audit.size(), 1u);
+  EXPECT_EQ(audit[0].action, "call.no_speech");
+  EXPECT_EQ(audit[0].detail.find("1234567"), std::string::npos) << audit[0].detail;
+  silent.reset();
+
+  auto spoken = std::move(engine->NewSession(p)).value();
+  spoken->Start();
+  spoken->OnCallerText("монте тиберио матовый");
+  auto leads = std::move(store->ListLeads(all)).value();
+  ASSERT_EQ(leads.size(), 1u);  // written at the first words, before any end
+  auto convs = std::move(store->ListConversations(leads[0].id)).value();
+  ASSERT_EQ(convs.size(), 1u);
+  ASSERT_GE(convs[0].turns.size(), 3u);
+  EXPECT_EQ(convs[0].turns[0].speaker, "agent");  // the greeting, said before, kept first
+  EXPECT_EQ(convs[0].turns[1].speaker, "caller");
+  EXPECT_EQ(convs[0].turns[1].text, "монте тиберио матовый");
+  spoken.reset();  // lost: no Finish()
+  auto c = std::move(store->GetConversation(convs[0].id)).value();
+  EXPECT_EQ(c.outcome, "interrupted");
+  EXPECT_GT(c.ended_at, 0);
+  EXPECT_FALSE(c.summary.empty());
+  EXPECT_EQ(std::move(store->GetLead(leads[0].id)).value().outcome, "interrupted");
+
+  // A chat writes its lead at once, as before; the recovery pass ends what is left open.
+  dialog::SessionParams chat_p;
+  chat_p.caller = "+79167654321";
+  auto chat = std::move(engine->NewSession(chat_p)).value();
+  chat->Start();
+  EXPECT_EQ(*store->CountLeads(all), 2);
+  auto open = std::move(store->ListOpenConversations(INT64_MAX, 10)).value();
+  ASSERT_EQ(open.size(), 1u);
+  auto n = dialog::EndInterrupted(*engine, INT64_MAX);
+  ASSERT_TRUE(n.ok()) << n.status().ToString();
+  EXPECT_EQ(*n, 1);
+  EXPECT_EQ(std::move(store->GetConversation(open[0].id)).value().outcome, "interrupted");
+  EXPECT_EQ(*dialog::EndInterrupted(*engine, INT64_MAX), 0);
 }
 
 // The checker itself must catch a hallucinated fact, or the tests above prove nothing.

@@ -133,7 +133,8 @@ inline constexpr std::string_view kBothAgentsPhrases[] = {"order_status",
                                                           "summary_prank",
                                                           "summary_fraud_suspected",
                                                           "summary_opt_out",
-                                                          "summary_wrong_number"};
+                                                          "summary_wrong_number",
+                                                          "summary_interrupted"};
 
 // Phrases only Vera (outbound) says.
 inline constexpr std::string_view kVeraOnlyPhrases[] = {

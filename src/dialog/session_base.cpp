@@ -9,6 +9,7 @@
 #include "core/tz.h"
 #include "crm/outcome.h"
 #include "dialog/grounding.h"
+#include "dialog/recovery.h"
 #include "dialog/slots.h"
 
 namespace kira::dialog {
@@ -16,14 +17,36 @@ namespace kira::dialog {
 SessionBase::SessionBase(Engine& e, const AgentData& a, const SessionParams& p)
     : engine_(e), catalog_(e.catalog()), agent_(a), params_(p) {}
 
+SessionBase::~SessionBase() {
+  if (finished_ || deferred_ || conversation_id_ == 0) return;
+  const int64_t now = ToUnixMillis(engine_.clock().Now());
+  Status s = EndOneInterrupted(engine_.store(), conversation_id_, lead_id_,
+                               agent_.phrases.Render("summary_interrupted", {}), now);
+  if (!s.ok()) log::Error("dialog", "cannot end a lost conversation: " + s.message());
+}
+
 Status SessionBase::Open(const std::string& source, int64_t lead_id) {
-  crm::CrmStore& st = engine_.store();
-  int64_t now = ToUnixMillis(engine_.clock().Now());
+  opened_at_ = ToUnixMillis(engine_.clock().Now());
+  open_source_ = source;
   if (lead_id > 0) {
+    crm::CrmStore& st = engine_.store();
     KIRA_ASSIGN_OR_RETURN(crm::Lead lead, st.GetLead(lead_id));
     lead_id_ = lead.id;
     contact_id_ = lead.contact_id;
-  } else {
+  } else if (params_.channel == "phone") {
+    deferred_ = true;
+    return Status::Ok();
+  }
+  deferred_ = true;
+  return Materialize();
+}
+
+Status SessionBase::Materialize() {
+  if (!deferred_) return Status::Ok();
+  deferred_ = false;
+  crm::CrmStore& st = engine_.store();
+  const int64_t now = opened_at_;
+  if (lead_id_ == 0) {
     crm::Contact c;
     c.phone = params_.caller;
     c.timezone = engine_.CallerZone(params_.caller);  // "" = unknown: not the shop's
@@ -32,7 +55,7 @@ Status SessionBase::Open(const std::string& source, int64_t lead_id) {
     crm::Lead l;
     l.contact_id = contact_id_;
     l.channel = params_.channel;
-    l.source = source;
+    l.source = open_source_;
     l.status = "new";
     l.created_at = now;
     l.updated_at = now;
@@ -46,14 +69,18 @@ Status SessionBase::Open(const std::string& source, int64_t lead_id) {
   conv.started_at = now;
   conv.task_id = params_.task_id;
   KIRA_ASSIGN_OR_RETURN(conversation_id_, st.StartConversation(conv));
+  for (const auto& [text, at] : pending_agent_turns_)
+    KIRA_RETURN_IF_ERROR(st.AppendTurn(conversation_id_, "agent", text, at).status());
+  pending_agent_turns_.clear();
   return Status::Ok();
 }
 
 void SessionBase::SayText(Reply& r, const std::string& text) {
   if (text.empty()) return;
   r.say.push_back(text);
-  auto s = engine_.store().AppendTurn(conversation_id_, "agent", text,
-                                      ToUnixMillis(engine_.clock().Now()));
+  const int64_t at = ToUnixMillis(engine_.clock().Now());
+  if (deferred_) return pending_agent_turns_.emplace_back(text, at), void();
+  auto s = engine_.store().AppendTurn(conversation_id_, "agent", text, at);
   if (!s.ok()) log::Error("dialog", "cannot record agent turn: " + s.status().message());
 }
 
@@ -68,6 +95,8 @@ void SessionBase::Say(Reply& r, const std::string& key, const Vars& vars) {
 std::string SessionBase::Hear(const std::string& text) {
   ++turn_;
   caller_turns_.push_back(text);
+  if (Status m = Materialize(); !m.ok())
+    log::Error("dialog", "cannot record the conversation: " + m.message());
   auto s = engine_.store().AppendTurn(conversation_id_, "caller", text,
                                       ToUnixMillis(engine_.clock().Now()));
   if (!s.ok()) log::Error("dialog", "cannot record caller turn: " + s.status().message());
@@ -219,6 +248,7 @@ std::optional<TimePoint> SessionBase::ResolveCallback(const std::string& canonic
 
 Status SessionBase::AddToDnc(const std::string& reason) {
   if (params_.caller.empty()) return Status::Ok();
+  KIRA_RETURN_IF_ERROR(Materialize());
   crm::DncEntry e;
   e.phone = params_.caller;
   e.reason = reason;
@@ -230,6 +260,7 @@ Status SessionBase::AddToDnc(const std::string& reason) {
 Result<int64_t> SessionBase::CreateTask(const std::string& kind, const std::string& agent,
                                         TimePoint not_before, const std::string& note,
                                         const std::string& phone) {
+  KIRA_RETURN_IF_ERROR(Materialize());
   crm::Task t;
   t.lead_id = lead_id_;
   t.kind = kind;
@@ -268,6 +299,24 @@ EndInfo SessionBase::Finish() {
   }
   crm::CrmStore& st = engine_.store();
   int64_t now = ToUnixMillis(engine_.clock().Now());
+  if (deferred_ && transfer_to_.empty() && order_id_ == 0) {
+    // Nobody spoke: the call is kept in the audit log, not as a lead (F11).
+    crm::AuditEntry a;
+    a.at = now;
+    a.actor = agent_.name;
+    a.action = "call.no_speech";
+    a.entity = "call";
+    a.detail = params_.channel + " " + open_source_ + ", " +
+               std::to_string((now - opened_at_) / 1000) + " s, no caller speech: no lead";
+    if (Status s = st.Audit(a); !s.ok())
+      log::Error("dialog", "cannot audit a call: " + s.message());
+    end_info_.outcome = outcome;
+    end_info_.reason = reason;
+    end_info_.summary = summary;
+    return end_info_;
+  }
+  if (Status m = Materialize(); !m.ok())
+    log::Error("dialog", "cannot record the conversation: " + m.message());
   crm::Conversation c;
   c.id = conversation_id_;
   c.lead_id = lead_id_;

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "catalog/product.h"
@@ -15,6 +16,9 @@ namespace kira::dialog {
 
 class SessionBase : public DialogSession {
  public:
+  // A session destroyed before Finish() (its call lost on the way) ends its conversation as
+  // "interrupted" (dialog/recovery.h).
+  ~SessionBase() override;
   EndInfo Finish() override;
   bool ended() const override { return ended_; }
   const std::string& language() const override { return params_.language; }
@@ -24,8 +28,12 @@ class SessionBase : public DialogSession {
  protected:
   SessionBase(Engine& e, const AgentData& a, const SessionParams& p);
 
-  // Creates (or reuses) the contact, the lead (unless lead_id > 0) and the conversation.
+  // Creates (or reuses) the contact, the lead (unless lead_id > 0) and the conversation. An
+  // inbound phone call writes them only when the caller first speaks (Materialize): a call
+  // nobody spoke on leaves no contact and no lead, only an audit entry "call.no_speech".
   Status Open(const std::string& source, int64_t lead_id = 0);
+  // Writes what Open deferred, then the agent's turns said so far; Ok when nothing is deferred.
+  Status Materialize();
   // Renders a phrase, appends it to the reply and records it as an agent turn.
   void Say(Reply& r, const std::string& key, const Vars& vars = {});
   void SayText(Reply& r, const std::string& text);
@@ -77,6 +85,10 @@ class SessionBase : public DialogSession {
   std::string recording_, transfer_to_;
   std::string interest_;  // what the caller asked about, for the lead
   int turn_ = 0;
+  bool deferred_ = false;  // Open() waits for the caller's first words (inbound phone)
+  std::string open_source_;
+  int64_t opened_at_ = 0;
+  std::vector<std::pair<std::string, int64_t>> pending_agent_turns_;  // text, at
   bool ended_ = false;
   bool finished_ = false;
   EndInfo end_info_;
