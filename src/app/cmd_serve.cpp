@@ -21,6 +21,7 @@
 #include "dialer/dialer.h"
 #include "dialer/dialer_config.h"
 #include "dialer/phone_zones.h"
+#include "dialog/recovery.h"
 #include "web/web_server.h"
 #include "web/web_settings.h"
 #if KIRA_HAVE_VOICE
@@ -41,6 +42,7 @@ struct ServeArgs {
   std::vector<std::string> trusted_proxies;
   bool secure_cookies = false;
   bool no_phone = false, no_web = false, no_dialer = false;
+  dialog::HousekeepingOptions housekeeping;
 };
 
 std::atomic<bool> g_stop{false};
@@ -63,6 +65,23 @@ int RunServe(const AppOptions& o, const ServeArgs& a) {
   if (!rt_r.ok()) return Fail(rt_r.status());
   Runtime& rt = **rt_r;
   [[maybe_unused]] dialog::Engine& engine = *rt.engine;
+  // Conversations a previous run left open (a crash, a kill) end as interrupted before any
+  // new call starts; then every minute for calls lost on the way, and retention daily.
+  {
+    auto n = dialog::EndInterrupted(engine, ToUnixMillis(Clock::System().Now()) + 1);
+    if (!n.ok()) return Fail(n.status().WithContext("ending interrupted conversations"));
+    if (*n > 0) std::printf("kira: %d conversation(s) cut off by the last stop: interrupted\n", *n);
+  }
+  dialog::HousekeepingOptions hk = a.housekeeping;
+  hk.data_dir = o.data_dir;
+  dialog::Housekeeper housekeeper(engine, hk);
+  std::jthread housekeeping([&housekeeper](std::stop_token st) {
+    while (!st.stop_requested()) {
+      housekeeper.Tick(ToUnixMillis(Clock::System().Now()));
+      for (int i = 0; i < 600 && !st.stop_requested(); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  });
 
   std::unique_ptr<web::WebServer> web;
   if (!a.no_web) {
@@ -205,6 +224,12 @@ void RegisterServe(CLI::App& app, AppOptions& opts) {
   c->add_option("--trusted-proxy", a->trusted_proxies,
                 "Address or network of a reverse proxy whose X-Forwarded-For is believed "
                 "(repeatable)");
+  c->add_option("--keep-transcripts-days", a->housekeeping.retention.transcripts_days,
+                "Delete the transcripts of conversations ended longer ago (0 = keep; daily)")
+      ->check(CLI::Range(0, 36500));
+  c->add_option("--keep-recordings-days", a->housekeeping.retention.recordings_days,
+                "Delete recordings of conversations ended longer ago (0 = keep; daily)")
+      ->check(CLI::Range(0, 36500));
   c->add_flag("--no-phone", a->no_phone, "Do not start the SIP side");
   c->add_flag("--no-web", a->no_web, "Do not start the web workspace");
   c->add_flag("--no-dialer", a->no_dialer, "Do not place outbound calls");

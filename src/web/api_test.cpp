@@ -405,6 +405,45 @@ TEST_F(ApiTest, AdminOnlyRoutes) {
   EXPECT_EQ(weak->status, 400);
 }
 
+// 152-FZ: an admin erases one person by phone; a manager may not; the deletion is audited
+// under the admin's name without the number.
+TEST_F(ApiTest, AdminForgetsAPersonManagersCannot) {
+  auto anna = AddLead(*env->store, "+79161110009", "qualified", "");
+  auto boris = AddLead(*env->store, "+79161110010", "qualified", "");
+  ASSERT_TRUE(anna.ok() && boris.ok());
+  auto add = client->Post("/api/users",
+                          {{"name", "masha"}, {"role", "manager"}, {"password", "manager pass 1"}});
+  ASSERT_TRUE(add);
+  Client masha(env->port());
+  ASSERT_TRUE(masha.Login("masha", "manager pass 1"));
+  auto refused = masha.Post("/api/admin/forget", {{"phone", "+79161110009"}});
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 403);
+  EXPECT_TRUE(env->store->GetLead(*anna).ok());
+
+  auto r = client->Post("/api/admin/forget", {{"phone", "8 916 111-00-09"}});
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  Json j = Json::parse(r->body);
+  EXPECT_EQ(j["found"], true);
+  EXPECT_EQ(j["leads_deleted"], 1);
+  EXPECT_EQ(j["conversations"], 1);
+  EXPECT_EQ(env->store->GetLead(*anna).status().code(), Status::Code::kNotFound);
+  EXPECT_TRUE(env->store->GetLead(*boris).ok());
+  GetJson("/api/leads/" + std::to_string(*anna), 404);
+  auto audit = env->store->ListAudit("contact", 0);
+  ASSERT_TRUE(audit.ok());
+  ASSERT_EQ(audit->size(), 1u);
+  EXPECT_EQ((*audit)[0].action, "person.forget");
+  EXPECT_EQ((*audit)[0].actor, "user:admin");
+  EXPECT_EQ((*audit)[0].detail.find("1110009"), std::string::npos);
+
+  auto bad = client->Post("/api/admin/forget", {{"phone", "anna"}});
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_NE(bad->body.find("not a phone number"), std::string::npos) << bad->body;
+}
+
 }  // namespace
 }  // namespace kira::web
 

@@ -1,4 +1,6 @@
-// Administration over HTTP (admins only): users and outgoing webhooks.
+// Administration over HTTP (admins only): users, outgoing webhooks, and erasing one person's
+// data (crm/personal_data.h).
+#include "crm/personal_data.h"
 #include "web/server_impl.h"
 
 namespace kira::web {
@@ -23,6 +25,27 @@ void WebServer::Impl::RegisterAdminRoutes() {
           if (!u.ok()) return SendStatus(res, u.status());
           Audit(ctx, "user.create", "user", u->id, "role " + u->role);
           SendJson(res, 201, {{"user", ToJson(*u)}});
+        });
+  Route("POST", "/api/admin/forget", Access::kAdmin,
+        [this](const httplib::Request& req, httplib::Response& res, Ctx& ctx) {
+          Json body;
+          if (!ParseBody(req, res, &body)) return;
+          Result<crm::ForgetResult> r = Status::Internal("not run");
+          {
+            std::lock_guard<std::mutex> lock(store_mu);
+            r = crm::ForgetPerson(*cfg.store, cfg.data_dir, StrField(body, "phone"), ctx.actor());
+          }
+          if (!r.ok()) return SendStatus(res, r.status());
+          SendJson(res, 200,
+                   {{"found", r->found},
+                    {"leads_deleted", r->leads_deleted},
+                    {"leads_emptied", r->leads_emptied},
+                    {"conversations", r->conversations},
+                    {"turns", r->turns},
+                    {"recordings", r->recordings.size()},
+                    {"orders_scrubbed", r->orders_scrubbed},
+                    {"tasks", r->tasks},
+                    {"dnc_hashed", r->dnc_hashed}});
         });
   Route("GET", "/api/webhooks", Access::kAdmin,
         [this](const httplib::Request&, httplib::Response& res, Ctx&) {

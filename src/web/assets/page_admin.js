@@ -1,4 +1,5 @@
-// Administration (admins): users and outgoing webhooks with their recent deliveries.
+// Administration (admins): users, outgoing webhooks with their recent deliveries, and erasing
+// one person's data by phone number (152-FZ).
 'use strict';
 (function () {
   const el = K.el, t = K.t;
@@ -32,7 +33,22 @@
       e.preventDefault();
       try { await K.api('POST', '/api/webhooks', { url: wurl.value, secret: wsecret.value }); reload(); } catch (err) { werr.textContent = err.message; }
     });
+    const fphone = el('input', { name: 'phone', required: true, placeholder: '+7 916 123-45-67' });
+    const ferr = el('div', { class: 'form-error' });
+    const fform = el('form', { class: 'inline-form' }, K.field(t('admin.forget_phone'), fphone),
+      el('button', { class: 'btn primary', type: 'submit' }, t('admin.forget')), ferr);
+    fform.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      ferr.textContent = '';
+      if (!window.confirm(t('admin.forget_confirm'))) return;
+      try {
+        const r = await K.api('POST', '/api/admin/forget', { phone: fphone.value });
+        K.toast(r.found || r.dnc_hashed ? t('admin.forget_done') + ' (' + r.leads_deleted + ' / ' + r.conversations + ' / ' + r.recordings + ')' : t('admin.forget_none'));
+        fphone.value = '';
+      } catch (err) { ferr.textContent = err.message; }
+    });
     main.append(
+      el('div', { class: 'card' }, el('h3', {}, t('admin.forget_title')), el('p', { class: 'muted' }, t('admin.forget_help')), fform),
       el('div', { class: 'card' }, el('h3', {}, t('admin.users')),
         el('table', { class: 'table compact' }, el('tbody', {}, users.users.map((u) => el('tr', {},
           el('td', {}, u.name), el('td', {}, t('admin.role.' + u.role)), el('td', { class: 'muted' }, K.fmtTime(u.created_at)))))), uform),
