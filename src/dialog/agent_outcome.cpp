@@ -36,6 +36,19 @@ bool KiraSession::HandleAnsweringMachine(Reply& r, const std::string& canon, con
 bool KiraSession::HandleConsent(Reply& r, const std::string& canon, const Frame& f) {
   // ("Don't call me again" is an opt-out, handled before: it does not flag the lead's source.)
   bool no = (f.no && !f.yes) || f.Has("wrong_number");
+  // "Нет, уже не нужно": the person who asked, declining — refused, not a wrong number. A wrong
+  // number is only the wrong person ("я ничего не оставлял", a bare "нет" to "was it you?").
+  if (no && !f.Has("wrong_number")) {
+    std::vector<std::string> toks = text::Tokens(canon);
+    auto said = [&](const char* list) {
+      const auto* ps = agent_.rules.Intent(list);
+      return ps && MatchesAny(toks, *ps);
+    };
+    if (said("not_interested") && !said("not_the_person")) {
+      Decline(r, "");
+      return true;
+    }
+  }
   if (no) {
     terminal_ = "wrong_number";
     Say(r, "vera_consent_refused");

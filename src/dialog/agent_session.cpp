@@ -132,9 +132,11 @@ void KiraSession::Handle(Reply& r, const std::string& text, const std::string& c
   // Side questions (hours and directions, delivery terms, the FAQ) get every answer; then the
   // pending question, unless the turn answered it too.
   bool side = AnswerSideQuestions(r, f);
-  // After a side answer, a product only vaguely mentioned ("образцы плитки") is not a request.
+  // After a side answer, a product only vaguely mentioned ("образцы плитки") is not a request,
+  // unless the understanding took the turn for one ("нужен керамогранит 60 на 60, картой можно?").
   bool vague = stage_ == Stage::kOpen &&
-               !(f.product && f.product->confidence == ProductLink::Confidence::kSure);
+               !(f.product && f.product->confidence == ProductLink::Confidence::kSure) &&
+               !f.Has("order") && !f.Has("product_query");
   if (side && (!AnswersStage(f) || vague)) return FollowUp(r);
   switch (stage_) {
     case Stage::kOpen:
@@ -276,7 +278,16 @@ bool KiraSession::HandleControl(Reply& r, const Frame& f) {
       Say(r, "how_can_i_help");
     return true;
   }
-  if (f.Has("goodbye") && !f.product && !f.quantity && !f.yes && !f.name &&
+  // "Нет, спасибо" to "anything else?" closes the call as a goodbye does (unless it goes on
+  // to ask something).
+  bool asked_more = stage_ == Stage::kOpen && (last_question_ == "anything_else" ||
+                                               last_question_ == "anything_else_after_order");
+  bool more = false;
+  for (const char* i : {"hours", "address", "delivery", "faq", "order_status", "order",
+                        "product_query", "robot", "human", "callback"})
+    more = more || f.Has(i);
+  bool closing = f.Has("goodbye") || (asked_more && f.no && !more);
+  if (closing && !f.product && !f.quantity && !f.yes && !f.name &&
       (stage_ == Stage::kOpen || f.no)) {
     Say(r, "goodbye");
     EndCall(r);

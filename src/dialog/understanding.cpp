@@ -432,7 +432,10 @@ void Understanding::DetectIntents(const std::vector<std::string>& toks, Expect p
   // The FAQ: a question the profile's FAQ answers, matched on meaning; the topic list backs it
   // up for a FAQ worded unlike any entry.
   bool faq_topic = rule("faq");
-  if (!answer) f.faq = MatchFaq(f.canonical, /*strict=*/!faq_topic);
+  // Past the opening, a FAQ question is asked as one ("а образцы можно взять?"): "я не знаю"
+  // answering "which one?" shares a word with "can I return tiles I don't use" and asks nothing.
+  bool asks = pending == Expect::kNone || faq_topic || MatchesAny(toks, r.question_words);
+  if (!answer && asks) f.faq = MatchFaq(f.canonical, /*strict=*/!faq_topic);
   bool faq = f.faq != nullptr || (faq_topic && pending == Expect::kNone);
   // Yes and no are intents where they answer something: at the opening (or "anything
   // else?") only a turn that opens with them, and a slot answered with "давайте 20 метров"
@@ -511,9 +514,14 @@ void Understanding::DetectIntents(const std::vector<std::string>& toks, Expect p
   if (elsewhere && !In(out, "order")) {
     // Only the model said product_query, or it followed the product words: the other intent
     // explains the turn.
-    bool pq_rule = rule("price_question") && !In(out, "faq") && !In(out, "order_status") &&
-                   !In(out, "prank") && !In(out, "fraud");
+    // A product the caller says they need is a request besides ("керамогранит нужен, а образцы
+    // можно взять?").
+    bool pq_rule = (rule("price_question") && !In(out, "faq")) || rule("request");
+    pq_rule = pq_rule && !In(out, "order_status") && !In(out, "prank") && !In(out, "fraud");
     if (!pq_rule) drop(out, {"product_query"});
+    if (pq_rule && product_words && pending == Expect::kNone &&
+        f.product->confidence != ProductLink::Confidence::kNone)
+      Add(out, "product_query");
   }
   if (product_words && !answer && !In(out, "order") && !In(out, "product_query") && !elsewhere &&
       pending == Expect::kNone && f.product->confidence != ProductLink::Confidence::kNone)
