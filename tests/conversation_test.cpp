@@ -86,7 +86,8 @@ Shop& DemoShop() {
     EXPECT_TRUE(r1.ok()) << r1.status().ToString();
     auto r2 = catalog::ImportStockFile(*s->db, demo + "/distributor.csv", "distributor");
     EXPECT_TRUE(r2.ok()) << r2.status().ToString();
-    auto lex = catalog::LoadLexicon(demo + "/lexicon.yaml");
+    // The built-in lexicon extended by the shop's, as `kira chat` and `kira serve` load it.
+    auto lex = catalog::LoadShopLexicon(demo + "/lexicon.yaml");
     EXPECT_TRUE(lex.ok()) << lex.status().ToString();
     s->catalog = std::make_shared<const catalog::Catalog>(
         std::move(catalog::LoadCatalog(*s->db, *lex)).value());

@@ -371,7 +371,11 @@ void Understanding::DetectIntents(const std::vector<std::string>& toks, Expect p
                     !f.product->mentions.category.empty() || !f.product->mentions.not_sold.empty());
   if (rule("fraud") || ((rule("fraud_claim") || rule("fraud_third_party")) && rule("fraud_target")))
     rules.push_back("fraud");
-  if (!product_words && rule("other_business")) Add(rules, "wrong_number");
+  // Another business asked for ("записаться на мойку машины"): a wrong number, unless a product
+  // of the shop's catalog is named ("мойка" alone is also a sink the shop does not sell).
+  bool catalog_words = f.product && (f.product->confidence != ProductLink::Confidence::kNone ||
+                                     !f.product->mentions.category.empty());
+  if (!catalog_words && rule("other_business")) Add(rules, "wrong_number");
   if (f.manager) Add(rules, "human");
   // Secretary and voicemail greetings are Vera's business; for Kira a caller saying "после
   // сигнала" is not a mailbox.
