@@ -330,6 +330,7 @@ const business::FaqEntry* Understanding::MatchFaq(const std::string& canonical, 
   const business::FaqEntry* best = nullptr;
   double best_score = 0;
   int best_n = 0;
+  bool best_synonym = false;
   for (const auto& e : agent_.profile->faq) {
     std::vector<std::string> fq = content(text::Canonical(e.q));
     if (fq.empty()) continue;
@@ -346,10 +347,13 @@ const business::FaqEntry* Understanding::MatchFaq(const std::string& canonical, 
       best = &e;
       best_score = score;
       best_n = n;
+      best_synonym = synonym;
     }
   }
   if (!best) return nullptr;
-  return (!strict || best_n >= 2 || best_score >= 0.5) ? best : nullptr;
+  // One shared word is a match when it is the topic (a synonym group: samples, payment,
+  // returns…); "фасад" shared with "do you install facades?" is not.
+  return (!strict || best_n >= 2 || best_synonym || best_score >= 1.0) ? best : nullptr;
 }
 
 void Understanding::DetectIntents(const std::vector<std::string>& toks, Expect pending,
@@ -394,6 +398,14 @@ void Understanding::DetectIntents(const std::vector<std::string>& toks, Expect p
   // street name answering "address?" is not a question about where the shop is.
   if (pending == Expect::kFulfilment || pending == Expect::kAddress)
     drop(rules, {"delivery", "address"});
+  // "Позвоните завтра после обеда" answering "when shall we call?" is the answer, not a new
+  // request (nor a question about opening hours).
+  if (pending == Expect::kCallbackTime && ExtractCallbackTime(f.canonical))
+    drop(rules, {"callback", "hours"});
+  // "Доставьте на Мира, 12" places an order with delivery; "а доставка сколько?" asks about it.
+  if (f.fulfilment && !MatchesAny(toks, r.question_words) &&
+      (pending == Expect::kOrderOffer || pending == Expect::kConfirm || rule("order")))
+    drop(rules, {"delivery"});
   // "Да, соедините" answering "shall I put you through?" is a yes.
   if (pending == Expect::kManager && In(rules, "human")) {
     drop(rules, {"human"});
@@ -438,9 +450,12 @@ void Understanding::DetectIntents(const std::vector<std::string>& toks, Expect p
   bool faq_topic = rule("faq");
   // Past the opening, a FAQ question is asked as one ("а образцы можно взять?"): "я не знаю"
   // answering "which one?" shares a word with "can I return tiles I don't use" and asks nothing.
-  bool asks = pending == Expect::kNone || faq_topic || MatchesAny(toks, r.question_words);
+  // A product request with a FAQ word in it ("мастер посчитал, нужно 20 метров") asks nothing.
+  bool question = MatchesAny(toks, r.question_words);
+  bool asks = (pending == Expect::kNone && !product_words) || question;
   if (!answer && asks) f.faq = MatchFaq(f.canonical, /*strict=*/!faq_topic);
-  bool faq = f.faq != nullptr || (faq_topic && pending == Expect::kNone);
+  bool faq =
+      f.faq != nullptr || (faq_topic && pending == Expect::kNone && (question || !product_words));
   // Yes and no are intents where they answer something: at the opening (or "anything
   // else?") only a turn that opens with them, and a slot answered with "давайте 20 метров"
   // carries no yes beyond the answer.
