@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "core/log.h"
 #include "crm/phone.h"
 #include "crm/sqlite/store.h"
 
@@ -13,6 +14,8 @@ std::string DncHashKey(const std::string& normalized) {
   // BLAKE2b-256 under a fixed context key: the entry matches the number it came from, and the
   // table no longer shows the number. (Ten-digit numbers can be enumerated; the hash only keeps
   // the clear number out of the database, exports and backups.)
+  static const bool sodium_ready = sodium_init() >= 0;  // idempotent, thread-safe
+  (void)sodium_ready;
   static const unsigned char kContext[] = "kira dnc forgotten v1";
   unsigned char out[32];
   crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(normalized.data()),
@@ -70,7 +73,7 @@ Result<std::vector<int64_t>> Ids(storage::Db& db, const char* sql, int64_t id) {
 
 Result<ForgetResult> SqliteCrmStore::Forget(const std::string& phone) {
   const std::string key = NormalizePhone(phone);
-  if (key.empty()) return Status::Invalid("'" + phone + "' is not a phone number");
+  if (key.empty()) return Status::Invalid("'" + log::Redact(phone) + "' is not a phone number");
   std::lock_guard lock(mu_);
   storage::Db& db = *db_;
   ForgetResult res;

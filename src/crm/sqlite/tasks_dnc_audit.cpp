@@ -1,4 +1,5 @@
 // SqliteCrmStore: tasks (callbacks and Vera's calls), the do-not-call list and the audit log.
+#include "core/log.h"
 #include "crm/phone.h"
 #include "crm/sqlite/store.h"
 
@@ -43,7 +44,7 @@ Status CheckTask(const Task& t) {
 // The do-not-call key of a phone, or an error naming the bad value.
 Result<std::string> DncKey(const std::string& phone) {
   std::string key = NormalizePhone(phone);
-  if (key.empty()) return Status::Invalid("'" + phone + "' is not a phone number");
+  if (key.empty()) return Status::Invalid("'" + log::Redact(phone) + "' is not a phone number");
   return key;
 }
 
