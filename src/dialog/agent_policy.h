@@ -8,6 +8,7 @@
 // word comes from the agent's scenario data.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,6 +20,12 @@
 #include "dialog/understanding.h"
 
 namespace kira::dialog::policy {
+
+// A scenario `heard_*` template with its {placeholders} filled: "(a|b)" at the top level, bare
+// "a|b" as an alternative inside a group; "" when a placeholder it uses has no words (the
+// template cannot be said). Unknown placeholders are left as written.
+std::string RenderHeardTemplate(const std::string& tmpl,
+                                const std::map<std::string, std::vector<std::string>>& fill);
 
 enum class Stage {
   kOpen,           // waiting for a request

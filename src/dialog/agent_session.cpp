@@ -493,38 +493,6 @@ void KiraSession::HandleCallback(Reply& r, const Frame& f, bool asked) {
     Say(r, "callback_confirm", {{"when", when}, {"time", hhmm}});
   Ask(r, "anything_else");
 }
-std::vector<std::string> KiraSession::ExpectedPhrases() const {
-  std::vector<std::string> out = SessionBase::ExpectedPhrases();
-  bool ru = params_.language == "ru";
-  if (stage_ == Stage::kQuantity) {
-    // Quantities as callers say them; the recogniser spells the digits out.
-    static const int kCounts[] = {1,  2,  3,  4,  5,  6,  7,   8,   9,   10,  11,  12,
-                                  13, 14, 15, 16, 17, 18, 19,  20,  25,  30,  35,  40,
-                                  45, 50, 60, 70, 80, 90, 100, 120, 150, 200, 250, 300};
-    const std::vector<std::string> units =
-        ru ? std::vector<std::string>{"метров", "квадратов", "коробок", "штук", "упаковок"}
-           : std::vector<std::string>{"square meters", "boxes", "pieces", "packs"};
-    for (int n : kCounts) {
-      out.push_back(std::to_string(n));
-      for (const auto& u : units) out.push_back(std::to_string(n) + " " + u);
-    }
-  }
-  if (stage_ == Stage::kClarify) {
-    for (const auto* c : candidates_) {
-      for (const auto& [attr, value] : {std::pair<std::string, std::string>{"color", c->color},
-                                        {"surface", c->surface},
-                                        {"collection", c->collection}}) {
-        if (value.empty()) continue;
-        std::string w = AttrWord(attr, value);
-        out.push_back(w);
-        if (!ru) out.push_back("the " + w + " one");
-      }
-      out.push_back(c->format);
-    }
-  }
-  return out;
-}
-
 }  // namespace kira::dialog::policy
 
 namespace kira::dialog {

@@ -145,7 +145,16 @@ inline constexpr std::string_view kVeraOnlyPhrases[] = {
     "summary_no_answer"};
 
 // Word lists (scenario `lists:`).
-inline constexpr std::string_view kBothAgentsLists[] = {"yes_words", "no_words"};
+inline constexpr std::string_view kBothAgentsLists[] = {"yes_words",        "no_words",
+                                                        "heard_any",        "heard_none",
+                                                        "heard_yesno",      "heard_order_offer",
+                                                        "heard_confirm",    "heard_quantity",
+                                                        "heard_which",      "heard_analogs",
+                                                        "heard_name",       "heard_fulfilment",
+                                                        "heard_address",    "heard_callback_time",
+                                                        "heard_manager",    "heard_consent",
+                                                        "heard_unit_words", "heard_first_names",
+                                                        "heard_weekdays",   "heard_streets"};
 inline constexpr std::string_view kVeraOnlyLists[] = {"secretary_phrases", "voicemail_phrases"};
 
 // The keys `agent` ("kira" | "vera") needs.

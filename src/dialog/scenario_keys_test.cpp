@@ -13,7 +13,9 @@
 #include <sstream>
 
 #include "crm/crm_store.h"
+#include "dialog/agent_policy.h"
 #include "dialog/engine.h"
+#include "dialog/expect.h"
 
 namespace kira::dialog {
 namespace {
@@ -72,6 +74,46 @@ TEST(ScenarioKeys, EveryLiteralKeyInTheDialogCodeIsListed) {
     }
   }
   EXPECT_GT(found, 50u) << "the scan found too few keys; has the call syntax changed?";
+}
+
+// Every dialog stage has its recogniser templates (heard_<expect>), and each built-in template
+// renders with its placeholders filled: no placeholder left, no group nested by a filling.
+TEST(ScenarioKeys, EveryStageHasHeardTemplatesThatRender) {
+  std::set<std::string> lists;
+  for (auto k : RequiredLists("kira")) lists.insert(std::string(k));
+  for (int e = static_cast<int>(Expect::kNone); e <= static_cast<int>(Expect::kConsent); ++e)
+    EXPECT_TRUE(lists.count("heard_" + std::string(ExpectName(static_cast<Expect>(e)))))
+        << ExpectName(static_cast<Expect>(e));
+  const std::map<std::string, std::vector<std::string>> fill = {
+      {"yes", {"yes", "yeah"}},  {"no", {"no"}},         {"number", {"2", "25"}},
+      {"unit", {"boxes", "m2"}}, {"name", {"anna"}},     {"weekday", {"monday"}},
+      {"hour", {"10"}},          {"street", {"high"}},   {"ordinal", {"first"}},
+      {"attribute", {"matte"}},  {"category", {"tile"}}, {"product", {"Loft (grey)"}}};
+  for (const char* lang : {"ru", "en"}) {
+    auto p = Phrases::LoadLayers(BuiltInLayers(KIRA_DEFAULTS_DIR, "kira", lang), lang);
+    ASSERT_TRUE(p.ok()) << p.status().message();
+    size_t templates = 0;
+    for (const auto& key : lists) {
+      if (key.rfind("heard_", 0) != 0 || key.find("_words") != std::string::npos) continue;
+      for (const auto& t : p->List(key)) {
+        std::string r = policy::RenderHeardTemplate(t, fill);
+        ++templates;
+        EXPECT_EQ(r.find('{'), std::string::npos) << lang << " " << key << ": " << t;
+        int depth = 0, max_depth = 0;
+        for (char c : r) {
+          if (c == '(' || c == '[') max_depth = std::max(max_depth, ++depth);
+          if (c == ')' || c == ']') --depth;
+        }
+        EXPECT_EQ(depth, 0) << lang << " " << key << ": " << r;
+        EXPECT_LE(max_depth, 1) << lang << " " << key << ": " << r;
+      }
+    }
+    EXPECT_GT(templates, 60u) << lang;
+  }
+  EXPECT_EQ(policy::RenderHeardTemplate("[i need] {number} [{unit}] of {product}", fill),
+            "[i need] (2|25) [boxes|m2] of (Loft  grey )");
+  EXPECT_EQ(policy::RenderHeardTemplate("{name} {nobody}", fill), "(anna) {nobody}");
+  EXPECT_EQ(policy::RenderHeardTemplate("{name} {street}", {{"name", {"x"}}, {"street", {}}}), "");
 }
 
 struct TempDir {

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <set>
 #include <tuple>
 
 #include "core/clock.h"
@@ -69,7 +70,7 @@ void Score(const CorpusFile& f, const dialog::Understanding& u, const EvalOption
            GroupReport* g) {
   for (const Utterance& x : f.utterances) {
     ScoreUtterance(x, u.Parse(x.text, x.after), &g->clean.utterances);
-    if (o.noise) {
+    if (o.noise && !o.channel) {
       std::string heard = AddNoise(x.text, f.lang, o.seed, 0, o.noise_options);
       ScoreUtterance(x, u.Parse(heard, x.after), &g->noisy->utterances);
     }
@@ -78,13 +79,21 @@ void Score(const CorpusFile& f, const dialog::Understanding& u, const EvalOption
 
 Status Converse(Shop& shop, const CorpusFile& f, const ConversationSpec& c, bool noisy,
                 const EvalOptions& o, GroupScores* s, EvalReport* report) {
-  std::function<std::string(const std::string&, int)> hear;
-  if (noisy) {
-    hear = [&](const std::string& line, int turn) {
+  Shop::Hear hear;
+  if (noisy && o.channel) {
+    hear = [&](const std::string& line, int,
+               const dialog::DialogSession& s) -> Result<std::string> {
+      return o.channel->Hear(f.lang, line, s.ExpectedPhrases());
+    };
+  } else if (noisy) {
+    hear = [&](const std::string& line, int turn,
+               const dialog::DialogSession&) -> Result<std::string> {
       return AddNoise(line, f.lang, o.seed, NoiseSalt(c.id, turn), o.noise_options);
     };
   } else {
-    hear = [](const std::string& line, int) { return line; };
+    hear = [](const std::string& line, int, const dialog::DialogSession&) -> Result<std::string> {
+      return line;
+    };
   }
   auto run = shop.Converse(f, c, hear);
   if (!run.ok()) return run.status().WithContext(f.path + ": conversation " + c.id);
@@ -162,6 +171,16 @@ Result<EvalReport> RunEval(const std::vector<std::string>& paths, const EvalOpti
   report.files = static_cast<int>(corpus.size());
   report.noise = o.noise;
   report.seed = o.seed;
+  if (o.channel) report.channel = o.channel->name();
+  std::set<std::string> refused;
+  auto second = [&](const std::string& lang) {
+    if (!o.noise) return false;
+    if (!o.channel) return true;
+    std::string why = o.channel->Refuses(lang);
+    if (why.empty()) return true;
+    if (refused.insert(lang).second) report.not_carried.push_back(lang + " (" + why + ")");
+    return false;
+  };
   std::map<std::tuple<std::string, std::string, std::string>, GroupReport> groups;
   for (const CorpusFile& f : corpus) {
     Shop& shop = *shops[f.profile];
@@ -169,7 +188,8 @@ Result<EvalReport> RunEval(const std::vector<std::string>& paths, const EvalOpti
     g.shop = shop.name();
     g.lang = f.lang;
     g.agent = f.agent;
-    if (o.noise && !g.noisy) g.noisy.emplace();
+    const bool replay = second(f.lang);
+    if (replay && !g.noisy) g.noisy.emplace();
     if (o.progress)
       o.progress(f.path + ": " + std::to_string(f.utterances.size()) + " utterances, " +
                  std::to_string(f.conversations.size()) + " conversations");
@@ -178,7 +198,7 @@ Result<EvalReport> RunEval(const std::vector<std::string>& paths, const EvalOpti
     Score(f, u, o, &g);
     for (const ConversationSpec& c : f.conversations) {
       KIRA_RETURN_IF_ERROR(Converse(shop, f, c, false, o, &g.clean, &report));
-      if (o.noise) KIRA_RETURN_IF_ERROR(Converse(shop, f, c, true, o, &*g.noisy, &report));
+      if (replay) KIRA_RETURN_IF_ERROR(Converse(shop, f, c, true, o, &*g.noisy, &report));
     }
   }
   report.total.shop = "all";

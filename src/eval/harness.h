@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "eval/channel.h"
 #include "eval/metrics.h"
 #include "eval/noise.h"
 
@@ -25,6 +26,9 @@ struct EvalOptions {
   bool noise = false;  // also replay everything with ASR-like noise
   uint64_t seed = 1;   // of the noise
   NoiseOptions noise_options;
+  // With `noise`: replay through this channel instead of the noise model (not owned; e.g. the
+  // phone's speech path, eval/voice_channel.h). Languages it refuses get no second column.
+  Channel* channel = nullptr;
   // The built-in agent data; "" = kira::DefaultsDir(). A shop's agents/ beside its profile is
   // layered over it, as in `kira chat`.
   std::string defaults_dir;
@@ -59,7 +63,9 @@ struct FailedConversation {
 
 struct EvalReport {
   int files = 0;
-  bool noise = false;
+  bool noise = false;                    // a second replay was run ...
+  std::string channel = "noisy";         // ... through this channel
+  std::vector<std::string> not_carried;  // "ru (why)": languages the channel could not carry
   uint64_t seed = 0;
   std::vector<GroupReport> groups;  // sorted by shop, lang, agent
   GroupReport total;                // shop "all"

@@ -53,7 +53,7 @@ class Table {
 // "—" is three bytes and one column: pad by display width.
 std::string Pad(std::string s) { return s == "—" ? "  " + s : s; }
 
-void Group(const GroupReport& g, std::string* out) {
+void Group(const GroupReport& g, const std::string& second, std::string* out) {
   bool noisy = g.noisy.has_value();
   const GroupScores& c = g.clean;
   GroupScores n = noisy ? *g.noisy : GroupScores{};
@@ -62,7 +62,13 @@ void Group(const GroupReport& g, std::string* out) {
   // Padded by code points: "·" is two bytes and one column.
   size_t width = text::Decode(head).size();
   *out += head + std::string(width < 28 ? 28 - width : 1, ' ');
-  *out += noisy ? "      clean      noisy\n" : "      clean\n";
+  if (noisy) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "      clean %10s\n", second.c_str());
+    *out += buf;
+  } else {
+    *out += "      clean\n";
+  }
   auto macro = [](const GroupScores& s) {
     auto m = s.utterances.IntentMacroF1();
     return m ? Fixed(*m, 3) : std::string("—");
@@ -127,10 +133,10 @@ nlohmann::json ScoresJson(const GroupScores& s) {
   return j;
 }
 
-nlohmann::json GroupJson(const GroupReport& g) {
+nlohmann::json GroupJson(const GroupReport& g, const std::string& second) {
   nlohmann::json j{{"shop", g.shop}, {"lang", g.lang}, {"agent", g.agent}};
   j["clean"] = ScoresJson(g.clean);
-  if (g.noisy) j["noisy"] = ScoresJson(*g.noisy);
+  if (g.noisy) j[second] = ScoresJson(*g.noisy);
   return j;
 }
 
@@ -141,18 +147,20 @@ std::string FormatReport(const EvalReport& r, bool verbose) {
   out += "kira eval: " + std::to_string(r.files) + " file(s), " +
          std::to_string(r.total.clean.utterances.utterances) + " utterances, " +
          std::to_string(r.total.clean.conversations) + " conversations" +
-         (r.noise ? "; noise seed " + std::to_string(r.seed) : "") + "\n\n";
-  for (const auto& g : r.groups) Group(g, &out);
-  if (r.groups.size() > 1) Group(r.total, &out);
+         (r.noise && r.channel == "noisy" ? "; noise seed " + std::to_string(r.seed) : "") + "\n";
+  for (const auto& why : r.not_carried) out += r.channel + ": not measured for " + why + "\n";
+  out += "\n";
+  for (const auto& g : r.groups) Group(g, r.channel, &out);
+  if (r.groups.size() > 1) Group(r.total, r.channel, &out);
   int failed_clean = 0, failed_noisy = 0;
   for (const auto& f : r.failed) (f.noisy ? failed_noisy : failed_clean)++;
   out += "failed conversations: " + std::to_string(failed_clean) + " clean" +
-         (r.noise ? ", " + std::to_string(failed_noisy) + " noisy" : "") +
+         (r.noise ? ", " + std::to_string(failed_noisy) + " " + r.channel : "") +
          (verbose || r.failed.empty() ? "" : " (--verbose lists them)") + "\n";
   if (!verbose) return out;
   for (const auto& f : r.failed) {
     out += "\n" + f.file + " " + f.id + " [" + f.shop + " · " + f.lang + " · " + f.agent +
-           (f.noisy ? " · noisy" : "") + "]\n";
+           (f.noisy ? " · " + r.channel : "") + "]\n";
     for (const auto& why : f.reasons) out += "  ✗ " + why + "\n";
     for (const auto& line : f.transcript) out += "    " + line + "\n";
   }
@@ -163,10 +171,12 @@ std::string ReportJson(const EvalReport& r, bool verbose) {
   nlohmann::json j;
   j["files"] = r.files;
   j["noise"] = r.noise;
-  if (r.noise) j["seed"] = r.seed;
+  if (r.noise) j["channel"] = r.channel;
+  if (r.noise && r.channel == "noisy") j["seed"] = r.seed;
+  if (!r.not_carried.empty()) j["not_measured"] = r.not_carried;
   j["groups"] = nlohmann::json::array();
-  for (const auto& g : r.groups) j["groups"].push_back(GroupJson(g));
-  j["total"] = GroupJson(r.total);
+  for (const auto& g : r.groups) j["groups"].push_back(GroupJson(g, r.channel));
+  j["total"] = GroupJson(r.total, r.channel);
   j["failed"] = nlohmann::json::array();
   for (const auto& f : r.failed) {
     nlohmann::json x{{"file", f.file},      {"id", f.id},       {"shop", f.shop},

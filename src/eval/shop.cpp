@@ -45,9 +45,8 @@ Result<const dialog::AgentData*> Shop::Agent(const std::string& agent, const std
   return engine_->Agent(agent, lang);
 }
 
-Result<ConversationRun> Shop::Converse(
-    const CorpusFile& f, const ConversationSpec& c,
-    const std::function<std::string(const std::string&, int)>& hear) {
+Result<ConversationRun> Shop::Converse(const CorpusFile& f, const ConversationSpec& c,
+                                       const Hear& hear) {
   ConversationRun run;
   clock_->Set(opts_.now);
   KIRA_ASSIGN_OR_RETURN(auto store, crm::OpenSqliteCrmStore(":memory:"));
@@ -108,7 +107,7 @@ Result<ConversationRun> Shop::Converse(
   };
   said(session->Start());
   CallerSimulator caller(c, f.lang);
-  int turns = 0;
+  int turns = 0, unheard = 0;
   while (!session->ended()) {
     if (turns >= kMaxCallerTurns) {
       run.result.hit_turn_limit = true;
@@ -120,12 +119,19 @@ Result<ConversationRun> Shop::Converse(
       run.transcript.push_back("caller: (hangs up)");
       break;
     }
-    std::string heard = hear(*line, turns);
+    KIRA_ASSIGN_OR_RETURN(std::string heard, hear(*line, turns, *session));
+    ++turns;
+    if (heard.empty()) {  // on the phone: nothing recognised, then the silence timer
+      run.transcript.push_back("caller: (not recognised: " + *line + ")   [" +
+                               std::string(dialog::ExpectName(pending)) + "]");
+      said(session->OnSilence(++unheard));
+      continue;
+    }
+    unheard = 0;
     run.transcript.push_back("caller: " + heard + "   [" +
                              std::string(dialog::ExpectName(pending)) + "]");
     ctx.caller_turns.push_back(heard);
     said(session->OnCallerText(heard));
-    ++turns;
   }
   KIRA_RETURN_IF_ERROR(failed);
   run.result.caller_turns = turns;

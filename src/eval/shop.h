@@ -55,9 +55,12 @@ class Shop {
   Result<const dialog::AgentData*> Agent(const std::string& agent, const std::string& lang);
 
   // Runs one conversation. `hear` turns each caller line into what the agent receives
-  // (identity, or the noisy replay); its second argument is the caller turn's index.
+  // (identity, the noisy replay, or a channel; "" = nothing recognised, which the agent gets
+  // as silence); its arguments are the line, the caller turn's index and the session.
+  using Hear = std::function<Result<std::string>(const std::string& line, int turn,
+                                                 const dialog::DialogSession& session)>;
   Result<ConversationRun> Converse(const CorpusFile& f, const ConversationSpec& c,
-                                   const std::function<std::string(const std::string&, int)>& hear);
+                                   const Hear& hear);
 
  private:
   Shop() = default;

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "media/audio.h"
 #include "speech/pocketsphinx_asr.h"
+#include "speech/registry.h"
 
 namespace kira::speech {
 namespace {
@@ -51,6 +53,39 @@ TEST_F(PocketsphinxGrammarTest, NoUsablePhrasesIsAClearError) {
   auto bad_rate = engine_->Start({.phrases = {"yes"}, .sample_rate = 44100});
   ASSERT_FALSE(bad_rate.ok());
   EXPECT_NE(bad_rate.status().message().find("44100"), std::string::npos);
+}
+
+// Templates become one FSG: every combination is recognised without being listed, and the
+// grammar text shows the groups (JSGF notation).
+TEST_F(PocketsphinxGrammarTest, TemplatesAreRecognisedInAnyCombination) {
+  const std::vector<std::string> phrases = {
+      "[i need|i'll take] (one|two|five|twenty five|forty) (boxes|square meters) [please]",
+      "(yes|yeah|sure) [i'll pick it up myself|deliver it please]", "no"};
+  std::string g = engine_->BuildGrammar(phrases);
+  EXPECT_NE(g.find("[ i need | i'll take ] ( one | two | five | twenty five | forty )"),
+            std::string::npos)
+      << g;
+  auto tts = TtsRegistry::Global().Create({.name = "en", .engine = "flite", .params = {}});
+  ASSERT_TRUE(tts.ok()) << tts.status().message();
+  int right = 0;
+  const std::vector<std::string> said = {"I'll take twenty five boxes please",
+                                         "forty square meters", "yeah, I'll pick it up myself",
+                                         "no"};
+  for (const auto& line : said) {
+    auto audio = (*tts)->Synthesize(line, 8000);
+    ASSERT_TRUE(audio.ok());
+    auto s = engine_->Start({.phrases = phrases});
+    ASSERT_TRUE(s.ok()) << s.status().message();
+    media::Pcm pad = media::Silence(2400);
+    ASSERT_TRUE((*s)->Feed(pad).ok());
+    ASSERT_TRUE((*s)->Feed(audio->samples).ok());
+    ASSERT_TRUE((*s)->Feed(pad).ok());
+    auto r = (*s)->Finish();
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    right += r->text == NormalizeTranscript(line);
+    EXPECT_EQ(r->text, NormalizeTranscript(line));
+  }
+  EXPECT_EQ(right, 4);
 }
 
 TEST(PocketsphinxTest, MissingModelFailsAtCreate) {

@@ -13,6 +13,7 @@
 #include "core/log.h"
 #include "media/resampler.h"
 #include "media/vad.h"
+#include "speech/phrase_template.h"
 
 namespace kira::speech {
 namespace {
@@ -20,41 +21,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 int64_t MsSince(Clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t).count();
-}
-
-// English words for a non-negative integer below a million ("60" → "sixty"), so catalog
-// phrases written with digits match the dictionary.
-std::string NumberWords(long n) {
-  static const char* kOnes[] = {"zero",    "one",     "two",       "three",    "four",
-                                "five",    "six",     "seven",     "eight",    "nine",
-                                "ten",     "eleven",  "twelve",    "thirteen", "fourteen",
-                                "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"};
-  static const char* kTens[] = {"",      "",      "twenty",  "thirty", "forty",
-                                "fifty", "sixty", "seventy", "eighty", "ninety"};
-  if (n < 20) return kOnes[n];
-  if (n < 100) return std::string(kTens[n / 10]) + (n % 10 ? std::string(" ") + kOnes[n % 10] : "");
-  if (n < 1000)
-    return std::string(kOnes[n / 100]) + " hundred" + (n % 100 ? " " + NumberWords(n % 100) : "");
-  return NumberWords(n / 1000) + " thousand" + (n % 1000 ? " " + NumberWords(n % 1000) : "");
-}
-
-// Normalised words of a phrase, digits spelled out.
-std::vector<std::string> PhraseWords(const std::string& phrase) {
-  std::vector<std::string> words;
-  std::istringstream in(NormalizeTranscript(phrase));
-  std::string w;
-  while (in >> w) {
-    bool digits =
-        !w.empty() && w.size() <= 5 && w.find_first_not_of("0123456789") == std::string::npos;
-    if (digits) {
-      std::istringstream nw(NumberWords(std::stol(w)));
-      std::string x;
-      while (nw >> x) words.push_back(x);
-    } else {
-      words.push_back(w);
-    }
-  }
-  return words;
 }
 
 }  // namespace
@@ -260,38 +226,73 @@ Status PocketsphinxAsr::LoadDictionary() {
 
 bool PocketsphinxAsr::InDictionary(const std::string& w) const { return dict_words_.count(w) > 0; }
 
-std::vector<std::vector<std::string>> PocketsphinxAsr::GrammarPhrases(
+std::vector<PhraseTemplate> PocketsphinxAsr::GrammarPhrases(
     const std::vector<std::string>& phrases, std::vector<std::string>* dropped) const {
   std::set<std::string> seen, oov;
-  std::vector<std::vector<std::string>> out;
+  std::vector<PhraseTemplate> out;
   for (const auto& p : phrases) {
-    std::vector<std::string> words;
-    std::string joined;
-    for (const auto& w : PhraseWords(p)) {
-      if (!InDictionary(w)) {
-        oov.insert(w);
-        continue;
-      }
-      words.push_back(w);
-      joined += (joined.empty() ? "" : " ") + w;
+    auto parsed = ParsePhraseTemplate(p);
+    if (!parsed.ok()) {
+      log::Debug("asr", "pocketsphinx: phrase left out: " + parsed.status().message());
+      continue;
     }
-    if (!words.empty() && seen.insert(joined).second) out.push_back(std::move(words));
+    // Unknown words leave their alternative; an emptied alternative makes its group optional.
+    PhraseTemplate t;
+    for (auto& part : parsed->parts) {
+      PhrasePart kept;
+      kept.optional = part.optional;
+      for (auto& alt : part.alternatives) {
+        std::vector<std::string> words;
+        for (auto& w : alt) {
+          if (InDictionary(w))
+            words.push_back(std::move(w));
+          else
+            oov.insert(w);
+        }
+        if (words.empty())
+          kept.optional = true;
+        else
+          kept.alternatives.push_back(std::move(words));
+      }
+      if (!kept.alternatives.empty()) t.parts.push_back(std::move(kept));
+    }
+    bool required = false;
+    for (const auto& part : t.parts) required = required || !part.optional;
+    if (!required) continue;
+    if (seen.insert(TemplateText(t)).second) out.push_back(std::move(t));
   }
   if (dropped) dropped->assign(oov.begin(), oov.end());
   return out;
+}
+
+std::string PocketsphinxAsr::TemplateText(const PhraseTemplate& t) {
+  std::string s;
+  for (const auto& part : t.parts) {
+    std::string alts;
+    for (const auto& alt : part.alternatives) {
+      std::string words;
+      for (const auto& w : alt) words += (words.empty() ? "" : " ") + w;
+      alts += (alts.empty() ? "" : " | ") + words;
+    }
+    if (!s.empty()) s += ' ';
+    if (part.optional)
+      s += "[ " + alts + " ]";
+    else if (part.alternatives.size() > 1)
+      s += "( " + alts + " )";
+    else
+      s += alts;
+  }
+  return s;
 }
 
 std::string PocketsphinxAsr::BuildGrammar(const std::vector<std::string>& phrases,
                                           std::vector<std::string>* dropped) const {
   std::set<std::string> vocab;
   std::vector<std::string> alts;
-  for (const auto& words : GrammarPhrases(phrases, dropped)) {
-    std::string joined;
-    for (const auto& w : words) {
-      vocab.insert(w);
-      joined += (joined.empty() ? "" : " ") + w;
-    }
-    alts.push_back(joined);
+  for (const auto& t : GrammarPhrases(phrases, dropped)) {
+    for (const auto& part : t.parts)
+      for (const auto& alt : part.alternatives) vocab.insert(alt.begin(), alt.end());
+    alts.push_back(TemplateText(t));
   }
   if (alts.empty()) return "";
   std::string g = "#JSGF V1.0;\ngrammar kira;\n";
@@ -315,11 +316,17 @@ std::string PocketsphinxAsr::BuildGrammar(const std::vector<std::string>& phrase
 
 namespace {
 
-// An FSG accepting exactly one of the phrases: start state 0, final state 1, a chain of
-// states per phrase. Fillers and silence loops are added by the search (-fsgusefiller).
-Status LoadPhraseFsg(ps_decoder_t* ps, const std::vector<std::vector<std::string>>& phrases) {
+// An FSG accepting exactly what one of the templates accepts: start state 0, final state 1;
+// each template a chain of states, one per part boundary; each alternative of a part a chain of
+// words between two boundaries; an optional part also an empty (null) transition. Fillers and
+// silence loops are added by the search (-fsgusefiller).
+Status LoadPhraseFsg(ps_decoder_t* ps, const std::vector<PhraseTemplate>& phrases) {
   int32 n_state = 2;
-  for (const auto& p : phrases) n_state += int32(p.size()) - 1;
+  for (const auto& t : phrases) {
+    n_state += int32(t.parts.size()) - 1;
+    for (const auto& part : t.parts)
+      for (const auto& alt : part.alternatives) n_state += int32(alt.size()) - 1;
+  }
   logmath_t* lmath = ps_get_logmath(ps);
   float32 lw = float32(cmd_ln_float32_r(ps_get_config(ps), "-lw"));
   fsg_model_t* fsg = fsg_model_init("kira", lmath, lw, n_state);
@@ -327,14 +334,29 @@ Status LoadPhraseFsg(ps_decoder_t* ps, const std::vector<std::vector<std::string
   fsg->start_state = 0;
   fsg->final_state = 1;
   int32 next_state = 2;
-  for (const auto& p : phrases) {
+  bool nulls = false;
+  for (const auto& t : phrases) {
     int32 from = 0;
-    for (size_t i = 0; i < p.size(); ++i) {
-      int32 to = i + 1 == p.size() ? 1 : next_state++;
-      fsg_model_trans_add(fsg, from, to, 0, fsg_model_word_add(fsg, p[i].c_str()));
+    for (size_t i = 0; i < t.parts.size(); ++i) {
+      const PhrasePart& part = t.parts[i];
+      const int32 to = i + 1 == t.parts.size() ? 1 : next_state++;
+      // Alternatives share both ends; each is equally likely (log prob 0 like the flat list).
+      for (const auto& alt : part.alternatives) {
+        int32 at = from;
+        for (size_t w = 0; w < alt.size(); ++w) {
+          int32 nx = w + 1 == alt.size() ? to : next_state++;
+          fsg_model_trans_add(fsg, at, nx, 0, fsg_model_word_add(fsg, alt[w].c_str()));
+          at = nx;
+        }
+      }
+      if (part.optional) {
+        fsg_model_null_trans_add(fsg, from, to, 0);
+        nulls = true;
+      }
       from = to;
     }
   }
+  if (nulls) glist_free(fsg_model_null_trans_closure(fsg, nullptr));
   int rc = ps_set_fsg(ps, "kira", fsg);
   fsg_model_free(fsg);  // the search holds its own reference
   return rc < 0 ? Status::Internal("pocketsphinx: grammar rejected") : Status::Ok();

@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "speech/asr.h"
+#include "speech/phrase_template.h"
 
 namespace kira::speech {
 
@@ -70,10 +71,12 @@ class PocketsphinxAsr : public AsrEngine {
   std::string BuildGrammar(const std::vector<std::string>& phrases,
                            std::vector<std::string>* dropped = nullptr) const;
   bool InDictionary(const std::string& word) const;
-  // The phrases as dictionary words (digits spelled out, unknown words dropped, duplicates
-  // removed), in order.
-  std::vector<std::vector<std::string>> GrammarPhrases(const std::vector<std::string>& phrases,
-                                                       std::vector<std::string>* dropped) const;
+  // The phrases (templates, speech/phrase_template.h) as dictionary words: digits spelled out,
+  // unknown words dropped, malformed templates and duplicates left out; in order.
+  std::vector<PhraseTemplate> GrammarPhrases(const std::vector<std::string>& phrases,
+                                             std::vector<std::string>* dropped) const;
+  // A template in JSGF notation ("i need ( two | three ) [ please ]").
+  static std::string TemplateText(const PhraseTemplate& t);
 
   struct Decoder;  // a ps_decoder_t with its config (internal)
   void Release(std::unique_ptr<Decoder> d);

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "speech/phrase_template.h"
 #include "speech/websocket_client.h"
 
 namespace kira::speech {
@@ -180,7 +181,15 @@ Result<std::unique_ptr<AsrStream>> VoskAsr::Start(const AsrRequest& req) {
   json config = {{"sample_rate", req.sample_rate}};
   if (cfg_.send_phrases && !req.phrases.empty()) {
     json list = json::array();
-    for (const auto& p : req.phrases) list.push_back(NormalizeTranscript(p));
+    // Vosk takes plain phrases: templates (speech/phrase_template.h) go as their first few
+    // expansions, bounded in all.
+    constexpr size_t kPerTemplate = 20, kMaxPhrases = 5000;
+    for (const auto& p : req.phrases) {
+      if (list.size() >= kMaxPhrases) break;
+      auto t = ParsePhraseTemplate(p);
+      if (!t.ok()) continue;
+      for (auto& x : ExpandPhraseTemplate(*t, kPerTemplate)) list.push_back(std::move(x));
+    }
     list.push_back("[unk]");
     config["phrase_list"] = list;
   }
