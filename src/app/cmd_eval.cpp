@@ -55,6 +55,11 @@ int Run(const AppOptions& o, const EvalArgs& a) {
   std::string out = a.json ? eval::ReportJson(*report, eo.transcripts)
                            : eval::FormatReport(*report, eo.transcripts);
   std::fputs(out.c_str(), stdout);
+#if KIRA_HAVE_VOICE
+  if (voice && !a.json)
+    std::printf("voice: %d caller lines synthesised and recognised, %d of them not recognised\n",
+                voice->lines(), voice->unrecognised());
+#endif
   return 0;
 }
 
