@@ -71,6 +71,15 @@ bind /dev "$root/dev"
 bind /dev/pts "$root/dev/pts"
 mount -t tmpfs tmpfs "$root/dev/shm" 2>/dev/null && mounts+=("$root/dev/shm") || true
 env_vars=(HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 CI=true)
+# This workplace reaches the package registries through a TLS proxy whose certificate the host
+# trusts (/usr/local/share/ca-certificates): the root gets the same trust anchors, and Node (npm)
+# is pointed at the system store. A machine on the open internet needs neither.
+if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+  mkdir -p "$root/usr/local/share/ca-certificates"
+  cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
+  chroot "$root" update-ca-certificates >/dev/null 2>&1
+  env_vars+=(NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt)
+fi
 if [ $use_ccache = 1 ] && [ -d /root/.cache/ccache ]; then
   bind /root/.cache/ccache "$root/root/.cache/ccache"
 fi

@@ -50,6 +50,10 @@ bool Parse(std::string_view phone, std::string_view region, PhoneNumber* n) {
          PhoneNumberUtil::NO_PARSING_ERROR;
 }
 
+// E.164 allows 15 digits in all; libphonenumber calls some longer numbers possible, even valid
+// (Japan's "+81" with 15 national digits, German numbers of 15 national digits).
+bool WithinE164(const std::string& e164) { return e164.size() <= 16; }
+
 std::string Trim(std::string_view s) {
   size_t b = s.find_first_not_of(" \t");
   if (b == std::string_view::npos) return "";
@@ -69,6 +73,8 @@ Result<PhoneNumberInfo> ParsePhone(std::string_view phone, std::string_view defa
     return Status::Invalid("'" + log::Redact(phone) + "' is not a valid phone number");
   PhoneNumberInfo info;
   util->Format(n, PhoneNumberUtil::E164, &info.e164);
+  if (!WithinE164(info.e164))
+    return Status::Invalid("'" + log::Redact(phone) + "' has more digits than E.164 allows (15)");
   util->GetRegionCodeForNumber(n, &info.region);
   util->GetNationalSignificantNumber(n, &info.national);
   auto type = util->GetNumberType(n);
@@ -89,9 +95,7 @@ std::string NormalizePhone(std::string_view phone) {
   if (!util->IsPossibleNumber(n)) return "";
   std::string out;
   util->Format(n, PhoneNumberUtil::E164, &out);
-  // libphonenumber calls some 17-digit numbers "possible" (Japan's "+81" with 15 national
-  // digits); E.164 allows 15 digits in all.
-  if (out.size() > 16) return "";
+  if (!WithinE164(out)) return "";
   return out;
 }
 

@@ -78,6 +78,8 @@ TEST(NormalizePhone, KeysEveryReadableNumberEvenInUnallocatedRanges) {
   EXPECT_EQ(NormalizePhone("12"), "");
   EXPECT_EQ(NormalizePhone("+1234567890123456789"), "");  // longer than E.164 allows
   EXPECT_EQ(NormalizePhone("0081240417946093953"), "");   // "possible" to libphonenumber
+  EXPECT_EQ(NormalizePhone("+49591944115123457"), "");    // even "valid" to it
+  EXPECT_FALSE(ToE164("+49591944115123457").ok());
   EXPECT_EQ(NormalizePhone("sip:bob@example.com"), "");
 }
 
