@@ -399,6 +399,54 @@ TEST(PhoneLeads, SilentCallsLeaveNoLeadAndLostSessionsEndInterrupted) {
   EXPECT_EQ(*dialog::EndInterrupted(*engine, INT64_MAX), 0);
 }
 
+// kira serve's minute pass: conversations idle past the limit end as interrupted, fresh ones
+// are left alone; retention runs at most once a day.
+TEST(PhoneLeads, HousekeeperEndsIdleConversationsAndAppliesRetentionDaily) {
+  Shop& shop = DemoShop();
+  auto store = std::move(crm::OpenSqliteCrmStore(":memory:")).value();
+  dialog::EngineOptions eo;
+  eo.cache_dir = shop.dir + "/models";
+  auto engine = std::move(dialog::Engine::Create(shop.ru, shop.catalog, store.get(), eo)).value();
+  const int64_t now = ToUnixMillis(Clock::System().Now());
+  constexpr int64_t kMin = 60'000, kDay = 86'400'000;
+  auto conversation = [&](int64_t started, int64_t ended) {
+    crm::Lead l;
+    int64_t lead = std::move(store->CreateLead(l)).value();
+    crm::Conversation c;
+    c.lead_id = lead;
+    c.agent = "kira";
+    c.language = "ru";
+    c.started_at = started;
+    int64_t id = std::move(store->StartConversation(c)).value();
+    EXPECT_TRUE(store->AppendTurn(id, "caller", "алло", started + 1000).ok());
+    if (ended) {
+      c.id = id;
+      c.outcome = "info_only";
+      c.ended_at = ended;
+      EXPECT_TRUE(store->EndConversation(c).ok());
+    }
+    return id;
+  };
+  const int64_t idle = conversation(now - 45 * kMin, 0);
+  const int64_t fresh = conversation(now - 5 * kMin, 0);
+  const int64_t old1 = conversation(now - 3 * kDay, now - 3 * kDay + kMin);
+
+  dialog::HousekeepingOptions o;
+  o.retention.transcripts_days = 2;
+  dialog::Housekeeper hk(*engine, o);
+  hk.Tick(now);
+  EXPECT_EQ(std::move(store->GetConversation(idle)).value().outcome, "interrupted");
+  EXPECT_EQ(std::move(store->GetConversation(fresh)).value().ended_at, 0);
+  EXPECT_TRUE(std::move(store->GetConversation(old1)).value().turns.empty());
+
+  const int64_t old2 = conversation(now - 3 * kDay, now - 3 * kDay + kMin);
+  hk.Tick(now + 31 * kMin);  // the fresh one is idle now; retention waits for tomorrow
+  EXPECT_EQ(std::move(store->GetConversation(fresh)).value().outcome, "interrupted");
+  EXPECT_EQ(std::move(store->GetConversation(old2)).value().turns.size(), 1u);
+  hk.Tick(now + kDay + kMin);
+  EXPECT_TRUE(std::move(store->GetConversation(old2)).value().turns.empty());
+}
+
 // The checker itself must catch a hallucinated fact, or the tests above prove nothing.
 TEST(Grounding, CatchesWrongPriceStockAndHours) {
   Shop& shop = DemoShop();
