@@ -48,7 +48,6 @@
       } catch (err) { ferr.textContent = err.message; }
     });
     main.append(
-      el('div', { class: 'card' }, el('h3', {}, t('admin.forget_title')), el('p', { class: 'muted' }, t('admin.forget_help')), fform),
       el('div', { class: 'card' }, el('h3', {}, t('admin.users')),
         el('table', { class: 'table compact' }, el('tbody', {}, users.users.map((u) => el('tr', {},
           el('td', {}, u.name), el('td', {}, t('admin.role.' + u.role)), el('td', { class: 'muted' }, K.fmtTime(u.created_at)))))), uform),
@@ -60,6 +59,8 @@
         el('h4', {}, t('admin.deliveries')),
         el('table', { class: 'table compact' }, el('tbody', {}, hooks.deliveries.map((d) => el('tr', {},
           el('td', {}, '#' + d.id), el('td', {}, d.event), el('td', {}, d.status), el('td', {}, String(d.attempts)),
-          el('td', { class: 'muted small' }, d.last_error), el('td', { class: 'muted' }, K.fmtTime(d.created_at))))))));
+          el('td', { class: 'muted small' }, d.last_error), el('td', { class: 'muted' }, K.fmtTime(d.created_at))))))),
+      // Last: the one action here that cannot be undone.
+      el('div', { class: 'card' }, el('h3', {}, t('admin.forget_title')), el('p', { class: 'muted' }, t('admin.forget_help')), fform));
   };
 })();
