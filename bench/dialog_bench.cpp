@@ -119,6 +119,21 @@ void BM_DialogTurn(benchmark::State& state) {
 }
 BENCHMARK(BM_DialogTurn)->Unit(benchmark::kMillisecond)->Iterations(30);
 
+// A new session (its understanding included) and its greeting, at 100,000 items: per-call
+// work must not grow with the catalog (the category words are the catalog's index, built once).
+void BM_SessionStart(benchmark::State& state) {
+  Fixture& f = Shop();
+  for (auto _ : state) {
+    dialog::SessionParams p;
+    p.caller = "+79161234567";
+    auto s = std::move(f.engine->NewSession(p)).value();
+    benchmark::DoNotOptimize(s->Start());
+    s->Finish();
+  }
+  state.counters["catalog_items"] = static_cast<double>(f.cat->size());
+}
+BENCHMARK(BM_SessionStart)->Unit(benchmark::kMicrosecond)->Iterations(50);
+
 // What `kira chat` does before it can greet: profile, database, catalog load + index of
 // 100,000 items, the cached intent model.
 void BM_ChatStartup(benchmark::State& state) {

@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "catalog/catalog_impl.h"
+#include "core/lemma.h"
 #include "core/text.h"
 
 namespace kira::catalog {
@@ -347,6 +348,21 @@ Catalog::Mentions Catalog::Extract(std::string_view query) const {
     if (best) (a == kBrand ? m.brand : m.collection) = *best;
   }
   return m;
+}
+
+std::vector<std::string> Catalog::CategoriesNamedBy(std::string_view lower_word) const {
+  const Impl& im = *impl_;
+  if (!im.indexed || lower_word.empty() || lower_word.size() > 4 * im.limits.max_word_letters)
+    return {};
+  for (const std::string& key : text::StemKeys(lower_word))
+    if (auto it = im.category_words.find(key); it != im.category_words.end()) return it->second;
+  if (auto it = im.category_words.find(text::LemmaStem(lower_word)); it != im.category_words.end())
+    return it->second;
+  return {};
+}
+
+bool Catalog::IsCategoryStem(std::string_view stem) const {
+  return impl_->indexed && impl_->category_words.count(std::string(stem)) > 0;
 }
 
 std::vector<Analog> Catalog::FindAnalogs(const Product& p, size_t limit) const {

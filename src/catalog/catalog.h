@@ -108,6 +108,14 @@ class Catalog {
   };
   Mentions Extract(std::string_view query) const;
 
+  // The categories a word names as a head noun ("керамогранита", "плиток", "adhesive"): from
+  // the catalog's category names and the lexicon's phrases for them (not the words after
+  // "для"/"for"), matched by stem, by the stem of the word's dictionary form and by
+  // text::StemKeys. Empty when the word names none. Built once by BuildIndex.
+  std::vector<std::string> CategoriesNamedBy(std::string_view lower_word) const;
+  // The same by a Snowball stem (text::Stem): whether it names one of the categories.
+  bool IsCategoryStem(std::string_view stem) const;
+
   // In-stock substitutes (shop stock > 0, not discontinued) for a discontinued or out-of-stock
   // item, from the same category, best first. Ranked by format, then colour, surface,
   // material; brand, collection and price closeness break ties; another unit is penalised.

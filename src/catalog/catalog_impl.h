@@ -107,9 +107,12 @@ struct Catalog::Impl {
 
   // Lexicon phrases: stems joined by ' ' → concepts.
   std::unordered_map<std::string, std::vector<ConceptRef>> phrases;
+  // Head-noun words (by stem and lemma stem) → the catalog's category values they name.
+  std::unordered_map<std::string, std::vector<std::string>> category_words;
   size_t max_phrase = 1;
 
   void Build();
+  void BuildCategoryWords();
   uint32_t Intern(Attr a, const std::string& value, uint32_t product);
   // kNone for a word over limits.max_word_letters (not indexed).
   uint32_t AddWord(std::string_view w);

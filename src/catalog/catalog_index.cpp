@@ -4,6 +4,7 @@
 #include <unordered_set>
 
 #include "catalog/catalog_impl.h"
+#include "core/lemma.h"
 #include "core/text.h"
 
 namespace kira::catalog {
@@ -63,6 +64,15 @@ std::vector<std::string> Stems(const std::vector<std::string>& toks) {
   std::vector<std::string> out;
   out.reserve(toks.size());
   for (const auto& t : toks) out.push_back(text::Stem(t));
+  return out;
+}
+
+// Stems of the words' dictionary forms ("белых плиток" → the stems of "белый плитка"): a
+// second key for lexicon phrases, where Snowball's stems of two forms of a word differ.
+std::vector<std::string> LemmaStems(const std::vector<std::string>& toks) {
+  std::vector<std::string> out;
+  out.reserve(toks.size());
+  for (const auto& t : toks) out.push_back(text::LemmaStem(t));
   return out;
 }
 
@@ -300,10 +310,14 @@ void Catalog::Impl::Build() {
         toks.clear();
         TokenizeInto(*f, &toks);
         if (toks.empty()) continue;
-        auto& refs = phrases[Join(Stems(toks), 0, toks.size())];
-        bool dup = std::any_of(refs.begin(), refs.end(),
-                               [&](const ConceptRef& r) { return r.kind == kind && r.entry == e; });
-        if (!dup) refs.push_back({kind, e});
+        for (const std::string& key :
+             {Join(Stems(toks), 0, toks.size()), Join(LemmaStems(toks), 0, toks.size())}) {
+          auto& refs = phrases[key];
+          bool dup = std::any_of(refs.begin(), refs.end(), [&](const ConceptRef& r) {
+            return r.kind == kind && r.entry == e;
+          });
+          if (!dup) refs.push_back({kind, e});
+        }
         max_phrase = std::max(max_phrase, toks.size());
       }
     }
@@ -339,6 +353,7 @@ void Catalog::Impl::Build() {
       if (refs.empty()) refs.push_back({ConceptKind::kFiller, 0});
     }
   }
+  BuildCategoryWords();
   indexed = true;
 }
 
@@ -420,6 +435,9 @@ std::vector<Catalog::Impl::Term> Catalog::Impl::Analyze(std::string_view query) 
     });
   }
   const std::vector<std::string> stems = Stems(toks);
+  // Phrases are looked up by the words' stems, then by their lemmas' stems ("плиток" is
+  // "плитка"), then a lone word by its other stem keys ("керамогранита": text::StemKeys).
+  std::vector<std::string> lemma_stems;
   std::vector<Term> terms;
   for (size_t i = 0; i < toks.size();) {
     size_t used = 0;
@@ -429,6 +447,26 @@ std::vector<Catalog::Impl::Term> Catalog::Impl::Analyze(std::string_view query) 
       if (it != phrases.end()) {
         refs = &it->second;
         used = len;
+      }
+    }
+    if (!refs && text::HasCyrillic(toks[i])) {
+      if (lemma_stems.empty()) lemma_stems = LemmaStems(toks);
+      for (size_t len = std::min(max_phrase, toks.size() - i); len >= 1 && !refs; --len) {
+        auto it = phrases.find(Join(lemma_stems, i, len));
+        if (it != phrases.end()) {
+          refs = &it->second;
+          used = len;
+        }
+      }
+      if (!refs) {
+        std::vector<std::string> keys = text::StemKeys(toks[i]);
+        for (size_t k = 1; k < keys.size() && !refs; ++k) {
+          auto it = phrases.find(keys[k]);
+          if (it != phrases.end()) {
+            refs = &it->second;
+            used = 1;
+          }
+        }
       }
     }
     if (refs) {
@@ -468,6 +506,36 @@ std::vector<Catalog::Impl::Term> Catalog::Impl::Analyze(std::string_view query) 
     ++i;
   }
   return terms;
+}
+
+// Every word of the catalog's own category names and of the lexicon's phrases for those
+// categories, up to "для"/"for" ("клей для плитки" names adhesive, not tile), by stem and by
+// the stem of its dictionary form.
+void Catalog::Impl::BuildCategoryWords() {
+  category_words.clear();
+  std::vector<std::string> toks;
+  auto add = [&](const std::string& phrase, const std::string& value) {
+    toks.clear();
+    TokenizeInto(phrase, &toks);
+    for (const auto& t : toks) {
+      if (t == "для" || t == "for" || t == "на" || t == "под" || t == "of" || t == "and") break;
+      if (t.size() < 3) continue;
+      for (const std::string& key : {text::Stem(t), text::LemmaStem(t)}) {
+        auto& values = category_words[key];
+        if (std::find(values.begin(), values.end(), value) == values.end()) values.push_back(value);
+      }
+    }
+  };
+  const auto& cats = attr_value[kCategory];
+  for (const auto& c : cats) add(c, c);
+  for (const auto& e : lex.categories) {
+    auto it = attr_id[kCategory].find(text::Lower(e.value));
+    if (it == attr_id[kCategory].end()) continue;
+    const std::string& value = attr_value[kCategory][it->second];
+    for (const auto& w : e.ru) add(w, value);
+    for (const auto& w : e.en) add(w, value);
+    if (!e.name_en.empty()) add(e.name_en, value);
+  }
 }
 
 }  // namespace kira::catalog

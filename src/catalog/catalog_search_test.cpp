@@ -2,6 +2,7 @@
 // English (every query goes through text::Canonical first, as the dialog engine does).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <thread>
 
@@ -231,6 +232,29 @@ TEST_F(DemoCatalog, ExtractMentions) {
   EXPECT_EQ(catalog_->Extract(text::Canonical("плитка для ванной")).not_sold, "");
   auto none = catalog_->Extract(text::Canonical("добрый день"));
   EXPECT_EQ(none.category + none.color + none.brand + none.format + none.not_sold, "");
+}
+
+// Word forms Snowball stems apart reach their category and attributes through the dictionary
+// forms (hunspell-ru) and the stem of the stem.
+TEST_F(DemoCatalog, WordFormsByLemma) {
+  EXPECT_EQ(catalog_->Extract(text::Canonical("400 квадратов керамогранита 60 на 120")).category,
+            "Керамогранит");
+  EXPECT_EQ(catalog_->Extract(text::Canonical("керамогранитом")).category, "Керамогранит");
+  EXPECT_EQ(catalog_->Extract(text::Canonical("серую затирку")).color, "серый");
+}
+
+// The head-noun index: what a word names as a category; "для" phrases do not count.
+TEST_F(DemoCatalog, CategoriesNamedBy) {
+  auto has = [](const std::vector<std::string>& v, const std::string& c) {
+    return std::find(v.begin(), v.end(), c) != v.end();
+  };
+  EXPECT_TRUE(has(catalog_->CategoriesNamedBy("керамогранита"), "Керамогранит"));
+  EXPECT_TRUE(has(catalog_->CategoriesNamedBy("керамогранит"), "Керамогранит"));
+  EXPECT_TRUE(has(catalog_->CategoriesNamedBy("затирки"), "Затирка"));
+  EXPECT_TRUE(catalog_->CategoriesNamedBy("монте").empty());
+  EXPECT_TRUE(catalog_->CategoriesNamedBy("").empty());
+  EXPECT_TRUE(catalog_->IsCategoryStem(text::Stem("затирка")));
+  EXPECT_FALSE(catalog_->IsCategoryStem(text::Stem("тиберио")));
 }
 
 TEST_F(DemoCatalog, LooksFromTheLexicon) {

@@ -175,35 +175,8 @@ bool Frame::Has(std::string_view intent) const {
 Understanding::Understanding(const AgentData& agent, const catalog::Catalog& catalog,
                              std::string language)
     : agent_(agent), catalog_(catalog), language_(std::move(language)) {
-  // Category words: every word of the catalog's own category names, and every word of the
-  // lexicon's category phrases (except what follows "для"/"for": "клей для плитки" names
-  // adhesive, not tile).
-  auto add = [&](const std::string& phrase, const std::string& value) {
-    std::vector<std::string> toks = text::Tokens(text::Normalize(phrase));
-    for (size_t i = 0; i < toks.size(); ++i) {
-      const std::string& t = toks[i];
-      if (t == "для" || t == "for" || t == "на" || t == "под" || t == "of" || t == "and") break;
-      if (t.size() < 3) continue;
-      std::string st = text::Stem(t);
-      auto it = std::find_if(category_words_.begin(), category_words_.end(),
-                             [&](const auto& e) { return e.first == st; });
-      if (it == category_words_.end()) {
-        category_words_.push_back({st, {}});
-        it = category_words_.end() - 1;
-      }
-      if (!In(it->second, value)) it->second.push_back(value);
-    }
-  };
-  std::vector<std::string> cats;
-  for (const auto& p : catalog_.products())
-    if (!p.category.empty() && !In(cats, p.category)) cats.push_back(p.category);
-  for (const auto& c : cats) add(c, c);
-  for (const auto& e : catalog_.lexicon().categories) {
-    if (!In(cats, e.value)) continue;
-    for (const auto& w : e.ru) add(w, e.value);
-    for (const auto& w : e.en) add(w, e.value);
-    if (!e.name_en.empty()) add(e.name_en, e.value);
-  }
+  // The category words are the catalog's index (Catalog::CategoriesNamedBy), built once for
+  // every session.
   if (agent_.profile) {
     auto toks = text::Tokens(text::Normalize(agent_.profile->manager.name));
     if (!toks.empty()) manager_stem_ = text::Stem(toks[0]);
@@ -211,9 +184,7 @@ Understanding::Understanding(const AgentData& agent, const catalog::Catalog& cat
 }
 
 bool Understanding::IsCategoryStem(const std::string& stem) const {
-  for (const auto& [w, values] : category_words_)
-    if (w == stem) return true;
-  return false;
+  return catalog_.IsCategoryStem(stem);
 }
 
 ProductLink Understanding::LinkProduct(const std::string& canonical) const {
@@ -231,9 +202,7 @@ ProductLink Understanding::LinkProduct(const std::string& canonical) const {
     }
     head_query += (head_query.empty() ? "" : " ") + toks[i];
     if (!head_categories.empty()) continue;
-    std::string st = text::Stem(toks[i]);
-    for (const auto& [w, values] : category_words_)
-      if (w == st) head_categories = values;
+    head_categories = catalog_.CategoriesNamedBy(toks[i]);
   }
   link.mentions = catalog_.Extract(head_query);
   if (!head_categories.empty() && !In(head_categories, link.mentions.category))

@@ -119,9 +119,6 @@ class Understanding {
   const AgentData& agent_;
   const catalog::Catalog& catalog_;
   std::string language_;
-  // Category words → the catalog's category values they name (from the catalog's own
-  // category names and the lexicon), by Snowball stem.
-  std::vector<std::pair<std::string, std::vector<std::string>>> category_words_;
   std::string manager_stem_;
 };
 
