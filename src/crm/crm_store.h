@@ -111,6 +111,10 @@ class CrmStore {
   virtual Result<PurgeResult> PurgeExpired(int64_t transcripts_before,
                                            int64_t recordings_before) = 0;
 
+  // The dashboard's aggregates over created_at in [from, to) (model.h, CrmTallies): computed
+  // by the store (SQL in SQLite), so no reader needs the tables. Invalid when to <= from.
+  virtual Result<CrmTallies> Tally(int64_t from, int64_t to) = 0;
+
   // The store never audits on its own: the caller knows the actor and writes the entry.
   virtual Status Audit(const AuditEntry& e) = 0;
   // Oldest first; entity "" = any, entity_id 0 = any.

@@ -137,6 +137,47 @@ struct LeadFilter {
 
 inline constexpr int kMaxLeadPage = 1000;
 
+// The dashboard's counts over a created_at range [from, to) (CrmStore::Tally). Times are cut
+// into slots of kTallySlotMs aligned on the Unix epoch; every UTC offset and daylight-saving
+// change in use today falls on a quarter hour, so a reader can put each slot into its local day
+// and hour exactly.
+inline constexpr int64_t kTallySlotMs = 15 * 60 * 1000;
+
+struct LeadSlotCount {  // leads created in one slot through one channel
+  int64_t slot = 0;     // slot start, UTC ms
+  std::string channel;
+  int64_t n = 0;
+  bool operator==(const LeadSlotCount&) const = default;
+};
+
+struct LeadKindCount {  // leads of one qualification, outcome and reason
+  std::string qualification, outcome, reason;
+  bool by_manager = false;  // assigned to a manager, or taken / given to Vera by one
+  int64_t n = 0;
+  bool operator==(const LeadKindCount&) const = default;
+};
+
+struct OrderSlotCount {  // orders (not cancelled) created in one slot
+  int64_t slot = 0;
+  int64_t n = 0;
+  double value = 0;  // sum of totals
+  bool operator==(const OrderSlotCount&) const = default;
+};
+
+struct VeraTaskCount {  // Vera's call tasks created in the range, by status and last result
+  std::string status, last_result;
+  int64_t n = 0;
+  bool operator==(const VeraTaskCount&) const = default;
+};
+
+// Each list sorted by its fields in declaration order; no zero counts.
+struct CrmTallies {
+  std::vector<LeadSlotCount> lead_slots;
+  std::vector<LeadKindCount> lead_kinds;
+  std::vector<OrderSlotCount> order_slots;
+  std::vector<VeraTaskCount> vera_tasks;
+};
+
 // Closed lists the store enforces; leads' status is left open for the workspace to extend.
 inline constexpr const char* kTaskStatuses[] = {"open", "in_progress", "done", "cancelled",
                                                 "failed"};

@@ -76,6 +76,7 @@ class SqliteCrmStore final : public CrmStore {
 
   Result<ForgetResult> Forget(const std::string& phone) override;
   Result<PurgeResult> PurgeExpired(int64_t transcripts_before, int64_t recordings_before) override;
+  Result<CrmTallies> Tally(int64_t from, int64_t to) override;
 
   Status Audit(const AuditEntry& e) override;
   Result<std::vector<AuditEntry>> ListAudit(const std::string& entity, int64_t entity_id) override;
