@@ -124,83 +124,21 @@ class Acc {
   double orders_value_ = 0;
 };
 
-bool ByManager(const std::string& assigned_to, const std::string& status) {
-  return !assigned_to.empty() || status == "taken" || status == "vera_assigned";
-}
-
 }  // namespace
 
 Result<Json> BuildDashboard(crm::CrmStore& store, std::mutex* store_mu, const DashboardQuery& q,
                             const TimeZone& tz, const std::string& tz_name) {
   Acc acc(q, tz);
   KIRA_RETURN_IF_ERROR(acc.Init());
-  crm::LeadFilter f;
-  f.from = q.from_ms;
-  f.to = q.to_ms;
-  f.limit = 1000;  // the store's largest page
-  for (;;) {
-    auto page = Locked(store_mu, [&] { return store.ListLeads(f); });
-    if (!page.ok()) return page.status();
-    for (const auto& l : *page) {
-      if (l.created_at < q.from_ms || l.created_at >= q.to_ms) continue;
-      acc.LeadTime(acc.LocalDay(l.created_at), acc.LocalHour(l.created_at), l.channel, 1);
-      acc.LeadKind(l.qualification, l.outcome, l.reason, ByManager(l.assigned_to, l.status), 1);
-    }
-    if (static_cast<int>(page->size()) < f.limit) break;
-    f.before_id = page->back().id;
-  }
-  auto orders = Locked(store_mu, [&] { return store.ListOrders(0); });
-  if (!orders.ok()) return orders.status();
-  for (const auto& o : *orders)
-    if (o.created_at >= q.from_ms && o.created_at < q.to_ms && o.status != "cancelled")
-      acc.Orders(acc.LocalDay(o.created_at), 1, o.total);
-  auto tasks = Locked(store_mu, [&] { return store.ListTasks("", 0); });
-  if (!tasks.ok()) return tasks.status();
-  for (const auto& t : *tasks)
-    if (t.kind == "vera_call" && t.created_at >= q.from_ms && t.created_at < q.to_ms)
-      acc.VeraTask(t.status, t.last_result, 1);
-  return acc.ToJson(tz_name);
-}
-
-bool HasSqliteCrmTables(storage::Db& db) {
-  auto st = db.Prepare(
-      "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
-      "name IN ('leads', 'orders', 'tasks')");
-  return st.ok() && (*st)->Step() == storage::Row::kRow && (*st)->Int(0) == 3;
-}
-
-Result<Json> BuildDashboardSql(storage::Db& db, const DashboardQuery& q, const TimeZone& tz,
-                               const std::string& tz_name) {
-  Acc acc(q, tz);
-  KIRA_RETURN_IF_ERROR(acc.Init());
-  // One pass over the range's leads, aggregated here: cheaper than GROUP BY on computed local
-  // days (a temporary sort of every row) and exact across daylight-saving changes.
-  KIRA_ASSIGN_OR_RETURN(auto leads,
-                        db.Prepare("SELECT created_at, channel, qualification, outcome, reason, "
-                                   "assigned_to != '' OR status IN ('taken', 'vera_assigned') "
-                                   "FROM leads WHERE created_at >= ? AND created_at < ?"));
-  leads->Bind(1, q.from_ms).Bind(2, q.to_ms);
-  storage::Row r;
-  while ((r = leads->Step()) == storage::Row::kRow) {
-    int64_t at = leads->Int(0);
-    acc.LeadTime(acc.LocalDay(at), acc.LocalHour(at), leads->Text(1), 1);
-    acc.LeadKind(leads->Text(2), leads->Text(3), leads->Text(4), leads->Int(5) != 0, 1);
-  }
-  if (r == storage::Row::kError) return leads->LastError();
-  KIRA_ASSIGN_OR_RETURN(auto orders,
-                        db.Prepare("SELECT created_at, total FROM orders WHERE created_at >= ? "
-                                   "AND created_at < ? AND status != 'cancelled'"));
-  orders->Bind(1, q.from_ms).Bind(2, q.to_ms);
-  while ((r = orders->Step()) == storage::Row::kRow)
-    acc.Orders(acc.LocalDay(orders->Int(0)), 1, orders->Double(1));
-  if (r == storage::Row::kError) return orders->LastError();
-  KIRA_ASSIGN_OR_RETURN(
-      auto vera, db.Prepare("SELECT status, last_result, count(*) FROM tasks WHERE kind = "
-                            "'vera_call' AND created_at >= ? AND created_at < ? GROUP BY 1, 2"));
-  vera->Bind(1, q.from_ms).Bind(2, q.to_ms);
-  while ((r = vera->Step()) == storage::Row::kRow)
-    acc.VeraTask(vera->Text(0), vera->Text(1), vera->Int(2));
-  if (r == storage::Row::kError) return vera->LastError();
+  auto t = Locked(store_mu, [&] { return store.Tally(q.from_ms, q.to_ms); });
+  if (!t.ok()) return t.status();
+  // A slot lies within one local hour: offsets and their changes fall on quarter hours.
+  for (const auto& c : t->lead_slots)
+    acc.LeadTime(acc.LocalDay(c.slot), acc.LocalHour(c.slot), c.channel, c.n);
+  for (const auto& c : t->lead_kinds)
+    acc.LeadKind(c.qualification, c.outcome, c.reason, c.by_manager, c.n);
+  for (const auto& c : t->order_slots) acc.Orders(acc.LocalDay(c.slot), c.n, c.value);
+  for (const auto& c : t->vera_tasks) acc.VeraTask(c.status, c.last_result, c.n);
   return acc.ToJson(tz_name);
 }
 

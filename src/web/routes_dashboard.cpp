@@ -26,13 +26,7 @@ void WebServer::Impl::RegisterDashboardRoutes() {
           auto tz = FindZone(cfg.profile.timezone);
           std::string tz_name = tz.ok() ? cfg.profile.timezone : "UTC";
           const TimeZone& zone = tz.ok() ? **tz : *TimeZone::Utc();
-          Result<Json> r = Status::Internal("unset");
-          if (dash_db) {
-            std::lock_guard<std::mutex> lock(dash_mu);
-            r = BuildDashboardSql(*dash_db, q, zone, tz_name);
-          } else {
-            r = BuildDashboard(*cfg.store, &store_mu, q, zone, tz_name);
-          }
+          Result<Json> r = BuildDashboard(*cfg.store, &store_mu, q, zone, tz_name);
           if (!r.ok()) return SendStatus(res, r.status());
           SendJson(res, 200, *r);
         });

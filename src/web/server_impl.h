@@ -89,9 +89,6 @@ struct WebServer::Impl {
   std::mutex store_mu;                        // CrmStore calls are serialised
   std::unique_ptr<leads::LeadService> leads;  // take, Vera, close, approve (under store_mu)
 
-  std::mutex dash_mu;  // guards dash_db: a read connection for SQL dashboard aggregates
-  std::unique_ptr<storage::Db> dash_db;  // null when the fast path is off
-
   std::mutex cat_mu;
   std::shared_ptr<const catalog::Catalog> catalog;
   std::string catalog_error;  // why the catalog could not be loaded, "" when fine

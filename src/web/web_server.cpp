@@ -356,10 +356,6 @@ Status WebServer::Start() {
   KIRA_ASSIGN_OR_RETURN(m.auth, Auth::Open(m.cfg.db_path, *m.clock, m.cfg.auth));
   KIRA_ASSIGN_OR_RETURN(m.hooks, Webhooks::Open(m.cfg.db_path, *m.clock, m.cfg.webhooks));
   KIRA_ASSIGN_OR_RETURN(m.db, storage::Db::Open(m.cfg.db_path));
-  if (m.cfg.sql_dashboard) {
-    KIRA_ASSIGN_OR_RETURN(m.dash_db, storage::Db::Open(m.cfg.db_path));
-    if (!HasSqliteCrmTables(*m.dash_db)) m.dash_db.reset();
-  }
   if (Status s = m.LoadCatalog(); !s.ok()) {
     // The workspace still serves leads; the catalog page shows the reason.
     log::Warn("web", "catalog not loaded: " + s.message());

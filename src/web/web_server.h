@@ -58,9 +58,6 @@ struct WebConfig {
   HttpLimits http;             // sizes, deadlines, connections, worker threads
   int max_event_streams = 12;  // concurrent server-sent event connections
   std::chrono::milliseconds poll_interval{500};  // how often the store is checked for news
-  // The store is the embedded SQLite store in db_path: the dashboard may aggregate with SQL
-  // on its tables (fast path) instead of paging every lead through the store interface.
-  bool sql_dashboard = true;
   AuthOptions auth;
   WebhookOptions webhooks;
   const Clock* clock = nullptr;  // nullptr = the system clock
