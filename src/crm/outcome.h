@@ -1,32 +1,235 @@
-// The closed list of conversation outcomes and non-targeted reasons. Other tools (the web
-// workspace, the dialer, shops' own CRMs via webhooks) rely on these exact strings.
+// The CRM's closed vocabularies — conversation outcomes, non-targeted reasons, lead statuses,
+// closing reasons and task kinds — as enums with ONE table row each: its name (the string the
+// store, the web API, the webhooks and shops' own CRMs rely on), its qualification, the agents'
+// summary phrase key (data/defaults/agents/*/<lang>/scenario.yaml) and the workspace's label key
+// (web/assets/i18n/<lang>.json). Adding an outcome is one enum value, one row, and its phrases
+// in every language; tests/vocabulary_phrases_test.cpp fails until they are all there.
+//
+//   auto o = crm::ParseOutcome("opt_out");              // std::optional<Outcome>
+//   crm::Row(*o).inbound == Qualification::kNonTargeted
 #pragma once
 
+#include <cstddef>
+#include <optional>
 #include <string_view>
 
 namespace kira::crm {
 
-inline constexpr std::string_view kOutcomes[] = {
-    "order_placed", "qualified", "non_targeted", "info_only", "callback_scheduled", "transferred",
-    "abusive", "prank", "fraud_suspected", "opt_out", "wrong_number", "refused", "secretary",
-    "voicemail", "no_answer",
+// What an outcome says about a lead: Lead::qualification's value ("" while unknown).
+enum class Qualification {
+  kUnknown,         // ""
+  kTargeted,        // "targeted"
+  kNonTargeted,     // "non_targeted"
+  kTargetedIfAsked  // targeted when the caller asked about something, else unknown
+};
+std::string_view QualificationName(Qualification q, bool caller_asked = false);
+
+enum class Outcome {
+  kOrderPlaced,
+  kQualified,
+  kNonTargeted,
+  kInfoOnly,
+  kCallbackScheduled,
+  kTransferred,
+  kAbusive,
+  kPrank,
+  kFraudSuspected,
+  kOptOut,
+  kWrongNumber,
+  kRefused,
+  kSecretary,
+  kVoicemail,
+  kNoAnswer,
+  kInterrupted,
+};
+
+struct OutcomeRow {
+  Outcome id;
+  std::string_view name;
+  Qualification inbound;   // after a caller's conversation with Kira
+  Qualification outbound;  // after Vera's call on an existing lead (most leave it unchanged)
+  std::string_view summary_key;
+  std::string_view label_key;
+};
+
+inline constexpr OutcomeRow kOutcomeTable[] = {
+    {Outcome::kOrderPlaced, "order_placed", Qualification::kTargeted, Qualification::kTargeted,
+     "summary_order_placed", "outcome.order_placed"},
+    {Outcome::kQualified, "qualified", Qualification::kTargeted, Qualification::kTargeted,
+     "summary_qualified", "outcome.qualified"},
+    // The summary is per reason (NonTargetedReasonRow); this is the fallback.
+    {Outcome::kNonTargeted, "non_targeted", Qualification::kNonTargeted, Qualification::kUnknown,
+     "summary_non_targeted_other", "outcome.non_targeted"},
+    {Outcome::kInfoOnly, "info_only", Qualification::kTargetedIfAsked, Qualification::kUnknown,
+     "summary_info_only", "outcome.info_only"},
+    {Outcome::kCallbackScheduled, "callback_scheduled", Qualification::kTargeted,
+     Qualification::kTargeted, "summary_callback_scheduled", "outcome.callback_scheduled"},
+    {Outcome::kTransferred, "transferred", Qualification::kTargeted, Qualification::kUnknown,
+     "summary_transferred", "outcome.transferred"},
+    {Outcome::kAbusive, "abusive", Qualification::kNonTargeted, Qualification::kUnknown,
+     "summary_abusive", "outcome.abusive"},
+    {Outcome::kPrank, "prank", Qualification::kNonTargeted, Qualification::kUnknown,
+     "summary_prank", "outcome.prank"},
+    {Outcome::kFraudSuspected, "fraud_suspected", Qualification::kNonTargeted,
+     Qualification::kUnknown, "summary_fraud_suspected", "outcome.fraud_suspected"},
+    {Outcome::kOptOut, "opt_out", Qualification::kNonTargeted, Qualification::kNonTargeted,
+     "summary_opt_out", "outcome.opt_out"},
+    {Outcome::kWrongNumber, "wrong_number", Qualification::kNonTargeted,
+     Qualification::kNonTargeted, "summary_wrong_number", "outcome.wrong_number"},
+    {Outcome::kRefused, "refused", Qualification::kUnknown, Qualification::kUnknown,
+     "summary_refused", "outcome.refused"},
+    {Outcome::kSecretary, "secretary", Qualification::kUnknown, Qualification::kUnknown,
+     "summary_secretary", "outcome.secretary"},
+    {Outcome::kVoicemail, "voicemail", Qualification::kUnknown, Qualification::kUnknown,
+     "summary_voicemail", "outcome.voicemail"},
+    {Outcome::kNoAnswer, "no_answer", Qualification::kUnknown, Qualification::kUnknown,
+     "summary_no_answer", "outcome.no_answer"},
     // A conversation cut off (the process died, the session was lost) and ended afterwards by
     // the recovery pass (dialog/recovery.h).
-    "interrupted"};
+    {Outcome::kInterrupted, "interrupted", Qualification::kUnknown, Qualification::kUnknown,
+     "summary_interrupted", "outcome.interrupted"},
+};
 
-inline constexpr std::string_view kNonTargetedReasons[] = {
-    "discontinued", "out_of_stock", "not_sold", "small_quantity", "unclear", "other"};
+// Why a request was non-targeted (Lead::reason with outcome non_targeted).
+enum class NonTargetedReason {
+  kDiscontinued,
+  kOutOfStock,
+  kNotSold,
+  kSmallQuantity,
+  kUnclear,
+  kOther
+};
+struct NonTargetedReasonRow {
+  NonTargetedReason id;
+  std::string_view name;
+  std::string_view summary_key;
+  std::string_view label_key;
+};
+inline constexpr NonTargetedReasonRow kNonTargetedReasonTable[] = {
+    {NonTargetedReason::kDiscontinued, "discontinued", "summary_non_targeted_discontinued",
+     "reason.discontinued"},
+    {NonTargetedReason::kOutOfStock, "out_of_stock", "summary_non_targeted_out_of_stock",
+     "reason.out_of_stock"},
+    {NonTargetedReason::kNotSold, "not_sold", "summary_non_targeted_not_sold", "reason.not_sold"},
+    {NonTargetedReason::kSmallQuantity, "small_quantity", "summary_non_targeted_small_quantity",
+     "reason.small_quantity"},
+    {NonTargetedReason::kUnclear, "unclear", "summary_non_targeted_unclear", "reason.unclear"},
+    {NonTargetedReason::kOther, "other", "summary_non_targeted_other", "reason.other"},
+};
 
-inline bool IsOutcome(std::string_view s) {
-  for (auto o : kOutcomes)
-    if (o == s) return true;
-  return false;
+// A lead's place in the workspace (Lead::status).
+enum class LeadStatus { kNew, kTaken, kVeraAssigned, kClosed };
+struct LeadStatusRow {
+  LeadStatus id;
+  std::string_view name;
+  std::string_view label_key;
+};
+inline constexpr LeadStatusRow kLeadStatusTable[] = {
+    {LeadStatus::kNew, "new", "status.new"},
+    {LeadStatus::kTaken, "taken", "status.taken"},
+    {LeadStatus::kVeraAssigned, "vera_assigned", "status.vera_assigned"},
+    {LeadStatus::kClosed, "closed", "status.closed"},
+};
+
+// Why a manager closed a lead (Lead::reason of a closed lead; Vera's approved results are
+// "vera_<outcome>").
+enum class CloseReason { kSold, kNotTargeted, kDuplicate, kNoContact, kSpam, kOther };
+struct CloseReasonRow {
+  CloseReason id;
+  std::string_view name;
+  std::string_view label_key;
+};
+inline constexpr CloseReasonRow kCloseReasonTable[] = {
+    {CloseReason::kSold, "sold", "reason.sold"},
+    {CloseReason::kNotTargeted, "not_targeted", "reason.not_targeted"},
+    {CloseReason::kDuplicate, "duplicate", "reason.duplicate"},
+    {CloseReason::kNoContact, "no_contact", "reason.no_contact"},
+    {CloseReason::kSpam, "spam", "reason.spam"},
+    {CloseReason::kOther, "other", "reason.other"},
+};
+
+// What a call task is for (Task::kind).
+enum class TaskKind { kCallback, kVeraCall, kTextFollowup, kManagerFollowup };
+struct TaskKindRow {
+  TaskKind id;
+  std::string_view name;
+  std::string_view label_key;
+};
+inline constexpr TaskKindRow kTaskKindTable[] = {
+    {TaskKind::kCallback, "callback", "task_kind.callback"},
+    {TaskKind::kVeraCall, "vera_call", "task_kind.vera_call"},
+    {TaskKind::kTextFollowup, "text_followup", "task_kind.text_followup"},
+    {TaskKind::kManagerFollowup, "manager_followup", "task_kind.manager_followup"},
+};
+
+// Each table lists its enum in order, so Row(x) is an index.
+template <typename Row, size_t N>
+constexpr bool InEnumOrder(const Row (&table)[N]) {
+  for (size_t i = 0; i < N; ++i)
+    if (static_cast<size_t>(table[i].id) != i) return false;
+  return true;
+}
+static_assert(InEnumOrder(kOutcomeTable) && InEnumOrder(kNonTargetedReasonTable) &&
+              InEnumOrder(kLeadStatusTable) && InEnumOrder(kCloseReasonTable) &&
+              InEnumOrder(kTaskKindTable));
+
+constexpr const OutcomeRow& Row(Outcome o) { return kOutcomeTable[static_cast<size_t>(o)]; }
+constexpr const NonTargetedReasonRow& Row(NonTargetedReason r) {
+  return kNonTargetedReasonTable[static_cast<size_t>(r)];
+}
+constexpr const LeadStatusRow& Row(LeadStatus s) {
+  return kLeadStatusTable[static_cast<size_t>(s)];
+}
+constexpr const CloseReasonRow& Row(CloseReason r) {
+  return kCloseReasonTable[static_cast<size_t>(r)];
+}
+constexpr const TaskKindRow& Row(TaskKind k) { return kTaskKindTable[static_cast<size_t>(k)]; }
+template <typename E>
+constexpr std::string_view Name(E e) {
+  return Row(e).name;
 }
 
+// The enum value named `s`, or nullopt for anything else (names are case-sensitive).
+template <typename Row, size_t N>
+constexpr auto ParseName(const Row (&table)[N], std::string_view s)
+    -> std::optional<decltype(table[0].id)> {
+  for (const Row& r : table)
+    if (r.name == s) return r.id;
+  return std::nullopt;
+}
+inline std::optional<Outcome> ParseOutcome(std::string_view s) {
+  return ParseName(kOutcomeTable, s);
+}
+inline std::optional<NonTargetedReason> ParseNonTargetedReason(std::string_view s) {
+  return ParseName(kNonTargetedReasonTable, s);
+}
+inline std::optional<LeadStatus> ParseLeadStatus(std::string_view s) {
+  return ParseName(kLeadStatusTable, s);
+}
+inline std::optional<CloseReason> ParseCloseReason(std::string_view s) {
+  return ParseName(kCloseReasonTable, s);
+}
+inline std::optional<TaskKind> ParseTaskKind(std::string_view s) {
+  return ParseName(kTaskKindTable, s);
+}
+
+inline bool IsOutcome(std::string_view s) { return ParseOutcome(s).has_value(); }
 inline bool IsNonTargetedReason(std::string_view s) {
-  for (auto o : kNonTargetedReasons)
-    if (o == s) return true;
-  return false;
+  return ParseNonTargetedReason(s).has_value();
+}
+
+inline std::string_view QualificationName(Qualification q, bool caller_asked) {
+  switch (q) {
+    case Qualification::kTargeted:
+      return "targeted";
+    case Qualification::kNonTargeted:
+      return "non_targeted";
+    case Qualification::kTargetedIfAsked:
+      return caller_asked ? "targeted" : "";
+    case Qualification::kUnknown:
+      break;
+  }
+  return "";
 }
 
 }  // namespace kira::crm

@@ -255,12 +255,13 @@ Status ParseExpectBlock(const Reader& r, const YAML::Node& n, ConversationExpect
   KIRA_RETURN_IF_ERROR(r.Keys(
       n, "expect", {"outcome", "reason", "order", "name", "fulfilment", "address_contains"}));
   if (!n["outcome"]) return r.Err(n, "expect has no outcome");
-  std::vector<std::string_view> outcomes(std::begin(crm::kOutcomes), std::end(crm::kOutcomes));
+  std::vector<std::string_view> outcomes;
+  for (const auto& row : crm::kOutcomeTable) outcomes.push_back(row.name);
   KIRA_RETURN_IF_ERROR(r.OneOf(n["outcome"], "outcome", outcomes, &out->outcome));
   std::string s;
   if (n["reason"]) {
-    std::vector<std::string_view> reasons(std::begin(crm::kNonTargetedReasons),
-                                          std::end(crm::kNonTargetedReasons));
+    std::vector<std::string_view> reasons;
+    for (const auto& row : crm::kNonTargetedReasonTable) reasons.push_back(row.name);
     KIRA_RETURN_IF_ERROR(r.OneOf(n["reason"], "reason", reasons, &s));
     out->reason = s;
   }

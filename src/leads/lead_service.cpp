@@ -5,20 +5,28 @@
 #include "core/log.h"
 #include "core/tz.h"
 #include "crm/dnc_list.h"
+#include "crm/outcome.h"
 #include "crm/phone.h"
 
 namespace kira::leads {
 namespace {
 
-template <size_t N>
-bool InList(const std::string& s, const char* const (&list)[N]) {
-  return std::any_of(std::begin(list), std::end(list), [&](const char* x) { return s == x; });
+using crm::LeadStatus;
+using crm::Name;
+using crm::TaskKind;
+
+const std::string kClosed(Name(LeadStatus::kClosed));
+const std::string kVeraCall(Name(TaskKind::kVeraCall));
+
+// "sold, not_targeted, ..." from the table.
+std::string CloseReasonList() {
+  std::string out;
+  for (const auto& r : crm::kCloseReasonTable)
+    out += (out.empty() ? "" : ", ") + std::string(r.name);
+  return out;
 }
 
 }  // namespace
-
-bool IsCloseReason(const std::string& s) { return InList(s, kCloseReasons); }
-bool IsLeadStatus(const std::string& s) { return InList(s, kLeadStatuses); }
 
 std::unique_lock<std::mutex> LeadService::Lock() {
   return mu_ ? std::unique_lock<std::mutex>(*mu_) : std::unique_lock<std::mutex>();
@@ -50,10 +58,10 @@ Result<crm::Lead> LeadService::Take(int64_t lead_id, const Actor& by) {
   if (by.name.empty()) return Status::Invalid("taking a lead needs a manager's name");
   auto lock = Lock();
   KIRA_ASSIGN_OR_RETURN(crm::Lead lead, store_.GetLead(lead_id));
-  if (lead.status == "closed") return Status::Conflict("the lead is closed");
+  if (lead.status == kClosed) return Status::Conflict("the lead is closed");
   if (!lead.assigned_to.empty() && lead.assigned_to != by.name)
     return Status::Conflict("the lead is already taken by " + lead.assigned_to);
-  lead.status = "taken";
+  lead.status = Name(LeadStatus::kTaken);
   lead.assigned_to = by.name;
   KIRA_RETURN_IF_ERROR(SaveLead(&lead));
   Audit(by, "lead.take", "lead", lead_id, "assigned to " + by.name);
@@ -71,7 +79,7 @@ Result<crm::Task> LeadService::NewCallTask(const crm::Lead& lead, const CallRequ
     auto z = FindZone(r.timezone);
     if (!z.ok()) return z.status().WithContext("timezone");
   }
-  if (lead.status == "closed") return Status::Conflict("the lead is closed");
+  if (lead.status == kClosed) return Status::Conflict("the lead is closed");
   if (lead.contact_id == 0) return Status::Conflict("the lead has no phone number to call");
   auto c = store_.GetContact(lead.contact_id);
   if (!c.ok() || c->phone.empty()) return Status::Conflict("the lead has no phone number to call");
@@ -100,13 +108,13 @@ Result<VeraAssignment> LeadService::SendToVera(int64_t lead_id, const CallReques
   KIRA_ASSIGN_OR_RETURN(crm::Task task, NewCallTask(lead, r, by));
   KIRA_ASSIGN_OR_RETURN(auto open, store_.ListTasks("open", lead_id));
   for (const auto& t : open)
-    if (t.kind == "vera_call")
+    if (t.kind == kVeraCall)
       return Status::Conflict("Vera already has an open call for this lead (task " +
                               std::to_string(t.id) + ")");
-  task.kind = "vera_call";
+  task.kind = kVeraCall;
   task.agent = "vera";
   KIRA_ASSIGN_OR_RETURN(task.id, store_.CreateTask(task));
-  lead.status = "vera_assigned";
+  lead.status = Name(LeadStatus::kVeraAssigned);
   if (lead.assigned_to.empty()) lead.assigned_to = by.name;
   KIRA_RETURN_IF_ERROR(SaveLead(&lead));
   if (auto again = store_.GetTask(task.id); again.ok()) task = *again;
@@ -119,7 +127,7 @@ Result<crm::Task> LeadService::AssignCallback(int64_t lead_id, const CallRequest
   auto lock = Lock();
   KIRA_ASSIGN_OR_RETURN(crm::Lead lead, store_.GetLead(lead_id));
   KIRA_ASSIGN_OR_RETURN(crm::Task task, NewCallTask(lead, r, by));
-  task.kind = "callback";
+  task.kind = Name(TaskKind::kCallback);
   task.agent = "";
   KIRA_ASSIGN_OR_RETURN(task.id, store_.CreateTask(task));
   if (auto again = store_.GetTask(task.id); again.ok()) task = *again;
@@ -128,13 +136,12 @@ Result<crm::Task> LeadService::AssignCallback(int64_t lead_id, const CallRequest
 }
 
 Result<crm::Lead> LeadService::Close(int64_t lead_id, const std::string& reason, const Actor& by) {
-  if (!IsCloseReason(reason))
-    return Status::Invalid(
-        "reason must be one of: sold, not_targeted, duplicate, no_contact, spam, other");
+  if (!crm::ParseCloseReason(reason))
+    return Status::Invalid("reason must be one of: " + CloseReasonList());
   auto lock = Lock();
   KIRA_ASSIGN_OR_RETURN(crm::Lead lead, store_.GetLead(lead_id));
-  if (lead.status == "closed") return Status::Conflict("the lead is already closed");
-  lead.status = "closed";
+  if (lead.status == kClosed) return Status::Conflict("the lead is already closed");
+  lead.status = kClosed;
   lead.reason = reason;
   if (lead.assigned_to.empty()) lead.assigned_to = by.name;
   KIRA_RETURN_IF_ERROR(SaveLead(&lead));
@@ -149,14 +156,14 @@ Result<crm::Lead> LeadService::Approve(int64_t lead_id, const Actor& by) {
   int64_t task_id = 0;
   std::string result;
   for (const auto& t : tasks)
-    if (t.kind == "vera_call" && t.id > task_id) {
+    if (t.kind == kVeraCall && t.id > task_id) {
       task_id = t.id;
       result = t.status == "done" || t.status == "failed" ? t.last_result : "";
     }
   if (task_id == 0) return Status::Conflict("Vera has not been sent to this lead");
   if (result.empty()) return Status::Conflict("Vera has not finished the call yet");
-  if (lead.status != "closed") {
-    lead.status = "closed";
+  if (lead.status != kClosed) {
+    lead.status = kClosed;
     lead.reason = "vera_" + result;
     KIRA_RETURN_IF_ERROR(SaveLead(&lead));
   }

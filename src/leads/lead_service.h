@@ -33,12 +33,6 @@ struct Actor {
   static Actor Cli() { return {"", "cli", "cli"}; }
 };
 
-// The reasons a manager may give when closing a lead.
-inline constexpr const char* kCloseReasons[] = {"sold",       "not_targeted", "duplicate",
-                                                "no_contact", "spam",         "other"};
-// The lead statuses the workspace knows.
-inline constexpr const char* kLeadStatuses[] = {"new", "taken", "vera_assigned", "closed"};
-
 struct CallRequest {
   std::string note;        // at most kMaxNoteBytes
   int64_t not_before = 0;  // UTC ms, 0 = now
@@ -71,7 +65,7 @@ class LeadService {
   Result<VeraAssignment> SendToVera(int64_t lead_id, const CallRequest& r, const Actor& by);
   // A manager's own callback task for the lead (kind "callback", no agent).
   Result<crm::Task> AssignCallback(int64_t lead_id, const CallRequest& r, const Actor& by);
-  // Closes with one of kCloseReasons. Conflict when already closed.
+  // Closes with one of crm::kCloseReasonTable's names. Conflict when already closed.
   Result<crm::Lead> Close(int64_t lead_id, const std::string& reason, const Actor& by);
   // Accepts Vera's finished call: the lead is closed with reason "vera_<result>".
   Result<crm::Lead> Approve(int64_t lead_id, const Actor& by);
@@ -97,8 +91,5 @@ class LeadService {
   const Clock& clock_;
   std::mutex* mu_;
 };
-
-bool IsCloseReason(const std::string& s);
-bool IsLeadStatus(const std::string& s);
 
 }  // namespace kira::leads

@@ -12,6 +12,7 @@
 namespace kira::web {
 namespace {
 
+const std::string kVeraCall(crm::Name(crm::TaskKind::kVeraCall));
 constexpr const char* kChannels[] = {"phone", "chat", "web"};
 constexpr int64_t kWatchVeraMs = 7LL * 24 * 3600 * 1000;
 
@@ -32,18 +33,20 @@ leads::Actor Actor(const Ctx& ctx) { return leads::Actor::User(ctx.session.user.
 void WebServer::Impl::RegisterLeadRoutes() {
   Route("GET", "/api/meta", Access::kUser,
         [this](const httplib::Request&, httplib::Response& res, Ctx& ctx) {
-          Json outcomes = Json::array(), reasons = Json::array();
-          for (auto o : crm::kOutcomes) outcomes.push_back(std::string(o));
-          for (auto r : crm::kNonTargetedReasons) reasons.push_back(std::string(r));
+          auto names = [](const auto& table) {
+            Json out = Json::array();
+            for (const auto& row : table) out.push_back(std::string(row.name));
+            return out;
+          };
           SendJson(res, 200,
                    {{"user", ToJson(ctx.session.user)},
                     {"shop", cfg.profile.name},
                     {"language", cfg.profile.language},
                     {"timezone", cfg.profile.timezone},
-                    {"outcomes", outcomes},
-                    {"reasons", reasons},
-                    {"close_reasons", leads::kCloseReasons},
-                    {"statuses", leads::kLeadStatuses},
+                    {"outcomes", names(crm::kOutcomeTable)},
+                    {"reasons", names(crm::kNonTargetedReasonTable)},
+                    {"close_reasons", names(crm::kCloseReasonTable)},
+                    {"statuses", names(crm::kLeadStatusTable)},
                     {"channels", kChannels},
                     {"max_upload_bytes", cfg.max_upload_bytes}});
         });
@@ -55,7 +58,7 @@ void WebServer::Impl::RegisterLeadRoutes() {
           f.outcome = req.get_param_value("outcome");
           f.reason = req.get_param_value("reason");
           f.channel = req.get_param_value("channel");
-          if (!f.status.empty() && !leads::IsLeadStatus(f.status))
+          if (!f.status.empty() && !crm::ParseLeadStatus(f.status))
             return SendError(res, 400, "invalid", "status '" + f.status + "' is unknown");
           if (!f.outcome.empty() && !crm::IsOutcome(f.outcome))
             return SendError(res, 400, "invalid", "outcome '" + f.outcome + "' is unknown");
@@ -159,7 +162,7 @@ void WebServer::Impl::RegisterLeadRoutes() {
           const crm::Task* vera_task = nullptr;
           for (const auto& t : tasks) {
             tj.push_back(ToJson(t));
-            if (t.kind == "vera_call" && (!vera_task || t.id > vera_task->id)) vera_task = &t;
+            if (t.kind == kVeraCall && (!vera_task || t.id > vera_task->id)) vera_task = &t;
           }
           bool approved = false;
           for (const auto& a : audit) {

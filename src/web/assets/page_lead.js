@@ -41,7 +41,7 @@
     return el('table', { class: 'table compact', 'data-test': 'tasks' },
       el('thead', {}, el('tr', {}, ['task.kind', 'task.not_before', 'task.status', 'task.result'].map((k) => el('th', {}, t(k))))),
       el('tbody', {}, tasks.map((tk) => el('tr', { 'data-test': 'task-row' },
-        el('td', {}, tk.kind === 'vera_call' ? t('action.vera') : tk.kind, tk.note ? el('div', { class: 'muted small' }, tk.note) : null),
+        el('td', {}, t('task_kind.' + tk.kind), tk.note ? el('div', { class: 'muted small' }, tk.note) : null),
         el('td', { class: 'nowrap' }, tk.not_before ? K.fmtTime(tk.not_before) : t('common.none')),
         el('td', {}, K.label('task_status', tk.status)), el('td', {}, tk.last_result ? K.label('outcome', tk.last_result) : t('common.none'))))));
   }
