@@ -7,6 +7,7 @@
 #include "core/log.h"
 #include "core/text.h"
 #include "core/tz.h"
+#include "crm/outcome.h"
 #include "dialog/agent_policy.h"
 #include "dialog/grounding.h"
 #include "dialog/slots.h"
@@ -184,9 +185,7 @@ void KiraSession::ResolveOutboundOutcome(std::string* outcome, std::string* reas
 
 std::string KiraSession::Qualification(const std::string& outcome) const {
   if (!outbound_) return SessionBase::Qualification(outcome);
-  if (outcome == "order_placed" || outcome == "qualified" || outcome == "callback_scheduled")
-    return "targeted";
-  if (outcome == "wrong_number" || outcome == "opt_out") return "non_targeted";
-  return "";
+  auto o = crm::ParseOutcome(outcome);
+  return o ? std::string(crm::QualificationName(crm::Row(*o).outbound)) : "";
 }
 }  // namespace kira::dialog::policy

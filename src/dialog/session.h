@@ -22,7 +22,7 @@ struct Reply {
 
 // How a finished conversation ended; also printed by `kira chat --json` as the "end" line.
 struct EndInfo {
-  std::string outcome;  // one of crm::kOutcomes
+  std::string outcome;  // a name in crm::kOutcomeTable
   std::string reason;   // non-targeted reason or "" (see crm/outcome.h)
   std::string summary;  // 1–3 factual sentences
   int64_t lead_id = 0;

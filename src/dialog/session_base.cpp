@@ -276,14 +276,8 @@ Result<int64_t> SessionBase::CreateTask(const std::string& kind, const std::stri
 }
 
 std::string SessionBase::Qualification(const std::string& outcome) const {
-  if (outcome == "order_placed" || outcome == "qualified" || outcome == "callback_scheduled" ||
-      outcome == "transferred")
-    return "targeted";
-  if (outcome == "info_only") return interest_.empty() ? "" : "targeted";
-  if (outcome == "non_targeted" || outcome == "prank" || outcome == "abusive" ||
-      outcome == "fraud_suspected" || outcome == "wrong_number" || outcome == "opt_out")
-    return "non_targeted";
-  return "";
+  auto o = crm::ParseOutcome(outcome);
+  return o ? std::string(crm::QualificationName(crm::Row(*o).inbound, !interest_.empty())) : "";
 }
 
 EndInfo SessionBase::Finish() {
