@@ -5,6 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/yaml_strict.h"
+
 namespace kira::dialer {
 
 int64_t DialerConfig::RetryDelayMs(int attempts) const {
@@ -104,13 +106,9 @@ Status ParseTrunk(const YAML::Node& n, size_t index, TrunkConfig* t) {
 
 Result<DialerConfig> ParseDialerConfig(const std::string& text, const std::string& name,
                                        DialerConfig c) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    return Status::Invalid(name + ": not valid YAML at line " + std::to_string(e.mark.line + 1));
-  }
-  if (root.IsNull()) return c;
+  // Strict: duplicate keys, aliases, control characters and oversized files are refused.
+  KIRA_ASSIGN_OR_RETURN(YAML::Node root, ParseYamlStrict(text, name));
+  if (!root || root.IsNull()) return c;
   if (!root.IsMap()) return Status::Invalid(name + ": the top level must be a mapping");
   for (const auto& kv : root) {
     std::string key = kv.first.as<std::string>();

@@ -201,6 +201,10 @@ TEST(DialerConfigTest, ParsesAndRejectsWithTheKey) {
   EXPECT_NE(bad.status().message().find("trunks[0].colour"), std::string::npos);
   bad = ParseDialerConfig("calls_per_second: 0\n", "dialer.yaml");
   EXPECT_FALSE(bad.ok());
+  bad = ParseDialerConfig("max_concurrent: 2\nmax_concurrent: 20\n", "dialer.yaml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("duplicate key 'max_concurrent'"), std::string::npos)
+      << bad.status().message();
   int64_t ms = 0;
   EXPECT_TRUE(ParseDuration("1d", &ms));
   EXPECT_EQ(ms, 86400000);

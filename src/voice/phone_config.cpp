@@ -6,6 +6,8 @@
 #include <set>
 #include <sstream>
 
+#include "core/yaml_strict.h"
+
 namespace kira::voice {
 
 namespace {
@@ -118,12 +120,8 @@ class Reader {
 
 Result<PhoneConfig> ParsePhoneConfig(const std::string& yaml_text,
                                      const std::string& name_for_errors) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(yaml_text);
-  } catch (const YAML::Exception& e) {
-    return Status::Invalid(name_for_errors + ": not valid YAML: " + e.what());
-  }
+  // Strict: duplicate keys, aliases, control characters and oversized files are refused.
+  KIRA_ASSIGN_OR_RETURN(YAML::Node root, ParseYamlStrict(yaml_text, name_for_errors));
   PhoneConfig c;
   if (!root || root.IsNull() || !root["phone"]) return c;
   const YAML::Node p = root["phone"];

@@ -89,6 +89,9 @@ TEST(PhoneConfig, ErrorsNameTheKey) {
   expect_error("phone: {asr: {ru: {url: x}}}\n", "phone.asr.ru.engine: required");
   expect_error("phone: {barge_in: maybe}\n", "phone.barge_in: expected true or false");
   expect_error("phone: [\n", "not valid YAML");
+  // Strict YAML (core/yaml_strict.h): the second of two equal keys is not silently kept.
+  expect_error("phone:\n  max_calls: 5\n  max_calls: 500\n", "duplicate key 'max_calls'");
+  expect_error("phone: {contact_user: \"k\\x01\"}\n", "control character");
 }
 
 }  // namespace
