@@ -28,9 +28,97 @@ bool ParseTime(const std::string& s, int64_t* out) {
 
 leads::Actor Actor(const Ctx& ctx) { return leads::Actor::User(ctx.session.user.name); }
 
+// What the lead page shows, read under the store lock.
+struct LeadRecords {
+  crm::Lead lead;
+  Json contact;
+  std::vector<crm::Conversation> convs;  // with turns
+  std::vector<crm::Order> orders;
+  std::vector<crm::Task> tasks;
+  std::vector<crm::AuditEntry> audit;
+};
+
+Status LoadLead(crm::CrmStore& store, int64_t id, LeadRecords* r) {
+  KIRA_ASSIGN_OR_RETURN(r->lead, store.GetLead(id));
+  auto c = store.GetContact(r->lead.contact_id);
+  r->contact = c.ok() ? ToJson(*c) : Json(nullptr);
+  KIRA_ASSIGN_OR_RETURN(auto convs, store.ListConversations(id));
+  for (const auto& c0 : convs) {
+    auto full = store.GetConversation(c0.id);
+    r->convs.push_back(full.ok() ? *full : c0);
+  }
+  KIRA_ASSIGN_OR_RETURN(r->orders, store.ListOrders(id));
+  KIRA_ASSIGN_OR_RETURN(r->tasks, store.ListTasks("", id));
+  auto audit = store.ListAudit("lead", id);
+  if (audit.ok()) r->audit = std::move(*audit);
+  return Status::Ok();
+}
+
+Json TimelineEntry(int64_t at, const std::string& type, const std::string& actor, int64_t ref,
+                   const std::string& detail) {
+  return {{"at", at}, {"type", type}, {"actor", actor}, {"ref", ref}, {"detail", detail}};
+}
+
+// Vera's latest call task on the lead, whether a manager approved its result, and the
+// conversation it led to.
+Json VeraCard(const LeadRecords& r) {
+  const crm::Task* task = nullptr;
+  for (const auto& t : r.tasks)
+    if (t.kind == kVeraCall && (!task || t.id > task->id)) task = &t;
+  if (!task) return nullptr;
+  bool approved = false;
+  for (const auto& a : r.audit)
+    if (a.action == "lead.vera_approve" && a.detail == "task " + std::to_string(task->id))
+      approved = true;
+  Json v = {{"task", ToJson(*task)},
+            {"approved", approved},
+            {"conversation_id", nullptr},
+            {"outcome", ""},
+            {"summary", ""}};
+  for (const auto& c : r.convs)
+    if (c.agent == "vera" && (c.task_id == task->id || c.task_id == 0) &&
+        c.started_at >= task->created_at) {
+      v["conversation_id"] = c.id;
+      v["outcome"] = c.outcome;
+      v["summary"] = c.summary;
+    }
+  return v;
+}
+
+// The shape LeadDetail of docs/openapi.yaml: the records and one timeline, oldest first.
+Json LeadPageJson(const LeadRecords& r) {
+  Json cj = Json::array(), oj = Json::array(), tj = Json::array(), tl = Json::array();
+  for (const auto& c : r.convs) {
+    cj.push_back(ToJson(c));
+    tl.push_back(TimelineEntry(c.started_at, "conversation.started", c.agent, c.id, c.channel));
+    if (c.ended_at)
+      tl.push_back(TimelineEntry(c.ended_at, "conversation.ended", c.agent, c.id, c.outcome));
+  }
+  for (const auto& o : r.orders) {
+    oj.push_back(ToJson(o));
+    tl.push_back(TimelineEntry(o.created_at, "order.created", "", o.id, o.status));
+  }
+  for (const auto& t : r.tasks) tj.push_back(ToJson(t));
+  for (const auto& a : r.audit)
+    tl.push_back(TimelineEntry(a.at, a.action, a.actor, a.entity_id, a.detail));
+  std::stable_sort(tl.begin(), tl.end(), [](const Json& a, const Json& b) {
+    return a["at"].get<int64_t>() < b["at"].get<int64_t>();
+  });
+  return {{"lead", ToJson(r.lead)}, {"contact", r.contact}, {"conversations", cj},
+          {"orders", oj},           {"tasks", tj},          {"timeline", tl},
+          {"vera", VeraCard(r)}};
+}
+
 }  // namespace
 
 void WebServer::Impl::RegisterLeadRoutes() {
+  RegisterLeadQueueRoutes();
+  RegisterLeadPageRoute();
+  RegisterLeadActionRoutes();
+  RegisterRecordingRoute();
+}
+
+void WebServer::Impl::RegisterLeadQueueRoutes() {
   Route("GET", "/api/meta", Access::kUser,
         [this](const httplib::Request&, httplib::Response& res, Ctx& ctx) {
           auto names = [](const auto& table) {
@@ -104,104 +192,23 @@ void WebServer::Impl::RegisterLeadRoutes() {
                     {"total", total < 0 ? Json(nullptr) : Json(total)},
                     {"next_before_id", next}});
         });
+}
 
+void WebServer::Impl::RegisterLeadPageRoute() {
   Route("GET", "/api/leads/{id}", Access::kUser,
-        [this](const httplib::Request& req, httplib::Response& res, Ctx& ctx) {
+        [this](const httplib::Request& req, httplib::Response& res, Ctx&) {
           int64_t id = 0;
           ParseId(req.matches[1], &id);
-          Json out;
-          std::vector<crm::AuditEntry> audit;
-          std::vector<crm::Conversation> convs;
-          std::vector<crm::Order> orders;
-          std::vector<crm::Task> tasks;
+          LeadRecords r;
           {
             std::lock_guard<std::mutex> lock(store_mu);
-            auto l = cfg.store->GetLead(id);
-            if (!l.ok()) return SendStatus(res, l.status());
-            out["lead"] = ToJson(*l);
-            auto c = cfg.store->GetContact(l->contact_id);
-            out["contact"] = c.ok() ? ToJson(*c) : Json(nullptr);
-            auto cl = cfg.store->ListConversations(id);
-            if (!cl.ok()) return SendStatus(res, cl.status());
-            for (const auto& c0 : *cl) {
-              auto full = cfg.store->GetConversation(c0.id);
-              convs.push_back(full.ok() ? *full : c0);
-            }
-            auto ol = cfg.store->ListOrders(id);
-            if (!ol.ok()) return SendStatus(res, ol.status());
-            orders = std::move(*ol);
-            auto tl = cfg.store->ListTasks("", id);
-            if (!tl.ok()) return SendStatus(res, tl.status());
-            tasks = std::move(*tl);
-            auto al = cfg.store->ListAudit("lead", id);
-            if (al.ok()) audit = std::move(*al);
+            if (Status s = LoadLead(*cfg.store, id, &r); !s.ok()) return SendStatus(res, s);
           }
-          Json cj = Json::array(), oj = Json::array(), tj = Json::array(), tl = Json::array();
-          for (const auto& c : convs) {
-            cj.push_back(ToJson(c));
-            tl.push_back({{"at", c.started_at},
-                          {"type", "conversation.started"},
-                          {"actor", c.agent},
-                          {"ref", c.id},
-                          {"detail", c.channel}});
-            if (c.ended_at)
-              tl.push_back({{"at", c.ended_at},
-                            {"type", "conversation.ended"},
-                            {"actor", c.agent},
-                            {"ref", c.id},
-                            {"detail", c.outcome}});
-          }
-          for (const auto& o : orders) {
-            oj.push_back(ToJson(o));
-            tl.push_back({{"at", o.created_at},
-                          {"type", "order.created"},
-                          {"actor", ""},
-                          {"ref", o.id},
-                          {"detail", o.status}});
-          }
-          const crm::Task* vera_task = nullptr;
-          for (const auto& t : tasks) {
-            tj.push_back(ToJson(t));
-            if (t.kind == kVeraCall && (!vera_task || t.id > vera_task->id)) vera_task = &t;
-          }
-          bool approved = false;
-          for (const auto& a : audit) {
-            tl.push_back({{"at", a.at},
-                          {"type", a.action},
-                          {"actor", a.actor},
-                          {"ref", a.entity_id},
-                          {"detail", a.detail}});
-            if (vera_task && a.action == "lead.vera_approve" &&
-                a.detail == "task " + std::to_string(vera_task->id))
-              approved = true;
-          }
-          std::stable_sort(tl.begin(), tl.end(), [](const Json& a, const Json& b) {
-            return a["at"].get<int64_t>() < b["at"].get<int64_t>();
-          });
-          out["conversations"] = cj;
-          out["orders"] = oj;
-          out["tasks"] = tj;
-          out["timeline"] = tl;
-          out["vera"] = nullptr;
-          if (vera_task) {
-            Json v = {{"task", ToJson(*vera_task)},
-                      {"approved", approved},
-                      {"conversation_id", nullptr},
-                      {"outcome", ""},
-                      {"summary", ""}};
-            for (const auto& c : convs)
-              if (c.agent == "vera" && (c.task_id == vera_task->id || c.task_id == 0) &&
-                  c.started_at >= vera_task->created_at) {
-                v["conversation_id"] = c.id;
-                v["outcome"] = c.outcome;
-                v["summary"] = c.summary;
-              }
-            out["vera"] = v;
-          }
-          SendJson(res, 200, out);
-          (void)ctx;
+          SendJson(res, 200, LeadPageJson(r));
         });
+}
 
+void WebServer::Impl::RegisterLeadActionRoutes() {
   // The actions are the lead service's (leads/lead_service.h): the same checks, changes and
   // audit entries as `kira leads take|vera|close|approve`. Here: HTTP in, JSON and events out.
   Route("POST", "/api/leads/{id}/take", Access::kUser,
@@ -263,7 +270,9 @@ void WebServer::Impl::RegisterLeadRoutes() {
           hub.Publish("lead.updated", ToJson(*lead));
           SendJson(res, 200, {{"lead", ToJson(*lead)}});
         });
+}
 
+void WebServer::Impl::RegisterRecordingRoute() {
   Route("GET", "/api/conversations/{id}/recording", Access::kUser,
         [this](const httplib::Request& req, httplib::Response& res, Ctx& ctx) {
           int64_t id = 0;

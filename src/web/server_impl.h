@@ -111,7 +111,11 @@ struct WebServer::Impl {
   // Lets a route take bodies up to max_upload_bytes (file uploads).
   void AllowUpload(const std::string& method, const std::string& tmpl);
   void RegisterAuthRoutes();
-  void RegisterLeadRoutes();
+  void RegisterLeadRoutes();  // the four below (routes_leads.cpp)
+  void RegisterLeadQueueRoutes();
+  void RegisterLeadPageRoute();
+  void RegisterLeadActionRoutes();
+  void RegisterRecordingRoute();
   void RegisterCatalogRoutes();
   void RegisterDashboardRoutes();
   void RegisterAdminRoutes();
