@@ -11,6 +11,8 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -130,6 +132,57 @@ struct Catalog::Impl {
   };
   std::vector<Term> Analyze(std::string_view query) const;
   const LexEntry& Entry(const ConceptRef& c) const;
+
+  // Search's per-product arrays (catalog_search.cpp). Stamps mark the products a query (qgen)
+  // and a term (tgen) have touched, so the arrays are never cleared between searches.
+  struct Scratch {
+    std::vector<float> score;
+    std::vector<uint16_t> matched;
+    std::vector<uint32_t> qstamp, tstamp;
+    uint32_t qgen = 0, tgen = 0;
+    void Fit(size_t n);  // sizes the arrays and starts a query
+    void NextTerm();
+  };
+  // One Scratch from the pool for the lifetime of a search; concurrent searches each get their
+  // own, and the pool keeps at most as many as ever ran at once.
+  class ScratchLease {
+   public:
+    explicit ScratchLease(const Impl& im);
+    ~ScratchLease();
+    ScratchLease(const ScratchLease&) = delete;
+    ScratchLease& operator=(const ScratchLease&) = delete;
+    Scratch& operator*() { return *s_; }
+
+   private:
+    const Impl& im_;
+    std::unique_ptr<Scratch> s_;
+  };
+  mutable std::mutex scratch_mu;
+  mutable std::vector<std::unique_ptr<Scratch>> scratch_free;
+
+  // Search's steps (catalog_search.cpp). Each term is a set of alternative posting lists (an
+  // attribute value, vocabulary words, a sku); a product scores the best alternative it is in.
+  struct Alt {
+    const std::vector<uint32_t>* list;
+    float contrib;
+    int attr;  // >= 0: membership is pattr[pid][attr] == value (O(1))
+    uint32_t value;
+  };
+  struct TermAlts {
+    std::vector<Alt> alts;  // best first
+    size_t df = 0;          // sum of the alternatives' list sizes
+  };
+  // The alternatives of every term that matches anything, rarest term first; `sku_lists` owns
+  // the one-product lists of sku matches.
+  std::vector<TermAlts> TermAlternatives(const std::vector<Term>& terms,
+                                         std::vector<std::vector<uint32_t>>* sku_lists) const;
+  // Scores every product the terms reach; returns them in first-touched order.
+  std::vector<uint32_t> ScoreTerms(const std::vector<TermAlts>& work, Scratch& s) const;
+  // A common term only adds to the candidates rarer terms found.
+  void RescoreCandidates(const TermAlts& ta, const std::vector<uint32_t>& touched,
+                         Scratch& s) const;
+  std::vector<SearchHit> RankHits(const std::vector<uint32_t>& touched, const SearchOptions& opt,
+                                  const Scratch& s) const;
 };
 
 }  // namespace kira::catalog
