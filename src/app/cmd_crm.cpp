@@ -228,18 +228,17 @@ void RegisterCrm(CLI::App& app, AppOptions& opts) {
   auto* remove = dnc->add_subcommand("remove", "Remove a number");
   remove->add_option("PHONE", dnc_args.phone, "Phone number")->required();
   remove->callback([&opts] { opts.exit_code = DncRemove(opts, dnc_args); });
-  auto* import = dnc->add_subcommand(
+  auto* import_cmd = dnc->add_subcommand(
       "import", "Import numbers: one per line or CSV with a phone column; all or nothing");
-  import->add_option("FILE", dnc_args.file, "The list")->required();
-  import->add_option("--reason", dnc_args.reason,
-                     "Reason for numbers without one (default: import)");
-  import->callback([&opts] { opts.exit_code = DncImport(opts, dnc_args);
-});
-dnc->callback([&opts, dnc] {
-  if (dnc->get_subcommands().empty()) opts.exit_code = DncList(opts, dnc_args.json);
-});
-}  // namespace
+  import_cmd->add_option("FILE", dnc_args.file, "The list")->required();
+  import_cmd->add_option("--reason", dnc_args.reason,
+                         "Reason for numbers without one (default: import)");
+  import_cmd->callback([&opts] { opts.exit_code = DncImport(opts, dnc_args); });
+  dnc->callback([&opts, dnc] {
+    if (dnc->get_subcommands().empty()) opts.exit_code = DncList(opts, dnc_args.json);
+  });
+}
 KIRA_COMMAND(RegisterCrm);
 
-}  // namespace kira::app
+}  // namespace
 }  // namespace kira::app
