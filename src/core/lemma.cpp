@@ -54,6 +54,28 @@ std::vector<std::string> Lemmas(std::string_view lower_word) {
   return out;
 }
 
+std::string ProperNounLemma(std::string_view word) {
+  if (word.empty() || word.size() > kMaxWordBytes || !HasCyrillic(word)) return "";
+  std::u32string u = Decode(Lower(word));
+  if (u.empty() || u[0] < 0x430 || u[0] > 0x44F) return "";
+  u[0] -= 32;  // the dictionary lists proper nouns capitalised
+  std::string cap = Encode(u);
+  Dictionary& d = Dict();
+  std::lock_guard<std::mutex> lock(d.mu);
+  std::string key = "\x01" + cap;  // cached apart from Lemmas
+  auto it = d.cache.find(key);
+  if (it == d.cache.end()) {
+    std::vector<std::string> proper;
+    for (auto& s : d.hs->stem(cap)) {
+      std::u32string l = Decode(s);
+      if (!l.empty() && l[0] >= 0x410 && l[0] <= 0x42F) proper.push_back(s);
+    }
+    if (d.cache.size() >= kCacheWords) d.cache.clear();
+    it = d.cache.emplace(std::move(key), std::move(proper)).first;
+  }
+  return it->second.empty() ? "" : it->second[0];
+}
+
 std::string LemmaStem(std::string_view lower_word) {
   std::vector<std::string> l = Lemmas(lower_word);
   return Stem(l.empty() ? lower_word : std::string_view(l[0]));

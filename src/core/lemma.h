@@ -27,4 +27,8 @@ std::string LemmaStem(std::string_view lower_word);
 // "керамогранит" → "керамогран", the stem of "керамогранит"). No duplicates, Stem(word) first.
 std::vector<std::string> StemKeys(std::string_view lower_word);
 
+// The dictionary form of a proper noun ("Кирилла" → "Кирилл", "анну" → "Анна", "Москвы" →
+// "Москва"), or "" when the dictionary knows no proper noun of that form. Any case in.
+std::string ProperNounLemma(std::string_view word);
+
 }  // namespace kira::text

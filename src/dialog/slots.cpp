@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <vector>
 
+#include "core/lemma.h"
 #include "core/text.h"
 
 namespace kira::dialog {
@@ -293,25 +294,32 @@ std::optional<std::string> ExtractName(const std::string& original, bool awaitin
   };
   // Words that are never a name.
   static const std::vector<std::string> kNotName = {
-      "я",         "меня",     "мое",       "моё",     "имя",        "i",           "am",
-      "im",        "it",       "is",        "its",     "my",         "name",        "ну",
-      "да",        "well",     "yes",       "нет",     "no",         "вот",         "так",
-      "a",         "the",      "это",       "тут",     "здесь",      "сам",         "сама",
-      "хочу",      "думаю",    "буду",      "бы",      "не",         "уже",         "ещё",
-      "еще",       "по",       "из",        "с",       "на",         "looking",     "calling",
-      "just",      "not",      "sure",      "here",    "interested", "after",       "going",
-      "trying",    "ringing",  "wondering", "afraid",  "sorry",      "ok",          "okay",
-      "fine",      "good",     "happy",     "заберу",  "возьму",     "беру",        "приеду",
-      "подъеду",   "хотел",    "хотела",    "звоню",   "ищу",        "интересуюсь", "спрашиваю",
-      "уточнить",  "вам",      "вас",       "только",  "тоже",       "сейчас",      "все",
-      "верно",     "конечно",  "хорошо",    "ладно",   "правильно",  "отлично",     "спасибо",
-      "нормально", "угу",      "ага",       "давайте", "оформляйте", "самовывоз",   "доставка",
-      "yeah",      "yep",      "sure",      "right",   "correct",    "thanks",      "thank",
-      "pickup",    "delivery", "collect"};
+      "я",         "меня",     "мое",         "моё",       "имя",         "i",
+      "am",        "im",       "it",          "is",        "its",         "my",
+      "name",      "ну",       "да",          "well",      "yes",         "нет",
+      "no",        "вот",      "так",         "a",         "the",         "это",
+      "тут",       "здесь",    "сам",         "сама",      "хочу",        "думаю",
+      "буду",      "бы",       "не",          "уже",       "ещё",         "еще",
+      "по",        "из",       "с",           "на",        "looking",     "calling",
+      "just",      "not",      "sure",        "here",      "interested",  "after",
+      "going",     "trying",   "ringing",     "wondering", "afraid",      "sorry",
+      "ok",        "okay",     "fine",        "good",      "happy",       "заберу",
+      "возьму",    "беру",     "приеду",      "подъеду",   "хотел",       "хотела",
+      "звоню",     "ищу",      "интересуюсь", "спрашиваю", "уточнить",    "вам",
+      "вас",       "только",   "тоже",        "сейчас",    "все",         "верно",
+      "конечно",   "хорошо",   "ладно",       "правильно", "отлично",     "спасибо",
+      "нормально", "угу",      "ага",         "давайте",   "оформляйте",  "самовывоз",
+      "доставка",  "yeah",     "yep",         "sure",      "right",       "correct",
+      "thanks",    "thank",    "pickup",      "delivery",  "collect",     "записывайте",
+      "пишите",    "запишите", "зовите",      "называйте", "обращайтесь", "можно",
+      "просто",    "зачем",    "почему",      "что",       "как",         "скажу",
+      "тогда",     "пока",     "put",         "under",     "write",       "speaking",
+      "call",      "why",      "what",        "down",      "me",          "name",
+      "of"};
   auto is_name_word = [&](size_t k) {
     if (k >= lower.size()) return false;
     const std::string& w = lower[k];
-    if (w.size() < 2 || std::isdigit(static_cast<unsigned char>(w[0]))) return false;
+    if (text::Decode(w).size() < 2 || std::isdigit(static_cast<unsigned char>(w[0]))) return false;
     return std::find(kNotName.begin(), kNotName.end(), w) == kNotName.end();
   };
   auto capitalised = [&](size_t k) {
@@ -332,6 +340,11 @@ std::optional<std::string> ExtractName(const std::string& original, bool awaitin
     while (pos < original.size() && original[pos] == ' ') ++pos;
     return pos < original.size() && std::string(".,!?;").find(original[pos]) != std::string::npos;
   };
+  // A Russian name in its dictionary form ("Кирилла" → "Кирилл"), else as said, capitalised.
+  auto as_name = [&](size_t k) {
+    std::string l = text::ProperNounLemma(lower[k]);
+    return l.empty() ? cap(orig[k]) : l;
+  };
   for (size_t i = 0; i < lower.size(); ++i) {
     size_t at = std::string::npos;
     const std::string& w = lower[i];
@@ -347,7 +360,23 @@ std::optional<std::string> ExtractName(const std::string& original, bool awaitin
     if (w == "call" && At(lower, i + 1) == "me" && i + 2 < lower.size()) at = i + 2;
     // "я Кирилл", "I'm Tom": only a capitalised word in the original, or a short reply.
     // "я Кирилл", "I'm Tom": only a word capitalised in the original ("я думаю" is no name).
-    if ((w == "я" || w == "im") && is_name_word(i + 1) && capitalised(i + 1)) at = i + 1;
+    if ((w == "я" || w == "im") && is_name_word(i + 1) &&
+        (capitalised(i + 1) || (w == "я" && !text::ProperNounLemma(lower[i + 1]).empty())))
+      at = i + 1;
+    // "зовите меня Кирилл", "call me Tom" (above), "запишите на Кирилла", "put it under Tom",
+    // "under the name of Tom", "Tom here", "Tom speaking".
+    if ((w == "зовите" || w == "называйте") && At(lower, i + 1) == "меня") at = i + 2;
+    if (OneOf(w, {"запишите", "записывайте", "оформите", "оформляйте", "пишите"}) &&
+        At(lower, i + 1) == "на" &&
+        (capitalised(i + 2) || !text::ProperNounLemma(At(lower, i + 2)).empty()))
+      at = i + 2;
+    if (w == "under") {
+      size_t k = i + 1;
+      if (At(lower, k) == "the" && At(lower, k + 1) == "name") k += 2;
+      if (At(lower, k) == "of") ++k;
+      if (capitalised(k)) at = k;
+    }
+    if (i == 1 && OneOf(w, {"here", "speaking"}) && capitalised(0)) at = 0;
     // "Кирилл меня зовут", "Ольга меня зовут. Монте тиберио…": the capitalised word before.
     if (w == "меня" && At(lower, i + 1) == "зовут" && i > 0 && is_name_word(i - 1) &&
         capitalised(i - 1) && ends_sentence(i + 1))
@@ -355,7 +384,7 @@ std::optional<std::string> ExtractName(const std::string& original, bool awaitin
     // "Добрый день, это Ольга.": a capitalised word after "это" that ends the sentence.
     if (w == "это" && i + 1 < lower.size() && capitalised(i + 1) && ends_sentence(i + 1))
       at = i + 1;
-    if (at != std::string::npos && at < lower.size() && is_name_word(at)) return cap(orig[at]);
+    if (at != std::string::npos && at < lower.size() && is_name_word(at)) return as_name(at);
   }
   if (awaiting && !lower.empty() && lower.size() <= 3) {
     for (size_t i = 0; i < lower.size(); ++i) {
@@ -363,7 +392,17 @@ std::optional<std::string> ExtractName(const std::string& original, bool awaitin
         if (IsNumber(lower[i])) return std::nullopt;
         continue;
       }
-      return cap(orig[i]);
+      return as_name(i);
+    }
+  }
+  // A longer answer to "what is your name?": the first word the dictionary knows as a name
+  // ("да, записывайте, Валерий Петрович"), or a capitalised Latin word after the first.
+  if (awaiting && lower.size() > 3 && lower.size() <= 12) {
+    for (size_t i = 0; i < lower.size(); ++i) {
+      if (!is_name_word(i)) continue;
+      if (!text::ProperNounLemma(lower[i]).empty() ||
+          (i > 0 && !text::HasCyrillic(lower[i]) && capitalised(i)))
+        return as_name(i);
     }
   }
   return std::nullopt;

@@ -35,6 +35,26 @@ TEST(Slots, Names) {
   EXPECT_FALSE(ExtractName("мне нужно двадцать метров плитки в ванную", true).has_value());
 }
 
+// Names as callers give them: in any case form (the dictionary form is kept), lower-case from
+// a recogniser, inside a longer answer, after "зовите меня", "запишите на", "under".
+TEST(Slots, NamesAsCallersSayThem) {
+  auto N = [](const char* s, bool awaiting) {
+    auto n = ExtractName(s, awaiting);
+    return n ? *n : std::string("(none)");
+  };
+  EXPECT_EQ(N("заберу сам, я кирилл", false), "Кирилл");
+  EXPECT_EQ(N("Зовите меня Тимофей, и давайте доставку", false), "Тимофей");
+  EXPECT_EQ(N("запишите на Олега, пожалуйста", false), "Олег");
+  EXPECT_EQ(N("да, записывайте, Юрий Петрович, телефон этот же", true), "Юрий");
+  EXPECT_EQ(N("записывайте Руслан", true), "Руслан");
+  EXPECT_EQ(N("Put it under the name of Gemma please", false), "Gemma");
+  EXPECT_EQ(N("Rob here, I need some grout", false), "Rob");
+  EXPECT_EQ(N("it is for the kitchen, Laura Smith", true), "Laura");
+  EXPECT_EQ(N("а зачем вам?", true), "(none)");
+  EXPECT_EQ(N("я думаю, двадцать метров", false), "(none)");
+  EXPECT_EQ(N("я из Москвы", false), "(none)");
+}
+
 TEST(Slots, FulfilmentAndAddress) {
   EXPECT_EQ(*ExtractFulfilment(text::Canonical("заберу сам")), "pickup");
   EXPECT_EQ(*ExtractFulfilment(text::Canonical("лучше доставка")), "delivery");

@@ -607,6 +607,10 @@ Frame Understanding::Parse(std::string_view utterance, Expect pending) const {
   auto cb = ExtractCallbackTime(f.canonical);
   DetectIntents(toks, pending, f);
   if (cb && (pending == Expect::kCallbackTime || f.Has("callback"))) f.callback = cb;
+  // "Это Олег, виртуальный помощник" names the assistant, "переключите на Анну" the manager:
+  // neither is the caller's own name.
+  if (f.name && (f.Has("secretary") || f.Has("voicemail"))) f.name.reset();
+  if (f.name && f.manager && text::Stem(text::Lower(*f.name)) == manager_stem_) f.name.reset();
   // "Есть доставка?" asks about delivery; it does not choose it.
   if (f.fulfilment && pending != Expect::kFulfilment && !f.address) {
     static const std::vector<std::string> kAsk = {
