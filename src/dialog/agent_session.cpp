@@ -458,9 +458,23 @@ void KiraSession::Transfer(Reply& r) {
 }
 
 void KiraSession::HandleCallback(Reply& r, const Frame& f, bool asked) {
+  // "Перезвоните завтра" … "в обед": the day said when the callback was asked for holds for
+  // the time said after.
+  std::string canon = f.canonical;
+  auto now_said = ExtractCallbackTime(canon);
+  if (asked && !(now_said && (now_said->day_offset >= 0 || now_said->weekday >= 0))) {
+    for (size_t i = caller_turns_.size(); i-- > 0 && i + 5 > caller_turns_.size();) {
+      std::string earlier = text::Canonical(caller_turns_[i]);
+      auto e = ExtractCallbackTime(earlier);
+      if (e && (e->day_offset >= 0 || e->weekday >= 0)) {
+        canon = earlier + " " + canon;
+        break;
+      }
+    }
+  }
   std::string when;
   bool has_time = false;
-  auto at = ResolveCallback(f.canonical, &when, &has_time);
+  auto at = ResolveCallback(canon, &when, &has_time);
   if (!at || !has_time) {
     if (asked && ++reasks_ > 2) {
       stage_ = Stage::kOfferManager;
@@ -484,9 +498,27 @@ void KiraSession::HandleCallback(Reply& r, const Frame& f, bool asked) {
   std::snprintf(hhmm, sizeof hhmm, "%d:%02d", c.hour, c.minute);
   stage_ = Stage::kOpen;
   // "Ближе к вечеру": the caller's words, not a clock time they did not say.
-  auto said = ExtractCallbackTime(f.canonical);
-  if (said && !said->hour_said && !said->part.empty() && said->in_minutes < 0 &&
-      agent_.phrases.Has("callback_confirm_part"))
+  auto said = ExtractCallbackTime(canon);
+  // "Через час": the caller's words again, not the clock time computed from them.
+  std::string in;
+  if (said && said->in_minutes >= 0 && !said->hour_said) {
+    std::vector<std::string> toks = text::Tokens(canon);
+    for (size_t i = 0; i < toks.size() && in.empty(); ++i) {
+      if (toks[i] != "через" && toks[i] != "in") continue;
+      for (size_t j = i + 1; j < toks.size() && j <= i + 3; ++j) {
+        const std::string& t = toks[j];
+        if (t.rfind("час", 0) == 0 || t.rfind("минут", 0) == 0 || t.rfind("полчас", 0) == 0 ||
+            t.rfind("hour", 0) == 0 || t.rfind("minute", 0) == 0 || t == "mins") {
+          for (size_t k = i; k <= j; ++k) in += (k > i ? " " : "") + toks[k];
+          break;
+        }
+      }
+    }
+  }
+  if (!in.empty() && agent_.phrases.Has("callback_confirm_in"))
+    Say(r, "callback_confirm_in", {{"in", in}});
+  else if (said && !said->hour_said && !said->part.empty() && said->in_minutes < 0 &&
+           agent_.phrases.Has("callback_confirm_part"))
     Say(r, "callback_confirm_part",
         {{"when", when}, {"part", agent_.phrases.Render("part_" + said->part, {})}});
   else

@@ -22,6 +22,7 @@ namespace kira::dialog {
 inline constexpr std::string_view kBothAgentsPhrases[] = {"order_status",
                                                           "order_status_confirmed",
                                                           "callback_confirm_part",
+                                                          "callback_confirm_in",
                                                           "part_morning",
                                                           "part_afternoon",
                                                           "part_evening",

@@ -375,6 +375,12 @@ void Understanding::DetectIntents(const std::vector<std::string>& toks, Expect p
   if (f.fulfilment && !MatchesAny(toks, r.question_words) &&
       (pending == Expect::kOrderOffer || pending == Expect::kConfirm || rule("order")))
     drop(rules, {"delivery"});
+  // "Перезвоните завтра в обед": the time words are the callback's; "пусть менеджер
+  // перезвонит" asks for a call, not a transfer.
+  if (In(rules, "callback")) {
+    if (ExtractCallbackTime(f.canonical)) drop(rules, {"hours"});
+    if (!f.manager && !rule("transfer_request")) drop(rules, {"human"});
+  }
   // "Да, соедините" answering "shall I put you through?" is a yes.
   if (pending == Expect::kManager && In(rules, "human")) {
     drop(rules, {"human"});
