@@ -67,7 +67,7 @@ std::string UnitWord(const std::vector<std::string>& toks, size_t i, size_t* con
   if (OneOf(w, {"шт", "pcs", "лист", "листа", "листов", "листы", "мешок", "tile", "tiles", "плиток",
                 "плитки", "плитку", "плитка", "sheet", "sheets", "rolls", "roll"}) ||
       StartsWithAny(w, {"штук", "штуч", "piece", "мешк", "мешоч", "bag", "ведр", "bucket", "банк",
-                        "банок", "рулон", "тюбик", "tube", "картридж", "канистр", "тub"}))
+                        "банок", "рулон", "тюбик", "tube", "картридж", "канистр", "tub"}))
     return "шт";
   if (OneOf(w, {"кг", "kg", "кило"}) || StartsWithAny(w, {"килограм", "kilo"})) return "кг";
   return "";

@@ -25,6 +25,7 @@ TEST(Slots, Quantities) {
   EXPECT_FALSE(Q("20", false).has_value());
   EXPECT_EQ(Q("20", true)->value, 20);
   EXPECT_FALSE(Q("плитка 60x60").has_value());
+  EXPECT_EQ(Q("3 tubs of adhesive")->unit, "шт");
 }
 
 TEST(Slots, Names) {
