@@ -8,6 +8,7 @@
 
 #include "app/command.h"
 #include "app/context.h"
+#include "crm/json.h"
 #include "crm/personal_data.h"
 #include "crm/sqlite/sqlite_crm_store.h"
 #include "storage/backup.h"
@@ -28,15 +29,7 @@ int Forget(const AppOptions& o, const PrivacyArgs& a) {
   auto r = crm::ForgetPerson(**store, o.data_dir, a.phone, "cli");
   if (!r.ok()) return Fail(r.status());
   if (a.json) {
-    nlohmann::json j = {{"found", r->found},
-                        {"leads_deleted", r->leads_deleted},
-                        {"leads_emptied", r->leads_emptied},
-                        {"conversations", r->conversations},
-                        {"turns", r->turns},
-                        {"recordings", r->recordings.size()},
-                        {"orders_scrubbed", r->orders_scrubbed},
-                        {"tasks", r->tasks},
-                        {"dnc_hashed", r->dnc_hashed}};
+    nlohmann::json j = *r;
     std::printf("%s\n", j.dump().c_str());
     return 0;
   }

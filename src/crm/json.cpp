@@ -290,6 +290,18 @@ void from_json(const json& j, AuditEntry& v) {
   Get(j, r, "detail", &v.detail);
 }
 
+void to_json(json& j, const ForgetResult& v) {
+  j = json{{"found", v.found},
+           {"leads_deleted", v.leads_deleted},
+           {"leads_emptied", v.leads_emptied},
+           {"conversations", v.conversations},
+           {"turns", v.turns},
+           {"recordings", v.recordings.size()},
+           {"orders_scrubbed", v.orders_scrubbed},
+           {"tasks", v.tasks},
+           {"dnc_hashed", v.dnc_hashed}};
+}
+
 void to_json(json& j, const LeadFilter& v) {
   j = json{{"outcome", v.outcome},
            {"reason", v.reason},

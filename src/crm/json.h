@@ -15,6 +15,7 @@
 #include <string>
 
 #include "core/status.h"
+#include "crm/crm_store.h"
 #include "crm/model.h"
 
 namespace kira::crm {
@@ -39,6 +40,8 @@ void to_json(nlohmann::json& j, const AuditEntry& v);
 void from_json(const nlohmann::json& j, AuditEntry& v);
 void to_json(nlohmann::json& j, const LeadFilter& v);
 void from_json(const nlohmann::json& j, LeadFilter& v);
+// What `kira forget` and POST /api/admin/forget answer: counts, never the recordings' paths.
+void to_json(nlohmann::json& j, const ForgetResult& v);
 
 // from_json without exceptions: Invalid with the field's name on a type mismatch.
 template <typename T>

@@ -1,5 +1,6 @@
 // Administration over HTTP (admins only): users, outgoing webhooks, and erasing one person's
 // data (crm/personal_data.h).
+#include "crm/json.h"
 #include "crm/personal_data.h"
 #include "web/server_impl.h"
 
@@ -36,16 +37,7 @@ void WebServer::Impl::RegisterAdminRoutes() {
             r = crm::ForgetPerson(*cfg.store, cfg.data_dir, StrField(body, "phone"), ctx.actor());
           }
           if (!r.ok()) return SendStatus(res, r.status());
-          SendJson(res, 200,
-                   {{"found", r->found},
-                    {"leads_deleted", r->leads_deleted},
-                    {"leads_emptied", r->leads_emptied},
-                    {"conversations", r->conversations},
-                    {"turns", r->turns},
-                    {"recordings", r->recordings.size()},
-                    {"orders_scrubbed", r->orders_scrubbed},
-                    {"tasks", r->tasks},
-                    {"dnc_hashed", r->dnc_hashed}});
+          SendJson(res, 200, nlohmann::json(*r));
         });
   Route("GET", "/api/webhooks", Access::kAdmin,
         [this](const httplib::Request&, httplib::Response& res, Ctx&) {
