@@ -2,12 +2,14 @@
 
 #include <pocketsphinx.h>
 #include <sphinxbase/cmn.h>
+#include <sphinxbase/err.h>
 #include <sphinxbase/feat.h>
 #include <sphinxbase/fsg_model.h>
 
 #include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 
 #include "core/log.h"
@@ -373,10 +375,15 @@ Result<std::unique_ptr<PocketsphinxAsr::Decoder>> PocketsphinxAsr::Acquire() {
       return d;
     }
   }
+  // sphinxbase logs through one process-wide FILE*, and "-logfn" makes every ps_init close and
+  // reopen it: two calls starting at once freed it twice (heap corruption in the concurrent
+  // conformance test, about one run in five). Logging is switched off once, for all decoders.
+  static std::once_flag quiet;
+  std::call_once(quiet, [] { err_set_logfp(nullptr); });
   auto d = std::make_unique<Decoder>();
   d->config = cmd_ln_init(nullptr, ps_args(), TRUE, "-hmm", cfg_.model_dir.c_str(), "-dict",
-                          cfg_.dict.c_str(), "-logfn", "/dev/null", "-samprate", "16000",
-                          "-remove_noise", cfg_.remove_noise ? "yes" : "no", nullptr);
+                          cfg_.dict.c_str(), "-samprate", "16000", "-remove_noise",
+                          cfg_.remove_noise ? "yes" : "no", nullptr);
   if (!d->config)
     return Status::Invalid("pocketsphinx: bad configuration (model " + cfg_.model_dir + ")");
   d->ps = ps_init(d->config);
