@@ -75,6 +75,8 @@ Result<PhoneNumberInfo> ParsePhone(std::string_view phone, std::string_view defa
   util->Format(n, PhoneNumberUtil::E164, &info.e164);
   if (!WithinE164(info.e164))
     return Status::Invalid("'" + log::Redact(phone) + "' has more digits than E.164 allows (15)");
+  if (NormalizePhone(info.e164) != info.e164)
+    return Status::Invalid("'" + log::Redact(phone) + "' is not a stable phone number");
   util->GetRegionCodeForNumber(n, &info.region);
   util->GetNationalSignificantNumber(n, &info.national);
   auto type = util->GetNumberType(n);
@@ -88,7 +90,9 @@ Result<std::string> ToE164(std::string_view phone, std::string_view default_regi
   return std::move(info.e164);
 }
 
-std::string NormalizePhone(std::string_view phone) {
+namespace {
+
+std::string NormalizeOnce(std::string_view phone) {
   PhoneNumber n;
   if (!Parse(phone, kDefaultPhoneRegion, &n)) return "";
   const auto* util = PhoneNumberUtil::GetInstance();
@@ -97,6 +101,20 @@ std::string NormalizePhone(std::string_view phone) {
   util->Format(n, PhoneNumberUtil::E164, &out);
   if (!WithinE164(out)) return "";
   return out;
+}
+
+}  // namespace
+
+std::string NormalizePhone(std::string_view phone) {
+  // libphonenumber does not always reach its own form in one pass: "+84 0…" keeps the national
+  // prefix after the country code and drops it when read again. The key is the fixed point.
+  std::string key = NormalizeOnce(phone);
+  for (int i = 0; i < 3 && !key.empty(); ++i) {
+    std::string again = NormalizeOnce(key);
+    if (again == key) return key;
+    key = std::move(again);
+  }
+  return "";
 }
 
 std::string CallerNumber(std::string_view raw, std::string_view default_region) {

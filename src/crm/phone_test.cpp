@@ -80,6 +80,9 @@ TEST(NormalizePhone, KeysEveryReadableNumberEvenInUnallocatedRanges) {
   EXPECT_EQ(NormalizePhone("0081240417946093953"), "");   // "possible" to libphonenumber
   EXPECT_EQ(NormalizePhone("+49591944115123457"), "");    // even "valid" to it
   EXPECT_FALSE(ToE164("+49591944115123457").ok());
+  // "+84 0…" loses its 0 only when read a second time: the key is the fixed point.
+  EXPECT_EQ(NormalizePhone("008 400 7946 46 58"),
+            NormalizePhone(NormalizePhone("008 400 7946 46 58")));
   EXPECT_EQ(NormalizePhone("sip:bob@example.com"), "");
 }
 
