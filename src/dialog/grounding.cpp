@@ -7,6 +7,7 @@
 
 #include "business/currency.h"
 #include "core/text.h"
+#include "dialog/slots.h"
 
 namespace kira::dialog {
 
@@ -322,13 +323,6 @@ std::vector<GroundingIssue> GroundingChecker::Check(const std::string& utterance
   find_products(utterance);
   for (const std::string& t : ctx.agent_turns) find_products(t);
   // SKUs stated explicitly.
-  // Formats ("60x120") as whole tokens of the utterance.
-  for (const std::string& tok : text::Tokens(text::Normalize(utterance))) {
-    size_t x = tok.find('x');
-    if (x == std::string::npos || x == 0 || x + 1 >= tok.size()) continue;
-    if (!std::all_of(tok.begin(), tok.begin() + x, ::isdigit)) continue;
-    if (!formats_.count(tok)) issues.push_back({tok, "no product of this format in the catalog"});
-  }
   for (const NumToken& t : nums) {
     if (t.sku) {
       if (const catalog::Product* p = catalog_.Find(t.raw)) mentioned.push_back(p);
@@ -337,8 +331,12 @@ std::vector<GroundingIssue> GroundingChecker::Check(const std::string& utterance
 
   // What the caller said: their numbers may be echoed, and quantities derived from them.
   std::vector<double> caller;
-  for (const std::string& c : ctx.caller_turns)
-    for (double v : NumbersIn(text::Canonical(c))) caller.push_back(v);
+  for (const std::string& c : ctx.caller_turns) {
+    std::string canonical = text::Canonical(c);
+    for (double v : NumbersIn(canonical)) caller.push_back(v);
+    // The quantity as the dialog understood it: "2 с половиной" is 2.5, not 2 and nothing.
+    if (auto q = ExtractQuantity(canonical, /*bare_allowed=*/true)) caller.push_back(q->value);
+  }
 
   std::vector<double> money, plain = profile_numbers_;
   for (double v : caller) plain.push_back(v);

@@ -1,0 +1,66 @@
+// The grounding check allows what follows from the data and the caller's words, and nothing
+// else: whole boxes derived from the quantity the caller said (however it was said), totals of
+// those; a number from nowhere is caught once, with its reason.
+#include "dialog/grounding.h"
+
+#include <gtest/gtest.h>
+
+namespace kira::dialog {
+namespace {
+
+std::shared_ptr<const catalog::Catalog> StoneTile() {
+  auto c = std::make_shared<catalog::Catalog>();
+  catalog::Product p;
+  p.sku = "ST-1";
+  p.name = "Плитка Stonehill Гранит серый 30x60";
+  p.category = "Плитка";
+  p.brand = "Stonehill";
+  p.format = "30x60";
+  p.price = 1700;
+  p.unit = "м2";
+  p.box_m2 = 0.56;
+  p.stock = 40;
+  c->Add(p);
+  c->BuildIndex();
+  return c;
+}
+
+business::Profile Shop() {
+  business::Profile p;
+  p.name = "Тест";
+  p.language = "ru";
+  p.currency = "RUB";
+  return p;
+}
+
+TEST(Grounding, WholeBoxesFromAQuantitySaidInWordsAreSupported) {
+  auto cat = StoneTile();
+  const business::Profile shop = Shop();
+  GroundingChecker checker(*cat, shop);
+  GroundingContext ctx;
+  ctx.agent_turns = {"Плитка Stonehill Гранит серый 30x60 — 1 700 руб. за м²."};
+  // 2.5 m² is 5 boxes of 0.56 = 2.8 m², 4 760 roubles.
+  for (const char* said : {"два с половиной метра", "метра два с половиной", "2,5 квадрата"}) {
+    ctx.caller_turns = {said};
+    EXPECT_TRUE(checker.Check("Это 5 коробок — 2,8 м², итого 4 760 руб.", ctx).empty()) << said;
+  }
+  // "полтора" is 1.5 m²: 3 boxes, 1.68 m².
+  ctx.caller_turns = {"полтора квадрата"};
+  EXPECT_TRUE(checker.Check("Это 3 коробки — 1,68 м².", ctx).empty());
+  // Without the caller's quantity the same numbers are unsupported.
+  ctx.caller_turns = {"здравствуйте"};
+  EXPECT_FALSE(checker.Check("Это 5 коробок — 2,8 м², итого 4 760 руб.", ctx).empty());
+}
+
+TEST(Grounding, AnUnknownFormatIsReportedOnce) {
+  auto cat = StoneTile();
+  const business::Profile shop = Shop();
+  GroundingChecker checker(*cat, shop);
+  auto issues = checker.Check("Есть формат 45x90.", {});
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_EQ(issues[0].fact, "45x90");
+  EXPECT_TRUE(checker.Check("Есть формат 30x60.", {}).empty());
+}
+
+}  // namespace
+}  // namespace kira::dialog
