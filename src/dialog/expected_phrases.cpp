@@ -75,9 +75,7 @@ std::vector<std::string> KiraSession::ExpectedPhrases() const {
   fill["weekday"] = ph.List("heard_weekdays");
   fill["street"] = ph.List("heard_streets");
   for (int h = 1; h <= 12; ++h) fill["hour"].push_back(std::to_string(h));
-  fill["ordinal"] =
-      ru ? std::vector<std::string>{"первый", "второй", "третий", "четвёртый", "пятый", "последний"}
-         : std::vector<std::string>{"first", "second", "third", "fourth", "fifth", "last"};
+  fill["ordinal"] = ph.List("heard_ordinals");
   for (const auto* list : {&lex.colors, &lex.surfaces, &lex.materials, &lex.looks})
     for (const auto& e : *list)
       for (const auto& w : ru ? e.ru : e.en) fill["attribute"].push_back(w);
@@ -87,12 +85,10 @@ std::vector<std::string> KiraSession::ExpectedPhrases() const {
   // one being discussed.
   for (const auto* c : candidates_) {
     fill["product"].push_back(SpokenName(*c));
-    for (const std::string* v : {&c->color, &c->surface, &c->collection})
-      if (!v->empty())
-        fill["attribute"].push_back(AttrWord(v == &c->color     ? "color"
-                                             : v == &c->surface ? "surface"
-                                                                : "collection",
-                                             *v));
+    const std::pair<const char*, const std::string*> attributes[] = {
+        {"color", &c->color}, {"surface", &c->surface}, {"collection", &c->collection}};
+    for (const auto& [kind, value] : attributes)
+      if (!value->empty()) fill["attribute"].push_back(AttrWord(kind, *value));
     out.push_back(c->format);
   }
   for (const auto& a : analogs_)

@@ -155,7 +155,8 @@ inline constexpr std::string_view kBothAgentsLists[] = {"yes_words",        "no_
                                                         "heard_address",    "heard_callback_time",
                                                         "heard_manager",    "heard_consent",
                                                         "heard_unit_words", "heard_first_names",
-                                                        "heard_weekdays",   "heard_streets"};
+                                                        "heard_ordinals",   "heard_weekdays",
+                                                        "heard_streets"};
 inline constexpr std::string_view kVeraOnlyLists[] = {"secretary_phrases", "voicemail_phrases"};
 
 // The keys `agent` ("kira" | "vera") needs.
