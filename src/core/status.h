@@ -10,7 +10,9 @@
 
 namespace kira {
 
-class Status {
+// [[nodiscard]]: a Status or Result dropped on the floor is a failure nobody hears about.
+// Where ignoring one is right, the call site says why in a comment.
+class [[nodiscard]] Status {
  public:
   enum class Code { kOk, kInvalid, kNotFound, kIo, kUnavailable, kConflict, kInternal };
 
@@ -39,7 +41,7 @@ class Status {
 
 // Result<T>: a value or a failed Status.
 template <typename T>
-class Result {
+class [[nodiscard]] Result {
  public:
   Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
   Result(Status s) : v_(std::move(s)) {}     // NOLINT: implicit by design

@@ -59,7 +59,10 @@ bool KiraSession::HandleConsent(Reply& r, const std::string& canon, const Frame&
     if (lead.ok()) {
       crm::Lead l = *lead;
       l.source_flagged = lead_source_ == "web_form";
-      engine_.store().UpdateLead(l);
+      // The call ends either way; the manager loses only the flag on the lead's source.
+      Status flagged = engine_.store().UpdateLead(l);
+      if (!flagged.ok())
+        log::Error("dialog", "cannot flag the lead's source: " + flagged.message());
     }
     EndCall(r);
     return true;
@@ -178,7 +181,8 @@ void KiraSession::ResolveOutboundOutcome(std::string* outcome, std::string* reas
       tt.attempts = tt.attempts + 1;
       tt.last_attempt_at = ToUnixMillis(engine_.clock().Now());
       tt.status = *outcome == "no_answer" ? "open" : "done";
-      engine_.store().UpdateTask(tt);
+      Status saved = engine_.store().UpdateTask(tt);
+      if (!saved.ok()) log::Error("dialog", "cannot record Vera's result: " + saved.message());
     }
   }
 }

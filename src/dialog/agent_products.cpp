@@ -452,7 +452,10 @@ void KiraSession::PlaceOrder(Reply& r) {
     if (c.ok() && c->name.empty()) {
       crm::Contact cc = *c;
       cc.name = name_;
-      engine_.store().UpsertContact(cc);
+      // The order is placed; a name not saved on the contact is logged, not said to the caller.
+      auto saved = engine_.store().UpsertContact(cc);
+      if (!saved.ok())
+        log::Error("dialog", "cannot save the caller's name: " + saved.status().message());
     }
   }
   Vars v = ProductVars(*product_);
