@@ -334,10 +334,19 @@ void Understanding::DetectIntents(const std::vector<std::string>& toks, Expect p
   };
   bool vera = agent_.name == "vera";
   std::vector<std::string> rules;
+  // "Пока не надо" is "not for now", not "bye": goodbye words are read with such a "пока"
+  // masked.
+  std::vector<std::string> bye_toks = toks;
+  for (size_t i = 0; i + 1 < bye_toks.size(); ++i)
+    if (bye_toks[i] == "пока" && (toks[i + 1] == "не" || toks[i + 1] == "нет" ||
+                                  toks[i + 1] == "что" || toks[i + 1] == "ничего"))
+      bye_toks[i] = "";
   for (const char* i :
        {"abuse", "opt_out", "robot", "human", "callback", "order_status", "hours", "address",
         "delivery", "greeting", "goodbye", "prank", "secretary", "voicemail", "wrong_number"}) {
-    if (rule(i)) rules.push_back(i);
+    const auto* ps = r.Intent(i);
+    if (ps && MatchesAny(std::string_view(i) == "goodbye" ? bye_toks : toks, *ps))
+      rules.push_back(i);
   }
   bool product_words =
       f.product && (f.product->confidence != ProductLink::Confidence::kNone ||
@@ -460,6 +469,11 @@ void Understanding::DetectIntents(const std::vector<std::string>& toks, Expect p
   if (pending == Expect::kNone) {
     yes = yes && toks.size() <= 3 && opens_with("yes", "yes_words");
     no = no && (toks.size() <= 2 || opens_with("no", "no_words"));
+    // "Don't call me again", "sorry, wrong number": the negation is part of the request.
+    static const std::vector<std::string> kBareNo = {"нет", "неа", "no", "nope", "nah"};
+    bool bare = std::any_of(toks.begin(), toks.begin() + std::min<size_t>(toks.size(), 3),
+                            [](const std::string& t) { return In(kBareNo, t); });
+    if (!bare && (In(rules, "opt_out") || In(rules, "wrong_number"))) no = false;
   }
   if (slot_question && answer) yes = false;
   if (slot_question) no = no && opens_with("no", "no_words");
@@ -468,15 +482,31 @@ void Understanding::DetectIntents(const std::vector<std::string>& toks, Expect p
   if (no) out.push_back("no");
   if (f.correction) out.push_back("correction");
   if (faq && !answer) Add(out, "faq");
-  bool model_safety = ip.confidence >= std::max(th, 0.7);
+  // The model backs the rules up: beside what they found only when it is sure, alone (nothing
+  // else explains the turn) at the usual threshold.
+  // A turn of fillers and short function words ("ну это", "ммм") gives the model nothing to
+  // read: its guess there is noise.
+  bool content = false;
+  for (const auto& t : toks) {
+    std::vector<std::string> one{t};
+    content = content || (text::Decode(t).size() >= 4 && !MatchesAny(one, r.fillers));
+  }
+  bool model_safety =
+      content && (ip.confidence >= std::max(th, 0.7) ||
+                  (out.empty() && !slot_question && !product_words && ip.confidence >= th));
   const std::string& mi = ip.intent;
   if (mi == "yes" || mi == "no") {
     // yes/no come from the word lists above (the model's yes/no on long turns is noise)
   } else if (mi == "product_query" || mi == "order") {
-    if (!answer && ip.confidence >= th && (product_words || pending == Expect::kNone)) Add(out, mi);
+    // A product named without an order verb or an amount is asked about, whatever the model
+    // leans to ("мне нужна затирка" is a question before it is an order).
+    const auto* ops = r.Intent("order");
+    bool order_words = (ops && MatchesAny(toks, *ops)) || f.quantity.has_value();
+    std::string i = mi == "order" && product_words && !order_words ? "product_query" : mi;
+    if (!answer && ip.confidence >= th && (product_words || pending == Expect::kNone)) Add(out, i);
   } else if (mi == "faq") {
     // Decided by the FAQ matcher; kept as a hint when nothing else fired.
-    if (out.empty() && ip.confidence >= th && !answer) Add(out, mi);
+    if (out.empty() && ip.confidence >= th && !answer && !product_words) Add(out, mi);
   } else if (mi == "other") {
     if (out.empty() && !answer && !product_words && ip.confidence >= th) Add(out, mi);
   } else if (mi == "secretary" || mi == "voicemail") {
@@ -517,8 +547,9 @@ void Understanding::DetectIntents(const std::vector<std::string>& toks, Expect p
         f.product->confidence != ProductLink::Confidence::kNone)
       Add(out, "product_query");
   }
+  // Also a product the shop does not sell ("линолеум продаёте?"): the caller asks about it.
   if (product_words && !answer && !In(out, "order") && !In(out, "product_query") && !elsewhere &&
-      pending == Expect::kNone && f.product->confidence != ProductLink::Confidence::kNone)
+      pending == Expect::kNone)
     Add(out, "product_query");
   // Nothing understood, and nothing answered: the caller said something else.
   if (out.empty() && !answer && !f.yes && !f.no && !product_words &&

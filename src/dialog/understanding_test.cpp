@@ -147,6 +147,25 @@ TEST_F(UnderstandingTest, SafetyAndRoutingIntents) {
   EXPECT_TRUE(Parse("stop calling me, I withdraw my consent", Expect::kNone, true).Has("opt_out"));
 }
 
+// Intents of turns the phrase rules do not cover: the model decides alone, a product the shop
+// does not sell is still asked about, and negations inside a request are not a "no".
+TEST_F(UnderstandingTest, IntentsBeyondThePhraseRules) {
+  EXPECT_EQ(Parse("линолеум продаёте?").intents, std::vector<std::string>{"product_query"});
+  EXPECT_EQ(Parse("do you sell carpet", Expect::kNone, true).intents,
+            std::vector<std::string>{"product_query"});
+  EXPECT_FALSE(Parse("ну это").Has("wrong_number"));
+  Frame f = Parse("нет, пока не надо", Expect::kOrderOffer);
+  EXPECT_TRUE(f.Has("no"));
+  EXPECT_FALSE(f.Has("goodbye"));
+  EXPECT_TRUE(Parse("ну всё, пока").Has("goodbye"));
+  f = Parse("don't call this number again", Expect::kNone, true);
+  EXPECT_TRUE(f.Has("opt_out"));
+  EXPECT_FALSE(f.Has("no"));
+  f = Parse("sorry, wrong number", Expect::kNone, true);
+  EXPECT_TRUE(f.Has("wrong_number"));
+  EXPECT_FALSE(f.Has("no"));
+}
+
 TEST_F(UnderstandingTest, TheHeadNounDecidesTheCategory) {
   Frame f = Parse("клей для керамогранита");
   ASSERT_TRUE(f.product);
