@@ -38,7 +38,13 @@ int main(int argc, char** argv) {
   app.add_option("--data", opts.data_dir, "Data directory (database, recordings)")
       ->capture_default_str();
   app.add_option("--business", opts.business, "Business profile YAML (default: the demo shop)");
-  app.add_flag("-v,--verbose", opts.verbose, "Debug logging");
+  app.add_flag("-v,--verbose", opts.verbose,
+               "Debug logging (shows callers' numbers, names and words in clear)");
+  // Below debug, phone numbers, names and transcripts in log lines are masked (core/log.h).
+  std::string log_level = "warn";
+  app.add_option("--log-level", log_level, "Lowest level logged: debug, info, warn or error")
+      ->check(CLI::IsMember({"debug", "info", "warn", "error"}))
+      ->capture_default_str();
   app.set_version_flag("--version", "kira " KIRA_VERSION);
   app.require_subcommand(0, 1);
   app.fallthrough();
@@ -61,7 +67,12 @@ int main(int argc, char** argv) {
     std::printf("%s", sub->help().c_str());
   });
   app.parse_complete_callback([&] {
-    kira::log::SetLevel(opts.verbose ? kira::log::Level::kDebug : kira::log::Level::kWarn);
+    using kira::log::Level;
+    const Level level = log_level == "debug"  ? Level::kDebug
+                        : log_level == "info" ? Level::kInfo
+                        : log_level == "warn" ? Level::kWarn
+                                              : Level::kError;
+    kira::log::SetLevel(opts.verbose ? Level::kDebug : level);
   });
   try {
     app.parse(argc, argv);

@@ -26,6 +26,7 @@ struct CallInfo {
   std::string local_tag;  // for logs: "in-3" / "out-7"
   bool inbound = true;
   std::string caller;       // user part of From (the caller's number), e.g. "+79161234567"
+  std::string caller_name;  // display name of From ("Иван Петров"), may be empty
   std::string called;       // user part of the request URI / To (the dialled number)
   std::string remote_uri;   // From (inbound) or the target (outbound)
   std::string remote_addr;  // signalling source "ip:port"

@@ -56,6 +56,7 @@ CallLeg::~CallLeg() {
 int CallLeg::Accept(const struct sip_msg* msg, std::string* reason) {
   info_.call_id = PlToString(msg->callid);
   info_.caller = UserOf(msg->from.uri);
+  info_.caller_name = PlToString(msg->from.dname);
   info_.called = UserOf(msg->uri);
   info_.remote_uri = PlToString(msg->from.auri);
   info_.remote_addr = AddrText(&msg->src) + ":" + std::to_string(sa_port(&msg->src));
@@ -130,8 +131,12 @@ int CallLeg::Accept(const struct sip_msg* msg, std::string* reason) {
   }
   counted_ = true;
   ++ep_->stats.active;
-  log::Info(kLog, info_.local_tag + ": call from " + log::Pii(info_.caller) + " via " +
-                      info_.transport + ", codec " + (has_offer ? info_.codec : "late offer"));
+  // Personal data: the name and the number are masked unless the log level is debug.
+  const std::string from = info_.caller_name.empty() ? log::Phone(info_.caller)
+                                                     : log::Name(info_.caller_name) + " <" +
+                                                           log::Phone(info_.caller) + ">";
+  log::Info(kLog, info_.local_tag + ": call from " + from + " via " + info_.transport + ", codec " +
+                      (has_offer ? info_.codec : "late offer"));
   return 0;
 }
 

@@ -39,8 +39,10 @@ std::string KindOf(const std::string& line) {
   return k;
 }
 
+// libre's lines may quote a SIP message (a From or Contact with the caller's number): masked
+// unless the log level is debug, like every other line with personal data.
 void DbgHandler(int level, const char* p, size_t len, void*) {
-  const std::string line = Clean(p, len);
+  const std::string line = log::Pii(Clean(p, len));
   if (level <= DBG_WARNING)
     log::Limited(log::Level::kWarn, kComponent, KindOf(line), line);
   else
@@ -71,7 +73,7 @@ extern "C" int re_fprintf(FILE* stream, const char* fmt, ...) {
     char buf[512] = {0};
     n = re_vsnprintf(buf, sizeof buf, fmt, ap);  // -1 when cut short; buf holds the start
     {
-      const std::string line = kira::telephony::Clean(buf, std::strlen(buf));
+      const std::string line = kira::log::Pii(kira::telephony::Clean(buf, std::strlen(buf)));
       // The format names the kind ("sip: msg decode err: %m").
       if (!line.empty())
         kira::log::Limited(kira::log::Level::kWarn, kira::telephony::kComponent,

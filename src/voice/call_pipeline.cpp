@@ -158,7 +158,7 @@ void CallCore::EndUtterance(int64_t speech_end_wall_ms, int64_t endpoint_wait_ms
     log::Debug(kLog, info.local_tag + ": nothing recognised");
     return;
   }
-  log::Debug(kLog, info.local_tag + ": heard " + log::Redact(r->text));
+  log::Debug(kLog, info.local_tag + ": heard " + log::Pii(r->text));
   t0 = NowMs();
   dialog::Reply reply = session_->OnCallerText(r->text);
   t.dialog_ms = NowMs() - t0;

@@ -76,7 +76,8 @@ void SendStatus(httplib::Response& res, const Status& s) {
     case Status::Code::kUnavailable:
       return SendError(res, 503, "unavailable", s.message());
     default:
-      log::Error("web", s.message());
+      // A store or parser error may quote the request (a number, a name): masked in the log.
+      log::Error("web", log::Pii(s.message()));
       return SendError(res, 500, "internal", "internal error: " + s.message());
   }
 }
@@ -410,7 +411,7 @@ Status WebServer::Start() {
           what = e.what();
         } catch (...) {
         }
-        log::Error("web", what);
+        log::Error("web", log::Pii(what));
         SendError(res, 500, "internal", "internal error");
       });
 

@@ -64,6 +64,19 @@ uint16_t FreePort() {
   return 0;
 }
 
+std::string ReadTextFile(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(f), {});
+}
+
+bool WaitForText(const std::string& path, const std::string& needle, std::chrono::seconds limit) {
+  for (auto end = std::chrono::steady_clock::now() + limit;;
+       std::this_thread::sleep_for(std::chrono::milliseconds(100))) {
+    if (ReadTextFile(path).find(needle) != std::string::npos) return true;
+    if (std::chrono::steady_clock::now() >= end) return false;
+  }
+}
+
 Status RunCommand(const std::string& cmd) {
   const std::string full = cmd + " 2>&1";
   FILE* p = popen(full.c_str(), "r");
@@ -173,6 +186,7 @@ Status Baresip::Start(const Options& o, const std::string& work_dir) {
   if (!o.rec_dir.empty()) fs::create_directories(o.rec_dir);
   {
     std::ofstream acc(dir_ + "/accounts");
+    if (!o.display_name.empty()) acc << '"' << o.display_name << "\" ";
     acc << "<sip:" << o.user << "@127.0.0.1>;regint=0;audio_codecs=" << o.codecs
         << (o.auto_answer ? ";answermode=auto" : "") << "\n";
   }

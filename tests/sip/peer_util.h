@@ -22,6 +22,10 @@ std::string MakeTempDir(const std::string& prefix);
 void RemoveTree(const std::string& dir);
 // A port that was free a moment ago (bound with port 0 and released), UDP and TCP both.
 uint16_t FreePort();
+// The whole file ("" if it cannot be read).
+std::string ReadTextFile(const std::string& path);
+// Polls `path` (a child's log) every 100 ms until it contains `needle`; false after `limit`.
+bool WaitForText(const std::string& path, const std::string& needle, std::chrono::seconds limit);
 // Runs a shell command; Io with its output tail when it fails.
 Status RunCommand(const std::string& cmd);
 // `text` spoken by flite (voice slt), 8 kHz mono S16, with silence before and after.
@@ -54,6 +58,7 @@ class Baresip {
  public:
   struct Options {
     std::string user = "caller";  // account user
+    std::string display_name;     // From display name ("" = none)
     uint16_t sip_port = 0;
     uint16_t ctrl_port = 0;
     uint16_t rtp_min = 20000, rtp_max = 29999;
