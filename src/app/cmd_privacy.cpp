@@ -52,6 +52,12 @@ int Backup(const AppOptions& o, const PrivacyArgs& a) {
   if (!r.ok()) return Fail(r.status());
   std::printf("kira: backup written to %s (%lld pages, %lld bytes, integrity ok)\n", a.file.c_str(),
               static_cast<long long>(r->pages), static_cast<long long>(r->bytes));
+  // The key of hashed do-not-call entries is not in the database (a copy of it alone cannot
+  // be searched for a number); a machine restored without it no longer matches them.
+  std::printf(
+      "kira: keep %s/dnc.key with your backups (the key of forgotten numbers on the "
+      "do-not-call list)\n",
+      o.data_dir.c_str());
   return 0;
 }
 

@@ -10,23 +10,37 @@
 
 namespace kira::crm {
 
-std::string DncHashKey(const std::string& normalized) {
-  // BLAKE2b-256 under a fixed context key: the entry matches the number it came from, and the
-  // table no longer shows the number. (Ten-digit numbers can be enumerated; the hash only keeps
-  // the clear number out of the database, exports and backups.)
+namespace {
+
+std::string HashHex(const char* prefix, const std::string& normalized, const unsigned char* key,
+                    size_t key_len) {
   static const bool sodium_ready = sodium_init() >= 0;  // idempotent, thread-safe
   (void)sodium_ready;
-  static const unsigned char kContext[] = "kira dnc forgotten v1";
   unsigned char out[32];
   crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(normalized.data()),
-                     normalized.size(), kContext, sizeof kContext - 1);
+                     normalized.size(), key, key_len);
   static const char kHex[] = "0123456789abcdef";
-  std::string key = "h:";
+  std::string hex = prefix;
   for (unsigned char b : out) {
-    key += kHex[b >> 4];
-    key += kHex[b & 15];
+    hex += kHex[b >> 4];
+    hex += kHex[b & 15];
   }
-  return key;
+  return hex;
+}
+
+}  // namespace
+
+std::string DncHashKey(const std::string& secret, const std::string& normalized) {
+  // BLAKE2b-256 keyed with the install's secret (dnc.key in the data dir): the entry matches
+  // the number it came from, and without the key file a copy of the database (an export, a
+  // backup) cannot be searched for a number by hashing candidates.
+  return HashHex("k:", normalized, reinterpret_cast<const unsigned char*>(secret.data()),
+                 secret.size());
+}
+
+std::string LegacyDncHashKey(const std::string& normalized) {
+  static const unsigned char kContext[] = "kira dnc forgotten v1";
+  return HashHex("h:", normalized, kContext, sizeof kContext - 1);
 }
 
 Result<std::vector<Conversation>> SqliteCrmStore::ListOpenConversations(int64_t idle_before,
@@ -150,7 +164,7 @@ Result<ForgetResult> SqliteCrmStore::Forget(const std::string& phone) {
   {
     KIRA_ASSIGN_OR_RETURN(auto q, db.Prepare("UPDATE dnc SET phone_key=?, phone='', source='' "
                                              "WHERE phone_key=?"));
-    q->Bind(1, DncHashKey(key)).Bind(2, key);
+    q->Bind(1, DncHashKey(dnc_secret_, key)).Bind(2, key);
     KIRA_RETURN_IF_ERROR(q->Exec().WithContext("forget: do-not-call"));
     res.dnc_hashed = db.Changes() > 0;
   }

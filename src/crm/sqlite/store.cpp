@@ -85,7 +85,14 @@ Result<std::unique_ptr<CrmStore>> OpenSqliteCrmStore(const std::string& path,
         db->Exec("PRAGMA max_page_count=" + std::to_string(options.max_page_count)));
   }
   KIRA_RETURN_IF_ERROR(storage::Migrate(*db, "crm", CrmMigrations()).WithContext("crm " + path));
-  return std::unique_ptr<CrmStore>(new SqliteCrmStore(std::move(db), options));
+  // Generated at the first start, beside the database, and reused afterwards.
+  std::string secret;
+  if (const std::string key_file = DncSecretPath(path); key_file.empty()) {
+    secret = RandomDncSecret();
+  } else {
+    KIRA_ASSIGN_OR_RETURN(secret, LoadOrCreateDncSecret(key_file));
+  }
+  return std::unique_ptr<CrmStore>(new SqliteCrmStore(std::move(db), options, std::move(secret)));
 }
 
 SqliteCrmStore::~SqliteCrmStore() {

@@ -34,8 +34,10 @@ class CachedStmt {
 
 class SqliteCrmStore final : public CrmStore {
  public:
-  SqliteCrmStore(std::unique_ptr<storage::Db> db, const SqliteCrmOptions& o)
-      : db_(std::move(db)), clock_(o.clock ? o.clock : &Clock::System()) {}
+  SqliteCrmStore(std::unique_ptr<storage::Db> db, const SqliteCrmOptions& o, std::string dnc_secret)
+      : db_(std::move(db)),
+        clock_(o.clock ? o.clock : &Clock::System()),
+        dnc_secret_(std::move(dnc_secret)) {}
   ~SqliteCrmStore() override;
 
   Result<int64_t> UpsertContact(const Contact& c) override;
@@ -93,6 +95,7 @@ class SqliteCrmStore final : public CrmStore {
   std::mutex mu_;
   std::unique_ptr<storage::Db> db_;
   const Clock* clock_;
+  const std::string dnc_secret_;  // the key of hashed do-not-call entries (dnc_secret.cpp)
   std::unordered_map<std::string, std::unique_ptr<storage::Stmt>> cache_;
 };
 
@@ -119,7 +122,19 @@ inline void BindRef(storage::Stmt& s, int i, int64_t id) {
 
 bool InList(std::string_view v, const char* const* list, size_t n);
 
-// The do-not-call key kept for a forgotten person: "h:" + a hash of NormalizePhone(phone).
-std::string DncHashKey(const std::string& normalized);
+// The do-not-call key kept for a forgotten person: "k:" + BLAKE2b of NormalizePhone(phone)
+// keyed with the install's secret. Entries forgotten before the secret existed hold
+// LegacyDncHashKey ("h:", a fixed key shared by every install) and still match.
+std::string DncHashKey(const std::string& secret, const std::string& normalized);
+std::string LegacyDncHashKey(const std::string& normalized);
+
+// The install's secret for DncHashKey (dnc_secret.cpp): read from `path`, or 32 random bytes
+// written there (mode 0600) when the file does not exist yet; a file that is not a key is an
+// error (never replaced: a new key would stop forgotten numbers from matching).
+Result<std::string> LoadOrCreateDncSecret(const std::string& path);
+// dnc.key in the directory of the database file; "" for an in-memory database.
+std::string DncSecretPath(const std::string& db_path);
+// A key for a store that has no directory (":memory:"): lives as long as the process.
+std::string RandomDncSecret();
 
 }  // namespace kira::crm

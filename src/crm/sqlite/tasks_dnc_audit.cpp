@@ -160,8 +160,8 @@ Status SqliteCrmStore::AddDnc(const DncEntry& e) {
 Status SqliteCrmStore::RemoveDnc(const std::string& phone) {
   std::lock_guard lock(mu_);
   KIRA_ASSIGN_OR_RETURN(std::string key, DncKey(phone));
-  KIRA_ASSIGN_OR_RETURN(auto q, Sql("DELETE FROM dnc WHERE phone_key IN (?, ?)"));
-  q->Bind(1, key).Bind(2, DncHashKey(key));
+  KIRA_ASSIGN_OR_RETURN(auto q, Sql("DELETE FROM dnc WHERE phone_key IN (?, ?, ?)"));
+  q->Bind(1, key).Bind(2, DncHashKey(dnc_secret_, key)).Bind(3, LegacyDncHashKey(key));
   KIRA_RETURN_IF_ERROR(q->Exec().WithContext("remove from do-not-call"));
   if (db_->Changes() == 0) return Status::NotFound(phone + " is not on the do-not-call list");
   return Status::Ok();
@@ -170,9 +170,10 @@ Status SqliteCrmStore::RemoveDnc(const std::string& phone) {
 Result<bool> SqliteCrmStore::IsDnc(const std::string& phone) {
   std::lock_guard lock(mu_);
   KIRA_ASSIGN_OR_RETURN(std::string key, DncKey(phone));
-  // A forgotten person's entry holds only a hash of the number (Forget, privacy.cpp).
-  KIRA_ASSIGN_OR_RETURN(auto q, Sql("SELECT 1 FROM dnc WHERE phone_key IN (?, ?)"));
-  q->Bind(1, key).Bind(2, DncHashKey(key));
+  // A forgotten person's entry holds only a hash of the number (Forget, privacy.cpp): keyed
+  // with this install's secret, or, if forgotten before there was one, with the fixed key.
+  KIRA_ASSIGN_OR_RETURN(auto q, Sql("SELECT 1 FROM dnc WHERE phone_key IN (?, ?, ?)"));
+  q->Bind(1, key).Bind(2, DncHashKey(dnc_secret_, key)).Bind(3, LegacyDncHashKey(key));
   storage::Row r = q->Step();
   if (r == storage::Row::kError) return q->LastError();
   return r == storage::Row::kRow;
