@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "crm/sqlite/sqlite_crm_store.h"
+#include "storage/sqlite.h"
 
 namespace {
 
@@ -237,6 +238,90 @@ TEST_F(RecoveryCli, BackupWhileServingForgetThenRestore) {
   EXPECT_NE(status, 0);
   EXPECT_NE(out.find("not a database"), std::string::npos) << out;
   EXPECT_EQ(*store->CountLeads(kira::crm::LeadFilter{}), 2);
+}
+
+// Retention from the config file: the profile's privacy: section, applied by `kira serve` at
+// start (and daily). A conversation that ended three days ago loses its transcript under
+// keep_transcripts_days: 1; one from today keeps it; both calls' records stay.
+TEST_F(RecoveryCli, RetentionFromTheProfileIsAppliedByServe) {
+  int status = -1;
+  for (const char* caller : {"+79161234567", "+79167654321"}) {
+    std::string chat =
+        KiraSh(std::string("chat --json --caller ") + caller + " <<'EOF'\nмонте тиберио есть?\nEOF",
+               &status);
+    ASSERT_EQ(status, 0) << chat;
+  }
+  int64_t old_conv = 0, new_conv = 0;
+  {
+    auto store = Store();
+    ASSERT_TRUE(store);
+    for (const char* caller : {"+79161234567", "+79167654321"}) {
+      auto contact = store->FindContactByPhone(caller);
+      ASSERT_TRUE(contact.ok() && contact->has_value());
+      auto leads = store->ListLeads(kira::crm::LeadFilter{});
+      ASSERT_TRUE(leads.ok());
+      for (const auto& l : *leads) {
+        if (l.contact_id != (*contact)->id) continue;
+        auto convs = store->ListConversations(l.id);
+        ASSERT_TRUE(convs.ok() && convs->size() == 1u);
+        ASSERT_GT((*convs)[0].ended_at, 0);
+        ASSERT_FALSE((*convs)[0].turns.empty());
+        (old_conv == 0 ? old_conv : new_conv) = (*convs)[0].id;
+      }
+    }
+  }
+  ASSERT_NE(old_conv, 0);
+  ASSERT_NE(new_conv, 0);
+  {
+    auto db = kira::storage::Db::Open(dir_ + "/data/kira.db");
+    ASSERT_TRUE(db.ok());
+    auto q = (*db)->Prepare(
+        "UPDATE conversations SET started_at = started_at - 3 * 86400000, ended_at = ended_at - 3 "
+        "* 86400000 WHERE id = ?");
+    ASSERT_TRUE(q.ok());
+    (*q)->Bind(1, old_conv);
+    ASSERT_TRUE((*q)->Exec().ok());
+  }
+
+  // The demo profile with a privacy: section, in the demo folder's place (its catalog and
+  // scenarios are found beside it).
+  std::ifstream demo(std::string(KIRA_DEMO_DIR) + "/profile.yaml");
+  const std::string profile = std::string(std::istreambuf_iterator<char>(demo), {}) +
+                              "\nprivacy:\n  keep_transcripts_days: 1\n";
+  fs::create_directories(dir_ + "/shop");
+  for (const auto& e : fs::directory_iterator(KIRA_DEMO_DIR))
+    if (e.path().filename() != "profile.yaml")
+      fs::create_symlink(e.path(), dir_ + "/shop/" + e.path().filename().string());
+  std::ofstream(dir_ + "/shop/profile.yaml") << profile;
+
+  Child serve;
+  const std::string log = dir_ + "/serve.log";
+  ASSERT_TRUE(serve.Start(
+      {KIRA_BIN, "--data", dir_ + "/data", "--business", dir_ + "/shop/profile.yaml", "--log-level",
+       "info", "serve", "--no-phone", "--no-dialer", "--web", "127.0.0.1:0"},
+      log));
+  ASSERT_TRUE(WaitFor(log, "retention: transcripts of 1 conversation(s)", 120s)) << ReadFile(log);
+  serve.Signal(SIGTERM);
+
+  auto store = Store();
+  ASSERT_TRUE(store);
+  auto old_c = store->GetConversation(old_conv);
+  ASSERT_TRUE(old_c.ok());
+  EXPECT_TRUE(old_c->turns.empty()) << "a transcript older than keep_transcripts_days is kept";
+  EXPECT_FALSE(old_c->summary.empty());  // the call's record stays
+  auto new_c = store->GetConversation(new_conv);
+  ASSERT_TRUE(new_c.ok());
+  EXPECT_FALSE(new_c->turns.empty()) << "today's transcript was erased";
+  EXPECT_EQ(*store->CountLeads(kira::crm::LeadFilter{}), 2);
+
+  // A profile key with a typo stops serve, naming the key.
+  std::ofstream(dir_ + "/shop/profile.yaml", std::ios::trunc) << std::string(profile).replace(
+      profile.find("keep_transcripts_days"), 21, "keep_transcript_days");
+  const std::string out = Sh(std::string(KIRA_BIN) + " --data " + dir_ + "/data --business " +
+                                 dir_ + "/shop/profile.yaml serve --no-phone --no-dialer 2>&1",
+                             &status);
+  EXPECT_NE(status, 0);
+  EXPECT_NE(out.find("privacy.keep_transcript_days: unknown key"), std::string::npos) << out;
 }
 
 }  // namespace

@@ -43,7 +43,8 @@ struct ServeArgs {
   std::vector<std::string> trusted_proxies;
   bool secure_cookies = false;
   bool no_phone = false, no_web = false, no_dialer = false;
-  dialog::HousekeepingOptions housekeeping;
+  // Retention flags; -1 = not given, the profile's privacy: section decides.
+  int keep_transcripts_days = -1, keep_recordings_days = -1;
 };
 
 std::atomic<bool> g_stop{false};
@@ -78,8 +79,15 @@ int RunServe(const AppOptions& o, const ServeArgs& a) {
     if (!n.ok()) return Fail(n.status().WithContext("ending interrupted conversations"));
     if (*n > 0) std::printf("kira: %d conversation(s) cut off by the last stop: interrupted\n", *n);
   }
-  dialog::HousekeepingOptions hk = a.housekeeping;
+  dialog::HousekeepingOptions hk;
   hk.data_dir = o.data_dir;
+  // Retention: the profile's privacy: section, unless a flag says otherwise.
+  hk.retention.transcripts_days = a.keep_transcripts_days >= 0
+                                      ? a.keep_transcripts_days
+                                      : rt.profile.privacy.keep_transcripts_days;
+  hk.retention.recordings_days = a.keep_recordings_days >= 0
+                                     ? a.keep_recordings_days
+                                     : rt.profile.privacy.keep_recordings_days;
   dialog::Housekeeper housekeeper(engine, hk);
   std::jthread housekeeping([&housekeeper](std::stop_token st) {
     while (!st.stop_requested()) {
@@ -230,11 +238,13 @@ void RegisterServe(CLI::App& app, AppOptions& opts) {
   c->add_option("--trusted-proxy", a->trusted_proxies,
                 "Address or network of a reverse proxy whose X-Forwarded-For is believed "
                 "(repeatable)");
-  c->add_option("--keep-transcripts-days", a->housekeeping.retention.transcripts_days,
-                "Delete the transcripts of conversations ended longer ago (0 = keep; daily)")
+  c->add_option("--keep-transcripts-days", a->keep_transcripts_days,
+                "Delete the transcripts of conversations ended longer ago (0 = keep; daily; "
+                "default: the profile's privacy.keep_transcripts_days)")
       ->check(CLI::Range(0, 36500));
-  c->add_option("--keep-recordings-days", a->housekeeping.retention.recordings_days,
-                "Delete recordings of conversations ended longer ago (0 = keep; daily)")
+  c->add_option("--keep-recordings-days", a->keep_recordings_days,
+                "Delete recordings of conversations ended longer ago (0 = keep; daily; default: "
+                "the profile's privacy.keep_recordings_days)")
       ->check(CLI::Range(0, 36500));
   c->add_flag("--no-phone", a->no_phone, "Do not start the SIP side");
   c->add_flag("--no-web", a->no_web, "Do not start the web workspace");

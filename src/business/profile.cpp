@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cctype>
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <set>
@@ -56,6 +57,19 @@ class Reader {
       return Err(Join(path, key), "expected a number, got '" + n.Scalar() + "'");
     }
     if (*out < 0) return Err(Join(path, key), "must not be negative");
+    return Status::Ok();
+  }
+
+  // A whole number of days, 0 (keep) to kMaxDays; absent leaves *out alone.
+  Status Days(const YAML::Node& map, const std::string& path, const std::string& key, int* out) {
+    constexpr double kMaxDays = 36500;
+    double v = 0;
+    if (!map[key]) return Status::Ok();
+    KIRA_RETURN_IF_ERROR(Num(map, path, key, &v, false));
+    if (v > kMaxDays || v != std::floor(v))  // .nan too
+      return Err(Join(path, key), "expected a whole number of days from 0 (keep) to 36500, got '" +
+                                      map[key].Scalar() + "'");
+    *out = static_cast<int>(v);
     return Status::Ok();
   }
 
@@ -128,10 +142,10 @@ Result<Profile> ParseProfile(const std::string& text, const std::string& file) {
   KIRA_ASSIGN_OR_RETURN(YAML::Node root, ParseYamlStrict(text, file));
   if (!root || root.IsNull()) return Status::Invalid(file + ": the profile is empty");
   Profile p;
-  KIRA_RETURN_IF_ERROR(
-      r.CheckKeys(root, "",
-                  {"name", "language", "timezone", "currency", "address", "hours", "delivery",
-                   "assistant_disclosure", "manager", "rules", "faq", "calling_window"}));
+  KIRA_RETURN_IF_ERROR(r.CheckKeys(
+      root, "",
+      {"name", "language", "timezone", "currency", "address", "hours", "delivery",
+       "assistant_disclosure", "manager", "rules", "faq", "calling_window", "privacy"}));
   KIRA_RETURN_IF_ERROR(r.Str(root, "", "name", &p.name, true));
   KIRA_RETURN_IF_ERROR(r.Str(root, "", "language", &p.language, true));
   if (p.language != "ru" && p.language != "en")
@@ -191,6 +205,15 @@ Result<Profile> ParseProfile(const std::string& text, const std::string& file) {
     if (cw["weekends"])
       KIRA_RETURN_IF_ERROR(
           ParseWindow(r, cw["weekends"], "calling_window.weekends", &p.calling_window.weekends));
+  }
+
+  if (YAML::Node pr = root["privacy"]) {
+    KIRA_RETURN_IF_ERROR(
+        r.CheckKeys(pr, "privacy", {"keep_transcripts_days", "keep_recordings_days"}));
+    KIRA_RETURN_IF_ERROR(
+        r.Days(pr, "privacy", "keep_transcripts_days", &p.privacy.keep_transcripts_days));
+    KIRA_RETURN_IF_ERROR(
+        r.Days(pr, "privacy", "keep_recordings_days", &p.privacy.keep_recordings_days));
   }
   return p;
 }

@@ -39,6 +39,13 @@ struct CallingWindow {
   DayWindow weekends{10 * 60, 19 * 60};
 };
 
+// How long personal data is kept (152-FZ), in days after a conversation ended; 0 = kept.
+// `kira serve` applies it at start and once a day; its --keep-*-days flags override it.
+struct Privacy {
+  int keep_transcripts_days = 0;  // the conversation's turns (what was said)
+  int keep_recordings_days = 0;   // the call's audio file
+};
+
 struct Profile {
   std::string name;
   std::string language = "ru";  // "ru" | "en"
@@ -52,6 +59,7 @@ struct Profile {
   Rules rules;
   std::vector<FaqEntry> faq;
   CallingWindow calling_window;
+  Privacy privacy;
   std::string dir;  // directory the profile was loaded from (lexicon, scenarios, demo data)
 };
 

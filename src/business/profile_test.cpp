@@ -44,6 +44,31 @@ void ExpectError(const std::string& yaml, const std::string& needle) {
   EXPECT_EQ(p.status().message().rfind("p.yaml", 0), 0u) << p.status().message();
 }
 
+TEST(Profile, PrivacyRetentionDays) {
+  auto p = ParseProfile(std::string(kMinimal) +
+                            "privacy:\n  keep_transcripts_days: 90\n"
+                            "  keep_recordings_days: 30\n",
+                        "p.yaml");
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_EQ(p->privacy.keep_transcripts_days, 90);
+  EXPECT_EQ(p->privacy.keep_recordings_days, 30);
+  auto keep = ParseProfile(kMinimal, "p.yaml");  // absent: kept
+  ASSERT_TRUE(keep.ok());
+  EXPECT_EQ(keep->privacy.keep_transcripts_days, 0);
+  EXPECT_EQ(keep->privacy.keep_recordings_days, 0);
+  ExpectError(std::string(kMinimal) + "privacy: {keep_transcript_days: 90}\n",
+              "privacy.keep_transcript_days: unknown key");
+  ExpectError(std::string(kMinimal) + "privacy: {keep_recordings_days: -1}\n",
+              "privacy.keep_recordings_days: must not be negative");
+  ExpectError(std::string(kMinimal) + "privacy: {keep_recordings_days: 1.5}\n",
+              "privacy.keep_recordings_days: expected a whole number of days");
+  ExpectError(std::string(kMinimal) + "privacy: {keep_transcripts_days: 99999}\n",
+              "privacy.keep_transcripts_days: expected a whole number of days");
+  ExpectError(std::string(kMinimal) + "privacy: {keep_transcripts_days: a year}\n",
+              "privacy.keep_transcripts_days: expected a number");
+  ExpectError(std::string(kMinimal) + "privacy: 30\n", "privacy: expected a mapping");
+}
+
 TEST(Profile, UnknownKeysAndWrongTypesNameTheKey) {
   ExpectError(std::string(kMinimal) + "colour: red\n", "colour: unknown key");
   ExpectError(std::string(kMinimal) + "rules: {min_order_m2: lots}\n",
