@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/log.h"
+#include "peer_util.h"  // tests/sip: ConnectTcp, ClosedByPeer
 #include "telephony/event_loop.h"
 #include "telephony/sip_endpoint.h"
 
@@ -24,34 +25,7 @@ namespace kira::telephony {
 namespace {
 
 using namespace std::chrono_literals;
-
-// A TCP connection to 127.0.0.1:port from `from` (another loopback address is another source).
-int Connect(uint16_t port, const char* from = "127.0.0.1") {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  inet_pton(AF_INET, from, &a.sin_addr);
-  if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-    close(fd);
-    return -1;
-  }
-  a.sin_port = htons(port);
-  inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
-
-// True once the far end closed the connection (EOF or reset) within `t`.
-bool ClosedByPeer(int fd, std::chrono::milliseconds t) {
-  pollfd p{fd, POLLIN, 0};
-  if (poll(&p, 1, static_cast<int>(t.count())) <= 0) return false;
-  char buf[512];
-  const ssize_t n = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
-  return n == 0 || (n < 0 && errno == ECONNRESET);
-}
+using siptest::ClosedByPeer;
 
 std::string Options(uint16_t port, int n) {
   const std::string tag = std::to_string(n);
@@ -98,7 +72,7 @@ class TcpGuardTest : public ::testing::Test {
     ep_.Stop();
   }
   int Open(const char* from = "127.0.0.1") {
-    const int fd = Connect(port_, from);
+    const int fd = siptest::ConnectTcp(port_, from);
     if (fd >= 0) fds_.push_back(fd);
     return fd;
   }

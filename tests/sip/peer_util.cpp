@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -19,6 +20,7 @@
 
 #include "media/audio.h"
 #include "media/wav.h"
+#include "sipp_scenarios.h"
 
 namespace kira::siptest {
 
@@ -75,6 +77,66 @@ bool WaitForText(const std::string& path, const std::string& needle, std::chrono
     if (ReadTextFile(path).find(needle) != std::string::npos) return true;
     if (std::chrono::steady_clock::now() >= end) return false;
   }
+}
+
+int ConnectTcp(uint16_t port, const std::string& from) {
+  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  inet_pton(AF_INET, from.c_str(), &a.sin_addr);
+  if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    close(fd);
+    return -1;
+  }
+  a.sin_port = htons(port);
+  inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+bool ClosedByPeer(int fd, std::chrono::milliseconds wait) {
+  pollfd p{fd, POLLIN, 0};
+  if (poll(&p, 1, static_cast<int>(wait.count())) <= 0) return false;
+  char buf[512];
+  const ssize_t n = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+  return n == 0 || (n < 0 && errno == ECONNRESET);
+}
+
+int CountFds(pid_t pid) {
+  std::error_code ec;
+  int n = 0;
+  for (fs::directory_iterator it("/proc/" + std::to_string(pid) + "/fd", ec), end; !ec && it != end;
+       it.increment(ec))
+    ++n;
+  return ec ? -1 : n;
+}
+
+int64_t RssKb(pid_t pid) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(f, line))
+    if (line.rfind("VmRSS:", 0) == 0) return std::atoll(line.c_str() + 6);
+  return -1;
+}
+
+std::string MakeSippCallScenario(const std::string& dir, int pause_ms, std::string* error) {
+  const std::string mic = dir + "/mic.wav", ulaw = dir + "/mic-ulaw.wav";
+  Status st = MakeSilenceWav(mic, 1.0);
+  if (st.ok()) st = RunCommand("sox '" + mic + "' -r 8000 -c 1 -e u-law '" + ulaw + "'");
+  if (!st.ok()) {
+    *error = st.message();
+    return "";
+  }
+  std::string scenario = kSippUacCallAndBye;
+  scenario.replace(scenario.find("MIC"), 3, ulaw);
+  scenario.replace(scenario.find("PAUSE_MS"), 8, std::to_string(pause_ms));
+  const std::string path = dir + "/uac.xml";
+  std::ofstream(path) << scenario;
+  return path;
 }
 
 Status RunCommand(const std::string& cmd) {

@@ -34,6 +34,20 @@ Status MakeSpeechWav(const std::string& text, const std::string& path, double le
 // Silence only.
 Status MakeSilenceWav(const std::string& path, double seconds);
 
+// A TCP connection to 127.0.0.1:port from the loopback address `from` (127.0.0.2 is another
+// source to the server's ACL and per-source limits); -1 if it cannot connect.
+int ConnectTcp(uint16_t port, const std::string& from = "127.0.0.1");
+// True once the far end closed `fd` (EOF or reset) within `wait`; data read meanwhile is
+// consumed.
+bool ClosedByPeer(int fd, std::chrono::milliseconds wait);
+// Descriptors open in process `pid` and its resident set in KB (-1 if it is gone).
+int CountFds(pid_t pid);
+int64_t RssKb(pid_t pid);
+
+// sipp's one-call UAC scenario (sipp_scenarios.h) streaming 1 s of u-law silence, made in
+// `dir`: returns the scenario's path ("" and *error on failure).
+std::string MakeSippCallScenario(const std::string& dir, int pause_ms, std::string* error);
+
 class ChildProcess {
  public:
   ChildProcess() = default;

@@ -20,18 +20,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream f(path);
-  return std::string(std::istreambuf_iterator<char>(f), {});
-}
-
-bool WaitLog(const std::string& path, const std::string& needle, std::chrono::seconds limit) {
-  for (auto end = std::chrono::steady_clock::now() + limit; std::chrono::steady_clock::now() < end;
-       std::this_thread::sleep_for(100ms))
-    if (ReadFile(path).find(needle) != std::string::npos) return true;
-  return false;
-}
-
 TEST(PhoneCrash, KilledMidCallKeepsTheSpokenLeadAndTheNextServeEndsItInterrupted) {
   for (auto [bin, pkg] : {std::pair{"baresip", "baresip"}, {"flite", "flite"}, {"sox", "sox"}})
     ASSERT_EQ(MissingBinary(bin, pkg), "");
@@ -50,8 +38,8 @@ TEST(PhoneCrash, KilledMidCallKeepsTheSpokenLeadAndTheNextServeEndsItInterrupted
                           "--phone-config", dir + "/phone.yaml"},
                          dir + "/kira1.log")
                   .ok());
-  ASSERT_TRUE(WaitLog(dir + "/kira1.log", "answering SIP calls", 120s))
-      << ReadFile(dir + "/kira1.log");
+  ASSERT_TRUE(WaitForText(dir + "/kira1.log", "answering SIP calls", 120s))
+      << ReadTextFile(dir + "/kira1.log");
 
   const std::string mic = dir + "/mic.wav";
   ASSERT_TRUE(
@@ -84,7 +72,8 @@ TEST(PhoneCrash, KilledMidCallKeepsTheSpokenLeadAndTheNextServeEndsItInterrupted
     lead = (*leads)[0].id;
     conv = (*convs)[0].id;
   }
-  ASSERT_FALSE(heard.empty()) << "no caller turn was recorded\n" << ReadFile(dir + "/kira1.log");
+  ASSERT_FALSE(heard.empty()) << "no caller turn was recorded\n"
+                              << ReadTextFile(dir + "/kira1.log");
   ASSERT_EQ(kill(kira.pid(), SIGKILL), 0);
   int status = 0;
   ASSERT_TRUE(kira.Wait(10s, &status));
@@ -108,8 +97,8 @@ TEST(PhoneCrash, KilledMidCallKeepsTheSpokenLeadAndTheNextServeEndsItInterrupted
                           "--no-dialer", "--no-phone"},
                          dir + "/kira2.log")
                   .ok());
-  ASSERT_TRUE(WaitLog(dir + "/kira2.log", "cut off by the last stop", 120s))
-      << ReadFile(dir + "/kira2.log");
+  ASSERT_TRUE(WaitForText(dir + "/kira2.log", "cut off by the last stop", 120s))
+      << ReadTextFile(dir + "/kira2.log");
   again.Stop();
   auto store = crm::OpenSqliteCrmStore(db);
   ASSERT_TRUE(store.ok());

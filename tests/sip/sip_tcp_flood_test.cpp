@@ -7,11 +7,7 @@
 //
 // KIRA_F5_BIN=/path/to/kira runs the same probe against another build (e.g. one without the
 // guard, to see the figure before the fix).
-#include <arpa/inet.h>
-#include <dirent.h>
 #include <gtest/gtest.h>
-#include <poll.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -23,7 +19,6 @@
 #include <vector>
 
 #include "peer_util.h"
-#include "sipp_scenarios.h"
 
 namespace kira::siptest {
 namespace {
@@ -32,49 +27,10 @@ using namespace std::chrono_literals;
 
 constexpr int kFdLimit = 456;  // what the probe's server had
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream f(path);
-  return std::string(std::istreambuf_iterator<char>(f), {});
-}
-
-int CountFds(pid_t pid) {
-  DIR* d = opendir(("/proc/" + std::to_string(pid) + "/fd").c_str());
-  if (!d) return -1;
-  int n = 0;
-  while (struct dirent* e = readdir(d))
-    if (e->d_name[0] != '.') ++n;
-  closedir(d);
-  return n;
-}
-
-int ConnectFrom(const char* from, uint16_t port) {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  inet_pton(AF_INET, from, &a.sin_addr);
-  if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-    close(fd);
-    return -1;
-  }
-  a.sin_port = htons(port);
-  inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
-
 // Connections of `fds` the server has closed (EOF or reset) by now.
 int ClosedCount(const std::vector<int>& fds) {
   int closed = 0;
-  for (int fd : fds) {
-    pollfd p{fd, POLLIN, 0};
-    if (poll(&p, 1, 0) <= 0) continue;
-    char b;
-    const ssize_t n = recv(fd, &b, 1, MSG_DONTWAIT | MSG_PEEK);
-    if (n == 0 || (n < 0 && errno == ECONNRESET)) ++closed;
-  }
+  for (int fd : fds) closed += ClosedByPeer(fd, 0ms);
   return closed;
 }
 
@@ -87,14 +43,8 @@ class SipTcpFlood : public ::testing::Test {
                             {"flite", "flite"}})
       ASSERT_EQ(MissingBinary(bin, pkg), "");
     dir_ = MakeTempDir("kira-sip-flood");
-    const std::string mic = dir_ + "/mic.wav";
-    ASSERT_TRUE(MakeSilenceWav(mic, 1.0).ok());
-    ulaw_ = dir_ + "/mic-ulaw.wav";
-    ASSERT_TRUE(RunCommand("sox '" + mic + "' -r 8000 -c 1 -e u-law '" + ulaw_ + "'").ok());
-    std::string scenario = kSippUacCallAndBye;
-    scenario.replace(scenario.find("MIC"), 3, ulaw_);
-    scenario.replace(scenario.find("PAUSE_MS"), 8, "1000");
-    std::ofstream(dir_ + "/uac.xml") << scenario;
+    std::string error;
+    ASSERT_NE(MakeSippCallScenario(dir_, 1000, &error), "") << error;
   }
   void TearDown() override {
     for (int fd : conns_) close(fd);
@@ -114,12 +64,8 @@ class SipTcpFlood : public ::testing::Test {
                             "--phone-config", dir_ + "/phone.yaml"},
                            dir_ + "/kira.log")
                     .ok());
-    for (int i = 0; i < 300; ++i) {
-      if (ReadFile(dir_ + "/kira.log").find("answering SIP calls") != std::string::npos) break;
-      std::this_thread::sleep_for(100ms);
-    }
-    ASSERT_NE(ReadFile(dir_ + "/kira.log").find("answering SIP calls"), std::string::npos)
-        << ReadFile(dir_ + "/kira.log");
+    ASSERT_TRUE(WaitForText(dir_ + "/kira.log", "answering SIP calls", 30s))
+        << ReadTextFile(dir_ + "/kira.log");
     std::this_thread::sleep_for(300ms);
     baseline_fds_ = CountFds(kira_.pid());
     std::printf("[F5] kira serve up: %d descriptors open, limit %d\n", baseline_fds_, kFdLimit);
@@ -128,7 +74,7 @@ class SipTcpFlood : public ::testing::Test {
   std::vector<int> Flood(const char* from, int n) {
     std::vector<int> v;
     for (int i = 0; i < n; ++i) {
-      const int fd = ConnectFrom(from, sip_port_);
+      const int fd = ConnectTcp(sip_port_, from);
       if (fd < 0) break;
       v.push_back(fd);
       conns_.push_back(fd);
@@ -159,11 +105,11 @@ class SipTcpFlood : public ::testing::Test {
       *why = "sipp did not finish";
       return false;
     }
-    *why = ReadFile(dir_ + "/sipp-err-" + transport + ".log") + ReadFile(log);
+    *why = ReadTextFile(dir_ + "/sipp-err-" + transport + ".log") + ReadTextFile(log);
     return WIFEXITED(status) && WEXITSTATUS(status) == 0;
   }
 
-  std::string dir_, ulaw_;
+  std::string dir_;
   ChildProcess kira_;
   uint16_t sip_port_ = 0;
   int baseline_fds_ = 0;
@@ -237,7 +183,7 @@ TEST_F(SipTcpFlood, TheDescriptorReserveKeepsRoomForCalls) {
   const bool ok = Call("127.0.0.1", "u1", &why);
   std::printf("[F5] INVITE over UDP with the TCP side full: %s\n", ok ? "answered 200" : "FAILED");
   EXPECT_TRUE(ok) << why;
-  EXPECT_NE(ReadFile(dir_ + "/kira.log").find("answering"), std::string::npos);
+  EXPECT_NE(ReadTextFile(dir_ + "/kira.log").find("answering"), std::string::npos);
 }
 
 }  // namespace

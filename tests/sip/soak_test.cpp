@@ -12,7 +12,6 @@
 // the start 15 s after the load stops, on web errors above 1%, and on a silent call that left a
 // lead (F11). Label: soak. Needs sipp (sip-tester), sox.
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -32,7 +31,6 @@
 
 #include "crm/sqlite/sqlite_crm_store.h"
 #include "peer_util.h"
-#include "sipp_scenarios.h"
 #include "web/testing/test_support.h"
 
 namespace kira::siptest {
@@ -40,42 +38,6 @@ namespace {
 
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream f(path);
-  return std::string(std::istreambuf_iterator<char>(f), {});
-}
-
-int CountFds(pid_t pid) {
-  DIR* d = opendir(("/proc/" + std::to_string(pid) + "/fd").c_str());
-  if (!d) return -1;
-  int n = 0;
-  while (struct dirent* e = readdir(d))
-    if (e->d_name[0] != '.') ++n;
-  closedir(d);
-  return n;
-}
-
-int64_t RssKb(pid_t pid) {
-  std::ifstream f("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(f, line))
-    if (line.rfind("VmRSS:", 0) == 0) return std::atoll(line.c_str() + 6);
-  return -1;
-}
-
-int ConnectTcp(uint16_t port) {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
 
 // Latencies in ms; percentiles for the report.
 struct Latencies {
@@ -148,12 +110,8 @@ TEST_F(Soak, MixedLoadKeepsMemoryDescriptorsAndHealth) {
                   "127.0.0.1:" + std::to_string(sip_port), "--phone-config", dir_ + "/phone.yaml"},
                  dir_ + "/kira.log")
           .ok());
-  for (int i = 0;
-       i < 1200 && ReadFile(dir_ + "/kira.log").find("answering SIP calls") == std::string::npos;
-       ++i)
-    std::this_thread::sleep_for(100ms);
-  ASSERT_NE(ReadFile(dir_ + "/kira.log").find("answering SIP calls"), std::string::npos)
-      << ReadFile(dir_ + "/kira.log");
+  ASSERT_TRUE(WaitForText(dir_ + "/kira.log", "answering SIP calls", 120s))
+      << ReadTextFile(dir_ + "/kira.log");
   std::this_thread::sleep_for(1s);
   const pid_t pid = kira_.pid();
   const int fds_start = CountFds(pid);
@@ -168,13 +126,8 @@ TEST_F(Soak, MixedLoadKeepsMemoryDescriptorsAndHealth) {
       slow_reconnects{0};
 
   // Calls: one sipp process for the whole run.
-  const std::string mic = dir_ + "/mic.wav", ulaw = dir_ + "/mic-ulaw.wav";
-  ASSERT_TRUE(MakeSilenceWav(mic, 1.0).ok());
-  ASSERT_TRUE(RunCommand("sox '" + mic + "' -r 8000 -c 1 -e u-law '" + ulaw + "'").ok());
-  std::string scenario = kSippUacCallAndBye;
-  scenario.replace(scenario.find("MIC"), 3, ulaw);
-  scenario.replace(scenario.find("PAUSE_MS"), 8, "1000");
-  std::ofstream(dir_ + "/uac.xml") << scenario;
+  std::string error;
+  ASSERT_NE(MakeSippCallScenario(dir_, 1000, &error), "") << error;
   ChildProcess sipp;
   ASSERT_TRUE(sipp.Start({"sipp",     "127.0.0.1:" + std::to_string(sip_port),
                           "-sf",      dir_ + "/uac.xml",
@@ -241,7 +194,7 @@ TEST_F(Soak, MixedLoadKeepsMemoryDescriptorsAndHealth) {
   load.emplace_back([&] {
     web::testing::Client c(web_port);
     if (!c.Login("soak", "soak password 1")) return (void)import_failures++;
-    const std::string csv = ReadFile(std::string(KIRA_DEMO_DIR) + "/catalog.csv");
+    const std::string csv = ReadTextFile(std::string(KIRA_DEMO_DIR) + "/catalog.csv");
     while (!stop) {
       auto r = c.PostRaw("/api/catalog/import?kind=catalog&name=catalog.csv", csv, "text/csv");
       (r && r->status == 200 ? imports : import_failures)++;
@@ -397,7 +350,7 @@ TEST_F(Soak, MixedLoadKeepsMemoryDescriptorsAndHealth) {
       fds_start, fds_end);
 
   ASSERT_TRUE(kira_.running() && kill(pid, 0) == 0) << "kira serve died:\n"
-                                                    << ReadFile(dir_ + "/kira.log");
+                                                    << ReadTextFile(dir_ + "/kira.log");
   EXPECT_EQ(missed, 0) << "health checks missed";
   EXPECT_GT(calls_ok, seconds_ / 2) << "sipp completed too few calls";
   EXPECT_LE(calls_failed, calls_ok / 100) << "calls failed";
