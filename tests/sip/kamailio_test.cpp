@@ -118,12 +118,7 @@ class Caller : public telephony::CallHandler {
 };
 
 telephony::SipConfig Cfg(uint16_t rtp) {
-  telephony::SipConfig c;
-  c.listen = "127.0.0.1:0";
-  c.tcp = false;
-  c.rtp_port_min = rtp;
-  c.rtp_port_max = static_cast<uint16_t>(rtp + 499);
-  return c;
+  return LoopbackSipConfig(rtp, static_cast<uint16_t>(rtp + 499));
 }
 
 TEST(Kamailio, SpreadsCallsOverTwoKiraNodesAndFailsOver) {

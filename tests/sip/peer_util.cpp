@@ -79,6 +79,15 @@ bool WaitForText(const std::string& path, const std::string& needle, std::chrono
   }
 }
 
+telephony::SipConfig LoopbackSipConfig(uint16_t rtp_min, uint16_t rtp_max) {
+  telephony::SipConfig c;
+  c.listen = "127.0.0.1:0";
+  c.tcp = false;
+  c.rtp_port_min = rtp_min;
+  c.rtp_port_max = rtp_max;
+  return c;
+}
+
 int ConnectTcp(uint16_t port, const std::string& from) {
   const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return -1;

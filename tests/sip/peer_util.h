@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "telephony/sip_endpoint.h"
 
 namespace kira::siptest {
 
@@ -33,6 +34,10 @@ Status MakeSpeechWav(const std::string& text, const std::string& path, double le
                      double tail_s);
 // Silence only.
 Status MakeSilenceWav(const std::string& path, double seconds);
+
+// An in-process SIP endpoint for a test peer: UDP only, 127.0.0.1 on a free port, RTP ports in
+// [rtp_min, rtp_max] (give each test its own range: CTest runs tests side by side).
+telephony::SipConfig LoopbackSipConfig(uint16_t rtp_min, uint16_t rtp_max);
 
 // A TCP connection to 127.0.0.1:port from the loopback address `from` (127.0.0.2 is another
 // source to the server's ACL and per-source limits); -1 if it cannot connect.

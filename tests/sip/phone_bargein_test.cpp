@@ -86,11 +86,7 @@ class BargeIn : public ::testing::Test {
                    })
             .ok());
     telephony::SipEndpoint caller;
-    telephony::SipConfig c;
-    c.listen = "127.0.0.1:0";
-    c.tcp = false;
-    c.rtp_port_min = 49500;
-    c.rtp_port_max = 49999;
+    const telephony::SipConfig c = LoopbackSipConfig(49500, 49999);
     EXPECT_TRUE(caller.Start(c, nullptr).ok());
     EXPECT_TRUE(caller
                     .Originate("sip:kira@127.0.0.1:" + std::to_string(port), "+15550123",

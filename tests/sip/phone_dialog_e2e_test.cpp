@@ -157,11 +157,7 @@ TEST(PhoneDialogE2E, SpokenStockQuestionGetsACatalogPriceAndACallRecord) {
   media::Pcm second = media::ReadWav(wav2)->Channel(0);
   talk.insert(talk.end(), second.begin(), second.end());
   telephony::SipEndpoint caller;
-  telephony::SipConfig c;
-  c.listen = "127.0.0.1:0";
-  c.tcp = false;
-  c.rtp_port_min = 50500;
-  c.rtp_port_max = 50999;
+  const telephony::SipConfig c = LoopbackSipConfig(50500, 50999);
   ASSERT_TRUE(caller.Start(c, nullptr).ok());
   ASSERT_TRUE(caller
                   .Originate("sip:kira@127.0.0.1:" + std::to_string(port), "+15551234567",

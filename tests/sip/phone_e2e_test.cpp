@@ -165,11 +165,7 @@ TEST_F(PhoneE2E, FailedTransferIsReportedToTheDialogAndTheCallGoesOn) {
   ASSERT_TRUE(MakeSilenceWav(quiet, 30).ok());
   // The "manager" does not take the call (480).
   telephony::SipEndpoint refuser;
-  telephony::SipConfig rc;
-  rc.listen = "127.0.0.1:0";
-  rc.tcp = false;
-  rc.rtp_port_min = 32000;
-  rc.rtp_port_max = 32999;
+  const telephony::SipConfig rc = LoopbackSipConfig(32000, 32999);
   ASSERT_TRUE(refuser.Start(rc, [](const telephony::CallInfo&) { return nullptr; }).ok());
 
   auto log = std::make_shared<SessionLog>();
@@ -232,11 +228,7 @@ TEST_F(PhoneE2E, SilenceRepromptsThenGoodbye) {
                          })
                   .ok());
   telephony::SipEndpoint caller;
-  telephony::SipConfig c;
-  c.listen = "127.0.0.1:0";
-  c.tcp = false;
-  c.rtp_port_min = 33000;
-  c.rtp_port_max = 33999;
+  const telephony::SipConfig c = LoopbackSipConfig(33000, 33999);
   ASSERT_TRUE(caller.Start(c, nullptr).ok());
   auto ended = std::make_shared<std::atomic<int>>(0);
   ASSERT_TRUE(caller
@@ -306,11 +298,7 @@ TEST_F(PhoneE2E, RussianAsrServerDownFallsBackToKeypad) {
                          })
                   .ok());
   telephony::SipEndpoint caller;
-  telephony::SipConfig ccfg;
-  ccfg.listen = "127.0.0.1:0";
-  ccfg.tcp = false;
-  ccfg.rtp_port_min = 33000;
-  ccfg.rtp_port_max = 33999;
+  const telephony::SipConfig ccfg = LoopbackSipConfig(33000, 33999);
   ASSERT_TRUE(caller.Start(ccfg, nullptr).ok());
   ASSERT_TRUE(caller
                   .Originate("sip:kira@127.0.0.1:" + std::to_string(port), "+79160000001",

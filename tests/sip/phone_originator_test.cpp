@@ -61,25 +61,19 @@ struct Results {
 TEST(PhoneOriginator, ReportsAnsweredWithOutcomeAfterTheCallAndSipFailures) {
   auto loud = std::make_shared<std::atomic<int>>(0);
   telephony::SipEndpoint person;
-  telephony::SipConfig pc;
-  pc.listen = "127.0.0.1:0";
-  pc.tcp = false;
-  pc.rtp_port_min = 47000;
-  pc.rtp_port_max = 47499;
-  ASSERT_TRUE(
-      person.Start(pc, [&](const telephony::CallInfo&) { return std::make_unique<Callee>(loud); })
-          .ok());
+  ASSERT_TRUE(person
+                  .Start(LoopbackSipConfig(47000, 47499),
+                         [&](const telephony::CallInfo&) { return std::make_unique<Callee>(loud); })
+                  .ok());
   telephony::SipEndpoint refuser;  // takes no calls (480)
-  pc.rtp_port_min = 47500;
-  pc.rtp_port_max = 47999;
-  ASSERT_TRUE(refuser.Start(pc, [](const telephony::CallInfo&) { return nullptr; }).ok());
+  ASSERT_TRUE(refuser
+                  .Start(LoopbackSipConfig(47500, 47999),
+                         [](const telephony::CallInfo&) { return nullptr; })
+                  .ok());
 
   voice::PhoneService phone;
   voice::PhoneConfig cfg;
-  cfg.sip.listen = "127.0.0.1:0";
-  cfg.sip.tcp = false;
-  cfg.sip.rtp_port_min = 48000;
-  cfg.sip.rtp_port_max = 48999;
+  cfg.sip = LoopbackSipConfig(48000, 48999);
   cfg.asr = {};
   cfg.tts = {{"en", "flite", {{"voice", "kal"}}}};
   cfg.workers = 2;

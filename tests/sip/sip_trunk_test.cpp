@@ -79,14 +79,7 @@ class NullHandler : public telephony::CallHandler {
   void OnEnd(telephony::EndReason, const std::string&) override {}
 };
 
-telephony::SipConfig BaseConfig() {
-  telephony::SipConfig c;
-  c.listen = "127.0.0.1:0";
-  c.tcp = false;
-  c.rtp_port_min = 35000;
-  c.rtp_port_max = 35999;
-  return c;
-}
+telephony::SipConfig BaseConfig() { return LoopbackSipConfig(35000, 35999); }
 
 TEST(SipTrunk, RegistersWithDigestAuthAgainstSipp) {
   ASSERT_EQ(MissingBinary("sipp", "sip-tester"), "");
