@@ -78,6 +78,9 @@ class KiraSession : public SessionBase {
  private:
   void Ask(Reply& r, const std::string& key, const Vars& vars = {});
 
+  // The same question unanswered twice: offer the manager, or end the call (agent_session.cpp).
+  void BreakLoop(Reply& r);
+
   void Handle(Reply& r, const std::string& text, const std::string& canon);
 
   // Keeps every slot the turn carries (name, fulfilment, address, phone, an early quantity).
@@ -200,6 +203,7 @@ class KiraSession : public SessionBase {
   std::string terminal_, nt_reason_;
   std::string dtmf_;
   int clarifications_ = 0, abuse_warnings_ = 0, reasks_ = 0;
+  int repeats_ = 0, asked_turn_ = -1;  // the last question asked again on later turns
   bool info_ = false, asked_product_ = false, qualified_ = false, callback_ = false;
   bool transferred_ = false, small_ = false, unclear_ = false;
 };

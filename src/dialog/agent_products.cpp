@@ -37,6 +37,12 @@ void KiraSession::HandleRequest(Reply& r, const std::string& text, const std::st
       candidates_.clear();
       return Present(r, *chosen, canon);
     }
+    // "Белую" among white and blue ones, glossy and matt: fewer candidates, ask what is left.
+    auto narrowed = KeepExactMentions(candidates_, catalog().Extract(canon));
+    if (narrowed.size() > 1 && narrowed.size() < candidates_.size()) {
+      candidates_ = narrowed;
+      return AskWhich(r);
+    }
     bool new_request =
         link && link->confidence == ProductLink::Confidence::kSure &&
         std::find(candidates_.begin(), candidates_.end(), link->best()) == candidates_.end() &&
@@ -62,7 +68,7 @@ void KiraSession::HandleRequest(Reply& r, const std::string& text, const std::st
       stage_ = Stage::kClarify;
       return AskWhich(r);
     }
-    if (!top.empty()) return Present(r, *top[0], canon);
+    // Still several after the clarifying questions: never guess one of them.
   }
   // Nothing we can answer (or only a weak match, which is never quoted): clarify, at most
   // max_clarifications times, then offer a manager.
@@ -116,25 +122,33 @@ void KiraSession::AskWhich(Reply& r) {
     }
     return out;
   };
+  // The attribute whose values tell every candidate apart; else the one that splits them into
+  // the most groups (the answer narrows them, and the next question finishes).
+  const Attr* partial = nullptr;
+  std::vector<std::string> partial_values;
   for (const Attr& a : kAttrs) {
     std::vector<std::string> values;
-    bool differ = false;
     for (const auto* c : candidates_) {
       const std::string& v = c->*(a.field);
       if (v.empty()) {
         values.clear();
         break;
       }
-      if (std::find(values.begin(), values.end(), v) == values.end()) {
-        if (!values.empty()) differ = true;
-        values.push_back(v);
-      }
+      if (std::find(values.begin(), values.end(), v) == values.end()) values.push_back(v);
     }
-    if (differ && values.size() == candidates_.size()) {
-      std::string key = std::string("clarify_") + a.key;
+    if (values.size() < 2 || !agent_.phrases.Has(std::string("clarify_") + a.key)) continue;
+    if (values.size() == candidates_.size()) {
       for (auto& v : values) v = AttrWord(a.key, v);  // "matt", not "матовый", in English
-      if (agent_.phrases.Has(key)) return Ask(r, key, {{"options", join(values)}});
+      return Ask(r, std::string("clarify_") + a.key, {{"options", join(values)}});
     }
+    if (!partial || values.size() > partial_values.size()) {
+      partial = &a;
+      partial_values = values;
+    }
+  }
+  if (partial) {
+    for (auto& v : partial_values) v = AttrWord(partial->key, v);
+    return Ask(r, std::string("clarify_") + partial->key, {{"options", join(partial_values)}});
   }
   std::vector<std::string> names;
   for (const auto* c : candidates_) names.push_back(SpokenName(*c));
@@ -188,6 +202,7 @@ void KiraSession::Present(Reply& r, const catalog::Product& p, const std::string
   product_ = &p;
   interest_ = p.sku;
   asked_product_ = true;
+  small_ = false;
   Vars v = ProductVars(p);
   const catalog::Catalog& cat = catalog();
   if (p.discontinued) return OfferAnalogs(r, p, "discontinued");
@@ -352,6 +367,8 @@ void KiraSession::HandleQuantity(Reply& r, const Quantity& q) {
   if (tile && engine_.profile().rules.min_order_m2 > 0 &&
       qty < engine_.profile().rules.min_order_m2) {
     nt_reason_ = "small_quantity";
+    // Told the minimum once, the caller still wants less: that is the answer, not a loop.
+    if (small_) return Decline(r, "small_quantity");
     small_ = true;
     v["qty"] = Num(qty);
     stage_ = Stage::kQuantity;

@@ -111,9 +111,33 @@ Reply KiraSession::OnRecognitionUnavailable() {
 }
 
 void KiraSession::Ask(Reply& r, const std::string& key, const Vars& vars) {
+  // The same question asked again on the next turn, and again: the conversation is going in
+  // circles (the caller cannot or will not answer it). A third asking is not made.
+  // "Anything else?" after each answered question is progress, not a loop.
+  bool again = key == last_question_ && vars == last_vars_ && asked_turn_ != turn_ &&
+               key != "anything_else" && key != "anything_else_after_order";
+  repeats_ = again ? repeats_ + 1 : (asked_turn_ == turn_ && key == last_question_ ? repeats_ : 0);
+  asked_turn_ = turn_;
+  if (repeats_ >= 2) return BreakLoop(r);
   last_question_ = key;
   last_vars_ = vars;
   Say(r, key, vars);
+}
+
+// A question asked twice without an answer: the manager is offered once; when that is what
+// goes unanswered, the call ends politely with what is known (the outcome says what happened).
+void KiraSession::BreakLoop(Reply& r) {
+  repeats_ = 0;
+  if (stage_ != Stage::kOfferManager && last_question_ != "offer_manager") {
+    if (nt_reason_.empty() && !product_) nt_reason_ = "unclear";
+    stage_ = Stage::kOfferManager;
+    last_question_ = "offer_manager";
+    last_vars_ = {};
+    Say(r, "offer_manager");
+    return;
+  }
+  Say(r, "goodbye");
+  EndCall(r);
 }
 
 void KiraSession::Handle(Reply& r, const std::string& text, const std::string& canon) {
@@ -183,7 +207,12 @@ void KiraSession::Handle(Reply& r, const std::string& text, const std::string& c
 void KiraSession::Absorb(const Frame& f) {
   if (f.name && stage_ != Stage::kVeraConsent) name_ = *f.name;
   // "Есть доставка?" asks about delivery; it does not choose it.
-  if (f.fulfilment && !(f.Has("delivery") && stage_ != Stage::kFulfilment)) {
+  // During the order a fulfilment the understanding kept is a choice (it drops the ones asked
+  // as questions); before it, "доставка" beside a delivery question asks about it.
+  bool ordering = stage_ == Stage::kOrderOffer || stage_ == Stage::kName ||
+                  stage_ == Stage::kFulfilment || stage_ == Stage::kAddress ||
+                  stage_ == Stage::kConfirmOrder;
+  if (f.fulfilment && (ordering || !f.Has("delivery"))) {
     if (*f.fulfilment != fulfilment_ && !fulfilment_.empty()) fulfilment_changed_ = true;
     fulfilment_ = *f.fulfilment;
     if (fulfilment_ == "pickup") address_.clear();
@@ -214,8 +243,10 @@ bool KiraSession::AnswersStage(const Frame& f) const {
     case Stage::kAnalogs:
       return f.choice.has_value() || f.no ||
              (f.product && f.product->confidence != ProductLink::Confidence::kNone);
-    case Stage::kSupplyConfirm:
     case Stage::kOrderOffer:
+      // "Доставка, я Виктор": the next step's information implies the yes.
+      return f.yes || f.no || f.correction || f.name || f.fulfilment || f.address;
+    case Stage::kSupplyConfirm:
     case Stage::kConfirmOrder:
     case Stage::kOfferManager:
     case Stage::kVeraConsent:
@@ -298,8 +329,13 @@ bool KiraSession::HandleControl(Reply& r, const Frame& f) {
 
 bool KiraSession::AnswerSideQuestions(Reply& r, const Frame& f) {
   bool any = false;
+  // "Доставка, я Виктор" during the order chooses delivery; it does not ask about it.
+  bool ordering = stage_ == Stage::kOrderOffer || stage_ == Stage::kName ||
+                  stage_ == Stage::kFulfilment || stage_ == Stage::kAddress ||
+                  stage_ == Stage::kConfirmOrder;
   for (const char* in : {"hours", "address", "delivery"}) {
     if (!f.Has(in)) continue;
+    if (ordering && std::string(in) == "delivery" && f.fulfilment) continue;
     info_ = true;
     any = true;
     Say(r, std::string("info_") + in);
@@ -418,7 +454,7 @@ void KiraSession::FinishQualified(Reply& r) {
 // After answering a side question, come back to the pending one.
 void KiraSession::FollowUp(Reply& r) {
   if (stage_ != Stage::kOpen && !last_question_.empty())
-    Say(r, last_question_, last_vars_);
+    Ask(r, std::string(last_question_), Vars(last_vars_));
   else
     Ask(r, "anything_else");
 }
@@ -441,7 +477,7 @@ void KiraSession::Reask(Reply& r) {
     return;
   }
   Say(r, "not_understood");
-  if (!last_question_.empty()) Say(r, last_question_, last_vars_);
+  if (!last_question_.empty()) Ask(r, std::string(last_question_), Vars(last_vars_));
 }
 
 void KiraSession::Transfer(Reply& r) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <vector>
 
 #include "core/lemma.h"
@@ -186,8 +187,54 @@ std::vector<NumberRole> NumberRoles(const std::vector<std::string>& toks) {
   return role;
 }
 
+std::vector<std::string> WithoutFillers(const std::vector<std::string>& toks) {
+  std::vector<std::string> out;
+  out.reserve(toks.size());
+  for (size_t i = 0; i < toks.size(); ++i) {
+    const std::string& t = toks[i];
+    if (OneOf(t, {"ну", "э", "ээ", "эээ", "эм", "мм", "ммм", "хм", "um", "umm", "uh", "uhh", "er",
+                  "erm", "hmm"}) &&
+        !(t == "мм" && i > 0 && IsNumber(toks[i - 1])))
+      continue;
+    // "м-м" (normalised "м м") hesitates; one "м" after a number is metres.
+    if (t == "м" && (At(toks, i + 1) == "м" || (i > 0 && toks[i - 1] == "м"))) continue;
+    out.push_back(t);
+  }
+  return out;
+}
+
+std::vector<bool> NotProductWords(const std::vector<std::string>& toks) {
+  std::vector<bool> out(toks.size(), false);
+  std::vector<NumberRole> roles = NumberRoles(toks);
+  for (size_t i = 0; i < toks.size(); ++i) {
+    if (text::Decode(toks[i]).size() == 1 && !IsNumber(toks[i])) out[i] = true;
+    switch (roles[i]) {
+      case NumberRole::kPhone:
+      case NumberRole::kTime:
+      case NumberRole::kDuration:
+      case NumberRole::kPrice:
+      case NumberRole::kAddress:
+        out[i] = true;
+        break;
+      case NumberRole::kQuantity: {
+        size_t used = 0;
+        // "затирка 5 кг": a weight names the pack, a product attribute.
+        std::string unit = UnitWord(toks, i + 1, &used);
+        if (!unit.empty() && unit != "кг") {
+          out[i] = true;
+          for (size_t k = i + 1; k < toks.size() && k <= i + used; ++k) out[k] = true;
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return out;
+}
+
 std::optional<Quantity> ExtractQuantity(const std::string& canonical, bool bare_allowed) {
-  std::vector<std::string> toks = text::Tokens(canonical);
+  std::vector<std::string> toks = WithoutFillers(text::Tokens(canonical));
   std::vector<NumberRole> roles = NumberRoles(toks);
   std::optional<Quantity> best, bare;
   auto half_after = [&](size_t i) {  // "2 с половиной", "2 and a half"
@@ -315,7 +362,16 @@ std::optional<std::string> ExtractName(const std::string& original, bool awaitin
       "просто",    "зачем",    "почему",      "что",       "как",         "скажу",
       "тогда",     "пока",     "put",         "under",     "write",       "speaking",
       "call",      "why",      "what",        "down",      "me",          "name",
-      "of"};
+      "of",        "знаю",     "скажу",       "помню",     "важно",       "неважно",
+      "зачем",     "know",     "dont",        "rather",    "say",         "секрет"};
+  // "Не знаю", "а зачем вам?", "не скажу", "I'd rather not say": no name at all.
+  for (size_t i = 0; i < lower.size(); ++i) {
+    const std::string& w = lower[i];
+    const std::string& next = At(lower, i + 1);
+    if (w == "зачем" || (w == "не" && OneOf(next, {"знаю", "скажу", "помню", "важно", "буду"})) ||
+        (w == "dont" && OneOf(next, {"know", "want"})) || (w == "rather" && next == "not"))
+      return std::nullopt;
+  }
   auto is_name_word = [&](size_t k) {
     if (k >= lower.size()) return false;
     const std::string& w = lower[k];
@@ -362,6 +418,12 @@ std::optional<std::string> ExtractName(const std::string& original, bool awaitin
     // "я Кирилл", "I'm Tom": only a word capitalised in the original ("я думаю" is no name).
     if ((w == "я" || w == "im") && is_name_word(i + 1) &&
         (capitalised(i + 1) || (w == "я" && !text::ProperNounLemma(lower[i + 1]).empty())))
+      at = i + 1;
+    // "…, я рамиль" as a recogniser writes it: a last word the dictionary does not know as any
+    // ordinary word ("я заберу", "я думаю" are known) is a name it lacks.
+    if (w == "я" && i + 2 == lower.size() && is_name_word(i + 1) &&
+        text::HasCyrillic(lower[i + 1]) && text::Decode(lower[i + 1]).size() >= 3 &&
+        text::Lemmas(lower[i + 1]).empty())
       at = i + 1;
     // "зовите меня Кирилл", "call me Tom" (above), "запишите на Кирилла", "put it under Tom",
     // "under the name of Tom", "Tom here", "Tom speaking".
@@ -440,9 +502,89 @@ std::optional<std::string> ExtractFulfilment(const std::string& canonical) {
   return out;
 }
 
+namespace {
+
+// Whether a normalised token is a number, in digits or in words ("двенадцать", "twelve").
+bool NumberToken(const std::string& t) {
+  return IsNumber(t) || IsNumber(text::NumberWordsToDigits(t));
+}
+
+// Where the address ends: a clause giving the caller's name ("…, я Рамиль", "меня зовут …",
+// "my name is …") or another sentence.
+std::string CutAddressTail(std::string rest) {
+  size_t end = rest.find_first_of("!?;");
+  if (end != std::string::npos) rest = rest.substr(0, end);
+  std::string low = text::Lower(rest);
+  if (low.size() == rest.size()) {
+    static const char* kTails[] = {", я ",      " я ",      ", меня ",  " меня зовут", " зовут ",
+                                   ", my name", " my name", ", i'm ",   " i am ",      ", it's ",
+                                   ", this is", ", имя ",   " на имя ", ", name "};
+    size_t cut = std::string::npos;
+    for (const char* t : kTails) {
+      size_t p = low.find(t);
+      if (p != std::string::npos && p > 0) cut = std::min(cut, p);
+    }
+    if (cut != std::string::npos) rest = rest.substr(0, cut);
+  }
+  rest = text::Trim(rest);
+  while (!rest.empty() && (rest.back() == '.' || rest.back() == ',')) rest.pop_back();
+  return text::Trim(rest);
+}
+
+// "доставьте на Садовую, 12", "привезите по адресу …", "deliver to 4 Mill Lane": what follows
+// a delivery lead-in, when a number (a house) comes within a few words.
+std::optional<std::string> AddressAfterLeadIn(const std::string& s) {
+  std::string low = text::Lower(s);
+  if (low.size() != s.size()) return std::nullopt;
+  static const char* kLeadIns[] = {"доставьте на ",
+                                   "доставьте в ",
+                                   "доставьте по адресу ",
+                                   "привезите на ",
+                                   "привезите в ",
+                                   "привезите по адресу ",
+                                   "доставка на ",
+                                   "доставка по адресу ",
+                                   "доставку на ",
+                                   "доставку по адресу ",
+                                   "доставить на ",
+                                   "доставить по адресу ",
+                                   "привезти на ",
+                                   "привезти по адресу ",
+                                   "везите на ",
+                                   "по адресу ",
+                                   "адрес: ",
+                                   "адрес ",
+                                   "deliver to ",
+                                   "delivery to ",
+                                   "deliver it to ",
+                                   "bring it to ",
+                                   "send it to ",
+                                   "address is ",
+                                   "address: ",
+                                   "delivered to "};
+  size_t best = std::string::npos, len = 0;
+  for (const char* l : kLeadIns) {
+    size_t p = low.find(l);
+    if (p == std::string::npos) continue;
+    if (p > 0 && low[p - 1] != ' ' && low[p - 1] != ',') continue;
+    if (best == std::string::npos || p < best) best = p, len = std::strlen(l);
+  }
+  if (best == std::string::npos) return std::nullopt;
+  std::string rest = CutAddressTail(s.substr(best + len));
+  std::vector<std::string> toks = text::Tokens(text::Normalize(rest));
+  if (toks.size() < 2) return std::nullopt;
+  bool number = false;
+  for (size_t k = 0; k < toks.size() && k < 6; ++k) number = number || NumberToken(toks[k]);
+  if (!number) return std::nullopt;
+  return rest;
+}
+
+}  // namespace
+
 std::optional<std::string> ExtractAddress(const std::string& original, bool awaiting) {
   std::string s = text::Trim(original);
   if (!awaiting) {
+    if (auto a = AddressAfterLeadIn(s)) return a;
     // Only an address with a street word: from that word (or the city just before it) to the
     // end of the sentence.
     std::vector<std::string> toks = text::Tokens(text::Normalize(s));
@@ -453,7 +595,7 @@ std::optional<std::string> ExtractAddress(const std::string& original, bool awai
         continue;
       bool number_near = false;
       for (size_t k = (i >= 3 ? i - 3 : 0); k < toks.size() && k <= i + 4; ++k)
-        if (IsNumber(toks[k])) number_near = true;
+        if (NumberToken(toks[k])) number_near = true;
       if (number_near) {
         start = i;
         break;
@@ -494,10 +636,7 @@ std::optional<std::string> ExtractAddress(const std::string& original, bool awai
       else if (!prevw.empty() && std::isupper(static_cast<unsigned char>(prevw[0])))
         rest = prevw + " " + rest;
     }
-    size_t end = rest.find_first_of("!?;");
-    if (end != std::string::npos) rest = rest.substr(0, end);
-    rest = text::Trim(rest);
-    while (!rest.empty() && (rest.back() == '.' || rest.back() == ',')) rest.pop_back();
+    rest = CutAddressTail(rest);
     if (text::Tokens(text::Normalize(rest)).size() < 2) return std::nullopt;
     return rest;
   }
@@ -512,6 +651,17 @@ std::optional<std::string> ExtractAddress(const std::string& original, bool awai
       break;
     }
   }
+  // "Не знаю", "а зачем вам?", "I'd rather not say": no address, whatever was asked.
+  std::vector<std::string> toks = text::Tokens(text::Normalize(s));
+  bool number = false, street = false, refusal = false;
+  for (const auto& t : toks) {
+    number = number || NumberToken(t);
+    street = street || AddressWord(t);
+    refusal = refusal || OneOf(t, {"не", "нет", "зачем", "dont", "not", "why", "know", "no"});
+  }
+  if (refusal && !number && !street) return std::nullopt;
+  if (auto a = AddressAfterLeadIn(s)) return a;
+  s = CutAddressTail(s);
   if (text::Tokens(text::Normalize(s)).size() < 2) return std::nullopt;
   return s;
 }

@@ -26,6 +26,15 @@ struct Quantity {
 enum class NumberRole { kNone, kQuantity, kPhone, kTime, kDuration, kAddress, kPrice, kOther };
 std::vector<NumberRole> NumberRoles(const std::vector<std::string>& tokens);
 
+// The tokens without hesitation sounds ("ну", "э-э", "м-м", "um"), which a recogniser puts
+// anywhere, also between a number and its unit.
+std::vector<std::string> WithoutFillers(const std::vector<std::string>& tokens);
+
+// Tokens that do not describe a product: a quantity with its unit ("20 квадратов"), phone,
+// clock, duration, price and address numbers, and one-letter words. Product search skips them
+// ("10 коробок" is not the "10 л" primer).
+std::vector<bool> NotProductWords(const std::vector<std::string>& tokens);
+
 // The quantity the caller states. With several, the last one (a correction: "нет, не 10, а
 // 15" → 15). A bare number counts only when `bare_allowed` (the agent asked "how much?").
 std::optional<Quantity> ExtractQuantity(const std::string& canonical, bool bare_allowed);

@@ -187,9 +187,21 @@ bool Understanding::IsCategoryStem(const std::string& stem) const {
   return catalog_.IsCategoryStem(stem);
 }
 
-ProductLink Understanding::LinkProduct(const std::string& canonical) const {
+ProductLink Understanding::LinkProduct(const std::string& said) const {
   ProductLink link;
-  std::vector<std::string> toks = text::Tokens(canonical);
+  // Only the words that may describe a product: not a quantity and its unit, a phone number,
+  // a time or a one-letter word ("м-м" is no "мм"). A unit word that names a category
+  // ("плиток") stays.
+  std::vector<std::string> toks = WithoutFillers(text::Tokens(said));
+  {
+    std::vector<bool> skip = NotProductWords(toks);
+    std::vector<std::string> kept;
+    for (size_t i = 0; i < toks.size(); ++i)
+      if (!skip[i] || !catalog_.CategoriesNamedBy(toks[i]).empty()) kept.push_back(toks[i]);
+    toks = std::move(kept);
+  }
+  std::string canonical;
+  for (const auto& t : toks) canonical += (canonical.empty() ? "" : " ") + t;
   // The head noun: the first category word not inside a "для …"/"for …" phrase.
   std::vector<std::string> head_categories;
   std::string head_query;  // the query without "для X" phrases
