@@ -401,6 +401,26 @@ std::optional<std::string> ExtractName(const std::string& original, bool awaitin
     std::string l = text::ProperNounLemma(lower[k]);
     return l.empty() ? cap(orig[k]) : l;
   };
+  // A word the dictionary knows neither as a name nor as any other word: a name it lacks
+  // ("Ильнур", "Айгуль"), as a recogniser writes it in lower case.
+  auto unknown_word = [&](size_t k) {
+    return k < lower.size() && is_name_word(k) && text::HasCyrillic(lower[k]) &&
+           text::Decode(lower[k]).size() >= 3 && text::Lemmas(lower[k]).empty() &&
+           text::ProperNounLemma(lower[k]).empty();
+  };
+  // The same after "на" (accusative): "запишите на Ильнура" → Ильнур, "на Айсылу" → Айсылу is
+  // left as said, "на Гульнару" → Гульнара.
+  auto accusative_name = [&](size_t k) {
+    std::u32string u = text::Decode(lower[k]);
+    if (u.size() >= 4 && u.back() == U'у' && u[u.size() - 2] != U'у' && u[u.size() - 2] != U'ы')
+      u.back() = U'а';
+    else if (u.size() >= 4 && u.back() == U'ю')
+      u.back() = U'я';
+    else if (u.size() >= 5 && u.back() == U'а' &&
+             std::u32string(U"аеёиоуыэюяьй").find(u[u.size() - 2]) == std::u32string::npos)
+      u.pop_back();
+    return cap(text::Encode(u));
+  };
   for (size_t i = 0; i < lower.size(); ++i) {
     size_t at = std::string::npos;
     const std::string& w = lower[i];
@@ -432,6 +452,23 @@ std::optional<std::string> ExtractName(const std::string& original, bool awaitin
         At(lower, i + 1) == "на" &&
         (capitalised(i + 2) || !text::ProperNounLemma(At(lower, i + 2)).empty()))
       at = i + 2;
+    if (OneOf(w, {"запишите", "записывайте", "оформите", "оформляйте", "пишите"}) &&
+        At(lower, i + 1) == "на" && !capitalised(i + 2) && unknown_word(i + 2))
+      return accusative_name(i + 2);
+    // "это ольга" in lower case: a name the dictionary knows, ending the turn.
+    if (w == "это" && i + 2 == lower.size() && is_name_word(i + 1) &&
+        !text::ProperNounLemma(lower[i + 1]).empty())
+      at = i + 1;
+    // "i'm john", "this is john" in lower case (no capital to go by): a short word ending the
+    // turn or followed by "and"/"from"/"calling".
+    if ((w == "im" || (w == "is" && i == 1 && lower[0] == "this")) && is_name_word(i + 1) &&
+        !text::HasCyrillic(lower[i + 1]) && !lower[i + 1].ends_with("ing") &&
+        !OneOf(lower[i + 1],
+               {"busy",  "ready", "done",      "back",   "confused", "free", "available", "out",
+                "away",  "in",    "at",        "on",     "off",      "late", "lost",      "new",
+                "there", "home",  "listening", "afraid", "glad",     "fine", "good"}) &&
+        (i + 2 == lower.size() || OneOf(At(lower, i + 2), {"and", "from", "calling", "here"})))
+      at = i + 1;
     if (w == "under") {
       size_t k = i + 1;
       if (At(lower, k) == "the" && At(lower, k + 1) == "name") k += 2;
