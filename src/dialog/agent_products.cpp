@@ -162,6 +162,23 @@ const catalog::Product* KiraSession::ChooseAmong(const std::string& canon,
   // An attribute named in any of the lexicon's words ("the matte one", "матовую").
   auto narrowed = KeepExactMentions(candidates_, catalog().Extract(canon));
   if (narrowed.size() == 1) return narrowed[0];
+  // "Та, что подешевле", "the cheaper one": by price, when the prices differ.
+  bool cheaper = false, dearer = false;
+  for (const auto& t : text::Tokens(canon)) {
+    cheaper = cheaper || t.starts_with("дешев") || t.starts_with("подешев") ||
+              t.starts_with("cheap") || t == "бюджетнее" || t == "бюджетный";
+    dearer = dearer || t.starts_with("дорож") || t.starts_with("подорож") || t == "дороже" ||
+             t.starts_with("expensive") || t == "dearer" || t == "pricier";
+  }
+  if ((cheaper != dearer) && !candidates_.empty()) {
+    const catalog::Product* pick = candidates_[0];
+    bool differ = false;
+    for (const auto* c : candidates_) {
+      if (c->price != pick->price) differ = true;
+      if (cheaper ? c->price < pick->price : c->price > pick->price) pick = c;
+    }
+    if (differ) return pick;
+  }
   if (choice) {
     int idx = *choice == -2 ? static_cast<int>(candidates_.size()) - 1 : *choice;
     if (idx >= 0 && idx < static_cast<int>(candidates_.size())) return candidates_[idx];
