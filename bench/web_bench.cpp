@@ -15,8 +15,10 @@
 #include <vector>
 
 #include "bench_util.h"
+#include "catalog/catalog_store.h"
 #include "crm/crm_store.h"
 #include "crm/sqlite/schema.h"
+#include "crm/workspace_store.h"
 #include "storage/sqlite.h"
 #include "web/dashboard.h"
 #include "web/testing/test_support.h"
@@ -40,6 +42,8 @@ const char* kVera[] = {"order_placed", "refused", "no_answer", "secretary", "qua
 struct Fixture {
   fs::path dir;
   std::unique_ptr<crm::CrmStore> store;
+  std::unique_ptr<crm::WorkspaceStore> workspace;
+  std::unique_ptr<catalog::CatalogStore> catalog;
   std::unique_ptr<web::WebServer> server;
   std::unique_ptr<web::testing::Client> client;
 
@@ -52,11 +56,17 @@ struct Fixture {
     auto s = crm::OpenSqliteCrmStore(path);
     if (!s.ok()) std::abort();
     store = std::move(*s);
+    auto ws = crm::OpenSqliteWorkspaceStore(path);
+    auto cs = catalog::OpenSqliteCatalogStore(path);
+    if (!ws.ok() || !cs.ok()) std::abort();
+    workspace = std::move(*ws);
+    catalog = std::move(*cs);
     web::WebConfig cfg;
     cfg.port = 0;
-    cfg.db_path = path;
     cfg.data_dir = dir.string();
     cfg.store = store.get();
+    cfg.workspace = workspace.get();
+    cfg.catalog = catalog.get();
     cfg.profile.timezone = "Europe/Moscow";
     cfg.auth.ops_limit = crypto_pwhash_OPSLIMIT_MIN;
     cfg.auth.mem_limit = crypto_pwhash_MEMLIMIT_MIN;
@@ -70,6 +80,8 @@ struct Fixture {
     client.reset();
     server.reset();
     store.reset();
+    workspace.reset();
+    catalog.reset();
     fs::remove_all(dir);
   }
 

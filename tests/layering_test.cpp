@@ -6,6 +6,8 @@
 // The order below is README's picture; change both together.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -14,6 +16,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace kira {
@@ -193,6 +196,145 @@ TEST(Layering, ProductSourcesIncludeOnlyWhatTheirLibraryLinks) {
     }
   }
   EXPECT_TRUE(v.empty()) << Join(v);
+}
+
+// ---- The web layer has no SQL and no SQLite (issue 11) ----
+// It reads and writes through store interfaces (crm::CrmStore, crm::WorkspaceStore,
+// catalog::CatalogStore), so a PostgreSQL store can serve it. Checked on the text of every
+// C++ file under src/web, tests included: no include of sqlite3.h or storage/sqlite.h, and no
+// string literal shaped like an SQL statement.
+
+// The contents of the string literals of C++ source `src` (ordinary, raw, prefixed), each with
+// its line; comments and character literals are skipped.
+std::vector<std::pair<int, std::string>> StringLiterals(const std::string& src) {
+  std::vector<std::pair<int, std::string>> out;
+  const size_t n = src.size();
+  int line = 1;
+  size_t i = 0;
+  auto advance = [&](size_t to) {
+    for (to = std::min(to, n); i < to; ++i)
+      if (src[i] == '\n') ++line;
+  };
+  auto ident = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  while (i < n) {
+    const char c = src[i];
+    if (src.compare(i, 2, "//") == 0) {
+      advance(src.find('\n', i));
+    } else if (src.compare(i, 2, "/*") == 0) {
+      size_t e = src.find("*/", i + 2);
+      advance(e == std::string::npos ? n : e + 2);
+    } else if (std::isdigit(static_cast<unsigned char>(c))) {
+      size_t j = i;  // a number, with its digit separators (1'000)
+      while (j < n && (ident(src[j]) || src[j] == '\'' || src[j] == '.')) ++j;
+      advance(j);
+    } else if (ident(c)) {
+      size_t j = i;
+      while (j < n && ident(src[j])) ++j;
+      const std::string id = src.substr(i, j - i);
+      const bool raw = j < n && src[j] == '"' &&
+                       (id == "R" || id == "u8R" || id == "uR" || id == "UR" || id == "LR");
+      advance(j);
+      if (!raw) continue;
+      size_t open = src.find('(', j + 1);
+      if (open == std::string::npos) break;
+      const std::string close = ")" + src.substr(j + 1, open - j - 1) + "\"";
+      size_t e = src.find(close, open + 1);
+      if (e == std::string::npos) e = n;
+      out.emplace_back(line, src.substr(open + 1, e - open - 1));
+      advance(e + close.size());
+    } else if (c == '"' || c == '\'') {
+      std::string lit;
+      size_t j = i + 1;
+      while (j < n && src[j] != c && src[j] != '\n') {
+        if (src[j] == '\\' && j + 1 < n) lit += src[j++];
+        lit += src[j++];
+      }
+      if (c == '"') out.emplace_back(line, lit);
+      advance(j + 1);
+    } else {
+      advance(i + 1);
+    }
+  }
+  return out;
+}
+
+// SQL statement shapes, in any case; plain words ("select a file", "update") do not match.
+bool LooksLikeSql(const std::string& s) {
+  static const std::regex sql(
+      R"(\bselect\b[\s\S]*\bfrom\b|\binsert\s+(or\s+\w+\s+)?into\b|\bupdate\s+\w+\s+set\b|)"
+      R"(\bdelete\s+from\b|\bcreate\s+(unique\s+)?(table|index|view|trigger)\b|)"
+      R"(\bdrop\s+(table|index)\b|\balter\s+table\b|\bpragma\s+\w+|\bsqlite_(master|schema)\b)",
+      std::regex::icase);
+  return std::regex_search(s, sql);
+}
+
+// What in one file breaks the rule, one message each ("web/x.cpp:12: ...").
+std::vector<std::string> SqlInFile(const std::string& name, const std::string& text) {
+  std::vector<std::string> v;
+  static const std::regex inc(
+      R"(^\s*#\s*include\s*[<"]([^">]*(sqlite3\.h|storage/sqlite\.h))[">])");
+  std::istringstream lines(text);
+  std::string l;
+  for (int n = 1; std::getline(lines, l); ++n) {
+    std::smatch m;
+    if (std::regex_search(l, m, inc))
+      v.push_back(name + ":" + std::to_string(n) + ": includes " + m[1].str());
+  }
+  for (const auto& [line, lit] : StringLiterals(text))
+    if (LooksLikeSql(lit))
+      v.push_back(name + ":" + std::to_string(line) + ": SQL in a string: \"" + lit.substr(0, 60) +
+                  "\"");
+  return v;
+}
+
+TEST(Layering, SqlCheckFindsSqlInLiteralsAndIncludesOnly) {
+  const std::string bad =
+      "#include <sqlite3.h>\n"
+      "#include \"storage/sqlite.h\"\n"
+      "auto a = db.Prepare(\"SELECT id FROM leads WHERE x = ?\");\n"
+      "auto b = R\"sql(\ninsert or replace into web_state(key) values(1)\n)sql\";\n"
+      "auto c = \"DELETE FROM t\";\n";
+  auto v = SqlInFile("bad.cpp", bad);
+  ASSERT_EQ(v.size(), 5u) << Join(v);
+  EXPECT_NE(v[0].find("bad.cpp:1: includes sqlite3.h"), std::string::npos) << v[0];
+  EXPECT_NE(v[1].find("bad.cpp:2: includes storage/sqlite.h"), std::string::npos) << v[1];
+  EXPECT_NE(v[2].find("bad.cpp:3: SQL"), std::string::npos) << v[2];
+  EXPECT_NE(v[3].find("bad.cpp:4: SQL"), std::string::npos) << v[3];
+  EXPECT_NE(v[4].find("bad.cpp:5: SQL"), std::string::npos) << v[4];
+  // Words in comments, UI text and identifiers are not SQL.
+  const std::string fine =
+      "// SELECT id FROM leads, in a comment\n"
+      "/* DELETE FROM x */ int UPDATE_count = 0;\n"
+      "SendError(res, 400, \"select a file to update, then delete it\");\n"
+      "char q = '\"'; std::string s = \"a \\\"quoted\\\" word\";\n"
+      "#include \"crm/workspace_store.h\"\n";
+  EXPECT_TRUE(SqlInFile("fine.cpp", fine).empty()) << Join(SqlInFile("fine.cpp", fine));
+}
+
+TEST(Layering, WebHasNoSqlAndNoSqliteInclude) {
+  namespace fs = std::filesystem;
+  const fs::path web = fs::path(KIRA_SOURCE_DIR) / "src/web";
+  std::vector<std::string> v;
+  int files = 0;
+  for (const auto& e : fs::recursive_directory_iterator(web)) {
+    const auto ext = e.path().extension();
+    if (!e.is_regular_file() || (ext != ".h" && ext != ".cpp" && ext != ".cc")) continue;
+    std::ifstream in(e.path());
+    std::stringstream text;
+    text << in.rdbuf();
+    ++files;
+    for (auto& m : SqlInFile(fs::relative(e.path(), web.parent_path()).string(), text.str()))
+      v.push_back(std::move(m));
+  }
+  EXPECT_GT(files, 20) << web;
+  EXPECT_TRUE(v.empty()) << Join(v);
+  // Nor does its library link the SQLite layer or SQLite itself.
+  for (const auto& t : ReadTargets(KIRA_LAYERS_FILE))
+    if (t.name == "kira_web")
+      for (const auto& d : t.deps)
+        EXPECT_TRUE(d != "kira_storage" && d.find("SQLITE") == std::string::npos &&
+                    d.find("sqlite") == std::string::npos)
+            << "kira_web links " << d;
 }
 
 }  // namespace

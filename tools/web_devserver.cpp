@@ -16,6 +16,7 @@
 #include "catalog/importer.h"
 #include "core/log.h"
 #include "crm/crm_store.h"
+#include "crm/workspace_store.h"
 #include "web/testing/test_support.h"
 #include "web/web_server.h"
 
@@ -178,7 +179,9 @@ int main(int argc, char** argv) {
   }
   auto store = crm::OpenSqliteCrmStore(db_path);
   auto db = storage::Db::Open(db_path);
-  if (!store.ok() || !db.ok()) {
+  auto workspace = crm::OpenSqliteWorkspaceStore(db_path);
+  auto catalog_store = catalog::OpenSqliteCatalogStore(db_path);
+  if (!store.ok() || !db.ok() || !workspace.ok() || !catalog_store.ok()) {
     std::fprintf(stderr, "web_devserver: cannot open %s\n", db_path.c_str());
     return 1;
   }
@@ -196,9 +199,10 @@ int main(int argc, char** argv) {
   }
   web::WebConfig cfg;
   cfg.port = port;
-  cfg.db_path = db_path;
   cfg.data_dir = dir;
   cfg.store = store->get();
+  cfg.workspace = workspace->get();
+  cfg.catalog = catalog_store->get();
   cfg.profile = *profile;
   cfg.poll_interval = std::chrono::milliseconds(300);
   web::WebServer server(std::move(cfg));

@@ -17,8 +17,10 @@
 #include "app/context.h"
 #include "app/dialer_settings.h"
 #include "app/runtime.h"
+#include "catalog/catalog_store.h"
 #include "core/log.h"
 #include "crm/phone.h"
+#include "crm/workspace_store.h"
 #include "dialer/dialer.h"
 #include "dialer/dialer_config.h"
 #include "dialer/phone_zones.h"
@@ -97,6 +99,8 @@ int RunServe(const AppOptions& o, const ServeArgs& a) {
     }
   });
 
+  std::unique_ptr<crm::WorkspaceStore> workspace;  // outlive `web`
+  std::unique_ptr<catalog::CatalogStore> catalog_store;
   std::unique_ptr<web::WebServer> web;
   if (!a.no_web) {
     web::WebConfig wc;
@@ -116,8 +120,15 @@ int RunServe(const AppOptions& o, const ServeArgs& a) {
     if (a.secure_cookies) wc.secure_cookies = true;
     if (!a.trusted_proxies.empty()) wc.trusted_proxies = a.trusted_proxies;
     wc.data_dir = o.data_dir;
-    wc.db_path = rt.db_path;
+    auto ws = crm::OpenSqliteWorkspaceStore(rt.db_path);
+    if (!ws.ok()) return Fail(ws.status().WithContext("web workspace"));
+    workspace = std::move(*ws);
+    auto cs = catalog::OpenSqliteCatalogStore(rt.db_path);
+    if (!cs.ok()) return Fail(cs.status().WithContext("web workspace"));
+    catalog_store = std::move(*cs);
     wc.store = rt.store.get();
+    wc.workspace = workspace.get();
+    wc.catalog = catalog_store.get();
     wc.profile = rt.profile;
     // A catalog or stock upload in the workspace reaches the agents' next conversations.
     wc.on_catalog_changed = [&rt] {

@@ -12,6 +12,7 @@
 
 #include "app/command.h"
 #include "app/context.h"
+#include "crm/workspace_store.h"
 #include "web/auth.h"
 
 namespace kira::app {
@@ -58,9 +59,19 @@ Result<std::string> GetPassword(bool from_stdin) {
   return a;
 }
 
-Result<std::unique_ptr<web::Auth>> OpenAuth(const AppOptions& o) {
+// The accounts of the workspace: its store, and the Auth that checks and hashes over it.
+struct Accounts {
+  std::unique_ptr<crm::WorkspaceStore> store;
+  std::unique_ptr<web::Auth> auth;
+  web::Auth* operator->() { return auth.get(); }
+};
+
+Result<Accounts> OpenAuth(const AppOptions& o) {
   KIRA_ASSIGN_OR_RETURN(std::string path, DatabasePath(o));
-  return web::Auth::Open(path, Clock::System());
+  Accounts a;
+  KIRA_ASSIGN_OR_RETURN(a.store, crm::OpenSqliteWorkspaceStore(path));
+  KIRA_ASSIGN_OR_RETURN(a.auth, web::Auth::Open(*a.store, Clock::System()));
+  return a;
 }
 
 int Add(const AppOptions& o, const UserArgs& a) {

@@ -1,5 +1,7 @@
 #include "catalog/catalog_store.h"
 
+#include <mutex>
+
 namespace kira::catalog {
 
 Status MigrateCatalog(storage::Db& db) {
@@ -82,6 +84,40 @@ Result<size_t> CountProducts(storage::Db& db) {
   KIRA_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT count(*) FROM products"));
   if (st->Step() != storage::Row::kRow) return st->LastError();
   return static_cast<size_t>(st->Int(0));
+}
+
+namespace {
+
+class SqliteCatalogStore final : public CatalogStore {
+ public:
+  explicit SqliteCatalogStore(std::unique_ptr<storage::Db> db) : db_(std::move(db)) {}
+
+  Result<Catalog> Load(Lexicon lexicon) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    return LoadCatalog(*db_, std::move(lexicon));
+  }
+  Result<ImportReport> ImportCatalog(const std::string& content,
+                                     const std::string& name_for_errors) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    return ImportCatalogContent(*db_, content, name_for_errors);
+  }
+  Result<ImportReport> ImportStock(const std::string& content, const std::string& source,
+                                   const std::string& name_for_errors) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    return ImportStockContent(*db_, content, source, name_for_errors);
+  }
+
+ private:
+  std::mutex mu_;
+  std::unique_ptr<storage::Db> db_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<CatalogStore>> OpenSqliteCatalogStore(const std::string& path) {
+  KIRA_ASSIGN_OR_RETURN(auto db, storage::Db::Open(path));
+  KIRA_RETURN_IF_ERROR(MigrateCatalog(*db));
+  return std::unique_ptr<CatalogStore>(new SqliteCatalogStore(std::move(db)));
 }
 
 }  // namespace kira::catalog

@@ -1,8 +1,14 @@
 // Persistence of the catalog in the shop's SQLite database (tables products, distributor_stock),
-// and loading it into a searchable Catalog.
+// and loading it into a searchable Catalog. Readers that must not know the database (the web
+// workspace) use the CatalogStore interface below; the functions on storage::Db are what its
+// SQLite implementation, the CLI and the tests build on.
 #pragma once
 
+#include <memory>
+#include <string>
+
 #include "catalog/catalog.h"
+#include "catalog/importer.h"
 #include "core/status.h"
 #include "storage/sqlite.h"
 
@@ -15,5 +21,23 @@ Status MigrateCatalog(storage::Db& db);
 // Distributor rows whose sku the catalog lacks are kept but never surface in Search.
 Result<Catalog> LoadCatalog(storage::Db& db, Lexicon lexicon);
 Result<size_t> CountProducts(storage::Db& db);
+
+// The catalog and stock of one shop, wherever they are kept. Each import is all-or-nothing
+// (importer.h) and Load sees every import that returned Ok. Thread safety: every method may be
+// called from several threads at once.
+class CatalogStore {
+ public:
+  virtual ~CatalogStore() = default;
+  virtual Result<Catalog> Load(Lexicon lexicon) = 0;
+  virtual Result<ImportReport> ImportCatalog(const std::string& content,
+                                             const std::string& name_for_errors) = 0;
+  // source: "distributor" or "shop" (importer.h, ImportStockContent).
+  virtual Result<ImportReport> ImportStock(const std::string& content, const std::string& source,
+                                           const std::string& name_for_errors) = 0;
+};
+
+// The catalog tables of the SQLite file at `path` (":memory:" for tests), migrated on open;
+// one connection guarded by a mutex.
+Result<std::unique_ptr<CatalogStore>> OpenSqliteCatalogStore(const std::string& path);
 
 }  // namespace kira::catalog

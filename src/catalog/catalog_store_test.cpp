@@ -6,11 +6,23 @@
 #include <filesystem>
 
 #include "catalog/importer.h"
+#include "catalog/testing/catalog_store_conformance.h"
 #include "catalog/testing/synthetic_catalog.h"
 #include "core/text.h"
 
 namespace kira::catalog {
 namespace {
+
+INSTANTIATE_TEST_SUITE_P(
+    Sqlite, CatalogStoreConformance,
+    ::testing::Values(
+        CatalogStoreFactory{
+            "file", [](const std::string& dir) { return OpenSqliteCatalogStore(dir + "/kira.db"); },
+            true},
+        CatalogStoreFactory{"memory",
+                            [](const std::string&) { return OpenSqliteCatalogStore(":memory:"); },
+                            false}),
+    CatalogStoreFactoryName);
 
 TEST(CatalogStore, MigrateIsIdempotentAndEmptyCatalogLoads) {
   auto db = storage::Db::Open(":memory:");

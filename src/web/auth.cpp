@@ -5,53 +5,10 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/log.h"
+
 namespace kira::web {
 namespace {
-
-const std::vector<storage::Migration>& WebMigrations() {
-  static const std::vector<storage::Migration> steps = {
-      {1, R"sql(
-CREATE TABLE web_users(
-  id INTEGER PRIMARY KEY,
-  name TEXT NOT NULL UNIQUE,
-  role TEXT NOT NULL,
-  password_hash TEXT NOT NULL,
-  created_at INTEGER NOT NULL);
-CREATE TABLE web_sessions(
-  token_hash TEXT PRIMARY KEY,
-  user_id INTEGER NOT NULL REFERENCES web_users(id) ON DELETE CASCADE,
-  csrf TEXT NOT NULL,
-  created_at INTEGER NOT NULL,
-  expires_at INTEGER NOT NULL);
-CREATE INDEX web_sessions_expires ON web_sessions(expires_at);
-CREATE TABLE web_webhooks(
-  id INTEGER PRIMARY KEY,
-  url TEXT NOT NULL,
-  secret TEXT NOT NULL,
-  events TEXT NOT NULL,
-  active INTEGER NOT NULL DEFAULT 1,
-  created_at INTEGER NOT NULL);
-CREATE TABLE web_outbox(
-  id INTEGER PRIMARY KEY,
-  webhook_id INTEGER NOT NULL REFERENCES web_webhooks(id) ON DELETE CASCADE,
-  event TEXT NOT NULL,
-  payload TEXT NOT NULL,
-  status TEXT NOT NULL DEFAULT 'pending',
-  attempts INTEGER NOT NULL DEFAULT 0,
-  next_attempt_at INTEGER NOT NULL,
-  last_error TEXT NOT NULL DEFAULT '',
-  created_at INTEGER NOT NULL,
-  delivered_at INTEGER NOT NULL DEFAULT 0);
-CREATE INDEX web_outbox_due ON web_outbox(status, next_attempt_at);
-CREATE TABLE web_emitted(
-  event TEXT NOT NULL,
-  entity_id INTEGER NOT NULL,
-  PRIMARY KEY(event, entity_id));
-CREATE TABLE web_state(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-)sql"},
-  };
-  return steps;
-}
 
 std::string Sha256Hex(const std::string& s) {
   unsigned char out[crypto_hash_sha256_BYTES];
@@ -67,8 +24,6 @@ bool InitSodium() {
 }
 
 }  // namespace
-
-Status MigrateWeb(storage::Db& db) { return storage::Migrate(db, "web", WebMigrations()); }
 
 Result<std::string> HashPassword(const std::string& password, const AuthOptions& opt) {
   if (!InitSodium()) return Status::Internal("libsodium failed to initialise");
@@ -119,8 +74,8 @@ Status ValidatePassword(const std::string& password) {
   return Status::Ok();
 }
 
-Auth::Auth(std::unique_ptr<storage::Db> db, const Clock& clock, AuthOptions opt)
-    : db_(std::move(db)), clock_(clock), opt_(opt) {}
+Auth::Auth(crm::WorkspaceStore& store, const Clock& clock, AuthOptions opt)
+    : store_(store), clock_(clock), opt_(opt) {}
 
 template <typename F>
 auto Auth::WithHashSlot(F f) -> decltype(f()) {
@@ -146,12 +101,10 @@ auto Auth::WithHashSlot(F f) -> decltype(f()) {
   return f();
 }
 
-Result<std::unique_ptr<Auth>> Auth::Open(const std::string& db_path, const Clock& clock,
+Result<std::unique_ptr<Auth>> Auth::Open(crm::WorkspaceStore& store, const Clock& clock,
                                          AuthOptions opt) {
   if (!InitSodium()) return Status::Internal("libsodium failed to initialise");
-  KIRA_ASSIGN_OR_RETURN(auto db, storage::Db::Open(db_path));
-  KIRA_RETURN_IF_ERROR(MigrateWeb(*db));
-  std::unique_ptr<Auth> a(new Auth(std::move(db), clock, opt));
+  std::unique_ptr<Auth> a(new Auth(store, clock, opt));
   KIRA_ASSIGN_OR_RETURN(a->dummy_hash_, HashPassword(RandomHex(16), opt));
   return a;
 }
@@ -164,60 +117,19 @@ Result<User> Auth::AddUser(const std::string& name, const std::string& role,
   KIRA_RETURN_IF_ERROR(ValidatePassword(password));
   KIRA_ASSIGN_OR_RETURN(std::string hash,
                         WithHashSlot([&] { return HashPassword(password, opt_); }));
-  std::lock_guard<std::mutex> lock(mu_);
-  {
-    KIRA_ASSIGN_OR_RETURN(auto q, db_->Prepare("SELECT 1 FROM web_users WHERE name = ?"));
-    q->Bind(1, name);
-    if (q->Step() == storage::Row::kRow)
-      return Status::Conflict("user '" + name + "' already exists");
-  }
-  User u{0, name, role, ToUnixMillis(clock_.Now())};
-  KIRA_ASSIGN_OR_RETURN(auto st,
-                        db_->Prepare("INSERT INTO web_users(name, role, password_hash, created_at) "
-                                     "VALUES(?, ?, ?, ?)"));
-  st->Bind(1, name).Bind(2, role).Bind(3, hash).Bind(4, u.created_at);
-  KIRA_RETURN_IF_ERROR(st->Exec());
-  u.id = db_->LastInsertId();
-  return u;
+  return store_.AddUser({0, name, role, ToUnixMillis(clock_.Now())}, hash);
 }
 
 Status Auth::SetPassword(const std::string& name, const std::string& password) {
   KIRA_RETURN_IF_ERROR(ValidatePassword(password));
   KIRA_ASSIGN_OR_RETURN(std::string hash,
                         WithHashSlot([&] { return HashPassword(password, opt_); }));
-  std::lock_guard<std::mutex> lock(mu_);
-  KIRA_ASSIGN_OR_RETURN(auto st,
-                        db_->Prepare("UPDATE web_users SET password_hash = ? WHERE name = ?"));
-  st->Bind(1, hash).Bind(2, name);
-  KIRA_RETURN_IF_ERROR(st->Exec());
-  if (db_->Changes() == 0) return Status::NotFound("no user '" + name + "'");
-  // A new password ends every existing session of that user.
-  KIRA_ASSIGN_OR_RETURN(auto del, db_->Prepare("DELETE FROM web_sessions WHERE user_id = "
-                                               "(SELECT id FROM web_users WHERE name = ?)"));
-  del->Bind(1, name);
-  return del->Exec();
+  return store_.SetPasswordHash(name, hash);
 }
 
-Result<std::vector<User>> Auth::ListUsers() {
-  std::lock_guard<std::mutex> lock(mu_);
-  KIRA_ASSIGN_OR_RETURN(
-      auto st, db_->Prepare("SELECT id, name, role, created_at FROM web_users ORDER BY name"));
-  std::vector<User> out;
-  storage::Row r;
-  while ((r = st->Step()) == storage::Row::kRow)
-    out.push_back({st->Int(0), st->Text(1), st->Text(2), st->Int(3)});
-  if (r == storage::Row::kError) return st->LastError();
-  return out;
-}
+Result<std::vector<User>> Auth::ListUsers() { return store_.ListUsers(); }
 
-Result<User> Auth::FindUser(const std::string& name) {
-  std::lock_guard<std::mutex> lock(mu_);
-  KIRA_ASSIGN_OR_RETURN(
-      auto st, db_->Prepare("SELECT id, name, role, created_at FROM web_users WHERE name = ?"));
-  st->Bind(1, name);
-  if (st->Step() != storage::Row::kRow) return Status::NotFound("no user '" + name + "'");
-  return User{st->Int(0), st->Text(1), st->Text(2), st->Int(3)};
-}
+Result<User> Auth::FindUser(const std::string& name) { return store_.FindUser(name); }
 
 bool Auth::Exhausted(const std::string& key, int limit, int64_t now, int* retry_after_s) {
   auto it = attempts_.find(key);
@@ -273,17 +185,12 @@ Result<Session> Auth::Login(const std::string& name, const std::string& password
   };
   std::string hash;
   User u;
-  Status looked_up = [&]() -> Status {
-    std::lock_guard<std::mutex> lock(mu_);
-    KIRA_ASSIGN_OR_RETURN(auto st, db_->Prepare("SELECT id, name, role, created_at, "
-                                                "password_hash FROM web_users WHERE name = ?"));
-    st->Bind(1, name);
-    if (st->Step() == storage::Row::kRow) {
-      u = {st->Int(0), st->Text(1), st->Text(2), st->Int(3)};
-      hash = st->Text(4);
-    }
-    return Status::Ok();
-  }();
+  auto creds = store_.FindCredentials(name);
+  Status looked_up = creds.status();
+  if (creds.ok() && *creds) {
+    u = (*creds)->user;
+    hash = (*creds)->password_hash;
+  }
   if (!looked_up.ok()) {
     ok = true;  // not the caller's failure: release the reservation without counting it
     finish();
@@ -294,21 +201,13 @@ Result<Session> Auth::Login(const std::string& name, const std::string& password
        !hash.empty();
   finish();
   if (!ok) return Status::Invalid("wrong user name or password");
-  std::lock_guard<std::mutex> lock(mu_);
   Session s;
   s.token = RandomHex(32);
   s.csrf = RandomHex(32);
   s.user = u;
   s.expires_at = now + opt_.session_ttl.count();
-  KIRA_ASSIGN_OR_RETURN(auto st, db_->Prepare("INSERT INTO web_sessions(token_hash, user_id, "
-                                              "csrf, created_at, expires_at) "
-                                              "VALUES(?, ?, ?, ?, ?)"));
-  st->Bind(1, Sha256Hex(s.token)).Bind(2, u.id).Bind(3, s.csrf).Bind(4, now).Bind(5, s.expires_at);
-  KIRA_RETURN_IF_ERROR(st->Exec());
-  // Expired sessions of anyone are swept on each login.
-  KIRA_ASSIGN_OR_RETURN(auto sweep, db_->Prepare("DELETE FROM web_sessions WHERE expires_at <= ?"));
-  sweep->Bind(1, now);
-  KIRA_RETURN_IF_ERROR(sweep->Exec());
+  // The store also sweeps the expired sessions of anyone on each login.
+  KIRA_RETURN_IF_ERROR(store_.CreateSession({Sha256Hex(s.token), s.csrf, now, s.expires_at, u}));
   return s;
 }
 
@@ -316,32 +215,21 @@ Result<Session> Auth::Resume(const std::string& token) {
   if (token.size() != 64) return Status::NotFound("no session");
   int64_t now = ToUnixMillis(clock_.Now());
   std::string th = Sha256Hex(token);
-  std::lock_guard<std::mutex> lock(mu_);
-  KIRA_ASSIGN_OR_RETURN(
-      auto st, db_->Prepare("SELECT s.csrf, s.expires_at, u.id, u.name, u.role, u.created_at "
-                            "FROM web_sessions s JOIN web_users u ON u.id = s.user_id "
-                            "WHERE s.token_hash = ?"));
-  st->Bind(1, th);
-  if (st->Step() != storage::Row::kRow) return Status::NotFound("no session");
-  Session s;
-  s.csrf = st->Text(0);
-  s.expires_at = st->Int(1);
-  s.user = {st->Int(2), st->Text(3), st->Text(4), st->Int(5)};
-  if (s.expires_at <= now) {
-    st.reset();
-    KIRA_ASSIGN_OR_RETURN(auto del, db_->Prepare("DELETE FROM web_sessions WHERE token_hash = ?"));
-    del->Bind(1, th);
-    (void)del->Exec();
+  KIRA_ASSIGN_OR_RETURN(auto rec, store_.FindSession(th));
+  if (!rec) return Status::NotFound("no session");
+  if (rec->expires_at <= now) {
+    // The session is gone either way; a failed delete is swept by the next login.
+    Status gone = store_.DeleteSession(th);
+    if (!gone.ok()) log::Warn("auth", "cannot delete an expired session: " + gone.message());
     return Status::NotFound("session expired");
   }
+  Session s;
+  s.csrf = rec->csrf;
+  s.expires_at = rec->expires_at;
+  s.user = rec->user;
   return s;
 }
 
-Status Auth::Logout(const std::string& token) {
-  std::lock_guard<std::mutex> lock(mu_);
-  KIRA_ASSIGN_OR_RETURN(auto st, db_->Prepare("DELETE FROM web_sessions WHERE token_hash = ?"));
-  st->Bind(1, Sha256Hex(token));
-  return st->Exec();
-}
+Status Auth::Logout(const std::string& token) { return store_.DeleteSession(Sha256Hex(token)); }
 
 }  // namespace kira::web

@@ -7,10 +7,11 @@
 // (against trying many names) and per name (against guesses spread over many addresses). A login
 // reserves its attempt before the password is checked, so parallel wrong logins cannot get past the
 // limit; and at most max_parallel_hashes argon2id computations run at once (each takes mem_limit
-// bytes), so a burst of logins cannot spike memory. The tables live in the shop's SQLite database
-// under the "web" migration component.
+// bytes), so a burst of logins cannot spike memory. Users and sessions are kept by a
+// crm::WorkspaceStore (crm/workspace_store.h); Auth holds the policy.
 //
-//   KIRA_ASSIGN_OR_RETURN(auto auth, web::Auth::Open(db_path, clock));
+//   KIRA_ASSIGN_OR_RETURN(auto ws, crm::OpenSqliteWorkspaceStore(db_path));
+//   KIRA_ASSIGN_OR_RETURN(auto auth, web::Auth::Open(*ws, clock));
 //   auth->AddUser("olga", "admin", password);
 //   auto s = auth->Login("olga", password, "127.0.0.1");  // -> Session with token + csrf
 //   auto who = auth->Resume(s->token);                     // -> the session, or NotFound
@@ -28,16 +29,11 @@
 
 #include "core/clock.h"
 #include "core/status.h"
-#include "storage/sqlite.h"
+#include "crm/workspace_store.h"
 
 namespace kira::web {
 
-struct User {
-  int64_t id = 0;
-  std::string name;
-  std::string role;  // "admin" | "manager"
-  int64_t created_at = 0;
-};
+using User = crm::User;
 
 struct Session {
   std::string token;  // the cookie value; only set right after Login
@@ -62,9 +58,6 @@ struct AuthOptions {
   size_t mem_limit = 0;              // 0 = crypto_pwhash_MEMLIMIT_INTERACTIVE
 };
 
-// Applies the "web" schema (users, sessions, webhooks, outbox, state) to `db`.
-Status MigrateWeb(storage::Db& db);
-
 // Hashes a password with argon2id; the result embeds salt and parameters.
 Result<std::string> HashPassword(const std::string& password, const AuthOptions& opt = {});
 bool VerifyPassword(const std::string& hash, const std::string& password);
@@ -81,8 +74,8 @@ Status ValidatePassword(const std::string& password);
 
 class Auth {
  public:
-  // Opens its own connection to the database file at `db_path` and migrates the web schema.
-  static Result<std::unique_ptr<Auth>> Open(const std::string& db_path, const Clock& clock,
+  // `store` is not owned and must outlive the Auth.
+  static Result<std::unique_ptr<Auth>> Open(crm::WorkspaceStore& store, const Clock& clock,
                                             AuthOptions opt = {});
 
   Result<User> AddUser(const std::string& name, const std::string& role,
@@ -106,7 +99,7 @@ class Auth {
   int peak_parallel_hashes() const { return peak_hashes_.load(); }
 
  private:
-  Auth(std::unique_ptr<storage::Db> db, const Clock& clock, AuthOptions opt);
+  Auth(crm::WorkspaceStore& store, const Clock& clock, AuthOptions opt);
   struct Attempts {
     std::vector<int64_t> failures;  // times (ms) within the window
     int in_flight = 0;              // reserved by logins still checking a password
@@ -119,10 +112,10 @@ class Auth {
   template <typename F>
   auto WithHashSlot(F f) -> decltype(f());
 
-  std::unique_ptr<storage::Db> db_;
+  crm::WorkspaceStore& store_;
   const Clock& clock_;
   AuthOptions opt_;
-  std::mutex mu_;
+  std::mutex mu_;                             // guards attempts_
   std::map<std::string, Attempts> attempts_;  // "ua:<name>|<addr>", "a:<addr>", "u:<name>"
   std::mutex hash_mu_;
   std::condition_variable hash_cv_;

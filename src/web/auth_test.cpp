@@ -21,16 +21,21 @@ class AuthTest : public ::testing::Test {
     AuthOptions opt;
     opt.ops_limit = crypto_pwhash_OPSLIMIT_MIN;
     opt.mem_limit = crypto_pwhash_MEMLIMIT_MIN;
-    auto a = Auth::Open(path, clock, opt);
+    auto ws = crm::OpenSqliteWorkspaceStore(path);
+    ASSERT_TRUE(ws.ok()) << ws.status().message();
+    workspace = std::move(*ws);
+    auto a = Auth::Open(*workspace, clock, opt);
     ASSERT_TRUE(a.ok()) << a.status().message();
     auth = std::move(*a);
   }
   void TearDown() override {
     auth.reset();
+    workspace.reset();
     for (const char* suf : {"", "-wal", "-shm"}) std::filesystem::remove(path + suf);
   }
   FakeClock clock{FromUnixMillis(1'800'000'000'000)};
   std::string path;
+  std::unique_ptr<crm::WorkspaceStore> workspace;
   std::unique_ptr<Auth> auth;
 };
 

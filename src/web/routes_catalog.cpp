@@ -99,12 +99,9 @@ void WebServer::Impl::RegisterCatalogRoutes() {
         if (!text::IsValidUtf8(req.body))
           return SendError(res, 400, "import_failed",
                            name + ": the file is not UTF-8 text; nothing was changed");
-        Result<catalog::ImportReport> rep = Status::Internal("unset");
-        {
-          std::lock_guard<std::mutex> lock(db_mu);
-          rep = kind == "catalog" ? catalog::ImportCatalogContent(*db, req.body, name)
-                                  : catalog::ImportStockContent(*db, req.body, source, name);
-        }
+        Result<catalog::ImportReport> rep = kind == "catalog"
+                                                ? cfg.catalog->ImportCatalog(req.body, name)
+                                                : cfg.catalog->ImportStock(req.body, source, name);
         if (!rep.ok())
           return SendError(res, 400, "import_failed",
                            rep.status().message() + " — nothing was changed");

@@ -18,8 +18,8 @@
 #include <vector>
 
 #include "catalog/catalog.h"
+#include "catalog/catalog_store.h"
 #include "leads/lead_service.h"
-#include "storage/sqlite.h"
 #include "web/http_front.h"
 #include "web/json_model.h"
 #include "web/proxy_list.h"
@@ -82,9 +82,6 @@ struct WebServer::Impl {
   int port = 0;
   std::unique_ptr<Auth> auth;
   std::unique_ptr<Webhooks> hooks;
-
-  std::mutex db_mu;  // guards db (catalog tables, web_state, web_emitted)
-  std::unique_ptr<storage::Db> db;
 
   std::mutex store_mu;                        // CrmStore calls are serialised
   std::unique_ptr<leads::LeadService> leads;  // take, Vera, close, approve (under store_mu)

@@ -1,7 +1,8 @@
 // The store watcher of WebServer: finds leads, ended conversations and orders written by
 // anyone (this process or another, e.g. `kira chat`), pushes them to the browsers as
-// server-sent events and queues webhooks. Each event is emitted once: web_emitted remembers
-// what was sent, web_state the newest lead seen, so a restart neither repeats nor floods.
+// server-sent events and queues webhooks. Each event is emitted once: the workspace store
+// remembers what was sent (FirstEmission) and the newest lead seen (state kLastLeadKey), so a
+// restart neither repeats nor floods.
 #include <algorithm>
 
 #include "core/log.h"
@@ -11,16 +12,30 @@ namespace kira::web {
 namespace {
 
 constexpr int64_t kWatchNewLeadMs = 2 * 3600 * 1000;  // conversations/orders of a new lead
+constexpr const char* kLastLeadKey = "last_lead_id";
+
+// True the first time (event, id) is seen on this store. A store error counts as "seen": an
+// event is better missed than repeated on every poll.
+bool FirstEmission(crm::WorkspaceStore& ws, const std::string& event, int64_t id) {
+  auto first = ws.FirstEmission(event, id);
+  if (!first.ok()) log::Warn("web", "watcher: " + first.status().message());
+  return first.ok() && *first;
+}
+
+// The event is published to the browsers either way; a webhook that could not be queued is
+// logged (its receiver misses it, as it would any event while the store is down).
+void QueueWebhook(Webhooks& hooks, const std::string& event, const Json& payload) {
+  Status s = hooks.Enqueue(event, payload.dump());
+  if (!s.ok()) log::Warn("web", "webhook queue: " + s.message());
+}
 
 }  // namespace
 
 Status WebServer::Impl::StartWatcher() {
   {
-    std::lock_guard<std::mutex> lock(db_mu);
-    KIRA_ASSIGN_OR_RETURN(auto st,
-                          db->Prepare("SELECT value FROM web_state WHERE key = 'last_lead_id'"));
-    if (st->Step() == storage::Row::kRow)
-      ParseId(st->Text(0), &last_lead_id);
+    KIRA_ASSIGN_OR_RETURN(auto last, cfg.workspace->GetState(kLastLeadKey));
+    if (last)
+      ParseId(*last, &last_lead_id);
     else
       last_lead_id = -1;
   }
@@ -35,11 +50,7 @@ Status WebServer::Impl::StartWatcher() {
     }
     if (!newest.ok()) return newest.status();
     last_lead_id = newest->empty() ? 0 : newest->front().id;
-    std::lock_guard<std::mutex> lock(db_mu);
-    KIRA_ASSIGN_OR_RETURN(auto st, db->Prepare("INSERT OR REPLACE INTO web_state(key, value) "
-                                               "VALUES('last_lead_id', ?)"));
-    st->Bind(1, std::to_string(last_lead_id));
-    KIRA_RETURN_IF_ERROR(st->Exec());
+    KIRA_RETURN_IF_ERROR(cfg.workspace->SetState(kLastLeadKey, std::to_string(last_lead_id)));
   }
   {
     std::lock_guard<std::mutex> lock(watch_mu);
@@ -73,19 +84,6 @@ void WebServer::Impl::Watch(int64_t lead_id, int64_t until_ms) {
   int64_t& u = watched[lead_id];
   u = std::max(u, until_ms);
 }
-
-namespace {
-
-// True the first time (event, id) is seen on this database.
-bool FirstEmission(storage::Db& db, const std::string& event, int64_t id) {
-  auto st = db.Prepare("INSERT OR IGNORE INTO web_emitted(event, entity_id) VALUES(?, ?)");
-  if (!st.ok()) return false;
-  (*st)->Bind(1, event).Bind(2, id);
-  if (!(*st)->Exec().ok()) return false;
-  return db.Changes() > 0;
-}
-
-}  // namespace
 
 void WebServer::Impl::WatchOnce() {
   int64_t now = NowMs();
@@ -121,25 +119,16 @@ void WebServer::Impl::WatchOnce() {
       j["contact"] = c.ok() ? ToJson(*c) : Json(nullptr);
     }
     hub.Publish("lead.created", j);
-    bool first;
-    {
-      std::lock_guard<std::mutex> lock(db_mu);
-      first = FirstEmission(*db, "lead.created", l.id);
-    }
-    if (first) {
-      Status s = hooks->Enqueue("lead.created", j.dump());
-      if (!s.ok()) log::Warn("web", "webhook queue: " + s.message());
-    }
+    if (FirstEmission(*cfg.workspace, "lead.created", l.id))
+      QueueWebhook(*hooks, "lead.created", j);
     Watch(l.id, now + kWatchNewLeadMs);
     last_lead_id = std::max(last_lead_id, l.id);
   }
   if (!fresh.empty()) {
-    std::lock_guard<std::mutex> lock(db_mu);
-    auto st = db->Prepare("INSERT OR REPLACE INTO web_state(key, value) VALUES('last_lead_id', ?)");
-    if (st.ok()) {
-      (*st)->Bind(1, std::to_string(last_lead_id));
-      (void)(*st)->Exec();
-    }
+    // A lost cursor costs no repeats (FirstEmission), only re-reading these leads after a
+    // restart; so a failure is logged, not fatal.
+    Status saved = cfg.workspace->SetState(kLastLeadKey, std::to_string(last_lead_id));
+    if (!saved.ok()) log::Warn("web", "watcher: " + saved.message());
   }
 
   // 2. Conversations that ended and orders placed on watched leads.
@@ -166,12 +155,7 @@ void WebServer::Impl::WatchOnce() {
     if (convs.ok()) {
       for (const auto& c : *convs) {
         if (c.ended_at == 0) continue;
-        bool first;
-        {
-          std::lock_guard<std::mutex> lock(db_mu);
-          first = FirstEmission(*db, "conversation.ended", c.id);
-        }
-        if (!first) continue;
+        if (!FirstEmission(*cfg.workspace, "conversation.ended", c.id)) continue;
         Json j;
         {
           std::lock_guard<std::mutex> lock(store_mu);
@@ -180,19 +164,14 @@ void WebServer::Impl::WatchOnce() {
         }
         hub.Publish("conversation.ended",
                     {{"id", c.id}, {"lead_id", lead_id}, {"outcome", c.outcome}});
-        (void)hooks->Enqueue("conversation.ended", j.dump());
+        QueueWebhook(*hooks, "conversation.ended", j);
       }
     }
     if (orders.ok()) {
       for (const auto& o : *orders) {
-        bool first;
-        {
-          std::lock_guard<std::mutex> lock(db_mu);
-          first = FirstEmission(*db, "order.created", o.id);
-        }
-        if (!first) continue;
+        if (!FirstEmission(*cfg.workspace, "order.created", o.id)) continue;
         hub.Publish("order.created", {{"id", o.id}, {"lead_id", lead_id}, {"total", o.total}});
-        (void)hooks->Enqueue("order.created", ToJson(o).dump());
+        QueueWebhook(*hooks, "order.created", ToJson(o));
       }
     }
   }

@@ -206,12 +206,7 @@ Status WebServer::Impl::LoadCatalog() {
   auto l = catalog::LoadShopLexicon(lex_path);
   if (!l.ok()) return l.status();
   catalog::Lexicon lex = std::move(*l);
-  Result<catalog::Catalog> cat = Status::Internal("unset");
-  {
-    std::lock_guard<std::mutex> lock(db_mu);
-    KIRA_RETURN_IF_ERROR(catalog::MigrateCatalog(*db));
-    cat = catalog::LoadCatalog(*db, std::move(lex));
-  }
+  Result<catalog::Catalog> cat = cfg.catalog->Load(std::move(lex));
   if (!cat.ok()) return cat.status();
   auto shared = std::make_shared<const catalog::Catalog>(std::move(*cat));
   std::lock_guard<std::mutex> lock(cat_mu);
@@ -352,11 +347,11 @@ WebServer::~WebServer() { Stop(); }
 Status WebServer::Start() {
   Impl& m = *impl_;
   if (!m.cfg.store) return Status::Invalid("web server needs a CRM store");
-  if (m.cfg.db_path.empty()) return Status::Invalid("web server needs the database path");
+  if (!m.cfg.workspace) return Status::Invalid("web server needs a workspace store");
+  if (!m.cfg.catalog) return Status::Invalid("web server needs a catalog store");
   m.leads = std::make_unique<leads::LeadService>(*m.cfg.store, *m.clock, &m.store_mu);
-  KIRA_ASSIGN_OR_RETURN(m.auth, Auth::Open(m.cfg.db_path, *m.clock, m.cfg.auth));
-  KIRA_ASSIGN_OR_RETURN(m.hooks, Webhooks::Open(m.cfg.db_path, *m.clock, m.cfg.webhooks));
-  KIRA_ASSIGN_OR_RETURN(m.db, storage::Db::Open(m.cfg.db_path));
+  KIRA_ASSIGN_OR_RETURN(m.auth, Auth::Open(*m.cfg.workspace, *m.clock, m.cfg.auth));
+  KIRA_ASSIGN_OR_RETURN(m.hooks, Webhooks::Open(*m.cfg.workspace, *m.clock, m.cfg.webhooks));
   if (Status s = m.LoadCatalog(); !s.ok()) {
     // The workspace still serves leads; the catalog page shows the reason.
     log::Warn("web", "catalog not loaded: " + s.message());

@@ -1,12 +1,14 @@
 // WebServer: the manager's workspace (review queue, lead page, catalog, dashboard) and its
 // JSON API, over cpp-httplib. The UI assets are embedded in the binary, so it serves from any
 // working directory. It reads and changes the CRM through CrmStore (serialised by one mutex),
-// keeps its own tables (users, sessions, webhooks outbox) in the same SQLite file, and watches
+// keeps its own records (users, sessions, webhooks outbox) in a crm::WorkspaceStore and reads
+// the catalog from a catalog::CatalogStore (it opens no database itself), and watches
 // the store for new leads, ended conversations and orders (also those written by another
 // process, e.g. `kira chat`) to push server-sent events and queue webhooks.
 //
 //   web::WebConfig cfg;
-//   cfg.db_path = data_dir + "/kira.db";  cfg.data_dir = data_dir;  cfg.store = store.get();
+//   cfg.data_dir = data_dir;  cfg.store = store.get();  // stores: crm::OpenSqlite*Store, and
+//   cfg.workspace = workspace.get();  cfg.catalog = catalog.get();  // OpenSqliteCatalogStore
 //   cfg.port = 0;                          // any free port
 //   web::WebServer server(std::move(cfg));
 //   KIRA_RETURN_IF_ERROR(server.Start());  // listening when it returns
@@ -40,17 +42,23 @@
 #include "web/http_limits.h"
 #include "web/webhooks.h"
 
+namespace kira::catalog {
+class CatalogStore;
+}  // namespace kira::catalog
+
 namespace kira::web {
 
 struct WebConfig {
   std::string bind_address = "127.0.0.1";
-  int port = 8080;                 // 0 = a free port chosen by the OS; see WebServer::port()
-  std::string data_dir;            // recordings are served only from inside this directory
-  std::string db_path;             // the shop's SQLite database (web tables, the catalog)
-  crm::CrmStore* store = nullptr;  // not owned; must outlive the server
-  business::Profile profile;       // default UI language, the dashboard's time zone
-  std::string lexicon_path;        // catalog search words; "" = <profile.dir>/lexicon.yaml if any
-  bool secure_cookies = false;     // add Secure to the session cookie (set when behind TLS)
+  int port = 8080;       // 0 = a free port chosen by the OS; see WebServer::port()
+  std::string data_dir;  // recordings are served only from inside this directory
+  // Not owned; each must outlive the server.
+  crm::CrmStore* store = nullptr;            // leads, conversations, orders, tasks, audit
+  crm::WorkspaceStore* workspace = nullptr;  // users, sessions, webhooks, watcher state
+  catalog::CatalogStore* catalog = nullptr;  // the catalog and stock (uploads, search)
+  business::Profile profile;                 // default UI language, the dashboard's time zone
+  std::string lexicon_path;     // catalog search words; "" = <profile.dir>/lexicon.yaml if any
+  bool secure_cookies = false;  // add Secure to the session cookie (set when behind TLS)
   // Addresses or CIDR networks of reverse proxies whose X-Forwarded-For is believed.
   std::vector<std::string> trusted_proxies;
   size_t max_upload_bytes =
@@ -72,8 +80,8 @@ class WebServer {
   WebServer(const WebServer&) = delete;
   WebServer& operator=(const WebServer&) = delete;
 
-  // Opens the web tables, loads the catalog, binds and starts serving. Fails on a busy port,
-  // a missing store or an unreadable database.
+  // Loads the catalog, binds and starts serving. Fails on a busy port, a missing store or an
+  // unreadable one.
   Status Start();
   void Stop();
   int port() const;

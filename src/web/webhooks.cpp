@@ -11,6 +11,8 @@
 namespace kira::web {
 namespace {
 
+constexpr int kDeliveriesPerTick = 50;  // rows one DeliverDue sends at the most
+
 struct Target {
   std::string scheme_host_port;
   std::string path;
@@ -31,24 +33,6 @@ Result<Target> ParseUrl(const std::string& url) {
   return t;
 }
 
-std::string JoinEvents(const std::vector<std::string>& ev) {
-  std::string s;
-  for (const auto& e : ev) s += (s.empty() ? "" : ",") + e;
-  return s;
-}
-
-std::vector<std::string> SplitEvents(const std::string& s) {
-  std::vector<std::string> out;
-  size_t b = 0;
-  while (b <= s.size()) {
-    size_t e = s.find(',', b);
-    if (e == std::string::npos) e = s.size();
-    if (e > b) out.push_back(s.substr(b, e - b));
-    b = e + 1;
-  }
-  return out;
-}
-
 }  // namespace
 
 std::string SignWebhook(const std::string& secret, const std::string& timestamp,
@@ -66,25 +50,20 @@ std::string SignWebhook(const std::string& secret, const std::string& timestamp,
   return std::string("sha256=") + hex;
 }
 
-Webhooks::Webhooks(std::unique_ptr<storage::Db> db, const Clock& clock, WebhookOptions opt)
-    : db_(std::move(db)), clock_(clock), opt_(opt) {}
+Webhooks::Webhooks(crm::WorkspaceStore& store, const Clock& clock, WebhookOptions opt)
+    : store_(store), clock_(clock), opt_(opt) {}
 
 Webhooks::~Webhooks() { StopThread(); }
 
-Result<std::unique_ptr<Webhooks>> Webhooks::Open(const std::string& db_path, const Clock& clock,
+Result<std::unique_ptr<Webhooks>> Webhooks::Open(crm::WorkspaceStore& store, const Clock& clock,
                                                  WebhookOptions opt) {
   if (sodium_init() < 0) return Status::Internal("libsodium failed to initialise");
-  KIRA_ASSIGN_OR_RETURN(auto db, storage::Db::Open(db_path));
-  // The schema is created by MigrateWeb (auth.h); the caller opens Auth first.
-  KIRA_ASSIGN_OR_RETURN(auto probe, db->Prepare("SELECT count(*) FROM web_outbox"));
-  (void)probe;
-  return std::unique_ptr<Webhooks>(new Webhooks(std::move(db), clock, opt));
+  return std::unique_ptr<Webhooks>(new Webhooks(store, clock, opt));
 }
 
 Result<Webhook> Webhooks::Add(const std::string& url, const std::string& secret,
                               const std::vector<std::string>& events) {
-  KIRA_ASSIGN_OR_RETURN(Target t, ParseUrl(url));
-  (void)t;
+  KIRA_RETURN_IF_ERROR(ParseUrl(url).status());
   if (secret.size() < 16) return Status::Invalid("webhook secret must be at least 16 characters");
   if (events.empty()) return Status::Invalid("webhook needs at least one event");
   for (const auto& e : events) {
@@ -94,48 +73,15 @@ Result<Webhook> Webhooks::Add(const std::string& url, const std::string& secret,
       return Status::Invalid("unknown webhook event '" + e +
                              "' (known: lead.created, conversation.ended, order.created)");
   }
-  Webhook w{0, url, secret, events, true, ToUnixMillis(clock_.Now())};
-  std::lock_guard<std::mutex> lock(mu_);
-  KIRA_ASSIGN_OR_RETURN(auto st, db_->Prepare("INSERT INTO web_webhooks(url, secret, events, "
-                                              "active, created_at) VALUES(?, ?, ?, 1, ?)"));
-  st->Bind(1, url).Bind(2, secret).Bind(3, JoinEvents(events)).Bind(4, w.created_at);
-  KIRA_RETURN_IF_ERROR(st->Exec());
-  w.id = db_->LastInsertId();
-  return w;
+  return store_.AddWebhook({0, url, secret, events, true, ToUnixMillis(clock_.Now())});
 }
 
-Status Webhooks::Remove(int64_t id) {
-  std::lock_guard<std::mutex> lock(mu_);
-  KIRA_ASSIGN_OR_RETURN(auto st, db_->Prepare("DELETE FROM web_webhooks WHERE id = ?"));
-  st->Bind(1, id);
-  KIRA_RETURN_IF_ERROR(st->Exec());
-  if (db_->Changes() == 0) return Status::NotFound("no webhook " + std::to_string(id));
-  return Status::Ok();
-}
+Status Webhooks::Remove(int64_t id) { return store_.RemoveWebhook(id); }
 
-Result<std::vector<Webhook>> Webhooks::List() {
-  std::lock_guard<std::mutex> lock(mu_);
-  KIRA_ASSIGN_OR_RETURN(auto st, db_->Prepare("SELECT id, url, secret, events, active, "
-                                              "created_at FROM web_webhooks ORDER BY id"));
-  std::vector<Webhook> out;
-  while (st->Step() == storage::Row::kRow)
-    out.push_back({st->Int(0), st->Text(1), st->Text(2), SplitEvents(st->Text(3)), st->Int(4) != 0,
-                   st->Int(5)});
-  return out;
-}
+Result<std::vector<Webhook>> Webhooks::List() { return store_.ListWebhooks(); }
 
 Result<std::vector<Delivery>> Webhooks::ListDeliveries(int limit) {
-  std::lock_guard<std::mutex> lock(mu_);
-  KIRA_ASSIGN_OR_RETURN(auto st,
-                        db_->Prepare("SELECT id, webhook_id, event, payload, status, attempts, "
-                                     "next_attempt_at, last_error, created_at, delivered_at "
-                                     "FROM web_outbox ORDER BY id DESC LIMIT ?"));
-  st->Bind(1, limit);
-  std::vector<Delivery> out;
-  while (st->Step() == storage::Row::kRow)
-    out.push_back({st->Int(0), st->Int(1), st->Text(2), st->Text(3), st->Text(4),
-                   static_cast<int>(st->Int(5)), st->Int(6), st->Text(7), st->Int(8), st->Int(9)});
-  return out;
+  return store_.ListDeliveries(limit);
 }
 
 Status Webhooks::Enqueue(const std::string& event, const std::string& payload_json) {
@@ -143,55 +89,17 @@ Status Webhooks::Enqueue(const std::string& event, const std::string& payload_js
   nlohmann::json body = {{"event", event}, {"created_at", now}};
   body["data"] = nlohmann::json::parse(payload_json, nullptr, false);
   if (body["data"].is_discarded()) return Status::Invalid("webhook payload is not JSON");
-  std::string text = body.dump();
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    storage::Transaction tx(*db_);
-    KIRA_RETURN_IF_ERROR(tx.status());
-    KIRA_ASSIGN_OR_RETURN(auto hooks,
-                          db_->Prepare("SELECT id, events FROM web_webhooks WHERE active = 1"));
-    std::vector<int64_t> ids;
-    while (hooks->Step() == storage::Row::kRow) {
-      auto ev = SplitEvents(hooks->Text(1));
-      if (std::find(ev.begin(), ev.end(), event) != ev.end()) ids.push_back(hooks->Int(0));
-    }
-    if (ids.empty()) return Status::Ok();
-    KIRA_ASSIGN_OR_RETURN(auto ins,
-                          db_->Prepare("INSERT INTO web_outbox(webhook_id, event, payload, "
-                                       "next_attempt_at, created_at) VALUES(?, ?, ?, ?, ?)"));
-    for (int64_t id : ids) {
-      ins->Reset();
-      ins->Bind(1, id).Bind(2, event).Bind(3, text).Bind(4, now).Bind(5, now);
-      KIRA_RETURN_IF_ERROR(ins->Exec());
-    }
-    KIRA_RETURN_IF_ERROR(tx.Commit());
-  }
-  Wake();
+  KIRA_ASSIGN_OR_RETURN(int queued, store_.EnqueueDelivery(event, body.dump(), now));
+  if (queued > 0) Wake();
   return Status::Ok();
 }
 
 Result<int> Webhooks::DeliverDue() {
-  struct Job {
-    int64_t id;
-    std::string event, payload, url, secret;
-    int attempts;
-  };
-  std::vector<Job> jobs;
   int64_t now = ToUnixMillis(clock_.Now());
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    KIRA_ASSIGN_OR_RETURN(
-        auto st, db_->Prepare("SELECT o.id, o.event, o.payload, w.url, w.secret, o.attempts "
-                              "FROM web_outbox o JOIN web_webhooks w ON w.id = o.webhook_id "
-                              "WHERE o.status = 'pending' AND o.next_attempt_at <= ? "
-                              "ORDER BY o.next_attempt_at LIMIT 50"));
-    st->Bind(1, now);
-    while (st->Step() == storage::Row::kRow)
-      jobs.push_back({st->Int(0), st->Text(1), st->Text(2), st->Text(3), st->Text(4),
-                      static_cast<int>(st->Int(5))});
-  }
+  KIRA_ASSIGN_OR_RETURN(std::vector<crm::DueDelivery> jobs,
+                        store_.ListDueDeliveries(now, kDeliveriesPerTick));
   int sent = 0;
-  for (const Job& j : jobs) {
+  for (const crm::DueDelivery& j : jobs) {
     std::string error;
     auto target = ParseUrl(j.url);
     if (!target.ok()) {
@@ -215,13 +123,8 @@ Result<int> Webhooks::DeliverDue() {
     }
     int attempts = j.attempts + 1;
     int64_t t = ToUnixMillis(clock_.Now());
-    std::lock_guard<std::mutex> lock(mu_);
     if (error.empty()) {
-      KIRA_ASSIGN_OR_RETURN(auto up, db_->Prepare("UPDATE web_outbox SET status = 'delivered', "
-                                                  "attempts = ?, delivered_at = ?, "
-                                                  "last_error = '' WHERE id = ?"));
-      up->Bind(1, attempts).Bind(2, t).Bind(3, j.id);
-      KIRA_RETURN_IF_ERROR(up->Exec());
+      KIRA_RETURN_IF_ERROR(store_.MarkDelivered(j.id, attempts, t));
       ++sent;
     } else {
       int64_t delay = opt_.first_retry.count();
@@ -230,12 +133,7 @@ Result<int> Webhooks::DeliverDue() {
       bool give_up = attempts >= opt_.max_attempts;
       log::Warn("webhooks", "delivery " + std::to_string(j.id) + " (" + j.event +
                                 ") failed: " + error + (give_up ? "; giving up" : "; will retry"));
-      KIRA_ASSIGN_OR_RETURN(auto up, db_->Prepare("UPDATE web_outbox SET status = ?, "
-                                                  "attempts = ?, next_attempt_at = ?, "
-                                                  "last_error = ? WHERE id = ?"));
-      up->Bind(1, give_up ? "failed" : "pending").Bind(2, attempts).Bind(3, t + delay);
-      up->Bind(4, error).Bind(5, j.id);
-      KIRA_RETURN_IF_ERROR(up->Exec());
+      KIRA_RETURN_IF_ERROR(store_.MarkAttemptFailed(j.id, attempts, t + delay, error, give_up));
     }
   }
   return sent;

@@ -1,8 +1,8 @@
 // Outgoing webhooks, so a shop can connect its own CRM: events (lead.created,
-// conversation.ended, order.created) are written to a durable outbox table in the shop's
-// database and delivered by a background thread as HTTP POSTs with an HMAC-SHA256 signature.
-// A failed delivery (connection error or a non-2xx answer) is retried with exponential backoff
-// until max_attempts, then marked failed. Rows survive restarts.
+// conversation.ended, order.created) are written to a durable outbox (crm::WorkspaceStore,
+// crm/workspace_store.h) and delivered by a background thread as HTTP POSTs with an HMAC-SHA256
+// signature. A failed delivery (connection error or a non-2xx answer) is retried with exponential
+// backoff until max_attempts, then marked failed. Rows survive restarts.
 //
 // Request to the receiver:
 //   POST <url>   Content-Type: application/json
@@ -23,7 +23,7 @@
 
 #include "core/clock.h"
 #include "core/status.h"
-#include "storage/sqlite.h"
+#include "crm/workspace_store.h"
 
 namespace kira::web {
 
@@ -38,27 +38,8 @@ struct WebhookOptions {
   std::chrono::seconds timeout{5};                                 // per delivery
 };
 
-struct Webhook {
-  int64_t id = 0;
-  std::string url;     // http:// or https://
-  std::string secret;  // HMAC key; never returned by the API after creation
-  std::vector<std::string> events;
-  bool active = true;
-  int64_t created_at = 0;
-};
-
-struct Delivery {
-  int64_t id = 0;
-  int64_t webhook_id = 0;
-  std::string event;
-  std::string payload;
-  std::string status;  // "pending", "delivered", "failed"
-  int attempts = 0;
-  int64_t next_attempt_at = 0;
-  std::string last_error;
-  int64_t created_at = 0;
-  int64_t delivered_at = 0;
-};
+using Webhook = crm::Webhook;
+using Delivery = crm::WebhookDelivery;
 
 // "sha256=" + hex HMAC-SHA256(secret, timestamp + "." + body).
 std::string SignWebhook(const std::string& secret, const std::string& timestamp,
@@ -66,7 +47,8 @@ std::string SignWebhook(const std::string& secret, const std::string& timestamp,
 
 class Webhooks {
  public:
-  static Result<std::unique_ptr<Webhooks>> Open(const std::string& db_path, const Clock& clock,
+  // `store` is not owned and must outlive the Webhooks.
+  static Result<std::unique_ptr<Webhooks>> Open(crm::WorkspaceStore& store, const Clock& clock,
                                                 WebhookOptions opt = {});
   ~Webhooks();  // stops the delivery thread
 
@@ -87,12 +69,11 @@ class Webhooks {
   void Wake();
 
  private:
-  Webhooks(std::unique_ptr<storage::Db> db, const Clock& clock, WebhookOptions opt);
+  Webhooks(crm::WorkspaceStore& store, const Clock& clock, WebhookOptions opt);
 
-  std::unique_ptr<storage::Db> db_;
+  crm::WorkspaceStore& store_;
   const Clock& clock_;
   WebhookOptions opt_;
-  std::mutex mu_;  // guards db_
   std::mutex wake_mu_;
   std::condition_variable wake_;
   bool stop_ = false, woken_ = false;

@@ -14,35 +14,6 @@ namespace kira::crm {
 
 namespace fs = std::filesystem;
 
-std::string CrmStoreFactoryName(const ::testing::TestParamInfo<CrmStoreFactory>& info) {
-  return info.param.name;
-}
-
-void CrmStoreConformance::SetUp() {
-  static std::atomic<int> counter{0};
-  dir_ = (fs::temp_directory_path() /
-          ("kira-crm-conf-" + std::to_string(::getpid()) + "-" + std::to_string(counter++)))
-             .string();
-  fs::remove_all(dir_);
-  fs::create_directories(dir_);
-  auto s = GetParam().open(dir_);
-  ASSERT_TRUE(s.ok()) << s.status().ToString();
-  store_ = std::move(*s);
-}
-
-void CrmStoreConformance::TearDown() {
-  store_.reset();
-  std::error_code ec;
-  fs::remove_all(dir_, ec);
-}
-
-void CrmStoreConformance::Reopen() {
-  store_.reset();
-  auto s = GetParam().open(dir_);
-  ASSERT_TRUE(s.ok()) << s.status().ToString();
-  store_ = std::move(*s);
-}
-
 int64_t CrmStoreConformance::NewContact(const std::string& phone, const std::string& name) {
   Contact c;
   c.phone = phone;

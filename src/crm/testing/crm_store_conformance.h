@@ -20,39 +20,24 @@
 #include <ostream>
 #include <string>
 
+#include "core/testing/store_conformance.h"
 #include "crm/crm_store.h"
 
 namespace kira::crm {
 
-struct CrmStoreFactory {
-  std::string name;
-  // Opens a store whose data lives in `scratch_dir` (an empty, existing directory).
-  std::function<Result<std::unique_ptr<CrmStore>>(const std::string& scratch_dir)> open;
-  // Opening again with the same directory sees the same data.
-  bool persistent = true;
-};
+using CrmStoreFactory = StoreFactory<CrmStore>;
 
-inline void PrintTo(const CrmStoreFactory& f, std::ostream* os) { *os << f.name; }
+inline std::string CrmStoreFactoryName(const ::testing::TestParamInfo<CrmStoreFactory>& info) {
+  return info.param.name;
+}
 
-std::string CrmStoreFactoryName(const ::testing::TestParamInfo<CrmStoreFactory>& info);
-
-class CrmStoreConformance : public ::testing::TestWithParam<CrmStoreFactory> {
+class CrmStoreConformance : public StoreConformance<CrmStore> {
  protected:
-  void SetUp() override;
-  void TearDown() override;
-
-  CrmStore& store() { return *store_; }
-  // Closes the store and opens it again on the same directory.
-  void Reopen();
-
   // Small builders that assert success.
   int64_t NewContact(const std::string& phone, const std::string& name = "");
   int64_t NewLead(const std::string& channel = "chat", int64_t contact_id = 0,
                   int64_t created_at = 0);
   int64_t NewConversation(int64_t lead_id, const std::string& agent = "kira");
-
-  std::string dir_;
-  std::unique_ptr<CrmStore> store_;
 };
 
 }  // namespace kira::crm

@@ -11,6 +11,8 @@ Env::~Env() {
   if (server) server->Stop();
   server.reset();
   store.reset();
+  workspace.reset();
+  catalog.reset();
   if (!keep_dir && !dir.empty()) {
     std::error_code ec;
     std::filesystem::remove_all(dir, ec);
@@ -31,11 +33,14 @@ Result<std::unique_ptr<Env>> StartEnv(EnvOptions opt) {
   std::filesystem::create_directories(env->dir + "/recordings");
   std::string db = env->dir + "/kira.db";
   KIRA_ASSIGN_OR_RETURN(env->store, crm::OpenSqliteCrmStore(db));
+  KIRA_ASSIGN_OR_RETURN(env->workspace, crm::OpenSqliteWorkspaceStore(db));
+  KIRA_ASSIGN_OR_RETURN(env->catalog, catalog::OpenSqliteCatalogStore(db));
   WebConfig cfg;
   cfg.port = opt.port;
-  cfg.db_path = db;
   cfg.data_dir = env->dir;
   cfg.store = env->store.get();
+  cfg.workspace = env->workspace.get();
+  cfg.catalog = env->catalog.get();
   cfg.profile.name = "Test tiles";
   cfg.profile.timezone = opt.timezone;
   cfg.clock = &env->clock;

@@ -10,7 +10,9 @@
 #include <memory>
 #include <string>
 
+#include "catalog/catalog_store.h"
 #include "crm/crm_store.h"
+#include "crm/workspace_store.h"
 #include "web/json_model.h"
 #include "web/web_server.h"
 
@@ -32,6 +34,8 @@ struct Env {
   std::string dir;  // temp dir: kira.db, recordings/
   ShiftClock clock;
   std::unique_ptr<crm::CrmStore> store;
+  std::unique_ptr<crm::WorkspaceStore> workspace;
+  std::unique_ptr<catalog::CatalogStore> catalog;
   std::unique_ptr<WebServer> server;
   ~Env();  // stops the server, removes dir (unless keep_dir)
   bool keep_dir = false;
