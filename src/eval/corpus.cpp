@@ -100,6 +100,33 @@ class Reader {
     return Status::Ok();
   }
 
+  // Optional fields of mapping `n`: an absent `key` leaves `out` empty.
+  Status OptNonEmpty(const YAML::Node& n, const char* key, const std::string& what,
+                     std::optional<std::string>* out) const {
+    if (!n[key]) return Status::Ok();
+    std::string s;
+    KIRA_RETURN_IF_ERROR(NonEmpty(n[key], what, &s));
+    *out = std::move(s);
+    return Status::Ok();
+  }
+  Status OptOneOf(const YAML::Node& n, const char* key, const std::string& what,
+                  const std::vector<std::string_view>& allowed,
+                  std::optional<std::string>* out) const {
+    if (!n[key]) return Status::Ok();
+    std::string s;
+    KIRA_RETURN_IF_ERROR(OneOf(n[key], what, allowed, &s));
+    *out = std::move(s);
+    return Status::Ok();
+  }
+  Status OptInt(const YAML::Node& n, const char* key, const std::string& what, int lo, int hi,
+                std::optional<int>* out) const {
+    if (!n[key]) return Status::Ok();
+    int v = 0;
+    KIRA_RETURN_IF_ERROR(Int(n[key], what, lo, hi, &v));
+    *out = v;
+    return Status::Ok();
+  }
+
   const std::string& path() const { return path_; }
   const CorpusLimits& limits() const { return lim_; }
 
@@ -139,28 +166,12 @@ Status ParseProduct(const Reader& r, const YAML::Node& n, ProductLabel* out) {
 Status ParseCallback(const Reader& r, const YAML::Node& n, CallbackLabel* out) {
   KIRA_RETURN_IF_ERROR(r.Keys(n, "callback", {"day", "hour", "minute", "in_minutes", "part"}));
   if (n.size() == 0) return r.Err(n, "callback needs at least one of its fields");
-  std::string s;
-  int v = 0;
-  if (n["day"]) {
-    KIRA_RETURN_IF_ERROR(r.OneOf(n["day"], "callback day", kDays, &s));
-    out->day = s;
-  }
-  if (n["hour"]) {
-    KIRA_RETURN_IF_ERROR(r.Int(n["hour"], "callback hour", 0, 23, &v));
-    out->hour = v;
-  }
-  if (n["minute"]) {
-    KIRA_RETURN_IF_ERROR(r.Int(n["minute"], "callback minute", 0, 59, &v));
-    out->minute = v;
-  }
-  if (n["in_minutes"]) {
-    KIRA_RETURN_IF_ERROR(r.Int(n["in_minutes"], "callback in_minutes", 1, 60 * 24 * 31, &v));
-    out->in_minutes = v;
-  }
-  if (n["part"]) {
-    KIRA_RETURN_IF_ERROR(r.OneOf(n["part"], "callback part", kParts, &s));
-    out->part = s;
-  }
+  KIRA_RETURN_IF_ERROR(r.OptOneOf(n, "day", "callback day", kDays, &out->day));
+  KIRA_RETURN_IF_ERROR(r.OptInt(n, "hour", "callback hour", 0, 23, &out->hour));
+  KIRA_RETURN_IF_ERROR(r.OptInt(n, "minute", "callback minute", 0, 59, &out->minute));
+  KIRA_RETURN_IF_ERROR(
+      r.OptInt(n, "in_minutes", "callback in_minutes", 1, 60 * 24 * 31, &out->in_minutes));
+  KIRA_RETURN_IF_ERROR(r.OptOneOf(n, "part", "callback part", kParts, &out->part));
   return Status::Ok();
 }
 
@@ -168,7 +179,6 @@ Status ParseSlots(const Reader& r, const YAML::Node& n, SlotLabels* out) {
   KIRA_RETURN_IF_ERROR(r.Keys(n, "slots",
                               {"quantity", "product", "name", "fulfilment", "address", "callback",
                                "manager", "phone", "choice"}));
-  std::string s;
   if (const YAML::Node& q = n["quantity"]) {
     KIRA_RETURN_IF_ERROR(r.Keys(q, "quantity", {"value", "unit"}));
     if (!q["value"] || !q["unit"]) return r.Err(q, "quantity needs value and unit");
@@ -183,33 +193,20 @@ Status ParseSlots(const Reader& r, const YAML::Node& n, SlotLabels* out) {
     KIRA_RETURN_IF_ERROR(ParseProduct(r, p, &l));
     out->product = l;
   }
-  if (n["name"]) {
-    KIRA_RETURN_IF_ERROR(r.NonEmpty(n["name"], "name", &s));
-    out->name = s;
-  }
-  if (n["fulfilment"]) {
-    KIRA_RETURN_IF_ERROR(r.OneOf(n["fulfilment"], "fulfilment", kFulfilment, &s));
-    out->fulfilment = s;
-  }
-  if (n["address"]) {
-    KIRA_RETURN_IF_ERROR(r.NonEmpty(n["address"], "address", &s));
-    out->address = s;
-  }
+  KIRA_RETURN_IF_ERROR(r.OptNonEmpty(n, "name", "name", &out->name));
+  KIRA_RETURN_IF_ERROR(r.OptOneOf(n, "fulfilment", "fulfilment", kFulfilment, &out->fulfilment));
+  KIRA_RETURN_IF_ERROR(r.OptNonEmpty(n, "address", "address", &out->address));
   if (const YAML::Node& c = n["callback"]) {
     CallbackLabel l;
     KIRA_RETURN_IF_ERROR(ParseCallback(r, c, &l));
     out->callback = l;
   }
-  if (n["manager"]) {
-    KIRA_RETURN_IF_ERROR(r.NonEmpty(n["manager"], "manager", &s));
-    out->manager = s;
-  }
-  if (n["phone"]) {
-    KIRA_RETURN_IF_ERROR(r.NonEmpty(n["phone"], "phone", &s));
-    bool e164 = s.size() >= 8 && s.size() <= 16 && s[0] == '+' &&
-                std::all_of(s.begin() + 1, s.end(), [](char c) { return c >= '0' && c <= '9'; });
-    if (!e164) return r.Err(n["phone"], "phone '" + s + "' is not E.164 (+79161234567)");
-    out->phone = s;
+  KIRA_RETURN_IF_ERROR(r.OptNonEmpty(n, "manager", "manager", &out->manager));
+  KIRA_RETURN_IF_ERROR(r.OptNonEmpty(n, "phone", "phone", &out->phone));
+  if (const std::optional<std::string>& s = out->phone) {
+    bool e164 = s->size() >= 8 && s->size() <= 16 && (*s)[0] == '+' &&
+                std::all_of(s->begin() + 1, s->end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (!e164) return r.Err(n["phone"], "phone '" + *s + "' is not E.164 (+79161234567)");
   }
   if (const YAML::Node& c = n["choice"]) {
     int v = 0;
@@ -284,14 +281,8 @@ Status ParseExpectBlock(const Reader& r, const YAML::Node& n, ConversationExpect
       out->order->push_back(l);
     }
   }
-  if (n["name"]) {
-    KIRA_RETURN_IF_ERROR(r.NonEmpty(n["name"], "name", &s));
-    out->name = s;
-  }
-  if (n["fulfilment"]) {
-    KIRA_RETURN_IF_ERROR(r.OneOf(n["fulfilment"], "fulfilment", kFulfilment, &s));
-    out->fulfilment = s;
-  }
+  KIRA_RETURN_IF_ERROR(r.OptNonEmpty(n, "name", "name", &out->name));
+  KIRA_RETURN_IF_ERROR(r.OptOneOf(n, "fulfilment", "fulfilment", kFulfilment, &out->fulfilment));
   if (n["address_contains"]) {
     KIRA_RETURN_IF_ERROR(r.NonEmpty(n["address_contains"], "address_contains", &s));
     out->address_contains = s;
