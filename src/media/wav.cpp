@@ -5,6 +5,8 @@
 #include <fstream>
 #include <vector>
 
+#include "core/log.h"
+
 namespace kira::media {
 namespace {
 
@@ -55,7 +57,11 @@ Result<std::unique_ptr<WavWriter>> WavWriter::Open(const std::string& path, int 
 WavWriter::WavWriter(std::FILE* f, std::string path, int rate, int channels)
     : f_(f), path_(std::move(path)), rate_(rate), channels_(channels) {}
 
-WavWriter::~WavWriter() { Close(); }
+WavWriter::~WavWriter() {
+  // A writer dropped without Close(): its failure cannot be returned, so it is logged (the
+  // recording may be cut short).
+  if (Status s = Close(); !s.ok()) log::Warn("wav", s.message());
+}
 
 Status WavWriter::WriteHeader() {
   uint8_t h[kHeaderBytes];

@@ -53,8 +53,9 @@ template class EngineRegistry<TtsEngine>;
 EngineRegistry<AsrEngine>& AsrRegistry::Global() {
   static EngineRegistry<AsrEngine>* reg = [] {
     auto* r = new EngineRegistry<AsrEngine>();
-    r->Register("pocketsphinx", &PocketsphinxAsr::FromConfig);
-    r->Register("vosk", &VoskAsr::FromConfig);
+    // Distinct built-in names in a new registry: Register cannot conflict.
+    (void)r->Register("pocketsphinx", &PocketsphinxAsr::FromConfig);
+    (void)r->Register("vosk", &VoskAsr::FromConfig);
     return r;
   }();
   return *reg;
@@ -63,8 +64,9 @@ EngineRegistry<AsrEngine>& AsrRegistry::Global() {
 EngineRegistry<TtsEngine>& TtsRegistry::Global() {
   static EngineRegistry<TtsEngine>* reg = [] {
     auto* r = new EngineRegistry<TtsEngine>();
-    r->Register("espeak", &EspeakTts::FromConfig);
-    r->Register("flite", &FliteTts::FromConfig);
+    // Distinct built-in names in a new registry: Register cannot conflict.
+    (void)r->Register("espeak", &EspeakTts::FromConfig);
+    (void)r->Register("flite", &FliteTts::FromConfig);
     return r;
   }();
   return *reg;

@@ -62,7 +62,8 @@ class VoskStream : public AsrStream {
       error_ = st;
       return st;
     }
-    ws_->Close();
+    // The final result is in; a failed close loses only the connection's goodbye.
+    (void)ws_->Close();
     AsrResult r;
     r.text = NormalizeTranscript(text_);
     r.words = std::move(words_);

@@ -163,8 +163,9 @@ Result<WsMessage> WebSocketClient::Receive(int timeout_ms) {
     switch (f->opcode) {
       case ws::kPing: {
         std::string_view p = f->payload;
+        // A pong that cannot be written shows as the next read's failure.
         if (!close_sent_)
-          ws::WriteAll(
+          (void)ws::WriteAll(
               fd_, ws::EncodeFrame(ws::kPong,
                                    {reinterpret_cast<const uint8_t*>(p.data()), p.size()}, true));
         continue;
@@ -177,7 +178,8 @@ Result<WsMessage> WebSocketClient::Receive(int timeout_ms) {
           msg.close_code = (uint8_t(f->payload[0]) << 8) | uint8_t(f->payload[1]);
           msg.data = f->payload.substr(2);
         }
-        if (!close_sent_) Close(1000);
+        // Answering the server's close is a courtesy; the connection ends either way.
+        if (!close_sent_) (void)Close(1000);
         return msg;
       }
       case ws::kText:

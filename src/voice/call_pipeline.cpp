@@ -126,7 +126,7 @@ void CallCore::StartUtterance(std::vector<int16_t> preroll) {
     return;
   }
   stream_ = std::move(s).value();
-  if (!preroll.empty()) stream_->Feed(preroll);
+  if (!preroll.empty()) Feed(std::move(preroll));  // a failed feed ends the stream as any frame
 }
 
 void CallCore::Feed(std::vector<int16_t> frame) {
@@ -338,7 +338,14 @@ void CallPipeline::OnStart(const telephony::CallInfo& info,
 void CallPipeline::OnFrame(const int16_t* caller, const int16_t* agent, size_t n) {
   std::span<const int16_t> in(caller, n);
   static const int16_t kZeros[telephony::kFrameSamples] = {0};
-  if (recording_) recording_->WriteStereo(in, std::span<const int16_t>(agent ? agent : kZeros, n));
+  if (recording_) {
+    // A recording that cannot be written (disk full) stops; the call goes on.
+    Status w = recording_->WriteStereo(in, std::span<const int16_t>(agent ? agent : kZeros, n));
+    if (!w.ok()) {
+      log::Warn(kLog, "recording stopped: " + w.message());
+      recording_.reset();
+    }
+  }
   if (agent) core_->OnAgentFrameSent();
 
   // The reply's action once everything it said has been sent.
@@ -494,7 +501,10 @@ void CallPipeline::OnEnd(telephony::EndReason reason, const std::string& detail)
   ++core_->speak_gen;
   if (amd_ && amd_->verdict() == AmdVerdict::kUndecided)
     on_greeting_(amd_->Current(), amd_->features());
-  if (recording_) recording_->Close();
+  if (recording_) {
+    Status closed = recording_->Close();
+    if (!closed.ok()) log::Warn(kLog, "recording: " + closed.message());
+  }
   recording_.reset();
   auto core = core_;
   core_->strand_->Post([core] { core->Finish(); });
