@@ -10,6 +10,7 @@
 #include "catalog/importer.h"
 #include "catalog/product_fields.h"
 #include "core/text.h"
+#include "core/yaml_strict.h"
 
 namespace kira::catalog {
 
@@ -40,16 +41,91 @@ const std::vector<std::string>& CatalogColumns() {
   return cols;
 }
 
+ColumnAliases MakeAliases(
+    std::initializer_list<std::pair<const char*, std::initializer_list<const char*>>> table) {
+  ColumnAliases out;
+  for (const auto& [column, names] : table)
+    for (const char* n : names) out[text::Normalize(n)] = column;
+  return out;
+}
+
 std::string Where(const std::string& name, size_t line, const std::string& field) {
   return name + " line " + std::to_string(line) + ", field " + field + ": ";
 }
 
 }  // namespace
 
-Result<std::vector<Product>> ParseCatalogCsv(const std::string& content, ImportReport* report,
-                                             const std::string& name, const ImportLimits& limits) {
+const ColumnAliases& CatalogColumnAliases() {
+  static const ColumnAliases aliases = MakeAliases({
+      {"sku",
+       {"артикул", "арт", "код", "код товара", "артикул товара", "article", "item code",
+        "product code", "code", "vendor code"}},
+      {"name",
+       {"наименование", "название", "наименование товара", "товар", "номенклатура", "product",
+        "product name", "title", "item"}},
+      {"category",
+       {"категория", "группа", "раздел", "вид", "тип", "тип товара", "категория товара", "type",
+        "group", "product type"}},
+      {"brand", {"бренд", "производитель", "фабрика", "марка", "manufacturer", "make", "vendor"}},
+      {"collection", {"коллекция", "серия", "series", "range"}},
+      {"format", {"формат", "размер", "размеры", "фасовка", "size", "dimensions", "pack size"}},
+      {"color", {"цвет", "colour"}},
+      {"surface", {"поверхность", "фактура", "finish"}},
+      {"material", {"материал"}},
+      {"price",
+       {"цена", "цена руб", "цена, руб.", "цена (руб.)", "розничная цена", "стоимость",
+        "цена за единицу", "retail price", "unit price"}},
+      {"unit",
+       {"единица", "ед", "ед. изм.", "ед изм", "единица измерения", "ед.изм.", "uom",
+        "unit of measure"}},
+      {"box_m2",
+       {"м2 в упаковке", "м2 в коробке", "м² в упаковке", "м² в коробке", "кв.м в упаковке",
+        "площадь упаковки", "площадь коробки", "box m2", "m2 per box", "box area"}},
+      {"stock",
+       {"остаток", "остатки", "наличие", "количество", "кол-во", "в наличии", "qty", "quantity",
+        "in stock", "available"}},
+      {"status", {"статус", "состояние"}},
+  });
+  return aliases;
+}
+
+const ColumnAliases& StockColumnAliases() {
+  static const ColumnAliases aliases = MakeAliases({
+      {"sku", {"артикул", "арт", "код", "код товара", "article", "code", "item code"}},
+      {"qty", {"количество", "кол-во", "остаток", "наличие", "quantity", "stock"}},
+      {"lead_days", {"срок поставки", "срок", "дней", "срок, дней", "lead time", "days"}},
+  });
+  return aliases;
+}
+
+Result<ColumnAliases> LoadColumnMapping(const std::string& path) {
+  KIRA_ASSIGN_OR_RETURN(YAML::Node root, LoadYamlStrict(path));
+  if (!root.IsMap()) return Status::Invalid(path + ": a column mapping is a map of header: column");
+  ColumnAliases out;
+  for (const auto& kv : root) {
+    const std::string header = kv.first.as<std::string>();
+    const std::string column = kv.second.IsScalar() ? kv.second.as<std::string>() : "";
+    const auto& known = CatalogColumns();
+    if (std::find(known.begin(), known.end(), column) == known.end()) {
+      std::string list;
+      for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+      return Status::Invalid(path + ": '" + header + "' maps to '" + column +
+                             "', which is not a catalog column (" + list + ")");
+    }
+    out[text::Normalize(header)] = column;
+  }
+  return out;
+}
+
+Result<std::vector<Product>> ParseCatalogCsv(const std::string& raw, ImportReport* report,
+                                             const std::string& name, const ImportLimits& limits,
+                                             const CatalogImportOptions& options) {
   ImportReport local;
   if (!report) report = &local;
+  KIRA_ASSIGN_OR_RETURN(const std::string content,
+                        DecodeCsvText(raw, options.encoding, name, limits, &report->warnings));
+  ColumnAliases aliases = options.columns;  // the shop's own names win
+  for (const auto& [header, column] : CatalogColumnAliases()) aliases.emplace(header, column);
   CsvColumns cols;
   std::vector<Product> out;
   std::vector<size_t> lines;  // line of each product, for the duplicate check
@@ -62,8 +138,9 @@ Result<std::vector<Product>> ParseCatalogCsv(const std::string& content, ImportR
     return it->second;
   };
   auto on_header = [&](const CsvRecord& h, char) -> Status {
-    auto c = MapColumns(h, name, CatalogColumns(),
-                        {"sku", "name", "category", "price", "unit", "stock"}, &report->warnings);
+    auto c =
+        MapColumns(h, name, CatalogColumns(), {"sku", "name", "category", "price", "unit", "stock"},
+                   &report->warnings, aliases);
     if (!c.ok()) return c.status();
     cols = std::move(c.value());
     return Status::Ok();
@@ -85,11 +162,13 @@ Result<std::vector<Product>> ParseCatalogCsv(const std::string& content, ImportR
     p.collection = get(kCollection);
     std::string why;
     std::string fmt = get(kFormat);
+    double pack_m2 = 0;
     if (auto it = format_memo.find(fmt); it != format_memo.end()) {
       p.format = it->second;
-    } else {
-      if (!CanonicalFormat(fmt, &p.format, &why)) return Status::Invalid(where(kFormat) + why);
+    } else if (CanonicalFormat(fmt, &p.format, &why)) {
       format_memo.emplace(fmt, p.format);
+    } else if (!CanonicalPack(fmt, &p.pack, &pack_m2, &why)) {
+      return Status::Invalid(where(kFormat) + why);
     }
     p.color = lower(get(kColor));
     p.surface = lower(get(kSurface));
@@ -116,6 +195,8 @@ Result<std::vector<Product>> ParseCatalogCsv(const std::string& content, ImportR
         return Status::Invalid(where(kBoxM2) + "'" + v + "' is not a number");
       if (b <= 0) return Status::Invalid(where(kBoxM2) + "'" + v + "' must be greater than 0");
       p.box_m2 = b;
+    } else if (pack_m2 > 0) {
+      p.box_m2 = pack_m2;
     }
     v = get(kStock);
     if (!v.empty()) {
@@ -179,10 +260,12 @@ Result<std::vector<DistributorStock>> internal::ParseStockCsvLines(const std::st
                                                                    const ImportLimits& limits) {
   ImportReport local;
   if (!report) report = &local;
-  KIRA_ASSIGN_OR_RETURN(CsvTable table, ReadCsv(content, name, limits));
+  KIRA_ASSIGN_OR_RETURN(const std::string text, DecodeCsvText(content, TextEncoding::kAuto, name,
+                                                              limits, &report->warnings));
+  KIRA_ASSIGN_OR_RETURN(CsvTable table, ReadCsv(text, name, limits));
   static const std::vector<std::string> known = {"sku", "qty", "lead_days"};
-  KIRA_ASSIGN_OR_RETURN(CsvColumns cols,
-                        MapColumns(table, name, known, {"sku", "qty"}, &report->warnings));
+  KIRA_ASSIGN_OR_RETURN(CsvColumns cols, MapColumns(table, name, known, {"sku", "qty"},
+                                                    &report->warnings, StockColumnAliases()));
   std::vector<DistributorStock> out;
   out.reserve(table.rows.size());
   std::unordered_map<std::string, size_t> seen;

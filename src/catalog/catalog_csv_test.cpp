@@ -90,7 +90,7 @@ TEST(CatalogCsv, ColumnsInAnyOrderUnknownColumnsWarn) {
   EXPECT_DOUBLE_EQ((*r)[0].price, 1250.5);
   EXPECT_TRUE((*r)[0].discontinued);
   ASSERT_EQ(rep.warnings.size(), 1u);
-  EXPECT_EQ(rep.warnings[0], "catalog.csv: unknown column 'weight' ignored");
+  EXPECT_EQ(rep.warnings[0], "catalog.csv: unknown column 'Weight' ignored");
 }
 
 TEST(CatalogCsv, BadRowsNameLineFieldAndValue) {
@@ -113,7 +113,8 @@ TEST(CatalogCsv, BadRowsNameLineFieldAndValue) {
             "catalog.csv line 2, field status: 'продано' is not a status (use active or "
             "discontinued)");
   EXPECT_EQ(ErrorOf(Csv("B,Плитка,Керамогранит,,,шестьдесят,,,,100,м2,,5,active\n")),
-            "catalog.csv line 2, field format: 'шестьдесят' is not a format like 60x60");
+            "catalog.csv line 2, field format: 'шестьдесят' is neither a format like 60x60 (two "
+            "sizes in cm) nor a pack size like 25 кг");
   EXPECT_EQ(ErrorOf(Csv("B,Плитка,Керамогранит,,,,,,,100,м2,,-1,active\n")),
             "catalog.csv line 2, field stock: '-1' must not be negative");
   EXPECT_EQ(ErrorOf(Csv("B,Плитка,Керамогранит,,,,,,,100,м2,,много,active\n")),
@@ -138,7 +139,8 @@ TEST(CatalogCsv, BadRowsNameLineFieldAndValue) {
 
 TEST(CatalogCsv, MissingColumnsEmptyFileAndHeaderOnly) {
   EXPECT_EQ(ErrorOf("sku,name,price\nA,B,1\n"),
-            "catalog.csv: required column(s) missing: category, unit, stock");
+            "catalog.csv: required column(s) missing: category (or group, product type, type); "
+            "unit (or unit of measure, uom, ед); stock (or available, in stock, qty)");
   EXPECT_EQ(ErrorOf(""), "catalog.csv: the file is empty (no header row)");
   EXPECT_EQ(ErrorOf(kHeader), "catalog.csv: no products after the header row");
   EXPECT_EQ(ErrorOf(Csv("A,\xFF\xFE,Керамогранит,,,,,,,100,м2,,1,active\n")),
@@ -168,7 +170,8 @@ TEST(StockCsv, ParsesAndRejects) {
             "d.csv line 2, field lead_days: '1e30' is not a whole number of days");
   EXPECT_EQ(err("sku,qty,lead_days\nA,1,2\nA,1,2\n"),
             "d.csv line 3, field sku: 'A' duplicates line 2");
-  EXPECT_EQ(err("sku,lead_days\nA,2\n"), "d.csv: required column(s) missing: qty");
+  EXPECT_EQ(err("sku,lead_days\nA,2\n"),
+            "d.csv: required column(s) missing: qty (or quantity, stock, кол во)");
   EXPECT_EQ(err(""), "d.csv: the file is empty (no header row)");
 }
 

@@ -32,7 +32,8 @@ Status MigrateCatalog(storage::Db& db) {
        "  qty REAL NOT NULL CHECK (qty >= 0),"
        "  lead_days INTEGER NOT NULL CHECK (lead_days >= 0),"
        "  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))"
-       ");"}};
+       ");"},
+      {2, "ALTER TABLE products ADD pack TEXT NOT NULL DEFAULT ''"}};
   return storage::Migrate(db, "catalog", steps);
 }
 
@@ -41,7 +42,7 @@ Result<Catalog> LoadCatalog(storage::Db& db, Lexicon lexicon) {
   {
     KIRA_ASSIGN_OR_RETURN(
         auto st, db.Prepare("SELECT sku, name, category, brand, collection, format, color, "
-                            "surface, material, price, unit, box_m2, stock, discontinued "
+                            "surface, material, price, unit, box_m2, stock, discontinued, pack "
                             "FROM products ORDER BY rowid"));
     storage::Row r;
     while ((r = st->Step()) == storage::Row::kRow) {
@@ -60,6 +61,7 @@ Result<Catalog> LoadCatalog(storage::Db& db, Lexicon lexicon) {
       if (!st->IsNull(11)) p.box_m2 = st->Double(11);
       p.stock = st->Double(12);
       p.discontinued = st->Int(13) != 0;
+      p.pack = st->Text(14);
       cat.Add(std::move(p));
     }
     if (r == storage::Row::kError) return st->LastError().WithContext("load catalog");

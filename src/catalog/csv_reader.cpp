@@ -9,11 +9,21 @@ namespace kira::catalog {
 
 namespace {
 
-// Returns the 1-based line of the first invalid UTF-8 byte, or 0 when the text is valid.
-size_t FirstBadUtf8Line(std::string_view s) {
-  size_t line = 1;
+// Scans UTF-8: returns the 1-based line of the first invalid byte (0 when the text is valid).
+// With `counts`, goes on to the end and counts valid multi-byte sequences and invalid bytes.
+struct Utf8Counts {
+  size_t valid_multibyte = 0, invalid = 0;
+};
+size_t FirstBadUtf8Line(std::string_view s, Utf8Counts* counts = nullptr) {
+  size_t line = 1, first_bad = 0;
   size_t i = 0;
   const size_t n = s.size();
+  auto bad = [&] {
+    if (first_bad == 0) first_bad = line;
+    if (counts) ++counts->invalid;
+    ++i;
+    return counts == nullptr;
+  };
   while (i < n) {
     unsigned char c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
@@ -33,37 +43,95 @@ size_t FirstBadUtf8Line(std::string_view s) {
       extra = 3;
       cp = c & 0x07;
     } else {
-      return line;
+      if (bad()) return first_bad;
+      continue;
     }
-    if (i + extra >= n) return line;  // truncated sequence
-    for (int k = 1; k <= extra; ++k) {
+    bool ok = i + extra < n;  // else a truncated sequence
+    for (int k = 1; ok && k <= extra; ++k) {
       unsigned char cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc >> 6) != 0x2) return line;
+      ok = (cc >> 6) == 0x2;
       cp = (cp << 6) | (cc & 0x3F);
     }
     // Overlong forms and surrogates are invalid too.
-    if ((extra == 1 && cp < 0x80) || (extra == 2 && cp < 0x800) || (extra == 3 && cp < 0x10000) ||
-        (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
-      return line;
+    ok = ok && !((extra == 1 && cp < 0x80) || (extra == 2 && cp < 0x800) ||
+                 (extra == 3 && cp < 0x10000) || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF);
+    if (!ok) {
+      if (bad()) return first_bad;
+      continue;
+    }
+    if (counts) ++counts->valid_multibyte;
     i += extra + 1;
   }
-  return 0;
+  return first_bad;
 }
 
 char SniffDelimiter(std::string_view s) {
   bool in_q = false;
-  size_t commas = 0, semis = 0;
+  size_t commas = 0, semis = 0, tabs = 0;
   for (char c : s) {
     if (c == '"') in_q = !in_q;
     if (in_q) continue;
     if (c == '\n') break;
     if (c == ',') ++commas;
     if (c == ';') ++semis;
+    if (c == '\t') ++tabs;
   }
-  return (semis > 0 && commas == 0) ? ';' : ',';
+  if (semis > commas && semis >= tabs) return ';';
+  if (tabs > commas && tabs > semis) return '\t';
+  return ',';
 }
 
 }  // namespace
+
+bool ParseTextEncoding(std::string_view in, TextEncoding* out) {
+  const std::string e = text::Lower(text::Trim(in));
+  if (e == "auto") {
+    *out = TextEncoding::kAuto;
+  } else if (e == "utf-8" || e == "utf8") {
+    *out = TextEncoding::kUtf8;
+  } else if (e == "windows-1251" || e == "cp1251" || e == "win1251") {
+    *out = TextEncoding::kWindows1251;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+Result<std::string> DecodeCsvText(std::string_view content, TextEncoding encoding,
+                                  const std::string& name, const ImportLimits& limits,
+                                  std::vector<std::string>* warnings) {
+  if (content.size() > limits.max_file_bytes) {
+    return Status::Invalid(name + ": the file is " + GroupDigits(content.size()) +
+                           " bytes, over the limit of " + GroupDigits(limits.max_file_bytes) +
+                           " (max_file_bytes)");
+  }
+  const bool bom = content.size() >= 3 && content.substr(0, 3) == "\xEF\xBB\xBF";
+  if (bom) content.remove_prefix(3);
+  const bool guessed = encoding == TextEncoding::kAuto;
+  if (guessed) {
+    // Windows-1251 Russian text is almost all invalid UTF-8 (a letter byte after a letter
+    // byte); UTF-8 with a few broken bytes is mostly valid: that is reported as broken UTF-8,
+    // not misread as Windows-1251.
+    Utf8Counts counts;
+    FirstBadUtf8Line(content, &counts);
+    encoding = (bom || counts.invalid <= counts.valid_multibyte) ? TextEncoding::kUtf8
+                                                                 : TextEncoding::kWindows1251;
+  }
+  // UTF-8 as asked: ScanCsv names the first line that is not.
+  if (encoding == TextEncoding::kUtf8) return std::string(content);
+  std::string out;
+  size_t bad = 0;
+  if (!text::Windows1251ToUtf8(content, &out, &bad)) {
+    const size_t line =
+        1 + static_cast<size_t>(std::count(
+                content.begin(), content.begin() + static_cast<std::ptrdiff_t>(bad), '\n'));
+    return Status::Invalid(name + " line " + std::to_string(line) +
+                           ": byte 0x98 is not a Windows-1251 character (is the file in "
+                           "another encoding?)");
+  }
+  if (guessed && warnings) warnings->push_back(name + ": not UTF-8, read as Windows-1251");
+  return out;
+}
 
 Status ScanCsv(std::string_view content, const std::string& name,
                const std::function<Status(const CsvRecord& header, char delimiter)>& on_header,
@@ -231,39 +299,51 @@ Result<CsvTable> ReadCsv(std::string_view content, const std::string& name,
 Result<CsvColumns> MapColumns(const CsvTable& table, const std::string& name,
                               const std::vector<std::string>& known,
                               const std::vector<std::string>& required,
-                              std::vector<std::string>* warnings) {
-  return MapColumns(table.header, name, known, required, warnings);
+                              std::vector<std::string>* warnings, const ColumnAliases& aliases) {
+  return MapColumns(table.header, name, known, required, warnings, aliases);
 }
 
 Result<CsvColumns> MapColumns(const CsvRecord& header, const std::string& name,
                               const std::vector<std::string>& known,
                               const std::vector<std::string>& required,
-                              std::vector<std::string>* warnings) {
+                              std::vector<std::string>* warnings, const ColumnAliases& aliases) {
   CsvColumns cols;
   cols.index.assign(known.size(), -1);
+  std::vector<std::string> known_norm;
+  for (const auto& k : known) known_norm.push_back(text::Normalize(k));
   const auto& h = header.fields;
   for (size_t c = 0; c < h.size(); ++c) {
-    std::string col = text::Lower(text::Trim(h[c]));
-    if (col.empty()) {
+    const std::string col = text::Trim(h[c]);
+    const std::string norm = text::Normalize(col);
+    if (norm.empty()) {
       return Status::Invalid(name + " line " + std::to_string(header.line) + ": column " +
                              std::to_string(c + 1) + " has no name");
     }
-    auto it = std::find(known.begin(), known.end(), col);
-    if (it == known.end()) {
+    auto it = std::find(known_norm.begin(), known_norm.end(), norm);
+    if (it == known_norm.end()) {
+      if (auto a = aliases.find(norm); a != aliases.end())
+        it = std::find(known_norm.begin(), known_norm.end(), text::Normalize(a->second));
+    }
+    if (it == known_norm.end()) {
       if (warnings) warnings->push_back(name + ": unknown column '" + col + "' ignored");
       continue;
     }
-    size_t k = static_cast<size_t>(it - known.begin());
+    size_t k = static_cast<size_t>(it - known_norm.begin());
     if (cols.index[k] >= 0) {
       return Status::Invalid(name + " line " + std::to_string(header.line) + ": column '" + col +
-                             "' appears twice");
+                             "' is a second '" + known[k] + "' column");
     }
     cols.index[k] = static_cast<int>(c);
   }
   std::string missing;
   for (const auto& r : required) {
     size_t k = static_cast<size_t>(std::find(known.begin(), known.end(), r) - known.begin());
-    if (k >= known.size() || cols.index[k] < 0) missing += (missing.empty() ? "" : ", ") + r;
+    if (k < known.size() && cols.index[k] >= 0) continue;
+    std::string names;  // a few of the header names that would do
+    for (const auto& [alias, column] : aliases)
+      if (column == r && std::count(names.begin(), names.end(), ',') < 2)
+        names += (names.empty() ? "" : ", ") + alias;
+    missing += (missing.empty() ? "" : "; ") + r + (names.empty() ? "" : " (or " + names + ")");
   }
   if (!missing.empty()) {
     return Status::Invalid(name + ": required column(s) missing: " + missing);

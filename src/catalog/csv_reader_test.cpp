@@ -90,7 +90,7 @@ TEST(CsvReader, MapColumnsAnyOrderUnknownAndMissing) {
   auto missing =
       MapColumns(*t, "t.csv", {"sku", "price", "name", "unit"}, {"sku", "name", "unit"}, nullptr);
   ASSERT_FALSE(missing.ok());
-  EXPECT_EQ(missing.status().message(), "t.csv: required column(s) missing: name, unit");
+  EXPECT_EQ(missing.status().message(), "t.csv: required column(s) missing: name; unit");
 
   auto twice = ReadCsv("sku,SKU\n1,2\n", "t.csv");
   EXPECT_FALSE(MapColumns(*twice, "t.csv", {"sku"}, {"sku"}, nullptr).ok());

@@ -52,7 +52,8 @@ Result<std::unordered_set<std::string>> Skus(storage::Db& db, const char* table)
   return out;
 }
 
-Status WriteProducts(storage::Db& db, const std::vector<Product>& products, ImportReport* report) {
+Status WriteProducts(storage::Db& db, const std::vector<Product>& products, bool replace,
+                     ImportReport* report) {
   KIRA_RETURN_IF_ERROR(MigrateCatalog(db));
   storage::Transaction tx(db);
   KIRA_RETURN_IF_ERROR(tx.status());
@@ -60,13 +61,13 @@ Status WriteProducts(storage::Db& db, const std::vector<Product>& products, Impo
   KIRA_ASSIGN_OR_RETURN(
       auto st,
       db.Prepare("INSERT INTO products (sku, name, category, brand, collection, format, color, "
-                 "surface, material, price, unit, box_m2, stock, discontinued) "
-                 "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+                 "surface, material, price, unit, box_m2, stock, discontinued, pack) "
+                 "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
                  "ON CONFLICT(sku) DO UPDATE SET name=excluded.name, category=excluded.category,"
                  " brand=excluded.brand, collection=excluded.collection, format=excluded.format,"
                  " color=excluded.color, surface=excluded.surface, material=excluded.material,"
                  " price=excluded.price, unit=excluded.unit, box_m2=excluded.box_m2,"
-                 " stock=excluded.stock, discontinued=excluded.discontinued,"
+                 " stock=excluded.stock, discontinued=excluded.discontinued, pack=excluded.pack,"
                  " updated_at=strftime('%Y-%m-%dT%H:%M:%SZ','now')"));
   for (const Product& p : products) {
     st->Bind(1, p.sku).Bind(2, p.name).Bind(3, p.category).Bind(4, p.brand);
@@ -77,6 +78,7 @@ Status WriteProducts(storage::Db& db, const std::vector<Product>& products, Impo
     else
       st->BindNull(12);
     st->Bind(13, p.stock).Bind(14, static_cast<int64_t>(p.discontinued ? 1 : 0));
+    st->Bind(15, p.pack);
     Status s = st->Exec();
     if (!s.ok()) return s.WithContext("sku '" + p.sku + "'");
     if (existing.count(p.sku))
@@ -85,7 +87,18 @@ Status WriteProducts(storage::Db& db, const std::vector<Product>& products, Impo
       ++report->inserted;
   }
   report->not_in_file = existing.size() - report->updated;
-  if (report->not_in_file > 0) {
+  if (replace && report->not_in_file > 0) {
+    std::unordered_set<std::string> listed;
+    for (const Product& p : products) listed.insert(p.sku);
+    KIRA_ASSIGN_OR_RETURN(auto del, db.Prepare("DELETE FROM products WHERE sku = ?"));
+    for (const std::string& sku : existing) {
+      if (listed.count(sku)) continue;
+      del->Bind(1, sku);
+      KIRA_RETURN_IF_ERROR(del->Exec().WithContext("removing sku '" + sku + "'"));
+      ++report->removed;
+    }
+    report->not_in_file = 0;
+  } else if (report->not_in_file > 0) {
     report->warnings.push_back(std::to_string(report->not_in_file) +
                                " product(s) in the database are not in this file; kept unchanged");
   }
@@ -96,19 +109,38 @@ Status WriteProducts(storage::Db& db, const std::vector<Product>& products, Impo
 
 Result<ImportReport> ImportCatalogContent(storage::Db& db, const std::string& content,
                                           const std::string& name_for_errors,
-                                          const ImportLimits& limits) {
+                                          const ImportLimits& limits,
+                                          const CatalogImportOptions& options) {
   ImportReport report;
-  auto parsed = LooksLikeXml(content) ? ParseCatalogYml(content, &report, name_for_errors, limits)
-                                      : ParseCatalogCsv(content, &report, name_for_errors, limits);
+  auto parsed = LooksLikeXml(content)
+                    ? ParseCatalogYml(content, &report, name_for_errors, limits)
+                    : ParseCatalogCsv(content, &report, name_for_errors, limits, options);
   if (!parsed.ok()) return parsed.status();
-  KIRA_RETURN_IF_ERROR(WriteProducts(db, parsed.value(), &report));
+  KIRA_RETURN_IF_ERROR(WriteProducts(db, parsed.value(), options.replace, &report));
   return report;
 }
 
 Result<ImportReport> ImportCatalogFile(storage::Db& db, const std::string& path,
-                                       const ImportLimits& limits) {
+                                       const ImportLimits& limits,
+                                       const CatalogImportOptions& options) {
   KIRA_ASSIGN_OR_RETURN(std::string content, ReadFile(path, limits));
-  return ImportCatalogContent(db, content, BaseName(path), limits);
+  return ImportCatalogContent(db, content, BaseName(path), limits, options);
+}
+
+std::string CatalogCsvTemplate(const std::string& language) {
+  if (language == "ru") {
+    return "Артикул;Наименование;Категория;Бренд;Коллекция;Формат;Цвет;Поверхность;Материал;"
+           "Цена;Единица;М2 в упаковке;Остаток;Статус\n"
+           "KG-6060-01;Керамогранит Grani Loft серый 60x60 матовый;Керамогранит;Grani;Loft;60x60;"
+           "серый;матовый;керамогранит;1 290,00;м2;1,44;86,4;в продаже\n"
+           "CL-25-01;Клей плиточный усиленный 25 кг;Клей;Grani;;25 кг;;;;540;шт;;120;в "
+           "продаже\n";
+  }
+  return "sku,name,category,brand,collection,format,color,surface,material,price,unit,box_m2,"
+         "stock,status\n"
+         "KG-6060-01,Porcelain tile Grani Loft grey 60x60 matt,Porcelain,Grani,Loft,60x60,grey,"
+         "matt,porcelain,24.95,m2,1.44,86.4,active\n"
+         "CL-25-01,Tile adhesive 25 kg,Adhesive,Grani,,25 kg,,,,12.50,pcs,,120,active\n";
 }
 
 Result<ImportReport> ImportStockContent(storage::Db& db, const std::string& content,

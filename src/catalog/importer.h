@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "catalog/csv_reader.h"
 #include "catalog/import_limits.h"
 #include "catalog/product.h"
 #include "core/status.h"
@@ -17,26 +18,53 @@ struct ImportReport {
   size_t rows = 0;  // rows/offers read
   size_t inserted = 0;
   size_t updated = 0;
-  size_t removed = 0;      // distributor rows dropped because the new feed no longer lists them
+  size_t removed = 0;      // distributor rows dropped because the new feed no longer lists them,
+                           // or products a catalog import with `replace` removed
   size_t not_in_file = 0;  // catalog import: products in the database the file does not list
                            // (kept unchanged; a catalog file may be partial)
   std::vector<std::string> warnings;  // e.g. "unknown column 'weight' ignored"
 };
+
+// How a catalog file is read and applied.
+struct CatalogImportOptions {
+  TextEncoding encoding = TextEncoding::kAuto;  // CSV only; a YML feed declares its own
+  // Remove the products the file does not list, in the same all-or-nothing transaction. Orders
+  // keep their own copy of each line's sku, name and price, so their history is unchanged;
+  // distributor rows stay (they apply again if the product comes back).
+  bool replace = false;
+  // The shop's own header names → column (a saved mapping, LoadColumnMapping), on top of the
+  // built-in table (CatalogColumnAliases).
+  ColumnAliases columns;
+};
+
+// The built-in header names of a catalog CSV, Russian and English (docs/catalog.md lists
+// them): normalised header → column ("артикул" → sku, "наименование" → name, "цена" → price).
+const ColumnAliases& CatalogColumnAliases();
+// The same for stock feeds (sku, qty, lead_days).
+const ColumnAliases& StockColumnAliases();
+// A saved column mapping: a YAML map of header name → column ("Наим. товара": name). Every
+// value must be a catalog column; an unknown one is an error naming it and the file.
+Result<ColumnAliases> LoadColumnMapping(const std::string& path);
 
 // Parsers (no database): used by the importer and the web upload. `name` is the file name that
 // error messages start with ("catalog.csv line 17, field price: 'abc' is not a number").
 // Every parser and import holds to `limits` (import_limits.h): file size, rows, fields, bytes
 // per field, and no control characters in text; each breach is an error naming the limit.
 //
-// Catalog CSV columns (any order, header names case-insensitive):
+// Catalog CSV columns (any order; header names in Russian or English, see
+// CatalogColumnAliases; case and punctuation do not count):
 //   required: sku, name, category, price, unit, stock
 //   optional: brand, collection, format, color, surface, material, box_m2, status
-// Unknown columns are warnings. A ';'-separated file (Russian Excel) is accepted too.
-// An empty stock cell means 0; an empty status means active. Stored forms: format "60x60",
-// unit "м2"/"шт"/"упак"/"кг", color/surface/material lower-case; other text as written.
+// Unknown columns are warnings. UTF-8 (BOM or not) or Windows-1251; ',', ';' or tab between
+// fields; decimal comma and spaced thousands ("1 234,50"). An empty stock cell means 0; an
+// empty status means active. The format column holds a tile's format ("60x60") or a pack size
+// ("25 кг", "1,44 м2": stored in `pack`; an m² pack also gives box_m2 when that column is
+// empty). Stored forms: format "60x60", unit "м2"/"шт"/"упак"/"кг", color/surface/material
+// lower-case; other text as written.
 Result<std::vector<Product>> ParseCatalogCsv(const std::string& content, ImportReport* report,
                                              const std::string& name = "catalog.csv",
-                                             const ImportLimits& limits = {});
+                                             const ImportLimits& limits = {},
+                                             const CatalogImportOptions& options = {});
 
 // Yandex Market YML (<yml_catalog><shop><categories/><offers/>). Mapping:
 //   sku        = offer/@id: the id the shop's site and orders use, so re-imports and the
@@ -70,10 +98,16 @@ Result<std::vector<DistributorStock>> ParseStockCsv(const std::string& content,
 // Picks CSV or YML from the content; reads the file (refusing one over limits.max_file_bytes
 // before reading it); writes in one transaction.
 Result<ImportReport> ImportCatalogFile(storage::Db& db, const std::string& path,
-                                       const ImportLimits& limits = {});
+                                       const ImportLimits& limits = {},
+                                       const CatalogImportOptions& options = {});
 Result<ImportReport> ImportCatalogContent(storage::Db& db, const std::string& content,
                                           const std::string& name_for_errors,
-                                          const ImportLimits& limits = {});
+                                          const ImportLimits& limits = {},
+                                          const CatalogImportOptions& options = {});
+
+// A catalog CSV template: the header row (Russian or English names) and one example row each
+// of a tile and of a pack product, in the form ParseCatalogCsv reads.
+std::string CatalogCsvTemplate(const std::string& language);
 // source "distributor": the feed is a full snapshot of the distributor's stock and replaces the
 //   previous one (rows it no longer lists are removed, counted in `removed`). A sku the shop's
 //   catalog does not have is a warning, not an error: distributors list their whole range, and

@@ -13,6 +13,7 @@ struct Product {
   std::string brand;
   std::string collection;
   std::string format;  // canonical "60x60" (cm), "" when not a tile
+  std::string pack;    // a non-tile's pack size: "25 кг", "5 л", "1.44 м2"; "" when none
   std::string color;
   std::string surface;
   std::string material;

@@ -1,5 +1,6 @@
 #include "catalog/product_fields.h"
 
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 
@@ -18,7 +19,19 @@ std::string NumText(double v) {
 }  // namespace
 
 bool ParseNumber(std::string_view in, double* out) {
-  std::string t = text::Trim(in);
+  std::string t;
+  t.reserve(in.size());
+  for (size_t i = 0; i < in.size(); ++i) {
+    // U+00A0 no-break space and U+202F narrow no-break space as thousands separators.
+    if (in.compare(i, 2, "\xC2\xA0") == 0) {
+      ++i;
+    } else if (in.compare(i, 3, "\xE2\x80\xAF") == 0) {
+      i += 2;
+    } else {
+      t += in[i];
+    }
+  }
+  t = text::Trim(t);
   if (t.empty()) return false;
   // One decimal separator at most; "1,250.50" is ambiguous and refused.
   int seps = 0;
@@ -87,6 +100,33 @@ bool CanonicalUnit(std::string_view in, std::string* out) {
   } else {
     return false;
   }
+  return true;
+}
+
+bool CanonicalPack(std::string_view in, std::string* out, double* m2, std::string* why) {
+  const std::string s = text::Lower(text::Trim(in));
+  size_t i = 0;
+  while (i < s.size() && (std::isdigit(static_cast<unsigned char>(s[i])) || s[i] == '.' ||
+                          s[i] == ',' || s[i] == ' '))
+    ++i;
+  double v = 0;
+  std::string unit = text::Trim(s.substr(i));
+  while (!unit.empty() && unit.back() == '.') unit.pop_back();
+  static const std::pair<const char*, const char*> kUnits[] = {
+      {"кг", "кг"}, {"kg", "кг"}, {"г", "г"},     {"гр", "г"},    {"g", "г"},
+      {"л", "л"},   {"l", "л"},   {"мл", "мл"},   {"ml", "мл"},   {"м", "м"},
+      {"m", "м"},   {"шт", "шт"}, {"pcs", "шт"},  {"м2", "м2"},   {"м²", "м2"},
+      {"m2", "м2"}, {"m²", "м2"}, {"кв.м", "м2"}, {"кв м", "м2"}, {"sqm", "м2"}};
+  const char* canonical = nullptr;
+  for (const auto& [spelling, c] : kUnits)
+    if (unit == spelling) canonical = c;
+  if (!canonical || !ParseNumber(s.substr(0, i), &v) || v <= 0 || v > 100000) {
+    *why = "'" + std::string(in) +
+           "' is neither a format like 60x60 (two sizes in cm) nor a pack size like 25 кг";
+    return false;
+  }
+  *out = NumText(v) + " " + canonical;
+  if (std::string_view(canonical) == "м2") *m2 = v;
   return true;
 }
 

@@ -18,11 +18,17 @@ bool CanonicalFormat(std::string_view in, std::string* out, std::string* why);
 // pack box коробка; кг kg.
 bool CanonicalUnit(std::string_view in, std::string* out);
 
+// A pack size in the format column of a product that is not a tile: "25 кг", "2 кг", "1,44 м2",
+// "5 л", "310 мл", "20 kg" → "25 кг", "1.44 м2", "5 л", "310 мл", "20 кг" (the number, a space,
+// the unit: кг г л мл м2 м шт). `*m2` is set when the unit is m² (a box or pack area).
+bool CanonicalPack(std::string_view in, std::string* out, double* m2, std::string* why);
+
 // "active" | "discontinued" (also "" → active, and the Russian "в продаже"/"активен" and
 // "снят"/"снят с производства"/"выведен").
 bool ParseStatus(std::string_view in, bool* discontinued);
 
-// A decimal with '.' or ',' separator (spaces as thousands separators allowed).
+// A decimal with '.' or ',' separator; spaces, no-break spaces and thin spaces are allowed as
+// thousands separators ("1 234,50", what a Russian spreadsheet writes).
 bool ParseNumber(std::string_view in, double* out);
 
 }  // namespace kira::catalog

@@ -14,6 +14,9 @@ namespace kira::text {
 std::u32string Decode(std::string_view s);
 std::string Encode(std::u32string_view s);
 bool IsValidUtf8(std::string_view s);
+// Windows-1251 (the encoding of a Russian Excel CSV) to UTF-8. The one byte the code page
+// leaves undefined (0x98) makes it return false with `*bad_offset` set.
+bool Windows1251ToUtf8(std::string_view in, std::string* out, size_t* bad_offset);
 
 // Lower-cases Latin and Cyrillic, maps ё to е.
 std::string Lower(std::string_view s);

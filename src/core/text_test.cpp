@@ -1,6 +1,7 @@
 #include "core/text.h"
 
 #include <gtest/gtest.h>
+#include <iconv.h>
 
 #include "core/number_words.h"
 
@@ -106,3 +107,28 @@ TEST(Text, InvalidUtf8IsReplacedNotCrashed) {
 
 }  // namespace
 }  // namespace kira::text
+
+TEST(Text, Windows1251MatchesIconvForEveryByte) {
+  // The reference is glibc's own converter, byte by byte.
+  iconv_t cd = iconv_open("UTF-8", "WINDOWS-1251");
+  ASSERT_NE(cd, reinterpret_cast<iconv_t>(-1));
+  for (int b = 1; b < 256; ++b) {
+    char in[1] = {static_cast<char>(b)};
+    char buf[8] = {};
+    char* ip = in;
+    char* op = buf;
+    size_t il = 1, ol = sizeof buf;
+    const bool iconv_ok = iconv(cd, &ip, &il, &op, &ol) != static_cast<size_t>(-1);
+    std::string ours;
+    size_t bad = 99;
+    const bool ok = kira::text::Windows1251ToUtf8(std::string_view(in, 1), &ours, &bad);
+    EXPECT_EQ(ok, iconv_ok) << "byte " << b;
+    if (ok && iconv_ok) EXPECT_EQ(ours, std::string(buf, op)) << "byte " << b;
+    if (!ok) EXPECT_EQ(bad, 0u);
+  }
+  iconv_close(cd);
+  std::string out;
+  ASSERT_TRUE(
+      kira::text::Windows1251ToUtf8("\xCF\xEB\xE8\xF2\xEA\xE0;\xB8\xEB\xEA\xE0", &out, nullptr));
+  EXPECT_EQ(out, "Плитка;ёлка");
+}
