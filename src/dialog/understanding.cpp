@@ -386,7 +386,10 @@ void Understanding::DetectIntents(const std::vector<std::string>& toks, Expect p
   }
   // "Доставка" answering "pickup or delivery?" is a choice, not a question about delivery; a
   // street name answering "address?" is not a question about where the shop is.
-  if (pending == Expect::kFulfilment || pending == Expect::kAddress)
+  // A question asked instead of the answer ("а сколько стоит доставка?") is still one.
+  bool answered = f.address.has_value();
+  if ((pending == Expect::kFulfilment || pending == Expect::kAddress) &&
+      (answered || !MatchesAny(toks, r.question_words)))
     drop(rules, {"delivery", "address"});
   // "Позвоните завтра после обеда" answering "when shall we call?" is the answer, not a new
   // request (nor a question about opening hours).
@@ -501,7 +504,8 @@ void Understanding::DetectIntents(const std::vector<std::string>& toks, Expect p
   bool content = false;
   for (const auto& t : toks) {
     std::vector<std::string> one{t};
-    content = content || (text::Decode(t).size() >= 4 && !MatchesAny(one, r.fillers));
+    content = content || (text::Decode(t).size() >= 3 && !MatchesAny(one, r.fillers) &&
+                          !MatchesAny(one, r.stopwords));
   }
   bool model_safety =
       content && (ip.confidence >= std::max(th, 0.7) ||
@@ -515,7 +519,9 @@ void Understanding::DetectIntents(const std::vector<std::string>& toks, Expect p
     const auto* ops = r.Intent("order");
     bool order_words = (ops && MatchesAny(toks, *ops)) || f.quantity.has_value();
     std::string i = mi == "order" && product_words && !order_words ? "product_query" : mi;
-    if (!answer && ip.confidence >= th && (product_words || pending == Expect::kNone)) Add(out, i);
+    if (!answer && !f.correction && ip.confidence >= th &&
+        (product_words || pending == Expect::kNone))
+      Add(out, i);
   } else if (mi == "faq") {
     // Decided by the FAQ matcher; kept as a hint when nothing else fired.
     if (out.empty() && ip.confidence >= th && !answer && !product_words) Add(out, mi);
@@ -527,7 +533,32 @@ void Understanding::DetectIntents(const std::vector<std::string>& toks, Expect p
     // The model's safety and routing intents back the rules up on words the lists lack; a
     // turn about a product is not taken for a prank or a wrong number on the model's word.
     bool ending = mi == "prank" || mi == "wrong_number" || mi == "fraud" || mi == "abuse";
-    if (!(ending && product_words) && (mi != "greeting" || out.empty())) Add(out, mi);
+    // Unless the model is all but certain of a joke ("tiles made of jelly").
+    bool sure_prank = mi == "prank" && ip.confidence >= 0.9;
+    if ((!(ending && product_words) || sure_prank) && (mi != "greeting" || out.empty()))
+      Add(out, mi);
+  }
+  // Two questions at once ("скажите адрес и можно ли картой"): each clause is read by the
+  // model on its own, and a question it is sure of is kept beside the rest.
+  if (!answer && !f.correction && toks.size() >= 5) {
+    static const std::vector<std::string> kJoins = {"и",     "а",   "ещё",  "еще",
+                                                    "также", "and", "also", "plus"};
+    std::vector<std::vector<std::string>> clauses(1);
+    for (const auto& t : toks) {
+      if (In(kJoins, t) && clauses.back().size() >= 2) clauses.emplace_back();
+      clauses.back().push_back(t);
+    }
+    if (clauses.size() > 1) {
+      for (const auto& c : clauses) {
+        if (c.size() < 2) continue;
+        std::string joined;
+        for (const auto& t : c) joined += (joined.empty() ? "" : " ") + t;
+        IntentPrediction cp = agent_.nlu->Classify(joined);
+        static const std::vector<std::string> kQuestions = {"hours", "address", "delivery", "faq",
+                                                            "order_status"};
+        if (In(kQuestions, cp.intent) && cp.confidence >= 0.7) Add(out, cp.intent);
+      }
+    }
   }
   // What a product mention means: a question about something else that names a product (a
   // FAQ about its samples, the status of an order of it, a prank) is not a product query.
@@ -543,6 +574,11 @@ void Understanding::DetectIntents(const std::vector<std::string>& toks, Expect p
   bool order = product_words && !answer &&
                ((order_ps && MatchesAny(toks, *order_ps)) ||
                 (amount && pending == Expect::kNone && !elsewhere));
+  // A joke order ("десять метров плитки для черепахи на марсе") orders nothing.
+  if (In(out, "prank")) {
+    order = false;
+    drop(out, {"order", "product_query"});
+  }
   if (order && !In(out, "order_status") && !In(out, "fraud")) {
     drop(out, {"product_query"});
     Add(out, "order");

@@ -164,6 +164,13 @@ TEST_F(UnderstandingTest, IntentsBeyondThePhraseRules) {
   f = Parse("sorry, wrong number", Expect::kNone, true);
   EXPECT_TRUE(f.Has("wrong_number"));
   EXPECT_FALSE(f.Has("no"));
+  // A question asked instead of the answer is a question; the answer itself is none.
+  EXPECT_TRUE(Parse("а сколько стоит доставка?", Expect::kFulfilment).Has("delivery"));
+  EXPECT_FALSE(Parse("доставка", Expect::kFulfilment).Has("delivery"));
+  // A joke order orders nothing.
+  f = Parse("хочу заказать десять метров плитки для домика черепахи на марсе");
+  EXPECT_TRUE(f.Has("prank"));
+  EXPECT_FALSE(f.Has("order"));
 }
 
 TEST_F(UnderstandingTest, TheHeadNounDecidesTheCategory) {
