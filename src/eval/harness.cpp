@@ -104,8 +104,11 @@ Status Converse(Shop& shop, const CorpusFile& f, const ConversationSpec& c, bool
   s->wrong_product_lines += v.wrong_product_lines;
   s->agent_utterances += run->agent_utterances;
   s->unsupported_facts += run->unsupported;
-  if (run->unsupported > 0)
+  if (run->unsupported > 0) {
     v.reasons.push_back(std::to_string(run->unsupported) + " unsupported agent utterance(s)");
+    v.kinds.insert("unsupported facts");
+  }
+  for (const auto& k : v.kinds) ++s->failure_kinds[k];
   if (!v.success || run->unsupported > 0) {
     FailedConversation fc{f.path, c.id, shop.name(), f.lang, f.agent, noisy, v.reasons, {}};
     if (o.transcripts) fc.transcript = std::move(run->transcript);
@@ -124,6 +127,7 @@ GroupScores& GroupScores::operator+=(const GroupScores& o) {
   wrong_product_lines += o.wrong_product_lines;
   agent_utterances += o.agent_utterances;
   unsupported_facts += o.unsupported_facts;
+  for (const auto& [k, n] : o.failure_kinds) failure_kinds[k] += n;
   return *this;
 }
 

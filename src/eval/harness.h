@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -46,6 +47,7 @@ struct GroupScores {
   int conversations = 0, succeeded = 0;
   int wrong_product_conversations = 0, wrong_product_lines = 0;
   int agent_utterances = 0, unsupported_facts = 0;
+  std::map<std::string, int> failure_kinds;  // conversations failed with each kind
   GroupScores& operator+=(const GroupScores& o);
 };
 

@@ -236,11 +236,18 @@ std::vector<SlotJudgement> ScoreUtterance(const Utterance& u, const dialog::Fram
 
 ConversationVerdict JudgeConversation(const ConversationExpect& ex, const ConversationResult& r) {
   ConversationVerdict v;
-  auto fail = [&](std::string why) { v.reasons.push_back(std::move(why)); };
-  if (r.hit_turn_limit) fail("no end after " + std::to_string(r.caller_turns) + " caller turns");
-  if (r.end.outcome != ex.outcome) fail("outcome " + r.end.outcome + ", expected " + ex.outcome);
+  auto fail = [&](std::string why, std::string kind) {
+    v.reasons.push_back(std::move(why));
+    v.kinds.insert(std::move(kind));
+  };
+  if (r.hit_turn_limit)
+    fail("no end after " + std::to_string(r.caller_turns) + " caller turns", "no end");
+  if (r.end.outcome != ex.outcome)
+    fail("outcome " + r.end.outcome + ", expected " + ex.outcome,
+         "outcome " + ex.outcome + " -> " + r.end.outcome);
   if (ex.reason && r.end.reason != *ex.reason)
-    fail("reason '" + r.end.reason + "', expected " + *ex.reason);
+    fail("reason '" + r.end.reason + "', expected " + *ex.reason,
+         "reason " + *ex.reason + " -> " + (r.end.reason.empty() ? "none" : r.end.reason));
 
   std::vector<crm::OrderLine> lines;
   for (const auto& o : r.orders) lines.insert(lines.end(), o.lines.begin(), o.lines.end());
@@ -252,7 +259,8 @@ ConversationVerdict JudgeConversation(const ConversationExpect& ex, const Conver
     for (const auto& l : lines)
       if (!listed.count(l.sku)) {
         ++v.wrong_product_lines;
-        fail("wrong product ordered: " + l.sku + " × " + text::FormatNumber(l.qty, false));
+        fail("wrong product ordered: " + l.sku + " × " + text::FormatNumber(l.qty, false),
+             "wrong product ordered");
       }
     std::vector<bool> used(lines.size(), false);
     if (ex.order) {
@@ -268,24 +276,27 @@ ConversationVerdict JudgeConversation(const ConversationExpect& ex, const Conver
           for (const auto& l : lines)
             if (l.sku == want.sku) have = " (ordered " + text::FormatNumber(l.qty, false) + ")";
           fail("order line " + want.sku +
-               (want.qty ? " × " + text::FormatNumber(*want.qty, false) : "") + " missing" + have);
+                   (want.qty ? " × " + text::FormatNumber(*want.qty, false) : "") + " missing" +
+                   have,
+               have.empty() ? "order line missing" : "order quantity wrong");
         }
       }
       for (size_t i = 0; i < lines.size(); ++i)
         if (!used[i] && listed.count(lines[i].sku))
-          fail("extra order line " + lines[i].sku + " × " +
-               text::FormatNumber(lines[i].qty, false));
+          fail("extra order line " + lines[i].sku + " × " + text::FormatNumber(lines[i].qty, false),
+               "extra order line");
     }
   }
   if (ex.name) {
     bool ok = SameWord(r.contact_name, *ex.name);
     for (const auto& o : r.orders) ok = ok || SameWord(o.customer_name, *ex.name);
-    if (!ok) fail("name not recorded as " + *ex.name);
+    if (!ok) fail("name not recorded as " + *ex.name, "name not recorded");
   }
   if (ex.fulfilment) {
     bool ok = false;
     for (const auto& o : r.orders) ok = ok || o.fulfilment == *ex.fulfilment;
-    if (!ok) fail("fulfilment not " + *ex.fulfilment);
+    if (!ok)
+      fail("fulfilment not " + *ex.fulfilment, "fulfilment " + *ex.fulfilment + " not recorded");
   }
   if (ex.address_contains) {
     bool ok = false;
@@ -293,7 +304,8 @@ ConversationVerdict JudgeConversation(const ConversationExpect& ex, const Conver
       std::string a = text::Canonical(o.address), want = text::Canonical(*ex.address_contains);
       ok = ok || (!want.empty() && a.find(want) != std::string::npos);
     }
-    if (!ok) fail("address does not contain '" + *ex.address_contains + "'");
+    if (!ok)
+      fail("address does not contain '" + *ex.address_contains + "'", "address not recorded");
   }
   v.success = v.reasons.empty();
   return v;

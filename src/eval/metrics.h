@@ -5,6 +5,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -79,6 +80,9 @@ struct ConversationVerdict {
   bool success = false;
   int wrong_product_lines = 0;       // order lines whose SKU `expect` does not list
   std::vector<std::string> reasons;  // what did not match, for --verbose
+  // The same without the conversation's specifics ("outcome order_placed -> info_only",
+  // "name not recorded"), one each: the aggregate table of failure kinds counts these.
+  std::set<std::string> kinds;
 };
 
 ConversationVerdict JudgeConversation(const ConversationExpect& ex, const ConversationResult& r);

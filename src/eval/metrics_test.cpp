@@ -203,6 +203,9 @@ TEST(Metrics, ConversationVerdicts) {
   EXPECT_FALSE(v.success);
   EXPECT_EQ(v.wrong_product_lines, 1);
   EXPECT_EQ(v.reasons.size(), 3u);  // C wrong, A × 6 missing, A × 7 extra
+  // The aggregate kinds name no SKU: a quantity that differs is not a missing line.
+  EXPECT_EQ(v.kinds, (std::set<std::string>{"wrong product ordered", "order quantity wrong",
+                                            "extra order line"}));
 
   // No order expected: any line is a wrong product.
   ConversationExpect info;
@@ -221,6 +224,12 @@ TEST(Metrics, ConversationVerdicts) {
   r.end.outcome = "non_targeted";
   r.end.reason = "unclear";
   EXPECT_FALSE(JudgeConversation(nt, r).success);
+  EXPECT_EQ(JudgeConversation(nt, r).kinds, std::set<std::string>{"reason not_sold -> unclear"});
+  r.end.outcome = "refused";
+  EXPECT_EQ(
+      JudgeConversation(nt, r).kinds,
+      (std::set<std::string>{"outcome non_targeted -> refused", "reason not_sold -> unclear"}));
+  r.end.outcome = "non_targeted";
   r.end.reason = "not_sold";
   EXPECT_TRUE(JudgeConversation(nt, r).success);
   r.hit_turn_limit = true;

@@ -1,6 +1,8 @@
 // The report of `kira eval`: a table per (shop, language, agent) with clean and noisy columns,
 // or the same numbers as JSON.
+#include <algorithm>
 #include <cstdio>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "core/text.h"
@@ -30,15 +32,15 @@ Counts SlotCounts(const GroupScores& s, const std::string& slot) {
 
 class Table {
  public:
-  explicit Table(bool noisy) : noisy_(noisy) {}
+  explicit Table(bool noisy, int label_width = 26) : noisy_(noisy), width_(label_width) {}
   void Row(const std::string& label, const std::string& clean, const std::string& noisy,
            const std::string& note = "") {
     char buf[256];
     if (noisy_)
-      std::snprintf(buf, sizeof buf, "  %-26s %10s %10s", label.c_str(), clean.c_str(),
+      std::snprintf(buf, sizeof buf, "  %-*s %10s %10s", width_, label.c_str(), clean.c_str(),
                     noisy.c_str());
     else
-      std::snprintf(buf, sizeof buf, "  %-26s %10s", label.c_str(), clean.c_str());
+      std::snprintf(buf, sizeof buf, "  %-*s %10s", width_, label.c_str(), clean.c_str());
     out_ += buf;
     if (!note.empty()) out_ += "   " + note;
     out_ += "\n";
@@ -47,6 +49,7 @@ class Table {
 
  private:
   bool noisy_;
+  int width_;
   std::string out_;
 };
 
@@ -130,6 +133,7 @@ nlohmann::json ScoresJson(const GroupScores& s) {
   j["wrong_product_lines"] = s.wrong_product_lines;
   j["agent_utterances"] = s.agent_utterances;
   j["unsupported_facts"] = s.unsupported_facts;
+  j["failure_kinds"] = s.failure_kinds;
   return j;
 }
 
@@ -138,6 +142,27 @@ nlohmann::json GroupJson(const GroupReport& g, const std::string& second) {
   j["clean"] = ScoresJson(g.clean);
   if (g.noisy) j[second] = ScoresJson(*g.noisy);
   return j;
+}
+
+// How many conversations failed with each kind of reason, over everything measured, most
+// frequent first: where understanding fails, without naming a single conversation.
+void FailureKinds(const GroupReport& g, const std::string& second, std::string* out) {
+  std::map<std::string, std::pair<int, int>> both;
+  for (const auto& [k, n] : g.clean.failure_kinds) both[k].first = n;
+  if (g.noisy)
+    for (const auto& [k, n] : g.noisy->failure_kinds) both[k].second = n;
+  if (both.empty()) return;
+  std::vector<std::pair<std::string, std::pair<int, int>>> rows(both.begin(), both.end());
+  std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+    return a.second.first + a.second.second > b.second.first + b.second.second;
+  });
+  // Kinds are ASCII (outcome and reason names): byte width is display width.
+  Table t(g.noisy.has_value(), 44);
+  for (const auto& [k, n] : rows) t.Row(k, std::to_string(n.first), std::to_string(n.second));
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "%-46s %10s%s%10s\n", "failure kinds (conversations)", "clean",
+                g.noisy ? " " : "", g.noisy ? second.c_str() : "");
+  *out += buf + t.out() + "\n";
 }
 
 }  // namespace
@@ -152,6 +177,7 @@ std::string FormatReport(const EvalReport& r, bool verbose) {
   out += "\n";
   for (const auto& g : r.groups) Group(g, r.channel, &out);
   if (r.groups.size() > 1) Group(r.total, r.channel, &out);
+  FailureKinds(r.total, r.channel, &out);
   int failed_clean = 0, failed_noisy = 0;
   for (const auto& f : r.failed) (f.noisy ? failed_noisy : failed_clean)++;
   out += "failed conversations: " + std::to_string(failed_clean) + " clean" +
