@@ -7,15 +7,15 @@ PKGS=(
   build-essential cmake ninja-build ccache pkg-config git clang-format
   clang libclang-rt-14-dev libfuzzer-14-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev
-  libsqlite3-dev sqlite3 libyaml-cpp-dev nlohmann-json3-dev libxml2-dev
+  libsqlite3-dev sqlite3 libpq-dev libyaml-cpp-dev nlohmann-json3-dev libxml2-dev
   libfasttext-dev libstemmer-dev libphonenumber-dev libicu-dev libhunspell-dev hunspell-ru
   libre-dev libspandsp-dev libwebrtc-audio-processing-dev libspeexdsp-dev
   libpocketsphinx-dev pocketsphinx-en-us libespeak-ng-dev espeak-ng flite1-dev flite
   libcpp-httplib-dev libsodium-dev libssl-dev zlib1g-dev
   # run time: the tz database (a bare Debian root has none; Kira refuses unknown zones)
   tzdata
-  # test peers and tools: SIP peers, audio, the browser test (Debian's Chromium + node)
-  baresip baresip-core sip-tester kamailio sox libsox-fmt-all iproute2 curl
+  # test peers and tools: SIP peers, the PostgreSQL server, audio, the browser test (Debian's Chromium + node)
+  baresip baresip-core sip-tester kamailio postgresql sox libsox-fmt-all iproute2 curl
   chromium nodejs
 )
 # Commands another installed package may already provide: installed only when missing
