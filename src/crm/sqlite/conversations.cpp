@@ -1,7 +1,4 @@
 // SqliteCrmStore: conversations, their turns, and orders with their lines.
-#include <cmath>
-
-#include "crm/outcome.h"
 #include "crm/sqlite/store.h"
 
 namespace kira::crm {
@@ -47,56 +44,9 @@ Order ReadOrder(storage::Stmt& s) {
   return o;
 }
 
-namespace {
-
-// An outcome, when set, is from the closed list; non_targeted needs one of its reasons.
-Status CheckOutcome(const Conversation& c, bool required) {
-  if (c.outcome.empty()) {
-    if (!required) return Status::Ok();
-    return Status::Invalid("conversation " + std::to_string(c.id) +
-                           " cannot end without an outcome");
-  }
-  if (!IsOutcome(c.outcome)) {
-    return Status::Invalid("conversation outcome '" + c.outcome +
-                           "' is not one of the known outcomes");
-  }
-  if (c.outcome == "non_targeted" && !IsNonTargetedReason(c.reason)) {
-    return Status::Invalid(
-        "a non_targeted outcome needs a reason (discontinued, out_of_stock, "
-        "not_sold, small_quantity, unclear, other), got '" +
-        c.reason + "'");
-  }
-  return Status::Ok();
-}
-
-Status CheckOrder(const Order& o) {
-  if (o.lines.empty()) return Status::Invalid("order has no lines");
-  if (!InList(o.status, kOrderStatuses, std::size(kOrderStatuses))) {
-    return Status::Invalid("order status '" + o.status + "' is not new, confirmed or cancelled");
-  }
-  for (size_t i = 0; i < o.lines.size(); ++i) {
-    const OrderLine& l = o.lines[i];
-    std::string where = "order line " + std::to_string(i + 1);
-    if (l.sku.empty()) return Status::Invalid(where + ": sku is empty");
-    where += " (" + l.sku + ")";
-    if (!(l.qty > 0) || !std::isfinite(l.qty)) {
-      return Status::Invalid(where + ": qty must be a positive number, got " +
-                             std::to_string(l.qty));
-    }
-    if (!(l.price >= 0) || !std::isfinite(l.price)) {
-      return Status::Invalid(where + ": price must be zero or more, got " +
-                             std::to_string(l.price));
-    }
-  }
-  if (o.lead_days < 0) return Status::Invalid("order lead_days must not be negative");
-  return Status::Ok();
-}
-
-}  // namespace
-
 Result<int64_t> SqliteCrmStore::StartConversation(const Conversation& c) {
   std::lock_guard lock(mu_);
-  KIRA_RETURN_IF_ERROR(CheckOutcome(c, false));
+  KIRA_RETURN_IF_ERROR(CheckConversationOutcome(c, false));
   KIRA_RETURN_IF_ERROR(MustExist("leads", "lead", c.lead_id).WithContext("conversation"));
   if (c.task_id != 0) {
     KIRA_RETURN_IF_ERROR(MustExist("tasks", "task", c.task_id).WithContext("conversation"));
@@ -131,7 +81,7 @@ Result<int64_t> SqliteCrmStore::AppendTurn(int64_t conversation_id, const std::s
 
 Status SqliteCrmStore::EndConversation(const Conversation& c) {
   std::lock_guard lock(mu_);
-  KIRA_RETURN_IF_ERROR(CheckOutcome(c, true));
+  KIRA_RETURN_IF_ERROR(CheckConversationOutcome(c, true));
   KIRA_ASSIGN_OR_RETURN(
       auto q,
       Sql("UPDATE conversations SET outcome=?, reason=?, summary=?, ended_at=?, recording_path=?, "
@@ -292,9 +242,7 @@ Result<std::vector<Order>> SqliteCrmStore::ListOrders(int64_t lead_id) {
 
 Status SqliteCrmStore::UpdateOrderStatus(int64_t id, const std::string& status) {
   std::lock_guard lock(mu_);
-  if (!InList(status, kOrderStatuses, std::size(kOrderStatuses))) {
-    return Status::Invalid("order status '" + status + "' is not new, confirmed or cancelled");
-  }
+  KIRA_RETURN_IF_ERROR(CheckOrderStatus(status));
   KIRA_ASSIGN_OR_RETURN(auto q, Sql("UPDATE orders SET status=? WHERE id=?"));
   q->Bind(1, status).Bind(2, id);
   KIRA_RETURN_IF_ERROR(q->Exec().WithContext("update order"));

@@ -1,7 +1,5 @@
 // SqliteCrmStore: personal data (152-FZ) — forgetting one person, retention of transcripts and
 // recordings — and the open conversations left by a crash (ended as "interrupted").
-#include <sodium.h>
-
 #include <algorithm>
 
 #include "core/log.h"
@@ -10,44 +8,9 @@
 
 namespace kira::crm {
 
-namespace {
-
-std::string HashHex(const char* prefix, const std::string& normalized, const unsigned char* key,
-                    size_t key_len) {
-  static const bool sodium_ready = sodium_init() >= 0;  // idempotent, thread-safe
-  (void)sodium_ready;
-  unsigned char out[32];
-  crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(normalized.data()),
-                     normalized.size(), key, key_len);
-  static const char kHex[] = "0123456789abcdef";
-  std::string hex = prefix;
-  for (unsigned char b : out) {
-    hex += kHex[b >> 4];
-    hex += kHex[b & 15];
-  }
-  return hex;
-}
-
-}  // namespace
-
-std::string DncHashKey(const std::string& secret, const std::string& normalized) {
-  // BLAKE2b-256 keyed with the install's secret (dnc.key in the data dir): the entry matches
-  // the number it came from, and without the key file a copy of the database (an export, a
-  // backup) cannot be searched for a number by hashing candidates.
-  return HashHex("k:", normalized, reinterpret_cast<const unsigned char*>(secret.data()),
-                 secret.size());
-}
-
-std::string LegacyDncHashKey(const std::string& normalized) {
-  static const unsigned char kContext[] = "kira dnc forgotten v1";
-  return HashHex("h:", normalized, kContext, sizeof kContext - 1);
-}
-
 Result<std::vector<Conversation>> SqliteCrmStore::ListOpenConversations(int64_t idle_before,
                                                                         int limit) {
-  if (limit < 1 || limit > 10000)
-    return Status::Invalid("open conversations: limit must be 1..10000, got " +
-                           std::to_string(limit));
+  KIRA_RETURN_IF_ERROR(CheckOpenConversationLimit(limit));
   std::lock_guard lock(mu_);
   KIRA_ASSIGN_OR_RETURN(
       auto q, Sql(std::string(kConversationColumns) +

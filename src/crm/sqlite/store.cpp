@@ -1,8 +1,6 @@
 // SqliteCrmStore: opening, the statement cache, contacts and leads.
 #include "crm/sqlite/store.h"
 
-#include "crm/outcome.h"
-#include "crm/phone.h"
 #include "crm/sqlite/schema.h"
 
 namespace kira::crm {
@@ -40,36 +38,6 @@ Lead ReadLead(storage::Stmt& s) {
   l.updated_at = s.Int(13);
   return l;
 }
-
-bool InList(std::string_view v, const char* const* list, size_t n) {
-  for (size_t i = 0; i < n; ++i)
-    if (v == list[i]) return true;
-  return false;
-}
-
-namespace {
-
-// The key a contact is unique on: the normalised number, or the raw text when the channel
-// gave something that is not a number (a SIP URI); no key (NULL) for no phone at all.
-std::string ContactKey(const std::string& phone) {
-  std::string key = NormalizePhone(phone);
-  if (key.empty()) {
-    size_t b = phone.find_first_not_of(" \t");
-    size_t e = phone.find_last_not_of(" \t");
-    if (b != std::string::npos) key = phone.substr(b, e - b + 1);
-  }
-  return key;
-}
-
-Status CheckLead(const Lead& l) {
-  if (!l.outcome.empty() && !IsOutcome(l.outcome)) {
-    return Status::Invalid("lead outcome '" + l.outcome + "' is not one of the known outcomes");
-  }
-  if (l.status.empty()) return Status::Invalid("lead status is empty");
-  return Status::Ok();
-}
-
-}  // namespace
 
 Result<std::unique_ptr<CrmStore>> OpenSqliteCrmStore(const std::string& path) {
   return OpenSqliteCrmStore(path, SqliteCrmOptions{});
@@ -284,10 +252,7 @@ LeadWhere BuildWhere(const LeadFilter& f, const std::pair<int64_t, int64_t>* anc
 }  // namespace
 
 Result<std::vector<Lead>> SqliteCrmStore::ListLeads(const LeadFilter& f) {
-  if (f.limit < 1 || f.limit > kMaxLeadPage) {
-    return Status::Invalid("lead page limit must be between 1 and " + std::to_string(kMaxLeadPage) +
-                           ", got " + std::to_string(f.limit));
-  }
+  KIRA_RETURN_IF_ERROR(CheckLeadPage(f.limit));
   std::lock_guard lock(mu_);
   std::pair<int64_t, int64_t> anchor{0, 0};
   if (f.before_id != 0) {

@@ -10,6 +10,8 @@
 #include <unordered_map>
 #include <utility>
 
+#include "crm/dnc_key.h"
+#include "crm/record_checks.h"
 #include "crm/sqlite/sqlite_crm_store.h"
 #include "storage/sqlite.h"
 
@@ -119,22 +121,5 @@ inline void BindRef(storage::Stmt& s, int i, int64_t id) {
     s.Bind(i, id);
   }
 }
-
-bool InList(std::string_view v, const char* const* list, size_t n);
-
-// The do-not-call key kept for a forgotten person: "k:" + BLAKE2b of NormalizePhone(phone)
-// keyed with the install's secret. Entries forgotten before the secret existed hold
-// LegacyDncHashKey ("h:", a fixed key shared by every install) and still match.
-std::string DncHashKey(const std::string& secret, const std::string& normalized);
-std::string LegacyDncHashKey(const std::string& normalized);
-
-// The install's secret for DncHashKey (dnc_secret.cpp): read from `path`, or 32 random bytes
-// written there (mode 0600) when the file does not exist yet; a file that is not a key is an
-// error (never replaced: a new key would stop forgotten numbers from matching).
-Result<std::string> LoadOrCreateDncSecret(const std::string& path);
-// dnc.key in the directory of the database file; "" for an in-memory database.
-std::string DncSecretPath(const std::string& db_path);
-// A key for a store that has no directory (":memory:"): lives as long as the process.
-std::string RandomDncSecret();
 
 }  // namespace kira::crm

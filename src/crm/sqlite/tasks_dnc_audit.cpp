@@ -1,6 +1,4 @@
 // SqliteCrmStore: tasks (callbacks and Vera's calls), the do-not-call list and the audit log.
-#include "core/log.h"
-#include "crm/phone.h"
 #include "crm/sqlite/store.h"
 
 namespace kira::crm {
@@ -28,27 +26,6 @@ Task ReadTask(storage::Stmt& s) {
   t.created_at = s.Int(14);
   return t;
 }
-
-namespace {
-
-Status CheckTask(const Task& t) {
-  if (t.kind.empty()) return Status::Invalid("task kind is empty");
-  if (!InList(t.status, kTaskStatuses, std::size(kTaskStatuses))) {
-    return Status::Invalid("task status '" + t.status +
-                           "' is not open, in_progress, done, cancelled or failed");
-  }
-  if (t.attempts < 0) return Status::Invalid("task attempts must not be negative");
-  return Status::Ok();
-}
-
-// The do-not-call key of a phone, or an error naming the bad value.
-Result<std::string> DncKey(const std::string& phone) {
-  std::string key = NormalizePhone(phone);
-  if (key.empty()) return Status::Invalid("'" + log::Redact(phone) + "' is not a phone number");
-  return key;
-}
-
-}  // namespace
 
 Result<int64_t> SqliteCrmStore::CreateTask(const Task& t) {
   std::lock_guard lock(mu_);
@@ -115,10 +92,7 @@ Result<std::vector<Task>> SqliteCrmStore::ListTasks(const std::string& status, i
 }
 
 Result<std::vector<Task>> SqliteCrmStore::ListDueTasks(int64_t now, int limit) {
-  if (limit < 1 || limit > 10000) {
-    return Status::Invalid("due task limit must be between 1 and 10000, got " +
-                           std::to_string(limit));
-  }
+  KIRA_RETURN_IF_ERROR(CheckDueTaskLimit(limit));
   std::lock_guard lock(mu_);
   KIRA_ASSIGN_OR_RETURN(auto q,
                         Sql(std::string(kTaskColumns) + "WHERE status='open' AND not_before<=? "

@@ -1,5 +1,8 @@
-// The per-install key of hashed do-not-call entries (see store.h): 32 random bytes kept as hex
-// in a file of the data directory, readable by its owner only, created once and never replaced.
+// The per-install key of hashed do-not-call entries (dnc_key.h): 32 random bytes kept as hex
+// in a file of the data directory, readable by its owner only, created once and never replaced;
+// and the keyed hash of a forgotten number.
+#include "crm/dnc_key.h"
+
 #include <fcntl.h>
 #include <sodium.h>
 #include <sys/stat.h>
@@ -9,8 +12,6 @@
 #include <cstring>
 #include <filesystem>
 #include <string>
-
-#include "crm/sqlite/store.h"
 
 namespace kira::crm {
 
@@ -117,6 +118,39 @@ std::string RandomDncSecret() {
   std::string raw(kSecretBytes, '\0');
   randombytes_buf(raw.data(), raw.size());
   return raw;
+}
+
+namespace {
+
+std::string HashHex(const char* prefix, const std::string& normalized, const unsigned char* key,
+                    size_t key_len) {
+  static const bool sodium_ready = sodium_init() >= 0;  // idempotent, thread-safe
+  (void)sodium_ready;
+  unsigned char out[32];
+  crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(normalized.data()),
+                     normalized.size(), key, key_len);
+  static const char kHex[] = "0123456789abcdef";
+  std::string hex = prefix;
+  for (unsigned char b : out) {
+    hex += kHex[b >> 4];
+    hex += kHex[b & 15];
+  }
+  return hex;
+}
+
+}  // namespace
+
+std::string DncHashKey(const std::string& secret, const std::string& normalized) {
+  // BLAKE2b-256 keyed with the install's secret (dnc.key in the data dir): the entry matches
+  // the number it came from, and without the key file a copy of the database (an export, a
+  // backup) cannot be searched for a number by hashing candidates.
+  return HashHex("k:", normalized, reinterpret_cast<const unsigned char*>(secret.data()),
+                 secret.size());
+}
+
+std::string LegacyDncHashKey(const std::string& normalized) {
+  static const unsigned char kContext[] = "kira dnc forgotten v1";
+  return HashHex("h:", normalized, kContext, sizeof kContext - 1);
 }
 
 }  // namespace kira::crm

@@ -1,0 +1,38 @@
+// What every CrmStore checks before it writes, and the keys it looks records up by, in one
+// place so the SQLite and PostgreSQL stores accept and refuse exactly the same records with the
+// same messages. Pure functions over the records of model.h; no storage.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+#include "crm/model.h"
+
+namespace kira::crm {
+
+bool InList(std::string_view v, const char* const* list, size_t n);
+
+// A lead's outcome, when set, is from the closed list (outcome.h); its status is not empty.
+Status CheckLead(const Lead& l);
+// A conversation's outcome, when set (always when `required`: ending it), is from the closed
+// list, and non_targeted needs one of its reasons.
+Status CheckConversationOutcome(const Conversation& c, bool required);
+// An order has lines with a sku, a positive qty and a price >= 0, and a known status.
+Status CheckOrder(const Order& o);
+Status CheckOrderStatus(const std::string& status);
+Status CheckTask(const Task& t);
+// The page sizes the interface allows: leads 1..kMaxLeadPage, due tasks and open
+// conversations 1..10000.
+Status CheckLeadPage(int limit);
+Status CheckDueTaskLimit(int limit);
+Status CheckOpenConversationLimit(int limit);
+
+// The key a contact is unique on: the normalised number, or the raw text (trimmed) when the
+// channel gave something that is not a number (a SIP URI); "" (no key) for no phone at all.
+std::string ContactKey(const std::string& phone);
+// The do-not-call key of a phone (NormalizePhone), or Invalid naming the (redacted) value.
+Result<std::string> DncKey(const std::string& phone);
+
+}  // namespace kira::crm
