@@ -1,0 +1,144 @@
+// The CRM schema on PostgreSQL, as versioned migrations (storage::pg::Migrate component "crm").
+// Tables and columns are the SQLite store's (crm/sqlite/schema.cpp) with PostgreSQL types: ids
+// BIGSERIAL, times BIGINT Unix milliseconds like model.h, money and quantities DOUBLE
+// PRECISION. Never edit a released step: add a new one.
+#include "crm/pg/store.h"
+
+namespace kira::crm {
+
+const std::vector<pg::Migration>& PgCrmMigrations() {
+  static const std::vector<pg::Migration> steps = {
+      {1, R"sql(
+CREATE TABLE contacts (
+  id BIGSERIAL PRIMARY KEY,
+  phone TEXT NOT NULL DEFAULT '',
+  phone_key TEXT UNIQUE,            -- ContactKey(phone); NULL when there is no number
+  name TEXT NOT NULL DEFAULT '',
+  timezone TEXT NOT NULL DEFAULT '',
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE leads (
+  id BIGSERIAL PRIMARY KEY,
+  contact_id BIGINT REFERENCES contacts(id),
+  channel TEXT NOT NULL DEFAULT '',
+  source TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL DEFAULT 'new',
+  qualification TEXT NOT NULL DEFAULT '',
+  outcome TEXT NOT NULL DEFAULT '',
+  reason TEXT NOT NULL DEFAULT '',
+  summary TEXT NOT NULL DEFAULT '',
+  assigned_to TEXT NOT NULL DEFAULT '',
+  interest TEXT NOT NULL DEFAULT '',
+  source_flagged BOOLEAN NOT NULL DEFAULT FALSE,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+-- The review queue is ordered by (created_at, id) newest first: each filter's index ends with
+-- both, so a page under one filter is an index range scan with no sort.
+CREATE INDEX leads_created ON leads(created_at, id);
+CREATE INDEX leads_status_created ON leads(status, created_at, id);
+CREATE INDEX leads_outcome_created ON leads(outcome, created_at, id);
+CREATE INDEX leads_reason_created ON leads(reason, created_at, id);
+CREATE INDEX leads_channel_created ON leads(channel, created_at, id);
+CREATE INDEX leads_contact_created ON leads(contact_id, created_at, id);
+CREATE TABLE tasks (
+  id BIGSERIAL PRIMARY KEY,
+  lead_id BIGINT REFERENCES leads(id),
+  kind TEXT NOT NULL,
+  agent TEXT NOT NULL DEFAULT '',
+  phone TEXT NOT NULL DEFAULT '',
+  timezone TEXT NOT NULL DEFAULT '',
+  note TEXT NOT NULL DEFAULT '',
+  not_before BIGINT NOT NULL DEFAULT 0,
+  deadline BIGINT NOT NULL DEFAULT 0,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  last_attempt_at BIGINT NOT NULL DEFAULT 0,
+  last_result TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL DEFAULT 'open',
+  created_by TEXT NOT NULL DEFAULT '',
+  created_at BIGINT NOT NULL
+);
+-- The dialer's due list reads only open tasks: a partial index stays small however many
+-- tasks are done.
+CREATE INDEX tasks_due ON tasks(not_before, id) WHERE status = 'open';
+CREATE INDEX tasks_status ON tasks(status, id);
+CREATE INDEX tasks_lead ON tasks(lead_id, id);
+CREATE INDEX tasks_created ON tasks(created_at) WHERE kind = 'vera_call';
+CREATE TABLE conversations (
+  id BIGSERIAL PRIMARY KEY,
+  lead_id BIGINT NOT NULL REFERENCES leads(id),
+  agent TEXT NOT NULL DEFAULT '',
+  channel TEXT NOT NULL DEFAULT '',
+  language TEXT NOT NULL DEFAULT '',
+  started_at BIGINT NOT NULL,
+  ended_at BIGINT NOT NULL DEFAULT 0,
+  outcome TEXT NOT NULL DEFAULT '',
+  reason TEXT NOT NULL DEFAULT '',
+  summary TEXT NOT NULL DEFAULT '',
+  recording_path TEXT NOT NULL DEFAULT '',
+  transfer_to TEXT NOT NULL DEFAULT '',
+  task_id BIGINT REFERENCES tasks(id),
+  last_seq INTEGER NOT NULL DEFAULT 0  -- the seq of its last turn: AppendTurn numbers turns
+);
+CREATE INDEX conversations_lead ON conversations(lead_id, id);
+CREATE INDEX conversations_started ON conversations(started_at);
+CREATE INDEX conversations_ended ON conversations(ended_at);
+CREATE INDEX conversations_task ON conversations(task_id);
+CREATE TABLE turns (
+  id BIGSERIAL PRIMARY KEY,
+  conversation_id BIGINT NOT NULL REFERENCES conversations(id),
+  seq INTEGER NOT NULL,
+  speaker TEXT NOT NULL,
+  text TEXT NOT NULL,
+  at BIGINT NOT NULL,
+  UNIQUE (conversation_id, seq)
+);
+CREATE TABLE orders (
+  id BIGSERIAL PRIMARY KEY,
+  lead_id BIGINT NOT NULL REFERENCES leads(id),
+  conversation_id BIGINT REFERENCES conversations(id),
+  status TEXT NOT NULL DEFAULT 'new',
+  fulfilment TEXT NOT NULL DEFAULT '',
+  address TEXT NOT NULL DEFAULT '',
+  customer_name TEXT NOT NULL DEFAULT '',
+  supply TEXT NOT NULL DEFAULT '',
+  lead_days INTEGER NOT NULL DEFAULT 0,
+  total DOUBLE PRECISION NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX orders_lead ON orders(lead_id, id);
+CREATE INDEX orders_conversation ON orders(conversation_id);
+CREATE INDEX orders_created ON orders(created_at);
+CREATE TABLE order_lines (
+  order_id BIGINT NOT NULL REFERENCES orders(id),
+  line_no INTEGER NOT NULL,
+  sku TEXT NOT NULL,
+  name TEXT NOT NULL DEFAULT '',
+  qty DOUBLE PRECISION NOT NULL,
+  unit TEXT NOT NULL DEFAULT '',
+  price DOUBLE PRECISION NOT NULL,
+  PRIMARY KEY (order_id, line_no)
+);
+CREATE TABLE dnc (
+  phone_key TEXT PRIMARY KEY,       -- DncKey(phone), or DncHashKey once forgotten
+  phone TEXT NOT NULL,
+  reason TEXT NOT NULL DEFAULT '',
+  source TEXT NOT NULL DEFAULT '',
+  added_at BIGINT NOT NULL
+);
+CREATE TABLE audit (
+  id BIGSERIAL PRIMARY KEY,
+  at BIGINT NOT NULL,
+  actor TEXT NOT NULL DEFAULT '',
+  action TEXT NOT NULL,
+  entity TEXT NOT NULL DEFAULT '',
+  entity_id BIGINT NOT NULL DEFAULT 0,
+  detail TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX audit_entity ON audit(entity, entity_id, id);
+)sql"},
+  };
+  return steps;
+}
+
+}  // namespace kira::crm

@@ -1,0 +1,131 @@
+// PgCrmStore: the CrmStore over a pool of libpq connections. Internal to crm/pg; users open it
+// through OpenPgCrmStore (pg_crm_store.h), which documents threads, durability and failures.
+// Methods are split by record over store.cpp (the pool, contacts, leads), conversations.cpp
+// (conversations, turns, orders), tasks_dnc_audit.cpp, privacy.cpp and tallies.cpp, like the
+// SQLite store's files.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <utility>
+
+#include "crm/dnc_key.h"
+#include "crm/pg/pg_crm_store.h"
+#include "crm/record_checks.h"
+#include "storage/pg.h"
+
+namespace kira::crm {
+
+namespace pg = storage::pg;
+
+class PgCrmStore final : public CrmStore {
+ public:
+  PgCrmStore(std::string conninfo, const PgCrmOptions& o, std::string dnc_secret)
+      : conninfo_(std::move(conninfo)),
+        max_conns_(o.connections),
+        clock_(o.clock ? o.clock : &Clock::System()),
+        dnc_secret_(std::move(dnc_secret)) {}
+  ~PgCrmStore() override = default;
+
+  // The first connection, opened (and the schema migrated) by OpenPgCrmStore.
+  void AddIdle(std::unique_ptr<pg::Conn> c);
+
+  Result<int64_t> UpsertContact(const Contact& c) override;
+  Result<Contact> GetContact(int64_t id) override;
+  Result<std::optional<Contact>> FindContactByPhone(const std::string& phone) override;
+
+  Result<int64_t> CreateLead(const Lead& l) override;
+  Status UpdateLead(const Lead& l) override;
+  Result<Lead> GetLead(int64_t id) override;
+  Result<std::vector<Lead>> ListLeads(const LeadFilter& f) override;
+  Result<int64_t> CountLeads(const LeadFilter& f) override;
+
+  Result<int64_t> StartConversation(const Conversation& c) override;
+  Result<int64_t> AppendTurn(int64_t conversation_id, const std::string& speaker,
+                             const std::string& text, int64_t at) override;
+  Status EndConversation(const Conversation& c) override;
+  Result<Conversation> GetConversation(int64_t id) override;
+  Result<std::vector<Conversation>> ListConversations(int64_t lead_id) override;
+  Result<std::vector<Conversation>> ListOpenConversations(int64_t idle_before, int limit) override;
+
+  Result<int64_t> CreateOrder(const Order& o) override;
+  Result<Order> GetOrder(int64_t id) override;
+  Result<std::vector<Order>> ListOrders(int64_t lead_id) override;
+  Status UpdateOrderStatus(int64_t id, const std::string& status) override;
+
+  Result<int64_t> CreateTask(const Task& t) override;
+  Status UpdateTask(const Task& t) override;
+  Result<Task> GetTask(int64_t id) override;
+  Result<std::vector<Task>> ListTasks(const std::string& status, int64_t lead_id) override;
+  Result<std::vector<Task>> ListDueTasks(int64_t now, int limit) override;
+  Result<bool> ClaimTask(int64_t id, int64_t now) override;
+
+  Status AddDnc(const DncEntry& e) override;
+  Status RemoveDnc(const std::string& phone) override;
+  Result<bool> IsDnc(const std::string& phone) override;
+  Result<std::vector<DncEntry>> ListDnc() override;
+  Status ImportDnc(const std::vector<DncEntry>& entries) override;
+
+  Result<ForgetResult> Forget(const std::string& phone) override;
+  Result<PurgeResult> PurgeExpired(int64_t transcripts_before, int64_t recordings_before) override;
+  Result<CrmTallies> Tally(int64_t from, int64_t to) override;
+
+  Status Audit(const AuditEntry& e) override;
+  Result<std::vector<AuditEntry>> ListAudit(const std::string& entity, int64_t entity_id) override;
+
+ private:
+  // Runs fn(conn) on a connection borrowed from the pool and gives it back; a result that is
+  // kUnavailable drops every pooled connection (the server went away under all of them).
+  template <typename Fn>
+  auto With(Fn&& fn) -> decltype(fn(std::declval<pg::Conn&>())) {
+    using R = decltype(fn(std::declval<pg::Conn&>()));
+    auto c = Take();
+    if (!c.ok()) return R(c.status());
+    R r = fn(**c);
+    Give(std::move(*c), StatusOf(r));
+    return r;
+  }
+  static const Status& StatusOf(const Status& s) { return s; }
+  template <typename T>
+  static const Status& StatusOf(const Result<T>& r) {
+    return r.status();
+  }
+  Result<std::unique_ptr<pg::Conn>> Take();
+  void Give(std::unique_ptr<pg::Conn> c, const Status& s);
+
+  int64_t Now() const { return ToUnixMillis(clock_->Now()); }
+
+  const std::string conninfo_;
+  const int max_conns_;
+  const Clock* clock_;
+  const std::string dnc_secret_;  // the key of hashed do-not-call entries (dnc_key.h)
+  std::mutex mu_;
+  std::condition_variable freed_;
+  std::deque<std::unique_ptr<pg::Conn>> idle_;
+  int open_ = 0;  // connections idle or lent out
+};
+
+// Helpers shared by the .cpp files; each runs on a connection the caller holds.
+// NotFound("<what> <id> not found") unless a row with that id exists in `table`.
+Status MustExist(pg::Conn& db, const char* table, const char* what, int64_t id);
+// An id that refers to nothing (0) is sent as NULL.
+inline pg::Params& AddRef(pg::Params& p, int64_t id) { return id == 0 ? p.Null() : p.Add(id); }
+
+// Row readers; the column lists match these SELECT prefixes.
+extern const char kPgLeadColumns[];
+extern const char kPgContactColumns[];
+extern const char kPgConversationColumns[];
+extern const char kPgOrderColumns[];
+extern const char kPgTaskColumns[];
+Lead ReadLead(const pg::Rows& r, int row);
+Contact ReadContact(const pg::Rows& r, int row);
+Conversation ReadConversation(const pg::Rows& r, int row);
+Order ReadOrder(const pg::Rows& r, int row);
+Task ReadTask(const pg::Rows& r, int row);
+
+// The schema (schema.cpp).
+const std::vector<pg::Migration>& PgCrmMigrations();
+
+}  // namespace kira::crm

@@ -1,0 +1,73 @@
+// PgCrmStore::Tally: the dashboard's aggregates as three GROUP BY queries, in one read-only
+// snapshot so the counts agree with one another. Text is ordered COLLATE "C" (bytes), the
+// order CrmTallies documents and std::string compares in.
+#include "crm/pg/store.h"
+
+namespace kira::crm {
+namespace {
+
+// The slot start of a created_at (floor, also for times before 1970).
+constexpr const char* kSlot = "(created_at - ((created_at % 900000) + 900000) % 900000)";
+static_assert(kTallySlotMs == 900000, "kSlot's literal follows kTallySlotMs");
+
+}  // namespace
+
+Result<CrmTallies> PgCrmStore::Tally(int64_t from, int64_t to) {
+  if (to <= from) return Status::Invalid("tally range: 'to' must be after 'from'");
+  const pg::Params range = pg::Params().Add(from).Add(to);
+  return With([&](pg::Conn& db) -> Result<CrmTallies> {
+    CrmTallies out;
+    KIRA_RETURN_IF_ERROR(db.Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
+    // Ended by COMMIT below, or by ROLLBACK when a query fails.
+    auto fail = [&db](const Status& s, const char* what) {
+      (void)db.Exec("ROLLBACK");  // a broken connection is reported by `s` already
+      return s.WithContext(what);
+    };
+    {
+      auto r =
+          db.Query(std::string("SELECT ") + kSlot +
+                       " AS slot, channel COLLATE \"C\", count(*) FROM leads "
+                       "WHERE created_at >= $1 AND created_at < $2 GROUP BY 1, 2 ORDER BY 1, 2",
+                   range);
+      if (!r.ok()) return fail(r.status(), "tally leads");
+      for (int i = 0; i < r->size(); ++i)
+        out.lead_slots.push_back({r->Int(i, 0), r->Text(i, 1), r->Int(i, 2)});
+    }
+    {
+      auto r = db.Query(
+          "SELECT qualification COLLATE \"C\", outcome COLLATE \"C\", reason COLLATE \"C\", "
+          "(assigned_to <> '' OR status IN ('taken', 'vera_assigned')) AS by_manager, count(*) "
+          "FROM leads WHERE created_at >= $1 AND created_at < $2 "
+          "GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4",
+          range);
+      if (!r.ok()) return fail(r.status(), "tally leads");
+      for (int i = 0; i < r->size(); ++i) {
+        out.lead_kinds.push_back(
+            {r->Text(i, 0), r->Text(i, 1), r->Text(i, 2), r->Bool(i, 3), r->Int(i, 4)});
+      }
+    }
+    {
+      auto r = db.Query(std::string("SELECT ") + kSlot +
+                            ", count(*), sum(total) FROM orders WHERE created_at >= $1 AND "
+                            "created_at < $2 AND status <> 'cancelled' GROUP BY 1 ORDER BY 1",
+                        range);
+      if (!r.ok()) return fail(r.status(), "tally orders");
+      for (int i = 0; i < r->size(); ++i)
+        out.order_slots.push_back({r->Int(i, 0), r->Int(i, 1), r->Double(i, 2)});
+    }
+    {
+      auto r = db.Query(
+          "SELECT status COLLATE \"C\", last_result COLLATE \"C\", count(*) FROM tasks "
+          "WHERE kind = 'vera_call' AND created_at >= $1 AND created_at < $2 "
+          "GROUP BY 1, 2 ORDER BY 1, 2",
+          range);
+      if (!r.ok()) return fail(r.status(), "tally Vera's tasks");
+      for (int i = 0; i < r->size(); ++i)
+        out.vera_tasks.push_back({r->Text(i, 0), r->Text(i, 1), r->Int(i, 2)});
+    }
+    KIRA_RETURN_IF_ERROR(db.Exec("COMMIT").WithContext("tally"));
+    return out;
+  });
+}
+
+}  // namespace kira::crm
