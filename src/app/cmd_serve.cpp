@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -17,6 +18,7 @@
 #include "app/context.h"
 #include "app/dialer_settings.h"
 #include "app/runtime.h"
+#include "business/setup_report.h"
 #include "catalog/catalog_store.h"
 #include "core/log.h"
 #include "crm/phone.h"
@@ -28,6 +30,7 @@
 #include "web/web_server.h"
 #include "web/web_settings.h"
 #if KIRA_HAVE_VOICE
+#include "speech/websocket_client.h"
 #include "voice/phone_config.h"
 #include "voice/phone_service.h"
 #include "voice_dialer/phone_originator.h"
@@ -48,6 +51,67 @@ struct ServeArgs {
   // Retention flags; -1 = not given, the profile's privacy: section decides.
   int keep_transcripts_days = -1, keep_recordings_days = -1;
 };
+
+// What the status report reads: filled in as the parts start; read by the web workspace's
+// GET /api/admin/status on its own threads (under mu).
+struct ServeStatus {
+  std::mutex mu;
+  business::SetupFacts facts;  // database, web, flags; the phone's part is read live
+#if KIRA_HAVE_VOICE
+  voice::PhoneService* phone = nullptr;  // set once started; outlived by the web server
+#endif
+};
+
+// The one status report of `kira serve` (printed at start, served to the admin page). A Vosk
+// server is probed (a WebSocket handshake, 1 s at most): configured is not the same as live.
+business::SetupReport BuildServeReport(ServeStatus& st) {
+  business::SetupFacts f;
+  {
+    std::lock_guard<std::mutex> lock(st.mu);
+    f = st.facts;
+  }
+#if KIRA_HAVE_VOICE
+  voice::PhoneService* phone = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(st.mu);
+    phone = st.phone;
+  }
+  if (phone) {
+    const voice::PhoneConfig& pc = phone->config();
+    f.phone_on = true;
+    f.sip_listen = pc.sip.listen;  // with the bound port (the config may say port 0)
+    uint16_t port = pc.sip.udp ? phone->endpoint().udp_port() : phone->endpoint().tcp_port();
+    if (size_t c = f.sip_listen.rfind(':'); c != std::string::npos && port != 0)
+      f.sip_listen = f.sip_listen.substr(0, c + 1) + std::to_string(port);
+    f.trunk_registrar = pc.sip.trunk.registrar;
+    f.trunk_registered = phone->endpoint().stats().registered;
+    auto error_of = [&](const std::string& kind, const std::string& lang) {
+      std::string prefix = kind + " '" + lang + "'";
+      for (const auto& w : phone->warnings())
+        if (w.rfind(prefix, 0) == 0) return w.substr(prefix.size() + 1);
+      return std::string("not loaded");
+    };
+    for (const auto& e : pc.asr) {
+      business::SetupFacts::Engine x{e.name, e.engine, e.Param("url"), ""};
+      if (!phone->has_asr(e.name)) {
+        x.error = error_of("ASR", e.name);
+      } else if (e.engine == "vosk") {
+        auto ws = speech::WebSocketClient::Connect(x.target, 1000);
+        if (!ws.ok()) x.error = ws.status().message();
+      }
+      f.asr.push_back(std::move(x));
+    }
+    for (const auto& e : pc.tts) {
+      business::SetupFacts::Engine x{e.name, e.engine, "", ""};
+      if (!phone->has_tts(e.name)) x.error = error_of("TTS", e.name);
+      f.tts.push_back(std::move(x));
+    }
+  }
+#else
+  f.voice_built = false;
+#endif
+  return business::BuildSetupReport(f);
+}
 
 std::atomic<bool> g_stop{false};
 void OnSignal(int) { g_stop = true; }
@@ -99,6 +163,13 @@ int RunServe(const AppOptions& o, const ServeArgs& a) {
     }
   });
 
+  ServeStatus status;  // outlives `web`, which serves it
+  status.facts.shop_language = rt.profile.language;
+  status.facts.database = rt.db_path;
+  status.facts.dialer_disabled = a.no_dialer;
+#if KIRA_HAVE_VOICE
+  std::unique_ptr<voice::PhoneService> phone;  // declared before `web`: destroyed after it
+#endif
   std::unique_ptr<crm::WorkspaceStore> workspace;  // outlive `web`
   std::unique_ptr<catalog::CatalogStore> catalog_store;
   std::unique_ptr<web::WebServer> web;
@@ -135,10 +206,16 @@ int RunServe(const AppOptions& o, const ServeArgs& a) {
       Status s = rt.ReloadCatalog();
       if (!s.ok()) log::Error("serve", "cannot reload the catalog: " + s.message());
     };
+    wc.setup_report = [&status] { return BuildServeReport(status); };
     web = std::make_unique<web::WebServer>(std::move(wc));
     Status s = web->Start();
     if (!s.ok()) return Fail(s.WithContext("web workspace"));
     std::string host = a.web.substr(0, a.web.rfind(':'));
+    {
+      std::lock_guard<std::mutex> lock(status.mu);
+      status.facts.web_on = true;
+      status.facts.web_url = "http://" + host + ":" + std::to_string(web->port()) + "/";
+    }
     std::printf(
         "kira: web workspace on http://%s:%d/ (create a user: kira users add NAME "
         "--role admin)\n",
@@ -146,7 +223,6 @@ int RunServe(const AppOptions& o, const ServeArgs& a) {
   }
 
 #if KIRA_HAVE_VOICE
-  std::unique_ptr<voice::PhoneService> phone;
   if (!a.no_phone) {
     voice::PhoneConfig pc;
     if (!a.phone_config.empty()) {
@@ -175,6 +251,8 @@ int RunServe(const AppOptions& o, const ServeArgs& a) {
     if (!s.ok()) return Fail(s.WithContext("phone"));
     for (const auto& w : phone->warnings()) std::fprintf(stderr, "kira: phone: %s\n", w.c_str());
     std::printf("kira: answering SIP calls on %s\n", pc.sip.listen.c_str());
+    std::lock_guard<std::mutex> lock(status.mu);
+    status.phone = phone.get();
   }
 
   std::unique_ptr<dialer::ZoneDb> zones;
@@ -208,11 +286,19 @@ int RunServe(const AppOptions& o, const ServeArgs& a) {
     if (!s.ok()) return Fail(s.WithContext("dialer"));
     dialer_thread = std::jthread([&](std::stop_token st) { dialer_loop->Run(st); });
     std::printf("kira: dialer running (calling windows from the profile)\n");
+    std::lock_guard<std::mutex> lock(status.mu);
+    status.facts.dialer_on = true;
   }
 #else
   if (!a.no_phone)
     std::fprintf(stderr, "kira: this build has no phone side (built with KIRA_VOICE=OFF)\n");
 #endif
+  {
+    // What is live and what is missing, with the setting to fix it (also on the admin page).
+    business::SetupReport report = BuildServeReport(status);
+    std::fputs(business::FormatSetupReport(report).c_str(), stdout);
+    for (const auto& w : report.warnings) log::Warn("serve", w);
+  }
   std::fflush(stdout);
 
   signal(SIGINT, OnSignal);
@@ -226,6 +312,10 @@ int RunServe(const AppOptions& o, const ServeArgs& a) {
   }
 #endif
 #if KIRA_HAVE_VOICE
+  {
+    std::lock_guard<std::mutex> lock(status.mu);
+    status.phone = nullptr;  // the report no longer reads a stopping phone
+  }
   if (phone) phone->Stop();
 #endif
   if (web) web->Stop();

@@ -67,6 +67,11 @@ class PhoneService {
       std::function<void(AmdVerdict, const media::GreetingFeatures&)> on_greeting = nullptr);
 
   const std::vector<std::string>& warnings() const { return warnings_; }
+  // The config in use (after the vosk_url shortcut) and whether a language's engines loaded:
+  // what `kira serve`'s status report says about speech.
+  const PhoneConfig& config() const { return cfg_; }
+  bool has_asr(const std::string& lang) const { return engines_.asr(lang) != nullptr; }
+  bool has_tts(const std::string& lang) const { return engines_.tts(lang) != nullptr; }
   telephony::SipEndpoint& endpoint() { return endpoint_; }
   LatencyLog& latency() { return latency_; }
   // Called (on a worker) after each call's session finished; set before Start.

@@ -1,12 +1,46 @@
-// Administration over HTTP (admins only): users, outgoing webhooks, and erasing one person's
-// data (crm/personal_data.h).
+// Administration over HTTP (admins only): what of Kira is live (the same report `kira serve`
+// prints at start), users, outgoing webhooks, and erasing one person's data
+// (crm/personal_data.h).
+#include "business/setup_report.h"
 #include "crm/json.h"
 #include "crm/personal_data.h"
 #include "web/server_impl.h"
 
 namespace kira::web {
+namespace {
+
+Json SetupReportJson(const business::SetupReport& r) {
+  Json items = Json::array();
+  for (const auto& i : r.items)
+    items.push_back({{"area", i.area},
+                     {"language", i.language},
+                     {"state", business::SetupStateName(i.state)},
+                     {"problem", i.problem},
+                     {"essential", i.essential},
+                     {"detail", i.detail},
+                     {"fix", i.fix},
+                     {"text", i.text}});
+  return {{"ok", r.ok()}, {"items", items}, {"warnings", r.warnings}};
+}
+
+}  // namespace
 
 void WebServer::Impl::RegisterAdminRoutes() {
+  Route("GET", "/api/admin/status", Access::kAdmin,
+        [this](const httplib::Request&, httplib::Response& res, Ctx&) {
+          business::SetupReport r;
+          if (cfg.setup_report) {
+            r = cfg.setup_report();
+          } else {
+            business::SetupFacts f;
+            f.shop_language = cfg.profile.language;
+            f.database = cfg.data_dir;
+            f.web_on = true;
+            f.web_url = "http://" + cfg.bind_address + ":" + std::to_string(port) + "/";
+            r = business::BuildSetupReport(f);
+          }
+          SendJson(res, 200, SetupReportJson(r));
+        });
   Route("GET", "/api/users", Access::kAdmin,
         [this](const httplib::Request&, httplib::Response& res, Ctx&) {
           auto users = auth->ListUsers();

@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "business/profile.h"
+#include "business/setup_report.h"
 #include "core/clock.h"
 #include "core/status.h"
 #include "crm/crm_store.h"
@@ -71,6 +72,10 @@ struct WebConfig {
   const Clock* clock = nullptr;  // nullptr = the system clock
   // Called after a catalog or stock upload changed the catalog (e.g. to reload the dialog's).
   std::function<void()> on_catalog_changed;
+  // What of Kira is live (GET /api/admin/status, the admin page): `kira serve` passes the same
+  // function that printed its start-up report. nullptr = a report of the workspace alone
+  // (database and web live, no phone side).
+  std::function<business::SetupReport()> setup_report;
 };
 
 class WebServer {

@@ -1,14 +1,40 @@
-// Administration (admins): users, outgoing webhooks with their recent deliveries, and erasing
-// one person's data by phone number (152-FZ).
+// Administration (admins): what of Kira is live (the report `kira serve` prints at start),
+// users, outgoing webhooks with their recent deliveries, and erasing one person's data by
+// phone number (152-FZ).
 'use strict';
 (function () {
   const el = K.el, t = K.t;
 
+  function areaName(i) {
+    const name = t('setup.area.' + i.area);
+    return i.language ? name + ' · ' + K.label('setup.lang', i.language) : name;
+  }
+  // One row per part: its name, live/off/missing/failed, what runs or why not, and the
+  // setting that fixes it. Essential gaps come first as warnings, in the UI's language.
+  function statusCard(r) {
+    const gaps = r.items.filter((i) => i.essential && i.state !== 'live');
+    const warnings = gaps.map((i) => el('div', { class: 'status-warning', role: 'alert', 'data-test': 'status-warning' },
+      t(i.area === 'asr' ? 'setup.warn.asr' : 'setup.warn.other',
+        { lang: K.label('setup.lang', i.language), area: areaName(i), fix: i.fix })));
+    const rows = r.items.map((i) => el('li', { class: 'status-item state-' + i.state, 'data-test': 'status-row',
+      'data-area': i.area, 'data-lang': i.language, 'data-state': i.state },
+      el('span', { class: 'status-name' }, areaName(i)),
+      el('span', { class: 'badge status-' + i.state }, t('setup.state.' + i.state)),
+      el('span', { class: 'status-detail' },
+        i.problem ? t('setup.problem.' + i.problem) : i.detail,
+        i.problem && i.detail ? el('span', { class: 'muted mono' }, ' ' + i.detail) : null),
+      i.fix ? el('span', { class: 'status-fix' }, t('setup.fix') + ' ', el('code', { 'data-test': 'status-fix' }, i.fix)) : null));
+    return el('div', { class: 'card', 'data-test': 'status' }, el('h3', {}, t('setup.title')),
+      gaps.length ? warnings : el('p', { class: 'ok', 'data-test': 'status-ok' }, t('setup.ok')),
+      el('ul', { class: 'status-list' }, rows),
+      el('p', { class: 'muted small' }, t('setup.docs')));
+  }
+
   K.pages.admin = async function (main) {
     main.append(el('div', { class: 'page-head' }, el('h1', {}, t('admin.title'))));
-    let users, hooks;
+    let users, hooks, status;
     try {
-      [users, hooks] = await Promise.all([K.api('GET', '/api/users'), K.api('GET', '/api/webhooks')]);
+      [status, users, hooks] = await Promise.all([K.api('GET', '/api/admin/status'), K.api('GET', '/api/users'), K.api('GET', '/api/webhooks')]);
     } catch (e) {
       main.appendChild(el('div', { class: 'card error' }, e.message));
       return;
@@ -48,6 +74,7 @@
       } catch (err) { ferr.textContent = err.message; }
     });
     main.append(
+      statusCard(status),
       el('div', { class: 'card' }, el('h3', {}, t('admin.users')),
         el('table', { class: 'table compact' }, el('tbody', {}, users.users.map((u) => el('tr', {},
           el('td', {}, u.name), el('td', {}, t('admin.role.' + u.role)), el('td', { class: 'muted' }, K.fmtTime(u.created_at)))))), uform),
