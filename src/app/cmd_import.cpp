@@ -23,7 +23,7 @@ struct ImportArgs {
   bool replace = false;
 };
 
-constexpr const char* kSavedColumns = "catalog_columns.yaml";
+constexpr const char* kSavedColumns = catalog::kSavedColumnsFile;
 
 // The options of a catalog import: the encoding asked for and the column mapping given now
 // (then saved in the data dir) or saved before.

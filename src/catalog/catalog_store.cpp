@@ -98,10 +98,10 @@ class SqliteCatalogStore final : public CatalogStore {
     std::lock_guard<std::mutex> lock(mu_);
     return LoadCatalog(*db_, std::move(lexicon));
   }
-  Result<ImportReport> ImportCatalog(const std::string& content,
-                                     const std::string& name_for_errors) override {
+  Result<ImportReport> ImportCatalog(const std::string& content, const std::string& name_for_errors,
+                                     const CatalogImportOptions& options) override {
     std::lock_guard<std::mutex> lock(mu_);
-    return ImportCatalogContent(*db_, content, name_for_errors);
+    return ImportCatalogContent(*db_, content, name_for_errors, {}, options);
   }
   Result<ImportReport> ImportStock(const std::string& content, const std::string& source,
                                    const std::string& name_for_errors) override {

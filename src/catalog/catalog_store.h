@@ -29,8 +29,10 @@ class CatalogStore {
  public:
   virtual ~CatalogStore() = default;
   virtual Result<Catalog> Load(Lexicon lexicon) = 0;
+  // options: encoding, replace, the shop's column mapping (importer.h).
   virtual Result<ImportReport> ImportCatalog(const std::string& content,
-                                             const std::string& name_for_errors) = 0;
+                                             const std::string& name_for_errors,
+                                             const CatalogImportOptions& options = {}) = 0;
   // source: "distributor" or "shop" (importer.h, ImportStockContent).
   virtual Result<ImportReport> ImportStock(const std::string& content, const std::string& source,
                                            const std::string& name_for_errors) = 0;

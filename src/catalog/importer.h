@@ -42,6 +42,9 @@ struct CatalogImportOptions {
 const ColumnAliases& CatalogColumnAliases();
 // The same for stock feeds (sku, qty, lead_days).
 const ColumnAliases& StockColumnAliases();
+// Where a data directory keeps the column mapping the shop saved (`kira import catalog
+// --columns`); later imports, from the CLI or the workspace, use it.
+inline constexpr const char kSavedColumnsFile[] = "catalog_columns.yaml";
 // A saved column mapping: a YAML map of header name → column ("Наим. товара": name). Every
 // value must be a catalog column; an unknown one is an error naming it and the file.
 Result<ColumnAliases> LoadColumnMapping(const std::string& path);
