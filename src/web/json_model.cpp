@@ -125,6 +125,7 @@ Json ProductJson(const catalog::Catalog& cat, const catalog::Product& p) {
             {"brand", p.brand},
             {"collection", p.collection},
             {"format", p.format},
+            {"pack", p.pack},
             {"color", p.color},
             {"surface", p.surface},
             {"material", p.material},
