@@ -19,6 +19,7 @@
 
 #include "catalog/catalog.h"
 #include "catalog/catalog_store.h"
+#include "leads/campaign.h"
 #include "leads/lead_service.h"
 #include "web/http_front.h"
 #include "web/json_model.h"
@@ -83,8 +84,9 @@ struct WebServer::Impl {
   std::unique_ptr<Auth> auth;
   std::unique_ptr<Webhooks> hooks;
 
-  std::mutex store_mu;                        // CrmStore calls are serialised
-  std::unique_ptr<leads::LeadService> leads;  // take, Vera, close, approve (under store_mu)
+  std::mutex store_mu;                                // CrmStore calls are serialised
+  std::unique_ptr<leads::LeadService> leads;          // take, Vera, close, approve (under store_mu)
+  std::unique_ptr<leads::CampaignService> campaigns;  // lists of numbers → Vera's tasks
 
   std::mutex cat_mu;
   std::shared_ptr<const catalog::Catalog> catalog;
@@ -116,6 +118,7 @@ struct WebServer::Impl {
   void RegisterCatalogRoutes();
   void RegisterDashboardRoutes();
   void RegisterAdminRoutes();
+  void RegisterCampaignRoutes();  // routes_campaigns.cpp
   void RegisterStaticRoutes();
 
   Status LoadCatalog();

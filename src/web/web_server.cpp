@@ -350,6 +350,8 @@ Status WebServer::Start() {
   if (!m.cfg.workspace) return Status::Invalid("web server needs a workspace store");
   if (!m.cfg.catalog) return Status::Invalid("web server needs a catalog store");
   m.leads = std::make_unique<leads::LeadService>(*m.cfg.store, *m.clock, &m.store_mu);
+  m.campaigns = std::make_unique<leads::CampaignService>(*m.leads, *m.cfg.store, m.cfg.data_dir,
+                                                         *m.clock, &m.store_mu);
   KIRA_ASSIGN_OR_RETURN(m.auth, Auth::Open(*m.cfg.workspace, *m.clock, m.cfg.auth));
   KIRA_ASSIGN_OR_RETURN(m.hooks, Webhooks::Open(*m.cfg.workspace, *m.clock, m.cfg.webhooks));
   if (Status s = m.LoadCatalog(); !s.ok()) {
@@ -415,6 +417,7 @@ Status WebServer::Start() {
   m.RegisterCatalogRoutes();
   m.RegisterDashboardRoutes();
   m.RegisterAdminRoutes();
+  m.RegisterCampaignRoutes();
   m.RegisterStaticRoutes();
 
   KIRA_RETURN_IF_ERROR(m.http->Bind(m.cfg.bind_address, m.cfg.port));
