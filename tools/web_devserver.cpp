@@ -3,7 +3,10 @@
 // and a month of realistic leads (for screenshots and the dashboard).
 //
 //   web_devserver --dir /tmp/kira-ui --seed --user admin --password 'demo pass 1'
-//   → prints "READY <port>"; stdin commands: "lead <phone>" creates a lead, "quit" (or EOF) stops.
+//   → prints "READY <port>"; stdin commands: "lead <phone>" creates a lead, "dnc <+7…>" puts a
+//   number on the do-not-call list, "quit" (or EOF) stops.
+// --status-no-ru-asr: the admin page's status report is what `kira serve` reports for a phone
+// side without a Russian recogniser (no phone.vosk_url), to see the warning without a SIP stack.
 #include <sodium.h>
 
 #include <cstdio>
@@ -140,7 +143,7 @@ Status Seed(crm::CrmStore& store, storage::Db& db, const std::string& demo) {
 int main(int argc, char** argv) {
   std::string dir, user = "admin", password = "demo password", profile_path;
   int port = 0;
-  bool seed = false;
+  bool seed = false, status_no_ru_asr = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&] { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
@@ -156,10 +159,12 @@ int main(int argc, char** argv) {
       profile_path = next();
     else if (a == "--seed")
       seed = true;
+    else if (a == "--status-no-ru-asr")
+      status_no_ru_asr = true;
     else {
       std::fprintf(stderr,
                    "usage: web_devserver --dir DIR [--port N] [--seed] [--user U --password P] "
-                   "[--profile FILE]\n");
+                   "[--profile FILE] [--status-no-ru-asr]\n");
       return 2;
     }
   }
@@ -205,6 +210,21 @@ int main(int argc, char** argv) {
   cfg.catalog = catalog_store->get();
   cfg.profile = *profile;
   cfg.poll_interval = std::chrono::milliseconds(300);
+  if (status_no_ru_asr) {
+    cfg.setup_report = [db_path, language = profile->language] {
+      business::SetupFacts f;
+      f.shop_language = language;
+      f.database = db_path;
+      f.web_on = true;
+      f.web_url = "http://127.0.0.1/";
+      f.phone_on = true;
+      f.sip_listen = "0.0.0.0:5060";
+      f.asr = {{"en", "pocketsphinx", "", ""}};
+      f.tts = {{"en", "flite", "", ""}, {"ru", "espeak", "", ""}};
+      f.dialer_on = true;
+      return business::BuildSetupReport(f);
+    };
+  }
   web::WebServer server(std::move(cfg));
   if (Status s = server.Start(); !s.ok()) {
     std::fprintf(stderr, "web_devserver: %s\n", s.message().c_str());
@@ -228,6 +248,15 @@ int main(int argc, char** argv) {
                                       "phone", 0);
       server.NotifyStoreChanged();
       std::printf("LEAD %lld\n", id.ok() ? static_cast<long long>(*id) : -1LL);
+      std::fflush(stdout);
+    }
+    if (line.rfind("dnc ", 0) == 0) {  // puts a number on the do-not-call list
+      crm::DncEntry e;
+      e.phone = line.substr(4);
+      e.reason = "manual";
+      auto writer = crm::OpenSqliteCrmStore(db_path);  // another connection, like the CLI
+      Status s = writer.ok() ? (*writer)->AddDnc(e) : writer.status();
+      std::printf("DNC %s\n", s.ok() ? "ok" : s.message().c_str());
       std::fflush(stdout);
     }
   }

@@ -11,6 +11,8 @@
 #include <sstream>
 
 #include "business/setup_report.h"
+#include "catalog/import_error.h"
+#include "leads/campaign.h"
 #include "web/json_model.h"
 
 namespace kira::web {
@@ -86,6 +88,18 @@ TEST(I18n, StatusReportCodesHaveLabels) {
   }
   EXPECT_GE(need.size(), 20u);
   for (const auto& k : need) EXPECT_TRUE(en.contains(k)) << "missing " << k;
+}
+
+TEST(I18n, ImportAndCampaignCodesHaveLabels) {
+  for (const std::string lang : {"en", "ru"}) {
+    Json s = Strings(lang);
+    for (const char* const* c = catalog::ImportErrorCodes(); *c; ++c)
+      EXPECT_TRUE(s.contains(std::string("import.error.") + *c)) << lang << " " << *c;
+    for (const char* const* c = catalog::ImportWarningCodes(); *c; ++c)
+      EXPECT_TRUE(s.contains(std::string("import.warning.") + *c)) << lang << " " << *c;
+    for (const char* r : leads::kRefusalReasons)
+      EXPECT_TRUE(s.contains(std::string("campaign.reason.") + r)) << lang << " " << r;
+  }
 }
 
 }  // namespace

@@ -131,6 +131,7 @@ class OpenApiTest : public ::testing::Test {
                 {"conversation", std::to_string(c.id)},
                 {"webhook", std::to_string(hook->id)},
                 {"sku", "A-1"},
+                {"campaign", "1"},  // made by POST /api/campaigns's x-test, documented before
                 {"missing", "999999"}};
   }
 

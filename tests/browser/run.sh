@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # CTest entry of the browser test: installs playwright-core from the lock file when
 # node_modules is missing (never a browser: Debian's /usr/bin/chromium is used), then runs it.
-#   run.sh WEB_DEVSERVER [KIRA_BIN] [SHOTS_DIR]
+#   run.sh WEB_DEVSERVER [KIRA_BIN] [SHOTS_DIR] [TEST_FILE (default workspace.test.mjs)]
 set -euo pipefail
 cd "$(dirname "$0")"
 if [ ! -x /usr/bin/chromium ]; then
@@ -15,4 +15,4 @@ fi
 export KIRA_DEVSERVER="$1"
 export KIRA_BIN="${2:-}"
 export KIRA_SHOTS="${3:-$PWD/shots}"
-exec node workspace.test.mjs
+exec node "${4:-workspace.test.mjs}"

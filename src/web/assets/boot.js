@@ -39,12 +39,15 @@
   K.renderShell = function () {
     const app = K.clear(document.getElementById('app'));
     const nav = [['#/queue', 'nav.queue', 'queue'], ['#/catalog', 'nav.catalog', 'catalog'],
-                 ['#/dashboard', 'nav.dashboard', 'dashboard']];
+                 ['#/dashboard', 'nav.dashboard', 'dashboard'], ['#/campaigns', 'nav.campaigns', 'campaigns']];
     if (K.state.user.role === 'admin') nav.push(['#/admin', 'nav.admin', 'admin']);
     const side = el('aside', { class: 'sidebar' },
       el('div', { class: 'brand' }, el('div', { class: 'logo' }, 'K'),
         el('div', {}, el('div', { class: 'brand-name' }, t('app.name')),
-          el('div', { class: 'brand-sub' }, (K.state.meta && K.state.meta.shop) || t('app.tagline')))),
+          el('div', { class: 'brand-sub' }, (K.state.meta && K.state.meta.shop) || t('app.tagline'))),
+        // On a phone the navigation folds into this button (app.css, max-width 700px).
+        el('button', { class: 'nav-toggle', type: 'button', 'aria-label': t('nav.menu'), 'data-test': 'nav-toggle',
+          onclick: () => side.classList.toggle('open') }, '☰')),
       el('nav', {}, nav.map(([href, key, id]) =>
         el('a', { href, class: 'nav-item', 'data-nav': id, 'data-test': 'nav-' + id }, t(key)))),
       el('div', { class: 'side-foot' },
@@ -68,6 +71,8 @@
     const m = hash.match(/^#\/(\w+)(?:\/(.+))?$/);
     const name = m ? m[1] : 'queue';
     const arg = m ? m[2] : undefined;
+    const side = document.querySelector('.sidebar');
+    if (side) side.classList.remove('open');
     document.querySelectorAll('.nav-item').forEach((a) => {
       a.classList.toggle('active', a.dataset.nav === (name === 'lead' ? 'queue' : name));
     });
