@@ -138,7 +138,13 @@ Status SaveProfile(const std::string& path, const std::string& text, int version
 
 std::string ProfileErrorField(const std::string& message, const std::string& name) {
   std::string rest = message;
-  if (rest.rfind(name + ": ", 0) == 0) rest = rest.substr(name.size() + 2);
+  if (rest.rfind(name, 0) == 0) {
+    rest = rest.substr(name.size());
+    // "<name> line 12: key: …" (core/yaml_fields.h) or "<name>: key: …".
+    if (rest.rfind(" line ", 0) == 0 && rest.find(": ") != std::string::npos)
+      rest = rest.substr(rest.find(": "));
+    if (rest.rfind(": ", 0) == 0) rest = rest.substr(2);
+  }
   size_t colon = rest.find(": ");
   if (colon == std::string::npos) return "";
   std::string key = rest.substr(0, colon);

@@ -8,8 +8,8 @@
 //   KIRA_ASSIGN_OR_RETURN(auto e, business::EditProfile(current, edit, "profile.yaml"));
 //   KIRA_RETURN_IF_ERROR(business::SaveProfile(path, e.yaml));  // e.profile is what loads
 //
-// Errors are the loader's ("profile.yaml: calling_window.weekdays: expected \"HH:MM-HH:MM\"
-// …"); ProfileErrorField picks the key path out of one ("calling_window.weekdays").
+// Errors are the loader's ("profile.yaml line 7: calling_window.weekdays: expected
+// \"HH:MM-HH:MM\" …"); ProfileErrorField picks the key path out of one ("calling_window.weekdays").
 // Comments in the file are not kept: the file is written anew from the merged values.
 #pragma once
 
@@ -42,8 +42,8 @@ Result<ProfileEdit> EditProfile(const Profile& current, const YAML::Node& edit,
 // <dir>/profile-history/<stem>.<version>.yaml, `version` being the number given.
 Status SaveProfile(const std::string& path, const std::string& text, int version);
 
-// "calling_window.weekdays" from "profile.yaml: calling_window.weekdays: expected …"; "" when
-// the message names no key.
+// "calling_window.weekdays" from "profile.yaml line 7: calling_window.weekdays: expected …" (or
+// without the line); "" when the message names no key.
 std::string ProfileErrorField(const std::string& message, const std::string& name_for_errors);
 
 }  // namespace kira::business

@@ -97,6 +97,15 @@ TEST(ProfileEdit, BrokenEditsAreRefusedByTheLoaderNamingTheField) {
     EXPECT_EQ(ProfileErrorField(e.status().message(), "profile.yaml"), c.field)
         << e.status().message();
   }
+  // The key path with and without the line the loader names; none in a YAML syntax message.
+  EXPECT_EQ(
+      ProfileErrorField("profile.yaml line 7: calling_window.weekdays: expected x", "profile.yaml"),
+      "calling_window.weekdays");
+  EXPECT_EQ(ProfileErrorField("profile.yaml: rules.min_order_m2: expected", "profile.yaml"),
+            "rules.min_order_m2");
+  EXPECT_EQ(ProfileErrorField("profile.yaml line 10: duplicate key 'a' (first at line 4)",
+                              "profile.yaml"),
+            "");
 }
 
 TEST(ProfileEdit, SaveReplacesAtomicallyAndKeepsThePreviousVersion) {
