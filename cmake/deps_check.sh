@@ -10,7 +10,7 @@ build=$(cd "$2" && pwd)
 deps_sh=${3:-$src/scripts/deps.sh}
 # The commands the tests, benchmarks and scripts run.
 TOOLS=(cmake ninja ccache pkg-config git clang-format g++ sqlite3 baresip sipp kamailio sox
-  espeak-ng flite chromium node npm ip curl)
+  espeak-ng flite chromium node npm ip curl unzip)
 
 fail=0
 err() {

@@ -30,8 +30,9 @@ constexpr const char* kSavedColumns = catalog::kSavedColumnsFile;
 Result<catalog::CatalogImportOptions> CatalogOptions(const AppOptions& o, const ImportArgs& a) {
   catalog::CatalogImportOptions opt;
   opt.replace = a.replace;
-  if (!catalog::ParseTextEncoding(a.encoding, &opt.encoding))
-    return Status::Invalid("--encoding '" + a.encoding + "': use auto, utf-8 or windows-1251");
+  Result<catalog::TextEncoding> encoding = catalog::ParseTextEncoding(a.encoding);
+  if (!encoding.ok()) return encoding.status().WithContext("--encoding");
+  opt.encoding = *encoding;
   const std::string saved = (std::filesystem::path(o.data_dir) / kSavedColumns).string();
   const std::string mapping = !a.columns.empty()               ? a.columns
                               : std::filesystem::exists(saved) ? saved

@@ -88,7 +88,7 @@ TEST(Currency, TheProfileNamesItsCurrency) {
   EXPECT_EQ(gbp->currency, "GBP");
   auto bad = ParseProfile(base + "currency: POUNDS\n", "p.yaml");
   ASSERT_FALSE(bad.ok());
-  EXPECT_NE(bad.status().message().find("p.yaml: currency: unknown ISO 4217 code 'POUNDS'"),
+  EXPECT_NE(bad.status().message().find("p.yaml line 9: currency: unknown ISO 4217 code 'POUNDS'"),
             std::string::npos)
       << bad.status().message();
 }

@@ -71,8 +71,11 @@ TEST(Profile, PrivacyRetentionDays) {
 
 TEST(Profile, UnknownKeysAndWrongTypesNameTheKey) {
   ExpectError(std::string(kMinimal) + "colour: red\n", "colour: unknown key");
+  // The line is the value's (kMinimal is lines 1-9).
   ExpectError(std::string(kMinimal) + "rules: {min_order_m2: lots}\n",
-              "rules.min_order_m2: expected a number, got 'lots'");
+              "p.yaml line 10: rules.min_order_m2: expected a number, got 'lots'");
+  ExpectError(std::string(kMinimal) + "faq:\n  - {q: a, a: b}\n  - a: b\n",
+              "p.yaml line 12: faq[1].q: required key is missing");
   ExpectError(std::string(kMinimal) + "rules: {max_order: 3}\n", "rules.max_order: unknown key");
   ExpectError(std::string(kMinimal) + "faq: [{q: a}]\n", "faq[0].a: required key is missing");
   ExpectError(std::string(kMinimal) + "faq: {q: a}\n", "faq: expected a list");
@@ -92,7 +95,7 @@ TEST(Profile, BadValues) {
   ExpectError(y.replace(y.find("hours: \"9-21\""), 13, ""), "hours: required key is missing");
   ExpectError("", "empty");
   ExpectError("name: [unclosed", "not valid YAML");
-  ExpectError("- just\n- a list\n", "expected a mapping");
+  ExpectError("- just\n- a list\n", "p.yaml line 1: expected a mapping");
 }
 
 std::string WithZone(const std::string& zone) {
@@ -105,15 +108,17 @@ std::string WithZone(const std::string& zone) {
 TEST(Profile, TheTimeZoneMustBeInTheTzDatabase) {
   auto p = ParseProfile(WithZone("Mars/Olympus"), "p.yaml");
   ASSERT_FALSE(p.ok());
-  EXPECT_EQ(p.status().message(),
-            "p.yaml: timezone: unknown time zone 'Mars/Olympus' (no such zone in the tz database "
-            "at " +
-                ZoneinfoDir() + "; expected an IANA name like Europe/Moscow)");
+  EXPECT_EQ(
+      p.status().message(),
+      "p.yaml line 4: timezone: unknown time zone 'Mars/Olympus' (no such zone in the tz database "
+      "at " +
+          ZoneinfoDir() + "; expected an IANA name like Europe/Moscow)");
   p = ParseProfile(WithZone("../../../../etc/passwd"), "p.yaml");
   ASSERT_FALSE(p.ok());
-  EXPECT_EQ(p.status().message(),
-            "p.yaml: timezone: '../../../../etc/passwd' is not a time zone name (expected an IANA "
-            "name like Europe/Moscow)");
+  EXPECT_EQ(
+      p.status().message(),
+      "p.yaml line 4: timezone: '../../../../etc/passwd' is not a time zone name (expected an IANA "
+      "name like Europe/Moscow)");
   for (const char* bad :
        {"", "Europe", "Europe/", "/etc/passwd", "Europe/../../etc/passwd", "Europe//Moscow",
         "Europe/Moscow ", "zone.tab", "-Europe/Moscow", "Europe/.hidden", "Europe/Moscow\n"}) {

@@ -83,18 +83,13 @@ char SniffDelimiter(std::string_view s) {
 
 }  // namespace
 
-bool ParseTextEncoding(std::string_view in, TextEncoding* out) {
+Result<TextEncoding> ParseTextEncoding(std::string_view in) {
   const std::string e = text::Lower(text::Trim(in));
-  if (e == "auto") {
-    *out = TextEncoding::kAuto;
-  } else if (e == "utf-8" || e == "utf8") {
-    *out = TextEncoding::kUtf8;
-  } else if (e == "windows-1251" || e == "cp1251" || e == "win1251") {
-    *out = TextEncoding::kWindows1251;
-  } else {
-    return false;
-  }
-  return true;
+  if (e == "auto") return TextEncoding::kAuto;
+  if (e == "utf-8" || e == "utf8") return TextEncoding::kUtf8;
+  if (e == "windows-1251" || e == "cp1251" || e == "win1251") return TextEncoding::kWindows1251;
+  return Status::Invalid("'" + std::string(in.substr(0, 64)) +
+                         "' is not a text encoding: use auto, utf-8 or windows-1251");
 }
 
 Result<std::string> DecodeCsvText(std::string_view content, TextEncoding encoding,

@@ -33,8 +33,9 @@ struct CsvTable {
 // The text encodings a shop's spreadsheet is saved in. kAuto: UTF-8 when the bytes are valid
 // UTF-8 (with or without a BOM), else Windows-1251 (what Russian Excel saves as "CSV").
 enum class TextEncoding { kAuto, kUtf8, kWindows1251 };
-// "auto", "utf-8"/"utf8", "windows-1251"/"cp1251" (any case); false for anything else.
-bool ParseTextEncoding(std::string_view in, TextEncoding* out);
+// "auto", "utf-8"/"utf8", "windows-1251"/"cp1251"/"win1251" (any case); Invalid, listing the
+// accepted names, for anything else.
+Result<TextEncoding> ParseTextEncoding(std::string_view in);
 
 // The file as UTF-8 without a BOM, checked against limits.max_file_bytes first. A file read as
 // Windows-1251 by kAuto adds a warning saying so; bytes that are no character of the encoding

@@ -78,10 +78,11 @@ TEST(ShopExport, EncodingAskedForIsUsed) {
   ASSERT_FALSE(refused.ok());
   EXPECT_NE(refused.status().message().find("line 1"), std::string::npos);
   EXPECT_NE(refused.status().message().find("UTF-8"), std::string::npos);
-  TextEncoding e;
-  EXPECT_TRUE(ParseTextEncoding("CP1251", &e));
-  EXPECT_EQ(e, TextEncoding::kWindows1251);
-  EXPECT_FALSE(ParseTextEncoding("koi8-r", &e));
+  ASSERT_TRUE(ParseTextEncoding("CP1251").ok());
+  EXPECT_EQ(*ParseTextEncoding("CP1251"), TextEncoding::kWindows1251);
+  EXPECT_EQ(*ParseTextEncoding(" UTF8 "), TextEncoding::kUtf8);
+  EXPECT_EQ(ParseTextEncoding("koi8-r").status().message(),
+            "'koi8-r' is not a text encoding: use auto, utf-8 or windows-1251");
   // 0x98 is no Windows-1251 character: the line is named.
   CatalogImportOptions win;
   win.encoding = TextEncoding::kWindows1251;

@@ -3,7 +3,16 @@
 namespace kira {
 
 Status YamlFields::Err(const std::string& key, const std::string& what) const {
-  return Status::Invalid(file_ + ": " + Path(key) + ": " + what);
+  // (Never `node = other` here: a YAML::Node assignment writes into the tree.)
+  const bool has = !key.empty() && map_.IsDefined() && map_.IsMap() && map_[key];
+  const int line = has ? map_[key].Mark().line : map_.IsDefined() ? map_.Mark().line : -1;
+  const std::string where = line >= 0 ? " line " + std::to_string(line + 1) : "";
+  const std::string path = Path(key);
+  return Status::Invalid(file_ + where + ": " + (path.empty() ? "" : path + ": ") + what);
+}
+
+Status YamlFields::Required(const std::string& key) const {
+  return Has(key) ? Status::Ok() : Err(key, "required key is missing");
 }
 
 Status YamlFields::Keys(const std::set<std::string>& known) const {
@@ -54,6 +63,18 @@ Status YamlFields::Int(const std::string& key, long long* out, long long min, lo
     return Err(
         key, std::to_string(v) + " is outside " + std::to_string(min) + ".." + std::to_string(max));
   *out = v;
+  return Status::Ok();
+}
+
+Status YamlFields::Number(const std::string& key, double* out) const {
+  YAML::Node n = map_[key];
+  if (!n) return Status::Ok();
+  if (!n.IsScalar()) return Err(key, "expected a number");
+  try {
+    *out = n.as<double>();
+  } catch (const YAML::Exception&) {
+    return Err(key, "expected a number, got '" + n.Scalar() + "'");
+  }
   return Status::Ok();
 }
 

@@ -1,8 +1,9 @@
 // YamlFields: the fields of one mapping of a config file, read strictly: an unknown key, a wrong
 // type or a value out of range is an error naming the file and the full key path
-// ("kira.yaml: web.max_connections: 0 is outside 1..100000"). An absent key leaves the value as
-// it was (the default). The file itself is parsed by ParseYamlStrict (yaml_strict.h); this reads
-// what it gives. Used by the settings sections of the config file (phone:, web:).
+// and the line ("kira.yaml line 7: web.max_connections: 0 is outside 1..100000"). An absent key
+// leaves the value as it was (the default). The file itself is parsed by ParseYamlStrict
+// (yaml_strict.h); this reads what it gives. The one strict reader of the files a shop edits:
+// the config file's sections (phone:, web:) and the business profile.
 //
 //   KIRA_ASSIGN_OR_RETURN(YAML::Node root, ParseYamlStrict(text, "kira.yaml"));
 //   YamlFields web("kira.yaml", root["web"], "web");
@@ -33,10 +34,14 @@ class YamlFields {
   const YAML::Node& node() const { return map_; }
   bool Has(const std::string& key) const { return static_cast<bool>(map_[key]); }
 
-  // "<file>: <path>.<key>: <what>" (key "" names the mapping itself).
+  // "<file> line <n>: <path>.<key>: <what>" (key "" names the mapping itself). The line is the
+  // key's value's, or the mapping's when the key is absent; a node built in code has none.
   Status Err(const std::string& key, const std::string& what) const;
   // The node is a mapping and every key in it is one of `known` (listed in the message).
   Status Keys(const std::set<std::string>& known) const;
+
+  // The key is present ("required key is missing").
+  Status Required(const std::string& key) const;
 
   Status Str(const std::string& key, std::string* out) const;
   Status Bool(const std::string& key, bool* out) const;
@@ -52,6 +57,8 @@ class YamlFields {
   // Whole seconds within [min, max], kept as milliseconds.
   Status Seconds(const std::string& key, std::chrono::milliseconds* out, long long min,
                  long long max) const;
+  // A number (integer or decimal).
+  Status Number(const std::string& key, double* out) const;
   // A list of text values.
   Status StrList(const std::string& key, std::vector<std::string>* out) const;
 

@@ -1,4 +1,5 @@
-// YamlFields: every error names the file and the full key path; absent keys keep defaults.
+// YamlFields: every error names the file, the line and the full key path; absent keys keep
+// defaults.
 #include "core/yaml_fields.h"
 
 #include <gtest/gtest.h>
@@ -47,18 +48,44 @@ TEST(YamlFields, ErrorsNameFileAndKeyPath) {
   bool b = false;
   std::vector<std::string> list;
   EXPECT_EQ(f.Int("max_calls", &n, 1, 100).message(),
-            "kira.yaml: phone.max_calls: 0 is outside 1..100");
+            "kira.yaml line 2: phone.max_calls: 0 is outside 1..100");
   EXPECT_EQ(f.Int("workers", &n, 0, 8).message(),
-            "kira.yaml: phone.workers: expected a whole number, got 'many'");
-  EXPECT_EQ(f.Bool("barge_in", &b).message(), "kira.yaml: phone.barge_in: expected true or false");
-  EXPECT_EQ(f.StrList("acl", &list).message(), "kira.yaml: phone.acl: expected a list");
-  EXPECT_EQ(f.Sub("trunk").Int("expires_s", &n, 1, 9).message(),
-            "kira.yaml: phone.trunk.expires_s: expected a whole number, got 'a list or mapping'");
+            "kira.yaml line 3: phone.workers: expected a whole number, got 'many'");
+  EXPECT_EQ(f.Bool("barge_in", &b).message(),
+            "kira.yaml line 4: phone.barge_in: expected true or false");
+  EXPECT_EQ(f.StrList("acl", &list).message(), "kira.yaml line 5: phone.acl: expected a list");
+  EXPECT_EQ(
+      f.Sub("trunk").Int("expires_s", &n, 1, 9).message(),
+      "kira.yaml line 6: phone.trunk.expires_s: expected a whole number, got 'a list or mapping'");
   EXPECT_EQ(f.Keys({"max_calls", "workers", "barge_in", "acl", "trunk"}).message(),
-            "kira.yaml: phone.extra: unknown key (known: acl, barge_in, max_calls, trunk, "
+            "kira.yaml line 7: phone.extra: unknown key (known: acl, barge_in, max_calls, trunk, "
             "workers)");
-  EXPECT_EQ(f.Sub("acl").Keys({}).message(), "kira.yaml: phone.acl: expected a mapping");
+  EXPECT_EQ(f.Sub("acl").Keys({}).message(), "kira.yaml line 5: phone.acl: expected a mapping");
   EXPECT_EQ(n, 0) << "a refused value leaves the field as it was";
+}
+
+TEST(YamlFields, RequiredKeysAndNumbers) {
+  YAML::Node root = Parse("name: x\nrules:\n  min: 2.5\n  max: lots\n  list: [1]\n");
+  YamlFields top("p.yaml", root, "");
+  EXPECT_TRUE(top.Required("name").ok());
+  // An absent key is reported at the line of the mapping that should hold it.
+  EXPECT_EQ(top.Sub("rules").Required("avg").message(),
+            "p.yaml line 3: rules.avg: required key is missing");
+  double v = 1;
+  YamlFields rules = top.Sub("rules");
+  ASSERT_TRUE(rules.Number("min", &v).ok());
+  EXPECT_EQ(v, 2.5);
+  ASSERT_TRUE(rules.Number("absent", &v).ok());
+  EXPECT_EQ(v, 2.5);
+  EXPECT_EQ(rules.Number("max", &v).message(),
+            "p.yaml line 4: rules.max: expected a number, got 'lots'");
+  EXPECT_EQ(rules.Number("list", &v).message(), "p.yaml line 5: rules.list: expected a number");
+  // A node built in code has no line.
+  YAML::Node built;
+  built["n"] = "many";
+  int n = 0;
+  EXPECT_EQ(YamlFields("x.yaml", built, "").Int("n", &n, 0, 9).message(),
+            "x.yaml: n: expected a whole number, got 'many'");
 }
 
 }  // namespace

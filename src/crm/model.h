@@ -73,7 +73,7 @@ struct Order {
   int64_t id = 0;
   int64_t lead_id = 0;
   int64_t conversation_id = 0;
-  std::string status = "new";  // "new", "confirmed", "cancelled"
+  std::string status = "new";  // one of kOrderStatuses; leads/order_flow.h moves it
   std::string fulfilment;      // "pickup", "delivery"
   std::string address;
   std::string customer_name;
@@ -181,6 +181,7 @@ struct CrmTallies {
 // Closed lists the store enforces; leads' status is left open for the workspace to extend.
 inline constexpr const char* kTaskStatuses[] = {"open", "in_progress", "done", "cancelled",
                                                 "failed"};
-inline constexpr const char* kOrderStatuses[] = {"new", "confirmed", "cancelled"};
+inline constexpr const char* kOrderStatuses[] = {"new",       "confirmed", "paid",     "shipped",
+                                                 "picked_up", "done",      "cancelled"};
 
 }  // namespace kira::crm

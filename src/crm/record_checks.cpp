@@ -45,7 +45,9 @@ Status CheckConversationOutcome(const Conversation& c, bool required) {
 
 Status CheckOrderStatus(const std::string& status) {
   if (!InList(status, kOrderStatuses, std::size(kOrderStatuses))) {
-    return Status::Invalid("order status '" + status + "' is not new, confirmed or cancelled");
+    std::string known;
+    for (const char* s : kOrderStatuses) known += (known.empty() ? "" : ", ") + std::string(s);
+    return Status::Invalid("order status '" + status + "' is not one of " + known);
   }
   return Status::Ok();
 }

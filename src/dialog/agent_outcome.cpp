@@ -24,10 +24,11 @@ bool KiraSession::HandleAnsweringMachine(Reply& r, const std::string& canon, con
   bool voicemail =
       ContainsAny(canon, agent_.phrases.List("voicemail_phrases")) || f.Has("voicemail");
   if (!secretary && !voicemail) return false;
-  terminal_ = secretary ? "secretary" : "voicemail";
+  terminal_ = secretary ? crm::Outcome::kSecretary : crm::Outcome::kVoicemail;
   Say(r, secretary ? "vera_secretary_message" : "vera_voicemail_message");
-  auto id = CreateTask("text_followup", "", engine_.clock().Now(),
-                       terminal_ + " answered the callback; follow up by text message");
+  auto id = CreateTask(
+      "text_followup", "", engine_.clock().Now(),
+      std::string(crm::Name(*terminal_)) + " answered the callback; follow up by text message");
   if (id.ok()) task_id_ = *id;
   EndCall(r);
   return true;
@@ -51,7 +52,7 @@ bool KiraSession::HandleConsent(Reply& r, const std::string& canon, const Frame&
     }
   }
   if (no) {
-    terminal_ = "wrong_number";
+    terminal_ = crm::Outcome::kWrongNumber;
     Say(r, "vera_consent_refused");
     Status s = AddToDnc("wrong_number");
     if (!s.ok()) log::Error("dialog", "cannot add to do-not-call: " + s.message());
@@ -80,7 +81,7 @@ bool KiraSession::HandleConsent(Reply& r, const std::string& canon, const Frame&
     return true;
   }
   product_ = p;
-  asked_product_ = true;
+  shown_.asked_product = true;
   Vars v = ProductVars(*p);
   Say(r, p->stock > 0 ? "in_stock" : "shop_out_distributor_has", v);
   OfferRelated(r, *p);
@@ -114,18 +115,18 @@ void KiraSession::ResolveOutcome(std::string* outcome, std::string* reason, std:
   v["qty"] = Num(qty_);
   v["order_id"] = std::to_string(order_id_);
   v["name"] = name_;
-  if (!terminal_.empty() && !(terminal_ == "transferred" && order_id_)) {
-    *outcome = terminal_;
+  if (terminal_ && !(*terminal_ == crm::Outcome::kTransferred && order_id_)) {
+    *outcome = crm::Name(*terminal_);
   } else if (order_id_) {
     *outcome = "order_placed";
-  } else if (qualified_) {
+  } else if (shown_.qualified) {
     *outcome = "qualified";
-  } else if (callback_) {
+  } else if (shown_.callback) {
     *outcome = "callback_scheduled";
   } else if (!nt_reason_.empty()) {
     *outcome = "non_targeted";
     *reason = nt_reason_;
-  } else if (asked_product_ || info_) {
+  } else if (shown_.asked_product || shown_.got_info) {
     *outcome = "info_only";
   } else {
     *outcome = "non_targeted";
@@ -154,15 +155,14 @@ void KiraSession::ResolveOutboundOutcome(std::string* outcome, std::string* reas
   }
   v["qty"] = Num(qty_);
   v["order_id"] = std::to_string(order_id_);
-  if (terminal_ == "opt_out" || terminal_ == "wrong_number" || terminal_ == "secretary" ||
-      terminal_ == "voicemail" || terminal_ == "abusive" || terminal_ == "fraud_suspected" ||
-      terminal_ == "prank") {
-    *outcome = terminal_;
+  // Every terminal outcome but a transfer is Vera's result (a transfer is a qualified lead).
+  if (terminal_ && *terminal_ != crm::Outcome::kTransferred) {
+    *outcome = crm::Name(*terminal_);
   } else if (order_id_) {
     *outcome = "order_placed";
-  } else if (qualified_ || terminal_ == "transferred") {
+  } else if (shown_.qualified || terminal_ == crm::Outcome::kTransferred) {
     *outcome = "qualified";
-  } else if (callback_) {
+  } else if (shown_.callback) {
     *outcome = "callback_scheduled";
   } else if (caller_turns_.empty()) {
     *outcome = "no_answer";

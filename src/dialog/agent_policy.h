@@ -15,6 +15,7 @@
 
 #include "catalog/catalog.h"
 #include "core/tz.h"
+#include "crm/outcome.h"
 #include "dialog/session_base.h"
 #include "dialog/slots.h"
 #include "dialog/understanding.h"
@@ -42,6 +43,23 @@ enum class Stage {
   kOfferManager,
   kQualifiedName,  // big project: asked the name for the manager
   kVeraConsent     // Vera: asked whether this is the person who asked to be called
+};
+
+// What the caller has shown in this conversation; the outcome is resolved from it when no
+// terminal outcome was reached (agent_outcome.cpp).
+struct CallerShown {
+  bool asked_product = false;  // a product was presented to them
+  bool got_info = false;       // hours, directions, delivery terms, an FAQ or an order's status
+  bool qualified = false;      // a big project, handed to the manager
+  bool callback = false;       // a callback task was created for them
+};
+
+// What the caller has agreed to for the order being assembled; reset when it is placed.
+struct OrderAgreement {
+  bool consent = false;             // said yes to placing the order
+  bool distributor_ok = false;      // accepted supply from the distributor's stock
+  bool fulfilment_changed = false;  // changed fulfilment or address: read the order back again
+  bool told_minimum = false;        // was told the minimum quantity once already
 };
 
 inline catalog::SearchOptions Limit(size_t n) {
@@ -186,7 +204,7 @@ class KiraSession : public SessionBase {
   std::unique_ptr<Understanding> und_;
   std::optional<Quantity> requested_;  // the quantity as the caller said it
   std::string callback_phone_;         // a number the caller gave to be called back on
-  bool order_consent_ = false, supply_ok_ = false, fulfilment_changed_ = false;
+  OrderAgreement agreed_;
   crm::Task task_;
   std::string lead_source_;
   Stage stage_ = Stage::kOpen;
@@ -200,12 +218,12 @@ class KiraSession : public SessionBase {
   std::string name_, fulfilment_, address_;
   std::string last_question_;
   Vars last_vars_;
-  std::string terminal_, nt_reason_;
+  std::optional<crm::Outcome> terminal_;  // an outcome that ends the conversation as such
+  std::string nt_reason_;
   std::string dtmf_;
   int clarifications_ = 0, abuse_warnings_ = 0, reasks_ = 0;
   int repeats_ = 0, asked_turn_ = -1;  // the last question asked again on later turns
-  bool info_ = false, asked_product_ = false, qualified_ = false, callback_ = false;
-  bool transferred_ = false, small_ = false, unclear_ = false;
+  CallerShown shown_;
 };
 
 }  // namespace kira::dialog::policy

@@ -78,7 +78,6 @@ void KiraSession::HandleRequest(Reply& r, const std::string& text, const std::st
     return Ask(r, clarifications_ == 1 ? "clarify_1" : "clarify_2");
   }
   nt_reason_ = nt_reason_.empty() ? "unclear" : nt_reason_;
-  unclear_ = true;
   stage_ = Stage::kOfferManager;
   Ask(r, "offer_manager");
 }
@@ -218,8 +217,8 @@ const catalog::Product* KiraSession::ChooseAmong(const std::string& canon,
 void KiraSession::Present(Reply& r, const catalog::Product& p, const std::string& canon) {
   product_ = &p;
   interest_ = p.sku;
-  asked_product_ = true;
-  small_ = false;
+  shown_.asked_product = true;
+  agreed_.told_minimum = false;
   Vars v = ProductVars(p);
   const catalog::Catalog& cat = catalog();
   if (p.discontinued) return OfferAnalogs(r, p, "discontinued");
@@ -364,7 +363,7 @@ bool KiraSession::ApplyCorrection(Reply& r, const Frame& f) {
     HandleQuantity(r, *f.quantity);
     return true;
   }
-  if (fulfilment_changed_ && stage_ == Stage::kConfirmOrder) {
+  if (agreed_.fulfilment_changed && stage_ == Stage::kConfirmOrder) {
     Advance(r);
     return true;
   }
@@ -385,13 +384,13 @@ void KiraSession::HandleQuantity(Reply& r, const Quantity& q) {
       qty < engine_.profile().rules.min_order_m2) {
     nt_reason_ = "small_quantity";
     // Told the minimum once, the caller still wants less: that is the answer, not a loop.
-    if (small_) return Decline(r, "small_quantity");
-    small_ = true;
+    if (agreed_.told_minimum) return Decline(r, "small_quantity");
+    agreed_.told_minimum = true;
     v["qty"] = Num(qty);
     stage_ = Stage::kQuantity;
     return Ask(r, "small_quantity", v);
   }
-  small_ = false;
+  agreed_.told_minimum = false;
   if (tile && p.box_m2 && *p.box_m2 > 0) {
     double boxes = std::ceil(qty / *p.box_m2 - 1e-9);
     double rounded = std::round(boxes * *p.box_m2 * 1000) / 1000;
@@ -406,7 +405,7 @@ void KiraSession::HandleQuantity(Reply& r, const Quantity& q) {
   v["qty"] = Num(qty);
   if (tile && engine_.profile().rules.big_project_m2 > 0 &&
       qty >= engine_.profile().rules.big_project_m2) {
-    qualified_ = true;
+    shown_.qualified = true;
     stage_ = Stage::kQualifiedName;
     if (!name_.empty()) {
       Say(r, "big_project", v);
@@ -424,7 +423,7 @@ void KiraSession::HandleQuantity(Reply& r, const Quantity& q) {
   if (p.stock + dq >= qty) {
     supply_ = "distributor";
     lead_days_ = dist->lead_days;
-    if (supply_ok_) return Advance(r);
+    if (agreed_.distributor_ok) return Advance(r);
     stage_ = Stage::kSupplyConfirm;
     return Ask(r, p.stock > 0 ? "partial_from_distributor" : "order_from_distributor", v);
   }
@@ -480,7 +479,7 @@ void KiraSession::PlaceOrder(Reply& r) {
     return Transfer(r);
   }
   order_id_ = *id;
-  order_consent_ = supply_ok_ = false;
+  agreed_.consent = agreed_.distributor_ok = false;
   if (!name_.empty()) {
     auto c = engine_.store().GetContact(contact_id_);
     if (c.ok() && c->name.empty()) {

@@ -93,11 +93,10 @@ Reply KiraSession::OnSilence(int count) {
 Reply KiraSession::OnTransferFailed(const std::string& why) {
   Reply r;
   log::Warn("dialog", "transfer failed: " + why);
-  transferred_ = false;
   transfer_to_.clear();
   auto id = CreateTask("callback", "", engine_.clock().Now(), "transfer failed: " + why);
   if (id.ok()) task_id_ = *id;
-  callback_ = true;
+  shown_.callback = true;
   Say(r, "transfer_failed");
   ended_ = false;
   EndCall(r);
@@ -175,7 +174,7 @@ void KiraSession::Handle(Reply& r, const std::string& text, const std::string& c
     case Stage::kSupplyConfirm:
       if (f.quantity && f.quantity->unit != "") return HandleQuantity(r, *f.quantity);
       if (f.yes) {
-        supply_ok_ = true;
+        agreed_.distributor_ok = true;
         return Advance(r);
       }
       if (f.no) return Decline(r, "out_of_stock");
@@ -213,12 +212,12 @@ void KiraSession::Absorb(const Frame& f) {
                   stage_ == Stage::kFulfilment || stage_ == Stage::kAddress ||
                   stage_ == Stage::kConfirmOrder;
   if (f.fulfilment && (ordering || !f.Has("delivery"))) {
-    if (*f.fulfilment != fulfilment_ && !fulfilment_.empty()) fulfilment_changed_ = true;
+    if (*f.fulfilment != fulfilment_ && !fulfilment_.empty()) agreed_.fulfilment_changed = true;
     fulfilment_ = *f.fulfilment;
     if (fulfilment_ == "pickup") address_.clear();
   }
   if (f.address && (stage_ == Stage::kAddress || fulfilment_ == "delivery")) {
-    if (!address_.empty() && *f.address != address_) fulfilment_changed_ = true;
+    if (!address_.empty() && *f.address != address_) agreed_.fulfilment_changed = true;
     address_ = *f.address;
   }
   if (f.phone) callback_phone_ = *f.phone;
@@ -265,7 +264,7 @@ bool KiraSession::HandleControl(Reply& r, const Frame& f) {
       if (!last_question_.empty() && stage_ != Stage::kOpen) Say(r, last_question_, last_vars_);
       return true;
     }
-    terminal_ = "abusive";
+    terminal_ = crm::Outcome::kAbusive;
     Say(r, "abuse_end");
     EndCall(r);
     return true;
@@ -273,13 +272,13 @@ bool KiraSession::HandleControl(Reply& r, const Frame& f) {
   // Intents that end the conversation with one sentence (and set the outcome).
   struct Ending {
     const char* intent;
-    const char* outcome;
+    crm::Outcome outcome;
     const char* phrase;
   };
-  static const Ending kEndings[] = {{"fraud", "fraud_suspected", "fraud_refuse"},
-                                    {"opt_out", "opt_out", "opt_out"},
-                                    {"wrong_number", "wrong_number", "wrong_number"},
-                                    {"prank", "prank", "prank_end"}};
+  static const Ending kEndings[] = {{"fraud", crm::Outcome::kFraudSuspected, "fraud_refuse"},
+                                    {"opt_out", crm::Outcome::kOptOut, "opt_out"},
+                                    {"wrong_number", crm::Outcome::kWrongNumber, "wrong_number"},
+                                    {"prank", crm::Outcome::kPrank, "prank_end"}};
   for (const Ending& e : kEndings) {
     if (!f.Has(e.intent)) continue;
     // Vera: "no, I never asked" is the consent step's (it also flags the lead's source).
@@ -336,14 +335,14 @@ bool KiraSession::AnswerSideQuestions(Reply& r, const Frame& f) {
   for (const char* in : {"hours", "address", "delivery"}) {
     if (!f.Has(in)) continue;
     if (ordering && std::string(in) == "delivery" && f.fulfilment) continue;
-    info_ = true;
+    shown_.got_info = true;
     any = true;
     Say(r, std::string("info_") + in);
   }
   // The FAQ, matched on meaning (content words by stem).
   {
     if (const business::FaqEntry* q = MatchFaq(f)) {
-      info_ = true;
+      shown_.got_info = true;
       any = true;
       SayText(r, q->a);
     }
@@ -374,7 +373,7 @@ bool KiraSession::HandleOrderStatus(Reply& r) {
   if (!latest) return false;
   std::string status = agent_.phrases.Render("order_status_" + latest->status, {});
   if (status.empty()) status = latest->status;
-  info_ = true;
+  shown_.got_info = true;
   Say(r, "order_status", {{"order_id", std::to_string(latest->id)}, {"status", status}});
   FollowUp(r);
   return true;
@@ -391,7 +390,7 @@ void KiraSession::HandleOrderStep(Reply& r, const Frame& f) {
     case Stage::kOrderOffer:
       // "Заберу сам, я Кирилл": an answer that supplies the next step implies the yes.
       if (f.yes || ((f.name || f.fulfilment || f.address) && !f.no)) {
-        order_consent_ = true;
+        agreed_.consent = true;
         return Advance(r);
       }
       if (f.no) {
@@ -409,7 +408,7 @@ void KiraSession::HandleOrderStep(Reply& r, const Frame& f) {
       if (!address_.empty() || fulfilment_ == "pickup") return Advance(r);
       return Reask(r);
     case Stage::kConfirmOrder:
-      if (fulfilment_changed_) return Advance(r);
+      if (agreed_.fulfilment_changed) return Advance(r);
       if (f.yes && !f.no) return PlaceOrder(r);
       if (f.no) {
         stage_ = Stage::kQuantity;
@@ -423,7 +422,7 @@ void KiraSession::HandleOrderStep(Reply& r, const Frame& f) {
 
 // Asks for the next thing the order still needs, skipping what the caller already said.
 void KiraSession::Advance(Reply& r) {
-  if (!order_consent_) return OfferOrder(r);
+  if (!agreed_.consent) return OfferOrder(r);
   if (name_.empty()) {
     stage_ = Stage::kName;
     return Ask(r, "ask_name");
@@ -436,7 +435,7 @@ void KiraSession::Advance(Reply& r) {
     stage_ = Stage::kAddress;
     return Ask(r, "ask_address");
   }
-  fulfilment_changed_ = false;
+  agreed_.fulfilment_changed = false;
   ConfirmOrder(r);
 }
 
@@ -481,8 +480,7 @@ void KiraSession::Reask(Reply& r) {
 }
 
 void KiraSession::Transfer(Reply& r) {
-  terminal_ = "transferred";
-  transferred_ = true;
+  terminal_ = crm::Outcome::kTransferred;
   Say(r, "transfer");
   if (params_.channel == "phone" && !engine_.profile().manager.sip.empty()) {
     transfer_to_ = engine_.profile().manager.sip;
@@ -528,7 +526,7 @@ void KiraSession::HandleCallback(Reply& r, const Frame& f, bool asked) {
     return;
   }
   task_id_ = *id;
-  callback_ = true;
+  shown_.callback = true;
   CivilTime c = ToCivilLocal(*at);
   char hhmm[8];
   std::snprintf(hhmm, sizeof hhmm, "%d:%02d", c.hour, c.minute);

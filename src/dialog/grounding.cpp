@@ -1,6 +1,7 @@
 #include "dialog/grounding.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <set>
@@ -21,9 +22,22 @@ struct NumToken {
   bool clock = false;    // part of HH:MM
   bool format = false;   // part of AxB
   bool sku = false;      // after "артикул"/"SKU"
+  // Digits glued to letters before them ("APZ1", "R11", "CR66"): part of a name, not a
+  // quantity; `code` is the whole word in lower case, checked against the catalog's names.
+  std::string code;
 };
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// Whether the byte before `i` ends a letter: ASCII, or the second byte of a Cyrillic one.
+bool LetterEndsAt(const std::string& s, size_t i) {
+  if (i == 0) return false;
+  auto c = static_cast<unsigned char>(s[i - 1]);
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return true;
+  return i >= 2 && c >= 0x80 && c <= 0xBF &&
+         (static_cast<unsigned char>(s[i - 2]) == 0xD0 ||
+          static_cast<unsigned char>(s[i - 2]) == 0xD1);
+}
 
 // A letter byte: ASCII, or the lead byte of a Cyrillic letter (U+0400–U+047F).
 bool IsLetterByte(unsigned char c) {
@@ -129,6 +143,14 @@ std::vector<NumToken> Scan(const std::string& s, const std::string& currency = "
     NumToken t;
     t.raw = raw;
     t.value = std::atof(raw.c_str());
+    if (LetterEndsAt(s, i)) {
+      // The whole word: letters and digits around the number ("apz1", "r11", "cr66").
+      size_t b = i, e = i;
+      while (b > 0 && (LetterEndsAt(s, b) || IsDigit(s[b - 1])))
+        b -= static_cast<unsigned char>(s[b - 1]) >= 0x80 ? 2 : 1;
+      while (e < s.size() && (std::isalnum(static_cast<unsigned char>(s[e])) != 0)) ++e;
+      t.code = text::Normalize(s.substr(b, e - b));
+    }
     // Clock "9:00".
     if (j + 2 < s.size() && s[j] == ':' && IsDigit(s[j + 1]) && IsDigit(s[j + 2])) {
       t.clock = true;
@@ -290,8 +312,25 @@ GroundingChecker::GroundingChecker(const catalog::Catalog& catalog,
   add_text(profile.name);
   add_text(profile.assistant_disclosure);
   for (const auto& f : profile.faq) add_text(f.a);
-  for (const auto& p : catalog.products())
+  for (const auto& p : catalog.products()) {
     if (!p.format.empty()) formats_.insert(p.format);
+    // Words mixing letters and digits in what the agent may name ("APZ1", "R11").
+    for (const std::string* field :
+         {&p.name, &p.collection, &p.brand, &p.surface, &p.material, &p.color, &p.sku})
+      for (const std::string& w : text::Tokens(text::Normalize(*field)))
+        if (std::any_of(w.begin(), w.end(), ::isdigit) &&
+            std::any_of(w.begin(), w.end(), [](char c) { return !IsDigit(c); }))
+          name_codes_.insert(w);
+    // Collections and brands with a number as a word of their own ("CM 11"), by that word.
+    for (const std::string* field : {&p.collection, &p.brand}) {
+      std::string v = text::Normalize(*field);
+      for (const std::string& w : text::Tokens(v))
+        if (!w.empty() && std::all_of(w.begin(), w.end(), ::isdigit)) {
+          auto& list = numbered_names_[w];
+          if (std::find(list.begin(), list.end(), v) == list.end()) list.push_back(v);
+        }
+    }
+  }
   profile_numbers_.push_back(profile.rules.min_order_m2);
   profile_numbers_.push_back(profile.rules.big_project_m2);
 }
@@ -393,6 +432,16 @@ std::vector<GroundingIssue> GroundingChecker::Check(const std::string& utterance
     if (t.sku) {
       if (!catalog_.Find(t.raw)) issues.push_back({t.raw, "SKU not in the catalog"});
       continue;
+    }
+    // A catalog name with digits ("APZ1"); otherwise ("м2") the number is checked as one.
+    if (!t.code.empty() && !t.format && name_codes_.count(t.code)) continue;
+    // A number that is a word of a collection or brand named in full ("CM 11").
+    if (auto it = numbered_names_.find(t.raw); it != numbered_names_.end()) {
+      const std::string padded = " " + text::Normalize(utterance) + " ";
+      if (std::any_of(it->second.begin(), it->second.end(), [&](const std::string& name) {
+            return padded.find(" " + name + " ") != std::string::npos;
+          }))
+        continue;
     }
     if (t.format) {
       // A size "60x120" claims the shop sells that format: it must exist in the catalog.

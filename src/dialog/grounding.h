@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -44,6 +45,10 @@ class GroundingChecker {
   const business::Profile& profile_;
   std::vector<double> profile_numbers_;
   std::set<std::string> formats_;
+  std::set<std::string> name_codes_;  // catalog words mixing letters and digits, lower case
+  // A number word → the collections and brands (normalised) that have it as a word: "11" →
+  // {"cm 11"}.
+  std::map<std::string, std::vector<std::string>> numbered_names_;
 };
 
 // Every number in a text, as values ("1 250,50" → 1250.5, "9:00" → 9 and 0, "60x60" → 60, 60).

@@ -52,6 +52,49 @@ TEST(Grounding, WholeBoxesFromAQuantitySaidInWordsAreSupported) {
   EXPECT_FALSE(checker.Check("Это 5 коробок — 2,8 м², итого 4 760 руб.", ctx).empty());
 }
 
+// Digits inside a name ("APZ1", "anti-slip R11") are the name, not a number to ground; a
+// name with digits that no product has is still caught, as a number.
+TEST(Grounding, DigitsInsideCatalogNamesAreNames) {
+  auto c = std::make_shared<catalog::Catalog>();
+  catalog::Product p;
+  p.sku = "GR-1";
+  p.name = "Решётка переливная APZ1 белая";
+  p.category = "Решётки";
+  p.collection = "APZ1";
+  p.surface = "anti-slip R11";
+  p.price = 900;
+  p.unit = "шт";
+  p.stock = 12;
+  c->Add(p);
+  c->BuildIndex();
+  const business::Profile shop = Shop();
+  GroundingChecker checker(*c, shop);
+  EXPECT_TRUE(checker.Check("Какая коллекция: Confluo Premium Line или APZ1?", {}).empty());
+  EXPECT_TRUE(checker.Check("Porcelain, anti-slip r11, is in stock.", {}).empty());
+  auto wrong = checker.Check("Какая коллекция: APZ7?", {});
+  ASSERT_EQ(wrong.size(), 1u);
+  EXPECT_EQ(wrong[0].fact, "7");
+  // A collection whose name has a number as a word of its own, named in full.
+  catalog::Product cm;
+  cm.sku = "CM-11";
+  cm.name = "Клей Ceresit";
+  cm.category = "Клей";
+  cm.brand = "Ceresit";
+  cm.collection = "CM 11";
+  cm.price = 500;
+  cm.unit = "шт";
+  cm.stock = 3;
+  auto c2 = std::make_shared<catalog::Catalog>();
+  c2->Add(cm);
+  c2->BuildIndex();
+  GroundingChecker checker2(*c2, shop);
+  EXPECT_TRUE(checker2.Check("Какая коллекция: CM 11?", {}).empty());
+  EXPECT_FALSE(checker2.Check("Какая коллекция: CM 12?", {}).empty());
+  EXPECT_FALSE(checker2.Check("Осталось 11 штук.", {}).empty());
+  // A unit glued to a number is still a number: "12 м2" needs 12 from the data.
+  EXPECT_FALSE(checker.Check("Осталось 3 м2.", {}).empty());
+}
+
 TEST(Grounding, AnUnknownFormatIsReportedOnce) {
   auto cat = StoneTile();
   const business::Profile shop = Shop();

@@ -117,9 +117,7 @@ Result<CampaignResult> CampaignService::Create(const std::string& content, const
   limits.max_rows = kMaxCampaignRows;
   limits.max_fields = 16;
   limits.max_field_bytes = kMaxNoteBytes;
-  catalog::TextEncoding enc;
-  if (!catalog::ParseTextEncoding(opt.encoding, &enc))
-    return Status::Invalid("encoding: use auto, utf-8 or windows-1251");
+  KIRA_ASSIGN_OR_RETURN(catalog::TextEncoding enc, catalog::ParseTextEncoding(opt.encoding));
   std::vector<std::string> warnings;
   KIRA_ASSIGN_OR_RETURN(std::string utf8,
                         catalog::DecodeCsvText(content, enc, file, limits, &warnings));

@@ -7,6 +7,7 @@
 #include "crm/dnc_list.h"
 #include "crm/outcome.h"
 #include "crm/phone.h"
+#include "leads/order_flow.h"
 
 namespace kira::leads {
 namespace {
@@ -169,6 +170,26 @@ Result<crm::Lead> LeadService::Approve(int64_t lead_id, const Actor& by) {
   }
   Audit(by, "lead.vera_approve", "lead", lead_id, "task " + std::to_string(task_id));
   return lead;
+}
+
+Result<OrderStatusChange> LeadService::SetOrderStatus(int64_t order_id, const std::string& status,
+                                                      const Actor& by) {
+  auto lock = Lock();
+  KIRA_ASSIGN_OR_RETURN(crm::Order order, store_.GetOrder(order_id));
+  KIRA_RETURN_IF_ERROR(CheckOrderTransition(order, status));
+  KIRA_RETURN_IF_ERROR(store_.UpdateOrderStatus(order_id, status));
+  OrderStatusChange c{order, order.status};
+  if (auto again = store_.GetOrder(order_id); again.ok())
+    c.order = *again;
+  else
+    c.order.status = status;
+  Audit(by, "order.status", "order", order_id, c.from + " -> " + status);
+  return c;
+}
+
+Result<Table> LeadService::Export(const ExportRequest& r) {
+  auto lock = Lock();
+  return BuildExport(store_, r);
 }
 
 Status LeadService::AddDnc(const std::string& phone, const std::string& reason, const Actor& by,

@@ -1,5 +1,6 @@
 // LeadService: the lead operations a manager performs — take, send to Vera, close, approve
-// Vera's result, assign a call task — and the do-not-call list's changes and imports. The HTTP
+// Vera's result, assign a call task, move an order's status — and the do-not-call list's
+// changes and imports. The HTTP
 // routes (web/routes_leads.cpp) and the CLI (app/cmd_leads.cpp, cmd_tasks.cpp, cmd_crm.cpp) are
 // thin callers: the checks, the state changes and the audit entries live here, once.
 //
@@ -21,6 +22,7 @@
 #include "core/clock.h"
 #include "core/status.h"
 #include "crm/crm_store.h"
+#include "leads/export.h"
 
 namespace kira::leads {
 
@@ -46,6 +48,11 @@ struct VeraAssignment {
   crm::Lead lead;
 };
 
+struct OrderStatusChange {
+  crm::Order order;  // as stored after the change
+  std::string from;  // the status it had
+};
+
 struct DncImportReport {
   size_t numbers = 0;  // in the file
   size_t added = 0;    // new on the list
@@ -69,6 +76,15 @@ class LeadService {
   Result<crm::Lead> Close(int64_t lead_id, const std::string& reason, const Actor& by);
   // Accepts Vera's finished call: the lead is closed with reason "vera_<result>".
   Result<crm::Lead> Approve(int64_t lead_id, const Actor& by);
+
+  // Moves an order along leads/order_flow.h (new → confirmed → paid → shipped/picked_up →
+  // done, or cancelled). Invalid for an unknown status, Conflict for a move the flow forbids.
+  // Audited as "order.status" on the order ("confirmed -> paid").
+  Result<OrderStatusChange> SetOrderStatus(int64_t order_id, const std::string& status,
+                                           const Actor& by);
+
+  // The table of an export (leads/export.h), read under the store lock.
+  Result<Table> Export(const ExportRequest& r);
 
   // The do-not-call list. The number is stored in E.164.
   Status AddDnc(const std::string& phone, const std::string& reason, const Actor& by,

@@ -122,6 +122,13 @@ class OpenApiTest : public ::testing::Test {
     std::ofstream(env->dir + "/recordings/a.wav", std::ios::binary) << std::string(100, 'x');
     c.recording_path = "recordings/a.wav";
     ASSERT_TRUE(env->store->EndConversation(c).ok());
+    crm::Order order;
+    order.lead_id = *lead2;
+    order.fulfilment = "pickup";
+    order.lines.push_back({"A-1", "Tile", 2, "m2", 10});
+    order.total = 20;
+    auto order_id = env->store->CreateOrder(order);
+    ASSERT_TRUE(order_id.ok()) << order_id.status().message();
     auto hook = env->server->webhooks()->Add("http://127.0.0.1:9/x", "a-secret-of-16-chars",
                                              {"lead.created"});
     ASSERT_TRUE(hook.ok());
@@ -129,6 +136,7 @@ class OpenApiTest : public ::testing::Test {
                 {"lead2", std::to_string(*lead2)},
                 {"lead_vera_done", std::to_string(*done)},
                 {"conversation", std::to_string(c.id)},
+                {"order", std::to_string(*order_id)},
                 {"webhook", std::to_string(hook->id)},
                 {"sku", "A-1"},
                 {"campaign", "1"},  // made by POST /api/campaigns's x-test, documented before

@@ -242,8 +242,9 @@ void WebServer::Impl::RegisterCatalogRoutes() {
         catalog::CatalogImportOptions opt;
         opt.replace = replace;
         std::string enc = req.get_param_value("encoding");
-        if (!catalog::ParseTextEncoding(enc.empty() ? "auto" : enc, &opt.encoding))
-          return SendError(res, 400, "invalid", "encoding must be auto, utf-8 or windows-1251");
+        auto encoding = catalog::ParseTextEncoding(enc.empty() ? "auto" : enc);
+        if (!encoding.ok()) return SendError(res, 400, "invalid", encoding.status().message());
+        opt.encoding = *encoding;
         if (req.body.empty())
           return SendJson(
               res, 400,

@@ -51,6 +51,9 @@ Status LoadLead(crm::CrmStore& store, int64_t id, LeadRecords* r) {
   KIRA_ASSIGN_OR_RETURN(r->tasks, store.ListTasks("", id));
   auto audit = store.ListAudit("lead", id);
   if (audit.ok()) r->audit = std::move(*audit);
+  for (const auto& o : r->orders)  // status changes: on the lead's timeline too
+    if (auto oa = store.ListAudit("order", o.id); oa.ok())
+      r->audit.insert(r->audit.end(), oa->begin(), oa->end());
   return Status::Ok();
 }
 
@@ -94,8 +97,9 @@ Json LeadPageJson(const LeadRecords& r) {
     if (c.ended_at)
       tl.push_back(TimelineEntry(c.ended_at, "conversation.ended", c.agent, c.id, c.outcome));
   }
+  std::string phone = r.contact.is_object() ? r.contact.value("phone", "") : "";
   for (const auto& o : r.orders) {
-    oj.push_back(ToJson(o));
+    oj.push_back(OrderJson(o, phone));
     tl.push_back(TimelineEntry(o.created_at, "order.created", "", o.id, o.status));
   }
   for (const auto& t : r.tasks) tj.push_back(ToJson(t));
@@ -110,6 +114,35 @@ Json LeadPageJson(const LeadRecords& r) {
 }
 
 }  // namespace
+
+bool ParseQueueFilter(const httplib::Request& req, crm::LeadFilter* f, std::string* error) {
+  f->status = req.get_param_value("status");
+  f->outcome = req.get_param_value("outcome");
+  f->reason = req.get_param_value("reason");
+  f->channel = req.get_param_value("channel");
+  if (!f->status.empty() && !crm::ParseLeadStatus(f->status)) {
+    *error = "status '" + f->status.substr(0, 40) + "' is unknown";
+    return false;
+  }
+  if (!f->outcome.empty() && !crm::IsOutcome(f->outcome)) {
+    *error = "outcome '" + f->outcome.substr(0, 40) + "' is unknown";
+    return false;
+  }
+  if (f->reason.size() > 64 || f->channel.size() > 32) {
+    *error = "reason or channel is too long";
+    return false;
+  }
+  for (auto [name, field] : {std::pair{"from", &f->from}, std::pair{"to", &f->to},
+                             std::pair{"before_id", &f->before_id}}) {
+    std::string v = req.get_param_value(name);
+    if (!v.empty() &&
+        !(std::string(name) == "before_id" ? ParseId(v, field) : ParseTime(v, field))) {
+      *error = std::string(name) + " '" + v.substr(0, 40) + "' is not a valid value";
+      return false;
+    }
+  }
+  return true;
+}
 
 void WebServer::Impl::RegisterLeadRoutes() {
   RegisterLeadQueueRoutes();
@@ -142,24 +175,8 @@ void WebServer::Impl::RegisterLeadQueueRoutes() {
   Route("GET", "/api/leads", Access::kUser,
         [this](const httplib::Request& req, httplib::Response& res, Ctx&) {
           crm::LeadFilter f;
-          f.status = req.get_param_value("status");
-          f.outcome = req.get_param_value("outcome");
-          f.reason = req.get_param_value("reason");
-          f.channel = req.get_param_value("channel");
-          if (!f.status.empty() && !crm::ParseLeadStatus(f.status))
-            return SendError(res, 400, "invalid", "status '" + f.status + "' is unknown");
-          if (!f.outcome.empty() && !crm::IsOutcome(f.outcome))
-            return SendError(res, 400, "invalid", "outcome '" + f.outcome + "' is unknown");
-          if (f.reason.size() > 64 || f.channel.size() > 32)
-            return SendError(res, 400, "invalid", "reason or channel is too long");
-          for (auto [name, field] : {std::pair{"from", &f.from}, std::pair{"to", &f.to},
-                                     std::pair{"before_id", &f.before_id}}) {
-            std::string v = req.get_param_value(name);
-            if (!v.empty() &&
-                !(std::string(name) == "before_id" ? ParseId(v, field) : ParseTime(v, field)))
-              return SendError(res, 400, "invalid",
-                               std::string(name) + " '" + v + "' is not a valid value");
-          }
+          std::string error;
+          if (!ParseQueueFilter(req, &f, &error)) return SendError(res, 400, "invalid", error);
           std::string lim = req.get_param_value("limit");
           int64_t limit = 50;
           if (!lim.empty() && (!ParseId(lim, &limit) || limit < 1 || limit > 200))

@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -72,6 +73,12 @@ bool ParseBody(const httplib::Request& req, httplib::Response& res, Json* out);
 std::string StrField(const Json& body, const char* key);
 // A non-negative integer path/query parameter; false on anything else.
 bool ParseId(const std::string& s, int64_t* out);
+// The review queue's filters (status, outcome, reason, channel, from, to, before_id) from the
+// query string; false with *error naming the parameter (routes_leads.cpp).
+bool ParseQueueFilter(const httplib::Request& req, crm::LeadFilter* f, std::string* error);
+// An order as the workspace shows it: the record, the customer's phone, the next statuses
+// (routes_orders.cpp).
+Json OrderJson(const crm::Order& o, const std::string& phone);
 
 struct WebServer::Impl {
   WebConfig cfg;
@@ -87,6 +94,12 @@ struct WebServer::Impl {
   std::mutex store_mu;                                // CrmStore calls are serialised
   std::unique_ptr<leads::LeadService> leads;          // take, Vera, close, approve (under store_mu)
   std::unique_ptr<leads::CampaignService> campaigns;  // lists of numbers → Vera's tasks
+
+  // The profile as the settings page last saved it (cfg.profile until the first edit).
+  std::mutex profile_mu, profile_edit_mu;
+  std::shared_ptr<const business::Profile> profile_now;
+  std::shared_ptr<const business::Profile> ProfileNow();
+  int ProfileVersion();  // profile.update entries in the audit log so far
 
   std::mutex cat_mu;
   std::shared_ptr<const catalog::Catalog> catalog;
@@ -115,6 +128,8 @@ struct WebServer::Impl {
   void RegisterLeadPageRoute();
   void RegisterLeadActionRoutes();
   void RegisterRecordingRoute();
+  void RegisterOrderRoutes();     // orders, their status, exports (routes_orders.cpp)
+  void RegisterSettingsRoutes();  // the business profile editor (routes_settings.cpp)
   void RegisterCatalogRoutes();
   void RegisterDashboardRoutes();
   void RegisterAdminRoutes();

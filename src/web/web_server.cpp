@@ -414,6 +414,8 @@ Status WebServer::Start() {
 
   m.RegisterAuthRoutes();
   m.RegisterLeadRoutes();
+  m.RegisterOrderRoutes();
+  m.RegisterSettingsRoutes();
   m.RegisterCatalogRoutes();
   m.RegisterDashboardRoutes();
   m.RegisterAdminRoutes();

@@ -72,6 +72,11 @@ struct WebConfig {
   const Clock* clock = nullptr;  // nullptr = the system clock
   // Called after a catalog or stock upload changed the catalog (e.g. to reload the dialog's).
   std::function<void()> on_catalog_changed;
+  // The profile file the settings page edits ("" = read-only: the page shows it, edits are
+  // refused). Usually the file `profile` was loaded from.
+  std::string profile_path;
+  // Called after the settings page saved the profile (e.g. to hand it to the dialog engine).
+  std::function<void(const business::Profile&)> on_profile_changed;
   // What of Kira is live (GET /api/admin/status, the admin page): `kira serve` passes the same
   // function that printed its start-up report. nullptr = a report of the workspace alone
   // (database and web live, no phone side).

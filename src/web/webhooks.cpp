@@ -69,9 +69,11 @@ Result<Webhook> Webhooks::Add(const std::string& url, const std::string& secret,
   for (const auto& e : events) {
     bool known = std::any_of(std::begin(kWebhookEvents), std::end(kWebhookEvents),
                              [&](const char* k) { return e == k; });
-    if (!known)
-      return Status::Invalid("unknown webhook event '" + e +
-                             "' (known: lead.created, conversation.ended, order.created)");
+    if (!known) {
+      std::string list;
+      for (const char* k : kWebhookEvents) list += (list.empty() ? "" : ", ") + std::string(k);
+      return Status::Invalid("unknown webhook event '" + e + "' (known: " + list + ")");
+    }
   }
   return store_.AddWebhook({0, url, secret, events, true, ToUnixMillis(clock_.Now())});
 }

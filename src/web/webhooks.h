@@ -1,8 +1,8 @@
 // Outgoing webhooks, so a shop can connect its own CRM: events (lead.created,
-// conversation.ended, order.created) are written to a durable outbox (crm::WorkspaceStore,
-// crm/workspace_store.h) and delivered by a background thread as HTTP POSTs with an HMAC-SHA256
-// signature. A failed delivery (connection error or a non-2xx answer) is retried with exponential
-// backoff until max_attempts, then marked failed. Rows survive restarts.
+// conversation.ended, order.created, order.status_changed) are written to a durable outbox
+// (crm::WorkspaceStore, crm/workspace_store.h) and delivered by a background thread as HTTP
+// POSTs with an HMAC-SHA256 signature. A failed delivery (connection error or a non-2xx answer) is
+// retried with exponential backoff until max_attempts, then marked failed. Rows survive restarts.
 //
 // Request to the receiver:
 //   POST <url>   Content-Type: application/json
@@ -28,7 +28,7 @@
 namespace kira::web {
 
 inline constexpr const char* kWebhookEvents[] = {"lead.created", "conversation.ended",
-                                                 "order.created"};
+                                                 "order.created", "order.status_changed"};
 
 struct WebhookOptions {
   std::chrono::milliseconds first_retry{std::chrono::seconds(2)};  // doubles per attempt

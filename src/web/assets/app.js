@@ -88,6 +88,7 @@ K.api = async function (method, path, body, opt) {
     }
     const err = new ApiError(res.status, (data && data.error) || 'HTTP ' + res.status,
                              data && data.code);
+    err.field = data && data.field;
     err.retryAfter = res.headers.get('Retry-After');
     err.data = data;  // the whole error body (e.g. import_error: a code the page words itself)
     throw err;

@@ -38,9 +38,9 @@
 
   K.renderShell = function () {
     const app = K.clear(document.getElementById('app'));
-    const nav = [['#/queue', 'nav.queue', 'queue'], ['#/catalog', 'nav.catalog', 'catalog'],
+    const nav = [['#/queue', 'nav.queue', 'queue'], ['#/orders', 'nav.orders', 'orders'], ['#/catalog', 'nav.catalog', 'catalog'],
                  ['#/dashboard', 'nav.dashboard', 'dashboard'], ['#/campaigns', 'nav.campaigns', 'campaigns']];
-    if (K.state.user.role === 'admin') nav.push(['#/admin', 'nav.admin', 'admin']);
+    if (K.state.user.role === 'admin') nav.push(['#/settings', 'nav.settings', 'settings'], ['#/admin', 'nav.admin', 'admin']);
     const side = el('aside', { class: 'sidebar' },
       el('div', { class: 'brand' }, el('div', { class: 'logo' }, 'K'),
         el('div', {}, el('div', { class: 'brand-name' }, t('app.name')),
@@ -89,7 +89,7 @@
     const live = () => document.getElementById('live');
     events.onopen = () => { const l = live(); if (l) { l.classList.remove('off'); l.lastChild.textContent = t('queue.live'); } };
     events.onerror = () => { const l = live(); if (l) { l.classList.add('off'); l.lastChild.textContent = t('queue.offline'); } };
-    for (const type of ['lead.created', 'lead.updated', 'conversation.ended', 'order.created']) {
+    for (const type of ['lead.created', 'lead.updated', 'conversation.ended', 'order.created', 'order.updated']) {
       events.addEventListener(type, (e) => {
         let data = null;
         try { data = JSON.parse(e.data); } catch (err) { return; }

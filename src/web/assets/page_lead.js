@@ -25,15 +25,9 @@
       el('h4', {}, t('lead.transcript')), turns);
   }
 
-  function ordersTable(orders) {
+  function ordersTable(orders, reload) {
     if (!orders.length) return el('p', { class: 'muted' }, t('lead.no_orders'));
-    return orders.map((o) => el('div', { class: 'order', 'data-test': 'order' },
-      el('div', { class: 'order-head' }, el('strong', {}, '№' + o.id), K.badge('status', o.status),
-        el('span', { class: 'muted' }, K.fmtTime(o.created_at)), el('span', { class: 'total' }, K.fmtMoney(o.total))),
-      el('table', { class: 'table compact' }, el('tbody', {}, o.lines.map((l) => el('tr', {},
-        el('td', { class: 'mono' }, l.sku), el('td', {}, l.name), el('td', { class: 'num' }, K.fmtNum(l.qty) + ' ' + l.unit),
-        el('td', { class: 'num' }, K.fmtMoney(l.price)))))),
-      el('div', { class: 'muted small' }, [o.fulfilment, o.supply, o.lead_days ? t('catalog.days', { n: o.lead_days }) : ''].filter(Boolean).join(' · '))));
+    return orders.map((o) => K.orderCard(o, reload));
   }
 
   function tasksTable(tasks) {
@@ -51,7 +45,8 @@
       el('div', { class: 'tl-when' }, K.fmtTime(i.at)),
       el('div', {}, K.label('timeline', i.type),
         i.actor ? el('span', { class: 'muted' }, ' · ' + i.actor.replace(/^user:/, '')) : null,
-        i.type === 'conversation.ended' && i.detail ? el('span', { class: 'muted' }, ' · ' + K.label('outcome', i.detail)) : null))));
+        i.type === 'conversation.ended' && i.detail ? el('span', { class: 'muted' }, ' · ' + K.label('outcome', i.detail)) : null,
+        i.type === 'order.status' ? el('span', { class: 'muted' }, ' · №' + i.ref + ' ' + i.detail.split(' -> ').map((s) => K.label('order_status', s)).join(' → ')) : null))));
   }
 
   function veraCard(data, reload) {
@@ -101,7 +96,7 @@
                 [t('lead.assigned'), lead.assigned_to], [t('lead.created'), K.fmtTime(lead.created_at)]])),
           el('div', { class: 'card' }, el('h3', {}, t('lead.conversations')),
             data.conversations.length ? data.conversations.map(conversation) : el('p', { class: 'muted' }, t('lead.no_conversations'))),
-          el('div', { class: 'card' }, el('h3', {}, t('lead.orders')), ordersTable(data.orders))),
+          el('div', { class: 'card' }, el('h3', {}, t('lead.orders')), ordersTable(data.orders, reload))),
         el('div', { class: 'col-side' },
           el('div', { class: 'card' }, el('h3', {}, t('lead.contact')),
             dl([[t('lead.name'), c.name], [t('lead.phone'), el('span', { class: 'mono', 'data-test': 'contact-phone' }, c.phone || '')], [t('lead.timezone'), c.timezone]]),
@@ -110,9 +105,9 @@
           el('div', { class: 'card' }, el('h3', {}, t('lead.tasks')), tasksTable(data.tasks)),
           el('div', { class: 'card' }, el('h3', {}, t('lead.timeline')), timeline(data.timeline)))));
     const onUpdate = (e) => { if (main.isConnected && e.detail && (e.detail.id === lead.id || e.detail.lead_id === lead.id)) reload(); };
-    for (const ev of ['lead.updated', 'conversation.ended', 'order.created']) K.bus.addEventListener(ev, onUpdate);
+    for (const ev of ['lead.updated', 'conversation.ended', 'order.created', 'order.updated']) K.bus.addEventListener(ev, onUpdate);
     const stop = () => {
-      for (const ev of ['lead.updated', 'conversation.ended', 'order.created']) K.bus.removeEventListener(ev, onUpdate);
+      for (const ev of ['lead.updated', 'conversation.ended', 'order.created', 'order.updated']) K.bus.removeEventListener(ev, onUpdate);
       window.removeEventListener('hashchange', stop);
     };
     window.addEventListener('hashchange', stop);

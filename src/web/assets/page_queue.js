@@ -128,8 +128,21 @@
       K.field(t('filter.to'), el('input', { type: 'date', value: filter.to, onchange: onChange('to') })),
       el('button', { class: 'btn ghost', onclick: () => { Object.assign(filter, { outcome: '', reason: '', channel: '', from: '', to: '' }); K.clear(main); K.pages.queue(main); } }, t('common.reset')));
 
+    // The exports take the queue's filters as they are when the link is followed.
+    const exportParams = () => {
+      const q = {};
+      for (const k of ['status', 'outcome', 'reason', 'channel']) if (filter[k]) q[k] = filter[k];
+      if (filter.from) q.from = new Date(filter.from + 'T00:00:00').getTime();
+      if (filter.to) q.to = new Date(filter.to + 'T00:00:00').getTime() + 86400000;
+      return q;
+    };
+    const exports = el('div', { class: 'exports', 'data-test': 'queue-exports',
+      onclick: (e) => { const a = e.target.closest('a'); if (!a) return; const u = new URL(a.href); const p = exportParams();
+        for (const k of ['status', 'outcome', 'reason', 'channel', 'from', 'to']) { if (p[k] !== undefined) u.searchParams.set(k, p[k]); else u.searchParams.delete(k); }
+        a.href = u.pathname + u.search; } },
+      K.exportLinks('leads'), K.exportLinks('conversations'));
     main.append(
-      el('div', { class: 'page-head' }, el('h1', {}, t('queue.title')), total),
+      el('div', { class: 'page-head' }, el('h1', {}, t('queue.title')), total, el('div', { class: 'spacer' }), exports),
       el('div', { class: 'card' }, tabs, filters,
         el('div', { class: 'table-wrap' }, el('table', { class: 'table queue' },
           el('thead', {}, el('tr', {}, ['time', 'caller', 'channel', 'outcome', 'reason', 'summary', 'status', 'actions'].map((c) => el('th', {}, t('queue.col.' + c))))),

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 
 namespace kira::web::testing {
 
@@ -41,8 +42,22 @@ Result<std::unique_ptr<Env>> StartEnv(EnvOptions opt) {
   cfg.store = env->store.get();
   cfg.workspace = env->workspace.get();
   cfg.catalog = env->catalog.get();
-  cfg.profile.name = "Test tiles";
-  cfg.profile.timezone = opt.timezone;
+  // A profile file of its own, so the settings page can be edited.
+  {
+    std::string path = env->dir + "/profile.yaml";
+    std::ofstream(path) << "name: \"Test tiles\"\nlanguage: ru\ntimezone: " << opt.timezone
+                        << "\naddress: \"Москва, ул. Тестовая, 1\"\nhours: \"9:00–21:00\"\n"
+                           "delivery: \"по Москве\"\nassistant_disclosure: \"Я помощник.\"\n"
+                           "manager: {name: \"Анна\"}\n";
+    auto loaded = business::LoadProfile(path);
+    if (loaded.ok()) {
+      cfg.profile = *loaded;
+      cfg.profile_path = path;
+    } else {
+      cfg.profile.timezone = opt.timezone;  // a zone the loader refuses: no settings file
+    }
+    cfg.profile.name = "Test tiles";
+  }
   cfg.clock = &env->clock;
   cfg.poll_interval = opt.poll_interval;
   cfg.webhooks = opt.webhooks;
