@@ -43,10 +43,7 @@ struct DncArgs {
   std::string file;
 };
 
-Result<std::unique_ptr<crm::CrmStore>> OpenStore(const AppOptions& o) {
-  KIRA_ASSIGN_OR_RETURN(std::string path, DatabasePath(o));
-  return crm::OpenSqliteCrmStore(path);
-}
+Result<std::unique_ptr<crm::CrmStore>> OpenStore(const AppOptions& o) { return OpenCrm(o); }
 
 std::string When(int64_t ms) { return ms ? FormatIsoUtc(FromUnixMillis(ms)) : "-"; }
 

@@ -56,9 +56,7 @@ int RunPlan(const AppOptions& o, const PlanArgs& a) {
   int64_t now = ToUnixMillis(at);
   auto cfg = LoadConfig(o, a.config);
   if (!cfg.ok()) return Fail(cfg.status());
-  auto path = DatabasePath(o);
-  if (!path.ok()) return Fail(path.status());
-  auto store = crm::OpenSqliteCrmStore(*path);
+  auto store = OpenCrm(o);
   if (!store.ok()) return Fail(store.status());
   crm::CrmStore& crm = **store;
 

@@ -44,9 +44,7 @@ leads::Actor ActorOf(const ActionArgs& a) {
 // Opens the store and runs `op` on a lead service over it; prints what `op` returns.
 template <typename Op>
 int Run(const AppOptions& o, const ActionArgs& a, Op op) {
-  auto path = DatabasePath(o);
-  if (!path.ok()) return Fail(path.status());
-  auto store = crm::OpenSqliteCrmStore(*path);
+  auto store = OpenCrm(o);
   if (!store.ok()) return Fail(store.status());
   leads::LeadService svc(**store, Clock::System());
   Result<nlohmann::json> out = op(svc);

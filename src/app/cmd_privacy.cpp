@@ -22,9 +22,7 @@ struct PrivacyArgs {
 };
 
 int Forget(const AppOptions& o, const PrivacyArgs& a) {
-  auto path = DatabasePath(o);
-  if (!path.ok()) return Fail(path.status());
-  auto store = crm::OpenSqliteCrmStore(*path);
+  auto store = OpenCrm(o);
   if (!store.ok()) return Fail(store.status());
   auto r = crm::ForgetPerson(**store, o.data_dir, a.phone, "cli");
   if (!r.ok()) return Fail(r.status());
@@ -46,6 +44,11 @@ int Forget(const AppOptions& o, const PrivacyArgs& a) {
 }
 
 int Backup(const AppOptions& o, const PrivacyArgs& a) {
+  if (CrmOnPostgres(o)) {
+    return Fail(Status::Invalid(
+        "the CRM is on PostgreSQL (--db): back it up with pg_dump and restore it with "
+        "pg_restore; kira backup and kira restore copy only the SQLite file"));
+  }
   auto path = DatabasePath(o);
   if (!path.ok()) return Fail(path.status());
   auto r = storage::BackupDatabase(*path, a.file);
@@ -62,6 +65,11 @@ int Backup(const AppOptions& o, const PrivacyArgs& a) {
 }
 
 int Restore(const AppOptions& o, const PrivacyArgs& a) {
+  if (CrmOnPostgres(o)) {
+    return Fail(Status::Invalid(
+        "the CRM is on PostgreSQL (--db): back it up with pg_dump and restore it with "
+        "pg_restore; kira backup and kira restore copy only the SQLite file"));
+  }
   auto path = DatabasePath(o);
   if (!path.ok()) return Fail(path.status());
   auto r = storage::RestoreDatabase(a.file, *path);

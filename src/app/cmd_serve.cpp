@@ -191,7 +191,7 @@ int RunServe(const AppOptions& o, const ServeArgs& a) {
     if (a.secure_cookies) wc.secure_cookies = true;
     if (!a.trusted_proxies.empty()) wc.trusted_proxies = a.trusted_proxies;
     wc.data_dir = o.data_dir;
-    auto ws = crm::OpenSqliteWorkspaceStore(rt.db_path);
+    auto ws = OpenWorkspace(o);
     if (!ws.ok()) return Fail(ws.status().WithContext("web workspace"));
     workspace = std::move(*ws);
     auto cs = catalog::OpenSqliteCatalogStore(rt.db_path);

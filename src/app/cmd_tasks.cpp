@@ -34,10 +34,7 @@ struct AssignArgs {
   std::string timezone;
 };
 
-Result<std::unique_ptr<crm::CrmStore>> OpenStore(const AppOptions& o) {
-  KIRA_ASSIGN_OR_RETURN(std::string path, DatabasePath(o));
-  return crm::OpenSqliteCrmStore(path);
-}
+Result<std::unique_ptr<crm::CrmStore>> OpenStore(const AppOptions& o) { return OpenCrm(o); }
 
 std::string IsoOrDash(int64_t ms) { return ms ? FormatIsoUtc(FromUnixMillis(ms)) : "-"; }
 

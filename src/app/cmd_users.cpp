@@ -67,9 +67,8 @@ struct Accounts {
 };
 
 Result<Accounts> OpenAuth(const AppOptions& o) {
-  KIRA_ASSIGN_OR_RETURN(std::string path, DatabasePath(o));
   Accounts a;
-  KIRA_ASSIGN_OR_RETURN(a.store, crm::OpenSqliteWorkspaceStore(path));
+  KIRA_ASSIGN_OR_RETURN(a.store, OpenWorkspace(o));
   KIRA_ASSIGN_OR_RETURN(a.auth, web::Auth::Open(*a.store, Clock::System()));
   return a;
 }

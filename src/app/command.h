@@ -22,6 +22,10 @@ namespace kira::app {
 struct AppOptions {
   std::string data_dir = "./kira-data";  // SQLite database, recordings, models
   std::string business;                  // profile YAML; "" = the demo shop's
+  // --db: "" = data_dir/kira.db; a file path = that SQLite file; postgres://… = the CRM and
+  // the workspace (users, sessions, webhooks) on PostgreSQL; the catalog stays in
+  // data_dir/kira.db for now.
+  std::string db;
   bool verbose = false;
   int exit_code = 0;  // set by a command's callback
 };

@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <system_error>
 
+#include "crm/open_store.h"
+
 namespace kira::app {
 
 std::string DemoDir() {
@@ -21,7 +23,20 @@ Result<std::string> DatabasePath(const AppOptions& o) {
   std::error_code ec;
   std::filesystem::create_directories(o.data_dir, ec);
   if (ec) return Status::Io("cannot create data directory " + o.data_dir + ": " + ec.message());
+  if (!o.db.empty() && !crm::IsPostgresUrl(o.db)) return o.db;
   return o.data_dir + "/kira.db";
+}
+
+bool CrmOnPostgres(const AppOptions& o) { return crm::IsPostgresUrl(o.db); }
+
+Result<std::unique_ptr<crm::CrmStore>> OpenCrm(const AppOptions& o) {
+  KIRA_ASSIGN_OR_RETURN(std::string path, DatabasePath(o));  // creates the data dir (dnc.key)
+  return crm::OpenCrmStore(CrmOnPostgres(o) ? o.db : path, o.data_dir);
+}
+
+Result<std::unique_ptr<crm::WorkspaceStore>> OpenWorkspace(const AppOptions& o) {
+  KIRA_ASSIGN_OR_RETURN(std::string path, DatabasePath(o));
+  return crm::OpenWorkspaceStore(CrmOnPostgres(o) ? o.db : path);
 }
 
 int Fail(const Status& s) {

@@ -37,6 +37,10 @@ int main(int argc, char** argv) {
   AppOptions opts;
   app.add_option("--data", opts.data_dir, "Data directory (database, recordings)")
       ->capture_default_str();
+  app.add_option("--db", opts.db,
+                 "The database: a SQLite file (default: DATA/kira.db), or postgres://… to keep "
+                 "the CRM (leads, conversations, orders, tasks, do-not-call) and the workspace's "
+                 "users and sessions in PostgreSQL");
   app.add_option("--business", opts.business, "Business profile YAML (default: the demo shop)");
   app.add_flag("-v,--verbose", opts.verbose,
                "Debug logging (shows callers' numbers, names and words in clear)");

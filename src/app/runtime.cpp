@@ -52,7 +52,7 @@ Result<std::unique_ptr<Runtime>> OpenRuntime(const AppOptions& o, RuntimeOptions
   KIRA_ASSIGN_OR_RETURN(rt->db_path, DatabasePath(o));
   KIRA_ASSIGN_OR_RETURN(rt->db, storage::Db::Open(rt->db_path));
   KIRA_RETURN_IF_ERROR(catalog::MigrateCatalog(*rt->db));
-  KIRA_ASSIGN_OR_RETURN(rt->store, crm::OpenSqliteCrmStore(rt->db_path));
+  KIRA_ASSIGN_OR_RETURN(rt->store, OpenCrm(o));
   KIRA_RETURN_IF_ERROR(SeedCatalogIfEmpty(*rt->db, rt->profile));
   KIRA_RETURN_IF_ERROR(rt->ReloadCatalog());
   if (ro.with_engine) {

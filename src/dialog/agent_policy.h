@@ -122,6 +122,9 @@ class KiraSession : public SessionBase {
   // goes on (the read-back shows the change). False when the turn changes nothing.
   bool ApplyCorrection(Reply& r, const Frame& f);
 
+  // Whether `q` is the quantity the caller already asked for (said again, it changes nothing).
+  bool SameQuantity(const Quantity& q) const;
+
   // The product of the same collection that has the attributes just named, or nullptr.
   const catalog::Product* Sibling(const catalog::Product& p,
                                   const catalog::Catalog::Mentions& m) const;

@@ -352,13 +352,15 @@ bool KiraSession::ApplyCorrection(Reply& r, const Frame& f) {
   if (f.product) {
     const catalog::Product* sib = Sibling(*product_, f.product->mentions);
     if (sib) {
-      std::optional<Quantity> q = requested_;
+      // The quantity said before holds for the corrected product (unless the turn says one).
+      pending_qty_ = f.quantity && f.quantity->unit != "" ? f.quantity : requested_;
       Present(r, *sib, "");
-      if (stage_ != Stage::kQuantity || !q) return true;  // analogs, or it asks the quantity
-      HandleQuantity(r, f.quantity ? *f.quantity : *q);
       return true;
     }
   }
+  // The quantity the order already has, said again ("twenty square meters" to "20.16 m², shall
+  // I place the order?"), changes nothing: the order step reads it as agreement.
+  if (f.quantity && SameQuantity(*f.quantity)) return false;
   if (f.quantity && (f.quantity->unit != "" || f.correction)) {
     HandleQuantity(r, *f.quantity);
     return true;
@@ -368,6 +370,11 @@ bool KiraSession::ApplyCorrection(Reply& r, const Frame& f) {
     return true;
   }
   return false;
+}
+
+bool KiraSession::SameQuantity(const Quantity& q) const {
+  return requested_ && std::fabs(requested_->value - q.value) < 1e-9 &&
+         (q.unit.empty() || q.unit == requested_->unit);
 }
 
 void KiraSession::HandleQuantity(Reply& r, const Quantity& q) {

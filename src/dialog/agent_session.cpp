@@ -220,6 +220,13 @@ void KiraSession::Absorb(const Frame& f) {
     if (!address_.empty() && *f.address != address_) agreed_.fulfilment_changed = true;
     address_ = *f.address;
   }
+  // "Нет, не Садовая, а Садовническая": the street taken back is replaced in the address.
+  if (f.replacement && !f.address && fulfilment_ == "delivery" && !address_.empty()) {
+    if (auto a = ReplaceInAddress(address_, *f.replacement)) {
+      agreed_.fulfilment_changed = agreed_.fulfilment_changed || *a != address_;
+      address_ = *a;
+    }
+  }
   if (f.phone) callback_phone_ = *f.phone;
   // A quantity said before the product is known waits for it.
   if (f.quantity && !product_ && f.quantity->unit != "") pending_qty_ = f.quantity;
@@ -316,8 +323,18 @@ bool KiraSession::HandleControl(Reply& r, const Frame& f) {
   for (const char* i : {"hours", "address", "delivery", "faq", "order_status", "order",
                         "product_query", "robot", "human", "callback"})
     more = more || f.Has(i);
-  bool closing = f.Has("goodbye") || (asked_more && f.no && !more);
-  if (closing && !f.product && !f.quantity && !f.yes && !f.name &&
+  // "Всё, спасибо", "great, thanks": an answer to "anything else?" made only of such words.
+  bool done = false;
+  if (asked_more && !more) {
+    const auto& words = agent_.phrases.List("done_words");
+    std::vector<std::string> toks = WithoutFillers(text::Tokens(f.canonical));
+    done = !toks.empty() && std::all_of(toks.begin(), toks.end(), [&](const std::string& t) {
+      return std::find(words.begin(), words.end(), t) != words.end();
+    });
+  }
+  bool closing = f.Has("goodbye") || (asked_more && (f.no || done) && !more);
+  // "Great, thanks, bye": a yes word said while taking leave is no yes.
+  if (closing && !f.product && !f.quantity && (!f.yes || f.Has("goodbye") || done) && !f.name &&
       (stage_ == Stage::kOpen || f.no)) {
     Say(r, "goodbye");
     EndCall(r);
@@ -386,10 +403,13 @@ void KiraSession::HandleOrderStep(Reply& r, const Frame& f) {
   // says it corrects one.
   bool qty_step = stage_ == Stage::kOrderOffer || stage_ == Stage::kConfirmOrder;
   if (product_ && (qty_step || f.correction || f.product) && ApplyCorrection(r, f)) return;
+  // The quantity of the order said again, even as a correction ("нет, не 20, а 25" once 25 is
+  // applied): the caller holds to it, which is no refusal.
+  bool restated = f.quantity && SameQuantity(*f.quantity) && (f.correction || !f.no);
   switch (stage_) {
     case Stage::kOrderOffer:
       // "Заберу сам, я Кирилл": an answer that supplies the next step implies the yes.
-      if (f.yes || ((f.name || f.fulfilment || f.address) && !f.no)) {
+      if (f.yes || restated || ((f.name || f.fulfilment || f.address) && !f.no)) {
         agreed_.consent = true;
         return Advance(r);
       }
@@ -409,7 +429,7 @@ void KiraSession::HandleOrderStep(Reply& r, const Frame& f) {
       return Reask(r);
     case Stage::kConfirmOrder:
       if (agreed_.fulfilment_changed) return Advance(r);
-      if (f.yes && !f.no) return PlaceOrder(r);
+      if ((f.yes && !f.no) || restated) return PlaceOrder(r);
       if (f.no) {
         stage_ = Stage::kQuantity;
         return Ask(r, "order_change", ProductVars(*product_));

@@ -156,7 +156,7 @@ inline constexpr std::string_view kBothAgentsLists[] = {"yes_words",        "no_
                                                         "heard_manager",    "heard_consent",
                                                         "heard_unit_words", "heard_first_names",
                                                         "heard_ordinals",   "heard_weekdays",
-                                                        "heard_streets"};
+                                                        "heard_streets",    "done_words"};
 inline constexpr std::string_view kVeraOnlyLists[] = {"secretary_phrases", "voicemail_phrases"};
 
 // The keys `agent` ("kira" | "vera") needs.

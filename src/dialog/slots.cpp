@@ -248,19 +248,32 @@ std::optional<Quantity> ExtractQuantity(const std::string& canonical, bool bare_
     // "пару коробок", "парочку белых плиток", "a couple of boxes", "a dozen tiles".
     double word_value = 0;
     if (OneOf(t, {"пару", "пара", "парочку", "пары", "couple"})) word_value = 2;
-    if (OneOf(t, {"dozen", "десяток", "десятка"})) word_value = 12 - 2 * (t != "dozen");
+    if (OneOf(t, {"dozen", "dozens", "десяток", "десятка", "десятков"}))
+      word_value = StartsWith(t, "dozen") ? 12 : 10;
+    // "полтора десятка", "два десятка", "two dozen", "half a dozen": the number counts tens.
+    if (word_value > 2 && i > 0) {
+      if (IsNumber(toks[i - 1]) && roles[i - 1] == NumberRole::kQuantity)
+        word_value *= std::atof(toks[i - 1].c_str());
+      else if (toks[i - 1] == "a" && At(toks, i - 2) == "half")
+        word_value /= 2;
+      else if (OneOf(toks[i - 1], {"пару", "пара", "couple"}))
+        word_value *= 2;
+    }
     if (word_value > 0) {
       size_t k = i + 1;
       if (At(toks, k) == "of") ++k;
-      for (size_t skip = 0; skip < 2 && k < toks.size(); ++skip) {
+      bool unit = false;
+      for (size_t skip = 0; skip < 2 && k < toks.size() && !unit; ++skip) {
         size_t used;
         std::string u = UnitWord(toks, k, &used);
         if (!u.empty()) {
           best = Quantity{word_value, u};
-          break;
+          unit = true;
         }
         ++k;  // one adjective: "пару белых плиток"
       }
+      // "полтора десятка", "a dozen": a count of items.
+      if (!unit && word_value > 2) best = Quantity{word_value, "шт"};
       continue;
     }
     if (!IsNumber(t) || roles[i] != NumberRole::kQuantity) continue;
@@ -300,7 +313,8 @@ std::optional<Quantity> ExtractQuantity(const std::string& canonical, bool bare_
   return std::nullopt;
 }
 
-std::optional<std::string> ExtractName(const std::string& original, bool awaiting) {
+std::optional<std::string> ExtractName(const std::string& original, bool awaiting,
+                                       const std::vector<std::string>& known_names) {
   std::string canon = text::Normalize(original);
   std::vector<std::string> lower = text::Tokens(canon);
   // Keep the caller's capitalisation: tokens of the original in the same order.
@@ -376,10 +390,16 @@ std::optional<std::string> ExtractName(const std::string& original, bool awaitin
     if (k >= lower.size()) return false;
     const std::string& w = lower[k];
     if (text::Decode(w).size() < 2 || std::isdigit(static_cast<unsigned char>(w[0]))) return false;
+    if (IsNumber(text::NumberWordsToDigits(w))) return false;  // "it's ten" is no name
     return std::find(kNotName.begin(), kNotName.end(), w) == kNotName.end();
   };
+  // Capitalised in the original, or a first name the agent's data lists (a recogniser writes
+  // "sam here", "this is david" in lower case).
   auto capitalised = [&](size_t k) {
     if (k >= orig.size()) return false;
+    if (k < lower.size() &&
+        std::find(known_names.begin(), known_names.end(), lower[k]) != known_names.end())
+      return true;
     std::u32string u = text::Decode(orig[k]);
     return !u.empty() &&
            ((u[0] >= U'A' && u[0] <= U'Z') || (u[0] >= 0x410 && u[0] <= 0x42F) || u[0] == 0x401);
@@ -395,6 +415,24 @@ std::optional<std::string> ExtractName(const std::string& original, bool awaitin
     }
     while (pos < original.size() && original[pos] == ' ') ++pos;
     return pos < original.size() && std::string(".,!?;").find(original[pos]) != std::string::npos;
+  };
+  // Whether the k-th word is a greeting or a yes that may open a self-introduction.
+  auto greeting = [&](size_t k) {
+    return k < lower.size() &&
+           OneOf(lower[k], {"hi", "hello", "hey", "yes", "yeah", "yep", "ok", "okay", "morning",
+                            "afternoon", "evening", "sure", "right", "oh", "well", "there"});
+  };
+  // Whether a comma stands right before the k-th word in the original.
+  auto after_comma = [&](size_t k) {
+    if (k == 0 || k >= orig.size()) return false;
+    size_t pos = 0;
+    for (size_t j = 0; j < k; ++j) {
+      size_t p = original.find(orig[j], pos);
+      if (p == std::string::npos) return false;
+      pos = p + orig[j].size();
+    }
+    size_t p = original.find(orig[k], pos);
+    return p != std::string::npos && original.substr(pos, p - pos).find(',') != std::string::npos;
   };
   // A Russian name in its dictionary form ("Кирилла" → "Кирилл"), else as said, capitalised.
   auto as_name = [&](size_t k) {
@@ -475,7 +513,33 @@ std::optional<std::string> ExtractName(const std::string& original, bool awaitin
       if (At(lower, k) == "of") ++k;
       if (capitalised(k)) at = k;
     }
-    if (i == 1 && OneOf(w, {"here", "speaking"}) && capitalised(0)) at = 0;
+    // "Sam here", "Hi, Sam here, I need…", "yes, Tom speaking".
+    if (i >= 1 && OneOf(w, {"here", "speaking"}) && capitalised(i - 1) &&
+        (i == 1 || greeting(i - 2)))
+      at = i - 1;
+    // "yes, it's Viktor, I'll collect it", "yeah it's david": a word after "it's" that is
+    // capitalised or ends the clause, and is no street ("it's Baker Street") or state word.
+    if (w == "its" && is_name_word(i + 1) && !text::HasCyrillic(lower[i + 1]) &&
+        (i == 0 || greeting(i - 1)) && !AddressWord(At(lower, i + 2)) &&
+        !OneOf(lower[i + 1],
+               {"for",    "about", "too",  "very",  "really",  "quite", "ok",    "alright",
+                "urgent", "fine",  "good", "great", "correct", "wrong", "right", "all",
+                "that",   "this",  "just", "only",  "me",      "him",   "her",   "us"}) &&
+        (capitalised(i + 1) || ends_sentence(i + 1)))
+      at = i + 1;
+    // "Hello, this is Grace, I want…": a capitalised word after "this is" ending the clause.
+    if (w == "this" && At(lower, i + 1) == "is" && (i == 0 || greeting(i - 1)) &&
+        capitalised(i + 2) && !AddressWord(At(lower, i + 3)) &&
+        (ends_sentence(i + 2) || OneOf(At(lower, i + 3), {"from", "calling", "here", "and", "i",
+                                                          "im", "ive", "id", "ill", "we"})))
+      at = i + 2;
+    // "да, доставка на Молодёжную 5, Вероника": a first name the dictionary knows, said last
+    // after a comma and capitalised.
+    if (i + 1 == lower.size() && i >= 2 && capitalised(i) && is_name_word(i) &&
+        text::HasCyrillic(lower[i]) && !text::ProperNounLemma(lower[i]).empty() && after_comma(i) &&
+        !AddressWord(lower[i - 1]) &&
+        !OneOf(lower[i - 1], {"на", "в", "по", "до", "к", "у", "от", "из", "с"}))
+      at = i;
     // "Кирилл меня зовут", "Ольга меня зовут. Монте тиберио…": the capitalised word before.
     if (w == "меня" && At(lower, i + 1) == "зовут" && i > 0 && is_name_word(i - 1) &&
         capitalised(i - 1) && ends_sentence(i + 1))
@@ -701,6 +765,90 @@ std::optional<std::string> ExtractAddress(const std::string& original, bool awai
   s = CutAddressTail(s);
   if (text::Tokens(text::Normalize(s)).size() < 2) return std::nullopt;
   return s;
+}
+
+std::optional<Replacement> ExtractReplacement(const std::string& original) {
+  std::string s = text::Trim(original);
+  std::string low = text::Lower(s);
+  if (low.size() != s.size()) s = low;
+  auto word_at = [&](size_t p) { return p == 0 || low[p - 1] == ' ' || low[p - 1] == ','; };
+  size_t best_not = std::string::npos, not_len = 0;
+  for (const char* n : {"не ", "not "}) {
+    for (size_t p = low.find(n); p != std::string::npos; p = low.find(n, p + 1)) {
+      if (!word_at(p)) continue;
+      if (p < best_not) best_not = p, not_len = std::strlen(n);
+      break;
+    }
+  }
+  if (best_not == std::string::npos) return std::nullopt;
+  static const char* kInstead[] = {", а ",    " а ",       ", but ",   " but ",  ", it's ",
+                                   ", it’s ", ", its ",    ", it is ", " it's ", " its ",
+                                   ", это ",  ", i mean ", ", I mean "};
+  size_t from = best_not + not_len, sep = std::string::npos, sep_len = 0;
+  for (const char* k : kInstead) {
+    size_t p = low.find(k, from);
+    if (p != std::string::npos && p < sep) sep = p, sep_len = std::strlen(k);
+  }
+  if (sep == std::string::npos || sep <= from) return std::nullopt;
+  Replacement r;
+  r.from = text::Trim(s.substr(from, sep - from));
+  r.to = text::Trim(s.substr(sep + sep_len));
+  while (!r.to.empty() && std::strchr(".!?,;", r.to.back())) r.to.pop_back();
+  while (!r.from.empty() && std::strchr(".!?,;", r.from.back())) r.from.pop_back();
+  size_t from_words = text::Tokens(text::Normalize(r.from)).size();
+  if (from_words == 0 || from_words > 5 || text::Tokens(text::Normalize(r.to)).empty())
+    return std::nullopt;
+  return r;
+}
+
+std::optional<std::string> ReplaceInAddress(const std::string& address, const Replacement& r) {
+  // Words of the address as written, with the stems they are matched on.
+  std::vector<std::string> words;
+  {
+    std::string cur;
+    for (char c : address) {
+      if (c == ' ') {
+        if (!cur.empty()) words.push_back(cur);
+        cur.clear();
+      } else {
+        cur += c;
+      }
+    }
+    if (!cur.empty()) words.push_back(cur);
+  }
+  auto stem = [](const std::string& w) {
+    auto t = text::Tokens(text::Normalize(w));
+    return t.empty() ? std::string() : text::Stem(t[0]);
+  };
+  std::vector<std::string> from = text::Tokens(text::Normalize(r.from));
+  if (from.empty()) return std::nullopt;
+  for (size_t i = 0; i + from.size() <= words.size(); ++i) {
+    bool same = true;
+    for (size_t k = 0; k < from.size() && same; ++k) {
+      std::string a = stem(words[i + k]), b = text::Stem(from[k]);
+      same = !a.empty() && (a == b || a.starts_with(b) || b.starts_with(a)) &&
+             std::min(a.size(), b.size()) >= 3;
+    }
+    if (!same) continue;
+    bool number = false;
+    for (const auto& t : text::Tokens(text::Normalize(r.to))) number = number || NumberToken(t);
+    std::string out;
+    for (size_t k = 0; k < i; ++k) {
+      // "12 Baker Street" → "12 Brook Street": a new house number replaces the old one.
+      bool digit = std::any_of(words[k].begin(), words[k].end(),
+                               [](char c) { return c >= '0' && c <= '9'; });
+      if (!(number && digit)) out += words[k] + " ";
+    }
+    out += r.to;
+    if (!number) {
+      // The last replaced word keeps its comma: "улица Садовая, 7" → "улица Садовническая, 7".
+      const std::string& last = words[i + from.size() - 1];
+      if (!last.empty() && last.back() == ',') out += ",";
+      for (size_t k = i + from.size(); k < words.size(); ++k) out += " " + words[k];
+    }
+    return text::Trim(out);
+  }
+  return std::nullopt;
 }
 
 std::optional<CallbackTime> ExtractCallbackTime(const std::string& canonical) {

@@ -39,9 +39,12 @@ std::vector<bool> NotProductWords(const std::vector<std::string>& tokens);
 // 15" → 15). A bare number counts only when `bare_allowed` (the agent asked "how much?").
 std::optional<Quantity> ExtractQuantity(const std::string& canonical, bool bare_allowed);
 
-// "меня зовут Иван", "я Кирилл", "это Ольга", "my name is John", "the name's Tom"; when the
-// agent just asked for the name, a short reply is taken as the name.
-std::optional<std::string> ExtractName(const std::string& original, bool awaiting);
+// "меня зовут Иван", "я Кирилл", "это Ольга", "my name is John", "the name's Tom", "Sam here",
+// "yes, it's Viktor", "…, Вероника" (last, after a comma); when the agent just asked for the
+// name, a short reply is taken as the name. `known_names` (lower case: the scenario's
+// heard_first_names) count as capitalised where the recogniser wrote them in lower case.
+std::optional<std::string> ExtractName(const std::string& original, bool awaiting,
+                                       const std::vector<std::string>& known_names = {});
 
 // "pickup" or "delivery".
 std::optional<std::string> ExtractFulfilment(const std::string& canonical);
@@ -50,6 +53,18 @@ std::optional<std::string> ExtractFulfilment(const std::string& canonical);
 // ("адрес:", "по адресу"); otherwise only an address with a street word ("улица Мира, 12",
 // "ул. Ленина д. 5", "12 Baker Street").
 std::optional<std::string> ExtractAddress(const std::string& original, bool awaiting = true);
+
+// "нет, не Садовая, а Садовническая, 7", "no, not Baker Street, it's 12 Brook Street", "не
+// 10, а 15": what the caller takes back (`from`) and what they say instead (`to`), as said.
+struct Replacement {
+  std::string from, to;
+};
+std::optional<Replacement> ExtractReplacement(const std::string& original);
+
+// `address` with the part the caller takes back replaced: "улица Садовая, 7" with {Садовая →
+// Садовническая, 7} is "улица Садовническая, 7" (a `to` with a number replaces the rest too).
+// nullopt when `from` is not in the address (matched by word stems).
+std::optional<std::string> ReplaceInAddress(const std::string& address, const Replacement& r);
 
 struct CallbackTime {
   int day_offset = -1;  // 0 today, 1 tomorrow...; -1 when a weekday was named instead

@@ -95,5 +95,53 @@ TEST(Slots, Choices) {
   EXPECT_FALSE(ExtractChoice(text::Canonical("во вторник")).has_value());
 }
 
+// Tens and dozens count items: "полтора десятка" is 15, "two dozen tiles" 24.
+TEST(Slots, TensAndDozens) {
+  EXPECT_EQ(Q("полтора десятка листов")->value, 15);
+  EXPECT_EQ(Q("полтора десятка листов")->unit, "шт");
+  EXPECT_EQ(Q("пару десятков плиток")->value, 20);
+  EXPECT_EQ(Q("полтора десятка")->value, 15);
+  EXPECT_EQ(Q("two dozen tiles")->value, 24);
+  EXPECT_EQ(Q("half a dozen sheets")->value, 6);
+}
+
+// A name said anywhere in the turn, and no street, number or state word taken for one.
+TEST(Slots, NamesSaidInPassing) {
+  EXPECT_EQ(*ExtractName("Hi, Sam here, I need twenty square meters", false), "Sam");
+  EXPECT_EQ(*ExtractName("yes, it's Viktor, I'll collect it", false), "Viktor");
+  EXPECT_EQ(*ExtractName("yeah its david", false), "David");
+  EXPECT_EQ(*ExtractName("hello this is grace i want tiles", false, {"grace"}), "Grace");
+  EXPECT_EQ(*ExtractName("Hello, this is Grace, I want ten square meters", false), "Grace");
+  EXPECT_EQ(*ExtractName("да, доставка на Молодёжную 5, Вероника", false), "Вероника");
+  EXPECT_FALSE(ExtractName("it's 40 Kirkstall Road", false).has_value());
+  EXPECT_FALSE(ExtractName("it's Baker Street", false).has_value());
+  EXPECT_FALSE(ExtractName("yeah it's ten", false).has_value());
+  EXPECT_FALSE(ExtractName("it's for the bathroom", false).has_value());
+  EXPECT_FALSE(ExtractName("доставка на улицу Ленина", false).has_value());
+}
+
+// "Не X, а Y": what is taken back and what is said instead; an address gets Y in X's place.
+TEST(Slots, Replacements) {
+  auto r = ExtractReplacement("нет, не Садовая, а Садовническая, 7");
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->from, "Садовая");
+  EXPECT_EQ(r->to, "Садовническая, 7");
+  EXPECT_EQ(*ReplaceInAddress("улица Садовая, 7", *r), "улица Садовническая, 7");
+  r = ExtractReplacement("no, not Baker Street, it's 12 Brook Street");
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->from, "Baker Street");
+  EXPECT_EQ(r->to, "12 Brook Street");
+  EXPECT_EQ(*ReplaceInAddress("12 Baker Street", *r), "12 Brook Street");
+  r = ExtractReplacement("не Лесная, а Луговая");
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(*ReplaceInAddress("улица Лесной, 5", *r), "улица Луговая, 5");
+  EXPECT_FALSE(ReplaceInAddress("улица Мира, 5", *r).has_value());
+  r = ExtractReplacement("нет, не 10, а 15");
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->from, "10");
+  EXPECT_FALSE(ExtractReplacement("не знаю").has_value());
+  EXPECT_FALSE(ExtractReplacement("да, всё верно").has_value());
+}
+
 }  // namespace
 }  // namespace kira::dialog

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "business/profile.h"
+#include "core/lemma.h"
 #include "core/text.h"
 #include "dialog/engine.h"
 
@@ -623,11 +624,48 @@ Frame Understanding::Parse(std::string_view utterance, Expect pending) const {
   bool corr_marker = pending != Expect::kNone && corr && MatchesAny(toks, *corr, 1);
   bool order_step =
       pending == Expect::kConfirm || pending == Expect::kOrderOffer || pending == Expect::kYesNo;
-  f.quantity =
-      ExtractQuantity(f.canonical, pending == Expect::kQuantity || (corr_marker && order_step));
-  f.name = ExtractName(original, pending == Expect::kName);
+  // "Не Садовая, а Садовническая, 7" takes back a street, not a quantity: a bare number
+  // corrects the quantity only when what is taken back is a number too ("не 10, а 15").
+  bool order_steps = order_step || pending == Expect::kAddress || pending == Expect::kName ||
+                     pending == Expect::kFulfilment || pending == Expect::kQuantity;
+  if (order_steps) f.replacement = ExtractReplacement(original);
+  bool takes_back_number = false;
+  if (f.replacement)
+    for (const auto& t : text::Tokens(text::Canonical(f.replacement->from)))
+      takes_back_number = takes_back_number || std::isdigit(static_cast<unsigned char>(t[0]));
+  bool bare_fix = corr_marker && order_step && (!f.replacement || takes_back_number);
+  f.quantity = ExtractQuantity(f.canonical, pending == Expect::kQuantity || bare_fix);
+  f.name = ExtractName(original, pending == Expect::kName, lists.List("heard_first_names"));
+  // "я Мистраль серый хочу": a word of the catalog (a collection, brand, colour, category) is
+  // the product, not the caller's name, unless the name is what was asked ("Mark" is also a
+  // collection).
+  if (f.name && pending != Expect::kName) {
+    const auto m = catalog_.Extract(text::Lower(*f.name));
+    if (!m.category.empty() || !m.brand.empty() || !m.collection.empty() || !m.color.empty() ||
+        !m.surface.empty() || !m.not_sold.empty() || !m.material.empty())
+      f.name.reset();
+  }
   f.fulfilment = ExtractFulfilment(f.canonical);
   f.address = ExtractAddress(original, pending == Expect::kAddress);
+  if (f.replacement && !takes_back_number && f.address) {
+    // "no, not Baker Street, it's 12 Brook Street": the address said instead of the one taken
+    // back, when the turn's address holds what is taken back.
+    if (text::Lower(*f.address).find(text::Lower(f.replacement->from)) != std::string::npos) {
+      // ("подъезд не второй, а третий" keeps the address as said.)
+      if (auto a = ExtractAddress(f.replacement->to, pending == Expect::kAddress)) f.address = a;
+    }
+  }
+  // "да, доставка на Молодёжную 5, Вероника": the name said after the address is not part of
+  // it.
+  if (f.address && f.name) {
+    size_t comma = f.address->rfind(',');
+    if (comma != std::string::npos) {
+      auto tail = text::Tokens(text::Normalize(f.address->substr(comma + 1)));
+      if (tail.size() == 1 && (text::Lower(*f.name) == tail[0] ||
+                               text::Lower(text::ProperNounLemma(tail[0])) == text::Lower(*f.name)))
+        f.address = text::Trim(f.address->substr(0, comma));
+    }
+  }
   // "Сам", "сама заберу", "myself" answering "pickup or delivery?".
   if (pending == Expect::kFulfilment && !f.fulfilment) {
     bool self = false, neg = false;
@@ -696,14 +734,24 @@ Frame Understanding::Parse(std::string_view utterance, Expect pending) const {
   // neither is the caller's own name.
   if (f.name && (f.Has("secretary") || f.Has("voicemail"))) f.name.reset();
   if (f.name && f.manager && text::Stem(text::Lower(*f.name)) == manager_stem_) f.name.reset();
+  // "…delivered to 3 Oak Avenue" chooses delivery with an address; it asks nothing about it.
+  static const std::vector<std::string> kAsk = {
+      "сколько", "стоимость", "почем",  "почём", "условия", "сроки", "ли",    "бесплатно",
+      "how",     "cost",      "charge", "free",  "does",    "what",  "whats", "much"};
+  static const std::vector<std::string> kMayAsk = {"можно", "возможна", "возможно", "есть",
+                                                   "can",   "could",    "do"};
+  bool ask_word = false, may_ask = false;
+  for (const auto& t : toks) {
+    ask_word = ask_word || In(kAsk, t);
+    may_ask = may_ask || In(kMayAsk, t);
+  }
+  bool asks = ask_word || original.find('?') != std::string::npos;
+  if (f.fulfilment == "delivery" && f.address && !asks && !may_ask) {
+    auto it = std::find(f.intents.begin(), f.intents.end(), "delivery");
+    if (it != f.intents.end()) f.intents.erase(it);
+  }
   // "Есть доставка?" asks about delivery; it does not choose it.
   if (f.fulfilment && pending != Expect::kFulfilment && !f.address) {
-    static const std::vector<std::string> kAsk = {
-        "сколько", "стоимость", "почем",  "почём", "условия", "сроки", "ли",    "бесплатно",
-        "how",     "cost",      "charge", "free",  "does",    "what",  "whats", "much"};
-    bool ask_word = false;
-    for (const auto& t : toks) ask_word = ask_word || In(kAsk, t);
-    bool asks = ask_word || original.find('?') != std::string::npos;
     if (asks || (f.Has("delivery") && pending == Expect::kNone)) f.fulfilment.reset();
   }
   return f;

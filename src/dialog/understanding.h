@@ -95,7 +95,8 @@ struct Frame {
   const business::FaqEntry* faq = nullptr;  // the profile's FAQ entry the turn asks, if any
   bool yes = false, no = false;             // a yes/no answer (also inside a longer turn)
   bool correction = false;                  // "нет, не 10, а 15", "лучше матовый"
-  std::string canonical;                    // text::Canonical of the utterance
+  std::optional<Replacement> replacement;  // "не Садовая, а Садовническая, 7" (after a question)
+  std::string canonical;  // text::Canonical of the utterance
 
   bool Has(std::string_view intent) const;
 };

@@ -35,7 +35,8 @@ namespace kira::crm {
 struct PgCrmOptions {
   const Clock* clock = nullptr;  // "now" for records given time 0; nullptr = system clock
   // The do-not-call key file (dnc_key.h), created at the first open. Required: every node must
-  // use a copy of the same file, or forgotten numbers stop matching on the others.
+  // use a copy of the same file, or forgotten numbers would stop matching on the others; the
+  // database keeps the first key's fingerprint and refuses a node with another (kInvalid).
   std::string dnc_secret_path;
   int connections = 4;  // the pool's size, 1..64
 };

@@ -137,6 +137,15 @@ CREATE TABLE audit (
 );
 CREATE INDEX audit_entity ON audit(entity, entity_id, id);
 )sql"},
+      // Facts about the database itself: the fingerprint of the do-not-call key the first node
+      // used, so a node holding a different dnc.key is refused instead of silently failing to
+      // match forgotten numbers.
+      {2, R"sql(
+CREATE TABLE crm_settings (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+)sql"},
   };
   return steps;
 }

@@ -59,51 +59,23 @@ Result<std::unique_ptr<CrmStore>> OpenPgCrmStore(const std::string& conninfo,
   KIRA_ASSIGN_OR_RETURN(std::string secret, LoadOrCreateDncSecret(options.dnc_secret_path));
   KIRA_ASSIGN_OR_RETURN(auto db, pg::Conn::Open(conninfo));
   KIRA_RETURN_IF_ERROR(pg::Migrate(*db, "crm", PgCrmMigrations()).WithContext("crm"));
+  // Every node must hash forgotten numbers with the same key. The first node records the key's
+  // fingerprint (a keyed hash of a fixed text, which tells nothing about the key).
+  const std::string fingerprint = DncHashKey(secret, "kira dnc key check");
+  KIRA_RETURN_IF_ERROR(db->Query("INSERT INTO crm_settings(key, value) VALUES('dnc_key', $1) "
+                                 "ON CONFLICT DO NOTHING",
+                                 pg::Params().Add(fingerprint))
+                           .status());
+  KIRA_ASSIGN_OR_RETURN(auto fp, db->Query("SELECT value FROM crm_settings WHERE key = 'dnc_key'"));
+  if (fp.size() == 0 || fp.Text(0, 0) != fingerprint) {
+    return Status::Invalid(options.dnc_secret_path +
+                           " is not the do-not-call key this database was set up with: copy "
+                           "dnc.key from the data directory of the first node (a different key "
+                           "would stop forgotten numbers from matching the do-not-call list)");
+  }
   auto store = std::make_unique<PgCrmStore>(conninfo, options, std::move(secret));
   store->AddIdle(std::move(db));
   return std::unique_ptr<CrmStore>(std::move(store));
-}
-
-// ---- the pool ----
-
-void PgCrmStore::AddIdle(std::unique_ptr<pg::Conn> c) {
-  std::lock_guard lock(mu_);
-  idle_.push_back(std::move(c));
-  ++open_;
-}
-
-Result<std::unique_ptr<pg::Conn>> PgCrmStore::Take() {
-  {
-    std::unique_lock lock(mu_);
-    freed_.wait(lock, [&] { return !idle_.empty() || open_ < max_conns_; });
-    if (!idle_.empty()) {
-      auto c = std::move(idle_.front());
-      idle_.pop_front();
-      return c;
-    }
-    ++open_;  // a slot for the connection opened below, outside the lock
-  }
-  auto c = pg::Conn::Open(conninfo_);
-  if (!c.ok()) {
-    std::lock_guard lock(mu_);
-    --open_;
-    freed_.notify_one();
-  }
-  return c;
-}
-
-void PgCrmStore::Give(std::unique_ptr<pg::Conn> c, const Status& s) {
-  std::lock_guard lock(mu_);
-  if (s.code() == Status::Code::kUnavailable || !c->healthy()) {
-    // The server went away (a restart, a failover): the idle connections are as dead as this
-    // one, and each would fail one more call if kept. The next calls connect afresh.
-    open_ -= 1 + static_cast<int>(idle_.size());
-    idle_.clear();
-    c.reset();
-  } else {
-    idle_.push_back(std::move(c));
-  }
-  freed_.notify_all();
 }
 
 // ---- contacts ----

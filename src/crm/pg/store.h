@@ -5,9 +5,6 @@
 // SQLite store's files.
 #pragma once
 
-#include <condition_variable>
-#include <deque>
-#include <mutex>
 #include <string>
 #include <utility>
 
@@ -15,6 +12,7 @@
 #include "crm/pg/pg_crm_store.h"
 #include "crm/record_checks.h"
 #include "storage/pg.h"
+#include "storage/pg_pool.h"
 
 namespace kira::crm {
 
@@ -23,14 +21,13 @@ namespace pg = storage::pg;
 class PgCrmStore final : public CrmStore {
  public:
   PgCrmStore(std::string conninfo, const PgCrmOptions& o, std::string dnc_secret)
-      : conninfo_(std::move(conninfo)),
-        max_conns_(o.connections),
+      : pool_(std::move(conninfo), o.connections),
         clock_(o.clock ? o.clock : &Clock::System()),
         dnc_secret_(std::move(dnc_secret)) {}
   ~PgCrmStore() override = default;
 
   // The first connection, opened (and the schema migrated) by OpenPgCrmStore.
-  void AddIdle(std::unique_ptr<pg::Conn> c);
+  void AddIdle(std::unique_ptr<pg::Conn> c) { pool_.Add(std::move(c)); }
 
   Result<int64_t> UpsertContact(const Contact& c) override;
   Result<Contact> GetContact(int64_t id) override;
@@ -76,35 +73,17 @@ class PgCrmStore final : public CrmStore {
   Result<std::vector<AuditEntry>> ListAudit(const std::string& entity, int64_t entity_id) override;
 
  private:
-  // Runs fn(conn) on a connection borrowed from the pool and gives it back; a result that is
-  // kUnavailable drops every pooled connection (the server went away under all of them).
+  // Runs fn(conn) on a connection borrowed from the pool (storage/pg_pool.h).
   template <typename Fn>
-  auto With(Fn&& fn) -> decltype(fn(std::declval<pg::Conn&>())) {
-    using R = decltype(fn(std::declval<pg::Conn&>()));
-    auto c = Take();
-    if (!c.ok()) return R(c.status());
-    R r = fn(**c);
-    Give(std::move(*c), StatusOf(r));
-    return r;
+  auto With(Fn&& fn) {
+    return pool_.With(std::forward<Fn>(fn));
   }
-  static const Status& StatusOf(const Status& s) { return s; }
-  template <typename T>
-  static const Status& StatusOf(const Result<T>& r) {
-    return r.status();
-  }
-  Result<std::unique_ptr<pg::Conn>> Take();
-  void Give(std::unique_ptr<pg::Conn> c, const Status& s);
 
   int64_t Now() const { return ToUnixMillis(clock_->Now()); }
 
-  const std::string conninfo_;
-  const int max_conns_;
+  pg::Pool pool_;
   const Clock* clock_;
   const std::string dnc_secret_;  // the key of hashed do-not-call entries (dnc_key.h)
-  std::mutex mu_;
-  std::condition_variable freed_;
-  std::deque<std::unique_ptr<pg::Conn>> idle_;
-  int open_ = 0;  // connections idle or lent out
 };
 
 // Helpers shared by the .cpp files; each runs on a connection the caller holds.
