@@ -25,9 +25,7 @@ struct CampaignArgs {
 int Import(const AppOptions& o, const CampaignArgs& a) {
   auto profile = business::LoadProfile(BusinessPath(o));
   if (!profile.ok()) return Fail(profile.status());
-  auto path = DatabasePath(o);
-  if (!path.ok()) return Fail(path.status());
-  auto store = crm::OpenSqliteCrmStore(*path);
+  auto store = OpenCrm(o);  // SQLite in the data dir, or PostgreSQL with --db
   if (!store.ok()) return Fail(store.status());
   std::ifstream f(a.file, std::ios::binary);
   if (!f) return Fail(Status::NotFound("cannot read " + a.file));
@@ -66,9 +64,7 @@ int Import(const AppOptions& o, const CampaignArgs& a) {
 }
 
 int List(const AppOptions& o) {
-  auto path = DatabasePath(o);
-  if (!path.ok()) return Fail(path.status());
-  auto store = crm::OpenSqliteCrmStore(*path);
+  auto store = OpenCrm(o);  // SQLite in the data dir, or PostgreSQL with --db
   if (!store.ok()) return Fail(store.status());
   leads::LeadService svc(**store, Clock::System());
   leads::CampaignService campaigns(svc, **store, o.data_dir, Clock::System());
