@@ -41,9 +41,7 @@ struct ExportArgs {
 };
 
 int OrderStatus(const AppOptions& o, const StatusArgs& a) {
-  auto path = DatabasePath(o);
-  if (!path.ok()) return Fail(path.status());
-  auto store = crm::OpenSqliteCrmStore(*path);
+  auto store = OpenCrm(o);
   if (!store.ok()) return Fail(store.status());
   leads::LeadService svc(**store, Clock::System());
   leads::Actor by = a.as.empty() ? leads::Actor::Cli() : leads::Actor::User(a.as);
@@ -52,7 +50,7 @@ int OrderStatus(const AppOptions& o, const StatusArgs& a) {
   // The webhook outbox is shared with `kira serve`, whose delivery thread sends it.
   nlohmann::json event = {
       {"order", c->order}, {"from", c->from}, {"to", c->order.status}, {"by", by.audit}};
-  auto ws = crm::OpenSqliteWorkspaceStore(*path);
+  auto ws = OpenWorkspace(o);
   Status queued = ws.ok() ? Status::Ok() : ws.status();
   if (ws.ok()) {
     auto hooks = web::Webhooks::Open(**ws, Clock::System());
@@ -98,9 +96,7 @@ int Export(const AppOptions& o, const ExportArgs& a) {
   if (!to.ok()) return Fail(to.status());
   r.filter.from = *from;
   r.filter.to = *to;
-  auto path = DatabasePath(o);
-  if (!path.ok()) return Fail(path.status());
-  auto store = crm::OpenSqliteCrmStore(*path);
+  auto store = OpenCrm(o);
   if (!store.ok()) return Fail(store.status());
   leads::LeadService svc(**store, Clock::System());
   auto table = svc.Export(r);
