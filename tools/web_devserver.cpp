@@ -111,6 +111,8 @@ Status Seed(crm::CrmStore& store, storage::Db& db, const std::string& demo) {
       ord.status = "confirmed";
       ord.fulfilment = rng.Below(2) ? "pickup" : "delivery";
       ord.supply = "shop";
+      ord.customer_name = Pick(rng, kNames);
+      if (ord.fulfilment == "delivery") ord.address = "Москва, Профсоюзная ул., 12, кв. 40";
       ord.created_at = at + 120000;
       double qty = 10 + rng.Below(40);
       ord.lines.push_back({"KG-MT-6060-GR", "Монте Тиберио серый 60x60", qty, "м2", 1890});
@@ -176,6 +178,8 @@ int main(int argc, char** argv) {
   std::filesystem::create_directories(dir);
   std::string db_path = dir + "/kira.db";
   std::string demo = KIRA_DEMO_DIR;
+  // Only a profile given with --profile is editable from the settings page; the demo's stays.
+  const bool editable = !profile_path.empty();
   if (profile_path.empty()) profile_path = demo + "/profile.yaml";
   auto profile = business::LoadProfile(profile_path);
   if (!profile.ok()) {
@@ -209,6 +213,7 @@ int main(int argc, char** argv) {
   cfg.workspace = workspace->get();
   cfg.catalog = catalog_store->get();
   cfg.profile = *profile;
+  if (editable) cfg.profile_path = profile_path;
   cfg.poll_interval = std::chrono::milliseconds(300);
   if (status_no_ru_asr) {
     cfg.setup_report = [db_path, language = profile->language] {

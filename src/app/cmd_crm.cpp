@@ -2,6 +2,7 @@
 //   kira leads [--json] [--limit N] [--outcome X] [--channel C] [--status S]
 //   kira leads take|vera|close|approve ID ...  (cmd_leads.cpp)
 //   kira orders [--json]                       (with their lines)
+//   kira orders status ID STATUS               (cmd_orders.cpp)
 //   kira dnc [--json]                          (the do-not-call list)
 //   kira dnc add PHONE [--reason R]
 //   kira dnc remove PHONE
@@ -213,7 +214,10 @@ void RegisterCrm(CLI::App& app, AppOptions& opts) {
   static bool orders_json = false;
   auto* orders = app.add_subcommand("orders", "List orders with their lines");
   orders->add_flag("--json", orders_json, "Print a JSON array");
-  orders->callback([&opts] { opts.exit_code = Orders(opts, orders_json); });
+  RegisterOrderActions(*orders, opts);
+  orders->callback([&opts, orders] {
+    if (orders->get_subcommands().empty()) opts.exit_code = Orders(opts, orders_json);
+  });
 
   static DncArgs dnc_args;
   auto* dnc = app.add_subcommand("dnc", "The do-not-call list: list, add, remove, import");

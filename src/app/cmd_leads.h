@@ -11,5 +11,7 @@ namespace kira::app {
 
 struct AppOptions;
 void RegisterLeadActions(CLI::App& leads, AppOptions& opts);
+// `kira orders status ID STATUS` (cmd_orders.cpp), registered under `kira orders`.
+void RegisterOrderActions(CLI::App& orders, AppOptions& opts);
 
 }  // namespace kira::app

@@ -207,6 +207,13 @@ int RunServe(const AppOptions& o, const ServeArgs& a) {
       if (!s.ok()) log::Error("serve", "cannot reload the catalog: " + s.message());
     };
     wc.setup_report = [&status] { return BuildServeReport(status); };
+    // The settings page edits the profile file this server loaded; new conversations use
+    // the saved profile at once.
+    wc.profile_path = BusinessPath(o);
+    wc.on_profile_changed = [&rt](const business::Profile& p) {
+      rt.engine->SetProfile(p);
+      log::Info("serve", "the profile was changed in the workspace; new conversations use it");
+    };
     web = std::make_unique<web::WebServer>(std::move(wc));
     Status s = web->Start();
     if (!s.ok()) return Fail(s.WithContext("web workspace"));

@@ -183,3 +183,80 @@ TEST_F(CrmCli, DoNotCallAddImportRemove) {
 
 }  // namespace
 }  // namespace kira
+
+namespace kira {
+namespace {
+
+TEST_F(CrmCli, OrderStatusMovesAndExportsWriteCsvAndXlsx) {
+  {
+    auto store = Store();
+    ASSERT_TRUE(store);
+    crm::Contact person;
+    person.phone = "+79161234567";
+    person.name = "=Ольга";
+    crm::Lead l;
+    l.contact_id = *store->UpsertContact(person);
+    l.channel = "phone";
+    l.outcome = "order_placed";
+    l.created_at = 1764400000000;
+    int64_t lead = *store->CreateLead(l);
+    crm::Order o;
+    o.lead_id = lead;
+    o.fulfilment = "delivery";
+    o.address = "Казань, ул. Баумана, 10";
+    o.lines.push_back({"MT-6060-GR", "Монте Тиберио серый", 12.5, "м2", 1890});
+    o.total = 12.5 * 1890;
+    ASSERT_TRUE(store->CreateOrder(o).ok());
+  }
+  CliRun skip = Kira("orders status 1 done");
+  EXPECT_EQ(skip.code, 1);
+  EXPECT_NE(skip.err.find("cannot become done (next: confirmed, cancelled)"), std::string::npos)
+      << skip.err;
+  EXPECT_EQ(Kira("orders status 1 lost").code, 2);
+  EXPECT_EQ(Kira("orders status 99 paid").code, 3);
+  CliRun ok = Kira("orders status 1 confirmed --as alice");
+  EXPECT_EQ(ok.code, 0) << ok.err;
+  EXPECT_EQ(ok.out, "order 1: new -> confirmed\n");
+  json change = KiraJson("orders status 1 paid --json");
+  EXPECT_EQ(change["from"], "confirmed");
+  EXPECT_EQ(change["to"], "paid");
+  EXPECT_EQ(change["by"], "cli");
+  {
+    auto store = Store();
+    auto audit = store->ListAudit("order", 1);
+    ASSERT_TRUE(audit.ok());
+    ASSERT_EQ(audit->size(), 2u);
+    EXPECT_EQ((*audit)[0].actor, "user:alice");
+    EXPECT_EQ((*audit)[1].detail, "confirmed -> paid");
+  }
+
+  std::string csv = (dir_ / "orders.csv").string(), xlsx = (dir_ / "leads.xlsx").string();
+  CliRun e = Kira("export orders --format csv --out '" + csv + "'");
+  ASSERT_EQ(e.code, 0) << e.err;
+  EXPECT_EQ(e.out, "wrote 1 rows to " + csv + "\n");
+  std::string text = Slurp(csv);
+  EXPECT_EQ(text.substr(0, 3), "\xEF\xBB\xBF");
+  EXPECT_NE(text.find("оплачен;1;'=Ольга;+79161234567;доставка;Казань, ул. Баумана, 10;"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find(";12,5;м2;1890;23625;23625"), std::string::npos) << text;
+  CliRun x = Kira("export leads --format xlsx --lang en --channel phone --out '" + xlsx + "'");
+  ASSERT_EQ(x.code, 0) << x.err;
+  std::string sheet;
+  {
+    FILE* p = popen(("unzip -p '" + xlsx + "' xl/worksheets/sheet1.xml").c_str(), "r");
+    ASSERT_NE(p, nullptr);
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, p)) > 0) sheet.append(buf, n);
+    pclose(p);
+  }
+  EXPECT_NE(sheet.find("Phone"), std::string::npos) << sheet.substr(0, 800);
+  EXPECT_NE(sheet.find("=Ольга"), std::string::npos) << "XLSX text cells are text, never formulas";
+  EXPECT_EQ(sheet.find("<f>"), std::string::npos);
+  EXPECT_EQ(Kira("export users").code, 2);
+  EXPECT_EQ(Kira("export leads --format pdf").code, 2);
+}
+
+}  // namespace
+}  // namespace kira

@@ -19,6 +19,14 @@ void Engine::SetCatalog(std::shared_ptr<const catalog::Catalog> c) {
   catalog_ = std::move(c);
 }
 
+void Engine::SetProfile(business::Profile p) {
+  std::lock_guard<std::mutex> lock(mu_);
+  profile_versions_.push_back(std::make_unique<const business::Profile>(std::move(p)));
+  const business::Profile* now = profile_versions_.back().get();
+  profile_ = now;
+  for (auto& [key, agent] : agents_) agent->profile = now;
+}
+
 Result<std::unique_ptr<Engine>> Engine::Create(const business::Profile& profile,
                                                std::shared_ptr<const catalog::Catalog> catalog,
                                                crm::CrmStore* store, EngineOptions opts) {
@@ -87,10 +95,10 @@ Result<const AgentData*> Engine::Agent(const std::string& agent, const std::stri
   KIRA_ASSIGN_OR_RETURN(
       data->rules,
       UnderstandingRules::Load(opts_.defaults_dir + "/understanding/" + language + ".yaml"));
-  std::string own = profile_.dir + "/understanding." + language + ".yaml";
-  if (!profile_.dir.empty() && std::filesystem::exists(own))
+  std::string own = profile().dir + "/understanding." + language + ".yaml";
+  if (!profile().dir.empty() && std::filesystem::exists(own))
     KIRA_RETURN_IF_ERROR(data->rules.Extend(own));
-  data->profile = &profile_;
+  data->profile = profile_.load();
   const AgentData* out = data.get();
   agents_[key] = std::move(data);
   return out;
@@ -98,7 +106,7 @@ Result<const AgentData*> Engine::Agent(const std::string& agent, const std::stri
 
 Result<std::unique_ptr<DialogSession>> Engine::NewSession(const SessionParams& in) {
   SessionParams p = in;
-  if (p.language.empty()) p.language = profile_.language;
+  if (p.language.empty()) p.language = profile().language;
   if (p.language != "ru" && p.language != "en")
     return Status::Invalid("language must be ru or en, got '" + p.language + "'");
   if (p.agent != "kira" && p.agent != "vera")

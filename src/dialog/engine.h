@@ -6,6 +6,7 @@
 //   for (auto& line : s->Start().say) print(line);
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -54,7 +55,8 @@ struct AgentData {
   IntentExamples examples;
   std::unique_ptr<IntentClassifier> nlu;
   UnderstandingRules rules;  // phrase rules per intent (built in, extended by the shop)
-  const business::Profile* profile = nullptr;
+  // The engine's current profile; replaced by Engine::SetProfile (the settings page).
+  std::atomic<const business::Profile*> profile{nullptr};
 };
 
 class Engine {
@@ -72,7 +74,11 @@ class Engine {
   Status LoadAgentFiles(const std::string& agent, const std::string& language,
                         AgentData* out) const;
 
-  const business::Profile& profile() const { return profile_; }
+  // The profile now in use. SetProfile replaces it for new conversations (and the next turns
+  // of those in progress); every earlier version stays alive as long as the engine, so a
+  // reference or a FAQ entry a conversation holds never dangles.
+  const business::Profile& profile() const { return *profile_.load(); }
+  void SetProfile(business::Profile p);
   // The catalog new conversations use. A conversation keeps the snapshot it started with, so
   // SetCatalog (after an import or a web upload) never pulls data from under a call.
   std::shared_ptr<const catalog::Catalog> catalog() const;
@@ -86,8 +92,12 @@ class Engine {
  private:
   Engine(const business::Profile& p, std::shared_ptr<const catalog::Catalog> c, crm::CrmStore* s,
          EngineOptions o)
-      : profile_(p), catalog_(std::move(c)), store_(s), opts_(std::move(o)) {}
-  business::Profile profile_;
+      : catalog_(std::move(c)), store_(s), opts_(std::move(o)) {
+    profile_versions_.push_back(std::make_unique<const business::Profile>(p));
+    profile_ = profile_versions_.back().get();
+  }
+  std::atomic<const business::Profile*> profile_;
+  std::vector<std::unique_ptr<const business::Profile>> profile_versions_;  // under mu_
   mutable std::mutex catalog_mu_;
   std::shared_ptr<const catalog::Catalog> catalog_;
   crm::CrmStore* store_;

@@ -178,8 +178,8 @@ Understanding::Understanding(const AgentData& agent, const catalog::Catalog& cat
     : agent_(agent), catalog_(catalog), language_(std::move(language)) {
   // The category words are the catalog's index (Catalog::CategoriesNamedBy), built once for
   // every session.
-  if (agent_.profile) {
-    auto toks = text::Tokens(text::Normalize(agent_.profile->manager.name));
+  if (const business::Profile* profile = agent_.profile.load()) {
+    auto toks = text::Tokens(text::Normalize(profile->manager.name));
     if (!toks.empty()) manager_stem_ = text::Stem(toks[0]);
   }
 }
@@ -281,7 +281,8 @@ ProductLink Understanding::LinkProduct(const std::string& said) const {
 }
 
 const business::FaqEntry* Understanding::MatchFaq(const std::string& canonical, bool strict) const {
-  if (!agent_.profile || agent_.profile->faq.empty()) return nullptr;
+  const business::Profile* profile = agent_.profile.load();
+  if (!profile || profile->faq.empty()) return nullptr;
   const UnderstandingRules& r = agent_.rules;
   auto one = [](const std::string& t, const UnderstandingRules::Patterns& ps) {
     std::vector<std::string> v{t};
@@ -313,7 +314,7 @@ const business::FaqEntry* Understanding::MatchFaq(const std::string& canonical, 
   double best_score = 0;
   int best_n = 0;
   bool best_synonym = false;
-  for (const auto& e : agent_.profile->faq) {
+  for (const auto& e : profile->faq) {
     std::vector<std::string> fq = content(text::Canonical(e.q));
     if (fq.empty()) continue;
     int n = 0;
@@ -702,7 +703,7 @@ Frame Understanding::Parse(std::string_view utterance, Expect pending) const {
   if (MatchesAny(toks, agent_.rules.transfer_verbs, 3)) {
     for (const auto& t : toks) {
       if (!manager_stem_.empty() && t.size() >= 3 && text::Stem(t) == manager_stem_) {
-        f.manager = agent_.profile->manager.name;
+        f.manager = agent_.profile.load()->manager.name;
         break;
       }
     }

@@ -94,7 +94,7 @@
       return node;
     }
     const statuses = ['', 'new', 'confirmed', 'paid', 'shipped', 'picked_up', 'done', 'cancelled'];
-    const tabs = el('div', { class: 'tabs', role: 'tablist' }, statuses.map((s) =>
+    const tabs = el('div', { class: 'tabs tabs-wrap', role: 'tablist' }, statuses.map((s) =>
       el('button', { class: 'tab' + (s === state.status ? ' active' : ''), 'data-test': 'orders-tab-' + (s || 'all'), onclick: (e) => {
         state.status = s;
         tabs.querySelectorAll('.tab').forEach((b) => b.classList.remove('active'));
