@@ -67,6 +67,17 @@ async function noSideScroll(what) {
   assert.ok(w.doc <= w.view + 1 && w.body <= w.view + 1, `${what}: scrolls sideways (${w.doc}/${w.body} > ${w.view})`);
 }
 
+// Polls a condition from here: the workspace's CSP (script-src 'self') forbids the eval that
+// page.waitForFunction needs.
+async function until(what, cond) {
+  for (let i = 0; i < 150; i++) {
+    if (await cond()) return;
+    await page.waitForTimeout(100);
+  }
+  throw new Error('timed out waiting: ' + what);
+}
+const texts = (sel) => page.locator(sel).allTextContents();
+
 async function go(hash, selector) {
   await page.evaluate((h) => { location.hash = h; }, hash);
   await page.waitForSelector(selector);
@@ -141,13 +152,15 @@ try {
       if (round === 2) {
         // Replace: everything the file does not list (the demo catalog and BR-2, BR-3) is gone.
         assert.match(await page.textContent('[data-test=upload-removed]'), /Удалено из каталога: \d+/);
-        await page.waitForFunction(() => /Товаров в каталоге: 1$/.test(document.querySelector('[data-test=catalog-size]').textContent));
+        await until('catalog of 1', async () => /Товаров в каталоге: 1$/.test(await page.textContent('[data-test=catalog-size]')));
       } else {
-        await page.waitForFunction((b) => document.querySelector('[data-test=catalog-size]').textContent !== b, before);
+        // (Polled from here: the page's CSP forbids the eval a waitForFunction argument needs.)
+        for (let i = 0; i < 100 && (await page.textContent('[data-test=catalog-size]')) === before; i++) await page.waitForTimeout(100);
+        assert.notEqual(await page.textContent('[data-test=catalog-size]'), before, 'the catalog grew');
       }
       await page.fill('[data-test=catalog-search]', 'браузер серый');
-      await page.waitForFunction(() => [...document.querySelectorAll('[data-test=product-row]')].some((r) => /BR-1/.test(r.textContent)));
-      assert.match(await page.textContent('[data-test=catalog-results]'), /1\s?290/);
+      await until('BR-1 found', async () => (await texts('[data-test=product-row]')).some((r) => /BR-1/.test(r)));
+      assert.match(await page.textContent("[data-test=catalog-results]"), /1\s?291/);  // 1 290,50 shown in whole roubles
       await noSideScroll('catalog upload');
       await page.screenshot({ path: join(shots, `shop-${width}-02-catalog-upload.png`), fullPage: true });
 
@@ -173,14 +186,14 @@ try {
         const total = await page.textContent('[data-test=catalog-total]');
         assert.match(total, /^1–50 из /);
         await page.click('[data-test=pager-next]');
-        await page.waitForFunction(() => /^51–/.test(document.querySelector('[data-test=catalog-total]').textContent));
+        await until('page 2', async () => /^51–/.test(await page.textContent('[data-test=catalog-total]')));
         await page.selectOption('[data-test=filter-discontinued]', 'only');
-        await page.waitForFunction(() => /^1–/.test(document.querySelector('[data-test=catalog-total]').textContent));
+        await until('page 1', async () => /^1–/.test(await page.textContent('[data-test=catalog-total]')));
         const rows = await page.locator('[data-test=product-row]').allTextContents();
         assert.ok(rows.length > 0 && rows.every((r) => /Снят с производства/.test(r)), 'only discontinued rows');
         await page.selectOption('[data-test=filter-discontinued]', '');
         await page.selectOption('[data-test=filter-category]', 'Клей для плитки');
-        await page.waitForFunction(() => [...document.querySelectorAll('[data-test=product-row]')].every((r) => /Клей для плитки/.test(r.textContent)));
+        await until('category filter', async () => (await texts('[data-test=product-row]')).every((r) => /Клей для плитки/.test(r)));
         await page.selectOption('[data-test=filter-category]', '');
         await noSideScroll('catalog page');
         await page.screenshot({ path: join(shots, `shop-${width}-04-catalog-page.png`), fullPage: true });
