@@ -422,7 +422,10 @@ std::vector<GroundingIssue> GroundingChecker::Check(const std::string& utterance
   }
 
   // Formats ("60x120") as whole tokens of the utterance.
-  for (const std::string& tok : text::Tokens(text::Normalize(utterance))) {
+  // Normalised once: formats are its whole tokens, and collections are named in it.
+  const std::string normalized = text::Normalize(utterance);
+  const std::string padded = " " + normalized + " ";
+  for (const std::string& tok : text::Tokens(normalized)) {
     size_t x = tok.find('x');
     if (x == std::string::npos || x == 0 || x + 1 >= tok.size()) continue;
     if (!std::all_of(tok.begin(), tok.begin() + x, ::isdigit)) continue;
@@ -437,7 +440,6 @@ std::vector<GroundingIssue> GroundingChecker::Check(const std::string& utterance
     if (!t.code.empty() && !t.format && name_codes_.count(t.code)) continue;
     // A number that is a word of a collection or brand named in full ("CM 11").
     if (auto it = numbered_names_.find(t.raw); it != numbered_names_.end()) {
-      const std::string padded = " " + text::Normalize(utterance) + " ";
       if (std::any_of(it->second.begin(), it->second.end(), [&](const std::string& name) {
             return padded.find(" " + name + " ") != std::string::npos;
           }))
