@@ -181,7 +181,24 @@ Understanding::Understanding(const AgentData& agent, const catalog::Catalog& cat
   if (const business::Profile* profile = agent_.profile.load()) {
     auto toks = text::Tokens(text::Normalize(profile->manager.name));
     if (!toks.empty()) manager_stem_ = text::Stem(toks[0]);
+    // The FAQ questions' meanings are read once per conversation, not on every turn.
+    faq_profile_ = profile;
+    for (const auto& e : profile->faq) faq_keys_.push_back(FaqKeys(text::Canonical(e.q)));
   }
+  for (auto [list, out] : {std::pair{"yes_words", &yes_words_}, {"no_words", &no_words_}})
+    for (const auto& p : agent_.phrases.List(list)) {
+      std::string n = text::Normalize(p);
+      if (!n.empty()) out->push_back(" " + n + " ");
+    }
+}
+
+// ContainsAny (slots.h) with the phrases normalised beforehand: the same words, read once.
+bool Understanding::Said(const std::string& canonical,
+                         const std::vector<std::string>& padded) const {
+  std::string s = " " + canonical + " ";
+  for (const auto& p : padded)
+    if (s.find(p) != std::string::npos) return true;
+  return false;
 }
 
 bool Understanding::IsCategoryStem(const std::string& stem) const {
@@ -280,9 +297,7 @@ ProductLink Understanding::LinkProduct(const std::string& said) const {
   return link;
 }
 
-const business::FaqEntry* Understanding::MatchFaq(const std::string& canonical, bool strict) const {
-  const business::Profile* profile = agent_.profile.load();
-  if (!profile || profile->faq.empty()) return nullptr;
+std::vector<std::string> Understanding::FaqKeys(const std::string& canonical) const {
   const UnderstandingRules& r = agent_.rules;
   auto one = [](const std::string& t, const UnderstandingRules::Patterns& ps) {
     std::vector<std::string> v{t};
@@ -291,31 +306,40 @@ const business::FaqEntry* Understanding::MatchFaq(const std::string& canonical, 
     return false;
   };
   // A word's meaning: its synonym group, else its stem.
-  auto content = [&](const std::string& c) {
-    std::vector<std::string> out;
-    for (const auto& t : text::Tokens(c)) {
-      std::string key;
-      for (size_t g = 0; g < r.synonyms.size() && key.empty(); ++g)
-        if (one(t, r.synonyms[g])) key = "#" + std::to_string(g);
-      if (key.empty()) {
-        // Letters, not bytes: "как" is three letters (six bytes).
-        if (text::Decode(t).size() < 4 || one(t, r.stopwords) || one(t, r.question_words)) continue;
-        key = text::Stem(t);
-        // "плитка" is in every question to a tile shop.
-        if (text::Decode(key).size() < 3 || IsCategoryStem(key)) continue;
-      }
-      if (!In(out, key)) out.push_back(key);
+  std::vector<std::string> out;
+  for (const auto& t : text::Tokens(canonical)) {
+    std::string key;
+    for (size_t g = 0; g < r.synonyms.size() && key.empty(); ++g)
+      if (one(t, r.synonyms[g])) key = "#" + std::to_string(g);
+    if (key.empty()) {
+      // Letters, not bytes: "как" is three letters (six bytes).
+      if (text::Decode(t).size() < 4 || one(t, r.stopwords) || one(t, r.question_words)) continue;
+      key = text::Stem(t);
+      // "плитка" is in every question to a tile shop.
+      if (text::Decode(key).size() < 3 || IsCategoryStem(key)) continue;
     }
-    return out;
-  };
-  std::vector<std::string> q = content(canonical);
+    if (!In(out, key)) out.push_back(key);
+  }
+  return out;
+}
+
+const business::FaqEntry* Understanding::MatchFaq(const std::string& canonical, bool strict) const {
+  const business::Profile* profile = agent_.profile.load();
+  if (!profile || profile->faq.empty()) return nullptr;
+  std::vector<std::string> q = FaqKeys(canonical);
   if (q.empty()) return nullptr;
   const business::FaqEntry* best = nullptr;
   double best_score = 0;
   int best_n = 0;
   bool best_synonym = false;
-  for (const auto& e : profile->faq) {
-    std::vector<std::string> fq = content(text::Canonical(e.q));
+  // The keys read at the conversation's start serve while the profile is the same one; a
+  // profile edited since (live reload) is read afresh.
+  const bool cached = profile == faq_profile_ && faq_keys_.size() == profile->faq.size();
+  for (size_t k = 0; k < profile->faq.size(); ++k) {
+    const business::FaqEntry& e = profile->faq[k];
+    std::vector<std::string> fresh;
+    if (!cached) fresh = FaqKeys(text::Canonical(e.q));
+    const std::vector<std::string>& fq = cached ? faq_keys_[k] : fresh;
     if (fq.empty()) continue;
     int n = 0;
     bool synonym = false;
@@ -340,7 +364,7 @@ const business::FaqEntry* Understanding::MatchFaq(const std::string& canonical, 
 }
 
 void Understanding::DetectIntents(const std::vector<std::string>& toks, Expect pending,
-                                  Frame& f) const {
+                                  const IntentPrediction& ip, Frame& f) const {
   const UnderstandingRules& r = agent_.rules;
   auto rule = [&](const char* name) {
     const auto* ps = r.Intent(name);
@@ -413,7 +437,6 @@ void Understanding::DetectIntents(const std::vector<std::string>& toks, Expect p
     f.yes = true;
     f.no = false;
   }
-  IntentPrediction ip = agent_.nlu->Classify(f.canonical);
   double th = agent_.phrases.settings().intent_threshold;
   std::vector<std::string> out;
   // Safety first, then what the rules found, then the model's intent.
@@ -476,8 +499,8 @@ void Understanding::DetectIntents(const std::vector<std::string>& toks, Expect p
     std::string head2 = s + 1 < toks.size() ? head + " " + toks[s + 1] : head;
     const auto* ps = r.Intent(intent);
     std::vector<std::string> first(toks.begin() + s, toks.begin() + std::min(toks.size(), s + 2));
-    return ContainsAny(head, agent_.phrases.List(words)) ||
-           ContainsAny(head2, agent_.phrases.List(words)) || (ps && MatchesAny(first, *ps, 0));
+    const auto& said = std::string_view(words) == "yes_words" ? yes_words_ : no_words_;
+    return Said(head, said) || Said(head2, said) || (ps && MatchesAny(first, *ps, 0));
   };
   bool slot_question = pending == Expect::kQuantity || pending == Expect::kWhich ||
                        pending == Expect::kName || pending == Expect::kFulfilment ||
@@ -617,7 +640,6 @@ Frame Understanding::Parse(std::string_view utterance, Expect pending) const {
   if (f.canonical.empty()) return f;
   std::vector<std::string> toks = text::Tokens(f.canonical);
   if (toks.size() > kMaxTokens) toks.resize(kMaxTokens);
-  const auto& lists = agent_.phrases;
   // Slots, whatever was asked.
   f.phone = ExtractPhone(f.canonical);
   // "Нет, не 10, а 15" at the read-back: a bare number corrects the quantity.
@@ -684,12 +706,12 @@ Frame Understanding::Parse(std::string_view utterance, Expect pending) const {
   // Yes and no: the scenario's word lists ("да", "нет, спасибо").
   const auto* yes_rules = agent_.rules.Intent("yes");
   const auto* no_rules = agent_.rules.Intent("no");
-  bool no = ContainsAny(f.canonical, lists.List("no_words")) ||
-            (no_rules && MatchesAny(toks, *no_rules, 1));
-  bool yes = !no && (ContainsAny(f.canonical, lists.List("yes_words")) ||
-                     (yes_rules && MatchesAny(toks, *yes_rules, 1)));
+  bool no = Said(f.canonical, no_words_) || (no_rules && MatchesAny(toks, *no_rules, 1));
+  bool yes =
+      !no && (Said(f.canonical, yes_words_) || (yes_rules && MatchesAny(toks, *yes_rules, 1)));
+  // The model reads the whole turn once; the yes/no fallback and the intents share it.
+  const IntentPrediction ip = agent_.nlu->Classify(f.canonical);
   if (!yes && !no) {
-    IntentPrediction ip = agent_.nlu->Classify(f.canonical);
     if (toks.size() <= 4 && ip.confidence >= 0.6) {
       yes = ip.intent == "yes";
       no = ip.intent == "no";
@@ -729,7 +751,7 @@ Frame Understanding::Parse(std::string_view utterance, Expect pending) const {
     f.correction = true;
   // A callback time only when a callback is what is being arranged.
   auto cb = ExtractCallbackTime(f.canonical);
-  DetectIntents(toks, pending, f);
+  DetectIntents(toks, pending, ip, f);
   if (cb && (pending == Expect::kCallbackTime || f.Has("callback"))) f.callback = cb;
   // "Это Олег, виртуальный помощник" names the assistant, "переключите на Анну" the manager:
   // neither is the caller's own name.

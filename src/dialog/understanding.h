@@ -32,6 +32,7 @@ struct FaqEntry;
 namespace kira::dialog {
 
 struct AgentData;
+struct IntentPrediction;
 
 // The closed label set of caller intents (the corpus and the intent data use these names).
 // A turn may carry several: "да, заберу сам" is {yes}; "когда вы открыты и как проехать?" is
@@ -116,11 +117,20 @@ class Understanding {
   const business::FaqEntry* MatchFaq(const std::string& canonical, bool strict = true) const;
 
  private:
-  void DetectIntents(const std::vector<std::string>& toks, Expect pending, Frame& f) const;
+  // `ip` is the model's reading of the whole turn (classified once per turn).
+  void DetectIntents(const std::vector<std::string>& toks, Expect pending,
+                     const IntentPrediction& ip, Frame& f) const;
+  // A question's meaning for the FAQ match: synonym groups ("#3") and content-word stems.
+  std::vector<std::string> FaqKeys(const std::string& canonical) const;
   const AgentData& agent_;
   const catalog::Catalog& catalog_;
   std::string language_;
   std::string manager_stem_;
+  const business::Profile* faq_profile_ = nullptr;  // the profile faq_keys_ were read from
+  std::vector<std::vector<std::string>> faq_keys_;  // FaqKeys of each profile FAQ question
+  // The scenario's yes_words / no_words, normalised once (" да ", " нет спасибо ").
+  std::vector<std::string> yes_words_, no_words_;
+  bool Said(const std::string& canonical, const std::vector<std::string>& padded) const;
 };
 
 }  // namespace kira::dialog

@@ -66,10 +66,31 @@ Status CheckSkus(const CorpusFile& f, const catalog::Catalog& cat) {
   return Status::Ok();
 }
 
+// With transcripts (--verbose, for a corpus of one's own): an utterance whose intents differ
+// from its label is listed with what was expected and what was understood.
+void ListIntentMiss(const CorpusFile& f, const Utterance& x, const dialog::Frame& fr,
+                    const std::string& shop, EvalReport* report) {
+  std::set<std::string> want(x.intents.begin(), x.intents.end());
+  std::set<std::string> got(fr.intents.begin(), fr.intents.end());
+  if (want == got) return;
+  auto list = [](const std::set<std::string>& v) {
+    std::string s;
+    for (const auto& i : v) s += (s.empty() ? "" : ", ") + i;
+    return "[" + s + "]";
+  };
+  FailedConversation fc{
+      f.path, "utterance:" + std::to_string(x.line), shop, f.lang, f.agent, false, {}, {}};
+  fc.reasons.push_back("'" + x.text + "' after " + std::string(dialog::ExpectName(x.after)) +
+                       ": intents " + list(got) + ", expected " + list(want));
+  report->failed.push_back(std::move(fc));
+}
+
 void Score(const CorpusFile& f, const dialog::Understanding& u, const EvalOptions& o,
-           GroupReport* g) {
+           GroupReport* g, EvalReport* report) {
   for (const Utterance& x : f.utterances) {
-    ScoreUtterance(x, u.Parse(x.text, x.after), &g->clean.utterances);
+    dialog::Frame fr = u.Parse(x.text, x.after);
+    ScoreUtterance(x, fr, &g->clean.utterances);
+    if (o.transcripts) ListIntentMiss(f, x, fr, g->shop, report);
     if (o.noise && !o.channel) {
       std::string heard = AddNoise(x.text, f.lang, o.seed, 0, o.noise_options);
       ScoreUtterance(x, u.Parse(heard, x.after), &g->noisy->utterances);
@@ -199,7 +220,7 @@ Result<EvalReport> RunEval(const std::vector<std::string>& paths, const EvalOpti
                  std::to_string(f.conversations.size()) + " conversations");
     KIRA_ASSIGN_OR_RETURN(const dialog::AgentData* agent, shop.Agent(f.agent, f.lang));
     dialog::Understanding u(*agent, shop.catalog(), f.lang);
-    Score(f, u, o, &g);
+    Score(f, u, o, &g, &report);
     for (const ConversationSpec& c : f.conversations) {
       KIRA_RETURN_IF_ERROR(Converse(shop, f, c, false, o, &g.clean, &report));
       if (replay) KIRA_RETURN_IF_ERROR(Converse(shop, f, c, true, o, &*g.noisy, &report));
