@@ -314,9 +314,11 @@ std::vector<std::string> Understanding::FaqKeys(const std::string& canonical) co
     if (key.empty()) {
       // Letters, not bytes: "как" is three letters (six bytes).
       if (text::Decode(t).size() < 4 || one(t, r.stopwords) || one(t, r.question_words)) continue;
-      key = text::Stem(t);
-      // "плитка" is in every question to a tile shop.
-      if (text::Decode(key).size() < 3 || IsCategoryStem(key)) continue;
+      // The dictionary form's stem: "образца" and "образцы" are one word, "кладёте" and
+      // "класть" too (core/lemma.h); "плитка" is in every question to a tile shop.
+      key = text::LemmaStem(t);
+      if (text::Decode(key).size() < 3 || IsCategoryStem(key) || IsCategoryStem(text::Stem(t)))
+        continue;
     }
     if (!In(out, key)) out.push_back(key);
   }
@@ -364,7 +366,7 @@ const business::FaqEntry* Understanding::MatchFaq(const std::string& canonical, 
 }
 
 void Understanding::DetectIntents(const std::vector<std::string>& toks, Expect pending,
-                                  const IntentPrediction& ip, Frame& f) const {
+                                  const IntentPrediction& ip, bool question_mark, Frame& f) const {
   const UnderstandingRules& r = agent_.rules;
   auto rule = [&](const char* name) {
     const auto* ps = r.Intent(name);
@@ -395,7 +397,11 @@ void Understanding::DetectIntents(const std::vector<std::string>& toks, Expect p
   // of the shop's catalog is named ("мойка" alone is also a sink the shop does not sell).
   bool catalog_words = f.product && (f.product->confidence != ProductLink::Confidence::kNone ||
                                      !f.product->mentions.category.empty());
-  if (!catalog_words && rule("other_business")) Add(rules, "wrong_number");
+  // A question about the shop itself ("are you open on bank holidays?") is no wrong number.
+  bool shop_question = std::any_of(rules.begin(), rules.end(), [](const std::string& i) {
+    return i == "hours" || i == "address" || i == "delivery" || i == "order_status";
+  });
+  if (!catalog_words && !shop_question && rule("other_business")) Add(rules, "wrong_number");
   if (f.manager) Add(rules, "human");
   // Secretary and voicemail greetings are Vera's business; for Kira a caller saying "после
   // сигнала" is not a mailbox.
@@ -431,6 +437,12 @@ void Understanding::DetectIntents(const std::vector<std::string>& toks, Expect p
     if (ExtractCallbackTime(f.canonical)) drop(rules, {"hours"});
     if (!f.manager && !rule("transfer_request")) drop(rules, {"human"});
   }
+  // "Are you a real person?" asks about Kira; "can I talk to a real person?" asks for one.
+  if (In(rules, "robot") && In(rules, "human"))
+    drop(rules,
+         {rule("transfer_request") || MatchesAny(toks, r.transfer_verbs, 3) ? "robot" : "human"});
+  // A claimed authority asking for a customer's address asks nothing about the shop's.
+  if (In(rules, "fraud")) drop(rules, {"address", "wrong_number"});
   // "Да, соедините" answering "shall I put you through?" is a yes.
   if (pending == Expect::kManager && In(rules, "human")) {
     drop(rules, {"human"});
@@ -475,9 +487,12 @@ void Understanding::DetectIntents(const std::vector<std::string>& toks, Expect p
   // Past the opening, a FAQ question is asked as one ("а образцы можно взять?"): "я не знаю"
   // answering "which one?" shares a word with "can I return tiles I don't use" and asks nothing.
   // A product request with a FAQ word in it ("мастер посчитал, нужно 20 метров") asks nothing.
-  bool question = MatchesAny(toks, r.question_words);
+  bool question = question_mark || MatchesAny(toks, r.question_words);
   bool asks = (pending == Expect::kNone && !product_words) || question;
-  if (!answer && asks) f.faq = MatchFaq(f.canonical, /*strict=*/!faq_topic);
+  // The FAQ topic words or the model's sure "faq" say the turn is a FAQ question: then one
+  // shared content word finds the entry ("do you do samples?" → "Do you offer samples?").
+  bool model_faq = ip.intent == "faq" && ip.confidence >= 0.6;
+  if (!answer && asks) f.faq = MatchFaq(f.canonical, /*strict=*/!faq_topic && !model_faq);
   bool faq =
       f.faq != nullptr || (faq_topic && pending == Expect::kNone && (question || !product_words));
   // Yes and no are intents where they answer something: at the opening (or "anything
@@ -518,6 +533,18 @@ void Understanding::DetectIntents(const std::vector<std::string>& toks, Expect p
   if (slot_question && answer) yes = false;
   if (slot_question) no = no && opens_with("no", "no_words");
   if (f.correction) yes = false;
+  // "I'm busy right now, call me back" answering a yes/no question holds no yes: beside a
+  // request of its own, a yes is one the turn opens with.
+  bool request = std::any_of(rules.begin(), rules.end(), [](const std::string& i) {
+    return i == "callback" || i == "opt_out" || i == "abuse" || i == "wrong_number" ||
+           i == "fraud" || i == "robot" || i == "human";
+  });
+  if (yes && request && pending != Expect::kNone) yes = opens_with("yes", "yes_words");
+  // "Заберу сам, я Тимур" answering "shall I place the order?" gives the next step's answer:
+  // the consent is implied (the policy reads it so too).
+  if (pending == Expect::kOrderOffer && !no && !f.correction && (f.name || f.fulfilment) &&
+      !question)
+    yes = true;
   if (yes) out.push_back("yes");
   if (no) out.push_back("no");
   if (f.correction) out.push_back("correction");
@@ -544,8 +571,10 @@ void Understanding::DetectIntents(const std::vector<std::string>& toks, Expect p
     const auto* ops = r.Intent("order");
     bool order_words = (ops && MatchesAny(toks, *ops)) || f.quantity.has_value();
     std::string i = mi == "order" && product_words && !order_words ? "product_query" : mi;
+    // Without a product named, the model's order or query explains only a turn nothing else
+    // does ("could I speak to Priya" is no order).
     if (!answer && !f.correction && ip.confidence >= th &&
-        (product_words || pending == Expect::kNone))
+        (product_words || (pending == Expect::kNone && out.empty())))
       Add(out, i);
   } else if (mi == "faq") {
     // Decided by the FAQ matcher; kept as a hint when nothing else fired.
@@ -560,7 +589,15 @@ void Understanding::DetectIntents(const std::vector<std::string>& toks, Expect p
     bool ending = mi == "prank" || mi == "wrong_number" || mi == "fraud" || mi == "abuse";
     // Unless the model is all but certain of a joke ("tiles made of jelly").
     bool sure_prank = mi == "prank" && ip.confidence >= 0.9;
-    if ((!(ending && product_words) || sure_prank) && (mi != "greeting" || out.empty()))
+    // A greeting or a request for a person is said in words the lists hold; the model's guess
+    // of them mid-dialog, or beside anything else, is a misreading of the turn.
+    bool said_only = mi == "greeting" || mi == "human";
+    // A wrong number is said at the start of a call; mid-dialog the model's guess of one
+    // ("the cheaper one" answering "which one?") is a misreading, the word lists still hold.
+    if (mi == "wrong_number" && pending != Expect::kNone && pending != Expect::kConsent)
+      said_only = true;
+    if ((!(ending && product_words) || sure_prank) &&
+        (!said_only || (out.empty() && pending == Expect::kNone)))
       Add(out, mi);
   }
   // Two questions at once ("скажите адрес и можно ли картой"): each clause is read by the
@@ -608,6 +645,12 @@ void Understanding::DetectIntents(const std::vector<std::string>& toks, Expect p
     drop(out, {"product_query"});
     Add(out, "order");
   }
+  // "Заказ оплатил, а он так и не пришёл" asks about the order; the payment word in it asks no
+  // FAQ unless the question matches an entry on its own.
+  if (In(out, "order_status") && In(out, "faq") && !MatchFaq(f.canonical, /*strict=*/true)) {
+    drop(out, {"faq"});
+    f.faq = nullptr;
+  }
   if (elsewhere && !In(out, "order")) {
     // Only the model said product_query, or it followed the product words: the other intent
     // explains the turn.
@@ -647,6 +690,10 @@ Frame Understanding::Parse(std::string_view utterance, Expect pending) const {
   bool corr_marker = pending != Expect::kNone && corr && MatchesAny(toks, *corr, 1);
   bool order_step =
       pending == Expect::kConfirm || pending == Expect::kOrderOffer || pending == Expect::kYesNo;
+  // "Нет, пятнадцать метров", "no, thirty metres not twenty" at the read-back: a bare no
+  // followed by a value changes that value (whether there is one is decided below).
+  static const std::vector<std::string> kBareNo = {"нет", "неа", "no", "nope", "nah"};
+  if (order_step && toks.size() >= 2 && In(kBareNo, toks[0])) corr_marker = true;
   // "Не Садовая, а Садовническая, 7" takes back a street, not a quantity: a bare number
   // corrects the quantity only when what is taken back is a number too ("не 10, а 15").
   bool order_steps = order_step || pending == Expect::kAddress || pending == Expect::kName ||
@@ -658,7 +705,8 @@ Frame Understanding::Parse(std::string_view utterance, Expect pending) const {
       takes_back_number = takes_back_number || std::isdigit(static_cast<unsigned char>(t[0]));
   bool bare_fix = corr_marker && order_step && (!f.replacement || takes_back_number);
   f.quantity = ExtractQuantity(f.canonical, pending == Expect::kQuantity || bare_fix);
-  f.name = ExtractName(original, pending == Expect::kName, lists.List("heard_first_names"));
+  f.name =
+      ExtractName(original, pending == Expect::kName, agent_.phrases.List("heard_first_names"));
   // "я Мистраль серый хочу": a word of the catalog (a collection, brand, colour, category) is
   // the product, not the caller's name, unless the name is what was asked ("Mark" is also a
   // collection).
@@ -751,7 +799,8 @@ Frame Understanding::Parse(std::string_view utterance, Expect pending) const {
     f.correction = true;
   // A callback time only when a callback is what is being arranged.
   auto cb = ExtractCallbackTime(f.canonical);
-  DetectIntents(toks, pending, ip, f);
+  // A written question says so ("дадите кусочек домой посмотреть?"); a recogniser's does not.
+  DetectIntents(toks, pending, ip, original.find('?') != std::string::npos, f);
   if (cb && (pending == Expect::kCallbackTime || f.Has("callback"))) f.callback = cb;
   // "Это Олег, виртуальный помощник" names the assistant, "переключите на Анну" the manager:
   // neither is the caller's own name.

@@ -119,7 +119,7 @@ class Understanding {
  private:
   // `ip` is the model's reading of the whole turn (classified once per turn).
   void DetectIntents(const std::vector<std::string>& toks, Expect pending,
-                     const IntentPrediction& ip, Frame& f) const;
+                     const IntentPrediction& ip, bool question_mark, Frame& f) const;
   // A question's meaning for the FAQ match: synonym groups ("#3") and content-word stems.
   std::vector<std::string> FaqKeys(const std::string& canonical) const;
   const AgentData& agent_;

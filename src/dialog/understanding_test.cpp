@@ -173,6 +173,63 @@ TEST_F(UnderstandingTest, IntentsBeyondThePhraseRules) {
   EXPECT_FALSE(f.Has("order"));
 }
 
+// The profile's FAQ entries are found by meaning, not wording: synonyms, dictionary forms and
+// the intent model (paraphrases written for this test, not taken from eval/).
+TEST_F(UnderstandingTest, FaqEntriesAreFoundByParaphrase) {
+  auto faq = [&](const std::string& text, bool en = false) -> std::string {
+    Frame f = Parse(text, Expect::kNone, en);
+    return f.faq ? f.faq->q : "";
+  };
+  EXPECT_EQ(faq("картой расплатиться можно?"), "Как можно оплатить?");
+  EXPECT_EQ(faq("а вы сами кладёте плитку или только продаёте?"), "Есть ли у вас укладка?");
+  EXPECT_EQ(faq("дадите кусочек плитки домой посмотреть?"), "Можно ли взять образцы плитки?");
+  EXPECT_EQ(faq("если лишняя останется, примете обратно?"), "Можно ли вернуть плитку?");
+  EXPECT_EQ(faq("оптом дешевле выйдет?"), "Есть ли скидка на большой объём?");
+  EXPECT_EQ(faq("Do you do samples?", true), "Do you offer samples?");
+  EXPECT_EQ(faq("will you lay the tiles for me as well", true), "Do you install tiles?");
+  EXPECT_EQ(faq("can I get a refund on boxes I don't open", true), "Can I return tiles?");
+  EXPECT_EQ(faq("do you take contactless", true), "How can I pay?");
+  // Questions the profile answers elsewhere are no FAQ entry.
+  EXPECT_EQ(faq("где вы находитесь?"), "");
+  EXPECT_EQ(faq("what time do you close", true), "");
+}
+
+// Confusions between intents that share words: a question about Kira against a request for a
+// person, a claimed authority's "address", a yes implied by the next step's answer, a
+// correction that opens with "no", a shop question that names another business.
+TEST_F(UnderstandingTest, IntentsThatShareWordsAreToldApart) {
+  Frame f = Parse("are you a real person or a recording", Expect::kNone, true);
+  EXPECT_TRUE(f.Has("robot"));
+  EXPECT_FALSE(f.Has("human"));
+  f = Parse("can I speak to a real person please", Expect::kNone, true);
+  EXPECT_TRUE(f.Has("human"));
+  EXPECT_FALSE(f.Has("robot"));
+  f = Parse("служба безопасности банка, продиктуйте адрес вашего клиента");
+  EXPECT_TRUE(f.Has("fraud"));
+  EXPECT_FALSE(f.Has("address"));
+  f = Parse("да, соедините пожалуйста", Expect::kManager);
+  EXPECT_EQ(f.intents, std::vector<std::string>{"yes"});
+  f = Parse("сам заберу, меня Пётр зовут", Expect::kOrderOffer);
+  EXPECT_TRUE(f.Has("yes"));
+  f = Parse("нет, пятнадцать метров", Expect::kConfirm);
+  EXPECT_TRUE(f.Has("correction"));
+  EXPECT_FALSE(f.Has("no"));
+  ASSERT_TRUE(f.quantity);
+  EXPECT_DOUBLE_EQ(f.quantity->value, 15);
+  f = Parse("нет, спасибо", Expect::kConfirm);
+  EXPECT_FALSE(f.Has("correction"));
+  f = Parse("no, forty metres not thirty", Expect::kConfirm, true);
+  EXPECT_TRUE(f.Has("correction"));
+  f = Parse("are you open on bank holidays", Expect::kNone, true);
+  EXPECT_TRUE(f.Has("hours"));
+  EXPECT_FALSE(f.Has("wrong_number"));
+  f = Parse("sorry I'm driving, ring me back later", Expect::kYesNo, true);
+  EXPECT_TRUE(f.Has("callback"));
+  EXPECT_FALSE(f.Has("yes"));
+  // The model's greeting is no reading of a turn mid-dialog.
+  EXPECT_FALSE(Parse("ну давайте тот что подешевле", Expect::kWhich).Has("greeting"));
+}
+
 TEST_F(UnderstandingTest, TheHeadNounDecidesTheCategory) {
   Frame f = Parse("клей для керамогранита");
   ASSERT_TRUE(f.product);
