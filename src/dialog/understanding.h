@@ -27,7 +27,8 @@
 
 namespace kira::business {
 struct FaqEntry;
-}
+struct Profile;
+}  // namespace kira::business
 
 namespace kira::dialog {
 
