@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs dependencies, builds, and runs every test: unit and e2e in parallel, then the
-# timing-sensitive sip, load and browser labels one at a time, then the unit tests of the
+# timing-sensitive sip, load, cluster and browser labels one at a time, then the unit tests of the
 # sanitizer (ASan+UBSan) build, then every libFuzzer target for $KIRA_FUZZ_SECONDS (default 60)
 # seconds, two at a time, in the clang build (scripts/fuzz.sh).
 set -euo pipefail
