@@ -262,13 +262,15 @@ int RunServe(const AppOptions& o, const ServeArgs& a) {
     status.phone = phone.get();
   }
 
+  // The Dialer keeps a reference to its config: it lives here, as long as the dialer does.
+  Result<dialer::DialerConfig> dc = dialer::DialerConfig{};
   std::unique_ptr<dialer::ZoneDb> zones;
   std::unique_ptr<dialer::PhoneZoneResolver> resolver;
   std::unique_ptr<voice::PhoneOriginator> originator;
   std::unique_ptr<dialer::Dialer> dialer_loop;
   std::jthread dialer_thread;
   if (phone && !a.no_dialer) {
-    auto dc = LoadDialerSettings(o, rt.profile, a.dialer_config);
+    dc = LoadDialerSettings(o, rt.profile, a.dialer_config);
     if (!dc.ok()) return Fail(dc.status());
     zones = std::make_unique<dialer::ZoneDb>();
     resolver = std::make_unique<dialer::PhoneZoneResolver>(zones.get(), dc->default_region);

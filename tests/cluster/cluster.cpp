@@ -60,9 +60,7 @@ Status KiraCluster::Start(int n, const NodeOptions& o) {
   }
   for (int i = 0; i < n; ++i) KIRA_RETURN_IF_ERROR(StartNode(i));
   for (auto& node : nodes_) {
-    if (!siptest::WaitForText(node.log, "answering SIP calls", 120s))
-      return Status::Unavailable("node " + std::to_string(node.index) + " did not start:\n" +
-                                 siptest::ReadTextFile(node.log));
+    KIRA_RETURN_IF_ERROR(WaitUp(node));
     if (o.dialer && !siptest::WaitForText(node.log, "dialer running", 60s))
       return Status::Unavailable("node " + std::to_string(node.index) + " has no dialer:\n" +
                                  siptest::ReadTextFile(node.log));
@@ -122,6 +120,25 @@ Status KiraCluster::StartNode(int index) {
                                    nd + "/phone.yaml"};
   if (!opts_.dialer) argv.push_back("--no-dialer");
   return n.proc.Start(argv, n.log);
+}
+
+Status KiraCluster::WaitUp(KiraNode& node) {
+  // A port picked free can be taken by another test before the node binds it: new ports, again.
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    for (auto end = std::chrono::steady_clock::now() + 120s;
+         std::chrono::steady_clock::now() < end;) {
+      if (siptest::ReadTextFile(node.log).find("answering SIP calls") != std::string::npos)
+        return Status::Ok();
+      if (node.proc.Wait(100ms)) break;  // exited
+    }
+    const std::string log = siptest::ReadTextFile(node.log);
+    if (node.proc.running() || log.find("Address already in use") == std::string::npos)
+      return Status::Unavailable("node " + std::to_string(node.index) + " did not start:\n" + log);
+    node.sip_port = siptest::FreePort();
+    node.web_port = siptest::FreePort();
+    KIRA_RETURN_IF_ERROR(StartNode(node.index));
+  }
+  return Status::Unavailable("node " + std::to_string(node.index) + ": no free ports");
 }
 
 std::vector<uint16_t> KiraCluster::SipPorts() const {

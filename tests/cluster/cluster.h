@@ -62,6 +62,9 @@ class KiraCluster {
   const std::string& url() const { return url_; }
 
  private:
+  // Until the node answers SIP; started again on new ports when one was taken meanwhile.
+  Status WaitUp(KiraNode& node);
+
   std::string dir_, url_;
   NodeOptions opts_;
   std::deque<KiraNode> nodes_;
