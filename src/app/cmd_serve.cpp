@@ -3,6 +3,7 @@
 // over one SQLite database in the data dir. Stops cleanly on SIGINT/SIGTERM.
 #include <malloc.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <atomic>
@@ -39,12 +40,20 @@
 namespace kira::app {
 namespace {
 
+// host:pid: unique among running nodes, so a node's leases are never another's.
+[[maybe_unused]] std::string DefaultNodeName() {
+  char host[256] = {};
+  if (::gethostname(host, sizeof(host) - 1) != 0) std::snprintf(host, sizeof(host), "kira");
+  return std::string(host) + ":" + std::to_string(::getpid());
+}
+
 struct ServeArgs {
   std::string web = "127.0.0.1:8080";
   std::string sip;           // overrides phone.listen
   std::string phone_config;  // YAML with a phone: section
   std::string dialer_config;
   std::string web_config;  // YAML with a web: section (limits, proxies, cookies)
+  std::string node;        // this node's name among several on one PostgreSQL (task leases)
   std::vector<std::string> trusted_proxies;
   bool secure_cookies = false;
   bool no_phone = false, no_web = false, no_dialer = false;
@@ -289,8 +298,14 @@ int RunServe(const AppOptions& o, const ServeArgs& a) {
           }
           return std::move(s).value();
         });
+    dialer::DialerOptions dopts;
+    if (CrmOnPostgres(o)) {
+      // Several nodes may share the database: leases and the limits go through the store.
+      dopts.node = a.node.empty() ? DefaultNodeName() : a.node;
+      std::printf("kira: dialer node '%s' (task leases in PostgreSQL)\n", dopts.node.c_str());
+    }
     dialer_loop = std::make_unique<dialer::Dialer>(rt.store.get(), originator.get(), *dc,
-                                                   resolver.get(), &Clock::System());
+                                                   resolver.get(), &Clock::System(), dopts);
     Status s = dialer_loop->Start();
     if (!s.ok()) return Fail(s.WithContext("dialer"));
     dialer_thread = std::jthread([&](std::stop_token st) { dialer_loop->Run(st); });
@@ -356,6 +371,9 @@ void RegisterServe(CLI::App& app, AppOptions& opts) {
                 "Delete recordings of conversations ended longer ago (0 = keep; daily; default: "
                 "the profile's privacy.keep_recordings_days)")
       ->check(CLI::Range(0, 36500));
+  c->add_option("--node", a->node,
+                "This node's name among several sharing one PostgreSQL (--db postgres://): "
+                "its dialer's task leases carry it (default: host name and process id)");
   c->add_flag("--no-phone", a->no_phone, "Do not start the SIP side");
   c->add_flag("--no-web", a->no_web, "Do not start the web workspace");
   c->add_flag("--no-dialer", a->no_dialer, "Do not place outbound calls");

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "crm/dial_leases.h"
 #include "crm/model.h"
 
 namespace kira::crm {
@@ -90,6 +91,21 @@ class CrmStore {
   // last_attempt_at = now). False when the task is no longer open (another dialer took it);
   // NotFound for an unknown id. Two dialers sharing a database never place the same call.
   virtual Result<bool> ClaimTask(int64_t id, int64_t now) = 0;
+
+  // Several dialer nodes on one store (dial_leases.h). ClaimTaskLeased claims an open task
+  // for `c.node` until `c.lease_until` only if the global limits allow one more call, counting
+  // every node's calls in progress with a live lease and taking a token from the shared
+  // calls-per-second bucket, all in one atomic step; NotFound for an unknown id.
+  virtual Result<ClaimVerdict> ClaimTaskLeased(int64_t id, const LeaseClaim& c) = 0;
+  // Extends the leases `node` holds on these tasks (its calls still in progress); tasks no
+  // longer in progress or held by another node are left alone. Returns how many were renewed.
+  virtual Result<int> RenewTaskLeases(const std::string& node, const std::vector<int64_t>& ids,
+                                      int64_t lease_until) = 0;
+  // Reopens (status open, last_result "interrupted", the attempt stays counted) the tasks in
+  // progress whose lease ended before `now` (their node died), and, when `node` is not empty,
+  // those `node` itself holds (it restarted). A task claimed by ClaimTask has no lease and is
+  // left alone. Returns the reopened ids.
+  virtual Result<std::vector<int64_t>> ReleaseTaskLeases(int64_t now, const std::string& node) = 0;
 
   // Do-not-call. Phones are compared in NormalizePhone form (phone.h), so "8 916 123-45-67"
   // and "+7 916 1234567" are the same entry; the phone is kept as given (callers give E.164).

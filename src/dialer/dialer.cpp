@@ -40,6 +40,14 @@ Dialer::Dialer(crm::CrmStore* store, Originator* originator, const DialerConfig&
       admission_(cfg, ToUnixMillis(clock->Now())) {}
 
 Status Dialer::Start() {
+  if (leased()) {
+    // Only this node's own calls (it restarted) and calls whose lease ended: another node's
+    // call in progress is not ours to reopen.
+    int64_t now = ToUnixMillis(clock_->Now());
+    KIRA_RETURN_IF_ERROR(store_->ReleaseTaskLeases(now, opts_.node).status());
+    last_lease_ms_ = now;
+    return Refresh();
+  }
   KIRA_ASSIGN_OR_RETURN(auto stuck, store_->ListTasks("in_progress"));
   for (crm::Task& t : stuck) {
     if (!IsDialerTask(t) || in_flight_.count(t.id)) continue;
@@ -71,6 +79,19 @@ Status Dialer::Refresh() {
                          std::chrono::steady_clock::now() - started)
                          .count();
   return Status::Ok();
+}
+
+Status Dialer::KeepLeases(int64_t now) {
+  last_lease_ms_ = now;
+  std::vector<int64_t> mine;
+  mine.reserve(in_flight_.size());
+  for (const auto& [id, call] : in_flight_) mine.push_back(id);
+  KIRA_RETURN_IF_ERROR(store_->RenewTaskLeases(opts_.node, mine, now + opts_.lease_ms).status());
+  KIRA_ASSIGN_OR_RETURN(auto reopened, store_->ReleaseTaskLeases(now, ""));
+  if (reopened.empty()) return Status::Ok();
+  log::Warn("dialer", std::to_string(reopened.size()) +
+                          " task(s) reopened: the node that held them stopped renewing its lease");
+  return Refresh();
 }
 
 void Dialer::Schedule(const crm::Task& t, int64_t due_ms) {
@@ -123,7 +144,7 @@ Status Dialer::ApplyResult(const Finished& f) {
   auto it = in_flight_.find(f.task_id);
   if (it == in_flight_.end()) return Status::Internal("result for a call not in flight");
   crm::Task t = std::move(it->second.task);
-  admission_.Release(it->second.trunk);
+  if (!leased()) admission_.Release(it->second.trunk);
   in_flight_.erase(it);
   ++stats_.completed;
   // The conversation may have touched the task (a note, a new deadline): start from the store.
@@ -161,6 +182,87 @@ Status Dialer::ApplyResult(const Finished& f) {
   return Status::Ok();
 }
 
+void Dialer::StartCall(crm::Task task, int trunk, bool consent_required, const Decision& d,
+                       int64_t now) {
+  task.status = "in_progress";
+  task.attempts += 1;
+  task.last_attempt_at = now;
+  CallRequest req;
+  req.task = task;
+  req.caller_id = admission_.CallerId(trunk);
+  req.trunk = admission_.trunk(trunk).name;
+  req.consent_required = consent_required;
+  req.zones = planner_.resolver().db().SetNames(d.zones);
+  int64_t id = task.id;
+  in_flight_.emplace(id, InFlight{std::move(task), trunk});
+  ++stats_.originated;
+  originator_->Originate(req, [this, id](const CallResult& r) {
+    std::lock_guard<std::mutex> lock(done_mu_);
+    done_.push_back(Finished{id, r});
+  });
+}
+
+bool Dialer::DialLeased(const Entry& e, int64_t now, const Decision& d, int* originated) {
+  crm::Task& queued = tasks_.at(e.task_id);
+  auto requeue = [&](const std::string& why) {
+    log::Warn("dialer", "task " + std::to_string(e.task_id) + ": " + why);
+    heap_.pop();
+    book_[e.task_id] = now + kStoreRetryMs;
+    heap_.push(Entry{now + kStoreRetryMs, e.task_id});
+    return true;
+  };
+  auto drop = [&] {
+    heap_.pop();
+    book_.erase(e.task_id);
+    crm::Task t = std::move(tasks_.at(e.task_id));
+    tasks_.erase(e.task_id);
+    return t;
+  };
+  // Do-not-call at the moment of dialing, from the store itself.
+  auto dnc = store_->IsDnc(queued.phone);
+  if (!dnc.ok()) return requeue("do-not-call check failed: " + dnc.status().message());
+  if (dnc.value()) {
+    ++stats_.closed_dnc;
+    Status s = Close(drop(), "cancelled", "dnc");
+    if (!s.ok()) log::Error("dialer", s.message());
+    return true;
+  }
+  auto web = WebFormLead(queued.lead_id);
+  if (!web.ok()) return requeue("lead lookup failed: " + web.status().message());
+  crm::LeaseClaim c;
+  c.node = opts_.node;
+  c.now = now;
+  c.lease_until = now + opts_.lease_ms;
+  c.limits.max_concurrent = cfg_.max_concurrent;
+  c.limits.calls_per_second = cfg_.calls_per_second;
+  c.limits.burst = cfg_.burst;
+  for (const TrunkConfig& t : cfg_.trunks) c.limits.trunks.push_back({t.name, t.max_concurrent});
+  auto v = store_->ClaimTaskLeased(e.task_id, c);
+  if (!v.ok()) return requeue("claim failed: " + v.status().message());
+  switch (v->outcome) {
+    case crm::ClaimOutcome::kConcurrency:
+      return false;  // every node's lines are busy: keep the task first in line
+    case crm::ClaimOutcome::kRate:
+      heap_.pop();
+      book_[e.task_id] = std::max(v->retry_at, now + 1);
+      heap_.push(Entry{book_[e.task_id], e.task_id});
+      return false;
+    case crm::ClaimOutcome::kTaken:
+      drop();
+      ++stats_.claim_lost;
+      return true;
+    case crm::ClaimOutcome::kClaimed:
+      break;
+  }
+  int trunk = 0;
+  for (size_t i = 0; i < cfg_.trunks.size(); ++i) {
+    if (cfg_.trunks[i].name == v->trunk) trunk = static_cast<int>(i);
+  }
+  StartCall(drop(), trunk, web.value(), d, now);
+  ++*originated;
+  return true;
+}
+
 Result<int> Dialer::Tick() {
   std::vector<Finished> finished;
   {
@@ -173,6 +275,7 @@ Result<int> Dialer::Tick() {
   }
 
   int64_t now = ToUnixMillis(clock_->Now());
+  if (leased() && now - last_lease_ms_ >= opts_.lease_ms / 3) KIRA_RETURN_IF_ERROR(KeepLeases(now));
   if (now - last_refresh_ms_ >= std::max(opts_.refresh_ms, 10 * refresh_cost_ms_))
     KIRA_RETURN_IF_ERROR(Refresh());
 
@@ -187,6 +290,10 @@ Result<int> Dialer::Tick() {
     crm::Task& t = tasks_.at(e.task_id);
     Decision d = planner_.Evaluate(t, now, false);
 
+    if (d.verdict == Verdict::kDial && leased()) {
+      if (!DialLeased(e, now, d, &originated)) break;
+      continue;
+    }
     if (d.verdict == Verdict::kDial) {
       Admit adm = admission_.TryAdmit(now);
       if (adm.verdict != AdmitVerdict::kAdmitted) {
@@ -235,23 +342,8 @@ Result<int> Dialer::Tick() {
         ++stats_.claim_lost;
         continue;
       }
-      task.status = "in_progress";
-      task.attempts += 1;
-      task.last_attempt_at = now;
-      CallRequest req;
-      req.task = task;
-      req.caller_id = admission_.CallerId(adm.trunk);
-      req.trunk = admission_.trunk(adm.trunk).name;
-      req.consent_required = web.value();
-      req.zones = planner_.resolver().db().SetNames(d.zones);
-      int64_t id = task.id;
-      in_flight_.emplace(id, InFlight{std::move(task), adm.trunk});
-      ++stats_.originated;
+      StartCall(std::move(task), adm.trunk, web.value(), d, now);
       ++originated;
-      originator_->Originate(req, [this, id](const CallResult& r) {
-        std::lock_guard<std::mutex> lock(done_mu_);
-        done_.push_back(Finished{id, r});
-      });
       continue;
     }
 

@@ -75,6 +75,16 @@ struct DialerOptions {
   int64_t refresh_ms = 30000;
   int max_per_tick = 10000;  // originations per Tick at most
   std::string actor = "dialer";
+  // Several nodes on one store (issue 12): a non-empty `node` (unique per running process)
+  // turns on leases. Each claim then goes through CrmStore::ClaimTaskLeased, so the limits of
+  // the config (max_concurrent, per trunk, calls_per_second, burst) hold for all nodes
+  // together; the node renews its calls' leases every lease_ms / 3, and reopens the tasks of
+  // nodes whose leases ended (a killed node), so they are dialled again. Start() then reopens
+  // only this node's own tasks and expired ones, never another live node's calls.
+  // Empty: one dialer per store; limits in memory (Admission), Start() reopens every task in
+  // progress.
+  std::string node;
+  int64_t lease_ms = 60000;
 };
 
 class Dialer {
@@ -93,7 +103,9 @@ class Dialer {
   // and the loop goes on: a store hiccup must not stop every call.
   void Run(std::stop_token stop, std::chrono::milliseconds tick = std::chrono::milliseconds(20));
 
-  int in_flight() const { return admission_.in_flight(); }
+  int in_flight() const {
+    return leased() ? static_cast<int>(in_flight_.size()) : admission_.in_flight();
+  }
   size_t queued() const { return book_.size(); }
   const DialerStats& stats() const { return stats_; }
 
@@ -114,6 +126,14 @@ class Dialer {
     CallResult result;
   };
 
+  bool leased() const { return !opts_.node.empty(); }
+  // Lease mode: renews this node's leases, and reopens expired ones (then reloads the book).
+  Status KeepLeases(int64_t now);
+  // Lease mode: checks do-not-call and claims the task at the heap's top through the store's
+  // shared limits. False when the limits stop this tick's dialling.
+  bool DialLeased(const Entry& e, int64_t now, const Decision& d, int* originated);
+  // Hands a claimed task to the originator.
+  void StartCall(crm::Task task, int trunk, bool consent_required, const Decision& d, int64_t now);
   Status ApplyResult(const Finished& f);
   Status Close(crm::Task t, const std::string& status, const std::string& result);
   Status FollowUp(const crm::Task& t, const std::string& why);
@@ -132,6 +152,7 @@ class Dialer {
   DialerStats stats_;
   int64_t last_refresh_ms_ = 0;
   int64_t refresh_cost_ms_ = 0;  // wall time the last Refresh took
+  int64_t last_lease_ms_ = 0;    // when KeepLeases last ran
 
   std::unordered_map<int64_t, crm::Task> tasks_;  // queued tasks by id
   std::priority_queue<Entry, std::vector<Entry>, std::greater<Entry>> heap_;

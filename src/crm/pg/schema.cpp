@@ -146,6 +146,19 @@ CREATE TABLE crm_settings (
   value TEXT NOT NULL
 );
 )sql"},
+      // Task leases and the shared calls-per-second bucket (dial_leases.h): the node holding a
+      // task in progress, until when, and on which trunk, so every node counts every call.
+      {3, R"sql(
+ALTER TABLE tasks ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE tasks ADD COLUMN lease_until BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE tasks ADD COLUMN trunk TEXT NOT NULL DEFAULT '';
+CREATE INDEX tasks_leases ON tasks(lease_until) WHERE status = 'in_progress';
+CREATE TABLE dial_buckets (
+  name TEXT PRIMARY KEY,
+  tokens DOUBLE PRECISION NOT NULL,
+  last_ms BIGINT NOT NULL
+);
+)sql"},
   };
   return steps;
 }

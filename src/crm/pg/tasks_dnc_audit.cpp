@@ -127,7 +127,8 @@ Result<bool> PgCrmStore::ClaimTask(int64_t id, int64_t now) {
     // nothing. RETURNING tells this caller whether it was the one.
     KIRA_ASSIGN_OR_RETURN(auto r,
                           db.Query("UPDATE tasks SET status='in_progress', attempts=attempts+1, "
-                                   "last_attempt_at=$1 WHERE id=$2 AND status='open' RETURNING id",
+                                   "last_attempt_at=$1, claimed_by='', lease_until=0, trunk='' "
+                                   "WHERE id=$2 AND status='open' RETURNING id",
                                    pg::Params().Add(now).Add(id)));
     if (r.size() == 1) return true;
     KIRA_RETURN_IF_ERROR(MustExist(db, "tasks", "task", id));

@@ -139,6 +139,19 @@ CREATE INDEX leads_reason_created ON leads(reason, created_at, id);
 CREATE INDEX leads_channel_created ON leads(channel, created_at, id);
 CREATE INDEX leads_contact_created ON leads(contact_id, created_at, id);
 )sql"},
+      // Task leases and the shared calls-per-second bucket (dial_leases.h): the node holding a
+      // task in progress, until when, and on which trunk, so every node counts every call.
+      {3, R"sql(
+ALTER TABLE tasks ADD claimed_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE tasks ADD lease_until INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tasks ADD trunk TEXT NOT NULL DEFAULT '';
+CREATE INDEX tasks_leases ON tasks(lease_until) WHERE status = 'in_progress';
+CREATE TABLE dial_buckets (
+  name TEXT PRIMARY KEY,
+  tokens REAL NOT NULL,
+  last_ms INTEGER NOT NULL
+);
+)sql"},
   };
   return steps;
 }

@@ -71,6 +71,10 @@ class SqliteCrmStore final : public CrmStore {
   Result<std::vector<Task>> ListTasks(const std::string& status, int64_t lead_id) override;
   Result<std::vector<Task>> ListDueTasks(int64_t now, int limit) override;
   Result<bool> ClaimTask(int64_t id, int64_t now) override;
+  Result<ClaimVerdict> ClaimTaskLeased(int64_t id, const LeaseClaim& c) override;
+  Result<int> RenewTaskLeases(const std::string& node, const std::vector<int64_t>& ids,
+                              int64_t lease_until) override;
+  Result<std::vector<int64_t>> ReleaseTaskLeases(int64_t now, const std::string& node) override;
 
   Status AddDnc(const DncEntry& e) override;
   Status RemoveDnc(const std::string& phone) override;

@@ -108,8 +108,8 @@ Result<std::vector<Task>> SqliteCrmStore::ListDueTasks(int64_t now, int limit) {
 Result<bool> SqliteCrmStore::ClaimTask(int64_t id, int64_t now) {
   std::lock_guard lock(mu_);
   KIRA_ASSIGN_OR_RETURN(
-      auto q, Sql("UPDATE tasks SET status='in_progress', attempts=attempts+1, last_attempt_at=? "
-                  "WHERE id=? AND status='open'"));
+      auto q, Sql("UPDATE tasks SET status='in_progress', attempts=attempts+1, last_attempt_at=?, "
+                  "claimed_by='', lease_until=0, trunk='' WHERE id=? AND status='open'"));
   q->Bind(1, now).Bind(2, id);
   KIRA_RETURN_IF_ERROR(q->Exec().WithContext("claim task"));
   if (db_->Changes() == 1) return true;

@@ -1,0 +1,126 @@
+// Conformance suite, part 5: task leases and the dialer's global limits (dial_leases.h).
+#include "crm/testing/crm_store_conformance.h"
+
+namespace kira::crm {
+namespace {
+
+constexpr int64_t kT0 = 1764400000000;
+
+int64_t NewCallTask(CrmStore& s, int n) {
+  Task t;
+  t.kind = "vera_call";
+  t.agent = "vera";
+  t.phone = "+7916" + std::to_string(2000000 + n);
+  t.not_before = kT0 - 1000;
+  auto id = s.CreateTask(t);
+  EXPECT_TRUE(id.ok()) << id.status().ToString();
+  return id.ok() ? *id : 0;
+}
+
+LeaseClaim Claim(const std::string& node, int64_t now, DialLimits limits) {
+  LeaseClaim c;
+  c.node = node;
+  c.now = now;
+  c.lease_until = now + 60000;
+  c.limits = std::move(limits);
+  return c;
+}
+
+DialLimits Limits(int global, std::vector<TrunkLimit> trunks, double cps = 1000, int burst = 100) {
+  DialLimits l;
+  l.max_concurrent = global;
+  l.trunks = std::move(trunks);
+  l.calls_per_second = cps;
+  l.burst = burst;
+  return l;
+}
+
+TEST_P(CrmStoreConformance, LeasedClaimsFillTrunksInOrderAndStopAtTheirLimits) {
+  std::vector<int64_t> ids;
+  for (int i = 0; i < 6; ++i) ids.push_back(NewCallTask(store(), i));
+  DialLimits lim = Limits(4, {{"a", 2}, {"b", 3}});
+  std::vector<std::string> trunks;
+  for (int i = 0; i < 4; ++i) {
+    auto v = store().ClaimTaskLeased(ids[i], Claim(i % 2 ? "n2" : "n1", kT0, lim));
+    ASSERT_TRUE(v.ok()) << v.status().ToString();
+    ASSERT_EQ(v->outcome, ClaimOutcome::kClaimed) << i;
+    trunks.push_back(v->trunk);
+  }
+  EXPECT_EQ(trunks, (std::vector<std::string>{"a", "a", "b", "b"}));
+  auto full = store().ClaimTaskLeased(ids[4], Claim("n3", kT0, lim));
+  ASSERT_TRUE(full.ok());
+  EXPECT_EQ(full->outcome, ClaimOutcome::kConcurrency) << "the global limit counts every node";
+  EXPECT_EQ(store().GetTask(ids[4])->status, "open") << "a refused claim takes nothing";
+  EXPECT_EQ(store().GetTask(ids[0])->status, "in_progress");
+  EXPECT_EQ(store().GetTask(ids[0])->attempts, 1);
+
+  // A call ends: its slot is free for any node.
+  Task done = *store().GetTask(ids[0]);
+  done.status = "done";
+  ASSERT_TRUE(store().UpdateTask(done).ok());
+  auto next = store().ClaimTaskLeased(ids[4], Claim("n3", kT0 + 1, lim));
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ(next->outcome, ClaimOutcome::kClaimed);
+  EXPECT_EQ(next->trunk, "a");
+  auto again = store().ClaimTaskLeased(ids[4], Claim("n1", kT0 + 2, lim));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->outcome, ClaimOutcome::kTaken);
+  EXPECT_EQ(store().ClaimTaskLeased(999999, Claim("n1", kT0, lim)).status().code(),
+            Status::Code::kNotFound);
+  LeaseClaim bad = Claim("", kT0, lim);
+  EXPECT_EQ(store().ClaimTaskLeased(ids[5], bad).status().code(), Status::Code::kInvalid);
+}
+
+TEST_P(CrmStoreConformance, LeasedClaimsShareOneCallsPerSecondBucket) {
+  std::vector<int64_t> ids;
+  for (int i = 0; i < 5; ++i) ids.push_back(NewCallTask(store(), i));
+  DialLimits lim = Limits(100, {{"main", 100}}, /*cps=*/2, /*burst=*/2);
+  EXPECT_EQ(store().ClaimTaskLeased(ids[0], Claim("n1", kT0, lim))->outcome,
+            ClaimOutcome::kClaimed);
+  EXPECT_EQ(store().ClaimTaskLeased(ids[1], Claim("n2", kT0, lim))->outcome,
+            ClaimOutcome::kClaimed);
+  auto rate = store().ClaimTaskLeased(ids[2], Claim("n3", kT0 + 100, lim));
+  ASSERT_TRUE(rate.ok());
+  EXPECT_EQ(rate->outcome, ClaimOutcome::kRate) << "the burst of 2 is spent by two nodes";
+  EXPECT_NEAR(rate->retry_at, kT0 + 500, 1) << "one token per 500 ms";
+  EXPECT_EQ(store().GetTask(ids[2])->status, "open");
+  EXPECT_EQ(store().ClaimTaskLeased(ids[2], Claim("n3", kT0 + 501, lim))->outcome,
+            ClaimOutcome::kClaimed);
+  EXPECT_EQ(store().ClaimTaskLeased(ids[3], Claim("n1", kT0 + 501, lim))->outcome,
+            ClaimOutcome::kRate);
+}
+
+TEST_P(CrmStoreConformance, ExpiredLeasesAreReleasedAndLiveOnesRenewed) {
+  int64_t a = NewCallTask(store(), 1), b = NewCallTask(store(), 2), c = NewCallTask(store(), 3),
+          plain = NewCallTask(store(), 4);
+  DialLimits lim = Limits(10, {{"main", 10}});
+  ASSERT_EQ(store().ClaimTaskLeased(a, Claim("dead", kT0, lim))->outcome, ClaimOutcome::kClaimed);
+  ASSERT_EQ(store().ClaimTaskLeased(b, Claim("alive", kT0, lim))->outcome, ClaimOutcome::kClaimed);
+  ASSERT_EQ(store().ClaimTaskLeased(c, Claim("restarted", kT0, lim))->outcome,
+            ClaimOutcome::kClaimed);
+  ASSERT_TRUE(*store().ClaimTask(plain, kT0));
+  // "alive" renews its call; another node's renewal of the same task does nothing.
+  EXPECT_EQ(*store().RenewTaskLeases("alive", {b, a}, kT0 + 120000), 1);
+  EXPECT_EQ(*store().RenewTaskLeases("other", {b}, kT0 + 999999), 0);
+  EXPECT_TRUE(store().ReleaseTaskLeases(kT0 + 30000, "")->empty()) << "no lease has ended";
+  auto own = store().ReleaseTaskLeases(kT0 + 30000, "restarted");
+  ASSERT_TRUE(own.ok()) << own.status().ToString();
+  EXPECT_EQ(*own, (std::vector<int64_t>{c}));
+  auto expired = store().ReleaseTaskLeases(kT0 + 60001, "");
+  ASSERT_TRUE(expired.ok());
+  EXPECT_EQ(*expired, (std::vector<int64_t>{a})) << "b was renewed; a ClaimTask has no lease";
+  Task t = *store().GetTask(a);
+  EXPECT_EQ(t.status, "open");
+  EXPECT_EQ(t.last_result, "interrupted");
+  EXPECT_EQ(t.attempts, 1) << "the interrupted attempt stays counted";
+  EXPECT_EQ(store().GetTask(b)->status, "in_progress");
+  EXPECT_EQ(store().GetTask(plain)->status, "in_progress");
+  // The released task is claimed again, by a live node, counting a second attempt.
+  auto v = store().ClaimTaskLeased(a, Claim("alive", kT0 + 60002, lim));
+  ASSERT_EQ(v->outcome, ClaimOutcome::kClaimed);
+  EXPECT_EQ(store().GetTask(a)->attempts, 2);
+  EXPECT_EQ(store().ReleaseTaskLeases(kT0 + 200000, "")->size(), 2u) << "a and b";
+}
+
+}  // namespace
+}  // namespace kira::crm
