@@ -11,6 +11,7 @@
 #include "app/context.h"
 #include "catalog/catalog_store.h"
 #include "catalog/importer.h"
+#include "catalog/pg_catalog_store.h"
 
 namespace kira::app {
 namespace {
@@ -61,7 +62,32 @@ void PrintReport(const catalog::ImportReport& r) {
   std::printf("\n");
 }
 
+// --db postgres://…: the catalog tables every node shares.
+Result<catalog::ImportReport> ImportIntoPostgres(const AppOptions& o, const ImportArgs& a,
+                                                 bool catalog_file) {
+  KIRA_ASSIGN_OR_RETURN(auto store, catalog::OpenPgCatalogStore(o.db));
+  KIRA_ASSIGN_OR_RETURN(std::string content, catalog::ReadImportFile(a.file));
+  const std::string name = std::filesystem::path(a.file).filename().string();
+  if (!catalog_file) return store->ImportStock(content, a.source, name);
+  KIRA_ASSIGN_OR_RETURN(auto opt, CatalogOptions(o, a));
+  return store->ImportCatalog(content, name, opt);
+}
+
 int Run(const AppOptions& o, const ImportArgs& a, bool catalog_file) {
+  if (CrmOnPostgres(o)) {
+    auto rep = ImportIntoPostgres(o, a, catalog_file);
+    if (!rep.ok()) {
+      std::fprintf(stderr, "kira: import failed, nothing was changed: %s\n",
+                   rep.status().message().c_str());
+      return 2;
+    }
+    PrintReport(*rep);
+    if (catalog_file && !a.columns.empty()) {
+      Status saved = SaveColumns(o, a.columns);
+      if (!saved.ok()) return Fail(saved);
+    }
+    return 0;
+  }
   auto path = DatabasePath(o);
   if (!path.ok()) return Fail(path.status());
   auto db = storage::Db::Open(*path);

@@ -8,6 +8,7 @@
 #include "catalog/catalog_store.h"
 #include "catalog/importer.h"
 #include "catalog/lexicon.h"
+#include "catalog/pg_catalog_store.h"
 #include "core/log.h"
 
 namespace kira::app {
@@ -20,18 +21,29 @@ Result<catalog::Lexicon> LoadShopLexicon(const business::Profile& p) {
 }
 
 // A fresh database and a profile directory that ships catalog files (the demo shop): import
-// them so the shop works on first start.
-Status SeedCatalogIfEmpty(storage::Db& db, const business::Profile& p) {
-  KIRA_ASSIGN_OR_RETURN(size_t n, catalog::CountProducts(db));
-  if (n > 0) return Status::Ok();
-  auto shop = catalog::ImportShopDir(db, p.dir);
-  if (!shop.ok() && shop.status().code() == Status::Code::kNotFound) return Status::Ok();
-  if (!shop.ok()) return shop.status();
-  log::Info("app", "imported " + std::to_string(shop->catalog.inserted) + " products from " +
-                       shop->catalog_path);
-  if (!shop->distributor_path.empty())
-    log::Info("app", "imported " + std::to_string(shop->distributor.rows) +
-                         " distributor rows from " + shop->distributor_path);
+// them so the shop works on first start (on PostgreSQL too: the first node seeds it).
+Status SeedCatalogIfEmpty(catalog::CatalogStore& store, const business::Profile& p) {
+  KIRA_ASSIGN_OR_RETURN(catalog::Catalog current, store.Load({}));
+  if (current.size() > 0) return Status::Ok();
+  std::string catalog_path;
+  for (const char* name : {"catalog.csv", "catalog.yml"}) {
+    if (std::filesystem::exists(p.dir + "/" + name)) {
+      catalog_path = p.dir + "/" + name;
+      break;
+    }
+  }
+  if (catalog_path.empty()) return Status::Ok();
+  KIRA_ASSIGN_OR_RETURN(std::string content, catalog::ReadImportFile(catalog_path, {}));
+  KIRA_ASSIGN_OR_RETURN(
+      auto rep,
+      store.ImportCatalog(content, std::filesystem::path(catalog_path).filename().string()));
+  log::Info("app", "imported " + std::to_string(rep.inserted) + " products from " + catalog_path);
+  const std::string dist = p.dir + "/distributor.csv";
+  if (std::filesystem::exists(dist)) {
+    KIRA_ASSIGN_OR_RETURN(std::string feed, catalog::ReadImportFile(dist, {}));
+    KIRA_ASSIGN_OR_RETURN(auto d, store.ImportStock(feed, "distributor", "distributor.csv"));
+    log::Info("app", "imported " + std::to_string(d.rows) + " distributor rows from " + dist);
+  }
   return Status::Ok();
 }
 
@@ -40,7 +52,7 @@ Status SeedCatalogIfEmpty(storage::Db& db, const business::Profile& p) {
 Status Runtime::ReloadCatalog() {
   std::lock_guard<std::mutex> lock(reload_mu);
   KIRA_ASSIGN_OR_RETURN(catalog::Lexicon lex, LoadShopLexicon(profile));
-  KIRA_ASSIGN_OR_RETURN(catalog::Catalog c, catalog::LoadCatalog(*db, std::move(lex)));
+  KIRA_ASSIGN_OR_RETURN(catalog::Catalog c, catalog_store->Load(std::move(lex)));
   catalog = std::make_shared<const catalog::Catalog>(std::move(c));
   if (engine) engine->SetCatalog(catalog);
   return Status::Ok();
@@ -50,10 +62,10 @@ Result<std::unique_ptr<Runtime>> OpenRuntime(const AppOptions& o, RuntimeOptions
   auto rt = std::make_unique<Runtime>();
   KIRA_ASSIGN_OR_RETURN(rt->profile, business::LoadProfile(BusinessPath(o)));
   KIRA_ASSIGN_OR_RETURN(rt->db_path, DatabasePath(o));
-  KIRA_ASSIGN_OR_RETURN(rt->db, storage::Db::Open(rt->db_path));
-  KIRA_RETURN_IF_ERROR(catalog::MigrateCatalog(*rt->db));
+  if (CrmOnPostgres(o)) rt->db_path = o.db;
+  KIRA_ASSIGN_OR_RETURN(rt->catalog_store, catalog::OpenCatalogStore(rt->db_path));
   KIRA_ASSIGN_OR_RETURN(rt->store, OpenCrm(o));
-  KIRA_RETURN_IF_ERROR(SeedCatalogIfEmpty(*rt->db, rt->profile));
+  KIRA_RETURN_IF_ERROR(SeedCatalogIfEmpty(*rt->catalog_store, rt->profile));
   KIRA_RETURN_IF_ERROR(rt->ReloadCatalog());
   if (ro.with_engine) {
     dialog::EngineOptions eo;

@@ -13,7 +13,7 @@ namespace kira::catalog {
 
 namespace {
 
-Result<std::string> ReadFile(const std::string& path, const ImportLimits& limits) {
+Result<std::string> ReadFileImpl(const std::string& path, const ImportLimits& limits) {
   std::error_code ec;
   const auto size = std::filesystem::file_size(path, ec);
   if (!ec && size > limits.max_file_bytes) {
@@ -81,40 +81,80 @@ Status WriteProducts(storage::Db& db, const std::vector<Product>& products, bool
     st->Bind(15, p.pack);
     Status s = st->Exec();
     if (!s.ok()) return s.WithContext("sku '" + p.sku + "'");
-    if (existing.count(p.sku))
-      ++report->updated;
-    else
-      ++report->inserted;
   }
-  report->not_in_file = existing.size() - report->updated;
-  if (replace && report->not_in_file > 0) {
-    std::unordered_set<std::string> listed;
-    for (const Product& p : products) listed.insert(p.sku);
+  std::vector<std::string> gone = internal::PlanCatalogWrite(existing, products, replace, report);
+  if (!gone.empty()) {
     KIRA_ASSIGN_OR_RETURN(auto del, db.Prepare("DELETE FROM products WHERE sku = ?"));
-    for (const std::string& sku : existing) {
-      if (listed.count(sku)) continue;
+    for (const std::string& sku : gone) {
       del->Bind(1, sku);
       KIRA_RETURN_IF_ERROR(del->Exec().WithContext("removing sku '" + sku + "'"));
-      ++report->removed;
     }
-    report->not_in_file = 0;
-  } else if (report->not_in_file > 0) {
-    report->warnings.push_back(std::to_string(report->not_in_file) +
-                               " product(s) in the database are not in this file; kept unchanged");
   }
   return tx.Commit();
 }
 
 }  // namespace
 
+Result<std::string> ReadImportFile(const std::string& path, const ImportLimits& limits) {
+  return ReadFileImpl(path, limits);
+}
+
+namespace internal {
+
+Result<std::vector<Product>> ParseCatalogContent(const std::string& content, ImportReport* report,
+                                                 const std::string& name,
+                                                 const ImportLimits& limits,
+                                                 const CatalogImportOptions& options) {
+  return LooksLikeXml(content) ? ParseCatalogYml(content, report, name, limits)
+                               : ParseCatalogCsv(content, report, name, limits, options);
+}
+
+std::vector<std::string> PlanCatalogWrite(const std::unordered_set<std::string>& existing,
+                                          const std::vector<Product>& products, bool replace,
+                                          ImportReport* report) {
+  std::unordered_set<std::string> listed;
+  for (const Product& p : products) {
+    listed.insert(p.sku);
+    if (existing.count(p.sku))
+      ++report->updated;
+    else
+      ++report->inserted;
+  }
+  std::vector<std::string> gone;
+  report->not_in_file = existing.size() - report->updated;
+  if (replace && report->not_in_file > 0) {
+    for (const std::string& sku : existing) {
+      if (!listed.count(sku)) gone.push_back(sku);
+    }
+    report->removed = gone.size();
+    report->not_in_file = 0;
+  } else if (report->not_in_file > 0) {
+    report->warnings.push_back(std::to_string(report->not_in_file) +
+                               " product(s) in the database are not in this file; kept unchanged");
+  }
+  return gone;
+}
+
+void WarnUnknownDistributorSkus(const std::vector<std::string>& unknown,
+                                const std::string& name_for_errors, ImportReport* report) {
+  if (unknown.empty()) return;
+  std::string list;
+  for (size_t i = 0; i < unknown.size() && i < 10; ++i) list += (i ? ", " : "") + unknown[i];
+  if (unknown.size() > 10) list += ", …";
+  report->warnings.push_back(name_for_errors + ": " + std::to_string(unknown.size()) +
+                             " sku(s) not in the shop's catalog (stored, used once the shop "
+                             "lists them): line " +
+                             list);
+}
+
+}  // namespace internal
+
 Result<ImportReport> ImportCatalogContent(storage::Db& db, const std::string& content,
                                           const std::string& name_for_errors,
                                           const ImportLimits& limits,
                                           const CatalogImportOptions& options) {
   ImportReport report;
-  auto parsed = LooksLikeXml(content)
-                    ? ParseCatalogYml(content, &report, name_for_errors, limits)
-                    : ParseCatalogCsv(content, &report, name_for_errors, limits, options);
+  auto parsed = internal::ParseCatalogContent(content, &report, name_for_errors, limits, options);
   if (!parsed.ok()) return parsed.status();
   KIRA_RETURN_IF_ERROR(WriteProducts(db, parsed.value(), options.replace, &report));
   return report;
@@ -123,7 +163,7 @@ Result<ImportReport> ImportCatalogContent(storage::Db& db, const std::string& co
 Result<ImportReport> ImportCatalogFile(storage::Db& db, const std::string& path,
                                        const ImportLimits& limits,
                                        const CatalogImportOptions& options) {
-  KIRA_ASSIGN_OR_RETURN(std::string content, ReadFile(path, limits));
+  KIRA_ASSIGN_OR_RETURN(std::string content, ReadImportFile(path, limits));
   return ImportCatalogContent(db, content, BaseName(path), limits, options);
 }
 
@@ -192,22 +232,14 @@ Result<ImportReport> ImportStockContent(storage::Db& db, const std::string& cont
     if (!products.count(d.sku)) unknown.push_back(std::to_string(lines[i]) + " '" + d.sku + "'");
   }
   report.removed = existing.size() - report.updated;
-  if (!unknown.empty()) {
-    std::string list;
-    for (size_t i = 0; i < unknown.size() && i < 10; ++i) list += (i ? ", " : "") + unknown[i];
-    if (unknown.size() > 10) list += ", …";
-    report.warnings.push_back(name_for_errors + ": " + std::to_string(unknown.size()) +
-                              " sku(s) not in the shop's catalog (stored, used once the shop "
-                              "lists them): line " +
-                              list);
-  }
+  internal::WarnUnknownDistributorSkus(unknown, name_for_errors, &report);
   KIRA_RETURN_IF_ERROR(tx.Commit());
   return report;
 }
 
 Result<ImportReport> ImportStockFile(storage::Db& db, const std::string& path,
                                      const std::string& source, const ImportLimits& limits) {
-  KIRA_ASSIGN_OR_RETURN(std::string content, ReadFile(path, limits));
+  KIRA_ASSIGN_OR_RETURN(std::string content, ReadImportFile(path, limits));
   return ImportStockContent(db, content, source, BaseName(path), limits);
 }
 

@@ -98,6 +98,9 @@ Result<std::vector<DistributorStock>> ParseStockCsv(const std::string& content,
                                                     const std::string& name = "stock.csv",
                                                     const ImportLimits& limits = {});
 
+// Reads an import file, refusing one over limits.max_file_bytes before reading it.
+Result<std::string> ReadImportFile(const std::string& path, const ImportLimits& limits = {});
+
 // Picks CSV or YML from the content; reads the file (refusing one over limits.max_file_bytes
 // before reading it); writes in one transaction.
 Result<ImportReport> ImportCatalogFile(storage::Db& db, const std::string& path,
