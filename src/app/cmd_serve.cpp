@@ -22,6 +22,7 @@
 #include "business/setup_report.h"
 #include "catalog/catalog_store.h"
 #include "core/log.h"
+#include "crm/change_feed.h"
 #include "crm/phone.h"
 #include "crm/workspace_store.h"
 #include "dialer/dialer.h"
@@ -174,13 +175,14 @@ int RunServe(const AppOptions& o, const ServeArgs& a) {
 
   ServeStatus status;  // outlives `web`, which serves it
   status.facts.shop_language = rt.profile.language;
-  status.facts.database = rt.db_path;
+  // A postgres:// URL may carry a password: the status page names the engine only.
+  status.facts.database = CrmOnPostgres(o) ? std::string("PostgreSQL (--db)") : rt.db_path;
   status.facts.dialer_disabled = a.no_dialer;
 #if KIRA_HAVE_VOICE
   std::unique_ptr<voice::PhoneService> phone;  // declared before `web`: destroyed after it
 #endif
   std::unique_ptr<crm::WorkspaceStore> workspace;  // outlive `web`
-  std::unique_ptr<catalog::CatalogStore> catalog_store;
+  std::unique_ptr<crm::ChangeFeed> changes;        // PostgreSQL: other nodes' writes
   std::unique_ptr<web::WebServer> web;
   if (!a.no_web) {
     web::WebConfig wc;
@@ -203,12 +205,16 @@ int RunServe(const AppOptions& o, const ServeArgs& a) {
     auto ws = OpenWorkspace(o);
     if (!ws.ok()) return Fail(ws.status().WithContext("web workspace"));
     workspace = std::move(*ws);
-    auto cs = catalog::OpenSqliteCatalogStore(rt.db_path);
-    if (!cs.ok()) return Fail(cs.status().WithContext("web workspace"));
-    catalog_store = std::move(*cs);
     wc.store = rt.store.get();
     wc.workspace = workspace.get();
-    wc.catalog = catalog_store.get();
+    wc.catalog = rt.catalog_store.get();
+    if (CrmOnPostgres(o)) {
+      // Leads written on any node reach this node's browsers at once (LISTEN/NOTIFY).
+      auto feed = crm::OpenPgChangeFeed(o.db);
+      if (!feed.ok()) return Fail(feed.status().WithContext("web workspace: change feed"));
+      changes = std::move(*feed);
+      wc.changes = changes.get();
+    }
     wc.profile = rt.profile;
     // A catalog or stock upload in the workspace reaches the agents' next conversations.
     wc.on_catalog_changed = [&rt] {

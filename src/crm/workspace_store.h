@@ -76,6 +76,22 @@ struct DueDelivery {
   int attempts = 0;
 };
 
+// The login limiter's budget for one key ("ua:<name>|<addr>", "a:<addr>", "u:<name>").
+struct LoginLimit {
+  std::string key;
+  int limit = 0;  // failures (plus logins still being checked) allowed in the window
+};
+
+// A login's reserved attempts; `granted` false = refused until `retry_at`.
+struct LoginReservation {
+  bool granted = false;
+  int64_t retry_at = 0;      // refused: when the oldest counted failure leaves the window
+  std::vector<int64_t> ids;  // granted: what SettleLoginAttempt settles
+};
+
+// A reservation never settled (its node died mid-login) stops counting after this long.
+inline constexpr int64_t kLoginReservationTtlMs = 60 * 1000;
+
 class WorkspaceStore {
  public:
   virtual ~WorkspaceStore() = default;
@@ -109,10 +125,27 @@ class WorkspaceStore {
   virtual Result<std::vector<WebhookDelivery>> ListDeliveries(int limit) = 0;  // newest first
   // Pending rows with next_attempt_at <= now, the longest due first, at most `limit`.
   virtual Result<std::vector<DueDelivery>> ListDueDeliveries(int64_t now, int limit) = 0;
+  // Like ListDueDeliveries, but each returned row is taken: its next_attempt_at moves to
+  // `lease_until`, so no other caller (another node's sender) gets it until MarkDelivered or
+  // MarkAttemptFailed settles it, or the lease ends (its sender died mid-delivery, and the row
+  // is due again). Atomic across processes sharing the store: each due row goes to one caller.
+  // The rows come in id order (the oldest event first).
+  virtual Result<std::vector<DueDelivery>> ClaimDueDeliveries(int64_t now, int limit,
+                                                              int64_t lease_until) = 0;
   virtual Status MarkDelivered(int64_t id, int attempts, int64_t at) = 0;
   // A failed attempt: the row stays pending until next_attempt_at, or is failed for good.
   virtual Status MarkAttemptFailed(int64_t id, int attempts, int64_t next_attempt_at,
                                    const std::string& error, bool give_up) = 0;
+
+  // Login attempts, counted in the store so that every node sharing it enforces one limit
+  // (the policy is web/auth.h's). ReserveLoginAttempt counts, for each key, the failures after
+  // now - window_ms and the reservations younger than kLoginReservationTtlMs; unless a key has
+  // reached its limit it reserves one attempt on every key, atomically across processes.
+  virtual Result<LoginReservation> ReserveLoginAttempt(const std::vector<LoginLimit>& keys,
+                                                       int64_t now, int64_t window_ms) = 0;
+  // A failed login stays counted (at `now`); a successful one (or one the caller does not
+  // count) is forgotten.
+  virtual Status SettleLoginAttempt(const std::vector<int64_t>& ids, bool failed, int64_t now) = 0;
 
   // The watcher's memory. FirstEmission is true exactly once per (event, entity id), across
   // restarts and processes sharing the store.

@@ -114,14 +114,14 @@ class Network {
 
 class NodeOriginator : public Originator {
  public:
-  NodeOriginator(Network* net, const Clock* clock) : net_(net), clock_(clock) {}
+  explicit NodeOriginator(Network* net) : net_(net) {}
   void Originate(const CallRequest& req, Done done) override {
-    net_->Place(req, std::move(done), ToUnixMillis(clock_->Now()));
+    // The claim's time: what the shared bucket counted the call at.
+    net_->Place(req, std::move(done), req.task.last_attempt_at);
   }
 
  private:
   Network* net_;
-  const Clock* clock_;
 };
 
 // Calls a node placed but that never end: the node is killed mid-call.
@@ -195,7 +195,7 @@ TEST_F(DialerPgTest, ThreeNodesHoldTheGlobalLimitsAndDialEachTaskOnce) {
   for (int n = 0; n < kNodes; ++n) {
     stores.push_back(OpenStore(&clock));
     ASSERT_NE(stores.back(), nullptr);
-    originators.push_back(std::make_unique<NodeOriginator>(&net, &clock));
+    originators.push_back(std::make_unique<NodeOriginator>(&net));
     DialerOptions o;
     o.node = "node" + std::to_string(n);
     o.lease_ms = 5000;
@@ -288,7 +288,7 @@ TEST_F(DialerPgTest, AKilledNodesCallsAreDialledAgainAfterItsLeases) {
 
   auto store_b = OpenStore(&clock);
   Network net;
-  NodeOriginator to_net_b(&net, &clock);
+  NodeOriginator to_net_b(&net);
   Dialer b(store_b.get(), &to_net_b, cfg_, &resolver_, &clock, ob);
   ASSERT_TRUE(b.Start().ok());
   EXPECT_EQ(*b.Tick(), 0) << "A's three calls fill the limit while their leases run";
@@ -314,7 +314,7 @@ TEST_F(DialerPgTest, AKilledNodesCallsAreDialledAgainAfterItsLeases) {
   // B's calls go on for two minutes: its ticks renew the leases, so C, starting later and
   // ticking, sees no expired lease and the limit still full.
   auto store_c = OpenStore(&clock);
-  NodeOriginator to_net_c(&net, &clock);
+  NodeOriginator to_net_c(&net);
   Dialer c(store_c.get(), &to_net_c, cfg_, &resolver_, &clock, oc);
   ASSERT_TRUE(c.Start().ok());
   for (int i = 0; i < 12; ++i) {

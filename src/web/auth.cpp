@@ -131,57 +131,27 @@ Result<std::vector<User>> Auth::ListUsers() { return store_.ListUsers(); }
 
 Result<User> Auth::FindUser(const std::string& name) { return store_.FindUser(name); }
 
-bool Auth::Exhausted(const std::string& key, int limit, int64_t now, int* retry_after_s) {
-  auto it = attempts_.find(key);
-  if (it == attempts_.end()) return false;
-  auto& v = it->second.failures;
-  int64_t window = opt_.failure_window.count();
-  v.erase(std::remove_if(v.begin(), v.end(), [&](int64_t t) { return t <= now - window; }),
-          v.end());
-  if (static_cast<int>(v.size()) + it->second.in_flight < limit) return false;
-  int64_t wait_ms = v.empty() ? 1000 : v.front() + window - now;
-  *retry_after_s = static_cast<int>(std::max<int64_t>(1, (wait_ms + 999) / 1000));
-  return true;
-}
-
-void Auth::PruneAttempts(int64_t now) {
-  // Bound the memory an attacker can make us spend on distinct keys: drop what has expired.
-  if (attempts_.size() < 100000) return;
-  int64_t cutoff = now - opt_.failure_window.count();
-  for (auto it = attempts_.begin(); it != attempts_.end();) {
-    bool live = it->second.in_flight > 0 ||
-                std::any_of(it->second.failures.begin(), it->second.failures.end(),
-                            [&](int64_t t) { return t > cutoff; });
-    it = live ? std::next(it) : attempts_.erase(it);
-  }
-}
-
 Result<Session> Auth::Login(const std::string& name, const std::string& password,
                             const std::string& client, int* retry_after_s) {
   int64_t now = ToUnixMillis(clock_.Now());
-  const std::string kua = "ua:" + name + "|" + client, ka = "a:" + client, ku = "u:" + name;
-  {
-    // Check and reserve in one step: parallel logins see each other's reservations.
-    std::lock_guard<std::mutex> lock(mu_);
-    int ra = 0;
-    if (Exhausted(kua, opt_.max_failures, now, &ra) ||
-        Exhausted(ka, opt_.max_failures_per_address, now, &ra) ||
-        Exhausted(ku, opt_.max_failures_per_user, now, &ra)) {
-      if (retry_after_s) *retry_after_s = ra;
-      return Status::Unavailable("too many failed sign-in attempts; try again in " +
-                                 std::to_string(ra) + " s");
-    }
-    PruneAttempts(now);
-    for (const std::string* k : {&kua, &ka, &ku}) ++attempts_[*k].in_flight;
+  // Check and reserve in one step, in the store: parallel logins, on this node or any other
+  // sharing the store, see each other's reservations and failures.
+  const std::vector<crm::LoginLimit> keys = {{"ua:" + name + "|" + client, opt_.max_failures},
+                                             {"a:" + client, opt_.max_failures_per_address},
+                                             {"u:" + name, opt_.max_failures_per_user}};
+  KIRA_ASSIGN_OR_RETURN(crm::LoginReservation held,
+                        store_.ReserveLoginAttempt(keys, now, opt_.failure_window.count()));
+  if (!held.granted) {
+    int ra = static_cast<int>(std::max<int64_t>(1, (held.retry_at - now + 999) / 1000));
+    if (retry_after_s) *retry_after_s = ra;
+    return Status::Unavailable("too many failed sign-in attempts; try again in " +
+                               std::to_string(ra) + " s");
   }
   bool ok = false;
   auto finish = [&] {
-    std::lock_guard<std::mutex> lock(mu_);
-    for (const std::string* k : {&kua, &ka, &ku}) {
-      Attempts& at = attempts_[*k];
-      --at.in_flight;
-      if (!ok) at.failures.push_back(now);
-    }
+    // A settle that fails leaves the reservation to expire (kLoginReservationTtlMs).
+    Status s = store_.SettleLoginAttempt(held.ids, !ok, now);
+    if (!s.ok()) log::Warn("auth", "login attempt not settled: " + s.message());
   };
   std::string hash;
   User u;

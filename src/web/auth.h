@@ -7,8 +7,9 @@
 // (against trying many names) and per name (against guesses spread over many addresses). A login
 // reserves its attempt before the password is checked, so parallel wrong logins cannot get past the
 // limit; and at most max_parallel_hashes argon2id computations run at once (each takes mem_limit
-// bytes), so a burst of logins cannot spike memory. Users and sessions are kept by a
-// crm::WorkspaceStore (crm/workspace_store.h); Auth holds the policy.
+// bytes), so a burst of logins cannot spike memory. Users, sessions and the limiter's counts
+// are kept by a crm::WorkspaceStore (crm/workspace_store.h), so several nodes sharing one
+// store (PostgreSQL) enforce one limit and know every session; Auth holds the policy.
 //
 //   KIRA_ASSIGN_OR_RETURN(auto ws, crm::OpenSqliteWorkspaceStore(db_path));
 //   KIRA_ASSIGN_OR_RETURN(auto auth, web::Auth::Open(*ws, clock));
@@ -100,14 +101,6 @@ class Auth {
 
  private:
   Auth(crm::WorkspaceStore& store, const Clock& clock, AuthOptions opt);
-  struct Attempts {
-    std::vector<int64_t> failures;  // times (ms) within the window
-    int in_flight = 0;              // reserved by logins still checking a password
-  };
-  // Counts failures and reserved attempts of `key` against `limit`; true when no attempt is
-  // left (retry_after_s set). Caller holds mu_.
-  bool Exhausted(const std::string& key, int limit, int64_t now, int* retry_after_s);
-  void PruneAttempts(int64_t now);
   // Runs an argon2id computation under the hash semaphore.
   template <typename F>
   auto WithHashSlot(F f) -> decltype(f());
@@ -115,8 +108,6 @@ class Auth {
   crm::WorkspaceStore& store_;
   const Clock& clock_;
   AuthOptions opt_;
-  std::mutex mu_;                             // guards attempts_
-  std::map<std::string, Attempts> attempts_;  // "ua:<name>|<addr>", "a:<addr>", "u:<name>"
   std::mutex hash_mu_;
   std::condition_variable hash_cv_;
   int hashes_running_ = 0;

@@ -111,6 +111,7 @@ struct WebServer::Impl {
 
   // Store watcher (watcher.cpp).
   std::thread watcher;
+  std::thread change_listener;  // waits on cfg.changes and pokes the watcher
   std::mutex watch_mu;
   std::condition_variable watch_cv;
   bool watch_stop = false, watch_poke = false;

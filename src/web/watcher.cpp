@@ -67,6 +67,30 @@ Status WebServer::Impl::StartWatcher() {
       WatchOnce();
     }
   });
+  if (cfg.changes) {
+    change_listener = std::thread([this] {
+      for (;;) {
+        {
+          std::lock_guard<std::mutex> lock(watch_mu);
+          if (watch_stop) return;
+        }
+        auto got = cfg.changes->Wait(std::chrono::milliseconds(250));
+        if (!got.ok()) {
+          // The database is away: the watcher's polls go on; try the feed again shortly.
+          log::Warn("web", "change feed: " + got.status().message());
+          std::unique_lock<std::mutex> lock(watch_mu);
+          watch_cv.wait_for(lock, std::chrono::seconds(1), [this] { return watch_stop; });
+          continue;
+        }
+        if (!*got) continue;
+        {
+          std::lock_guard<std::mutex> lock(watch_mu);
+          watch_poke = true;
+        }
+        watch_cv.notify_all();
+      }
+    });
+  }
   return Status::Ok();
 }
 
@@ -77,6 +101,7 @@ void WebServer::Impl::StopWatcher() {
   }
   watch_cv.notify_all();
   if (watcher.joinable()) watcher.join();
+  if (change_listener.joinable()) change_listener.join();
 }
 
 void WebServer::Impl::Watch(int64_t lead_id, int64_t until_ms) {

@@ -38,6 +38,7 @@
 #include "business/setup_report.h"
 #include "core/clock.h"
 #include "core/status.h"
+#include "crm/change_feed.h"
 #include "crm/crm_store.h"
 #include "web/auth.h"
 #include "web/http_limits.h"
@@ -67,6 +68,10 @@ struct WebConfig {
   HttpLimits http;             // sizes, deadlines, connections, worker threads
   int max_event_streams = 12;  // concurrent server-sent event connections
   std::chrono::milliseconds poll_interval{500};  // how often the store is checked for news
+  // Not owned. Writes by other nodes sharing the database (PostgreSQL LISTEN/NOTIFY,
+  // crm/change_feed.h) wake the watcher at once, so a lead written on another node reaches
+  // this node's event stream in milliseconds; nullptr = polling alone.
+  crm::ChangeFeed* changes = nullptr;
   AuthOptions auth;
   WebhookOptions webhooks;
   const Clock* clock = nullptr;  // nullptr = the system clock

@@ -98,8 +98,16 @@ Status Webhooks::Enqueue(const std::string& event, const std::string& payload_js
 
 Result<int> Webhooks::DeliverDue() {
   int64_t now = ToUnixMillis(clock_.Now());
+  // The rows are this sender's until they are settled or the lease ends: long enough for the
+  // whole batch at the worst (connect, write and read timeouts of each), so another node's
+  // sender never sends a row this one is still sending.
+  const int64_t lease =
+      now +
+      3 * kDeliveriesPerTick *
+          std::chrono::duration_cast<std::chrono::milliseconds>(opt_.timeout).count() +
+      60000;
   KIRA_ASSIGN_OR_RETURN(std::vector<crm::DueDelivery> jobs,
-                        store_.ListDueDeliveries(now, kDeliveriesPerTick));
+                        store_.ClaimDueDeliveries(now, kDeliveriesPerTick, lease));
   int sent = 0;
   for (const crm::DueDelivery& j : jobs) {
     std::string error;

@@ -148,6 +148,9 @@ Status PgCrmStore::EndConversation(const Conversation& c) {
                                    p));
     if (r.affected() == 0)
       return Status::NotFound("conversation " + std::to_string(c.id) + " not found");
+    KIRA_RETURN_IF_ERROR(db.Query("SELECT pg_notify('kira_crm', $1)",
+                                  pg::Params().Add("conversation:" + std::to_string(c.id)))
+                             .status());
     return Status::Ok();
   });
 }
@@ -222,6 +225,9 @@ Result<int64_t> PgCrmStore::CreateOrder(const Order& o) {
                                .status()
                                .WithContext("save order line " + std::to_string(i + 1)));
     }
+    KIRA_RETURN_IF_ERROR(db.Query("SELECT pg_notify('kira_crm', $1)",
+                                  pg::Params().Add("order:" + std::to_string(id)))
+                             .status());  // sent at commit
     KIRA_RETURN_IF_ERROR(tx.Commit().WithContext("save order"));
     return id;
   });

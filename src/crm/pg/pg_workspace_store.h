@@ -6,8 +6,8 @@
 //
 //   KIRA_ASSIGN_OR_RETURN(auto ws, crm::OpenPgWorkspaceStore("postgres://kira@db/kira"));
 //
-// Not yet multi-node safe: ListDueDeliveries does not claim rows, so two nodes running the
-// webhook sender would both deliver a due row (issue 12).
+// Several nodes: each node's webhook sender takes due rows with ClaimDueDeliveries (FOR UPDATE
+// SKIP LOCKED, then a lease), so each event goes out once across the nodes.
 #pragma once
 
 #include <memory>

@@ -147,10 +147,11 @@ Result<int64_t> PgCrmStore::CreateLead(const Lead& l) {
       KIRA_RETURN_IF_ERROR(MustExist(db, "contacts", "contact", l.contact_id).WithContext("lead"));
     KIRA_ASSIGN_OR_RETURN(
         auto r,
-        db.Query("INSERT INTO leads(contact_id, channel, source, status, qualification, "
-                 "outcome, reason, summary, assigned_to, interest, source_flagged, "
+        // NOTIFY kira_crm (change_feed.h): every node's workspace shows the lead at once.
+        db.Query("WITH ins AS (INSERT INTO leads(contact_id, channel, source, status, "
+                 "qualification, outcome, reason, summary, assigned_to, interest, source_flagged, "
                  "created_at, updated_at) VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) "
-                 "RETURNING id",
+                 "RETURNING id) SELECT id, pg_notify('kira_crm', 'lead:' || id) FROM ins",
                  p));
     return r.Int(0, 0);
   });

@@ -54,6 +54,16 @@ CREATE TABLE web_emitted(
   PRIMARY KEY(event, entity_id));
 CREATE TABLE web_state(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 )sql"},
+      // The login limiter's counts, shared by every node (workspace_store.h).
+      {2, R"sql(
+CREATE TABLE web_login_attempts(
+  id BIGSERIAL PRIMARY KEY,
+  key TEXT NOT NULL,
+  at BIGINT NOT NULL,
+  failed BOOLEAN NOT NULL DEFAULT false);
+CREATE INDEX web_login_attempts_key ON web_login_attempts(key, at);
+CREATE INDEX web_login_attempts_at ON web_login_attempts(at);
+)sql"},
   };
   return steps;
 }
@@ -280,6 +290,30 @@ class PgWorkspaceStore final : public WorkspaceStore {
     });
   }
 
+  Result<std::vector<DueDelivery>> ClaimDueDeliveries(int64_t now, int limit,
+                                                      int64_t lease_until) override {
+    return pool_.With([&](pg::Conn& db) -> Result<std::vector<DueDelivery>> {
+      // SKIP LOCKED: senders on other nodes claiming at the same moment pass over the rows
+      // this one has locked and take the next ones, instead of waiting and getting nothing.
+      KIRA_ASSIGN_OR_RETURN(
+          auto r, db.Query("WITH due AS (SELECT id FROM web_outbox WHERE status = 'pending' AND "
+                           "next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT $2 "
+                           "FOR UPDATE SKIP LOCKED) "
+                           "UPDATE web_outbox o SET next_attempt_at = $3 FROM due, web_webhooks w "
+                           "WHERE o.id = due.id AND w.id = o.webhook_id "
+                           "RETURNING o.id, o.event, o.payload, w.url, w.secret, o.attempts",
+                           pg::Params().Add(now).Add(limit).Add(lease_until)));
+      std::vector<DueDelivery> out;
+      for (int i = 0; i < r.size(); ++i) {
+        out.push_back(DueDelivery{r.Int(i, 0), r.Text(i, 1), r.Text(i, 2), r.Text(i, 3),
+                                  r.Text(i, 4), static_cast<int>(r.Int(i, 5))});
+      }
+      std::sort(out.begin(), out.end(),
+                [](const DueDelivery& a, const DueDelivery& b) { return a.id < b.id; });
+      return out;
+    });
+  }
+
   Status MarkDelivered(int64_t id, int attempts, int64_t at) override {
     return pool_.With([&](pg::Conn& db) -> Status {
       return db
@@ -304,6 +338,63 @@ class PgWorkspaceStore final : public WorkspaceStore {
                   .Add(next_attempt_at)
                   .Add(error)
                   .Add(id))
+          .status();
+    });
+  }
+
+  Result<LoginReservation> ReserveLoginAttempt(const std::vector<LoginLimit>& keys, int64_t now,
+                                               int64_t window_ms) override {
+    return pool_.With([&](pg::Conn& db) -> Result<LoginReservation> {
+      pg::Transaction tx(db);
+      KIRA_RETURN_IF_ERROR(tx.status());
+      // Logins of every node check and reserve one at a time (they are few).
+      KIRA_RETURN_IF_ERROR(
+          db.Query("SELECT pg_advisory_xact_lock(hashtext('kira.login_attempts'))").status());
+      KIRA_RETURN_IF_ERROR(
+          db.Query("DELETE FROM web_login_attempts WHERE (failed AND at <= $1) OR "
+                   "(NOT failed AND at <= $2)",
+                   pg::Params().Add(now - window_ms).Add(now - kLoginReservationTtlMs))
+              .status());
+      LoginReservation out;
+      for (const LoginLimit& k : keys) {
+        KIRA_ASSIGN_OR_RETURN(auto r,
+                              db.Query("SELECT count(*), min(at) FILTER (WHERE failed) FROM "
+                                       "web_login_attempts WHERE key = $1",
+                                       pg::Params().Add(k.key)));
+        if (r.Int(0, 0) >= k.limit) {
+          out.retry_at = r.IsNull(0, 1) ? now + 1000 : r.Int(0, 1) + window_ms;
+          return out;  // refused; the transaction rolls back
+        }
+      }
+      for (const LoginLimit& k : keys) {
+        KIRA_ASSIGN_OR_RETURN(auto r, db.Query("INSERT INTO web_login_attempts(key, at) "
+                                               "VALUES($1, $2) RETURNING id",
+                                               pg::Params().Add(k.key).Add(now)));
+        out.ids.push_back(r.Int(0, 0));
+      }
+      KIRA_RETURN_IF_ERROR(tx.Commit());
+      out.granted = true;
+      return out;
+    });
+  }
+
+  Status SettleLoginAttempt(const std::vector<int64_t>& ids, bool failed, int64_t now) override {
+    if (ids.empty()) return Status::Ok();
+    std::string list = "{";
+    for (size_t i = 0; i < ids.size(); ++i) list += (i ? "," : "") + std::to_string(ids[i]);
+    list += "}";
+    return pool_.With([&](pg::Conn& db) -> Status {
+      if (failed) {
+        return db
+            .Query(
+                "UPDATE web_login_attempts SET failed = true, at = $1 "
+                "WHERE id = ANY($2::bigint[])",
+                pg::Params().Add(now).Add(list))
+            .status();
+      }
+      return db
+          .Query("DELETE FROM web_login_attempts WHERE id = ANY($1::bigint[])",
+                 pg::Params().Add(list))
           .status();
     });
   }

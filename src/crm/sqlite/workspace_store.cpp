@@ -53,6 +53,16 @@ CREATE TABLE web_emitted(
   PRIMARY KEY(event, entity_id));
 CREATE TABLE web_state(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 )sql"},
+      // The login limiter's counts, shared by the processes on this file (workspace_store.h).
+      {2, R"sql(
+CREATE TABLE web_login_attempts(
+  id INTEGER PRIMARY KEY,
+  key TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  failed INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX web_login_attempts_key ON web_login_attempts(key, at);
+CREATE INDEX web_login_attempts_at ON web_login_attempts(at);
+)sql"},
   };
   return steps;
 }
@@ -276,6 +286,34 @@ class SqliteWorkspaceStore final : public WorkspaceStore {
     });
   }
 
+  Result<std::vector<DueDelivery>> ClaimDueDeliveries(int64_t now, int limit,
+                                                      int64_t lease_until) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    // BEGIN IMMEDIATE: another process on the same file waits, then sees the moved rows.
+    storage::Transaction tx(*db_);
+    KIRA_RETURN_IF_ERROR(tx.status());
+    KIRA_ASSIGN_OR_RETURN(
+        auto st, db_->Prepare("SELECT o.id, o.event, o.payload, w.url, w.secret, o.attempts "
+                              "FROM web_outbox o JOIN web_webhooks w ON w.id = o.webhook_id "
+                              "WHERE o.status = 'pending' AND o.next_attempt_at <= ? "
+                              "ORDER BY o.next_attempt_at, o.id LIMIT ?"));
+    st->Bind(1, now).Bind(2, limit);
+    KIRA_ASSIGN_OR_RETURN(auto due, Collect<DueDelivery>(*st, [](storage::Stmt& s) {
+                            return DueDelivery{s.Int(0),  s.Text(1), s.Text(2),
+                                               s.Text(3), s.Text(4), static_cast<int>(s.Int(5))};
+                          }));
+    KIRA_ASSIGN_OR_RETURN(auto up,
+                          db_->Prepare("UPDATE web_outbox SET next_attempt_at = ? WHERE id = ?"));
+    for (const DueDelivery& d : due) {
+      up->Bind(1, lease_until).Bind(2, d.id);
+      KIRA_RETURN_IF_ERROR(up->Exec());
+    }
+    KIRA_RETURN_IF_ERROR(tx.Commit());
+    std::sort(due.begin(), due.end(),
+              [](const DueDelivery& a, const DueDelivery& b) { return a.id < b.id; });
+    return due;
+  }
+
   Status MarkDelivered(int64_t id, int attempts, int64_t at) override {
     std::lock_guard<std::mutex> lock(mu_);
     KIRA_ASSIGN_OR_RETURN(auto up, db_->Prepare("UPDATE web_outbox SET status = 'delivered', "
@@ -294,6 +332,59 @@ class SqliteWorkspaceStore final : public WorkspaceStore {
     up->Bind(1, give_up ? "failed" : "pending").Bind(2, attempts).Bind(3, next_attempt_at);
     up->Bind(4, error).Bind(5, id);
     return up->Exec();
+  }
+
+  Result<LoginReservation> ReserveLoginAttempt(const std::vector<LoginLimit>& keys, int64_t now,
+                                               int64_t window_ms) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    storage::Transaction tx(*db_);
+    KIRA_RETURN_IF_ERROR(tx.status());
+    {
+      KIRA_ASSIGN_OR_RETURN(auto del, db_->Prepare("DELETE FROM web_login_attempts WHERE "
+                                                   "(failed AND at <= ?) OR (NOT failed AND "
+                                                   "at <= ?)"));
+      del->Bind(1, now - window_ms).Bind(2, now - kLoginReservationTtlMs);
+      KIRA_RETURN_IF_ERROR(del->Exec());
+    }
+    LoginReservation out;
+    KIRA_ASSIGN_OR_RETURN(auto count,
+                          db_->Prepare("SELECT count(*), min(CASE WHEN failed THEN at END) "
+                                       "FROM web_login_attempts WHERE key = ?"));
+    for (const LoginLimit& k : keys) {
+      count->Bind(1, k.key);
+      if (count->Step() != storage::Row::kRow) return count->LastError();
+      const int64_t n = count->Int(0);
+      const bool none_failed = count->IsNull(1);
+      const int64_t oldest = count->Int(1);
+      count->Reset();
+      if (n >= k.limit) {
+        out.retry_at = none_failed ? now + 1000 : oldest + window_ms;
+        return out;
+      }
+    }
+    KIRA_ASSIGN_OR_RETURN(auto ins,
+                          db_->Prepare("INSERT INTO web_login_attempts(key, at) VALUES(?, ?)"));
+    for (const LoginLimit& k : keys) {
+      ins->Bind(1, k.key).Bind(2, now);
+      KIRA_RETURN_IF_ERROR(ins->Exec());
+      out.ids.push_back(db_->LastInsertId());
+    }
+    KIRA_RETURN_IF_ERROR(tx.Commit());
+    out.granted = true;
+    return out;
+  }
+
+  Status SettleLoginAttempt(const std::vector<int64_t>& ids, bool failed, int64_t now) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    KIRA_ASSIGN_OR_RETURN(
+        auto st,
+        db_->Prepare(failed ? "UPDATE web_login_attempts SET failed = 1, at = ? WHERE id = ?"
+                            : "DELETE FROM web_login_attempts WHERE ? >= 0 AND id = ?"));
+    for (int64_t id : ids) {
+      st->Bind(1, now).Bind(2, id);
+      KIRA_RETURN_IF_ERROR(st->Exec());
+    }
+    return Status::Ok();
   }
 
   Result<bool> FirstEmission(const std::string& event, int64_t entity_id) override {

@@ -207,6 +207,76 @@ TEST_P(WorkspaceStoreConformance, DueDeliveriesFollowTheirSchedule) {
   }
 }
 
+TEST_P(WorkspaceStoreConformance, ClaimedDeliveriesGoToOneSenderUntilSettledOrTheLeaseEnds) {
+  NewWebhook({"lead.created"});
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_EQ(
+        *store().EnqueueDelivery("lead.created", "{\"n\":" + std::to_string(i) + "}", 1000 + i), 1);
+  }
+  auto first = store().ClaimDueDeliveries(2000, 2, 5000);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  ASSERT_EQ(first->size(), 2u);
+  EXPECT_EQ((*first)[0].payload, "{\"n\":0}") << "the oldest first";
+  EXPECT_EQ((*first)[1].payload, "{\"n\":1}");
+  auto second = store().ClaimDueDeliveries(2000, 10, 5000);
+  ASSERT_TRUE(second.ok());
+  ASSERT_EQ(second->size(), 1u) << "a claimed row is not handed out twice";
+  EXPECT_EQ((*second)[0].payload, "{\"n\":2}");
+  EXPECT_TRUE(store().ClaimDueDeliveries(4999, 10, 9000)->empty());
+  EXPECT_TRUE(store().ListDueDeliveries(4999, 10)->empty());
+  ASSERT_TRUE(store().MarkDelivered((*first)[0].id, 1, 3000).ok());
+  ASSERT_TRUE(store().MarkAttemptFailed((*first)[1].id, 1, 7000, "HTTP 503", false).ok());
+  // The third row's sender died: its lease ends at 5000 and the row is due again.
+  auto again = store().ClaimDueDeliveries(5000, 10, 9000);
+  ASSERT_TRUE(again.ok());
+  ASSERT_EQ(again->size(), 1u);
+  EXPECT_EQ((*again)[0].id, (*second)[0].id);
+  auto retry = store().ClaimDueDeliveries(7000, 10, 9000);
+  ASSERT_EQ(retry->size(), 1u);
+  EXPECT_EQ((*retry)[0].id, (*first)[1].id);
+  EXPECT_EQ((*retry)[0].attempts, 1);
+}
+
+TEST_P(WorkspaceStoreConformance, LoginAttemptsAreCountedPerKeyWithinTheWindow) {
+  const int64_t kWindow = 60000;
+  std::vector<LoginLimit> keys = {{"ua:olga|10.0.0.1", 2}, {"a:10.0.0.1", 3}};
+  auto first = store().ReserveLoginAttempt(keys, 1000, kWindow);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  ASSERT_TRUE(first->granted);
+  EXPECT_EQ(first->ids.size(), 2u);
+  auto second = store().ReserveLoginAttempt(keys, 1001, kWindow);
+  ASSERT_TRUE(second->granted);
+  // Two logins still being checked fill the budget of 2: a third waits.
+  auto third = store().ReserveLoginAttempt(keys, 1002, kWindow);
+  ASSERT_TRUE(third.ok());
+  EXPECT_FALSE(third->granted);
+  EXPECT_TRUE(third->ids.empty());
+  // One succeeds (forgotten), one fails (counted at 2000).
+  ASSERT_TRUE(store().SettleLoginAttempt(first->ids, false, 1500).ok());
+  ASSERT_TRUE(store().SettleLoginAttempt(second->ids, true, 2000).ok());
+  auto fourth = store().ReserveLoginAttempt(keys, 2500, kWindow);
+  ASSERT_TRUE(fourth->granted);
+  ASSERT_TRUE(store().SettleLoginAttempt(fourth->ids, true, 3000).ok());
+  auto refused = store().ReserveLoginAttempt(keys, 3500, kWindow);
+  ASSERT_TRUE(refused.ok());
+  EXPECT_FALSE(refused->granted);
+  EXPECT_EQ(refused->retry_at, 2000 + kWindow) << "when the oldest failure leaves the window";
+  // Another name from the same address still has the address's budget (3: two used).
+  auto other =
+      store().ReserveLoginAttempt({{"ua:ivan|10.0.0.1", 2}, {"a:10.0.0.1", 3}}, 3600, kWindow);
+  ASSERT_TRUE(other->granted);
+  ASSERT_TRUE(store().SettleLoginAttempt(other->ids, true, 3600).ok());
+  EXPECT_FALSE(store().ReserveLoginAttempt({{"a:10.0.0.1", 3}}, 3700, kWindow)->granted);
+  // The window passes.
+  EXPECT_TRUE(store().ReserveLoginAttempt(keys, 3600 + kWindow + 1, kWindow)->granted);
+  // A reservation never settled stops counting after kLoginReservationTtlMs.
+  std::vector<LoginLimit> one = {{"u:lost", 1}};
+  ASSERT_TRUE(store().ReserveLoginAttempt(one, 10'000'000, kWindow)->granted);
+  EXPECT_FALSE(store().ReserveLoginAttempt(one, 10'000'001, kWindow)->granted);
+  EXPECT_TRUE(
+      store().ReserveLoginAttempt(one, 10'000'000 + kLoginReservationTtlMs + 1, kWindow)->granted);
+}
+
 TEST_P(WorkspaceStoreConformance, EachEmissionIsFirstExactlyOnce) {
   EXPECT_TRUE(*store().FirstEmission("lead.created", 7));
   EXPECT_FALSE(*store().FirstEmission("lead.created", 7));
