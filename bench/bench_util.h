@@ -25,13 +25,14 @@ class Latencies {
     double us = std::chrono::duration<double, std::micro>(d).count();
     v_.push_back(unit_ == "ms" ? us / 1000 : us);
   }
-  void Report(benchmark::State& state) {
+  // Counters p50_us, p99_us, max_us; `prefix` names a second set ("turn_p99_us").
+  void Report(benchmark::State& state, const std::string& prefix = "") {
     if (v_.empty()) return;
     std::sort(v_.begin(), v_.end());
     auto at = [&](double q) { return v_[static_cast<size_t>(q * (v_.size() - 1))]; };
-    state.counters["p50_" + unit_] = at(0.50);
-    state.counters["p99_" + unit_] = at(0.99);
-    state.counters["max_" + unit_] = v_.back();
+    state.counters[prefix + "p50_" + unit_] = at(0.50);
+    state.counters[prefix + "p99_" + unit_] = at(0.99);
+    state.counters[prefix + "max_" + unit_] = v_.back();
   }
 
  private:

@@ -65,8 +65,9 @@ Status Run(const std::string& cmd) {
 
 }  // namespace
 
-Result<std::unique_ptr<PgServer>> PgServer::Start() {
+Result<std::unique_ptr<PgServer>> PgServer::Start(PgServerOptions options) {
   auto s = std::unique_ptr<PgServer>(new PgServer());
+  s->durable_ = options.durable;
   s->bin_ = FindBinDir();
   if (s->bin_.empty())
     return Status::Unavailable(
@@ -106,8 +107,8 @@ Result<std::unique_ptr<PgServer>> PgServer::Start() {
 Status PgServer::Ctl(const std::string& args) {
   // fsync=off loses data only when the machine itself crashes, which a test never does.
   std::string opts = "-p " + std::to_string(port_) + " -k " + dir_ +
-                     " -c listen_addresses=127.0.0.1 -c fsync=off"
-                     " -c full_page_writes=off -c max_connections=200";
+                     " -c listen_addresses=127.0.0.1 -c max_connections=200" +
+                     (durable_ ? "" : " -c fsync=off -c full_page_writes=off");
   return Run(as_user_ + bin_ + "/pg_ctl -D " + data_ + " -l " + log_ + " -o '" + opts + "' " +
              args + " >>" + dir_ + "/pg_ctl.log 2>&1");
 }

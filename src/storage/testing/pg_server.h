@@ -14,10 +14,17 @@
 
 namespace kira::storage::testing {
 
+struct PgServerOptions {
+  // fsync and full-page writes on, as a production server runs (benchmarks comparing write
+  // costs with SQLite's synchronous=FULL); off by default, since a test never outlives a crash
+  // of the machine.
+  bool durable = false;
+};
+
 class PgServer {
  public:
   // Fails with kUnavailable, naming the package, when no PostgreSQL server is installed.
-  static Result<std::unique_ptr<PgServer>> Start();
+  static Result<std::unique_ptr<PgServer>> Start(PgServerOptions options = {});
   ~PgServer();
   PgServer(const PgServer&) = delete;
   PgServer& operator=(const PgServer&) = delete;
@@ -40,6 +47,7 @@ class PgServer {
   std::string as_user_;  // "runuser -u postgres -- " when run as root
   int port_ = 0;
   bool running_ = false;
+  bool durable_ = false;
 };
 
 }  // namespace kira::storage::testing
