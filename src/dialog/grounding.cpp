@@ -17,11 +17,13 @@ namespace {
 struct NumToken {
   double value;
   std::string raw;
-  bool money = false;    // with a currency word or symbol
-  std::string currency;  // its ISO code when money
-  bool clock = false;    // part of HH:MM
-  bool format = false;   // part of AxB
-  bool sku = false;      // after "артикул"/"SKU"
+  bool money = false;         // with a currency word or symbol
+  std::string currency;       // its ISO code when money
+  bool clock = false;         // the hour of HH:MM (`minute` holds its minutes)
+  bool clock_minute = false;  // the minutes of HH:MM: checked with their hour
+  int minute = 0;
+  bool format = false;  // part of AxB
+  bool sku = false;     // after "артикул"/"SKU"
   // Digits glued to letters before them ("APZ1", "R11", "CR66"): part of a name, not a
   // quantity; `code` is the whole word in lower case, checked against the catalog's names.
   std::string code;
@@ -154,11 +156,13 @@ std::vector<NumToken> Scan(const std::string& s, const std::string& currency = "
     // Clock "9:00".
     if (j + 2 < s.size() && s[j] == ':' && IsDigit(s[j + 1]) && IsDigit(s[j + 2])) {
       t.clock = true;
-      out.push_back(t);
       NumToken m;
       m.raw = s.substr(j + 1, 2);
       m.value = std::atof(m.raw.c_str());
-      m.clock = true;
+      m.clock_minute = true;
+      t.minute = static_cast<int>(m.value);
+      t.raw += ":" + m.raw;
+      out.push_back(t);
       out.push_back(m);
       i = j + 3;
       continue;
@@ -231,6 +235,23 @@ bool Near(double a, double b) { return std::fabs(a - b) < 0.005 + 1e-9 * std::fa
 bool InSet(double v, const std::vector<double>& set) {
   for (double x : set)
     if (Near(v, x)) return true;
+  return false;
+}
+
+// Whether the clock time h:mm is grounded: a time of the profile (opening hours: the hour, and
+// the minutes when they are not a whole hour's "00"), or a time the caller said, in 12- or 24-hour
+// form ("в три" is 15:00 too; "around ten" read back as 10:00 — a whole hour said has no minutes).
+bool ClockGrounded(int h, int minute, const std::vector<std::pair<int, int>>& caller_times,
+                   const std::vector<double>& profile_numbers) {
+  auto in_profile = [&](double v) {
+    return std::any_of(profile_numbers.begin(), profile_numbers.end(),
+                       [&](double p) { return std::fabs(p - v) < 1e-9; });
+  };
+  if (in_profile(h) && (minute == 0 || in_profile(minute))) return true;
+  for (const auto& [ch, cm] : caller_times) {
+    if (cm != minute) continue;
+    if (ch == h || (ch >= 1 && ch < 12 && ch + 12 == h) || (ch == 12 && h == 0)) return true;
+  }
   return false;
 }
 
@@ -377,6 +398,25 @@ std::vector<GroundingIssue> GroundingChecker::Check(const std::string& utterance
     if (auto q = ExtractQuantity(canonical, /*bare_allowed=*/true)) caller.push_back(q->value);
   }
 
+  // The clock times the caller said ("около десяти", "завтра в полтретьего", "в 10:30"), as
+  // the callback slot reads them, and the whole hours among their numbers.
+  std::vector<std::pair<int, int>> caller_times;
+  for (const std::string& c : ctx.caller_turns) {
+    std::string canonical = text::Canonical(c);
+    if (auto when = ExtractCallbackTime(canonical); when && when->hour >= 0 && when->hour_said)
+      caller_times.emplace_back(when->hour, when->minute);
+    std::vector<double> ns = NumbersIn(canonical);
+    for (size_t i = 0; i < ns.size(); ++i) {
+      double h = ns[i];
+      if (h < 0 || h > 24 || h != std::floor(h)) continue;
+      caller_times.emplace_back(static_cast<int>(h), 0);
+      // "десять тридцать": an hour and its minutes said one after the other.
+      if (i + 1 < ns.size() && ns[i + 1] >= 0 && ns[i + 1] < 60 &&
+          ns[i + 1] == std::floor(ns[i + 1]))
+        caller_times.emplace_back(static_cast<int>(h), static_cast<int>(ns[i + 1]));
+    }
+  }
+
   std::vector<double> money, plain = profile_numbers_;
   for (double v : caller) plain.push_back(v);
   for (int64_t id : ctx.record_ids) plain.push_back(static_cast<double>(id));
@@ -412,9 +452,20 @@ std::vector<GroundingIssue> GroundingChecker::Check(const std::string& utterance
   }
   // Totals: price × any allowed quantity of any mentioned product, and sums of such lines.
   std::vector<double> line_totals;
-  for (const catalog::Product* p : mentioned)
-    for (double q : qtys) line_totals.push_back(std::round(p->price * q * 100) / 100);
+  std::vector<std::vector<double>> per_product;
+  for (const catalog::Product* p : mentioned) {
+    per_product.emplace_back();
+    for (double q : qtys) {
+      line_totals.push_back(std::round(p->price * q * 100) / 100);
+      per_product.back().push_back(line_totals.back());
+    }
+  }
   for (double v : line_totals) money.push_back(v);
+  // An order of two products: a line of one plus a line of the other.
+  for (size_t a = 0; a < per_product.size(); ++a)
+    for (size_t b = a + 1; b < per_product.size(); ++b)
+      for (double x : per_product[a])
+        for (double y : per_product[b]) money.push_back(std::round((x + y) * 100) / 100);
   if (mentioned.size() > 1) {
     double sum = 0;
     for (double v : line_totals) sum += v;
@@ -449,13 +500,10 @@ std::vector<GroundingIssue> GroundingChecker::Check(const std::string& utterance
       // A size "60x120" claims the shop sells that format: it must exist in the catalog.
       continue;  // checked per whole token below
     }
+    if (t.clock_minute) continue;  // checked with its hour
     if (t.clock) {
-      // "в три" → 15:00: the caller's afternoon hours count in 24-hour form too.
-      std::vector<double> hours = caller;
-      for (double v : caller)
-        if (v >= 1 && v < 12) hours.push_back(v + 12);
-      bool ok = InSet(t.value, profile_numbers_) || InSet(t.value, hours);
-      if (!ok) issues.push_back({t.raw, "clock time not in the profile or said by the caller"});
+      if (!ClockGrounded(static_cast<int>(t.value), t.minute, caller_times, profile_numbers_))
+        issues.push_back({t.raw, "clock time not in the profile or said by the caller"});
       continue;
     }
     if (t.money) {

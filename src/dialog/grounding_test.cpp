@@ -105,5 +105,33 @@ TEST(Grounding, AnUnknownFormatIsReportedOnce) {
   EXPECT_TRUE(checker.Check("Есть формат 30x60.", {}).empty());
 }
 
+// A callback time said in words and read back as a clock time is the caller's time: "около
+// десяти" is 10:00 (the "00" of a whole hour is no new fact), "в три" is 15:00, "десять
+// тридцать" is 10:30; a time nobody said is caught, once, as the whole clock time.
+TEST(Grounding, ClockTimesReadBackFromTheCallersWordsAreSupported) {
+  auto cat = StoneTile();
+  business::Profile shop = Shop();
+  shop.hours = "пн-пт 9-18";
+  GroundingChecker checker(*cat, shop);
+  GroundingContext ctx;
+  ctx.caller_turns = {"перезвоните завтра около десяти"};
+  EXPECT_TRUE(checker.Check("Перезвоним завтра в 10:00.", ctx).empty());
+  ctx.caller_turns = {"call me back tomorrow around ten"};
+  EXPECT_TRUE(checker.Check("We'll call you tomorrow at 10:00.", ctx).empty());
+  ctx.caller_turns = {"наберите в пятницу в три"};
+  EXPECT_TRUE(checker.Check("Перезвоним в пятницу в 15:00.", ctx).empty());
+  ctx.caller_turns = {"давайте в десять тридцать"};
+  EXPECT_TRUE(checker.Check("Перезвоним в 10:30.", ctx).empty());
+  // The shop's own hours, whole hours included.
+  ctx.caller_turns = {"когда вы открыты"};
+  EXPECT_TRUE(checker.Check("Мы работаем с 9:00 до 18:00.", ctx).empty());
+  // Minutes or hours nobody said.
+  ctx.caller_turns = {"перезвоните завтра около десяти"};
+  auto wrong = checker.Check("Перезвоним завтра в 10:45.", ctx);
+  ASSERT_EQ(wrong.size(), 1u);
+  EXPECT_EQ(wrong[0].fact, "10:45");
+  EXPECT_EQ(checker.Check("Перезвоним завтра в 11:00.", ctx).size(), 1u);
+}
+
 }  // namespace
 }  // namespace kira::dialog
