@@ -155,12 +155,14 @@ void KiraSession::ResolveOutboundOutcome(std::string* outcome, std::string* reas
   }
   v["qty"] = Num(qty_);
   v["order_id"] = std::to_string(order_id_);
-  // Every terminal outcome but a transfer is Vera's result (a transfer is a qualified lead).
-  if (terminal_ && *terminal_ != crm::Outcome::kTransferred) {
+  // Every terminal outcome is Vera's result, as it is Kira's: a callee who asked for the
+  // manager and was put through is `transferred` (the closed list's word for what happened),
+  // unless an order was placed first.
+  if (terminal_ && !(*terminal_ == crm::Outcome::kTransferred && order_id_)) {
     *outcome = crm::Name(*terminal_);
   } else if (order_id_) {
     *outcome = "order_placed";
-  } else if (shown_.qualified || terminal_ == crm::Outcome::kTransferred) {
+  } else if (shown_.qualified) {
     *outcome = "qualified";
   } else if (shown_.callback) {
     *outcome = "callback_scheduled";
