@@ -203,8 +203,32 @@ class KiraSession : public SessionBase {
 
   std::string Qualification(const std::string& outcome) const override;
 
+  // An order line settled before the product now being discussed ("двадцать квадратов плитки
+  // и четыре мешка клея": the tile's line, while the adhesive's quantity is checked).
+  struct DraftLine {
+    const catalog::Product* product = nullptr;
+    double qty = 0;
+    std::string supply = "shop";
+    int lead_days = 0;
+  };
+  // A product the caller named beside another one, with the quantity said with it.
+  struct Queued {
+    const catalog::Product* product = nullptr;
+    std::optional<Quantity> qty;
+    std::string canon;  // the words that named it
+  };
+
+  // The products of a turn that names several, each with its own quantity, in the order said
+  // (split at the scenario's `order_line_separators`); empty unless there are two or more.
+  std::vector<Queued> SeveralProducts(const std::string& canon) const;
+
+  // The lines settled so far and the current product's, as the order will have them.
+  std::vector<DraftLine> AllLines() const;
+
   bool outbound_ = false;
   std::unique_ptr<Understanding> und_;
+  std::vector<DraftLine> lines_;       // settled lines of the order being assembled
+  std::vector<Queued> queue_;          // products named with the first one, still to be presented
   std::optional<Quantity> requested_;  // the quantity as the caller said it
   std::string callback_phone_;         // a number the caller gave to be called back on
   OrderAgreement agreed_;

@@ -55,6 +55,16 @@ void KiraSession::HandleRequest(Reply& r, const std::string& text, const std::st
     if (!new_request) return Reask(r);
     candidates_.clear();
   }
+  // "Двадцать квадратов плитки и четыре мешка клея": every product with its own quantity is
+  // its own order line; they are presented one after the other.
+  if (stage_ == Stage::kOpen && link && link->confidence != ProductLink::Confidence::kNone) {
+    std::vector<Queued> several = SeveralProducts(canon);
+    if (!several.empty()) {
+      queue_.assign(several.begin() + 1, several.end());
+      pending_qty_ = several[0].qty;
+      return Present(r, *several[0].product, several[0].canon);
+    }
+  }
   if (link && link->confidence == ProductLink::Confidence::kSure)
     return Present(r, *link->best(), canon);
   if (link && link->confidence == ProductLink::Confidence::kAmbiguous) {
@@ -80,6 +90,72 @@ void KiraSession::HandleRequest(Reply& r, const std::string& text, const std::st
   nt_reason_ = nt_reason_.empty() ? "unclear" : nt_reason_;
   stage_ = Stage::kOfferManager;
   Ask(r, "offer_manager");
+}
+
+std::vector<KiraSession::Queued> KiraSession::SeveralProducts(const std::string& canon) const {
+  std::vector<std::vector<std::string>> seps;
+  for (const auto& s : agent_.phrases.List("order_line_separators"))
+    seps.push_back(text::Tokens(text::Canonical(s)));
+  std::sort(seps.begin(), seps.end(),
+            [](const auto& a, const auto& b) { return a.size() > b.size(); });
+  std::vector<std::string> toks = text::Tokens(canon);
+  std::vector<std::string> parts(1);
+  for (size_t i = 0; i < toks.size();) {
+    size_t n = 0;
+    for (const auto& sep : seps) {
+      if (sep.empty() || i + sep.size() > toks.size()) continue;
+      if (std::equal(sep.begin(), sep.end(), toks.begin() + static_cast<std::ptrdiff_t>(i))) {
+        n = sep.size();
+        break;
+      }
+    }
+    if (n) {
+      if (!parts.back().empty()) parts.emplace_back();
+      i += n;
+      continue;
+    }
+    parts.back() += (parts.back().empty() ? "" : " ") + toks[i];
+    ++i;
+  }
+  if (parts.size() < 2) return {};
+  std::vector<Queued> out;
+  std::optional<Quantity> shared;  // "по одной штуке", "one of each": for every product
+  for (const std::string& part : parts) {
+    if (part.empty()) continue;
+    ProductLink link = und_->LinkProduct(part);
+    auto q = ExtractQuantity(part, /*bare_allowed=*/false);
+    if (q && (q->unit.empty() || q->value <= 0)) q.reset();
+    std::vector<std::string> pt = text::Tokens(part);
+    bool each = std::find(pt.begin(), pt.end(), "по") != pt.end() ||
+                std::find(pt.begin(), pt.end(), "each") != pt.end();
+    if (link.confidence != ProductLink::Confidence::kSure) {
+      // A part naming no product: its quantity may be the last product's ("…клей Юнис, пять
+      // мешков"), or every product's ("…по одной штуке").
+      if (q && each)
+        shared = q;
+      else if (q && !out.empty() && !out.back().qty)
+        out.back().qty = q;
+      continue;
+    }
+    if (q && each) shared = q;
+    const catalog::Product* p = link.best();
+    bool dup = std::any_of(out.begin(), out.end(), [&](const Queued& o) { return o.product == p; });
+    if (dup) return {};
+    out.push_back({p, q, part});
+  }
+  if (out.size() < 2) return {};
+  for (Queued& o : out)
+    if (!o.qty) o.qty = shared;
+  // Only products said with their own quantities are lines of their own; otherwise the turn is
+  // one request (with attributes joined by "и", or a question about another product).
+  if (std::any_of(out.begin(), out.end(), [](const Queued& o) { return !o.qty; })) return {};
+  return out;
+}
+
+std::vector<KiraSession::DraftLine> KiraSession::AllLines() const {
+  std::vector<DraftLine> out = lines_;
+  if (product_) out.push_back({product_, qty_, supply_, lead_days_});
+  return out;
 }
 
 // Drops candidates that contradict an attribute the caller named exactly ("серый" is not
@@ -245,6 +321,7 @@ void KiraSession::Present(Reply& r, const catalog::Product& p, const std::string
 
 void KiraSession::OfferAnalogs(Reply& r, const catalog::Product& p, const std::string& reason) {
   nt_reason_ = reason;
+  queue_.clear();
   Vars v = ProductVars(p);
   analogs_.clear();
   for (const auto& a : catalog().FindAnalogs(p, agent_.phrases.settings().max_analogs))
@@ -292,6 +369,7 @@ void KiraSession::HandleAnalogChoice(Reply& r, const std::string& canon, const F
 
 void KiraSession::Decline(Reply& r, const std::string& reason) {
   if (!reason.empty()) nt_reason_ = reason;
+  queue_.clear();
   stage_ = Stage::kOpen;
   Say(r, "decline_ok");
   Ask(r, "anything_else");
@@ -442,7 +520,18 @@ void KiraSession::HandleQuantity(Reply& r, const Quantity& q) {
 void KiraSession::OfferOrder(Reply& r) {
   Vars v = ProductVars(*product_);
   v["qty"] = Num(qty_);
-  v["total"] = Money(product_->price * qty_);
+  double total = 0;
+  std::vector<DraftLine> all = AllLines();
+  for (const DraftLine& l : all) total += l.product->price * l.qty;
+  // Several lines: each is said with its quantity and sum, then the order's total.
+  if (all.size() > 1)
+    for (const DraftLine& l : all) {
+      Vars lv = ProductVars(*l.product);
+      lv["qty"] = Num(l.qty);
+      lv["total"] = Money(l.product->price * l.qty);
+      Say(r, "order_line", lv);
+    }
+  v["total"] = Money(total);
   stage_ = Stage::kOrderOffer;
   Ask(r, "order_offer", v);
 }
@@ -450,7 +539,18 @@ void KiraSession::OfferOrder(Reply& r) {
 void KiraSession::ConfirmOrder(Reply& r) {
   Vars v = ProductVars(*product_);
   v["qty"] = Num(qty_);
-  v["total"] = Money(product_->price * qty_);
+  double total = 0;
+  std::vector<DraftLine> all = AllLines();
+  for (const DraftLine& l : all) total += l.product->price * l.qty;
+  if (all.size() > 1) {
+    // The read-back names every line: "A, 20 м², and B" with the last line's quantity after.
+    std::string products;
+    for (size_t i = 0; i + 1 < all.size(); ++i)
+      products += SpokenName(*all[i].product) + ", " + Num(all[i].qty) + " " +
+                  UnitWord(all[i].product->unit) + ", ";
+    v["product"] = products + SpokenName(*product_);
+  }
+  v["total"] = Money(total);
   v["name"] = name_;
   v["fulfilment"] = agent_.phrases.Render("fulfilment_" + fulfilment_, {{"address", address_}});
   v["supply"] = supply_ == "distributor"
@@ -471,14 +571,23 @@ void KiraSession::PlaceOrder(Reply& r) {
   o.supply = supply_;
   o.lead_days = lead_days_;
   o.created_at = ToUnixMillis(engine_.clock().Now());
-  crm::OrderLine l;
-  l.sku = product_->sku;
-  l.name = product_->name;
-  l.qty = qty_;
-  l.unit = product_->unit;
-  l.price = product_->price;
-  o.lines.push_back(l);
-  o.total = std::round(l.price * l.qty * 100) / 100;
+  double total = 0;
+  for (const DraftLine& d : AllLines()) {
+    crm::OrderLine l;
+    l.sku = d.product->sku;
+    l.name = d.product->name;
+    l.qty = d.qty;
+    l.unit = d.product->unit;
+    l.price = d.product->price;
+    o.lines.push_back(l);
+    total += l.price * l.qty;
+    // The distributor's lead time of any line is the order's.
+    if (d.supply == "distributor") {
+      o.supply = "distributor";
+      o.lead_days = std::max(o.lead_days, d.lead_days);
+    }
+  }
+  o.total = std::round(total * 100) / 100;
   auto id = engine_.store().CreateOrder(o);
   if (!id.ok()) {
     log::Error("dialog", "cannot write order: " + id.status().message());
@@ -487,6 +596,8 @@ void KiraSession::PlaceOrder(Reply& r) {
   }
   order_id_ = *id;
   agreed_.consent = agreed_.distributor_ok = false;
+  lines_.clear();
+  queue_.clear();
   if (!name_.empty()) {
     auto c = engine_.store().GetContact(contact_id_);
     if (c.ok() && c->name.empty()) {

@@ -299,7 +299,9 @@ bool KiraSession::HandleControl(Reply& r, const Frame& f) {
     EndCall(r);
     return true;
   }
-  if (f.Has("human") || f.manager) {
+  // "Пусть менеджер перезвонит", "get the manager to call me": a person asked for, but to
+  // call back, not to be put through (the callback is handled after the control intents).
+  if ((f.Has("human") || f.manager) && !f.Has("callback")) {
     Transfer(r);
     return true;
   }
@@ -414,6 +416,8 @@ void KiraSession::HandleOrderStep(Reply& r, const Frame& f) {
         return Advance(r);
       }
       if (f.no) {
+        lines_.clear();
+        queue_.clear();
         stage_ = Stage::kOpen;
         return Ask(r, "anything_else");
       }
@@ -442,6 +446,16 @@ void KiraSession::HandleOrderStep(Reply& r, const Frame& f) {
 
 // Asks for the next thing the order still needs, skipping what the caller already said.
 void KiraSession::Advance(Reply& r) {
+  // The current product's quantity is settled: the next product named with it is presented
+  // (with its own quantity) before the order is offered.
+  if (!queue_.empty() && product_ && !agreed_.consent) {
+    lines_.push_back({product_, qty_, supply_, lead_days_});
+    Queued next = queue_.front();
+    queue_.erase(queue_.begin());
+    pending_qty_ = next.qty;
+    requested_.reset();
+    return Present(r, *next.product, next.canon);
+  }
   if (!agreed_.consent) return OfferOrder(r);
   if (name_.empty()) {
     stage_ = Stage::kName;

@@ -20,6 +20,7 @@ namespace kira::dialog {
 
 // Phrases both agents say.
 inline constexpr std::string_view kBothAgentsPhrases[] = {"order_status",
+                                                          "order_line",
                                                           "order_status_confirmed",
                                                           "callback_confirm_part",
                                                           "callback_confirm_in",
@@ -146,17 +147,29 @@ inline constexpr std::string_view kVeraOnlyPhrases[] = {
     "summary_no_answer"};
 
 // Word lists (scenario `lists:`).
-inline constexpr std::string_view kBothAgentsLists[] = {"yes_words",        "no_words",
-                                                        "heard_any",        "heard_none",
-                                                        "heard_yesno",      "heard_order_offer",
-                                                        "heard_confirm",    "heard_quantity",
-                                                        "heard_which",      "heard_analogs",
-                                                        "heard_name",       "heard_fulfilment",
-                                                        "heard_address",    "heard_callback_time",
-                                                        "heard_manager",    "heard_consent",
-                                                        "heard_unit_words", "heard_first_names",
-                                                        "heard_ordinals",   "heard_weekdays",
-                                                        "heard_streets",    "done_words"};
+inline constexpr std::string_view kBothAgentsLists[] = {"yes_words",
+                                                        "no_words",
+                                                        "heard_any",
+                                                        "heard_none",
+                                                        "heard_yesno",
+                                                        "heard_order_offer",
+                                                        "heard_confirm",
+                                                        "heard_quantity",
+                                                        "heard_which",
+                                                        "heard_analogs",
+                                                        "heard_name",
+                                                        "heard_fulfilment",
+                                                        "heard_address",
+                                                        "heard_callback_time",
+                                                        "heard_manager",
+                                                        "heard_consent",
+                                                        "heard_unit_words",
+                                                        "heard_first_names",
+                                                        "heard_ordinals",
+                                                        "heard_weekdays",
+                                                        "heard_streets",
+                                                        "done_words",
+                                                        "order_line_separators"};
 inline constexpr std::string_view kVeraOnlyLists[] = {"secretary_phrases", "voicemail_phrases"};
 
 // The keys `agent` ("kira" | "vera") needs.
