@@ -65,10 +65,14 @@ std::string UnitWord(const std::vector<std::string>& toks, size_t i, size_t* con
     return "м2";
   if (OneOf(w, {"м", "m"})) return "м2";
   if (StartsWithAny(w, {"короб", "упаков", "пачк", "пачек", "pack", "box", "carton"})) return "box";
-  if (OneOf(w, {"шт", "pcs", "лист", "листа", "листов", "листы", "мешок", "tile", "tiles", "плиток",
-                "плитки", "плитку", "плитка", "sheet", "sheets", "rolls", "roll"}) ||
-      StartsWithAny(w, {"штук", "штуч", "piece", "мешк", "мешоч", "bag", "ведр", "bucket", "банк",
-                        "банок", "рулон", "тюбик", "tube", "картридж", "канистр", "tub"}))
+  if (OneOf(w, {"шт",     "pcs",   "лист",   "листа",  "листов",  "листы",  "мешок",
+                "tile",   "tiles", "плиток", "плитки", "плитку",  "плитка", "sheet",
+                "sheets", "rolls", "roll",   "length", "lengths", "sack",   "sacks",
+                "tin",    "tins",  "kit",    "kits",   "set",     "sets"}) ||
+      StartsWithAny(
+          w, {"штук",     "штуч",  "piece",  "мешк",   "мешоч", "bag",      "ведр",    "bucket",
+              "банк",     "банок", "рулон",  "тюбик",  "tube",  "картридж", "канистр", "tub",
+              "комплект", "бутыл", "флакон", "bottle", "пакет", "packet"}))
     return "шт";
   if (OneOf(w, {"кг", "kg", "кило"}) || StartsWithAny(w, {"килограм", "kilo"})) return "кг";
   return "";
@@ -248,6 +252,9 @@ std::optional<Quantity> ExtractQuantity(const std::string& canonical, bool bare_
     // "пару коробок", "парочку белых плиток", "a couple of boxes", "a dozen tiles".
     double word_value = 0;
     if (OneOf(t, {"пару", "пара", "парочку", "пары", "couple"})) word_value = 2;
+    if (OneOf(t, {"полсотни", "полсотня", "полтинник"})) word_value = 50;
+    if (OneOf(t, {"сотню", "сотня", "сотни"}) && !(i > 0 && IsNumber(toks[i - 1])))
+      word_value = 100;
     if (OneOf(t, {"dozen", "dozens", "десяток", "десятка", "десятков"}))
       word_value = StartsWith(t, "dozen") ? 12 : 10;
     // "полтора десятка", "два десятка", "two dozen", "half a dozen": the number counts tens.
@@ -271,6 +278,15 @@ std::optional<Quantity> ExtractQuantity(const std::string& canonical, bool bare_
           unit = true;
         }
         ++k;  // one adjective: "пару белых плиток"
+      }
+      // "квадратов полсотни": the unit before.
+      if (!unit && i > 0 && word_value >= 50) {
+        size_t u1;
+        std::string before = UnitWord(toks, i - 1, &u1);
+        if (!before.empty() && toks[i - 1] != "м" && toks[i - 1] != "m") {
+          best = Quantity{word_value, before};
+          unit = true;
+        }
       }
       // "полтора десятка", "a dozen": a count of items.
       if (!unit && word_value > 2) best = Quantity{word_value, "шт"};
@@ -313,33 +329,119 @@ std::optional<Quantity> ExtractQuantity(const std::string& canonical, bool bare_
   return std::nullopt;
 }
 
+std::optional<Quantity> ExtractCount(const std::string& original,
+                                     const std::function<bool(const std::string&)>& product_word) {
+  // The turn's clauses (split at punctuation), their tokens laid end to end so that every token
+  // knows its clause.
+  std::vector<std::string> toks;
+  std::vector<size_t> clause_of;
+  {
+    std::string cur;
+    size_t clause = 0;
+    auto flush = [&] {
+      for (auto& t : WithoutFillers(text::Tokens(text::Canonical(cur)))) {
+        toks.push_back(std::move(t));
+        clause_of.push_back(clause);
+      }
+      cur.clear();
+      ++clause;
+    };
+    for (char c : original) {
+      if (c == ',' || c == '.' || c == ';' || c == '!' || c == '?' || c == ':')
+        flush();
+      else
+        cur.push_back(c);
+    }
+    flush();
+  }
+  const size_t n = toks.size();
+  std::vector<NumberRole> roles = NumberRoles(toks);
+  auto connector = [](const std::string& w) { return OneOf(w, {"на", "x", "х", "by", "на", "*"}); };
+  // Words that may stand beside a count in its own clause: "один, пожалуйста", "just one".
+  auto light = [](const std::string& w) {
+    return OneOf(w, {"пожалуйста", "всего", "только", "ещё", "еще", "штучку", "please", "just",
+                     "only", "then", "и", "and", "нужно", "нужен", "нужна", "надо", "need"});
+  };
+  std::optional<Quantity> out;
+  for (size_t i = 0; i < n; ++i) {
+    const std::string& t = toks[i];
+    double v = 0;
+    if (OneOf(t, {"пару", "пара", "парочку", "couple"}))
+      v = 2;
+    else if (IsNumber(t) && roles[i] == NumberRole::kQuantity && t.find('.') == std::string::npos)
+      v = std::atof(t.c_str());
+    if (v <= 0 || v > 1000) continue;
+    // "170 на 70", "60 by 60": a format.
+    if ((connector(At(toks, i + 1)) && IsNumber(At(toks, i + 2))) ||
+        (i >= 2 && connector(toks[i - 1]) && IsNumber(toks[i - 2])))
+      continue;
+    size_t used;
+    if (!UnitWord(toks, i + 1, &used).empty()) continue;  // ExtractQuantity's case
+    // "два унитаза", "пару белых смесителей", "four of the white ones".
+    size_t k = i + 1;
+    if (At(toks, k) == "of") ++k;
+    if (At(toks, k) == "the") ++k;
+    bool before_product =
+        (k < n && clause_of[k] == clause_of[i] && product_word(toks[k])) ||
+        (k + 1 < n && clause_of[k + 1] == clause_of[i] && product_word(toks[k + 1]));
+    // "Унитаз Сантек Римини, один": the clause is the count.
+    bool alone = true;
+    for (size_t j = 0; j < n; ++j)
+      if (j != i && clause_of[j] == clause_of[i] && !light(toks[j])) alone = false;
+    // "ванну кальдевай стальную одну" (no punctuation): a small count ends the turn after a word.
+    // (Russian only: "the matte one" is a pronoun.)
+    bool last = i + 1 == n && i > 0 && v <= 10 && text::Decode(toks[i - 1]).size() > 2 &&
+                text::HasCyrillic(toks[i - 1]) && !IsNumber(toks[i - 1]) &&
+                roles[i] == NumberRole::kQuantity;
+    if (before_product || alone || last) out = Quantity{v, "шт"};
+  }
+  return out;
+}
+
 std::optional<std::string> ExtractName(const std::string& original, bool awaiting,
                                        const std::vector<std::string>& known_names) {
   std::string canon = text::Normalize(original);
   std::vector<std::string> lower = text::Tokens(canon);
   // Keep the caller's capitalisation: tokens of the original in the same order.
   std::vector<std::string> orig;
+  // Where each of those tokens starts and ends in the original (bytes): the punctuation between
+  // two tokens is read from there ("It's" is the token "Its").
+  std::vector<std::pair<size_t, size_t>> span;
   {
     std::u32string u = text::Decode(original);
     std::u32string cur;
+    size_t byte = 0, start = 0;
     auto flush = [&] {
-      if (!cur.empty()) orig.push_back(text::Encode(cur));
+      if (!cur.empty()) {
+        orig.push_back(text::Encode(cur));
+        span.emplace_back(start, byte);
+      }
       cur.clear();
     };
     for (char32_t c : u) {
+      size_t len = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
       bool letter = (c >= U'a' && c <= U'z') || (c >= U'A' && c <= U'Z') ||
                     (c >= 0x410 && c <= 0x44F) || c == 0x401 || c == 0x451 || c == U'-' ||
                     (c >= U'0' && c <= U'9');
-      if (letter)
+      if (letter) {
+        if (cur.empty()) start = byte;
         cur.push_back(c);
-      else if (c == U'\'' || c == U'’')
-        continue;  // "name's" → "names"
-      else
+      } else if (c != U'\'' && c != U'’') {  // "name's" → "names"
         flush();
+      }
+      byte += len;
     }
     flush();
   }
-  if (orig.size() != lower.size()) orig = lower;
+  if (orig.size() != lower.size()) {
+    orig = lower;
+    span.clear();
+  }
+  // The original text between the k-th token and the one before it ("" when unknown).
+  auto gap_before = [&](size_t k) -> std::string {
+    if (k == 0 || k >= span.size()) return "";
+    return original.substr(span[k - 1].second, span[k].first - span[k - 1].second);
+  };
   auto cap = [](std::string s) {
     std::u32string u = text::Decode(s);
     if (!u.empty()) {
@@ -377,7 +479,10 @@ std::optional<std::string> ExtractName(const std::string& original, bool awaitin
       "тогда",     "пока",     "put",         "under",     "write",       "speaking",
       "call",      "why",      "what",        "down",      "me",          "name",
       "of",        "знаю",     "скажу",       "помню",     "важно",       "неважно",
-      "зачем",     "know",     "dont",        "rather",    "say",         "секрет"};
+      "зачем",     "know",     "dont",        "rather",    "say",         "секрет",
+      "mr",        "mrs",      "ms",          "miss",      "dr",          "mister",
+      "missus",    "monday",   "tuesday",     "wednesday", "thursday",    "friday",
+      "saturday",  "sunday",   "today",       "tomorrow",  "беспокоит",   "беспокою"};
   // "Не знаю", "а зачем вам?", "не скажу", "I'd rather not say": no name at all.
   for (size_t i = 0; i < lower.size(); ++i) {
     const std::string& w = lower[i];
@@ -407,6 +512,11 @@ std::optional<std::string> ExtractName(const std::string& original, bool awaitin
   // Whether the k-th word is followed by sentence punctuation (or ends the text) in the original.
   auto ends_sentence = [&](size_t k) {
     if (k + 1 >= lower.size()) return true;
+    if (!span.empty()) {
+      std::string g = gap_before(k + 1);
+      size_t p = g.find_first_not_of(' ');
+      return p != std::string::npos && std::string(".,!?;").find(g[p]) != std::string::npos;
+    }
     size_t pos = 0;
     for (size_t j = 0; j <= k; ++j) {
       size_t p = original.find(orig[j], pos);
@@ -422,9 +532,14 @@ std::optional<std::string> ExtractName(const std::string& original, bool awaitin
            OneOf(lower[k], {"hi", "hello", "hey", "yes", "yeah", "yep", "ok", "okay", "morning",
                             "afternoon", "evening", "sure", "right", "oh", "well", "there"});
   };
+  // Whether sentence or clause punctuation stands right before the k-th word in the original.
+  auto after_punct = [&](size_t k, const char* marks) {
+    return gap_before(k).find_first_of(marks) != std::string::npos;
+  };
   // Whether a comma stands right before the k-th word in the original.
   auto after_comma = [&](size_t k) {
     if (k == 0 || k >= orig.size()) return false;
+    if (!span.empty()) return gap_before(k).find(',') != std::string::npos;
     size_t pos = 0;
     for (size_t j = 0; j < k; ++j) {
       size_t p = original.find(orig[j], pos);
@@ -547,6 +662,56 @@ std::optional<std::string> ExtractName(const std::string& original, bool awaitin
     // "Добрый день, это Ольга.": a capitalised word after "это" that ends the sentence.
     if (w == "это" && i + 1 < lower.size() && capitalised(i + 1) && ends_sentence(i + 1))
       at = i + 1;
+    // "Mrs Patel", "it's Mr Davies", "Dr Khan here": the surname after a title.
+    if (OneOf(w, {"mr", "mrs", "ms", "miss", "dr", "mister", "missus"}) && is_name_word(i + 1) &&
+        !text::HasCyrillic(lower[i + 1]) &&
+        (capitalised(i + 1) || i == 0 || greeting(i - 1) ||
+         OneOf(At(lower, i - 1), {"its", "is", "im"}) ||
+         OneOf(At(lower, i + 2), {"here", "speaking"})))
+      at = i + 1;
+    // "Morning, Sarah Jenkins speaking", "Mr Davies here": a first and last name, or a title
+    // and a surname, before "here"/"speaking".
+    if (i >= 2 && OneOf(w, {"here", "speaking"}) && capitalised(i - 1) && is_name_word(i - 1) &&
+        (i == 2 || greeting(i - 3) || after_punct(i - 2, ".,!?;"))) {
+      if (OneOf(lower[i - 2], {"mr", "mrs", "ms", "miss", "dr", "mister", "missus"}))
+        at = i - 1;
+      else if (capitalised(i - 2) && is_name_word(i - 2) && !greeting(i - 2))
+        at = i - 2;
+    }
+    // "…, Chapel Lane. It's Graham.", "yes please, I'll collect, it's Ben": "it's" opening a
+    // sentence or clause, a capitalised (or known) name ending it.
+    if (w == "its" && i > 0 && after_punct(i, ".,!?;") && is_name_word(i + 1) &&
+        !text::HasCyrillic(lower[i + 1]) && capitalised(i + 1) && ends_sentence(i + 1) &&
+        !AddressWord(At(lower, i + 2)))
+      at = i + 1;
+    // "hi yeah this is jamie i need…": a known first name after "this is" at the start.
+    if (w == "is" && i >= 1 && lower[i - 1] == "this" && (i == 1 || greeting(i - 2)) &&
+        is_name_word(i + 1) && !text::HasCyrillic(lower[i + 1]) && capitalised(i + 1) &&
+        OneOf(At(lower, i + 2), {"i", "im", "ive", "id", "ill", "we", "and", "from", "calling",
+                                 "here", "speaking", "just"}))
+      at = i + 1;
+    // "Здравствуйте, Нина Петровна беспокоит": the name before "беспокоит".
+    if ((w == "беспокоит" || w == "беспокою") && i >= 1) {
+      size_t k = i - 1;
+      // A patronymic ("Петровна", "Ильич") or a surname after the first name.
+      if (k >= 1 && capitalised(k - 1) && is_name_word(k - 1)) --k;
+      if (is_name_word(k) && (capitalised(k) || !text::ProperNounLemma(lower[k]).empty())) at = k;
+    }
+    // "алло здравствуйте это андрей мне ванну…": a first name the dictionary or the list knows
+    // after "это" opening the turn (or after a greeting).
+    if (w == "это" && is_name_word(i + 1) && text::HasCyrillic(At(lower, i + 1)) &&
+        (i == 0 || OneOf(lower[i - 1], {"алло", "здравствуйте", "здрасьте", "день", "вечер", "утро",
+                                        "привет", "да"})) &&
+        std::find(known_names.begin(), known_names.end(), lower[i + 1]) != known_names.end())
+      at = i + 1;
+    // "…, заберу со склада, Азат": a capitalised word ending the turn after a comma that the
+    // list knows or the dictionary knows as no ordinary word.
+    if (i + 1 == lower.size() && i >= 2 && capitalised(i) && is_name_word(i) &&
+        text::HasCyrillic(lower[i]) && after_comma(i) && !AddressWord(lower[i - 1]) &&
+        !OneOf(lower[i - 1], {"на", "в", "по", "до", "к", "у", "от", "из", "с"}) &&
+        (unknown_word(i) ||
+         std::find(known_names.begin(), known_names.end(), lower[i]) != known_names.end()))
+      at = i;
     if (at != std::string::npos && at < lower.size() && is_name_word(at)) return as_name(at);
   }
   if (awaiting && !lower.empty() && lower.size() <= 3) {
@@ -578,8 +743,19 @@ std::optional<std::string> ExtractFulfilment(const std::string& canonical) {
     const std::string& t = toks[i];
     // The last one said wins: "доставка... нет, лучше заберу сам".
     if (StartsWithAny(t, {"самовывоз", "заберу", "забер", "заберем", "приеду", "подъеду",
-                          "подъедем", "приедем", "заеду", "заедем", "забрать"}) ||
-        OneOf(t, {"pickup", "collect", "collecting"}))
+                          "подъедем", "приедем", "заеду", "заедем", "забрать", "заскоч", "подскоч",
+                          "забираю", "забирать", "забирае"}) ||
+        OneOf(t, {"pickup", "collect", "collecting", "collected"}))
+      out = "pickup";
+    // "я сам приеду со склада", "со склада заберу": from the warehouse.
+    if (t == "со" && StartsWith(At(toks, i + 1), "склад")) out = "pickup";
+    // "I'll swing by", "nip down with the van", "pop into the yard", "call in for it".
+    if (OneOf(t, {"swing", "nip", "pop", "popping", "nipping", "call"}) &&
+        OneOf(At(toks, i + 1), {"by", "in", "into", "down", "round", "over", "along", "up"}) &&
+        !(t == "call" && OneOf(At(toks, i + 1), {"up", "back", "over"})))
+      out = "pickup";
+    if (t == "come" && OneOf(At(toks, i + 1), {"and", "to"}) &&
+        OneOf(At(toks, i + 2), {"get", "grab", "fetch", "collect", "pick"}))
       out = "pickup";
     // "for collection", "collection please", but not "the Loft collection" (a series).
     if (t == "collection" && (i == 0 || OneOf(At(toks, i - 1), {"for", "on", "is", "its", "and",

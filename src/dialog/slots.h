@@ -9,6 +9,7 @@
 // flat number ("улица Мира, 12"), a price, a percentage or an order number (NumberRoles).
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,6 +39,15 @@ std::vector<bool> NotProductWords(const std::vector<std::string>& tokens);
 // The quantity the caller states. With several, the last one (a correction: "нет, не 10, а
 // 15" → 15). A bare number counts only when `bare_allowed` (the agent asked "how much?").
 std::optional<Quantity> ExtractQuantity(const std::string& canonical, bool bare_allowed);
+
+// A count said without a unit beside a product: "два унитаза", "пару смесителей", "four of the
+// white ones" (a number before a word `product_word` accepts, one adjective or "of" between), or
+// a number that is a clause of its own ("Унитаз Сантек Римини, один", "…, one please"), or a
+// small number ending an unpunctuated turn ("ванну кальдевай одну"). Never a format ("170 на
+// 70"), an address, a time, a price or a phone number. `original` as said. Unit "шт" (a count;
+// for a product sold by the square metre the session reads it as its unit).
+std::optional<Quantity> ExtractCount(const std::string& original,
+                                     const std::function<bool(const std::string&)>& product_word);
 
 // "меня зовут Иван", "я Кирилл", "это Ольга", "my name is John", "the name's Tom", "Sam here",
 // "yes, it's Viktor", "…, Вероника" (last, after a comma); when the agent just asked for the

@@ -143,5 +143,52 @@ TEST(Slots, Replacements) {
   EXPECT_FALSE(ExtractReplacement("да, всё верно").has_value());
 }
 
+// A count beside a product without a unit; never a format, an address or a pronoun.
+TEST(Slots, CountsWithoutAUnit) {
+  auto product = [](const std::string& w) {
+    return w == "унитаза" || w == "смесителей" || w == "ванну" || w == "tiles";
+  };
+  auto count = [&](const char* s) {
+    auto q = ExtractCount(s, product);
+    return q ? q->value : -1.0;
+  };
+  EXPECT_EQ(count("Мне нужны два унитаза Церсанит Карина"), 2);
+  EXPECT_EQ(count("Мне пару смесителей на кухню"), 2);
+  EXPECT_EQ(count("Унитаз Сантек Римини, один"), 1);
+  EXPECT_EQ(count("ванну кальдевай стальную одну"), 1);
+  EXPECT_EQ(count("four of the white tiles"), 4);
+  EXPECT_EQ(count("Grey Rondec trim, three please"), 3);
+  EXPECT_EQ(count("ванну 170 на 70"), -1);                    // a format
+  EXPECT_EQ(count("привезите на проспект Победы, 100"), -1);  // an address
+  EXPECT_EQ(count("the matte one"), -1);                      // a pronoun
+  EXPECT_EQ(count("перезвоните в 5"), -1);                    // a clock time
+  EXPECT_EQ(ExtractQuantity(text::Canonical("керамогранит полсотни квадратов"), false)->value, 50);
+  EXPECT_EQ(ExtractQuantity(text::Canonical("four lengths of the chrome trim"), false)->unit, "шт");
+}
+
+// Titles, full names, names after "it's" opening a clause, "X беспокоит".
+TEST(Slots, NamesWithTitlesAndInClauses) {
+  const std::vector<std::string> known = {"jamie", "андрей", "азат"};
+  EXPECT_EQ(*ExtractName("Hello, it's Mrs Patel. I want the Metro white", false), "Patel");
+  EXPECT_EQ(*ExtractName("Mr Davies here, I need ten square metres", false), "Davies");
+  EXPECT_EQ(*ExtractName("Morning, Sarah Jenkins speaking. Can I order", false), "Sarah");
+  EXPECT_EQ(*ExtractName("delivered to 6 Chapel Lane, Frenchay. It's Graham.", false), "Graham");
+  EXPECT_EQ(*ExtractName("hi yeah this is jamie i need the black tiles", false, known), "Jamie");
+  EXPECT_EQ(*ExtractName("Здравствуйте, Нина Петровна беспокоит.", false), "Нина");
+  EXPECT_EQ(*ExtractName("алло здравствуйте это андрей мне ванну", false, known), "Андрей");
+  EXPECT_EQ(*ExtractName("Клей, десять мешков, заберу со склада, Азат", false, known), "Азат");
+  EXPECT_FALSE(ExtractName("It's Monday.", false).has_value());
+  EXPECT_FALSE(ExtractName("I think it's white, the matte one", false).has_value());
+}
+
+// Pickup as people say it.
+TEST(Slots, PickupPhrasings) {
+  for (const char* s : {"I'll swing by and grab it", "I'll nip down with the van",
+                        "I'll pop into the yard for them", "I'll come and get it",
+                        "заскочу сам вечером", "со склада заберу"})
+    EXPECT_EQ(ExtractFulfilment(text::Canonical(s)).value_or(""), "pickup") << s;
+  EXPECT_FALSE(ExtractFulfilment(text::Canonical("call me back tomorrow")).has_value());
+}
+
 }  // namespace
 }  // namespace kira::dialog

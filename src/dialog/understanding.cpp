@@ -710,10 +710,25 @@ Frame Understanding::Parse(std::string_view utterance, Expect pending) const {
   // "я Мистраль серый хочу": a word of the catalog (a collection, brand, colour, category) is
   // the product, not the caller's name, unless the name is what was asked ("Mark" is also a
   // collection).
+  // A known first name is a name unless a brand or collection sounds the same ("Марина" is no
+  // "Carina", a fuzzy match for a misheard brand); any other word the catalog matches is the
+  // product ("…, Евросмарт").
   if (f.name && pending != Expect::kName) {
-    const auto m = catalog_.Extract(text::Lower(*f.name));
-    if (!m.category.empty() || !m.brand.empty() || !m.collection.empty() || !m.color.empty() ||
-        !m.surface.empty() || !m.not_sold.empty() || !m.material.empty())
+    const std::string lower_name = text::Lower(*f.name);
+    const auto m = catalog_.Extract(lower_name);
+    auto sounds_as = [&](const std::string& value) {
+      const std::string key = text::PhoneticKey(lower_name);
+      for (const auto& w : text::Tokens(text::Normalize(value)))
+        if (text::PhoneticKey(w) == key) return true;
+      return false;
+    };
+    const auto& known = agent_.phrases.List("heard_first_names");
+    bool first_name = !text::ProperNounLemma(lower_name).empty() ||
+                      std::find(known.begin(), known.end(), lower_name) != known.end();
+    if (sounds_as(m.brand) || sounds_as(m.collection) ||
+        (!first_name &&
+         (!m.category.empty() || !m.color.empty() || !m.surface.empty() || !m.not_sold.empty() ||
+          !m.material.empty() || !m.brand.empty() || !m.collection.empty())))
       f.name.reset();
   }
   f.fulfilment = ExtractFulfilment(f.canonical);
@@ -794,6 +809,11 @@ Frame Understanding::Parse(std::string_view utterance, Expect pending) const {
                  link.confidence != ProductLink::Confidence::kWeak))
       f.product = std::move(link);
   }
+  // A count said beside the product without a unit ("два унитаза", "Римини, один").
+  if (!f.quantity && f.product && pending != Expect::kName && pending != Expect::kAddress &&
+      pending != Expect::kCallbackTime)
+    f.quantity = ExtractCount(
+        original, [this](const std::string& w) { return !catalog_.CategoriesNamedBy(w).empty(); });
   // Corrections: a correction marker with something to correct, after a question was asked.
   if (corr_marker && (f.quantity || f.product || f.fulfilment || f.address || f.name))
     f.correction = true;
