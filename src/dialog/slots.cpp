@@ -362,6 +362,11 @@ std::optional<Quantity> ExtractCount(const std::string& original,
     return OneOf(w, {"пожалуйста", "всего", "только", "ещё", "еще", "штучку", "please", "just",
                      "only", "then", "и", "and", "нужно", "нужен", "нужна", "надо", "need"});
   };
+  // Per clause, how many of its words are not light (counted once: a turn is read in linear
+  // time, however many numbers it has).
+  std::vector<size_t> heavy(n ? clause_of.back() + 1 : 0, 0);
+  for (size_t j = 0; j < n; ++j)
+    if (!light(toks[j])) ++heavy[clause_of[j]];
   std::optional<Quantity> out;
   for (size_t i = 0; i < n; ++i) {
     const std::string& t = toks[i];
@@ -385,9 +390,7 @@ std::optional<Quantity> ExtractCount(const std::string& original,
         (k < n && clause_of[k] == clause_of[i] && product_word(toks[k])) ||
         (k + 1 < n && clause_of[k + 1] == clause_of[i] && product_word(toks[k + 1]));
     // "Унитаз Сантек Римини, один": the clause is the count.
-    bool alone = true;
-    for (size_t j = 0; j < n; ++j)
-      if (j != i && clause_of[j] == clause_of[i] && !light(toks[j])) alone = false;
+    bool alone = heavy[clause_of[i]] == (light(t) ? 0 : 1);
     // "ванну кальдевай стальную одну" (no punctuation): a small count ends the turn after a word.
     // (Russian only: "the matte one" is a pronoun.)
     bool last = i + 1 == n && i > 0 && v <= 10 && text::Decode(toks[i - 1]).size() > 2 &&
