@@ -1117,7 +1117,7 @@ std::optional<CallbackTime> ExtractCallbackTime(const std::string& canonical) {
     } else if (IsNumber(w) && ClockAfter(next) && next != "час") {
       set_hour(i);
     }
-    if (w == "вечера" || w == "pm" || w == "дня" || w == "вечером" && t.hour > 0) {
+    if (w == "вечера" || w == "pm" || w == "дня" || (w == "вечером" && t.hour > 0)) {
       explicit_pm = w != "вечером";
       if (t.hour >= 1 && t.hour < 12) t.hour += 12;
     }

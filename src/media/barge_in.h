@@ -41,9 +41,13 @@
 namespace kira::media {
 
 struct BargeInConfig {
-  int pause_after_ms = 120;        // voiced ms before kPause (stop playback within 150 ms)
-  int confirm_after_ms = 600;      // voiced ms before kBargeIn; shorter bursts are backchannels
-  int burst_end_silence_ms = 200;  // silence that ends a burst (resume after it)
+  int pause_after_ms = 120;    // voiced ms before kPause (stop playback within 150 ms)
+  int confirm_after_ms = 600;  // voiced ms before kBargeIn; shorter bursts are backchannels
+  // Silence that ends a paused burst (the prompt resumes after it). Longer than a speaker's
+  // pause at a comma ("wait wait, I have a question": 120-250 ms), so an interruption that
+  // starts with a short phrase does not resume the prompt for a moment before it is confirmed;
+  // about the gap at which people take their turn, so a backchannel still resumes promptly.
+  int burst_end_silence_ms = 300;
   int gap_tolerance_ms = 100;      // unvoiced gap inside a burst ("да-да") that does not end it
   double min_level_dbfs = -45.0;   // quieter frames never count as caller speech
   double noise_margin_db = 6.0;    // and they must be this far above the tracked noise floor

@@ -58,15 +58,24 @@ TEST(BargeInTest, SyntheticTimeline) {
         out += std::string(ToString(ev)) + "@" + std::to_string(bi.now_ms()) + " ";
     }
   };
-  // A 200 ms backchannel: paused at 120 ms, resumed after 200 ms of silence.
+  // A 200 ms backchannel: paused at 120 ms, resumed after 300 ms of silence.
   push("SSSSSSSSSS" + std::string(15, '.'));
-  EXPECT_EQ(out, "pause@120 resume@400 ");
+  EXPECT_EQ(out, "pause@120 resume@500 ");
   EXPECT_EQ(bi.pause_latency_ms(), 120);
   // A long interruption: pause, then barge-in at 600 ms voiced.
   out.clear();
   push(std::string(40, 'S'));
   EXPECT_EQ(out, "pause@620 barge_in@1100 ");
   EXPECT_EQ(bi.confirm_latency_ms(), 600);
+  // "wait wait, I have a question": a short phrase, a comma pause of 240 ms, more speech. The
+  // prompt stays paused through the pause (no resume) until the interruption is confirmed.
+  out.clear();
+  bi.SetAgentSpeaking(false);
+  bi.SetAgentSpeaking(true);
+  const int64_t t0 = bi.now_ms();
+  push(std::string(22, 'S') + std::string(12, '.') + std::string(20, 'S'));
+  EXPECT_EQ(out, "pause@" + std::to_string(t0 + 120) + " barge_in@" +
+                     std::to_string(t0 + 440 + 240 + 160) + " ");
   // Caller speech while the agent is silent is not a barge-in.
   out.clear();
   bi.SetAgentSpeaking(false);
