@@ -60,7 +60,7 @@ std::vector<std::string> Words(const std::string& name, const std::string& path,
 }
 
 std::vector<LexEntry> Entries(const std::string& name, const std::string& key, const YAML::Node& n,
-                              bool with_match = false) {
+                              bool with_match = false, bool with_gender = false) {
   std::vector<LexEntry> out;
   if (!n) return out;
   if (!n.IsSequence()) throw LexError{At(name, n) + key + " must be a list of entries"};
@@ -70,6 +70,8 @@ std::vector<LexEntry> Entries(const std::string& name, const std::string& key, c
     const YAML::Node e = n[i];
     if (with_match) {
       OnlyKeys(name, path, e, {"value", "name_en", "ru", "en", "match"});
+    } else if (with_gender) {
+      OnlyKeys(name, path, e, {"value", "name_en", "ru", "en", "gender"});
     } else {
       OnlyKeys(name, path, e, {"value", "name_en", "ru", "en"});
     }
@@ -79,6 +81,12 @@ std::vector<LexEntry> Entries(const std::string& name, const std::string& key, c
     if (!values.insert(text::Lower(le.value)).second)
       throw LexError{At(name, e) + path + ": value '" + le.value + "' appears twice in " + key};
     if (e["name_en"]) le.name_en = Scalar(name, path + ".name_en", e["name_en"]);
+    if (with_gender && e["gender"]) {
+      le.gender = Scalar(name, path + ".gender", e["gender"]);
+      if (le.gender != "m" && le.gender != "f" && le.gender != "n" && le.gender != "pl")
+        throw LexError{At(name, e["gender"]) + path + ".gender: '" + le.gender +
+                       "' is not m, f, n or pl"};
+    }
     le.ru = Words(name, path + ".ru", e["ru"]);
     le.en = Words(name, path + ".en", e["en"]);
     if (with_match) {
@@ -120,7 +128,7 @@ Result<Lexicon> ParseLexicon(const std::string& yaml, const std::string& name, b
              {"categories", "colors", "surfaces", "materials", "looks", "not_sold", "related",
               "filler"});
     Lexicon lex;
-    lex.categories = Entries(name, "categories", root["categories"]);
+    lex.categories = Entries(name, "categories", root["categories"], false, /*with_gender=*/true);
     lex.colors = Entries(name, "colors", root["colors"]);
     lex.surfaces = Entries(name, "surfaces", root["surfaces"]);
     lex.materials = Entries(name, "materials", root["materials"]);

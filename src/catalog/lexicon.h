@@ -16,6 +16,10 @@ struct LexEntry {
   std::vector<std::string> ru, en;  // spoken forms and synonyms (any case form)
   std::string name_en;              // how the English agent says it ("grey")
   std::vector<std::string> match;   // looks only: words in product names that mean this look
+  // Categories only: the grammatical gender of the Russian name ("m", "f", "n"; "pl" for a
+  // plural noun), so phrases about a product agree with it: "Керамогранит … снят",
+  // "Мозаика … снята". "" = not given (the dialog then uses "m").
+  std::string gender;
 };
 
 struct Lexicon {
@@ -43,6 +47,7 @@ struct Lexicon {
 //       ru: [керамогранит, грес]     # optional lists of words or phrases
 //       en: [porcelain tile, porcelain]
 //       match: [wood, вуд, дуб]      # looks only, required there: name words with that look
+//       gender: m                    # categories only: m, f, n or pl (Russian agreement)
 //   related:
 //     - category: Керамогранит
 //       offer: [Затирка, Клей для плитки, Инструмент]
@@ -57,6 +62,12 @@ Result<Lexicon> ParseLexicon(const std::string& yaml, const std::string& name = 
                              bool check_related = true);
 // Invalid when a related entry names a category the lexicon does not have.
 Status CheckRelated(const Lexicon& lex, const std::string& name);
+
+// The Russian grammatical gender of a category ("m", "f", "n", "pl"): its entry's `gender`, else
+// read from the name's ending — the first word when it is an adjective ("Настенная плитка" →
+// f), else the noun's ("Затирка" → f, "Клей для плитки" → m, "Обои" → pl). A soft sign reads
+// as masculine; write `gender` in the lexicon for such a word ("Смесь": f).
+std::string CategoryGender(const Lexicon& lex, const std::string& category);
 
 // Built-in words and a shop's own (lexicon_defaults.cpp). Every shop gets the built-in lexicon
 // (DefaultsDir()/lexicon.yaml: a tile shop's categories, colours, surfaces, materials and looks

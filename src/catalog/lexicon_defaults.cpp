@@ -16,7 +16,9 @@ void MergeEntries(std::vector<LexEntry>* base, const std::vector<LexEntry>& shop
     auto it = std::find_if(base->begin(), base->end(),
                            [&](const LexEntry& b) { return text::Lower(b.value) == v; });
     if (it != base->end()) {
+      std::string gender = it->gender;
       *it = e;
+      if (it->gender.empty()) it->gender = gender;  // the shop's entry need not repeat it
     } else {
       base->push_back(e);
     }
@@ -58,6 +60,25 @@ Result<Lexicon> LoadShopLexicon(const std::string& shop_lexicon_path,
   Lexicon merged = MergeLexicon(std::move(base), shop);
   KIRA_RETURN_IF_ERROR(CheckRelated(merged, shop_lexicon_path + " (over the built-in lexicon)"));
   return merged;
+}
+
+std::string CategoryGender(const Lexicon& lex, const std::string& category) {
+  const std::string lower = text::Lower(category);
+  for (const auto& c : lex.categories)
+    if (!c.gender.empty() && text::Lower(c.value) == lower) return c.gender;
+  std::string word = lower.substr(0, lower.find(' '));
+  auto ends = [&](std::string_view s) {
+    return word.size() >= s.size() && word.compare(word.size() - s.size(), s.size(), s) == 0;
+  };
+  // Adjectives first: "настенная", "напольное", "клеевые", "керамический".
+  if (ends("ая") || ends("яя")) return "f";
+  if (ends("ое") || ends("ее")) return "n";
+  if (ends("ые") || ends("ие")) return "pl";
+  if (ends("ый") || ends("ий") || ends("ой")) return "m";
+  if (ends("а") || ends("я")) return "f";
+  if (ends("о") || ends("е")) return "n";
+  if (ends("ы") || ends("и")) return "pl";
+  return "m";
 }
 
 }  // namespace kira::catalog

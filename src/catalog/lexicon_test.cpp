@@ -27,6 +27,8 @@ TEST(Lexicon, DemoLexiconLoads) {
   for (const auto& r : lex->related)
     if (r.category == "Керамогранит") porcelain_related = r.offer.size() >= 2;
   EXPECT_TRUE(porcelain_related);
+  for (const auto& c : lex->categories)
+    EXPECT_FALSE(c.gender.empty()) << c.value << ": no gender, its phrases cannot agree";
 }
 
 TEST(Lexicon, StrictKeysAndTypes) {
@@ -55,7 +57,24 @@ TEST(Lexicon, StrictKeysAndTypes) {
             "lex.yaml line 2: looks[0]: 'match' is required");
   EXPECT_EQ(ErrorOf("colors:\n  - value: серый\n    match: [grey]\n"),
             "lex.yaml line 3: colors[0]: unknown key 'match' (allowed: en, name_en, ru, value)");
+  // A category's Russian gender (agreement in phrases): m, f, n or pl, categories only.
+  EXPECT_EQ(ErrorOf("categories:\n  - value: Мозаика\n    gender: ж\n"),
+            "lex.yaml line 3: categories[0].gender: 'ж' is not m, f, n or pl");
+  EXPECT_EQ(ErrorOf("colors:\n  - value: серый\n    gender: m\n"),
+            "lex.yaml line 3: colors[0]: unknown key 'gender' (allowed: en, name_en, ru, value)");
   EXPECT_EQ(ErrorOf(""), "lex.yaml: the file is empty");
+  // Without one, the gender is read from the name.
+  Lexicon none;
+  for (auto [cat, g] : {std::pair{"Керамогранит", "m"}, std::pair{"Настенная плитка", "f"},
+                        std::pair{"Затирка", "f"}, std::pair{"Клей для плитки", "m"},
+                        std::pair{"Обои", "pl"}, std::pair{"Напольное покрытие", "n"},
+                        std::pair{"Сантехника", "f"}, std::pair{"Ламинат", "m"}})
+    EXPECT_EQ(CategoryGender(none, cat), g) << cat;
+  LexEntry mix;
+  mix.value = "Смесь";
+  mix.gender = "f";
+  none.categories.push_back(mix);
+  EXPECT_EQ(CategoryGender(none, "смесь"), "f");
   EXPECT_NE(ErrorOf("colors: [\n").find("lex.yaml line 2:"), std::string::npos);
   EXPECT_EQ(ErrorOf("- a\n- b\n"), "lex.yaml line 1: the top level must be a mapping");
   EXPECT_FALSE(LoadLexicon("/nonexistent/lexicon.yaml").ok());

@@ -333,14 +333,29 @@ void KiraSession::OfferAnalogs(Reply& r, const catalog::Product& p, const std::s
   }
   Say(r, reason + "_analogs_intro", v);
   for (size_t i = 0; i < analogs_.size(); ++i) {
-    Vars av = ProductVars(*analogs_[i].product);
+    const catalog::Product& a = *analogs_[i].product;
+    Vars av = ProductVars(a);
+    // What differs from the product asked for, in one short clause: at most two attributes
+    // (the name already says their values), then the price ("другой цвет, дешевле").
+    std::vector<std::string> parts;
+    auto differs = [&](const char* key, const std::string& was, const std::string& is) {
+      if (parts.size() >= 2 || was.empty() || is.empty() || text::Lower(was) == text::Lower(is))
+        return;
+      std::string w = agent_.phrases.Render(std::string("analog_diff_") + key, {});
+      if (!w.empty()) parts.push_back(std::move(w));
+    };
+    differs("format", p.format, a.format);
+    differs("color", p.color, a.color);
+    differs("surface", p.surface, a.surface);
+    differs("collection", p.collection, a.collection);
+    differs("brand", p.brand, a.brand);
+    if (parts.empty()) parts.push_back(agent_.phrases.Render("analog_diff_none", {}));
+    const std::string& price = analogs_[i].reasons.back();  // exactly one price code, last
+    if (price.rfind("price_", 0) == 0)
+      parts.push_back(agent_.phrases.Render("analog_reason_" + price, {}));
     std::string why;
-    for (const auto& code : analogs_[i].reasons) {
-      std::string w = agent_.phrases.Render("analog_reason_" + code, {});
-      if (w.empty()) continue;
-      if (!why.empty()) why += ", ";
-      why += w;
-    }
+    for (const auto& w : parts)
+      if (!w.empty()) why += (why.empty() ? "" : ", ") + w;
     av["reasons"] = why;
     av["n"] = agent_.phrases.Render("ordinal_" + std::to_string(i + 1), {});
     Say(r, "analog_item", av);

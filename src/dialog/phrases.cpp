@@ -53,6 +53,11 @@ std::string RenderTemplate(const std::string& tpl, const Vars& vars, const std::
     auto it = vars.find(parts[0]);
     if (it == vars.end()) {
       out += tpl.substr(i, close - i + 1);  // left visible on purpose
+    } else if (parts.size() == 5 && (it->second == "m" || it->second == "f" || it->second == "n" ||
+                                     it->second == "pl")) {
+      // Gender forms: {gender|masculine|feminine|neuter|plural}.
+      const std::string& g = it->second;
+      out += parts[g == "m" ? 1 : g == "f" ? 2 : g == "n" ? 3 : 4];
     } else if (parts.size() == 1) {
       out += it->second;
       // A value ending in an abbreviation's dot ("2 690 руб.") absorbs the sentence's dot:

@@ -4,8 +4,10 @@
 // (data/defaults/agents/<agent>/<lang>/), then the shop's (agents/common/<lang>/ and
 // agents/<agent>/<lang>/ beside its profile). Phrases are templates:
 // "{price} руб. за {unit}", with plural forms "{days} {days|день|дня|дней}" (Russian: one, few,
-// many; English: "{n|box|boxes}"). Several variants of a phrase rotate so the agent sounds less
-// robotic. The code never contains a phrase a shop owner would want to change.
+// many; English: "{n|box|boxes}") and gender forms "{product} {gender|снят|снята|снято|сняты}"
+// (masculine, feminine, neuter, plural: `gender` is m, f, n or pl, the product category's). Several
+// variants of a phrase rotate so the agent sounds less robotic. The code never contains a phrase a
+// shop owner would want to change.
 #pragma once
 
 #include <map>

@@ -19,6 +19,11 @@ TEST(Phrases, RendersVariablesAndRussianPlurals) {
   EXPECT_EQ(RenderTemplate("{x} {x|день|дня|дней}", v, "ru"), "21 день");
   EXPECT_EQ(RenderTemplate("{f} {f|коробка|коробки|коробок}", v, "ru"), "2,5 коробки");
   EXPECT_EQ(RenderTemplate("{n} {n|box|boxes}, {m} {m|box|boxes}", v, "en"), "1 box, 3 boxes");
+  // Gender forms agree with the product's category: m, f, n, pl.
+  for (auto [g, want] :
+       {std::pair{"m", "Керамогранит снят"}, std::pair{"f", "Керамогранит снята"},
+        std::pair{"n", "Керамогранит снято"}, std::pair{"pl", "Керамогранит сняты"}})
+    EXPECT_EQ(RenderTemplate("Керамогранит {g|снят|снята|снято|сняты}", {{"g", g}}, "ru"), want);
   // A missing variable stays visible, so a test catches it.
   EXPECT_EQ(RenderTemplate("price {price}", v, "ru"), "price {price}");
 }

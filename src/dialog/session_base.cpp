@@ -141,6 +141,8 @@ std::string SessionBase::SpokenName(const catalog::Product& p) const {
 Vars SessionBase::ProductVars(const catalog::Product& p) const {
   Vars v;
   v["product"] = SpokenName(p);
+  // The category's grammatical gender, for "{gender|снят|снята|снято|сняты}" (phrases.h).
+  v["gender"] = catalog::CategoryGender(catalog().lexicon(), p.category);
   v["sku"] = p.sku;
   v["price"] = Money(p.price);
   v["unit"] = UnitWord(p.unit);
