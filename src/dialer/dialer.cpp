@@ -34,10 +34,15 @@ Dialer::Dialer(crm::CrmStore* store, Originator* originator, const DialerConfig&
     : store_(store),
       originator_(originator),
       cfg_(cfg),
-      planner_(cfg, resolver, &dnc_),
+      planner_(cfg_, resolver, &dnc_),
       clock_(clock),
       opts_(std::move(opts)),
-      admission_(cfg, ToUnixMillis(clock->Now())) {}
+      admission_(cfg_, ToUnixMillis(clock->Now())) {}
+
+void Dialer::SetCallingWindow(const business::CallingWindow& w) {
+  std::lock_guard<std::mutex> lock(done_mu_);
+  new_window_ = w;
+}
 
 Status Dialer::Start() {
   if (leased()) {
@@ -265,9 +270,16 @@ bool Dialer::DialLeased(const Entry& e, int64_t now, const Decision& d, int* ori
 
 Result<int> Dialer::Tick() {
   std::vector<Finished> finished;
+  std::optional<business::CallingWindow> window;
   {
     std::lock_guard<std::mutex> lock(done_mu_);
     finished.swap(done_);
+    window.swap(new_window_);
+  }
+  if (window) {
+    cfg_.window = *window;
+    planner_.ForgetSchedules();
+    last_refresh_ms_ = 0;  // every queued task is planned again below
   }
   for (const Finished& f : finished) {
     Status s = ApplyResult(f);

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <queue>
 #include <stop_token>
 #include <string>
@@ -103,6 +104,11 @@ class Dialer {
   // and the loop goes on: a store hiccup must not stop every call.
   void Run(std::stop_token stop, std::chrono::milliseconds tick = std::chrono::milliseconds(20));
 
+  // The calling window the profile has now (saved on the settings page). Thread-safe; the
+  // next Tick takes it, forgets the schedules worked out from the old one and re-plans every
+  // queued task (a narrower window holds calls back at once, a wider one releases them).
+  void SetCallingWindow(const business::CallingWindow& w);
+
   int in_flight() const {
     return leased() ? static_cast<int>(in_flight_.size()) : admission_.in_flight();
   }
@@ -143,7 +149,7 @@ class Dialer {
 
   crm::CrmStore* store_;
   Originator* originator_;
-  const DialerConfig& cfg_;
+  DialerConfig cfg_;  // a copy: the calling window may change (SetCallingWindow)
   DncSnapshot dnc_;
   Planner planner_;
   const Clock* clock_;
@@ -161,6 +167,7 @@ class Dialer {
 
   std::mutex done_mu_;
   std::vector<Finished> done_;
+  std::optional<business::CallingWindow> new_window_;  // under done_mu_
 };
 
 }  // namespace kira::dialer

@@ -118,6 +118,30 @@ TEST_F(DialerTest, DialsEachNumberWhenItsWindowOpens) {
   EXPECT_EQ(net_.calls[2].req.task.id, mobile);
 }
 
+// The profile's calling window saved on the settings page reaches a running dialer: a wider
+// one releases a waiting call at once, a narrower one holds the next back.
+TEST_F(DialerTest, AWindowChangedOnTheSettingsPageIsTakenWithoutARestart) {
+  int64_t first = AddTask("+74951234567");
+  auto d = MakeDialer();
+  EXPECT_EQ(Tick(*d), 0);  // 05:00Z is 08:00 in Moscow, before the window's 09:00
+  business::CallingWindow w = cfg_.window;
+  w.weekdays.start_min = 8 * 60;
+  d->SetCallingWindow(w);
+  EXPECT_EQ(Tick(*d), 1);
+  EXPECT_EQ(net_.calls.at(0).req.task.id, first);
+
+  w.weekdays.start_min = 10 * 60;
+  d->SetCallingWindow(w);
+  int64_t second = AddTask("+74957654321");
+  At("2026-12-01T05:30:00Z");  // 08:30 in Moscow
+  EXPECT_EQ(Tick(*d), 0);
+  At("2026-12-01T06:30:00Z");  // 09:30: inside the old window, not the new one
+  EXPECT_EQ(Tick(*d), 0);
+  At("2026-12-01T07:00:00Z");  // 10:00
+  EXPECT_EQ(Tick(*d), 1);
+  EXPECT_EQ(net_.calls.at(1).req.task.id, second);
+}
+
 TEST_F(DialerTest, TheLeadsOwnZoneIsUsed) {
   int64_t id = AddTask("+79161234567", "inbound", "Asia/Vladivostok");
   At("2026-12-01T00:00:00Z");  // 10:00 in Vladivostok, 02:00 in Kaliningrad

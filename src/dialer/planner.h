@@ -85,6 +85,8 @@ class Planner {
   const DialerConfig& config() const { return cfg_; }
   PhoneZoneResolver& resolver() { return *resolver_; }
   WindowSchedule& Schedule(ZoneSetId set);
+  // Drops the schedules worked out so far (the calling window in the config changed).
+  void ForgetSchedules() { schedules_.clear(); }
 
  private:
   const DialerConfig& cfg_;
