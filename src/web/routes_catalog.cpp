@@ -36,7 +36,41 @@ struct ProductFilter {
     if (discontinued == "hide" && p.discontinued) return false;
     return category.empty() || p.category == category;
   }
+  bool Empty() const { return category.empty() && !in_stock && discontinued.empty(); }
+  std::string Key() const { return category + '\x1f' + (in_stock ? "1" : "0") + discontinued; }
 };
+
+// Filters kept per catalog version; past this many (a category per request, say) the list
+// starts afresh, so the memory stays bounded (each list is at most 4 bytes a product).
+constexpr size_t kMaxFilterLists = 64;
+
+// The index, emptied when `cat` is not the catalog it was built for. Caller holds idx.mu.
+void ForCatalog(WebServer::Impl::CatalogIndex& idx,
+                const std::shared_ptr<const catalog::Catalog>& cat) {
+  if (idx.of == cat) return;
+  idx.of = cat;
+  idx.filtered.clear();
+  idx.categories.reset();
+}
+
+// The positions in cat->products() of the products passing `f`, in catalog order: one pass
+// the first time a filter is asked of this catalog version, then a lookup.
+std::shared_ptr<const std::vector<uint32_t>> Filtered(
+    WebServer::Impl::CatalogIndex& idx, const std::shared_ptr<const catalog::Catalog>& cat,
+    const ProductFilter& f) {
+  std::lock_guard<std::mutex> lock(idx.mu);
+  ForCatalog(idx, cat);
+  const std::string key = f.Key();
+  if (auto it = idx.filtered.find(key); it != idx.filtered.end()) return it->second;
+  if (idx.filtered.size() >= kMaxFilterLists) idx.filtered.clear();
+  auto list = std::make_shared<std::vector<uint32_t>>();
+  const auto& all = cat->products();
+  for (size_t i = 0; i < all.size(); ++i)
+    if (f.Pass(all[i])) list->push_back(static_cast<uint32_t>(i));
+  list->shrink_to_fit();
+  idx.filtered[key] = list;
+  return list;
+}
 
 // A search answers at most this many products (pages past it are not offered): people page
 // through a search's best matches, not through a thousand of them.
@@ -87,10 +121,17 @@ void WebServer::Impl::RegisterCatalogRoutes() {
           size_t total = 0;
           bool capped = false;
           if (text::Trim(q).empty()) {
-            for (const auto& p : cat->products()) {
-              if (!f.Pass(p)) continue;
-              if (total >= from && total < to) items.push_back(ProductJson(*cat, p));
-              ++total;
+            // A page is a slice of the filter's list (built once per catalog version).
+            const auto& all = cat->products();
+            if (f.Empty()) {
+              total = all.size();
+              for (size_t i = from; i < std::min(to, total); ++i)
+                items.push_back(ProductJson(*cat, all[i]));
+            } else {
+              auto list = Filtered(catalog_index, cat, f);
+              total = list->size();
+              for (size_t i = from; i < std::min(to, total); ++i)
+                items.push_back(ProductJson(*cat, all[(*list)[i]]));
             }
           } else {
             catalog::SearchOptions opt;
@@ -125,10 +166,21 @@ void WebServer::Impl::RegisterCatalogRoutes() {
           auto cat = Catalog();
           if (!cat)
             return SendError(res, 503, "unavailable", "catalog not loaded: " + catalog_error);
-          std::map<std::string, size_t> counts;
-          for (const auto& p : cat->products()) ++counts[p.category];
+          std::shared_ptr<const std::vector<std::pair<std::string, size_t>>> cats;
+          {
+            std::lock_guard<std::mutex> lock(catalog_index.mu);
+            ForCatalog(catalog_index, cat);
+            if (!catalog_index.categories) {
+              std::map<std::string, size_t> counts;
+              for (const auto& p : cat->products()) ++counts[p.category];
+              catalog_index.categories =
+                  std::make_shared<const std::vector<std::pair<std::string, size_t>>>(
+                      counts.begin(), counts.end());
+            }
+            cats = catalog_index.categories;
+          }
           Json out = Json::array();
-          for (const auto& [name, n] : counts) out.push_back({{"name", name}, {"count", n}});
+          for (const auto& [name, n] : *cats) out.push_back({{"name", name}, {"count", n}});
           SendJson(res, 200, {{"categories", out}});
         });
 

@@ -9,6 +9,7 @@
 #include <deque>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <regex>
@@ -103,6 +104,15 @@ struct WebServer::Impl {
 
   std::mutex cat_mu;
   std::shared_ptr<const catalog::Catalog> catalog;
+  // What the catalog page's filters need, built once per catalog version (routes_catalog.cpp):
+  // for each filter asked so far, the positions in products() of the products passing it, and
+  // the categories with their counts. Replaced when the catalog is.
+  struct CatalogIndex {
+    std::mutex mu;
+    std::shared_ptr<const catalog::Catalog> of;
+    std::map<std::string, std::shared_ptr<const std::vector<uint32_t>>> filtered;
+    std::shared_ptr<const std::vector<std::pair<std::string, size_t>>> categories;
+  } catalog_index;
   std::string catalog_error;  // why the catalog could not be loaded, "" when fine
 
   EventHub hub;
