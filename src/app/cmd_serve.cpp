@@ -181,6 +181,11 @@ int RunServe(const AppOptions& o, const ServeArgs& a) {
 #if KIRA_HAVE_VOICE
   std::unique_ptr<voice::PhoneService> phone;  // declared before `web`: destroyed after it
 #endif
+  // The running dialer, for the settings page's calling windows (set while it runs).
+  struct LiveDialer {
+    std::mutex mu;
+    dialer::Dialer* d = nullptr;
+  } live_dialer;
   std::unique_ptr<crm::WorkspaceStore> workspace;  // outlive `web`
   std::unique_ptr<crm::ChangeFeed> changes;        // PostgreSQL: other nodes' writes
   std::unique_ptr<web::WebServer> web;
@@ -222,12 +227,28 @@ int RunServe(const AppOptions& o, const ServeArgs& a) {
       if (!s.ok()) log::Error("serve", "cannot reload the catalog: " + s.message());
     };
     wc.setup_report = [&status] { return BuildServeReport(status); };
-    // The settings page edits the profile file this server loaded; new conversations use
-    // the saved profile at once.
-    wc.profile_path = BusinessPath(o);
-    wc.on_profile_changed = [&rt](const business::Profile& p) {
+    // The settings page edits the shop's own profile file (--business) and the files beside
+    // it; the built-in demo is shown read-only, the page saying which option to give. New
+    // conversations use a saved profile at once.
+    if (auto editable = EditableProfilePath(o); editable.ok())
+      wc.profile_path = *editable;
+    else
+      wc.profile_read_only_reason = editable.status().message();
+    wc.on_profile_changed = [&rt, &live_dialer](const business::Profile& p) {
       rt.engine->SetProfile(p);
+      {
+        std::lock_guard<std::mutex> lock(live_dialer.mu);
+        if (live_dialer.d) live_dialer.d->SetCallingWindow(p.calling_window);
+      }
       log::Info("serve", "the profile was changed in the workspace; new conversations use it");
+    };
+    // The shop's phrases saved on the settings page; a lexicon edit reloads the catalog
+    // through on_catalog_changed (its words are part of it).
+    wc.on_phrases_changed = [&rt] {
+      Status s = rt.engine->ReloadScenarios();
+      if (s.ok())
+        log::Info("serve", "the phrases were changed in the workspace; new conversations use them");
+      return s;
     };
     web = std::make_unique<web::WebServer>(std::move(wc));
     Status s = web->Start();
@@ -315,6 +336,10 @@ int RunServe(const AppOptions& o, const ServeArgs& a) {
     Status s = dialer_loop->Start();
     if (!s.ok()) return Fail(s.WithContext("dialer"));
     dialer_thread = std::jthread([&](std::stop_token st) { dialer_loop->Run(st); });
+    {
+      std::lock_guard<std::mutex> lock(live_dialer.mu);
+      live_dialer.d = dialer_loop.get();
+    }
     std::printf("kira: dialer running (calling windows from the profile)\n");
     std::lock_guard<std::mutex> lock(status.mu);
     status.facts.dialer_on = true;
@@ -335,6 +360,10 @@ int RunServe(const AppOptions& o, const ServeArgs& a) {
   signal(SIGTERM, OnSignal);
   while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   std::printf("kira: stopping\n");
+  {
+    std::lock_guard<std::mutex> lock(live_dialer.mu);
+    live_dialer.d = nullptr;
+  }
 #if KIRA_HAVE_VOICE
   if (dialer_thread.joinable()) {
     dialer_thread.request_stop();

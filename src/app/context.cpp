@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "core/defaults.h"
 #include "crm/open_store.h"
 
 namespace kira::app {
@@ -17,6 +18,36 @@ std::string DemoDir() {
 std::string BusinessPath(const AppOptions& o) {
   if (!o.business.empty()) return o.business;
   return DemoDir() + "/profile.yaml";
+}
+
+namespace {
+
+// True when `path` is `dir` or inside it (both resolved: symlinks, "..").
+bool Inside(const std::filesystem::path& path, const std::string& dir) {
+  std::error_code ec;
+  auto p = std::filesystem::weakly_canonical(path, ec);
+  if (ec) return false;
+  auto d = std::filesystem::weakly_canonical(dir, ec);
+  if (ec || d.empty()) return false;
+  auto rel = p.lexically_relative(d);
+  return !rel.empty() && *rel.begin() != "..";
+}
+
+}  // namespace
+
+Result<std::string> EditableProfilePath(const AppOptions& o) {
+  const std::string demo = DemoDir();
+  const std::string how = ": copy it to your shop's own folder (cp -r " + demo +
+                          " /srv/myshop) and start Kira with --business /srv/myshop/profile.yaml";
+  if (o.business.empty())
+    return Status::Conflict("this server runs the built-in demo profile (" + demo +
+                            "/profile.yaml), which Kira never changes" + how);
+  std::filesystem::path file(o.business);
+  for (const std::string& builtin : {demo, DefaultsDir()})
+    if (Inside(file.parent_path().empty() ? "." : file.parent_path(), builtin))
+      return Status::Conflict("--business " + o.business + " is inside Kira's built-in folder " +
+                              builtin + ", which Kira never changes" + how);
+  return o.business;
 }
 
 Result<std::string> DatabasePath(const AppOptions& o) {

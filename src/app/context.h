@@ -15,6 +15,11 @@ namespace kira::app {
 std::string DemoDir();
 // --business, or the demo profile.
 std::string BusinessPath(const AppOptions& o);
+// The profile file the workspace's settings page may write, the shop's own files (lexicon,
+// phrases) living beside it: --business, unless that lies inside the built-in demo or
+// defaults folder, which ship with Kira and are never written. Without one: an error saying
+// why and naming the option to give (--business), shown on the settings page.
+Result<std::string> EditableProfilePath(const AppOptions& o);
 // Creates the data dir if needed; returns the SQLite database's path: --db when it names a
 // file, else kira.db inside the data dir.
 Result<std::string> DatabasePath(const AppOptions& o);

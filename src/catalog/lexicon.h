@@ -82,5 +82,9 @@ Lexicon MergeLexicon(Lexicon base, const Lexicon& shop);
 // file: the built-in one alone). `defaults_dir` "" = DefaultsDir().
 Result<Lexicon> LoadShopLexicon(const std::string& shop_lexicon_path,
                                 const std::string& defaults_dir = "");
+// The same with the shop's lexicon given as text (an edit checked before it is written);
+// `name` starts the error messages.
+Result<Lexicon> ParseShopLexicon(const std::string& shop_yaml, const std::string& name,
+                                 const std::string& defaults_dir = "");
 
 }  // namespace kira::catalog

@@ -62,6 +62,17 @@ Result<Lexicon> LoadShopLexicon(const std::string& shop_lexicon_path,
   return merged;
 }
 
+Result<Lexicon> ParseShopLexicon(const std::string& shop_yaml, const std::string& name,
+                                 const std::string& defaults_dir) {
+  const std::string builtin =
+      (defaults_dir.empty() ? DefaultsDir() : defaults_dir) + "/lexicon.yaml";
+  KIRA_ASSIGN_OR_RETURN(Lexicon base, LoadLexicon(builtin));
+  KIRA_ASSIGN_OR_RETURN(Lexicon shop, ParseLexicon(shop_yaml, name, /*check_related=*/false));
+  Lexicon merged = MergeLexicon(std::move(base), shop);
+  KIRA_RETURN_IF_ERROR(CheckRelated(merged, name + " (over the built-in lexicon)"));
+  return merged;
+}
+
 std::string CategoryGender(const Lexicon& lex, const std::string& category) {
   const std::string lower = text::Lower(category);
   for (const auto& c : lex.categories)

@@ -27,6 +27,28 @@ void Engine::SetProfile(business::Profile p) {
   for (auto& [key, agent] : agents_) agent->profile = now;
 }
 
+Status Engine::ReloadScenarios() {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::map<std::string, std::unique_ptr<AgentData>> fresh;
+  for (const auto& [key, old] : agents_) {
+    auto data = std::make_unique<AgentData>();
+    KIRA_RETURN_IF_ERROR(LoadAgentFiles(old->name, old->language, data.get()));
+    if (data->examples == old->examples) {
+      data->nlu = old->nlu;
+    } else {
+      KIRA_ASSIGN_OR_RETURN(data->nlu, IntentClassifier::Create(data->examples, opts_.cache_dir));
+    }
+    data->rules = old->rules;
+    data->profile = old->profile.load();
+    fresh[key] = std::move(data);
+  }
+  for (auto& [key, data] : fresh) {
+    retired_agents_.push_back(std::move(agents_[key]));
+    agents_[key] = std::move(data);
+  }
+  return Status::Ok();
+}
+
 Result<std::unique_ptr<Engine>> Engine::Create(const business::Profile& profile,
                                                std::shared_ptr<const catalog::Catalog> catalog,
                                                crm::CrmStore* store, EngineOptions opts) {

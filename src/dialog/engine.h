@@ -53,7 +53,7 @@ struct AgentData {
   std::string name, language;
   Phrases phrases;
   IntentExamples examples;
-  std::unique_ptr<IntentClassifier> nlu;
+  std::shared_ptr<const IntentClassifier> nlu;  // shared by the versions of the phrases
   UnderstandingRules rules;  // phrase rules per intent (built in, extended by the shop)
   // The engine's current profile; replaced by Engine::SetProfile (the settings page).
   std::atomic<const business::Profile*> profile{nullptr};
@@ -79,6 +79,11 @@ class Engine {
   // reference or a FAQ entry a conversation holds never dangles.
   const business::Profile& profile() const { return *profile_.load(); }
   void SetProfile(business::Profile p);
+  // Re-reads the scenario files (phrases, lists, units, settings) of every agent loaded so far,
+  // e.g. after the settings page saved the shop's phrases: new conversations use them, those in
+  // progress keep the version they started with (kept alive as long as the engine). The intent
+  // models are kept unless the intent examples changed. On an error nothing changes.
+  Status ReloadScenarios();
   // The catalog new conversations use. A conversation keeps the snapshot it started with, so
   // SetCatalog (after an import or a web upload) never pulls data from under a call.
   std::shared_ptr<const catalog::Catalog> catalog() const;
@@ -104,6 +109,7 @@ class Engine {
   EngineOptions opts_;
   std::mutex mu_;
   std::map<std::string, std::unique_ptr<AgentData>> agents_;
+  std::vector<std::unique_ptr<AgentData>> retired_agents_;  // earlier versions (under mu_)
 };
 
 // Factories of the two agents (agent_session.cpp).

@@ -194,7 +194,8 @@ Result<Phrases> Phrases::Load(const std::string& path) {
 }
 
 Result<Phrases> Phrases::LoadLayers(const std::vector<std::string>& paths,
-                                    const std::string& language) {
+                                    const std::string& language,
+                                    const std::map<std::string, std::string>& texts) {
   Phrases p;
   p.language_ = language;
   bool any = false;
@@ -202,6 +203,11 @@ Result<Phrases> Phrases::LoadLayers(const std::vector<std::string>& paths,
   for (const auto& path : paths) {
     tried += (tried.empty() ? "" : ", ") + path;
     std::error_code ec;
+    if (auto given = texts.find(path); given != texts.end()) {
+      KIRA_RETURN_IF_ERROR(p.ParseLayer(given->second, path));
+      any = true;
+      continue;
+    }
     if (!std::filesystem::exists(path, ec)) continue;
     KIRA_ASSIGN_OR_RETURN(std::string text, ReadScenario(path));
     KIRA_RETURN_IF_ERROR(p.ParseLayer(text, path));
@@ -219,6 +225,11 @@ std::string Phrases::Render(const std::string& key, const Vars& vars, int varian
 }
 
 bool Phrases::Has(const std::string& key) const { return phrases_.count(key) > 0; }
+
+const std::vector<std::string>* Phrases::Variants(const std::string& key) const {
+  auto it = phrases_.find(key);
+  return it == phrases_.end() ? nullptr : &it->second;
+}
 
 const std::vector<std::string>& Phrases::List(const std::string& key) const {
   static const std::vector<std::string> kEmpty;

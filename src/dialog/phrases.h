@@ -35,13 +35,18 @@ class Phrases {
   // Layers of scenario files, in order; a later file wins key by key (phrases, lists, units,
   // units_one, settings). Files that do not exist are skipped, at least one must exist. A layer
   // may give any subset of the keys; its `language`, when given, must be `language`.
+  // `texts` (path → text) stands in for files: what a file would read after an edit, checked
+  // before the file is written (dialog/phrase_edit.h).
   static Result<Phrases> LoadLayers(const std::vector<std::string>& paths,
-                                    const std::string& language);
+                                    const std::string& language,
+                                    const std::map<std::string, std::string>& texts = {});
 
   // Renders phrase `key` (variant chosen by `variant`) with vars. A missing key renders as
   // "" and is reported by Has(); a missing var is left as "{name}" so tests catch it.
   std::string Render(const std::string& key, const Vars& vars, int variant = 0) const;
   bool Has(const std::string& key) const;
+  // A phrase's variants as written; nullptr when the scenario has no such phrase.
+  const std::vector<std::string>* Variants(const std::string& key) const;
   // A plain list from the scenario (e.g. "backchannels", "yes_words").
   const std::vector<std::string>& List(const std::string& key) const;
   // The display word for a catalog unit ("м2" → "м²").

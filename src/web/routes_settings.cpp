@@ -18,7 +18,8 @@ constexpr size_t kMaxProfileEditBytes = 256 * 1024;
 constexpr size_t kMaxFaqEntries = 200;
 constexpr size_t kMaxTextBytes = 4000;  // one answer, address, delivery text
 
-Json ProfileJson(const business::Profile& p, int version, bool editable) {
+Json ProfileJson(const business::Profile& p, int version, const std::string& read_only) {
+  const bool editable = read_only.empty();
   YAML::Node y = business::ProfileToYaml(p);
   auto str = [&](const char* a, const char* b = nullptr) {
     return b ? y[a][b].as<std::string>("") : y[a].as<std::string>("");
@@ -40,7 +41,8 @@ Json ProfileJson(const business::Profile& p, int version, bool editable) {
           {"weekends", str("calling_window", "weekends")}}},
         {"faq", faq}}},
       {"version", version},
-      {"editable", editable}};
+      {"editable", editable},
+      {"read_only_reason", read_only}};
 }
 
 // A JSON value as the YAML scalar / mapping / list the file would hold. Text and numbers only:
@@ -99,21 +101,19 @@ std::shared_ptr<const business::Profile> WebServer::Impl::ProfileNow() {
   return profile_now;
 }
 
-int WebServer::Impl::ProfileVersion() {
-  std::lock_guard<std::mutex> lock(store_mu);
-  auto a = cfg.store->ListAudit("profile", 0);
-  if (!a.ok()) return 0;
-  int v = 0;
-  for (const auto& e : *a)
-    if (e.action == "profile.update") v = std::max<int>(v, static_cast<int>(e.entity_id));
-  return v;
+std::string WebServer::Impl::ReadOnlyReason() const {
+  if (!cfg.profile_path.empty()) return "";
+  return cfg.profile_read_only_reason.empty()
+             ? "this server was started without a profile file it may write"
+             : cfg.profile_read_only_reason;
 }
+
+int WebServer::Impl::ProfileVersion() { return EditVersion("profile", "profile.update"); }
 
 void WebServer::Impl::RegisterSettingsRoutes() {
   Route("GET", "/api/settings/profile", Access::kAdmin,
         [this](const httplib::Request&, httplib::Response& res, Ctx&) {
-          SendJson(res, 200,
-                   ProfileJson(*ProfileNow(), ProfileVersion(), !cfg.profile_path.empty()));
+          SendJson(res, 200, ProfileJson(*ProfileNow(), ProfileVersion(), ReadOnlyReason()));
         });
 
   Route("POST", "/api/settings/profile", Access::kAdmin,
@@ -122,9 +122,7 @@ void WebServer::Impl::RegisterSettingsRoutes() {
             return SendError(res, 413, "too_large",
                              "the profile edit is larger than " +
                                  std::to_string(kMaxProfileEditBytes / 1024) + " KiB");
-          if (cfg.profile_path.empty())
-            return SendError(res, 409, "conflict",
-                             "this server was started without a profile file it may write");
+          if (cfg.profile_path.empty()) return SendError(res, 409, "read_only", ReadOnlyReason());
           Json body;
           if (!ParseBody(req, res, &body)) return;
           if (!body.contains("profile") || !body["profile"].is_object())
@@ -151,7 +149,7 @@ void WebServer::Impl::RegisterSettingsRoutes() {
             return SendFieldError(res, business::ProfileErrorField(msg, name), msg);
           }
           if (e->changed.empty()) {
-            return SendJson(res, 200, ProfileJson(*ProfileNow(), ProfileVersion(), true));
+            return SendJson(res, 200, ProfileJson(*ProfileNow(), ProfileVersion(), ""));
           }
           int version = ProfileVersion() + 1;
           if (Status s = business::SaveProfile(cfg.profile_path, e->yaml, version); !s.ok())
@@ -166,7 +164,7 @@ void WebServer::Impl::RegisterSettingsRoutes() {
           Audit(ctx, "profile.update", "profile", version, "changed " + keys);
           if (cfg.on_profile_changed) cfg.on_profile_changed(*fresh);
           hub.Publish("profile.updated", {{"version", version}});
-          SendJson(res, 200, ProfileJson(*fresh, version, true));
+          SendJson(res, 200, ProfileJson(*fresh, version, ""));
         });
 }
 

@@ -100,7 +100,12 @@ struct WebServer::Impl {
   std::mutex profile_mu, profile_edit_mu;
   std::shared_ptr<const business::Profile> profile_now;
   std::shared_ptr<const business::Profile> ProfileNow();
-  int ProfileVersion();  // profile.update entries in the audit log so far
+  int ProfileVersion();                // profile.update entries in the audit log so far
+  std::string ReadOnlyReason() const;  // "" when the settings page may write
+  // The folder of the shop's own profile file: its lexicon.yaml and agents/ ("" = none).
+  std::string ShopDir() const;
+  // The highest version `action` entries of `entity` in the audit log have reached (0 = none).
+  int EditVersion(const std::string& entity, const std::string& action);
 
   std::mutex cat_mu;
   std::shared_ptr<const catalog::Catalog> catalog;
@@ -141,6 +146,7 @@ struct WebServer::Impl {
   void RegisterRecordingRoute();
   void RegisterOrderRoutes();     // orders, their status, exports (routes_orders.cpp)
   void RegisterSettingsRoutes();  // the business profile editor (routes_settings.cpp)
+  void RegisterTextRoutes();      // the lexicon and the phrases (routes_texts.cpp)
   void RegisterCatalogRoutes();
   void RegisterDashboardRoutes();
   void RegisterAdminRoutes();

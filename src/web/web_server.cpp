@@ -201,6 +201,7 @@ Status WebServer::Impl::LoadCatalog() {
   std::string lex_path = cfg.lexicon_path;
   if (!lex_path.empty() && !std::filesystem::exists(lex_path))
     return Status::NotFound("cannot open lexicon " + lex_path);
+  if (lex_path.empty() && !ShopDir().empty()) lex_path = ShopDir() + "/lexicon.yaml";
   if (lex_path.empty() && !cfg.profile.dir.empty()) lex_path = cfg.profile.dir + "/lexicon.yaml";
   // The built-in lexicon, extended by the shop's when it has one.
   auto l = catalog::LoadShopLexicon(lex_path);
@@ -416,6 +417,7 @@ Status WebServer::Start() {
   m.RegisterLeadRoutes();
   m.RegisterOrderRoutes();
   m.RegisterSettingsRoutes();
+  m.RegisterTextRoutes();
   m.RegisterCatalogRoutes();
   m.RegisterDashboardRoutes();
   m.RegisterAdminRoutes();

@@ -80,8 +80,14 @@ struct WebConfig {
   // The profile file the settings page edits ("" = read-only: the page shows it, edits are
   // refused). Usually the file `profile` was loaded from.
   std::string profile_path;
+  // Why the settings are read-only when profile_path is "" (shown on the page and in the 409
+  // of an edit), e.g. "this server runs the built-in demo profile … --business …".
+  std::string profile_read_only_reason;
   // Called after the settings page saved the profile (e.g. to hand it to the dialog engine).
   std::function<void(const business::Profile&)> on_profile_changed;
+  // Called after the settings page saved the shop's phrases (agents/<agent>/<lang>/scenario.yaml
+  // beside profile_path), e.g. Engine::ReloadScenarios. A lexicon edit calls on_catalog_changed.
+  std::function<Status()> on_phrases_changed;
   // What of Kira is live (GET /api/admin/status, the admin page): `kira serve` passes the same
   // function that printed its start-up report. nullptr = a report of the workspace alone
   // (database and web live, no phone side).

@@ -2,7 +2,9 @@
 // laptop's (1366 px), in Debian's Chromium: an order's status moved along its flow (a refused
 // skip is not offered), the leads / orders / conversations exports downloaded as CSV and XLSX
 // and opened (the XLSX with unzip), the profile edited on the settings page (a broken calling
-// window refused with the field named) and the saved hours answered by a new `kira chat`. No
+// window refused with the field named), a phrase and the lexicon edited (a misspelt {value} and
+// an empty word refused, naming the phrase / the entry and line), and the saved hours and
+// greeting answered by a new `kira chat`. No
 // page scrolls sideways. Screenshots go to $KIRA_SHOTS/operations-*.png and each is checked
 // for its key elements first.
 //
@@ -59,6 +61,10 @@ function startServer() {
 async function noSideways(page, what) {
   const { sw, w } = await page.evaluate(() => ({ sw: document.documentElement.scrollWidth, w: window.innerWidth }));
   assert.ok(sw <= w, `${what}: the page scrolls sideways (${sw} > ${w})`);
+  // A JavaScript null or undefined appended as text (Node.append writes it out).
+  const stray = await page.evaluate(() => [...document.querySelectorAll('main, main *')].some((n) =>
+    [...n.childNodes].some((c) => c.nodeType === 3 && /^\s*(null|undefined)\s*$/.test(c.textContent))));
+  assert.ok(!stray, `${what}: the page shows a stray "null" or "undefined"`);
 }
 
 // The workspace's navigation; on a phone it may be folded behind the menu button.
@@ -191,6 +197,58 @@ try {
     assert.match(readFileSync(profile, 'utf8'), /7:30 до 22:30/);
   });
 
+  const ownPhrases = join(shopDir, 'agents', 'kira', 'ru', 'scenario.yaml');
+  await step('390 px: a phrase with a misspelt value is refused naming the phrase; a good one is saved', async () => {
+    await nav(page, 'settings');
+    await page.click('[data-test=settings-tab-phrases]');
+    await page.waitForSelector('[data-test=phrases-form] [data-test=phrase-greeting]');
+    await noSideways(page, 'phrases at 390');
+    await page.fill('[data-test=phrase-greeting]', 'Алло! «{shpo}», Кира слушает.');
+    await page.click('[data-test=phrases-save]');
+    await page.waitForSelector('[data-test=phrases-error]:not(:empty)');
+    const said = await page.textContent('[data-test=phrases-error]');
+    assert.match(said, /«phrases\.greeting»/);
+    assert.match(said, /\{shpo\}/);
+    assert.ok(await page.locator('[data-test=phrase-greeting].invalid').count(), 'the phrase is marked');
+    assert.ok(!existsSync(ownPhrases), 'nothing is written');
+    await page.screenshot({ path: join(shots, 'operations-phrases-refused-390.png'), fullPage: false });
+    await page.fill('[data-test=phrase-greeting]', 'Алло! «{shop}», Кира слушает.');
+    await page.click('[data-test=phrases-save]');
+    await page.waitForSelector('[data-test=phrases-version]:has-text("Версия 1")');
+    assert.match(readFileSync(ownPhrases, 'utf8'), /Кира слушает/);
+    await noSideways(page, 'phrases at 390 after saving');
+  });
+
+  await step('1366 px: the lexicon refuses a broken entry naming it and its line, saves a good one', async () => {
+    await page.setViewportSize({ width: 1366, height: 900 });
+    await nav(page, 'queue');
+    await nav(page, 'settings');
+    await page.click('[data-test=settings-tab-lexicon]');
+    await page.waitForSelector('[data-test=lexicon-form]');
+    const text = await page.inputValue('[data-test=lexicon-yaml]');
+    assert.match(text, /^colors:$/m, 'the shop\'s lexicon is shown');
+    const counts = await page.textContent('[data-test=lexicon-counts]');
+    const colours = Number(counts.match(/цветов: (\d+)/)[1]);
+    await page.fill('[data-test=lexicon-yaml]', text.replace(/^colors:\n/m, 'colors:\n  - {value: мятный, name_en: mint, ru: [мятный, ""], en: [mint]}\n'));
+    await page.click('[data-test=lexicon-save]');
+    await page.waitForSelector('[data-test=lexicon-error]:not(:empty)');
+    assert.match(await page.textContent('[data-test=lexicon-error]'), /«colors\[0\]\.ru\[1\]», строка \d+/);
+    assert.doesNotMatch(readFileSync(join(shopDir, 'lexicon.yaml'), 'utf8'), /мятный/, 'the file is unchanged');
+    await page.fill('[data-test=lexicon-yaml]', text.replace(/^colors:\n/m, 'colors:\n  - {value: мятный, name_en: mint, ru: [мятный, мятная], en: [mint]}\n'));
+    await page.click('[data-test=lexicon-save]');
+    await page.waitForSelector('[data-test=lexicon-version]:has-text("Версия 1")');
+    assert.match(await page.textContent('[data-test=lexicon-counts]'), new RegExp('цветов: ' + (colours + 1)));
+    assert.match(readFileSync(join(shopDir, 'lexicon.yaml'), 'utf8'), /мятный/);
+    await page.screenshot({ path: join(shots, 'operations-lexicon-1366.png'), fullPage: false });
+    await noSideways(page, 'lexicon at 1366');
+    await page.click('[data-test=settings-tab-phrases]');
+    await page.waitForSelector('[data-test=phrases-form] [data-test=phrase-greeting]');
+    assert.equal(await page.inputValue('[data-test=phrase-greeting]'), 'Алло! «{shop}», Кира слушает.');
+    assert.ok(await page.locator('.phrase-row[data-key=greeting] .badge').count(), 'marked as the shop\'s');
+    await page.screenshot({ path: join(shots, 'operations-phrases-1366.png'), fullPage: false });
+    await noSideways(page, 'phrases at 1366');
+  });
+
   await step('1366 px: the settings page; a new kira chat answers with the new hours', async () => {
     await page.setViewportSize({ width: 1366, height: 900 });
     await nav(page, 'queue');
@@ -204,6 +262,7 @@ try {
                         { input: 'Здравствуйте! Какие у вас часы работы?\nСпасибо, до свидания\n', encoding: 'utf8', timeout: 120000 });
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /7:30 до 22:30/, 'the new conversation uses the saved hours: ' + r.stdout.slice(0, 800));
+    assert.match(r.stdout, /Алло! «[^»]+», Кира слушает\./, 'the new conversation greets with the saved phrase: ' + r.stdout.slice(0, 800));
   });
 
   assert.deepEqual(errors, [], 'no script errors in the page');

@@ -14,7 +14,17 @@
     return key in K.state.strings ? t(key) : field;
   }
 
-  K.pages.settings = async function (main) {
+  // The three parts of the settings: the profile, the agents' phrases, the lexicon.
+  function tabs(active) {
+    return el('div', { class: 'tabs tabs-wrap', role: 'tablist' }, [['profile', '#/settings'], ['phrases', '#/settings/phrases'], ['lexicon', '#/settings/lexicon']]
+      .map(([k, href]) => el('a', { class: 'tab' + (k === active ? ' active' : ''), href, 'data-test': 'settings-tab-' + k }, t('settings.tab.' + k))));
+  }
+
+  K.pages.settings = async function (main, arg) {
+    if (arg === 'phrases' || arg === 'lexicon') {
+      const head = el('div', {}, el('div', { class: 'page-head' }, el('h1', {}, t('settings.title'))), tabs(arg));
+      return arg === 'phrases' ? K.settingsPhrases(main, head) : K.settingsLexicon(main, head);
+    }
     main.appendChild(el('p', { class: 'muted' }, t('common.loading')));
     let data;
     try {
@@ -80,7 +90,10 @@
     const L = (k, node) => K.field(t('settings.field.' + k), node);
     K.clear(main).append(
       el('div', { class: 'page-head' }, el('h1', {}, t('settings.title')), el('span', { class: 'muted' }, p.name), el('div', { class: 'spacer' }), saved),
-      data.editable ? null : el('div', { class: 'card warn' }, t('settings.read_only')),
+      tabs('profile'),
+      // Node.append writes null as the text "null": only a node goes in.
+      ...(data.editable ? [] : [el('div', { class: 'card warn', 'data-test': 'settings-read-only' }, t('settings.read_only'),
+        data.read_only_reason ? el('div', { class: 'muted small' }, data.read_only_reason) : null)]),
       el('form', { class: 'card form settings', 'data-test': 'settings-form', onsubmit: save },
         section(t('settings.shop'), L('address', f.address), L('hours', f.hours), L('delivery', f.delivery), L('assistant_disclosure', f.assistant_disclosure)),
         section(t('settings.manager'), L('manager.name', f.manager_name), L('manager.phone', f.manager_phone), L('manager.sip', f.manager_sip)),
