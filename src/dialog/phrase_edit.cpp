@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -184,6 +185,49 @@ std::string PhraseErrorField(const std::string& message) {
          (std::isalnum(static_cast<unsigned char>(message[end])) || message[end] == '_'))
     ++end;
   return message.substr(at, end - at);
+}
+
+const char* const* PhraseErrorCodes() {
+  static const char* const kCodes[] = {"unknown_phrase", "too_many_variants", "too_long",
+                                       "unclosed_brace", "unknown_value",     "other",
+                                       nullptr};
+  return kCodes;
+}
+
+// Reads back the forms EditPhrases writes its refusals in (phrase_edit_test sends every kind
+// of refused edit through EditPhrases, so a changed message fails there).
+PhraseError DescribePhraseError(const std::string& message) {
+  PhraseError e;
+  e.field = PhraseErrorField(message);
+  e.code = "other";
+  if (e.field.empty() || message.compare(0, e.field.size() + 2, e.field + ": ") != 0) return e;
+  const std::string rest = message.substr(e.field.size() + 2);
+  auto number_after = [&](const std::string& prefix) {
+    return static_cast<size_t>(std::strtoull(rest.c_str() + prefix.size(), nullptr, 10));
+  };
+  const std::string no_such = " has no such phrase";
+  if (rest.size() > no_such.size() &&
+      rest.compare(rest.size() - no_such.size(), no_such.size(), no_such) == 0) {
+    e.code = "unknown_phrase";
+  } else if (rest.rfind("more than ", 0) == 0) {
+    e.code = "too_many_variants";
+    e.limit = number_after("more than ");
+  } else if (rest.rfind("a variant is longer than ", 0) == 0) {
+    e.code = "too_long";
+    e.limit = number_after("a variant is longer than ");
+  } else if (const std::string pre = "a '{' is not closed with '}' in \"";
+             rest.rfind(pre, 0) == 0) {
+    e.code = "unclosed_brace";
+    e.value = rest.substr(pre.size(), rest.size() - pre.size() - (rest.back() == '"' ? 1 : 0));
+  } else if (size_t close = rest.find("} is not a value this phrase can use");
+             rest.rfind("{", 0) == 0 && close != std::string::npos) {
+    e.code = "unknown_value";
+    e.value = rest.substr(1, close - 1);
+    const std::string can = "(it can use ";
+    if (size_t at = rest.find(can, close); at != std::string::npos)
+      e.allowed = rest.substr(at + can.size(), rest.size() - at - can.size() - 1);
+  }
+  return e;
 }
 
 }  // namespace kira::dialog

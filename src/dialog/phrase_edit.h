@@ -63,4 +63,17 @@ Status SavePhrases(const PhrasesEdit& e, int version);
 // "phrases.greeting" from a message of EditPhrases ("" when none is named).
 std::string PhraseErrorField(const std::string& message);
 
+// A refused phrase edit taken apart for a UI that says it in its own language (the messages
+// are English, for logs and the API): the phrase, a problem code and what the message quotes.
+struct PhraseError {
+  std::string field;    // "phrases.greeting"; "" = none
+  std::string code;     // one of PhraseErrorCodes(); "other" when not recognised (the loader's)
+  std::string value;    // unknown_value: the {value} used; unclosed_brace: the variant
+  std::string allowed;  // unknown_value: the values the phrase may use ("{shop}, {product}")
+  size_t limit = 0;     // too_many_variants, too_long: the limit
+};
+// unknown_phrase, too_many_variants, too_long, unclosed_brace, unknown_value, other.
+const char* const* PhraseErrorCodes();  // nullptr-terminated
+PhraseError DescribePhraseError(const std::string& message);
+
 }  // namespace kira::dialog

@@ -9,6 +9,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "business/profile.h"
@@ -50,24 +51,67 @@ class PhraseEdit : public ::testing::Test {
 };
 
 TEST_F(PhraseEdit, ABrokenEditIsRefusedNamingThePhraseAndNothingIsWritten) {
+  // Each refusal is also taken apart for the UI's own language (DescribePhraseError).
   struct Case {
     std::map<std::string, std::vector<std::string>> edit;
-    std::string field, says;
+    std::string field, says, code, value, allowed;
+    size_t limit = 0;
   };
   const std::vector<Case> cases = {
-      {{{"greetng", {"Алло"}}}, "phrases.greetng", "no such phrase"},
-      {{{"greeting", {"Магазин «{shpo}», слушаю"}}}, "phrases.greeting", "{shpo}"},
-      {{{"greeting", {"Магазин «{shop», слушаю"}}}, "phrases.greeting", "not closed"},
-      {{{"goodbye", {"До свидания, {name}!"}}}, "phrases.goodbye", "uses none"},
-      {{{"goodbye", std::vector<std::string>(11, "Пока")}}, "phrases.goodbye", "variants"},
-      {{{"goodbye", {std::string(1001, 'a')}}}, "phrases.goodbye", "longer than"},
+      {{{"greetng", {"Алло"}}}, "phrases.greetng", "no such phrase", "unknown_phrase", "", "", 0},
+      {{{"greeting", {"Магазин «{shpo}», слушаю"}}},
+       "phrases.greeting",
+       "{shpo}",
+       "unknown_value",
+       "shpo",
+       "{shop}",
+       0},
+      {{{"greeting", {"Магазин «{shop», слушаю"}}},
+       "phrases.greeting",
+       "not closed",
+       "unclosed_brace",
+       "Магазин «{shop», слушаю",
+       "",
+       0},
+      {{{"goodbye", {"До свидания, {name}!"}}},
+       "phrases.goodbye",
+       "uses none",
+       "unknown_value",
+       "name",
+       "",
+       0},
+      {{{"goodbye", std::vector<std::string>(11, "Пока")}},
+       "phrases.goodbye",
+       "variants",
+       "too_many_variants",
+       "",
+       "",
+       kMaxPhraseVariants},
+      {{{"goodbye", {std::string(1001, 'a')}}},
+       "phrases.goodbye",
+       "longer than",
+       "too_long",
+       "",
+       "",
+       kMaxPhraseBytes},
   };
+  std::set<std::string> codes_seen;
   for (const auto& c : cases) {
     auto e = EditPhrases(files_, "kira", "ru", c.edit);
     ASSERT_FALSE(e.ok()) << c.field;
-    EXPECT_EQ(PhraseErrorField(e.status().message()), c.field) << e.status().message();
-    EXPECT_NE(e.status().message().find(c.says), std::string::npos) << e.status().message();
+    const std::string& msg = e.status().message();
+    EXPECT_EQ(PhraseErrorField(msg), c.field) << msg;
+    EXPECT_NE(msg.find(c.says), std::string::npos) << msg;
+    PhraseError d = DescribePhraseError(msg);
+    EXPECT_EQ(d.field, c.field) << msg;
+    EXPECT_EQ(d.code, c.code) << msg;
+    EXPECT_EQ(d.value, c.value) << msg;
+    EXPECT_EQ(d.allowed, c.allowed) << msg;
+    EXPECT_EQ(d.limit, c.limit) << msg;
+    codes_seen.insert(d.code);
   }
+  for (const char* const* code = PhraseErrorCodes(); *code; ++code)
+    EXPECT_TRUE(codes_seen.count(*code) || std::string(*code) == "other") << *code;
   EXPECT_FALSE(EditPhrases(files_, "olga", "ru", {}).ok());
   EXPECT_FALSE(EditPhrases(files_, "kira", "de", {}).ok());
   EXPECT_FALSE(fs::exists(dir_ / "agents"));
@@ -78,6 +122,7 @@ TEST_F(PhraseEdit, ABrokenEditIsRefusedNamingThePhraseAndNothingIsWritten) {
   auto e = EditPhrases(files_, "kira", "ru", {{"goodbye", {"Всего доброго!"}}});
   ASSERT_FALSE(e.ok());
   EXPECT_NE(e.status().message().find("scenario.yaml"), std::string::npos) << e.status().message();
+  EXPECT_EQ(DescribePhraseError(e.status().message()).code, "other");
 }
 
 TEST_F(PhraseEdit, AnEditKeepsTheFilesOtherKeysAndThePreviousVersion) {

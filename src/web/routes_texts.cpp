@@ -106,65 +106,74 @@ void WebServer::Impl::RegisterTextRoutes() {
           phrases_json(agent, lang, res);
         });
 
-  Route("POST", "/api/settings/phrases", Access::kAdmin,
-        [this, phrases_json](const httplib::Request& req, httplib::Response& res, Ctx& ctx) {
-          if (req.body.size() > kMaxPhrasesEditBytes)
-            return SendError(res, 413, "too_large",
-                             "the phrases edit is larger than " +
-                                 std::to_string(kMaxPhrasesEditBytes / 1024) + " KiB");
-          if (!ReadOnlyReason().empty()) return SendError(res, 409, "read_only", ReadOnlyReason());
-          Json body;
-          if (!ParseBody(req, res, &body)) return;
-          const std::string agent = StrField(body, "agent"), lang = StrField(body, "language");
-          if (!body.contains("phrases") || !body["phrases"].is_object())
-            return SendFieldError(res, "phrases", "phrases must be an object: key → text(s)");
-          std::map<std::string, std::vector<std::string>> edits;
-          for (const auto& [k, v] : body["phrases"].items()) {
-            std::vector<std::string> variants;
-            if (v.is_string()) {
-              variants.push_back(v.get<std::string>());
-            } else if (v.is_array() && v.size() <= dialog::kMaxPhraseVariants) {
-              for (const auto& x : v) {
-                if (!x.is_string())
-                  return SendFieldError(res, "phrases." + k, "phrases." + k + ": expected text");
-                variants.push_back(x.get<std::string>());
-              }
-            } else {
-              return SendFieldError(res, "phrases." + k,
-                                    "phrases." + k + ": expected text or a list of up to " +
-                                        std::to_string(dialog::kMaxPhraseVariants) + " texts");
+  Route(
+      "POST", "/api/settings/phrases", Access::kAdmin,
+      [this, phrases_json](const httplib::Request& req, httplib::Response& res, Ctx& ctx) {
+        if (req.body.size() > kMaxPhrasesEditBytes)
+          return SendError(res, 413, "too_large",
+                           "the phrases edit is larger than " +
+                               std::to_string(kMaxPhrasesEditBytes / 1024) + " KiB");
+        if (!ReadOnlyReason().empty()) return SendError(res, 409, "read_only", ReadOnlyReason());
+        Json body;
+        if (!ParseBody(req, res, &body)) return;
+        const std::string agent = StrField(body, "agent"), lang = StrField(body, "language");
+        if (!body.contains("phrases") || !body["phrases"].is_object())
+          return SendFieldError(res, "phrases", "phrases must be an object: key → text(s)");
+        std::map<std::string, std::vector<std::string>> edits;
+        for (const auto& [k, v] : body["phrases"].items()) {
+          std::vector<std::string> variants;
+          if (v.is_string()) {
+            variants.push_back(v.get<std::string>());
+          } else if (v.is_array() && v.size() <= dialog::kMaxPhraseVariants) {
+            for (const auto& x : v) {
+              if (!x.is_string())
+                return SendFieldError(res, "phrases." + k, "phrases." + k + ": expected text");
+              variants.push_back(x.get<std::string>());
             }
-            edits[k] = std::move(variants);
+          } else {
+            return SendFieldError(res, "phrases." + k,
+                                  "phrases." + k + ": expected text or a list of up to " +
+                                      std::to_string(dialog::kMaxPhraseVariants) + " texts");
           }
-          std::lock_guard<std::mutex> edit_lock(profile_edit_mu);
-          const int now = EditVersion("phrases", "phrases.update");
-          if (body.contains("version") && body["version"].is_number_integer() &&
-              body["version"].get<int>() != now)
-            return SendError(res, 409, "conflict",
-                             "the phrases were changed by someone else meanwhile; reload them");
-          dialog::PhraseFiles files{DefaultsDir(), ShopDir() + "/agents"};
-          auto e = dialog::EditPhrases(files, agent, lang, edits);
-          if (!e.ok()) {
-            const std::string& msg = e.status().message();
-            std::string field = dialog::PhraseErrorField(msg);
-            if (field.empty() && msg.rfind("agent:", 0) == 0) field = "agent";
-            if (field.empty() && msg.rfind("language:", 0) == 0) field = "language";
-            return SendFieldError(res, field, msg);
+          edits[k] = std::move(variants);
+        }
+        std::lock_guard<std::mutex> edit_lock(profile_edit_mu);
+        const int now = EditVersion("phrases", "phrases.update");
+        if (body.contains("version") && body["version"].is_number_integer() &&
+            body["version"].get<int>() != now)
+          return SendError(res, 409, "conflict",
+                           "the phrases were changed by someone else meanwhile; reload them");
+        dialog::PhraseFiles files{DefaultsDir(), ShopDir() + "/agents"};
+        auto e = dialog::EditPhrases(files, agent, lang, edits);
+        if (!e.ok()) {
+          const std::string& msg = e.status().message();
+          dialog::PhraseError d = dialog::DescribePhraseError(msg);
+          std::string field = d.field;
+          if (field.empty() && msg.rfind("agent:", 0) == 0) field = "agent";
+          if (field.empty() && msg.rfind("language:", 0) == 0) field = "language";
+          // The problem as a code and its values, for the page to say in its language.
+          Json body = {
+              {"error", msg},
+              {"code", "invalid"},
+              {"field", field},
+              {"problem",
+               {{"code", d.code}, {"value", d.value}, {"allowed", d.allowed}, {"limit", d.limit}}}};
+          return SendJson(res, 400, body);
+        }
+        if (!e->changed.empty()) {
+          if (Status s = dialog::SavePhrases(*e, now + 1); !s.ok()) return SendStatus(res, s);
+          std::string keys;
+          for (const auto& k : e->changed) keys += (keys.empty() ? "" : ", ") + k;
+          Audit(ctx, "phrases.update", "phrases", now + 1,
+                agent + "/" + lang + ": changed " + keys);
+          if (cfg.on_phrases_changed) {
+            Status s = cfg.on_phrases_changed();
+            if (!s.ok()) log::Error("web", "the saved phrases were not taken: " + s.message());
           }
-          if (!e->changed.empty()) {
-            if (Status s = dialog::SavePhrases(*e, now + 1); !s.ok()) return SendStatus(res, s);
-            std::string keys;
-            for (const auto& k : e->changed) keys += (keys.empty() ? "" : ", ") + k;
-            Audit(ctx, "phrases.update", "phrases", now + 1,
-                  agent + "/" + lang + ": changed " + keys);
-            if (cfg.on_phrases_changed) {
-              Status s = cfg.on_phrases_changed();
-              if (!s.ok()) log::Error("web", "the saved phrases were not taken: " + s.message());
-            }
-            hub.Publish("phrases.updated", {{"version", now + 1}});
-          }
-          phrases_json(agent, lang, res);
-        });
+          hub.Publish("phrases.updated", {{"version", now + 1}});
+        }
+        phrases_json(agent, lang, res);
+      });
 
   auto lexicon_json = [this](httplib::Response& res) {
     std::string path =

@@ -144,6 +144,15 @@ TEST(SettingsApi, PhrasesAndLexiconEditsAreValidatedSavedAuditedAndHandedOn) {
     EXPECT_EQ(r->status, 400) << r->body;
     EXPECT_EQ(Json::parse(r->body)["field"], field) << r->body;
   }
+  // The problem as a code and its values, for the page to say in its own language.
+  auto coded = admin.Post(
+      "/api/settings/phrases",
+      {{"agent", "kira"}, {"language", "ru"}, {"phrases", {{"greeting", "«{shpo}», слушаю"}}}});
+  ASSERT_TRUE(coded);
+  Json problem = Json::parse(coded->body)["problem"];
+  EXPECT_EQ(problem["code"], "unknown_value") << coded->body;
+  EXPECT_EQ(problem["value"], "shpo") << coded->body;
+  EXPECT_EQ(problem["allowed"], "{shop}") << coded->body;
   auto bad_agent = admin.Post("/api/settings/phrases",
                               {{"agent", "olga"}, {"language", "ru"}, {"phrases", Json::object()}});
   EXPECT_EQ(Json::parse(bad_agent->body)["field"], "agent") << bad_agent->body;

@@ -208,7 +208,8 @@ try {
     await page.waitForSelector('[data-test=phrases-error]:not(:empty)');
     const said = await page.textContent('[data-test=phrases-error]');
     assert.match(said, /«phrases\.greeting»/);
-    assert.match(said, /\{shpo\}/);
+    assert.match(said, /подстановки \{shpo\} у этой фразы нет \(можно: \{shop\}\)/, 'said in Russian: ' + said);
+    assert.doesNotMatch(said, /is not a value/, 'no English inside the Russian page');
     assert.ok(await page.locator('[data-test=phrase-greeting].invalid').count(), 'the phrase is marked');
     assert.ok(!existsSync(ownPhrases), 'nothing is written');
     await page.screenshot({ path: join(shots, 'operations-phrases-refused-390.png'), fullPage: false });

@@ -59,7 +59,12 @@
           await load();
         } catch (err) {
           if (err.status === 400) {
-            error.textContent = t('texts.invalid', { field: err.field || '—' }) + ' (' + err.message + ')';
+            // The server's English message only for a problem it gives no code for (a broken file);
+            // the value the user typed goes in last, so its braces are never filled in.
+            const pr = (err.data && err.data.problem) || {};
+            const known = pr.code && pr.code !== 'other' && ('texts.error.' + pr.code) in K.state.strings;
+            error.textContent = t('texts.invalid', { field: err.field || '—' }) + ': ' +
+              (known ? t('texts.error.' + pr.code, { allowed: pr.allowed || '—', limit: pr.limit || '', value: pr.value || '' }) : err.message);
             const target = err.field && body.querySelector('[name="' + err.field + '"]');
             if (target) { target.classList.add('invalid'); target.focus(); }
           } else {
