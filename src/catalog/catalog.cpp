@@ -59,13 +59,23 @@ Catalog::Mentions Catalog::Extract(std::string_view query) const {
   const auto terms = im.Analyze(query);
   std::unordered_set<uint32_t> matched;
   std::vector<const std::string*> category_choices;  // a word like "плитка" fits several
+  // A concept's value as the catalog writes it ("black" for the entry "черный"), else the
+  // lexicon's.
+  auto value_of = [&](const ConceptRef& c) -> const std::string& {
+    const auto& ids = im.ConceptValues(c);
+    if (!ids.empty() && c.kind != ConceptKind::kLook && c.kind != ConceptKind::kNotSold)
+      return im.attr_value[AttrOf(c.kind)][ids[0]];
+    return im.Entry(c).value;
+  };
   for (const auto& t : terms) {
     if (m.category.empty()) {
       for (const auto& c : t.concepts)
-        if (c.kind == ConceptKind::kCategory) category_choices.push_back(&im.Entry(c).value);
+        if (c.kind == ConceptKind::kCategory)
+          for (uint32_t id : im.ConceptValues(c))
+            category_choices.push_back(&im.attr_value[kCategory][id]);
     }
     for (const auto& c : t.concepts) {
-      const std::string& v = im.Entry(c).value;
+      const std::string& v = value_of(c);
       switch (c.kind) {
         case ConceptKind::kCategory:
           if (m.category.empty()) m.category = v;
@@ -90,8 +100,11 @@ Catalog::Mentions Catalog::Extract(std::string_view query) const {
       }
     }
     if (!t.format.empty() && m.format.empty()) m.format = t.format;
+    // A typo match names a brand or collection only for a long word: a five-letter word one
+    // letter away is too often another word ("metre" is no "Metro").
     if (t.concepts.empty())
-      for (const auto& w : t.words) matched.insert(w.word);
+      for (const auto& w : t.words)
+        if (w.weight >= 0.9f || Letters(t.token) >= 6) matched.insert(w.word);
   }
   // An ambiguous category word ("плитка": floor or wall tile): prefer the category with the
   // most items that have the format, colour, surface and material asked for.

@@ -50,6 +50,9 @@ std::string SkuKey(std::string_view sku);
 // punctuation splits words, "60х60"/"60×60" → "60x60", "7,5" → "7.5".
 void TokenizeInto(std::string_view s, std::vector<std::string>* out);
 
+// Characters (code points) of UTF-8 text: the "letters" of the typo rules.
+size_t Letters(std::string_view s);
+
 // A word of a query resolved against the vocabulary: (word id, weight in 0..1).
 struct WordMatch {
   uint32_t word;
@@ -62,6 +65,20 @@ struct ConceptRef {
   ConceptKind kind;
   uint32_t entry;  // index into the lexicon list of that kind (unused for filler)
 };
+
+// The attribute a category, colour, surface or material concept names.
+inline Attr AttrOf(ConceptKind k) {
+  switch (k) {
+    case ConceptKind::kCategory:
+      return kCategory;
+    case ConceptKind::kColor:
+      return kColor;
+    case ConceptKind::kSurface:
+      return kSurface;
+    default:
+      return kMaterial;
+  }
+}
 
 struct Catalog::Impl {
   Lexicon lex;
@@ -103,6 +120,14 @@ struct Catalog::Impl {
   std::vector<std::string> units;
   // Brand and collection values containing a word (for Extract).
   std::array<std::unordered_map<uint32_t, std::vector<uint32_t>>, kAttrCount> word_values;
+
+  // The catalog's values each lexicon entry of a category, colour, surface or material stands
+  // for: its value, English name or one of its forms, as the catalog writes it ("black" and
+  // "Черный" are both the entry "черный"). Indexed by kind (ConceptKind up to kMaterial), then
+  // entry; the most common value first.
+  std::array<std::vector<std::vector<uint32_t>>, 4> concept_values;
+  const std::vector<uint32_t>& ConceptValues(const ConceptRef& c) const;
+  void BuildConceptValues();
 
   // Products with each lexicon look (ascending), from its `match` words.
   std::vector<std::vector<uint32_t>> look_postings;

@@ -9,19 +9,19 @@
 
 namespace kira::catalog {
 
-namespace {
-
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-
-// Typo tolerance by word length in letters.
-int AllowedEdits(size_t letters) { return letters >= 8 ? 2 : letters >= 5 ? 1 : 0; }
-
 size_t Letters(std::string_view s) {
   size_t n = 0;
   for (char c : s)
     if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
   return n;
 }
+
+namespace {
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// Typo tolerance by word length in letters.
+int AllowedEdits(size_t letters) { return letters >= 8 ? 2 : letters >= 5 ? 1 : 0; }
 
 void Deletes(const std::string& s, int d, std::unordered_set<std::string>* out) {
   if (d == 0 || s.size() <= 1) return;
@@ -353,6 +353,7 @@ void Catalog::Impl::Build() {
       if (refs.empty()) refs.push_back({ConceptKind::kFiller, 0});
     }
   }
+  BuildConceptValues();
   BuildCategoryWords();
   indexed = true;
 }
@@ -399,6 +400,40 @@ std::vector<WordMatch> Catalog::Impl::MatchWord(const std::string& token) const 
   std::sort(out.begin(), out.end(),
             [](const WordMatch& a, const WordMatch& b) { return a.weight > b.weight; });
   return out;
+}
+
+void Catalog::Impl::BuildConceptValues() {
+  const std::vector<LexEntry>* lists[4] = {&lex.categories, &lex.colors, &lex.surfaces,
+                                           &lex.materials};
+  const Attr attrs[4] = {kCategory, kColor, kSurface, kMaterial};
+  for (int k = 0; k < 4; ++k) {
+    auto& out = concept_values[k];
+    out.assign(lists[k]->size(), {});
+    for (size_t e = 0; e < lists[k]->size(); ++e) {
+      const LexEntry& le = (*lists[k])[e];
+      std::vector<const std::string*> forms = {&le.value, &le.name_en};
+      for (const auto& w : le.ru) forms.push_back(&w);
+      for (const auto& w : le.en) forms.push_back(&w);
+      auto& ids = out[e];
+      for (const std::string* f : forms) {
+        if (f->empty()) continue;
+        auto it = attr_id[attrs[k]].find(text::Lower(*f));
+        if (it != attr_id[attrs[k]].end() &&
+            std::find(ids.begin(), ids.end(), it->second) == ids.end())
+          ids.push_back(it->second);
+      }
+      std::stable_sort(ids.begin(), ids.end(), [&](uint32_t a, uint32_t b) {
+        return attr_postings[attrs[k]][a].size() > attr_postings[attrs[k]][b].size();
+      });
+    }
+  }
+}
+
+const std::vector<uint32_t>& Catalog::Impl::ConceptValues(const ConceptRef& c) const {
+  static const std::vector<uint32_t> kNoValues;
+  const int k = static_cast<int>(c.kind);
+  if (k < 0 || k >= 4 || c.entry >= concept_values[k].size()) return kNoValues;
+  return concept_values[k][c.entry];
 }
 
 const LexEntry& Catalog::Impl::Entry(const ConceptRef& c) const {

@@ -24,19 +24,6 @@ constexpr size_t kCommonShareDivisor = 16;
 constexpr size_t kBinarySearchRatio = 16;
 constexpr float kNoCap = 1e9f;
 
-Attr AttrOf(ConceptKind k) {
-  switch (k) {
-    case ConceptKind::kCategory:
-      return kCategory;
-    case ConceptKind::kColor:
-      return kColor;
-    case ConceptKind::kSurface:
-      return kSurface;
-    default:
-      return kMaterial;
-  }
-}
-
 bool Available(const Product& p) { return p.stock > 0 && !p.discontinued; }
 
 }  // namespace
@@ -65,9 +52,7 @@ auto Catalog::Impl::TermAlternatives(const std::vector<Term>& terms,
         if (!list.empty()) ta.alts.push_back({&list, idf(list.size()), -1, 0});
         continue;
       }
-      Attr a = AttrOf(c.kind);
-      auto it = im.attr_id[a].find(text::Lower(im.Entry(c).value));
-      if (it != im.attr_id[a].end()) add_attr(a, it->second);
+      for (uint32_t id : im.ConceptValues(c)) add_attr(AttrOf(c.kind), id);
     }
     if (!t.format.empty()) {
       auto it = im.attr_id[kFormat].find(t.format);

@@ -220,10 +220,27 @@ ProductLink Understanding::LinkProduct(const std::string& said) const {
   }
   std::string canonical;
   for (const auto& t : toks) canonical += (canonical.empty() ? "" : " ") + t;
+  catalog::SearchOptions o;
+  o.limit = 12;
+  auto hits = catalog_.Search(canonical, o);
+  // A category word is a modifier, not the head noun, when a product of another category has
+  // it before the next word said in its own name: "tile spacers", "tile trim", "мозаика сетка".
+  auto modifier = [&](size_t i, const std::vector<std::string>& cats) {
+    if (i + 1 >= toks.size()) return false;
+    const std::string a = text::Stem(toks[i]), b = text::Stem(toks[i + 1]);
+    for (const auto& h : hits) {
+      if (In(cats, h.product->category)) continue;
+      auto name = text::Tokens(text::Canonical(h.product->name));
+      for (size_t k = 0; k + 1 < name.size(); ++k)
+        if (text::Stem(name[k]) == a && text::Stem(name[k + 1]) == b) return true;
+    }
+    return false;
+  };
   // The head noun: the first category word not inside a "для …"/"for …" phrase.
   std::vector<std::string> head_categories;
   std::string head_query;  // the query without "для X" phrases
   std::vector<std::string> purpose;  // stems of "для X": "клей для клинкера" → клинкер
+  bool modifier_said = false;
   for (size_t i = 0; i < toks.size(); ++i) {
     if (toks[i] == "для" || toks[i] == "for") {
       if (i + 1 < toks.size()) purpose.push_back(text::Stem(toks[i + 1]));
@@ -233,14 +250,16 @@ ProductLink Understanding::LinkProduct(const std::string& said) const {
     head_query += (head_query.empty() ? "" : " ") + toks[i];
     if (!head_categories.empty()) continue;
     head_categories = catalog_.CategoriesNamedBy(toks[i]);
+    if (!head_categories.empty() && modifier(i, head_categories)) {
+      head_categories.clear();
+      modifier_said = true;
+    }
   }
   link.mentions = catalog_.Extract(head_query);
   if (!head_categories.empty() && !In(head_categories, link.mentions.category))
     link.mentions.category = head_categories.size() == 1 ? head_categories[0] : "";
+  if (modifier_said && head_categories.empty()) link.mentions.category.clear();
   if (!link.mentions.not_sold.empty() && head_categories.empty()) return link;
-  catalog::SearchOptions o;
-  o.limit = 12;
-  auto hits = catalog_.Search(canonical, o);
   std::vector<catalog::SearchHit> kept;
   for (const auto& h : hits) {
     if (!head_categories.empty() && !In(head_categories, h.product->category)) continue;
