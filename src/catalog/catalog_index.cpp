@@ -23,6 +23,28 @@ bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 // Typo tolerance by word length in letters.
 int AllowedEdits(size_t letters) { return letters >= 8 ? 2 : letters >= 5 ? 1 : 0; }
 
+// text::PhoneticKey and, for a Latin word with an "h" between vowels or after a vowel at the end
+// ("Grohe": "Грое"), the key without it: a catalog word is found by either ("Rehau" is still
+// "Рехау").
+std::vector<std::string> PhoneticKeys(std::string_view word) {
+  std::vector<std::string> keys = {text::PhoneticKey(word)};
+  if (text::HasCyrillic(word)) return keys;
+  const std::string lat = text::Lower(word);
+  auto vowel = [](char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u'; };
+  std::string silent;
+  for (size_t i = 0; i < lat.size(); ++i) {
+    bool after_vowel = i > 0 && vowel(lat[i - 1]);
+    bool before_vowel_or_end = i + 1 == lat.size() || vowel(lat[i + 1]);
+    if (lat[i] == 'h' && after_vowel && before_vowel_or_end) continue;
+    silent += lat[i];
+  }
+  if (silent != lat) {
+    std::string k = text::PhoneticKey(silent);
+    if (k != keys[0]) keys.push_back(std::move(k));
+  }
+  return keys;
+}
+
 void Deletes(const std::string& s, int d, std::unordered_set<std::string>* out) {
   if (d == 0 || s.size() <= 1) return;
   for (size_t i = 0; i < s.size(); ++i) {
@@ -205,7 +227,7 @@ uint32_t Catalog::Impl::AddWord(std::string_view w) {
     word.stem = text::Stem(w);
     word.phon = text::PhoneticKey(w);
     by_stem[word.stem].push_back(id);
-    by_phon[word.phon].push_back(id);
+    for (const std::string& key : PhoneticKeys(w)) by_phon[key].push_back(id);
     int d = Edits(word.letters);
     if (d > 0) {
       std::unordered_set<std::string> dels;
@@ -345,9 +367,12 @@ void Catalog::Impl::Build() {
     std::sort(list.begin(), list.end());
     list.erase(std::unique(list.begin(), list.end()), list.end());
   }
+  // A filler word the catalog's own names or values use ("для кухни" in a plumbing shop's
+  // mixers, where kitchen and bath tell two items apart) is a search word there.
   for (const auto& f : lex.filler) {
     toks.clear();
     TokenizeInto(f, &toks);
+    if (toks.size() == 1 && Letters(toks[0]) >= 4 && by_stem.count(text::Stem(toks[0]))) continue;
     for (const auto& t : toks) {
       auto& refs = phrases[text::Stem(t)];
       if (refs.empty()) refs.push_back({ConceptKind::kFiller, 0});

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <memory>
 #include <thread>
 
 #include "catalog/catalog_store.h"
@@ -330,6 +331,92 @@ TEST_F(DemoCatalog, FindAndDistributor) {
   }
   EXPECT_GE(at_distributor, 5u);
   EXPECT_GE(nowhere, 2u);
+}
+
+}  // namespace
+}  // namespace kira::catalog
+
+namespace kira::catalog {
+namespace {
+
+// A shop that writes its catalog in English (and one that writes brands in Latin letters), with
+// the built-in lexicon: concepts, transliterations and fillers as its callers say them.
+class EnglishAndLatinCatalog : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto lex = LoadLexicon(std::string(KIRA_DEMO_DIR) + "/lexicon.yaml");
+    ASSERT_TRUE(lex.ok()) << lex.status().message();
+    cat_ = std::make_unique<Catalog>(std::move(*lex));
+    auto add = [&](const char* sku, const char* name, const char* category, const char* brand,
+                   const char* collection, const char* format, const char* color,
+                   const char* surface) {
+      Product p;
+      p.sku = sku;
+      p.name = name;
+      p.category = category;
+      p.brand = brand;
+      p.collection = collection;
+      p.format = format;
+      p.color = color;
+      p.surface = surface;
+      p.price = 10;
+      p.unit = "m2";
+      p.stock = 50;
+      cat_->Add(p);
+    };
+    add("MET-W", "Metro white gloss wall tile 10x20", "Wall tile", "Johnson", "Metro", "10x20",
+        "white", "gloss");
+    add("MET-B", "Metro black gloss wall tile 10x20", "Wall tile", "Johnson", "Metro", "10x20",
+        "black", "gloss");
+    add("CLV-M", "Clevedon grey porcelain 60x60 matt", "Porcelain tile", "Harbour", "Clevedon",
+        "60x60", "grey", "matt");
+    add("CLV-L", "Clevedon grey porcelain 60x60 lappato", "Porcelain tile", "Harbour", "Clevedon",
+        "60x60", "grey", "lappato");
+    add("ZLG-B", "Zellige blue gloss wall tile 13x13", "Wall tile", "Harbour", "Zellige", "13x13",
+        "blue", "gloss");
+    add("GR-K", "Смеситель для кухни Grohe BauEdge хром", "Смесители", "Grohe", "BauEdge", "",
+        "хром", "");
+    add("LM-K", "Смеситель для кухни Lemark Comfort хром", "Смесители", "Lemark", "Comfort", "",
+        "хром", "");
+    add("LM-B", "Смеситель для ванны Lemark Comfort хром", "Смесители", "Lemark", "Comfort", "",
+        "хром", "");
+    cat_->BuildIndex();
+  }
+  Catalog::Mentions Extract(const std::string& said) const {
+    return cat_->Extract(text::Canonical(said));
+  }
+  std::string First(const std::string& said) const {
+    auto hits = cat_->Search(text::Canonical(said));
+    return hits.empty() ? "(nothing)" : hits[0].product->sku;
+  }
+  std::unique_ptr<Catalog> cat_;
+};
+
+TEST_F(EnglishAndLatinCatalog, ConceptsNameTheCatalogsOwnValues) {
+  // The lexicon's "черный"/"лаппатированный" are "black"/"lappato" in this catalog.
+  EXPECT_EQ(Extract("make it the black ones").color, "black");
+  EXPECT_EQ(Extract("I'd rather have the lappato").surface, "lappato");
+  EXPECT_EQ(Extract("grey porcelain tiles").category, "Porcelain tile");
+  EXPECT_EQ(First("the black metro tiles"), "MET-B");
+  EXPECT_EQ(First("clevedon lappato"), "CLV-L");
+}
+
+TEST_F(EnglishAndLatinCatalog, AUnitWordIsNoCollection) {
+  // "metre" is one letter from "Metro": a five-letter typo names no collection.
+  EXPECT_EQ(Extract("the blue zellige per square metre").collection, "Zellige");
+  EXPECT_EQ(Extract("ten square metre of it").collection, "");
+}
+
+TEST_F(EnglishAndLatinCatalog, LatinBrandsAsRussianCallersSayThem) {
+  EXPECT_EQ(Extract("смеситель грое бауэдж").brand, "Grohe");
+  EXPECT_EQ(Extract("смеситель грое бауэдж").collection, "BauEdge");
+  EXPECT_EQ(First("смеситель грое бауэдж"), "GR-K");
+}
+
+TEST_F(EnglishAndLatinCatalog, AFillerWordTheNamesUseCounts) {
+  // "кухня" is a filler of the built-in lexicon, but these names tell kitchen from bath by it.
+  EXPECT_EQ(First("смеситель лемарк комфорт на кухню"), "LM-K");
+  EXPECT_EQ(First("смеситель лемарк комфорт для ванны"), "LM-B");
 }
 
 }  // namespace

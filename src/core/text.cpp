@@ -474,6 +474,8 @@ bool HasLatin(std::string_view s) {
   return false;
 }
 
+// "Edge" and "эдж" meet ("dg" before e/i/y is the sound of "дж"), and a final "e" after a
+// consonant is silent on both sides ("Monte", "монте").
 std::string PhoneticKey(std::string_view word) {
   std::string lat = HasCyrillic(word) ? ToLatin(Lower(word)) : Lower(word);
   std::string s;
@@ -486,6 +488,13 @@ std::string PhoneticKey(std::string_view word) {
       continue;
     }
     if (c == 'c' && n == 'k') continue;
+    const char n2 = i + 2 < lat.size() ? lat[i + 2] : '\0';
+    if (c == 'd' &&
+        ((n == 'z' && n2 == 'h') || (n == 'g' && (n2 == 'e' || n2 == 'i' || n2 == 'y')))) {
+      s += 'J';  // дж ~ dg(e): "BauEdge" ~ "БауЭдж"
+      i += n == 'z' ? 2 : 1;
+      continue;
+    }
     if (c == 'o' && n == 'o') {  // room ~ рум
       s += 'u';
       ++i;
@@ -532,6 +541,11 @@ std::string PhoneticKey(std::string_view word) {
         s += c;
     }
   }
+  auto vowel = [](char c) {
+    return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
+  };
+  // A final "e" after a consonant is silent: "Edge" ~ "эдж", "Monte" ~ "монте" alike.
+  if (s.size() > 3 && s.back() == 'e' && !vowel(s[s.size() - 2])) s.pop_back();
   // Collapse doubled letters: marazzi → marasi.
   std::string out;
   for (char c : s)

@@ -63,6 +63,8 @@ TEST(Text, Transliteration) {
   EXPECT_EQ(PhoneticKey("Marazzi"), PhoneticKey("марацци"));
   EXPECT_EQ(PhoneticKey("Italon"), PhoneticKey("италон"));
   EXPECT_NE(PhoneticKey("italon"), PhoneticKey("vitra"));
+  EXPECT_EQ(PhoneticKey("bauedge"), PhoneticKey("бауэдж"));
+  EXPECT_EQ(PhoneticKey("monte"), PhoneticKey("монте"));
 }
 
 TEST(Text, EditDistance) {

@@ -158,7 +158,7 @@ std::vector<NumberRole> NumberRoles(const std::vector<std::string>& toks) {
       role[i] = NumberRole::kOther;
       continue;
     }
-    if (DurationWord(next) || OneOf(prev, {"через", "in", "within", "за"}) && !unit_after) {
+    if (DurationWord(next) || (OneOf(prev, {"через", "in", "within", "за"}) && !unit_after)) {
       role[i] = NumberRole::kDuration;
       continue;
     }
@@ -241,6 +241,15 @@ std::optional<Quantity> ExtractQuantity(const std::string& canonical, bool bare_
   std::vector<std::string> toks = WithoutFillers(text::Tokens(canonical));
   std::vector<NumberRole> roles = NumberRoles(toks);
   std::optional<Quantity> best, bare;
+  size_t best_at = 0;
+  // A word between two numbers that takes the first back.
+  auto taken_back = [&](size_t from, size_t to) {
+    for (size_t k = from + 1; k < to; ++k)
+      if (OneOf(toks[k], {"нет", "ой", "точнее", "вернее", "хотя", "лучше", "no", "wait", "mean",
+                          "sorry", "make", "rather", "actually"}))
+        return true;
+    return false;
+  };
   auto half_after = [&](size_t i) {  // "2 с половиной", "2 and a half"
     if (At(toks, i + 1) == "с" && StartsWith(At(toks, i + 2), "половин")) return size_t{2};
     if (At(toks, i + 1) == "and" && At(toks, i + 2) == "a" && At(toks, i + 3) == "half")
@@ -320,6 +329,12 @@ std::optional<Quantity> ExtractQuantity(const std::string& canonical, bool bare_
     }
     if (!u.empty()) {
       best = Quantity{v, u};  // the last stated quantity wins (corrections)
+      best_at = i;
+    } else if (best && taken_back(best_at, i)) {
+      // "семь мешков, ой нет, девять", "three bags, no wait, make it five": the number said
+      // after taking the quantity back replaces it, in the same unit.
+      best = Quantity{v, best->unit};
+      best_at = i;
     } else {
       bare = Quantity{v, ""};
     }

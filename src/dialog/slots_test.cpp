@@ -166,6 +166,17 @@ TEST(Slots, CountsWithoutAUnit) {
   EXPECT_EQ(ExtractQuantity(text::Canonical("four lengths of the chrome trim"), false)->unit, "шт");
 }
 
+// A quantity taken back in the same turn: the number said after it, in the same unit.
+TEST(Slots, QuantityTakenBackInTheSameTurn) {
+  EXPECT_EQ(Q("Клей Литокол К80, семь мешков, ой нет, девять")->value, 9);
+  EXPECT_EQ(Q("Клей Литокол К80, семь мешков, ой нет, девять")->unit, "шт");
+  EXPECT_EQ(Q("grey grout, three bags, no wait, make it five")->value, 5);
+  EXPECT_EQ(Q("двадцать квадратов, точнее двадцать пять")->value, 25);
+  EXPECT_EQ(Q("двадцать квадратов, точнее двадцать пять")->unit, "м2");
+  // Without taking it back, a later bare number is no quantity ("60 на 120", a house number).
+  EXPECT_EQ(Q("двадцать квадратов керамогранита, доставка на Мира 12")->value, 20);
+}
+
 // Titles, full names, names after "it's" opening a clause, "X беспокоит".
 TEST(Slots, NamesWithTitlesAndInClauses) {
   const std::vector<std::string> known = {"jamie", "андрей", "азат"};

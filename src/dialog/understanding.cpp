@@ -279,6 +279,34 @@ ProductLink Understanding::LinkProduct(const std::string& said) const {
   narrow(link.mentions.surface, &catalog::Product::surface);
   narrow(link.mentions.collection, &catalog::Product::collection);
   narrow(link.mentions.brand, &catalog::Product::brand);
+  // A value the lexicon does not know, said in another form: "хромированный" for the colour
+  // "хром", "сто семьдесят" for one side of the format "170x70". It narrows only when some
+  // candidates have it and others do not.
+  auto narrow_form = [&](std::string catalog::Product::*field, bool format) {
+    if (kept.size() < 2) return;
+    std::vector<catalog::SearchHit> out;
+    for (const auto& h : kept) {
+      const std::string value = text::Lower(h.product->*field);
+      if (value.empty()) continue;
+      bool has = false;
+      if (format) {
+        size_t x = value.find('x');
+        if (x == std::string::npos) continue;
+        for (const auto& t : toks)
+          has = has || (std::isdigit(static_cast<unsigned char>(t[0])) &&
+                        (t == value.substr(0, x) || t == value.substr(x + 1)));
+      } else {
+        for (const auto& v : text::Tokens(value))
+          for (const auto& t : toks)
+            has = has || (text::Decode(v).size() >= 4 && t.size() > v.size() && t.starts_with(v));
+      }
+      if (has) out.push_back(h);
+    }
+    if (!out.empty() && out.size() < kept.size()) kept = out;
+  };
+  if (link.mentions.color.empty()) narrow_form(&catalog::Product::color, false);
+  if (link.mentions.surface.empty()) narrow_form(&catalog::Product::surface, false);
+  if (link.mentions.format.empty()) narrow_form(&catalog::Product::format, true);
   // "для клинкера": the products whose name says what they are for.
   if (!purpose.empty() && kept.size() > 1) {
     std::vector<catalog::SearchHit> out;

@@ -152,7 +152,7 @@ std::string SpokenForm(std::string_view line, const std::string& lang) {
     if (!IsDigit(c)) {
       // "м2"/"m2" after a number is a unit, not a digit to spell.
       if ((c == U'м' || c == U'm') && i + 1 < s.size() && s[i + 1] == U'2' &&
-          (i + 2 >= s.size() || !IsLetter(s[i + 2]) && !IsDigit(s[i + 2])) &&
+          (i + 2 >= s.size() || (!IsLetter(s[i + 2]) && !IsDigit(s[i + 2]))) &&
           (i == 0 || !IsLetter(s[i - 1]))) {
         word(ru ? "квадратных метров" : "square meters");
         i += 2;
