@@ -126,6 +126,8 @@ class KiraSession : public SessionBase {
   bool SameQuantity(const Quantity& q) const;
 
   // The product of the same collection that has the attributes just named, or nullptr.
+  const catalog::Product* SiblingBySide(const catalog::Product& p,
+                                        const std::vector<std::string>& toks) const;
   const catalog::Product* Sibling(const catalog::Product& p,
                                   const catalog::Catalog::Mentions& m) const;
 

@@ -441,12 +441,74 @@ const catalog::Product* KiraSession::Sibling(const catalog::Product& p,
   return best;
 }
 
+// The item of the same category, brand and collection whose format has a side the caller said
+// and the current one does not ("давайте 170" to Lorena 150x70 → Lorena 170x70), keeping the
+// colour and surface; none when two fit as well.
+const catalog::Product* KiraSession::SiblingBySide(const catalog::Product& p,
+                                                   const std::vector<std::string>& toks) const {
+  auto sides = [](const std::string& format) {
+    std::vector<std::string> out;
+    size_t x = format.find('x');
+    if (x != std::string::npos) out = {format.substr(0, x), format.substr(x + 1)};
+    return out;
+  };
+  const std::vector<std::string> own = sides(p.format);
+  const catalog::Product* found = nullptr;
+  int best = -1;
+  bool tie = false;
+  for (const auto& c : catalog().products()) {
+    if (&c == &p || c.category != p.category || c.collection != p.collection ||
+        c.brand != p.brand || c.format == p.format)
+      continue;
+    bool hit = false;
+    for (const auto& side : sides(c.format))
+      for (const auto& t : toks)
+        hit = hit || (t == side && std::find(own.begin(), own.end(), side) == own.end());
+    if (!hit) continue;
+    // The one that keeps the colour and the surface.
+    int same = (c.color == p.color) + (c.surface == p.surface);
+    if (same > best) {
+      best = same;
+      found = &c;
+      tie = false;
+    } else if (same == best) {
+      tie = true;
+    }
+  }
+  return tie ? nullptr : found;
+}
+
 bool KiraSession::ApplyCorrection(Reply& r, const Frame& f) {
+  const std::vector<std::string> toks = text::Tokens(f.canonical);
+  auto said = [&](std::initializer_list<const char*> words) {
+    for (const auto& t : toks)
+      for (const char* w : words)
+        if (t == w) return true;
+    return false;
+  };
+  // Another item instead of the one offered ("хотя нет, давайте лучше Церсанит Карину",
+  // "actually, I'd rather have the Clevedon") — not one more item ("и ещё затирку").
+  const bool instead = (f.correction || said({"лучше", "вместо", "хотя", "передумал", "передумала",
+                                              "instead", "rather", "actually", "нет", "no",
+                                              "подождите", "погодите", "wait"})) &&
+                       !said({"ещё", "еще", "также", "тоже", "плюс", "also", "too", "plus"});
+  const bool offered = stage_ == Stage::kOrderOffer || stage_ == Stage::kConfirmOrder;
   if (f.product) {
     const catalog::Product* sib = Sibling(*product_, f.product->mentions);
+    // "Давайте 170" to a 150x70 bath: a side of another format of the same item.
+    if (!sib && offered && instead) sib = SiblingBySide(*product_, toks);
+    if (!sib && offered && instead && f.product->confidence == ProductLink::Confidence::kSure &&
+        f.product->best() != product_)
+      sib = f.product->best();
     if (sib) {
       // The quantity said before holds for the corrected product (unless the turn says one).
       pending_qty_ = f.quantity && f.quantity->unit != "" ? f.quantity : requested_;
+      Present(r, *sib, "");
+      return true;
+    }
+  } else if (offered && instead) {
+    if (const catalog::Product* sib = SiblingBySide(*product_, toks)) {
+      pending_qty_ = requested_;
       Present(r, *sib, "");
       return true;
     }

@@ -396,6 +396,11 @@ std::vector<GroundingIssue> GroundingChecker::Check(const std::string& utterance
     for (double v : NumbersIn(canonical)) caller.push_back(v);
     // The quantity as the dialog understood it: "2 с половиной" is 2.5, not 2 and nothing.
     if (auto q = ExtractQuantity(canonical, /*bare_allowed=*/true)) caller.push_back(q->value);
+    // A count beside the product without a unit ("пару смесителей"), as the dialog reads it.
+    auto product_word = [this](const std::string& w) {
+      return !catalog_.CategoriesNamedBy(w).empty();
+    };
+    if (auto q = ExtractCount(c, product_word)) caller.push_back(q->value);
   }
 
   // The clock times the caller said ("около десяти", "завтра в полтретьего", "в 10:30"), as

@@ -904,10 +904,14 @@ std::optional<std::string> ExtractAddress(const std::string& original, bool awai
     if (low.size() != s.size()) s = low;
     size_t pos = std::string::npos, from = 0;
     for (size_t i = 0; i <= start; ++i) {
-      // The i-th token's first occurrence after the previous one.
+      // The i-th token's first occurrence after the previous one. A token normalising dropped
+      // a character from ("it's" → "its") is not in the original: it is skipped.
       std::string tok = toks[i];
       size_t p = low.find(tok, from);
-      if (p == std::string::npos) break;
+      if (p == std::string::npos) {
+        if (i == start) pos = std::string::npos;
+        continue;
+      }
       pos = p;
       from = p + tok.size();
     }

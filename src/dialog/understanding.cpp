@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include "business/profile.h"
 #include "core/lemma.h"
@@ -750,7 +751,12 @@ Frame Understanding::Parse(std::string_view utterance, Expect pending) const {
   if (f.replacement)
     for (const auto& t : text::Tokens(text::Canonical(f.replacement->from)))
       takes_back_number = takes_back_number || std::isdigit(static_cast<unsigned char>(t[0]));
-  bool bare_fix = corr_marker && order_step && (!f.replacement || takes_back_number);
+  // "Адрес не тот, правильно Карбышева, 21": a turn about the address gives no quantity.
+  bool about_address = false;
+  for (const auto& t : toks)
+    about_address = about_address || t == "адрес" || t == "адреса" || t == "address";
+  bool bare_fix =
+      corr_marker && order_step && !about_address && (!f.replacement || takes_back_number);
   f.quantity = ExtractQuantity(f.canonical, pending == Expect::kQuantity || bare_fix);
   f.name =
       ExtractName(original, pending == Expect::kName, agent_.phrases.List("heard_first_names"));
@@ -780,6 +786,25 @@ Frame Understanding::Parse(std::string_view utterance, Expect pending) const {
   }
   f.fulfilment = ExtractFulfilment(f.canonical);
   f.address = ExtractAddress(original, pending == Expect::kAddress);
+  // "…не тот, правильно Карбышева, 21": the address is what follows the word that puts it right.
+  if (f.address) {
+    static const char* kRight[] = {"правильно",     "верно",     "точнее",
+                                   "вернее",        "should be", "the right one is",
+                                   "correct one is"};
+    std::string low = text::Lower(*f.address);
+    size_t cut = std::string::npos;
+    for (const char* m : kRight) {
+      size_t p = low.rfind(m);
+      if (p != std::string::npos && (cut == std::string::npos || p + std::strlen(m) > cut))
+        cut = p + std::strlen(m);
+    }
+    if (cut != std::string::npos) {
+      std::string rest = text::Trim(f.address->substr(cut));
+      while (!rest.empty() && (rest[0] == ',' || rest[0] == ':' || rest[0] == '-'))
+        rest = text::Trim(rest.substr(1));
+      if (text::Tokens(text::Normalize(rest)).size() >= 2) f.address = rest;
+    }
+  }
   if (f.replacement && !takes_back_number && f.address) {
     // "no, not Baker Street, it's 12 Brook Street": the address said instead of the one taken
     // back, when the turn's address holds what is taken back.
@@ -889,8 +914,20 @@ Frame Understanding::Parse(std::string_view utterance, Expect pending) const {
     auto it = std::find(f.intents.begin(), f.intents.end(), "delivery");
     if (it != f.intents.end()) f.intents.erase(it);
   }
-  // "Есть доставка?" asks about delivery; it does not choose it.
-  if (f.fulfilment && pending != Expect::kFulfilment && !f.address) {
+  // "Sorry, can you deliver it instead?", "а можно лучше доставкой?" during the order changes
+  // the fulfilment; it asks nothing about delivery.
+  bool instead = false;
+  for (const auto& t : toks)
+    instead = instead || t == "instead" || t == "rather" || t == "вместо" || t == "лучше";
+  bool ordering = pending == Expect::kConfirm || pending == Expect::kOrderOffer ||
+                  pending == Expect::kName || pending == Expect::kAddress;
+  if (f.fulfilment && instead && ordering) {
+    auto it = std::find(f.intents.begin(), f.intents.end(), "delivery");
+    if (it != f.intents.end()) f.intents.erase(it);
+    it = std::find(f.intents.begin(), f.intents.end(), "faq");
+    if (it != f.intents.end()) f.intents.erase(it);
+  } else if (f.fulfilment && pending != Expect::kFulfilment && !f.address) {
+    // "Есть доставка?" asks about delivery; it does not choose it.
     if (asks || (f.Has("delivery") && pending == Expect::kNone)) f.fulfilment.reset();
   }
   return f;
