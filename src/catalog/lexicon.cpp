@@ -2,6 +2,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cctype>
+#include <cstdlib>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -170,6 +172,85 @@ Result<Lexicon> LoadLexicon(const std::string& path, bool check_related) {
   size_t slash = path.find_last_of('/');
   return ParseLexicon(ss.str(), slash == std::string::npos ? path : path.substr(slash + 1),
                       check_related);
+}
+
+const char* const* LexiconErrorCodes() {
+  static const char* const kCodes[] = {"not_a_mapping",  "unknown_key", "not_text",  "empty",
+                                       "not_a_list",     "required",    "duplicate", "bad_gender",
+                                       "not_a_category", "empty_file",  "other",     nullptr};
+  return kCodes;
+}
+
+LexiconError DescribeLexiconError(const std::string& message, const std::string& name) {
+  LexiconError e;
+  e.code = "other";
+  std::string rest = message;
+  if (rest.rfind(name, 0) != 0) return e;
+  rest = rest.substr(name.size());
+  if (rest.rfind(" (", 0) == 0 && rest.find("): ") != std::string::npos)
+    rest = rest.substr(rest.find("): ") + 1);  // "lexicon.yaml (over the built-in lexicon): …"
+  if (rest.rfind(" line ", 0) == 0) {
+    e.line = static_cast<size_t>(std::strtoull(rest.c_str() + 6, nullptr, 10));
+    size_t colon = rest.find(": ");
+    if (colon == std::string::npos) return e;
+    rest = rest.substr(colon);
+  }
+  if (rest.rfind(": ", 0) != 0) return e;
+  rest = rest.substr(2);
+  if (rest == "the file is empty") {
+    e.code = "empty_file";
+    return e;
+  }
+  // The entry named first: "colors[0].ru[1]", "categories", or "the top level".
+  size_t end = 0;
+  if (rest.rfind("the top level", 0) == 0) {
+    end = 13;
+  } else {
+    while (end < rest.size() &&
+           (std::isalnum(static_cast<unsigned char>(rest[end])) || rest[end] == '_' ||
+            rest[end] == '.' || rest[end] == '[' || rest[end] == ']'))
+      ++end;
+    e.field = rest.substr(0, end);
+  }
+  const std::string what = rest.substr(end);
+  auto quoted = [&](size_t from) {  // the text between the first pair of quotes after `from`
+    size_t a = what.find('\'', from);
+    size_t b = a == std::string::npos ? a : what.find('\'', a + 1);
+    return b == std::string::npos ? std::string() : what.substr(a + 1, b - a - 1);
+  };
+  auto ends = [&](const std::string& s) {
+    return what.size() >= s.size() && what.compare(what.size() - s.size(), s.size(), s) == 0;
+  };
+  if (what == " must be a mapping") {
+    e.code = "not_a_mapping";
+  } else if (what.rfind(": unknown key '", 0) == 0) {
+    e.code = "unknown_key";
+    e.value = quoted(0);
+    const std::string al = "(allowed: ";
+    if (size_t at = what.find(al); at != std::string::npos && ends(")"))
+      e.allowed = what.substr(at + al.size(), what.size() - at - al.size() - 1);
+  } else if (what == " must be text") {
+    e.code = "not_text";
+  } else if (what == " is empty") {
+    e.code = "empty";
+  } else if (what == " must be a list" || what == " must be a list of entries") {
+    e.code = "not_a_list";
+  } else if (what.rfind(": '", 0) == 0 && ends("' is required")) {
+    e.code = "required";
+    e.value = quoted(0);
+  } else if (what.rfind(": value '", 0) == 0 &&
+             what.find("' appears twice in ") != std::string::npos) {
+    e.code = "duplicate";
+    e.value = quoted(0);
+  } else if (what.rfind(": '", 0) == 0 && ends("' is not m, f, n or pl")) {
+    e.code = "bad_gender";
+    e.value = quoted(0);
+  } else if (what.rfind(" '", 0) == 0 && ends("' is not one of the categories")) {
+    e.code = "not_a_category";
+    e.value = quoted(0);
+  }
+  if (e.code == "other") e.field.clear();  // a word of the message, not an entry
+  return e;
 }
 
 }  // namespace kira::catalog

@@ -63,6 +63,23 @@ Result<Lexicon> ParseLexicon(const std::string& yaml, const std::string& name = 
 // Invalid when a related entry names a category the lexicon does not have.
 Status CheckRelated(const Lexicon& lex, const std::string& name);
 
+// A refused lexicon taken apart for a UI that says it in its own language (the messages are
+// English, for logs and the API): the line, the entry ("colors[0].ru[1]"), a problem code and
+// what the message quotes. `name` is the name the text was parsed under (messages start with
+// it). The one place that reads back the forms ParseLexicon and CheckRelated write.
+struct LexiconError {
+  size_t line = 0;      // 0 = not known
+  std::string field;    // "colors[0].ru[1]"; "" = the text as a whole
+  std::string code;     // one of LexiconErrorCodes(); "other" (YAML syntax, …) when not read
+  std::string value;    // unknown_key, required: the key; duplicate, bad_gender,
+                        // not_a_category: the value
+  std::string allowed;  // unknown_key: the keys allowed there
+};
+// not_a_mapping, unknown_key, not_text, empty, not_a_list, required, duplicate, bad_gender,
+// not_a_category, empty_file, other.
+const char* const* LexiconErrorCodes();  // nullptr-terminated
+LexiconError DescribeLexiconError(const std::string& message, const std::string& name);
+
 // The Russian grammatical gender of a category ("m", "f", "n", "pl"): its entry's `gender`, else
 // read from the name's ending — the first word when it is an adjective ("Настенная плитка" →
 // f), else the noun's ("Затирка" → f, "Клей для плитки" → m, "Обои" → pl). A soft sign reads

@@ -49,6 +49,22 @@ Lexicon MergeLexicon(Lexicon base, const Lexicon& shop) {
   return base;
 }
 
+namespace {
+
+// The shop's lexicon over the built-in one. Its own related entries are checked against every
+// category and named by their place in the shop's file ("related[0]", not their place in the
+// merged list); the built-in ones name built-in categories, which a shop cannot remove.
+Result<Lexicon> MergeChecked(Lexicon base, const Lexicon& shop, const std::string& name) {
+  Lexicon merged = MergeLexicon(std::move(base), shop);
+  Lexicon check;
+  check.categories = merged.categories;
+  check.related = shop.related;
+  KIRA_RETURN_IF_ERROR(CheckRelated(check, name + " (over the built-in lexicon)"));
+  return merged;
+}
+
+}  // namespace
+
 Result<Lexicon> LoadShopLexicon(const std::string& shop_lexicon_path,
                                 const std::string& defaults_dir) {
   const std::string builtin =
@@ -57,9 +73,7 @@ Result<Lexicon> LoadShopLexicon(const std::string& shop_lexicon_path,
   std::error_code ec;
   if (shop_lexicon_path.empty() || !std::filesystem::exists(shop_lexicon_path, ec)) return base;
   KIRA_ASSIGN_OR_RETURN(Lexicon shop, LoadLexicon(shop_lexicon_path, /*check_related=*/false));
-  Lexicon merged = MergeLexicon(std::move(base), shop);
-  KIRA_RETURN_IF_ERROR(CheckRelated(merged, shop_lexicon_path + " (over the built-in lexicon)"));
-  return merged;
+  return MergeChecked(std::move(base), shop, shop_lexicon_path);
 }
 
 Result<Lexicon> ParseShopLexicon(const std::string& shop_yaml, const std::string& name,
@@ -68,9 +82,7 @@ Result<Lexicon> ParseShopLexicon(const std::string& shop_yaml, const std::string
       (defaults_dir.empty() ? DefaultsDir() : defaults_dir) + "/lexicon.yaml";
   KIRA_ASSIGN_OR_RETURN(Lexicon base, LoadLexicon(builtin));
   KIRA_ASSIGN_OR_RETURN(Lexicon shop, ParseLexicon(shop_yaml, name, /*check_related=*/false));
-  Lexicon merged = MergeLexicon(std::move(base), shop);
-  KIRA_RETURN_IF_ERROR(CheckRelated(merged, name + " (over the built-in lexicon)"));
-  return merged;
+  return MergeChecked(std::move(base), shop, name);
 }
 
 std::string CategoryGender(const Lexicon& lex, const std::string& category) {

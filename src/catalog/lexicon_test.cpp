@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+#include <vector>
+
 namespace kira::catalog {
 namespace {
 
@@ -78,6 +81,57 @@ TEST(Lexicon, StrictKeysAndTypes) {
   EXPECT_NE(ErrorOf("colors: [\n").find("lex.yaml line 2:"), std::string::npos);
   EXPECT_EQ(ErrorOf("- a\n- b\n"), "lex.yaml line 1: the top level must be a mapping");
   EXPECT_FALSE(LoadLexicon("/nonexistent/lexicon.yaml").ok());
+}
+
+// Every kind of refused lexicon, through the real parser, read back for the UI's own language
+// (DescribeLexiconError): a changed message fails here.
+TEST(Lexicon, ErrorsAreTakenApartForTheUi) {
+  struct Case {
+    std::string yaml, code, field, value;
+    size_t line;
+  };
+  const std::vector<Case> cases = {
+      {"- a\n", "not_a_mapping", "", "", 1},
+      {"colors:\n  - value: серый\n    nme_en: grey\n", "unknown_key", "colors[0]", "nme_en", 3},
+      {"colors:\n  - value: [a, b]\n", "not_text", "colors[0].value", "", 2},
+      {"colors:\n  - value: серый\n    ru: [серый, \"\"]\n", "empty", "colors[0].ru[1]", "", 3},
+      {"colors:\n  - value: серый\n    ru: {a: b}\n", "not_a_list", "colors[0].ru", "", 3},
+      {"colors: серый\n", "not_a_list", "colors", "", 1},
+      {"colors:\n  - name_en: grey\n", "required", "colors[0]", "value", 2},
+      {"colors:\n  - value: серый\n  - value: Серый\n", "duplicate", "colors[1]", "Серый", 3},
+      {"categories:\n  - value: Мозаика\n    gender: ж\n", "bad_gender", "categories[0].gender",
+       "ж", 3},
+      {"related:\n  - category: Керамогранит\n    offer: [Затирка]\n", "not_a_category",
+       "related[0].category", "Керамогранит", 0},
+      {"", "empty_file", "", "", 0},
+      {"colors: [\n", "other", "", "", 0},
+  };
+  std::set<std::string> seen;
+  for (const auto& c : cases) {
+    const std::string msg = ErrorOf(c.yaml);
+    ASSERT_NE(msg, "OK") << c.yaml;
+    LexiconError e = DescribeLexiconError(msg, "lex.yaml");
+    EXPECT_EQ(e.code, c.code) << msg;
+    EXPECT_EQ(e.field, c.field) << msg;
+    EXPECT_EQ(e.value, c.value) << msg;
+    if (c.code != "other") {
+      EXPECT_EQ(e.line, c.line) << msg;
+    }
+    seen.insert(e.code);
+  }
+  EXPECT_EQ(
+      DescribeLexiconError(ErrorOf("colors:\n  - value: серый\n    nme_en: grey\n"), "lex.yaml")
+          .allowed,
+      "en, name_en, ru, value");
+  // A shop's lexicon over the built-in one: the related check names it so.
+  auto shop =
+      ParseShopLexicon("related:\n  - category: Обои\n    offer: [Затирка]\n", "lexicon.yaml");
+  ASSERT_FALSE(shop.ok());
+  LexiconError rel = DescribeLexiconError(shop.status().message(), "lexicon.yaml");
+  EXPECT_EQ(rel.code, "not_a_category") << shop.status().message();
+  EXPECT_EQ(rel.field, "related[0].category") << shop.status().message();
+  for (const char* const* code = LexiconErrorCodes(); *code; ++code)
+    EXPECT_TRUE(seen.count(*code)) << *code << " is never produced by a real lexicon";
 }
 
 // Issue 10, F9: a repeated key was silently replaced by the last one (core/yaml_strict.h).

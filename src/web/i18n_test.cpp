@@ -12,6 +12,7 @@
 
 #include "business/setup_report.h"
 #include "catalog/import_error.h"
+#include "catalog/lexicon.h"
 #include "dialog/phrase_edit.h"
 #include "leads/campaign.h"
 #include "web/json_model.h"
@@ -100,7 +101,13 @@ TEST(I18n, ImportAndCampaignCodesHaveLabels) {
       EXPECT_TRUE(s.contains(std::string("import.warning.") + *c)) << lang << " " << *c;
     for (const char* r : leads::kRefusalReasons)
       EXPECT_TRUE(s.contains(std::string("campaign.reason.") + r)) << lang << " " << r;
-    // A refused phrase edit; "other" (the loader's verdict on a broken file) is shown as sent.
+    // A refused lexicon or phrase edit; "other" (YAML syntax, the loader's verdict on a broken
+    // file) is shown as sent.
+    for (const char* const* c = catalog::LexiconErrorCodes(); *c; ++c) {
+      if (std::string(*c) != "other") {
+        EXPECT_TRUE(s.contains(std::string("texts.lex_error.") + *c)) << lang << " " << *c;
+      }
+    }
     for (const char* const* c = dialog::PhraseErrorCodes(); *c; ++c)
       if (std::string(*c) != "other") {
         EXPECT_TRUE(s.contains(std::string("texts.error.") + *c)) << lang << " " << *c;

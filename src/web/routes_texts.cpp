@@ -23,32 +23,8 @@ namespace {
 constexpr size_t kMaxLexiconBytes = 512 * 1024;
 constexpr size_t kMaxPhrasesEditBytes = 256 * 1024;
 
-void SendFieldError(httplib::Response& res, const std::string& field, const std::string& msg,
-                    int line = 0) {
-  Json body = {{"error", msg}, {"code", "invalid"}, {"field", field}};
-  if (line > 0) body["line"] = line;
-  SendJson(res, 400, body);
-}
-
-// "lexicon.yaml line 7: categories[2].ru[0] is empty" → ("categories[2].ru[0]", 7).
-std::pair<std::string, int> LexiconErrorField(const std::string& msg, const std::string& name) {
-  std::string rest = msg;
-  int line = 0;
-  if (rest.rfind(name, 0) == 0) rest = rest.substr(name.size());
-  if (rest.rfind(" line ", 0) == 0) {
-    line = std::atoi(rest.c_str() + 6);
-    size_t colon = rest.find(": ");
-    rest = colon == std::string::npos ? "" : rest.substr(colon);
-  }
-  if (rest.rfind(": ", 0) == 0) rest = rest.substr(2);
-  size_t end = 0;
-  while (end < rest.size() &&
-         (std::isalnum(static_cast<unsigned char>(rest[end])) || rest[end] == '_' ||
-          rest[end] == '.' || rest[end] == '[' || rest[end] == ']'))
-    ++end;
-  std::string field = rest.substr(0, end);
-  if (field == "the") field.clear();  // "the top level …", "the file is empty"
-  return {field, line};
+void SendFieldError(httplib::Response& res, const std::string& field, const std::string& msg) {
+  SendJson(res, 400, {{"error", msg}, {"code", "invalid"}, {"field", field}});
 }
 
 std::string ReadText(const std::string& path) {
@@ -223,8 +199,16 @@ void WebServer::Impl::RegisterTextRoutes() {
           if (!text.empty()) {
             auto lex = catalog::ParseShopLexicon(text, "lexicon.yaml");
             if (!lex.ok()) {
-              auto [field, line] = LexiconErrorField(lex.status().message(), "lexicon.yaml");
-              return SendFieldError(res, field, lex.status().message(), line);
+              const std::string& msg = lex.status().message();
+              catalog::LexiconError d = catalog::DescribeLexiconError(msg, "lexicon.yaml");
+              // The problem as a code and its values, for the page to say in its language.
+              Json body = {
+                  {"error", msg},
+                  {"code", "invalid"},
+                  {"field", d.field},
+                  {"problem", {{"code", d.code}, {"value", d.value}, {"allowed", d.allowed}}}};
+              if (d.line > 0) body["line"] = d.line;
+              return SendJson(res, 400, body);
             }
           }
           std::error_code ec;

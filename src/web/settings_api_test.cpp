@@ -187,8 +187,13 @@ TEST(SettingsApi, PhrasesAndLexiconEditsAreValidatedSavedAuditedAndHandedOn) {
   Json b = Json::parse(broken->body);
   EXPECT_EQ(b["field"], "colors[0].ru[1]") << broken->body;
   EXPECT_EQ(b["line"], 3) << broken->body;
+  EXPECT_EQ(b["problem"]["code"], "empty") << broken->body;
   auto unknown = admin.Post("/api/settings/lexicon", {{"yaml", "colour:\n  - value: x\n"}});
   EXPECT_EQ(unknown->status, 400) << unknown->body;
+  Json u = Json::parse(unknown->body);
+  EXPECT_EQ(u["problem"]["code"], "unknown_key") << unknown->body;
+  EXPECT_EQ(u["problem"]["value"], "colour") << unknown->body;
+  EXPECT_EQ(u["line"], 1) << unknown->body;
   EXPECT_FALSE(std::filesystem::exists(lex));
   EXPECT_EQ(catalog_changed.load(), 0);
 

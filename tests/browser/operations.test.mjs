@@ -233,7 +233,9 @@ try {
     await page.fill('[data-test=lexicon-yaml]', text.replace(/^colors:\n/m, 'colors:\n  - {value: мятный, name_en: mint, ru: [мятный, ""], en: [mint]}\n'));
     await page.click('[data-test=lexicon-save]');
     await page.waitForSelector('[data-test=lexicon-error]:not(:empty)');
-    assert.match(await page.textContent('[data-test=lexicon-error]'), /«colors\[0\]\.ru\[1\]», строка \d+/);
+    const lexSaid = await page.textContent('[data-test=lexicon-error]');
+    assert.match(lexSaid, /«colors\[0\]\.ru\[1\]», строка \d+: пустое значение/, 'said in Russian: ' + lexSaid);
+    assert.doesNotMatch(lexSaid, /is empty/, 'no English inside the Russian page');
     assert.doesNotMatch(readFileSync(join(shopDir, 'lexicon.yaml'), 'utf8'), /мятный/, 'the file is unchanged');
     await page.fill('[data-test=lexicon-yaml]', text.replace(/^colors:\n/m, 'colors:\n  - {value: мятный, name_en: mint, ru: [мятный, мятная], en: [mint]}\n'));
     await page.click('[data-test=lexicon-save]');

@@ -118,7 +118,11 @@
         } catch (err) {
           if (err.status === 400) {
             const d = err.data || {};
-            error.textContent = t('texts.lexicon_invalid', { field: d.field || '—', line: d.line || '—' }) + ' (' + err.message + ')';
+            // As on the phrases tab: the English message only for what has no code (YAML syntax).
+            const pr = d.problem || {};
+            const known = pr.code && pr.code !== 'other' && ('texts.lex_error.' + pr.code) in K.state.strings;
+            error.textContent = t('texts.lexicon_invalid', { field: d.field || '—', line: d.line || '—' }) + ': ' +
+              (known ? t('texts.lex_error.' + pr.code, { allowed: pr.allowed || '—', value: pr.value || '' }) : err.message);
             box.classList.add('invalid');
             box.focus();
           } else {
