@@ -242,6 +242,12 @@ TEST_P(Conversation, RunsGroundedToTheExpectedOutcome) {
   } else {
     EXPECT_TRUE(orders.empty()) << all;
   }
+  // The caller's name on the contact, whatever the outcome.
+  if (ex["contact_name"]) {
+    auto contact = store->GetContact(lead->contact_id);
+    ASSERT_TRUE(contact.ok());
+    EXPECT_EQ(contact->name, ex["contact_name"].as<std::string>()) << all;
+  }
   bool dnc = *store->IsDnc(sc.caller);
   EXPECT_EQ(dnc, ex["dnc"] && ex["dnc"].as<bool>()) << all;
   if (ex["task_kind"]) {

@@ -121,6 +121,7 @@ class KiraSession : public SessionBase {
   // A changed product attribute, quantity, fulfilment or address: applied, then the order
   // goes on (the read-back shows the change). False when the turn changes nothing.
   bool ApplyCorrection(Reply& r, const Frame& f);
+  void SaveName();
 
   // Whether `q` is the quantity the caller already asked for (said again, it changes nothing).
   bool SameQuantity(const Quantity& q) const;

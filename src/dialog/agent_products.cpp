@@ -675,17 +675,7 @@ void KiraSession::PlaceOrder(Reply& r) {
   agreed_.consent = agreed_.distributor_ok = false;
   lines_.clear();
   queue_.clear();
-  if (!name_.empty()) {
-    auto c = engine_.store().GetContact(contact_id_);
-    if (c.ok() && c->name.empty()) {
-      crm::Contact cc = *c;
-      cc.name = name_;
-      // The order is placed; a name not saved on the contact is logged, not said to the caller.
-      auto saved = engine_.store().UpsertContact(cc);
-      if (!saved.ok())
-        log::Error("dialog", "cannot save the caller's name: " + saved.status().message());
-    }
-  }
+  SaveName();
   Vars v = ProductVars(*product_);
   v["order_id"] = std::to_string(order_id_);
   v["total"] = Money(o.total);

@@ -232,6 +232,24 @@ void KiraSession::Absorb(const Frame& f) {
   if (f.quantity && !product_ && f.quantity->unit != "") pending_qty_ = f.quantity;
 }
 
+// The caller's name goes on the contact when the order is placed and when the call ends,
+// whatever its outcome (a callback, a transfer, a question); a contact that already has a name
+// keeps it. A name that cannot be saved is logged, not said to the caller.
+void KiraSession::SaveName() {
+  if (name_.empty()) return;
+  if (Status m = Materialize(); !m.ok()) {
+    log::Error("dialog", "cannot save the caller's name: " + m.message());
+    return;
+  }
+  auto c = engine_.store().GetContact(contact_id_);
+  if (!c.ok() || !c->name.empty()) return;
+  crm::Contact cc = *c;
+  cc.name = name_;
+  auto saved = engine_.store().UpsertContact(cc);
+  if (!saved.ok())
+    log::Error("dialog", "cannot save the caller's name: " + saved.status().message());
+}
+
 bool KiraSession::AnswersStage(const Frame& f) const {
   switch (stage_) {
     case Stage::kQuantity:
