@@ -396,7 +396,16 @@ std::vector<WordMatch> Catalog::Impl::MatchWord(const std::string& token) const 
   if (auto it = word_id.find(token); it != word_id.end()) add(it->second, 1.0f);
   bool alpha =
       std::none_of(token.begin(), token.end(), [](char c) { return IsDigit(c) || c == '.'; });
-  if (!alpha) return out;
+  if (!alpha) {
+    // "к80" said for "K80", "ce40" typed for "СЕ40": a code of letters and digits in the other
+    // script.
+    if (out.empty()) {
+      const std::string other =
+          text::HasCyrillic(token) ? text::ToLatin(token) : text::ToCyrillic(token);
+      if (auto it = word_id.find(other); it != word_id.end()) add(it->second, 0.95f);
+    }
+    return out;
+  }
   if (auto it = by_stem.find(text::Stem(token)); it != by_stem.end())
     for (uint32_t w : it->second) add(w, 0.95f);
   const std::string phon = text::PhoneticKey(token);

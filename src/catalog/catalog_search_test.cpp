@@ -374,6 +374,10 @@ class EnglishAndLatinCatalog : public ::testing::Test {
         "60x60", "grey", "lappato");
     add("ZLG-B", "Zellige blue gloss wall tile 13x13", "Wall tile", "Harbour", "Zellige", "13x13",
         "blue", "gloss");
+    add("LK-K80W", "Клей Litokol Litoflex K80 белый 25 кг", "Клей для плитки", "Litokol",
+        "Litoflex K80", "", "белый", "");
+    add("LK-K80G", "Клей Litokol Litoflex K80 серый 25 кг", "Клей для плитки", "Litokol",
+        "Litoflex K80", "", "серый", "");
     add("GR-K", "Смеситель для кухни Grohe BauEdge хром", "Смесители", "Grohe", "BauEdge", "",
         "хром", "");
     add("LM-K", "Смеситель для кухни Lemark Comfort хром", "Смесители", "Lemark", "Comfort", "",
@@ -411,6 +415,12 @@ TEST_F(EnglishAndLatinCatalog, LatinBrandsAsRussianCallersSayThem) {
   EXPECT_EQ(Extract("смеситель грое бауэдж").brand, "Grohe");
   EXPECT_EQ(Extract("смеситель грое бауэдж").collection, "BauEdge");
   EXPECT_EQ(First("смеситель грое бауэдж"), "GR-K");
+}
+
+TEST_F(EnglishAndLatinCatalog, ACodeInTheOtherScript) {
+  // "к80" (Cyrillic к) is the code "K80" of the catalog.
+  EXPECT_EQ(First("клей литокол к80 белый"), "LK-K80W");
+  EXPECT_EQ(First("litokol k80 grey"), "LK-K80G");
 }
 
 TEST_F(EnglishAndLatinCatalog, AFillerWordTheNamesUseCounts) {

@@ -570,8 +570,21 @@ void KiraSession::HandleCallback(Reply& r, const Frame& f, bool asked) {
     return Ask(r, "ask_callback_time");
   }
   std::string note = interest_.empty() ? "callback requested" : "callback about " + interest_;
-  // "Перезвоните мне на номер +7…": the number given, not the caller ID.
-  auto id = CreateTask("callback", "", *at, note, callback_phone_);
+  // "Перезвоните мне на номер +7…": the number given, not the caller ID. A callback asked for
+  // again in the same call moves the one already made; it does not make a second.
+  Result<int64_t> id = Status::Invalid("no callback yet");
+  if (shown_.callback && task_id_) {
+    auto t = engine_.store().GetTask(task_id_);
+    if (t.ok() && t->kind == "callback") {
+      crm::Task moved = *t;
+      moved.not_before = ToUnixMillis(*at);
+      moved.note = note;
+      if (!callback_phone_.empty()) moved.phone = callback_phone_;
+      Status s = engine_.store().UpdateTask(moved);
+      id = s.ok() ? Result<int64_t>(task_id_) : Result<int64_t>(s);
+    }
+  }
+  if (!id.ok()) id = CreateTask("callback", "", *at, note, callback_phone_);
   if (!id.ok()) {
     log::Error("dialog", "cannot create callback task: " + id.status().message());
     Say(r, "technical_problem");

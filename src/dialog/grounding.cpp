@@ -485,7 +485,14 @@ std::vector<GroundingIssue> GroundingChecker::Check(const std::string& utterance
     size_t x = tok.find('x');
     if (x == std::string::npos || x == 0 || x + 1 >= tok.size()) continue;
     if (!std::all_of(tok.begin(), tok.begin() + x, ::isdigit)) continue;
-    if (!formats_.count(tok)) issues.push_back({tok, "no product of this format in the catalog"});
+    // A size written in the name of a product spoken of ("ГКЛВ 12.5 мм 1200x2500") is that
+    // product's own words.
+    bool in_name = false;
+    for (const catalog::Product* p : mentioned)
+      for (const std::string& w : text::Tokens(text::Normalize(p->name)))
+        in_name = in_name || w == tok;
+    if (!formats_.count(tok) && !in_name)
+      issues.push_back({tok, "no product of this format in the catalog"});
   }
   for (const NumToken& t : nums) {
     if (t.sku) {

@@ -327,6 +327,9 @@ std::optional<Quantity> ExtractQuantity(const std::string& canonical, bool bare_
       std::string before = UnitWord(toks, i - 1, &u1);
       if (!before.empty() && toks[i - 1] != "м" && toks[i - 1] != "m") u = before;
     }
+    // "четыре пачки по два кило", "four bags of 25 kg": the weight of each pack, not how many.
+    const bool pack_size = best && u == "кг" && i > 0 && OneOf(toks[i - 1], {"по", "of"});
+    if (pack_size) continue;
     if (!u.empty()) {
       best = Quantity{v, u};  // the last stated quantity wins (corrections)
       best_at = i;

@@ -173,6 +173,9 @@ TEST(Slots, QuantityTakenBackInTheSameTurn) {
   EXPECT_EQ(Q("grey grout, three bags, no wait, make it five")->value, 5);
   EXPECT_EQ(Q("двадцать квадратов, точнее двадцать пять")->value, 25);
   EXPECT_EQ(Q("двадцать квадратов, точнее двадцать пять")->unit, "м2");
+  // The weight of each pack is no quantity.
+  EXPECT_EQ(Q("затирку белую Церезит, четыре пачки по два кило")->value, 4);
+  EXPECT_EQ(Q("four bags of 25 kg")->value, 4);
   // Without taking it back, a later bare number is no quantity ("60 на 120", a house number).
   EXPECT_EQ(Q("двадцать квадратов керамогранита, доставка на Мира 12")->value, 20);
 }

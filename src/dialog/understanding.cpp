@@ -260,7 +260,12 @@ ProductLink Understanding::LinkProduct(const std::string& said) const {
   if (!head_categories.empty() && !In(head_categories, link.mentions.category))
     link.mentions.category = head_categories.size() == 1 ? head_categories[0] : "";
   if (modifier_said && head_categories.empty()) link.mentions.category.clear();
-  if (!link.mentions.not_sold.empty() && head_categories.empty()) return link;
+  // A word for something the shop does not sell, with no category of its own said, is the
+  // request — unless the catalog's own brand or collection is named too ("fitting out a hotel,
+  // 300 metres of the Clevedon grey").
+  if (!link.mentions.not_sold.empty() && head_categories.empty() && link.mentions.brand.empty() &&
+      link.mentions.collection.empty())
+    return link;
   std::vector<catalog::SearchHit> kept;
   for (const auto& h : hits) {
     if (!head_categories.empty() && !In(head_categories, h.product->category)) continue;
