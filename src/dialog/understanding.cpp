@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <functional>
 
 #include "business/profile.h"
 #include "core/lemma.h"
@@ -876,6 +877,39 @@ Frame Understanding::Parse(std::string_view utterance, Expect pending) const {
                      (pending == Expect::kCallbackTime && toks.size() <= 6);
   if (!only_answer) {
     ProductLink link = LinkProduct(f.canonical);
+    // "Трентон серый … а нет, подождите, белый", "Ротбанд есть? Хотя нет, мне МП 75": what is
+    // said after taking something back wins — another item, or another colour, surface or
+    // format of the one named before.
+    size_t back = 0;
+    for (size_t k = 2; k + 1 < toks.size(); ++k)
+      if (toks[k] == "нет" || toks[k] == "хотя" || toks[k] == "no" || toks[k] == "actually")
+        back = k;
+    if (back) {
+      auto join = [&](size_t from, size_t to, const std::function<bool(size_t)>& keep) {
+        std::string q;
+        for (size_t k = from; k < to; ++k)
+          if (keep(k)) q += (q.empty() ? "" : " ") + toks[k];
+        return q;
+      };
+      const std::string tail = join(back + 1, toks.size(), [](size_t) { return true; });
+      ProductLink tl = LinkProduct(tail);
+      const auto& tm = tl.mentions;
+      const bool item = (!tm.brand.empty() || !tm.collection.empty() || !tm.category.empty()) &&
+                        tl.confidence != ProductLink::Confidence::kNone &&
+                        tl.confidence != ProductLink::Confidence::kWeak;
+      if (item) {
+        link = std::move(tl);
+      } else if (!tm.color.empty() || !tm.surface.empty() || !tm.format.empty()) {
+        // The words before that named the attribute now changed are dropped.
+        const std::string head = join(0, back, [&](size_t k) {
+          const auto m = catalog_.Extract(toks[k]);
+          return !((!tm.color.empty() && !m.color.empty()) ||
+                   (!tm.surface.empty() && !m.surface.empty()) ||
+                   (!tm.format.empty() && !m.format.empty()));
+        });
+        link = LinkProduct(head + " " + tail);
+      }
+    }
     // A weak search hit with no product word said ("да, оформляйте" shares a word with some
     // name) is no product mention: the frame keeps only what the caller named.
     const auto& m = link.mentions;
