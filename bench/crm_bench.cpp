@@ -133,7 +133,7 @@ void BM_ListLeadsDateRangePage(benchmark::State& state) {
 void BM_ListLeadsPollNew(benchmark::State& state) {
   crm::LeadFilter f;
   f.after_id = kLeads - 3;
-  f.status = "new";
+  f.status = crm::LeadStatus::kNew;
   RunListLeads(state, f, false);
 }
 

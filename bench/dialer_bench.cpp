@@ -34,7 +34,7 @@ std::vector<crm::Task> MakeTasks(size_t n, uint32_t seed = 42) {
     crm::Task& t = tasks[i];
     t.id = static_cast<int64_t>(i + 1);
     t.lead_id = static_cast<int64_t>(i % 50000 + 1);
-    t.kind = "vera_call";
+    t.kind = crm::TaskKind::kVeraCall;
     t.agent = "vera";
     char buf[16];
     uint32_t r = rng() % 100;
@@ -180,7 +180,7 @@ void BM_Plan_WithSqliteLoad(benchmark::State& state) {
   DialerConfig cfg;
   for (auto _ : state) {
     auto crm = OpenStore(dir + "/kira.db", nullptr);
-    auto open = crm->ListTasks("open");
+    auto open = crm->ListTasks(crm::TaskStatus::kOpen);
     auto dnc_list = crm->ListDnc();
     if (!open.ok() || !dnc_list.ok()) {
       state.SkipWithError("load failed");

@@ -196,7 +196,7 @@ INSERT INTO tasks(lead_id, kind, agent, phone, timezone, not_before, attempts, l
   FROM generate_series(1, 1000000) i;
 ANALYZE;
 )sql");
-    auto phones = crm->ListTasks("open");
+    auto phones = crm->ListTasks(crm::TaskStatus::kOpen);
     if (!phones.ok()) std::abort();
     std::vector<crm::DncEntry> dnc;
     for (size_t i = 0; i < phones->size(); i += 100) {
@@ -221,8 +221,8 @@ void BM_DialerPlan1M(benchmark::State& state) {
   size_t planned = 0;
   for (auto _ : state) {
     auto crm = E().Open("plan", 1);
-    auto tasks = crm->ListTasks("open");
-    auto busy = crm->ListTasks("in_progress");
+    auto tasks = crm->ListTasks(crm::TaskStatus::kOpen);
+    auto busy = crm->ListTasks(crm::TaskStatus::kInProgress);
     auto dnc_list = crm->ListDnc();
     if (!tasks.ok() || !busy.ok() || !dnc_list.ok()) {
       state.SkipWithError("load failed");

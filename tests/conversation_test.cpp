@@ -118,7 +118,8 @@ TEST_P(Conversation, RunsGroundedToTheExpectedOutcome) {
   ASSERT_TRUE(store_r.ok()) << store_r.status().ToString();
   std::unique_ptr<crm::CrmStore> store = std::move(store_r).value();
   TimePoint now;
-  ASSERT_TRUE(ParseIso("2026-12-01T12:00:00Z", &now));  // Tuesday 15:00 in Moscow
+  ASSERT_TRUE(ParseIso("2026-12-01T12:00:00Z").ok());
+  now = *ParseIso("2026-12-01T12:00:00Z");  // Tuesday 15:00 in Moscow
   FakeClock clock(now);
   dialog::EngineOptions eo;
   eo.cache_dir = shop.dir + "/models";
@@ -153,7 +154,7 @@ TEST_P(Conversation, RunsGroundedToTheExpectedOutcome) {
     ASSERT_TRUE(lid.ok());
     crm::Task t;
     t.lead_id = *lid;
-    t.kind = "vera_call";
+    t.kind = crm::TaskKind::kVeraCall;
     t.agent = "vera";
     t.phone = sc.caller;
     auto tid = store->CreateTask(t);
@@ -252,7 +253,7 @@ TEST_P(Conversation, RunsGroundedToTheExpectedOutcome) {
   EXPECT_EQ(dnc, ex["dnc"] && ex["dnc"].as<bool>()) << all;
   if (ex["task_kind"]) {
     bool found = false;
-    for (const auto& t : *store->ListTasks("", end.lead_id)) {
+    for (const auto& t : *store->ListTasks(std::nullopt, end.lead_id)) {
       if (t.kind != ex["task_kind"].as<std::string>()) continue;
       found = true;
       if (ex["task_phone"]) EXPECT_EQ(t.phone, ex["task_phone"].as<std::string>());

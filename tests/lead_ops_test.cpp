@@ -74,10 +74,10 @@ void AddLeads(crm::CrmStore& s) {
 
 // Vera finished her call on `lead` (the dialer's doing, not a lead operation).
 void VeraFinished(crm::CrmStore& s, int64_t lead, const std::string& result) {
-  auto tasks = s.ListTasks("", lead);
+  auto tasks = s.ListTasks(std::nullopt, lead);
   ASSERT_TRUE(tasks.ok());
   for (crm::Task t : *tasks) {
-    t.status = "done";
+    t.status = crm::TaskStatus::kDone;
     t.last_result = result;
     ASSERT_TRUE(s.UpdateTask(t).ok());
   }
@@ -90,7 +90,7 @@ std::string Trace(crm::CrmStore& s, int64_t lead_id) {
   if (!l.ok()) return l.status().message();
   o << "lead " << l->id << " " << l->status << " reason=" << l->reason
     << " manager=" << l->assigned_to << "\n";
-  for (const auto& t : *s.ListTasks("", lead_id))
+  for (const auto& t : *s.ListTasks(std::nullopt, lead_id))
     o << "task " << t.id << " " << t.kind << " " << t.agent << " " << t.phone << " " << t.timezone
       << " '" << t.note << "' nb=" << t.not_before << " " << t.status << " " << t.created_by
       << "\n";

@@ -1,7 +1,8 @@
 // Every row of the CRM's vocabularies (crm/outcome.h) has its phrases in every language: the
 // agents' summary phrase (data/defaults/agents/{common,kira,vera}/<lang>/scenario.yaml,
-// "phrases") and the workspace's label (src/web/assets/i18n/<lang>.json). Adding an outcome
-// without them fails here, naming the row, the key and the language.
+// "phrases"; order statuses also have the phrase an agent says) and the workspace's label
+// (src/web/assets/i18n/<lang>.json). Adding an outcome without them fails here, naming the row, the
+// key and the language.
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
@@ -66,6 +67,11 @@ TEST(Vocabulary, EveryRowHasItsPhrasesInEveryLanguage) {
     for (const auto& r : kLeadStatusTable) has(labels, r.label_key, r.name, "label");
     for (const auto& r : kCloseReasonTable) has(labels, r.label_key, r.name, "label");
     for (const auto& r : kTaskKindTable) has(labels, r.label_key, r.name, "label");
+    for (const auto& r : kTaskStatusTable) has(labels, r.label_key, r.name, "label");
+    for (const auto& r : kOrderStatusTable) {
+      has(summaries, r.phrase_key, r.name, "phrase");
+      has(labels, r.label_key, r.name, "label");
+    }
   }
 }
 
@@ -82,6 +88,16 @@ TEST(Vocabulary, NamesAreUniqueAndParseBack) {
   for (const auto& r : kLeadStatusTable) EXPECT_EQ(ParseLeadStatus(r.name), r.id);
   for (const auto& r : kCloseReasonTable) EXPECT_EQ(ParseCloseReason(r.name), r.id);
   for (const auto& r : kTaskKindTable) EXPECT_EQ(ParseTaskKind(r.name), r.id);
+  for (const auto& r : kTaskStatusTable) EXPECT_EQ(ParseTaskStatus(r.name), r.id);
+  for (const auto& r : kOrderStatusTable) EXPECT_EQ(ParseOrderStatus(r.name), r.id);
+}
+
+TEST(Vocabulary, AStoredNameNoRowHasIsAnErrorListingTheRows) {
+  auto s = ParseNamed(kTaskStatusTable, "sleeping", "task status");
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().message(),
+            "task status 'sleeping' is not one of open, in_progress, done, cancelled, failed");
+  EXPECT_EQ(*ParseNamed(kOrderStatusTable, "picked_up", "order status"), OrderStatus::kPickedUp);
 }
 
 TEST(Vocabulary, QualificationFollowsTheTable) {

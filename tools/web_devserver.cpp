@@ -100,15 +100,19 @@ Status Seed(crm::CrmStore& store, storage::Db& db, const std::string& demo) {
                                                      : kSummaries[0];
     if (i < 110) {
       int s = rng.Below(10);
-      lead.status = s < 5 ? "closed" : s < 7 ? "taken" : s < 9 ? "vera_assigned" : "new";
-      if (lead.status != "new") lead.assigned_to = "admin";
-      if (lead.status == "closed") lead.reason = reason.empty() ? "sold" : reason;
+      using crm::LeadStatus;
+      lead.status = s < 5   ? LeadStatus::kClosed
+                    : s < 7 ? LeadStatus::kTaken
+                    : s < 9 ? LeadStatus::kVeraAssigned
+                            : LeadStatus::kNew;
+      if (lead.status != LeadStatus::kNew) lead.assigned_to = "admin";
+      if (lead.status == LeadStatus::kClosed) lead.reason = reason.empty() ? "sold" : reason;
     }
     KIRA_RETURN_IF_ERROR(store.UpdateLead(lead));
     if (outcome == "order_placed") {
       crm::Order ord;
       ord.lead_id = *lid;
-      ord.status = "confirmed";
+      ord.status = crm::OrderStatus::kConfirmed;
       ord.fulfilment = rng.Below(2) ? "pickup" : "delivery";
       ord.supply = "shop";
       ord.customer_name = Pick(rng, kNames);
@@ -120,10 +124,10 @@ Status Seed(crm::CrmStore& store, storage::Db& db, const std::string& demo) {
       ord.total = qty * 1890 + 900;
       KIRA_RETURN_IF_ERROR(store.CreateOrder(ord).status());
     }
-    if (lead.status == "vera_assigned") {
+    if (lead.status == crm::LeadStatus::kVeraAssigned) {
       crm::Task t;
       t.lead_id = *lid;
-      t.kind = "vera_call";
+      t.kind = crm::TaskKind::kVeraCall;
       t.agent = "vera";
       t.phone = phone;
       t.note = "Предложить аналог и затирку";
@@ -132,7 +136,7 @@ Status Seed(crm::CrmStore& store, storage::Db& db, const std::string& demo) {
       int r = rng.Below(6);
       static const char* const kVera[] = {"order_placed", "refused",   "no_answer",
                                           "secretary",    "qualified", ""};
-      t.status = r == 5 ? "open" : "done";
+      t.status = r == 5 ? crm::TaskStatus::kOpen : crm::TaskStatus::kDone;
       t.last_result = kVera[r];
       KIRA_RETURN_IF_ERROR(store.CreateTask(t).status());
     }

@@ -73,7 +73,11 @@ int Leads(const AppOptions& o, const LeadsArgs& a) {
   crm::LeadFilter f;
   f.outcome = a.outcome;
   f.channel = a.channel;
-  f.status = a.status;
+  if (!a.status.empty()) {
+    auto status = crm::ParseNamed(crm::kLeadStatusTable, a.status, "--status");
+    if (!status.ok()) return Fail(status.status());
+    f.status = *status;
+  }
   std::vector<crm::Lead> leads;
   // Page through with the keyset until the limit (0 = every lead).
   while (a.limit == 0 || static_cast<int>(leads.size()) < a.limit) {
@@ -111,7 +115,8 @@ int Leads(const AppOptions& o, const LeadsArgs& a) {
     if (!l.reason.empty()) outcome += "/" + l.reason;
     std::string phone = l.contact_id ? phones[l.contact_id] : "";
     std::printf("%-6lld %-20s %-6s %-13s %-30s %-16s %s\n", static_cast<long long>(l.id),
-                When(l.created_at).c_str(), l.channel.c_str(), l.status.c_str(), outcome.c_str(),
+                When(l.created_at).c_str(), l.channel.c_str(),
+                std::string(crm::Name(l.status)).c_str(), outcome.c_str(),
                 phone.empty() ? "-" : phone.c_str(), Clip(l.summary, 70).c_str());
   }
   return 0;
@@ -129,7 +134,8 @@ int Orders(const AppOptions& o, bool as_json) {
   if (orders->empty()) std::printf("no orders\n");
   for (const crm::Order& r : *orders) {
     std::printf("order %lld  lead %lld  %s  %s  %s%s%s  total %.2f\n", static_cast<long long>(r.id),
-                static_cast<long long>(r.lead_id), When(r.created_at).c_str(), r.status.c_str(),
+                static_cast<long long>(r.lead_id), When(r.created_at).c_str(),
+                std::string(crm::Name(r.status)).c_str(),
                 r.fulfilment.empty() ? "-" : r.fulfilment.c_str(),
                 r.supply.empty() ? "" : ", from ", r.supply.c_str(), r.total);
     for (const crm::OrderLine& l : r.lines) {

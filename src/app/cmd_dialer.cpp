@@ -50,19 +50,18 @@ Result<std::unordered_map<int64_t, bool>> WebFormLeads(crm::CrmStore& crm) {
 }
 
 int RunPlan(const AppOptions& o, const PlanArgs& a) {
-  TimePoint at;
-  if (!ParseIso(a.at, &at))
-    return Fail(Status::Invalid("--at: '" + a.at + "' is not a time like 2026-12-01T06:00:00Z"));
-  int64_t now = ToUnixMillis(at);
+  auto at = ParseIso(a.at);
+  if (!at.ok()) return Fail(at.status().WithContext("--at"));
+  int64_t now = ToUnixMillis(*at);
   auto cfg = LoadConfig(o, a.config);
   if (!cfg.ok()) return Fail(cfg.status());
   auto store = OpenCrm(o);
   if (!store.ok()) return Fail(store.status());
   crm::CrmStore& crm = **store;
 
-  auto tasks = crm.ListTasks("open");
+  auto tasks = crm.ListTasks(crm::TaskStatus::kOpen);
   if (!tasks.ok()) return Fail(tasks.status());
-  auto busy = crm.ListTasks("in_progress");
+  auto busy = crm.ListTasks(crm::TaskStatus::kInProgress);
   if (!busy.ok()) return Fail(busy.status());
   int in_progress = 0;
   for (const auto& t : *busy) in_progress += dialer::IsDialerTask(t) ? 1 : 0;

@@ -32,9 +32,9 @@ struct ActionArgs {
 
 Result<int64_t> ParseTime(const std::string& flag, const std::string& s) {
   if (s.empty()) return int64_t{0};
-  TimePoint t;
-  if (Status st = ParseIsoTime(s, &t); !st.ok()) return st.WithContext(flag);
-  return ToUnixMillis(t);
+  auto t = ParseIso(s);
+  if (!t.ok()) return t.status().WithContext(flag);
+  return ToUnixMillis(*t);
 }
 
 leads::Actor ActorOf(const ActionArgs& a) {

@@ -28,11 +28,13 @@ int Run(const AppOptions& o, const NluArgs& a) {
   auto p = (*agent)->nlu->Classify(canon);
   std::printf("canonical: %s\nintent: %s (%.2f), then %s (%.2f)\n", canon.c_str(), p.intent.c_str(),
               p.confidence, p.second.c_str(), p.second_confidence);
-  dialog::Expect pending;
-  if (!dialog::ParseExpect(a.after, &pending)) {
-    std::fprintf(stderr, "kira nlu: unknown --after '%s'\n", a.after.c_str());
+  auto after = dialog::ParseExpect(a.after);
+  if (!after) {
+    std::fprintf(stderr, "kira nlu: unknown --after '%s' (one of: %s)\n", a.after.c_str(),
+                 dialog::ExpectNames().c_str());
     return 2;
   }
+  const dialog::Expect pending = *after;
   dialog::Understanding u(**agent, *(*rt)->catalog, lang);
   dialog::Frame f = u.Parse(a.text, pending);
   std::string intents;

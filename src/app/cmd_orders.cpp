@@ -48,8 +48,10 @@ int OrderStatus(const AppOptions& o, const StatusArgs& a) {
   auto c = svc.SetOrderStatus(a.order, a.status, by);
   if (!c.ok()) return Fail(c.status());
   // The webhook outbox is shared with `kira serve`, whose delivery thread sends it.
-  nlohmann::json event = {
-      {"order", c->order}, {"from", c->from}, {"to", c->order.status}, {"by", by.audit}};
+  nlohmann::json event = {{"order", c->order},
+                          {"from", crm::Name(c->from)},
+                          {"to", crm::Name(c->order.status)},
+                          {"by", by.audit}};
   auto ws = OpenWorkspace(o);
   Status queued = ws.ok() ? Status::Ok() : ws.status();
   if (ws.ok()) {
@@ -62,17 +64,18 @@ int OrderStatus(const AppOptions& o, const StatusArgs& a) {
   if (a.json) {
     std::printf("%s\n", event.dump(2).c_str());
   } else {
-    std::printf("order %lld: %s -> %s\n", static_cast<long long>(a.order), c->from.c_str(),
-                c->order.status.c_str());
+    std::printf("order %lld: %s -> %s\n", static_cast<long long>(a.order),
+                std::string(crm::Name(c->from)).c_str(),
+                std::string(crm::Name(c->order.status)).c_str());
   }
   return 0;
 }
 
 Result<int64_t> Time(const std::string& flag, const std::string& s) {
   if (s.empty()) return int64_t{0};
-  TimePoint t;
-  if (Status st = ParseIsoTime(s, &t); !st.ok()) return st.WithContext(flag);
-  return ToUnixMillis(t);
+  auto t = ParseIso(s);
+  if (!t.ok()) return t.status().WithContext(flag);
+  return ToUnixMillis(*t);
 }
 
 int Export(const AppOptions& o, const ExportArgs& a) {
@@ -86,7 +89,11 @@ int Export(const AppOptions& o, const ExportArgs& a) {
   if (!profile.ok()) return Fail(profile.status());
   r.language = a.lang.empty() ? profile->language : a.lang;
   r.timezone = profile->timezone;
-  r.filter.status = a.status;
+  if (!a.status.empty()) {
+    auto status = crm::ParseNamed(crm::kLeadStatusTable, a.status, "--status");
+    if (!status.ok()) return Fail(status.status());
+    r.filter.status = *status;
+  }
   r.filter.outcome = a.outcome;
   r.filter.reason = a.reason;
   r.filter.channel = a.channel;

@@ -41,7 +41,13 @@ std::string IsoOrDash(int64_t ms) { return ms ? FormatIsoUtc(FromUnixMillis(ms))
 int List(const AppOptions& o, const ListArgs& a) {
   auto store = OpenStore(o);
   if (!store.ok()) return Fail(store.status());
-  auto tasks = (*store)->ListTasks(a.status);
+  std::optional<crm::TaskStatus> status;
+  if (!a.status.empty()) {
+    auto s = crm::ParseNamed(crm::kTaskStatusTable, a.status, "--status");
+    if (!s.ok()) return Fail(s.status());
+    status = *s;
+  }
+  auto tasks = (*store)->ListTasks(status);
   if (!tasks.ok()) return Fail(tasks.status());
   if (a.json) {
     std::string out =
@@ -51,10 +57,10 @@ int List(const AppOptions& o, const ListArgs& a) {
   }
   for (const crm::Task& t : *tasks) {
     std::printf("%-6lld %-11s %-15s %-5s %-16s not_before %-20s attempts %d%s%s\n",
-                static_cast<long long>(t.id), t.status.c_str(), t.kind.c_str(),
-                t.agent.empty() ? "-" : t.agent.c_str(), t.phone.c_str(),
-                IsoOrDash(t.not_before).c_str(), t.attempts, t.last_result.empty() ? "" : "  last ",
-                t.last_result.c_str());
+                static_cast<long long>(t.id), std::string(crm::Name(t.status)).c_str(),
+                std::string(crm::Name(t.kind)).c_str(), t.agent.empty() ? "-" : t.agent.c_str(),
+                t.phone.c_str(), IsoOrDash(t.not_before).c_str(), t.attempts,
+                t.last_result.empty() ? "" : "  last ", t.last_result.c_str());
   }
   if (tasks->empty()) std::printf("no tasks\n");
   return 0;
@@ -62,10 +68,9 @@ int List(const AppOptions& o, const ListArgs& a) {
 
 Result<int64_t> ParseTime(const std::string& flag, const std::string& s) {
   if (s.empty()) return int64_t{0};
-  TimePoint t;
-  if (!ParseIso(s, &t))
-    return Status::Invalid(flag + ": '" + s + "' is not a time like 2026-12-01T10:00:00Z");
-  return ToUnixMillis(t);
+  auto t = ParseIso(s);
+  if (!t.ok()) return t.status().WithContext(flag);
+  return ToUnixMillis(*t);
 }
 
 // Vera's call goes through the lead service's SendToVera (as `kira leads vera` and the web),

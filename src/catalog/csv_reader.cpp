@@ -114,18 +114,13 @@ Result<std::string> DecodeCsvText(std::string_view content, TextEncoding encodin
   }
   // UTF-8 as asked: ScanCsv names the first line that is not.
   if (encoding == TextEncoding::kUtf8) return std::string(content);
-  std::string out;
-  size_t bad = 0;
-  if (!text::Windows1251ToUtf8(content, &out, &bad)) {
-    const size_t line =
-        1 + static_cast<size_t>(std::count(
-                content.begin(), content.begin() + static_cast<std::ptrdiff_t>(bad), '\n'));
-    return Status::Invalid(name + " line " + std::to_string(line) +
-                           ": byte 0x98 is not a Windows-1251 character (is the file in "
-                           "another encoding?)");
+  auto out = text::Windows1251ToUtf8(content);
+  if (!out.ok()) {
+    return Status::Invalid(name + " " + out.status().message() +
+                           " (is the file in another encoding?)");
   }
   if (guessed && warnings) warnings->push_back(name + ": not UTF-8, read as Windows-1251");
-  return out;
+  return std::move(out).value();
 }
 
 Status ScanCsv(std::string_view content, const std::string& name,

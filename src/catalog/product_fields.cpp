@@ -42,7 +42,10 @@ bool ParseNumber(std::string_view in, double* out) {
       return false;
   }
   if (seps > 1) return false;
-  return text::ParseDecimal(t, out);
+  auto v = text::ParseDecimal(t);
+  if (!v.ok()) return false;
+  *out = *v;
+  return true;
 }
 
 bool CanonicalFormat(std::string_view in, std::string* out, std::string* why) {

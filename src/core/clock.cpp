@@ -72,7 +72,7 @@ bool Expect(std::string_view s, size_t* i, char c) {
 
 }  // namespace
 
-Status ParseIsoTime(std::string_view s, TimePoint* out) {
+Result<TimePoint> ParseIso(std::string_view s) {
   constexpr size_t kMaxLen = 40;
   const std::string shown =
       s.size() > kMaxLen ? std::string(s.substr(0, kMaxLen)) + "…" : std::string(s);
@@ -139,12 +139,9 @@ Status ParseIsoTime(std::string_view s, TimePoint* out) {
                          static_cast<int64_t>(offset_min) * 60;
   if (unix_s < 0) return bad("before 1970-01-01T00:00Z");
   if (unix_s >= DaysFromCivil(kMaxYear + 1, 1, 1) * 86400) return bad("after the year 2100 (UTC)");
-  *out = TimePoint(std::chrono::duration_cast<TimePoint::duration>(
+  return TimePoint(std::chrono::duration_cast<TimePoint::duration>(
       std::chrono::milliseconds(unix_s * 1000 + ms)));
-  return Status::Ok();
 }
-
-bool ParseIso(const std::string& s, TimePoint* out) { return ParseIsoTime(s, out).ok(); }
 
 int64_t ToUnixMillis(TimePoint t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();

@@ -37,9 +37,7 @@ std::string FormatIsoUtc(TimePoint t);
 // trailing text), impossible dates ("2030-02-31", "2027-02-29"), hours past 23, offsets past
 // ±14:00, and instants outside [1970-01-01T00:00Z, 2101-01-01T00:00Z) — the years Kira can
 // schedule in; later dates also overflow the nanosecond clock (year 2262).
-Status ParseIsoTime(std::string_view s, TimePoint* out);
-// The same as a yes/no (for callers that write their own message).
-bool ParseIso(const std::string& s, TimePoint* out);
+Result<TimePoint> ParseIso(std::string_view s);
 int64_t ToUnixMillis(TimePoint t);
 TimePoint FromUnixMillis(int64_t ms);
 

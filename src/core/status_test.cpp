@@ -31,12 +31,14 @@ TEST(Status, ResultCarriesValueOrError) {
 
 TEST(Clock, IsoRoundTrip) {
   TimePoint t;
-  ASSERT_TRUE(ParseIso("2026-12-01T06:00:00Z", &t));
+  ASSERT_TRUE(ParseIso("2026-12-01T06:00:00Z").ok());
+  t = *ParseIso("2026-12-01T06:00:00Z");
   EXPECT_EQ(FormatIsoUtc(t), "2026-12-01T06:00:00Z");
-  ASSERT_TRUE(ParseIso("2026-12-01T09:00:00+03:00", &t));
+  ASSERT_TRUE(ParseIso("2026-12-01T09:00:00+03:00").ok());
+  t = *ParseIso("2026-12-01T09:00:00+03:00");
   EXPECT_EQ(FormatIsoUtc(t), "2026-12-01T06:00:00Z");
-  EXPECT_FALSE(ParseIso("yesterday", &t));
-  EXPECT_FALSE(ParseIso("2026-13-01T00:00", &t));
+  EXPECT_FALSE(ParseIso("yesterday").ok());
+  EXPECT_FALSE(ParseIso("2026-13-01T00:00").ok());
 }
 
 }  // namespace

@@ -85,7 +85,7 @@ std::string Encode(std::u32string_view s) {
   return out;
 }
 
-bool Windows1251ToUtf8(std::string_view in, std::string* out, size_t* bad_offset) {
+Result<std::string> Windows1251ToUtf8(std::string_view in) {
   // Code points of bytes 0x80..0xFF; 0 marks the undefined 0x98.
   static constexpr char16_t kHigh[128] = {
       0x0402, 0x0403, 0x201A, 0x0453, 0x201E, 0x2026, 0x2020, 0x2021, 0x20AC, 0x2030, 0x0409,
@@ -100,24 +100,25 @@ bool Windows1251ToUtf8(std::string_view in, std::string* out, size_t* bad_offset
       0x0433, 0x0434, 0x0435, 0x0436, 0x0437, 0x0438, 0x0439, 0x043A, 0x043B, 0x043C, 0x043D,
       0x043E, 0x043F, 0x0440, 0x0441, 0x0442, 0x0443, 0x0444, 0x0445, 0x0446, 0x0447, 0x0448,
       0x0449, 0x044A, 0x044B, 0x044C, 0x044D, 0x044E, 0x044F};
-  out->clear();
-  out->reserve(in.size() + in.size() / 2);
+  std::string out;
+  out.reserve(in.size() + in.size() / 2);
   std::u32string one(1, U' ');
   for (size_t i = 0; i < in.size(); ++i) {
     unsigned char b = static_cast<unsigned char>(in[i]);
     if (b < 0x80) {
-      out->push_back(static_cast<char>(b));
+      out.push_back(static_cast<char>(b));
       continue;
     }
     char16_t cp = kHigh[b - 0x80];
     if (cp == 0) {
-      if (bad_offset) *bad_offset = i;
-      return false;
+      const size_t line = 1 + static_cast<size_t>(std::count(in.begin(), in.begin() + i, '\n'));
+      return Status::Invalid("line " + std::to_string(line) +
+                             ": byte 0x98 is not a Windows-1251 character");
     }
     one[0] = cp;
-    *out += Encode(one);
+    out += Encode(one);
   }
-  return true;
+  return out;
 }
 
 bool IsValidUtf8(std::string_view s) {
@@ -591,7 +592,13 @@ std::string Stem(std::string_view word) {
   return std::string(reinterpret_cast<const char*>(r), sb_stemmer_length(st));
 }
 
-bool ParseDecimal(std::string_view s, double* out) {
+Result<double> ParseDecimal(std::string_view s) {
+  constexpr size_t kShown = 40;
+  auto bad = [&] {
+    std::string shown(s.substr(0, kShown));
+    if (s.size() > kShown) shown += "…";
+    return Status::Invalid("'" + shown + "' is not a number");
+  };
   std::string t = Trim(s);
   std::string clean;
   for (char c : t) {
@@ -599,12 +606,11 @@ bool ParseDecimal(std::string_view s, double* out) {
     if (c == ' ') continue;  // "1 250,50"
     clean += c;
   }
-  if (clean.empty()) return false;
+  if (clean.empty()) return bad();
   char* end = nullptr;
   double v = std::strtod(clean.c_str(), &end);
-  if (end != clean.c_str() + clean.size() || !std::isfinite(v)) return false;
-  *out = v;
-  return true;
+  if (end != clean.c_str() + clean.size() || !std::isfinite(v)) return bad();
+  return v;
 }
 
 std::string FormatNumber(double v, bool russian) {

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/status.h"
+
 namespace kira::text {
 
 // Decodes UTF-8 into code points; invalid bytes become U+FFFD.
@@ -15,8 +17,9 @@ std::u32string Decode(std::string_view s);
 std::string Encode(std::u32string_view s);
 bool IsValidUtf8(std::string_view s);
 // Windows-1251 (the encoding of a Russian Excel CSV) to UTF-8. The one byte the code page
-// leaves undefined (0x98) makes it return false with `*bad_offset` set.
-bool Windows1251ToUtf8(std::string_view in, std::string* out, size_t* bad_offset);
+// leaves undefined (0x98) is an error naming its line ("line 3: byte 0x98 is not a
+// Windows-1251 character").
+Result<std::string> Windows1251ToUtf8(std::string_view in);
 
 // Lower-cases Latin and Cyrillic, maps ё to е.
 std::string Lower(std::string_view s);
@@ -51,8 +54,9 @@ int EditDistance(std::string_view a, std::string_view b, int max = 3);
 // Snowball stem of one lower-case word (Russian for Cyrillic, English for Latin).
 std::string Stem(std::string_view word);
 
-// Parses a decimal with '.' or ',' as separator; false on anything else.
-bool ParseDecimal(std::string_view s, double* out);
+// Parses a decimal with '.' or ',' as separator ("1 250,50"); Invalid, quoting the text, on
+// anything else.
+Result<double> ParseDecimal(std::string_view s);
 
 // Formats a number for speech: "1250", "2.5" → "2,5" in Russian, "2.5" in English.
 std::string FormatNumber(double v, bool russian);

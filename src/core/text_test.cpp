@@ -81,14 +81,13 @@ TEST(Text, Stem) {
 }
 
 TEST(Text, ParseDecimal) {
-  double v = 0;
-  EXPECT_TRUE(ParseDecimal("1250,50", &v));
-  EXPECT_DOUBLE_EQ(v, 1250.5);
-  EXPECT_TRUE(ParseDecimal(" 3.5 ", &v));
-  EXPECT_DOUBLE_EQ(v, 3.5);
-  EXPECT_FALSE(ParseDecimal("abc", &v));
-  EXPECT_FALSE(ParseDecimal("", &v));
-  EXPECT_FALSE(ParseDecimal("12abc", &v));
+  EXPECT_DOUBLE_EQ(*ParseDecimal("1250,50"), 1250.5);
+  EXPECT_DOUBLE_EQ(*ParseDecimal(" 3.5 "), 3.5);
+  EXPECT_DOUBLE_EQ(*ParseDecimal("1 250,50"), 1250.5);
+  EXPECT_EQ(ParseDecimal("abc").status().message(), "'abc' is not a number");
+  EXPECT_FALSE(ParseDecimal("").ok());
+  EXPECT_FALSE(ParseDecimal("12abc").ok());
+  EXPECT_FALSE(ParseDecimal("1e999").ok());  // not finite
 }
 
 TEST(Text, FormatNumber) {
@@ -121,20 +120,19 @@ TEST(Text, Windows1251MatchesIconvForEveryByte) {
     char* op = buf;
     size_t il = 1, ol = sizeof buf;
     const bool iconv_ok = iconv(cd, &ip, &il, &op, &ol) != static_cast<size_t>(-1);
-    std::string ours;
-    size_t bad = 99;
-    const bool ok = kira::text::Windows1251ToUtf8(std::string_view(in, 1), &ours, &bad);
-    EXPECT_EQ(ok, iconv_ok) << "byte " << b;
-    if (ok && iconv_ok) {
-      EXPECT_EQ(ours, std::string(buf, op)) << "byte " << b;
+    auto ours = kira::text::Windows1251ToUtf8(std::string_view(in, 1));
+    EXPECT_EQ(ours.ok(), iconv_ok) << "byte " << b;
+    if (ours.ok() && iconv_ok) {
+      EXPECT_EQ(*ours, std::string(buf, op)) << "byte " << b;
     }
-    if (!ok) {
-      EXPECT_EQ(bad, 0u);
+    if (!ours.ok()) {
+      EXPECT_EQ(ours.status().message(), "line 1: byte 0x98 is not a Windows-1251 character");
     }
   }
   iconv_close(cd);
-  std::string out;
-  ASSERT_TRUE(
-      kira::text::Windows1251ToUtf8("\xCF\xEB\xE8\xF2\xEA\xE0;\xB8\xEB\xEA\xE0", &out, nullptr));
-  EXPECT_EQ(out, "Плитка;ёлка");
+  auto out = kira::text::Windows1251ToUtf8("\xCF\xEB\xE8\xF2\xEA\xE0;\xB8\xEB\xEA\xE0");
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(*out, "Плитка;ёлка");
+  EXPECT_EQ(kira::text::Windows1251ToUtf8("a;b\nc;\x98").status().message(),
+            "line 2: byte 0x98 is not a Windows-1251 character");
 }

@@ -77,13 +77,13 @@ class CrmStore {
   virtual Result<int64_t> CreateOrder(const Order& o) = 0;  // with lines, atomically
   virtual Result<Order> GetOrder(int64_t id) = 0;
   virtual Result<std::vector<Order>> ListOrders(int64_t lead_id = 0) = 0;  // 0 = all
-  virtual Status UpdateOrderStatus(int64_t id, const std::string& status) = 0;
+  virtual Status UpdateOrderStatus(int64_t id, OrderStatus status) = 0;
 
   virtual Result<int64_t> CreateTask(const Task& t) = 0;
   virtual Status UpdateTask(const Task& t) = 0;
   virtual Result<Task> GetTask(int64_t id) = 0;
-  // status "" = any; lead_id 0 = any.
-  virtual Result<std::vector<Task>> ListTasks(const std::string& status = "",
+  // status nullopt = any; lead_id 0 = any.
+  virtual Result<std::vector<Task>> ListTasks(std::optional<TaskStatus> status = std::nullopt,
                                               int64_t lead_id = 0) = 0;
   // Open tasks whose not_before <= now, earliest first, at most `limit` (1..10000).
   virtual Result<std::vector<Task>> ListDueTasks(int64_t now, int limit) = 0;

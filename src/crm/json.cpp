@@ -65,6 +65,38 @@ void Get(const json& j, const char* rec, const char* key, bool* out) {
   }
 }
 
+// A vocabulary value by its name (crm/outcome.h); an unknown name lists the accepted ones.
+template <typename Row, size_t N, typename E>
+void GetNamed(const json& j, const char* rec, const char* key, const Row (&table)[N], E* out) {
+  std::string s;
+  if (!Field(j, rec, key)) return;
+  Get(j, rec, key, &s);
+  auto v = ParseNamed(table, s, std::string(rec) + "." + key);
+  if (!v.ok()) throw std::invalid_argument(v.status().message());
+  *out = *v;
+}
+void Get(const json& j, const char* rec, const char* key, LeadStatus* out) {
+  GetNamed(j, rec, key, kLeadStatusTable, out);
+}
+void Get(const json& j, const char* rec, const char* key, OrderStatus* out) {
+  GetNamed(j, rec, key, kOrderStatusTable, out);
+}
+void Get(const json& j, const char* rec, const char* key, TaskStatus* out) {
+  GetNamed(j, rec, key, kTaskStatusTable, out);
+}
+void Get(const json& j, const char* rec, const char* key, TaskKind* out) {
+  GetNamed(j, rec, key, kTaskKindTable, out);
+}
+// "" or absent: any status.
+void Get(const json& j, const char* rec, const char* key, std::optional<LeadStatus>* out) {
+  std::string s;
+  Get(j, rec, key, &s);
+  if (s.empty()) return;
+  LeadStatus v;
+  GetNamed(j, rec, key, kLeadStatusTable, &v);
+  *out = v;
+}
+
 template <typename T>
 void GetList(const json& j, const char* rec, const char* key, std::vector<T>* out) {
   if (const json* v = Field(j, rec, key)) {
@@ -106,7 +138,7 @@ void to_json(json& j, const Lead& v) {
            {"contact_id", v.contact_id},
            {"channel", v.channel},
            {"source", v.source},
-           {"status", v.status},
+           {"status", Name(v.status)},
            {"qualification", v.qualification},
            {"outcome", v.outcome},
            {"reason", v.reason},
@@ -200,7 +232,7 @@ void to_json(json& j, const Order& v) {
   j = json{{"id", v.id},
            {"lead_id", v.lead_id},
            {"conversation_id", v.conversation_id},
-           {"status", v.status},
+           {"status", Name(v.status)},
            {"fulfilment", v.fulfilment},
            {"address", v.address},
            {"customer_name", v.customer_name},
@@ -229,7 +261,7 @@ void from_json(const json& j, Order& v) {
 void to_json(json& j, const Task& v) {
   j = json{{"id", v.id},
            {"lead_id", v.lead_id},
-           {"kind", v.kind},
+           {"kind", Name(v.kind)},
            {"agent", v.agent},
            {"phone", v.phone},
            {"timezone", v.timezone},
@@ -239,7 +271,7 @@ void to_json(json& j, const Task& v) {
            {"attempts", v.attempts},
            {"last_attempt_at", v.last_attempt_at},
            {"last_result", v.last_result},
-           {"status", v.status},
+           {"status", Name(v.status)},
            {"created_by", v.created_by},
            {"created_at", v.created_at}};
 }
@@ -306,7 +338,7 @@ void to_json(json& j, const LeadFilter& v) {
   j = json{{"outcome", v.outcome},
            {"reason", v.reason},
            {"channel", v.channel},
-           {"status", v.status},
+           {"status", v.status ? Name(*v.status) : ""},
            {"qualification", v.qualification},
            {"assigned_to", v.assigned_to},
            {"contact_id", v.contact_id},

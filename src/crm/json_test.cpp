@@ -21,7 +21,7 @@ TEST(CrmJson, LeadRoundTripsEveryField) {
   l.contact_id = 3;
   l.channel = "phone";
   l.source = "inbound";
-  l.status = "taken";
+  l.status = LeadStatus::kTaken;
   l.qualification = "non_targeted";
   l.outcome = "non_targeted";
   l.reason = "discontinued";
@@ -63,7 +63,7 @@ TEST(CrmJson, ConversationWithTurnsAndOrderWithLinesRoundTrip) {
   o.id = 5;
   o.lead_id = 7;
   o.conversation_id = 2;
-  o.status = "confirmed";
+  o.status = OrderStatus::kConfirmed;
   o.fulfilment = "delivery";
   o.address = "ул. Ленина, 1";
   o.customer_name = "Анна";
@@ -82,7 +82,7 @@ TEST(CrmJson, TaskDncAuditContactFilterRoundTrip) {
   Task t;
   t.id = 1;
   t.lead_id = 2;
-  t.kind = "vera_call";
+  t.kind = crm::TaskKind::kVeraCall;
   t.agent = "vera";
   t.phone = "+79161234567";
   t.timezone = "Europe/Moscow";
@@ -92,7 +92,7 @@ TEST(CrmJson, TaskDncAuditContactFilterRoundTrip) {
   t.attempts = 2;
   t.last_attempt_at = 150;
   t.last_result = "busy";
-  t.status = "open";
+  t.status = TaskStatus::kOpen;
   t.created_by = "manager:olga";
   t.created_at = 90;
   EXPECT_EQ(json(RoundTrip(t)), json(t));
@@ -114,7 +114,7 @@ TEST(CrmJson, PartialRecordKeepsDefaults) {
   auto l = FromJson<Lead>(json::parse(R"({"channel":"web","summary":null})"));
   ASSERT_TRUE(l.ok());
   EXPECT_EQ(l->channel, "web");
-  EXPECT_EQ(l->status, "new");
+  EXPECT_EQ(crm::Name(l->status), "new");
   EXPECT_EQ(l->summary, "");
   auto f = FromJson<LeadFilter>(json::object());
   ASSERT_TRUE(f.ok());

@@ -1,12 +1,16 @@
 // The CRM's records. Plain structs shared by every CrmStore implementation, the dialog engine
 // (which writes them), the web workspace and the dialer (which read and update them).
-// Times are UTC Unix milliseconds. Outcome and reason strings are a contract (see outcome.h).
+// Times are UTC Unix milliseconds. Statuses and task kinds are enums from crm/outcome.h (the
+// stores keep their names); outcome and reason strings are a contract checked against the
+// same tables (crm/record_checks.h).
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "crm/outcome.h"
 
 namespace kira::crm {
 
@@ -21,12 +25,12 @@ struct Contact {
 struct Lead {
   int64_t id = 0;
   int64_t contact_id = 0;
-  std::string channel;         // "chat", "phone", "web"
-  std::string source;          // "inbound", "web_form", "cli"
-  std::string status = "new";  // "new", "taken", "vera_assigned", "closed"
-  std::string qualification;   // "targeted", "non_targeted", "" while unknown
-  std::string outcome;         // last conversation's outcome
-  std::string reason;          // non_targeted reason, or closing reason
+  std::string channel;  // "chat", "phone", "web"
+  std::string source;   // "inbound", "web_form", "cli"
+  LeadStatus status = LeadStatus::kNew;
+  std::string qualification;  // "targeted", "non_targeted", "" while unknown
+  std::string outcome;        // last conversation's outcome
+  std::string reason;         // non_targeted reason, or closing reason
   std::string summary;
   std::string assigned_to;      // user name of the manager who took it
   std::string interest;         // what the caller asked about (SKU or words), for Vera
@@ -73,8 +77,8 @@ struct Order {
   int64_t id = 0;
   int64_t lead_id = 0;
   int64_t conversation_id = 0;
-  std::string status = "new";  // one of kOrderStatuses; leads/order_flow.h moves it
-  std::string fulfilment;      // "pickup", "delivery"
+  OrderStatus status = OrderStatus::kNew;  // leads/order_flow.h moves it
+  std::string fulfilment;                  // "pickup", "delivery"
   std::string address;
   std::string customer_name;
   std::string supply;  // "shop" or "distributor"
@@ -87,8 +91,8 @@ struct Order {
 struct Task {
   int64_t id = 0;
   int64_t lead_id = 0;
-  std::string kind = "callback";  // "callback", "vera_call", "text_followup", "manager_followup"
-  std::string agent;              // "vera", or "" for a human
+  TaskKind kind = TaskKind::kCallback;
+  std::string agent;  // "vera", or "" for a human
   std::string phone;
   std::string timezone;  // the callee's IANA zone when known
   std::string note;
@@ -96,9 +100,9 @@ struct Task {
   int64_t deadline = 0;    // 0 = none
   int attempts = 0;
   int64_t last_attempt_at = 0;
-  std::string last_result;      // "busy", "no_answer", an outcome...
-  std::string status = "open";  // "open", "in_progress", "done", "cancelled", "failed"
-  std::string created_by;       // "kira", "manager:<name>", "cli", "rule"
+  std::string last_result;  // "busy", "no_answer", an outcome...
+  TaskStatus status = TaskStatus::kOpen;
+  std::string created_by;  // "kira", "manager:<name>", "cli", "rule"
   int64_t created_at = 0;
 };
 
@@ -122,7 +126,8 @@ struct AuditEntry {
 // Leads are listed newest first: by created_at, then id, descending. Empty strings and zeros
 // mean "any".
 struct LeadFilter {
-  std::string outcome, reason, channel, status;
+  std::string outcome, reason, channel;
+  std::optional<LeadStatus> status;
   std::string qualification;  // "targeted", "non_targeted"
   std::string assigned_to;
   int64_t contact_id = 0;
@@ -165,10 +170,13 @@ struct OrderSlotCount {  // orders (not cancelled) created in one slot
 };
 
 struct VeraTaskCount {  // Vera's call tasks created in the range, by status and last result
-  std::string status, last_result;
+  TaskStatus status = TaskStatus::kOpen;
+  std::string last_result;
   int64_t n = 0;
   bool operator==(const VeraTaskCount&) const = default;
 };
+// In the order CrmTallies promises: by status (the enum's order), then last_result.
+void SortVeraTasks(std::vector<VeraTaskCount>* v);
 
 // Each list sorted by its fields in declaration order; no zero counts.
 struct CrmTallies {
@@ -177,11 +185,5 @@ struct CrmTallies {
   std::vector<OrderSlotCount> order_slots;
   std::vector<VeraTaskCount> vera_tasks;
 };
-
-// Closed lists the store enforces; leads' status is left open for the workspace to extend.
-inline constexpr const char* kTaskStatuses[] = {"open", "in_progress", "done", "cancelled",
-                                                "failed"};
-inline constexpr const char* kOrderStatuses[] = {"new",       "confirmed", "paid",     "shipped",
-                                                 "picked_up", "done",      "cancelled"};
 
 }  // namespace kira::crm

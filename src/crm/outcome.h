@@ -1,9 +1,9 @@
-// The CRM's closed vocabularies — conversation outcomes, non-targeted reasons, lead statuses,
-// closing reasons and task kinds — as enums with ONE table row each: its name (the string the
-// store, the web API, the webhooks and shops' own CRMs rely on), its qualification, the agents'
-// summary phrase key (data/defaults/agents/*/<lang>/scenario.yaml) and the workspace's label key
-// (web/assets/i18n/<lang>.json). Adding an outcome is one enum value, one row, and its phrases
-// in every language; tests/vocabulary_phrases_test.cpp fails until they are all there.
+// The CRM's closed vocabularies — conversation outcomes, non-targeted reasons, lead, order and
+// task statuses, closing reasons and task kinds — as enums with ONE table row each: its name (the
+// string the store, the web API, the webhooks and shops' own CRMs rely on), its qualification, the
+// agents' summary phrase key (data/defaults/agents/*/<lang>/scenario.yaml) and the workspace's
+// label key (web/assets/i18n/<lang>.json). Adding an outcome is one enum value, one row, and its
+// phrases in every language; tests/vocabulary_phrases_test.cpp fails until they are all there.
 //
 //   auto o = crm::ParseOutcome("opt_out");              // std::optional<Outcome>
 //   crm::Row(*o).inbound == Qualification::kNonTargeted
@@ -11,7 +11,10 @@
 
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <string_view>
+
+#include "core/status.h"
 
 namespace kira::crm {
 
@@ -148,6 +151,40 @@ inline constexpr CloseReasonRow kCloseReasonTable[] = {
     {CloseReason::kOther, "other", "reason.other"},
 };
 
+// Where an order is (Order::status); leads/order_flow.h says which moves are allowed.
+enum class OrderStatus { kNew, kConfirmed, kPaid, kShipped, kPickedUp, kDone, kCancelled };
+struct OrderStatusRow {
+  OrderStatus id;
+  std::string_view name;
+  std::string_view phrase_key;  // how the agents say it to a caller asking about the order
+  std::string_view label_key;
+};
+inline constexpr OrderStatusRow kOrderStatusTable[] = {
+    {OrderStatus::kNew, "new", "order_status_new", "order_status.new"},
+    {OrderStatus::kConfirmed, "confirmed", "order_status_confirmed", "order_status.confirmed"},
+    {OrderStatus::kPaid, "paid", "order_status_paid", "order_status.paid"},
+    {OrderStatus::kShipped, "shipped", "order_status_shipped", "order_status.shipped"},
+    {OrderStatus::kPickedUp, "picked_up", "order_status_picked_up", "order_status.picked_up"},
+    {OrderStatus::kDone, "done", "order_status_done", "order_status.done"},
+    {OrderStatus::kCancelled, "cancelled", "order_status_cancelled", "order_status.cancelled"},
+};
+
+// Where a call task is (Task::status). ClaimTask moves open -> in_progress.
+enum class TaskStatus { kOpen, kInProgress, kDone, kCancelled, kFailed };
+struct TaskStatusRow {
+  TaskStatus id;
+  std::string_view name;
+  std::string_view label_key;
+  bool finished;  // no further attempt will be made
+};
+inline constexpr TaskStatusRow kTaskStatusTable[] = {
+    {TaskStatus::kOpen, "open", "task_status.open", false},
+    {TaskStatus::kInProgress, "in_progress", "task_status.in_progress", false},
+    {TaskStatus::kDone, "done", "task_status.done", true},
+    {TaskStatus::kCancelled, "cancelled", "task_status.cancelled", true},
+    {TaskStatus::kFailed, "failed", "task_status.failed", true},
+};
+
 // What a call task is for (Task::kind).
 enum class TaskKind { kCallback, kVeraCall, kTextFollowup, kManagerFollowup };
 struct TaskKindRow {
@@ -171,7 +208,8 @@ constexpr bool InEnumOrder(const Row (&table)[N]) {
 }
 static_assert(InEnumOrder(kOutcomeTable) && InEnumOrder(kNonTargetedReasonTable) &&
               InEnumOrder(kLeadStatusTable) && InEnumOrder(kCloseReasonTable) &&
-              InEnumOrder(kTaskKindTable));
+              InEnumOrder(kTaskKindTable) && InEnumOrder(kOrderStatusTable) &&
+              InEnumOrder(kTaskStatusTable));
 
 constexpr const OutcomeRow& Row(Outcome o) { return kOutcomeTable[static_cast<size_t>(o)]; }
 constexpr const NonTargetedReasonRow& Row(NonTargetedReason r) {
@@ -184,6 +222,12 @@ constexpr const CloseReasonRow& Row(CloseReason r) {
   return kCloseReasonTable[static_cast<size_t>(r)];
 }
 constexpr const TaskKindRow& Row(TaskKind k) { return kTaskKindTable[static_cast<size_t>(k)]; }
+constexpr const OrderStatusRow& Row(OrderStatus s) {
+  return kOrderStatusTable[static_cast<size_t>(s)];
+}
+constexpr const TaskStatusRow& Row(TaskStatus s) {
+  return kTaskStatusTable[static_cast<size_t>(s)];
+}
 template <typename E>
 constexpr std::string_view Name(E e) {
   return Row(e).name;
@@ -211,6 +255,32 @@ inline std::optional<CloseReason> ParseCloseReason(std::string_view s) {
 }
 inline std::optional<TaskKind> ParseTaskKind(std::string_view s) {
   return ParseName(kTaskKindTable, s);
+}
+
+inline std::optional<OrderStatus> ParseOrderStatus(std::string_view s) {
+  return ParseName(kOrderStatusTable, s);
+}
+inline std::optional<TaskStatus> ParseTaskStatus(std::string_view s) {
+  return ParseName(kTaskStatusTable, s);
+}
+
+// "a, b, c": every name of a table, for messages that list what is accepted.
+template <typename Row, size_t N>
+std::string Names(const Row (&table)[N]) {
+  std::string out;
+  for (const Row& r : table) (out += out.empty() ? "" : ", ") += r.name;
+  return out;
+}
+
+// A name read back from a store or from a request: the enum value, or an error naming what
+// (`what`: "task status") and the accepted names. A store that finds a name it does not know
+// fails the read instead of guessing.
+template <typename Row, size_t N>
+auto ParseNamed(const Row (&table)[N], std::string_view s, std::string_view what)
+    -> Result<decltype(table[0].id)> {
+  if (auto v = ParseName(table, s)) return *v;
+  return Status::Invalid(std::string(what) + " '" + std::string(s) + "' is not one of " +
+                         Names(table));
 }
 
 inline bool IsOutcome(std::string_view s) { return ParseOutcome(s).has_value(); }

@@ -1,8 +1,10 @@
 // The checks and keys shared by the CrmStore implementations (record_checks.h).
 #include "crm/record_checks.h"
 
+#include <algorithm>
 #include <cmath>
 #include <iterator>
+#include <tuple>
 
 #include "core/log.h"
 #include "crm/outcome.h"
@@ -20,7 +22,6 @@ Status CheckLead(const Lead& l) {
   if (!l.outcome.empty() && !IsOutcome(l.outcome)) {
     return Status::Invalid("lead outcome '" + l.outcome + "' is not one of the known outcomes");
   }
-  if (l.status.empty()) return Status::Invalid("lead status is empty");
   return Status::Ok();
 }
 
@@ -34,27 +35,15 @@ Status CheckConversationOutcome(const Conversation& c, bool required) {
     return Status::Invalid("conversation outcome '" + c.outcome +
                            "' is not one of the known outcomes");
   }
-  if (c.outcome == "non_targeted" && !IsNonTargetedReason(c.reason)) {
-    return Status::Invalid(
-        "a non_targeted outcome needs a reason (discontinued, out_of_stock, "
-        "not_sold, small_quantity, unclear, other), got '" +
-        c.reason + "'");
-  }
-  return Status::Ok();
-}
-
-Status CheckOrderStatus(const std::string& status) {
-  if (!InList(status, kOrderStatuses, std::size(kOrderStatuses))) {
-    std::string known;
-    for (const char* s : kOrderStatuses) known += (known.empty() ? "" : ", ") + std::string(s);
-    return Status::Invalid("order status '" + status + "' is not one of " + known);
+  if (c.outcome == Name(Outcome::kNonTargeted) && !IsNonTargetedReason(c.reason)) {
+    return Status::Invalid("a non_targeted outcome needs a reason (" +
+                           Names(kNonTargetedReasonTable) + "), got '" + c.reason + "'");
   }
   return Status::Ok();
 }
 
 Status CheckOrder(const Order& o) {
   if (o.lines.empty()) return Status::Invalid("order has no lines");
-  KIRA_RETURN_IF_ERROR(CheckOrderStatus(o.status));
   for (size_t i = 0; i < o.lines.size(); ++i) {
     const OrderLine& l = o.lines[i];
     std::string where = "order line " + std::to_string(i + 1);
@@ -74,13 +63,14 @@ Status CheckOrder(const Order& o) {
 }
 
 Status CheckTask(const Task& t) {
-  if (t.kind.empty()) return Status::Invalid("task kind is empty");
-  if (!InList(t.status, kTaskStatuses, std::size(kTaskStatuses))) {
-    return Status::Invalid("task status '" + t.status +
-                           "' is not open, in_progress, done, cancelled or failed");
-  }
   if (t.attempts < 0) return Status::Invalid("task attempts must not be negative");
   return Status::Ok();
+}
+
+void SortVeraTasks(std::vector<VeraTaskCount>* v) {
+  std::sort(v->begin(), v->end(), [](const VeraTaskCount& a, const VeraTaskCount& b) {
+    return std::tie(a.status, a.last_result) < std::tie(b.status, b.last_result);
+  });
 }
 
 Status CheckLeadPage(int limit) {

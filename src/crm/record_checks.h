@@ -14,14 +14,13 @@ namespace kira::crm {
 
 bool InList(std::string_view v, const char* const* list, size_t n);
 
-// A lead's outcome, when set, is from the closed list (outcome.h); its status is not empty.
+// A lead's outcome, when set, is from the closed list (outcome.h).
 Status CheckLead(const Lead& l);
 // A conversation's outcome, when set (always when `required`: ending it), is from the closed
 // list, and non_targeted needs one of its reasons.
 Status CheckConversationOutcome(const Conversation& c, bool required);
-// An order has lines with a sku, a positive qty and a price >= 0, and a known status.
+// An order has lines with a sku, a positive qty and a price >= 0.
 Status CheckOrder(const Order& o);
-Status CheckOrderStatus(const std::string& status);
 Status CheckTask(const Task& t);
 // The page sizes the interface allows: leads 1..kMaxLeadPage, due tasks and open
 // conversations 1..10000.

@@ -27,6 +27,7 @@ std::string_view DispositionName(CallDisposition d) {
 
 namespace {
 constexpr int64_t kStoreRetryMs = 60 * 1000;  // after a store error, look at the task again
+const std::string kNoAnswer(crm::Name(crm::Outcome::kNoAnswer));
 }  // namespace
 
 Dialer::Dialer(crm::CrmStore* store, Originator* originator, const DialerConfig& cfg,
@@ -53,11 +54,11 @@ Status Dialer::Start() {
     last_lease_ms_ = now;
     return Refresh();
   }
-  KIRA_ASSIGN_OR_RETURN(auto stuck, store_->ListTasks("in_progress"));
+  KIRA_ASSIGN_OR_RETURN(auto stuck, store_->ListTasks(crm::TaskStatus::kInProgress));
   for (crm::Task& t : stuck) {
     if (!IsDialerTask(t) || in_flight_.count(t.id)) continue;
     // The process stopped mid-call: the attempt stays counted, the task is dialable again.
-    t.status = "open";
+    t.status = crm::TaskStatus::kOpen;
     t.last_result = "interrupted";
     KIRA_RETURN_IF_ERROR(store_->UpdateTask(t));
   }
@@ -67,7 +68,7 @@ Status Dialer::Start() {
 Status Dialer::Refresh() {
   auto started = std::chrono::steady_clock::now();
   KIRA_ASSIGN_OR_RETURN(auto dnc, store_->ListDnc());
-  KIRA_ASSIGN_OR_RETURN(auto open, store_->ListTasks("open"));
+  KIRA_ASSIGN_OR_RETURN(auto open, store_->ListTasks(crm::TaskStatus::kOpen));
   dnc_.Reset(dnc);
   tasks_.clear();
   book_.clear();
@@ -118,7 +119,7 @@ Status Dialer::SetLeadOutcome(int64_t lead_id, const std::string& outcome) {
   return store_->UpdateLead(lead);
 }
 
-Status Dialer::Close(crm::Task t, const std::string& status, const std::string& result) {
+Status Dialer::Close(crm::Task t, crm::TaskStatus status, const std::string& result) {
   t.status = status;
   t.last_result = result;
   KIRA_RETURN_IF_ERROR(store_->UpdateTask(t));
@@ -128,14 +129,15 @@ Status Dialer::Close(crm::Task t, const std::string& status, const std::string& 
   a.action = "task.close";
   a.entity = "task";
   a.entity_id = t.id;
-  a.detail = status + ": " + result + " after " + std::to_string(t.attempts) + " attempt(s)";
+  a.detail = std::string(crm::Name(status)) + ": " + result + " after " +
+             std::to_string(t.attempts) + " attempt(s)";
   return store_->Audit(a);
 }
 
 Status Dialer::FollowUp(const crm::Task& t, const std::string& why) {
   crm::Task f;
   f.lead_id = t.lead_id;
-  f.kind = "text_followup";
+  f.kind = crm::TaskKind::kTextFollowup;
   f.agent = "";  // the manager's
   f.phone = t.phone;
   f.timezone = t.timezone;
@@ -158,12 +160,12 @@ Status Dialer::ApplyResult(const Finished& f) {
 
   switch (f.result.disposition) {
     case CallDisposition::kAnswered:
-      t.status = "done";
+      t.status = crm::TaskStatus::kDone;
       t.last_result = f.result.outcome.empty() ? name : f.result.outcome;
       return store_->UpdateTask(t);
     case CallDisposition::kSecretary:
     case CallDisposition::kVoicemail:
-      t.status = "done";
+      t.status = crm::TaskStatus::kDone;
       t.last_result = name;
       KIRA_RETURN_IF_ERROR(store_->UpdateTask(t));
       KIRA_RETURN_IF_ERROR(FollowUp(t, name));
@@ -174,10 +176,10 @@ Status Dialer::ApplyResult(const Finished& f) {
       t.last_result = name;
       if (t.attempts >= cfg_.max_attempts) {
         ++stats_.closed_no_answer;
-        KIRA_RETURN_IF_ERROR(Close(t, "done", "no_answer"));
-        return SetLeadOutcome(t.lead_id, "no_answer");
+        KIRA_RETURN_IF_ERROR(Close(t, crm::TaskStatus::kDone, kNoAnswer));
+        return SetLeadOutcome(t.lead_id, kNoAnswer);
       }
-      t.status = "open";
+      t.status = crm::TaskStatus::kOpen;
       KIRA_RETURN_IF_ERROR(store_->UpdateTask(t));
       ++stats_.retries_scheduled;
       // Due now: the planner works out the retry delay and the window on the next pass.
@@ -189,7 +191,7 @@ Status Dialer::ApplyResult(const Finished& f) {
 
 void Dialer::StartCall(crm::Task task, int trunk, bool consent_required, const Decision& d,
                        int64_t now) {
-  task.status = "in_progress";
+  task.status = crm::TaskStatus::kInProgress;
   task.attempts += 1;
   task.last_attempt_at = now;
   CallRequest req;
@@ -228,7 +230,7 @@ bool Dialer::DialLeased(const Entry& e, int64_t now, const Decision& d, int* ori
   if (!dnc.ok()) return requeue("do-not-call check failed: " + dnc.status().message());
   if (dnc.value()) {
     ++stats_.closed_dnc;
-    Status s = Close(drop(), "cancelled", "dnc");
+    Status s = Close(drop(), crm::TaskStatus::kCancelled, "dnc");
     if (!s.ok()) log::Error("dialer", s.message());
     return true;
   }
@@ -335,7 +337,7 @@ Result<int> Dialer::Tick() {
       if (dnc.value()) {
         admission_.Release(adm.trunk);
         ++stats_.closed_dnc;
-        Status s = Close(task, "cancelled", "dnc");
+        Status s = Close(task, crm::TaskStatus::kCancelled, "dnc");
         if (!s.ok()) log::Error("dialer", s.message());
         continue;
       }
@@ -378,16 +380,16 @@ Result<int> Dialer::Tick() {
     switch (d.reason) {
       case Reason::kDnc:
         ++stats_.closed_dnc;
-        s = Close(task, "cancelled", "dnc");
+        s = Close(task, crm::TaskStatus::kCancelled, "dnc");
         break;
       case Reason::kMaxAttempts:
         ++stats_.closed_no_answer;
-        s = Close(task, "done", "no_answer");
-        if (s.ok()) s = SetLeadOutcome(task.lead_id, "no_answer");
+        s = Close(task, crm::TaskStatus::kDone, kNoAnswer);
+        if (s.ok()) s = SetLeadOutcome(task.lead_id, kNoAnswer);
         break;
       default:
         ++stats_.closed_other;
-        s = Close(task, "failed", std::string(ReasonName(d.reason)));
+        s = Close(task, crm::TaskStatus::kFailed, std::string(ReasonName(d.reason)));
         break;
     }
     if (!s.ok()) log::Error("dialer", "task " + std::to_string(task.id) + ": " + s.message());

@@ -141,7 +141,7 @@ class Dialer {
   // Hands a claimed task to the originator.
   void StartCall(crm::Task task, int trunk, bool consent_required, const Decision& d, int64_t now);
   Status ApplyResult(const Finished& f);
-  Status Close(crm::Task t, const std::string& status, const std::string& result);
+  Status Close(crm::Task t, crm::TaskStatus status, const std::string& result);
   Status FollowUp(const crm::Task& t, const std::string& why);
   Status SetLeadOutcome(int64_t lead_id, const std::string& outcome);
   Result<bool> WebFormLead(int64_t lead_id);

@@ -158,7 +158,7 @@ class DialerPgTest : public ::testing::Test {
     std::vector<int64_t> ids;
     for (int i = 0; i < n; ++i) {
       crm::Task t;
-      t.kind = "vera_call";
+      t.kind = crm::TaskKind::kVeraCall;
       t.agent = "vera";
       t.phone = "+7495" + std::to_string(3000000 + i);  // Moscow
       t.created_by = "test";
@@ -222,7 +222,7 @@ TEST_F(DialerPgTest, ThreeNodesHoldTheGlobalLimitsAndDialEachTaskOnce) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   for (;;) {
     net.Finish(std::chrono::milliseconds(40));
-    auto done = seed->ListTasks("done", 0);
+    auto done = seed->ListTasks(crm::TaskStatus::kDone, 0);
     ASSERT_TRUE(done.ok());
     if (done->size() == static_cast<size_t>(kTasks)) break;
     ASSERT_LT(std::chrono::steady_clock::now(), deadline) << done->size() << " done";
@@ -307,7 +307,7 @@ TEST_F(DialerPgTest, AKilledNodesCallsAreDialledAgainAfterItsLeases) {
   EXPECT_EQ(again, was_dead) << "the killed node's calls first (they were due earliest)";
   for (int64_t id : was_dead) {
     crm::Task t = *seed->GetTask(id);
-    EXPECT_EQ(t.status, "in_progress");
+    EXPECT_EQ(crm::Name(t.status), "in_progress");
     EXPECT_EQ(t.attempts, 2) << "the interrupted attempt stays counted";
   }
 
@@ -333,7 +333,7 @@ TEST_F(DialerPgTest, AKilledNodesCallsAreDialledAgainAfterItsLeases) {
   net.Finish(std::chrono::milliseconds(0));
   ASSERT_TRUE(b.Tick().ok());
   ASSERT_TRUE(c.Tick().ok());
-  for (int64_t id : ids) EXPECT_EQ(seed->GetTask(id)->status, "done") << id;
+  for (int64_t id : ids) EXPECT_EQ(crm::Name(seed->GetTask(id)->status), "done") << id;
 }
 
 }  // namespace

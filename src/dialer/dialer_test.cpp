@@ -63,7 +63,7 @@ class DialerTest : public ::testing::Test {
     EXPECT_TRUE(lid.ok()) << lid.status().ToString();
     crm::Task t;
     t.lead_id = lid.value();
-    t.kind = "vera_call";
+    t.kind = crm::TaskKind::kVeraCall;
     t.agent = "vera";
     t.phone = phone;
     t.timezone = tz;
@@ -104,7 +104,7 @@ TEST_F(DialerTest, DialsEachNumberWhenItsWindowOpens) {
   EXPECT_EQ(net_.calls[0].req.task.id, kamchatka);
   EXPECT_EQ(net_.calls[0].req.zones, "Asia/Kamchatka");
   EXPECT_EQ(net_.calls[0].req.caller_id, "+74950000000");
-  EXPECT_EQ(Task(kamchatka).status, "in_progress");
+  EXPECT_EQ(crm::Name(Task(kamchatka).status), "in_progress");
   EXPECT_EQ(Task(kamchatka).attempts, 1);
   At("2026-12-01T05:59:59Z");
   EXPECT_EQ(Tick(*d), 0);
@@ -159,7 +159,7 @@ TEST_F(DialerTest, DoNotCallIsCheckedAtTheMomentOfDialing) {
   At("2026-12-01T06:00:00Z");
   EXPECT_EQ(Tick(*d), 0);
   EXPECT_TRUE(net_.calls.empty());
-  EXPECT_EQ(Task(id).status, "cancelled");
+  EXPECT_EQ(crm::Name(Task(id).status), "cancelled");
   EXPECT_EQ(Task(id).last_result, "dnc");
   EXPECT_EQ(d->stats().closed_dnc, 1);
   EXPECT_EQ(d->in_flight(), 0);  // the reserved line was given back
@@ -174,7 +174,7 @@ TEST_F(DialerTest, RetriesAfterDelaysThenEndsNoAnswer) {
   net_.Finish(CallDisposition::kBusy);
   At("2026-12-01T06:01:00Z");
   EXPECT_EQ(Tick(*d), 0);
-  EXPECT_EQ(Task(id).status, "open");
+  EXPECT_EQ(crm::Name(Task(id).status), "open");
   EXPECT_EQ(Task(id).last_result, "busy");
   At("2026-12-01T06:14:59Z");
   EXPECT_EQ(Tick(*d), 0);
@@ -190,7 +190,7 @@ TEST_F(DialerTest, RetriesAfterDelaysThenEndsNoAnswer) {
   At("2026-12-01T12:00:00Z");
   EXPECT_EQ(Tick(*d), 0);
   crm::Task t = Task(id);
-  EXPECT_EQ(t.status, "done");
+  EXPECT_EQ(crm::Name(t.status), "done");
   EXPECT_EQ(t.last_result, "no_answer");
   EXPECT_EQ(t.attempts, 3);
   EXPECT_EQ(store_->GetLead(lead).value().outcome, "no_answer");
@@ -228,7 +228,7 @@ TEST_F(DialerTest, ConcurrencyLimitsGlobalAndPerTrunk) {
   net_.Finish(CallDisposition::kAnswered, "order_placed");
   EXPECT_EQ(Tick(*d), 1);  // the freed line is used at once
   EXPECT_EQ(net_.calls[3].req.trunk, "a");
-  EXPECT_EQ(Task(net_.calls[0].req.task.id).status, "done");
+  EXPECT_EQ(crm::Name(Task(net_.calls[0].req.task.id).status), "done");
   EXPECT_EQ(Task(net_.calls[0].req.task.id).last_result, "order_placed");
 }
 
@@ -283,13 +283,13 @@ TEST_F(DialerTest, SecretaryEndsWithATextFollowUp) {
   net_.Finish(CallDisposition::kSecretary);
   EXPECT_EQ(Tick(*d), 0);
   crm::Task t = Task(id);
-  EXPECT_EQ(t.status, "done");
+  EXPECT_EQ(crm::Name(t.status), "done");
   EXPECT_EQ(t.last_result, "secretary");
   EXPECT_EQ(store_->GetLead(t.lead_id).value().outcome, "secretary");
-  auto all = store_->ListTasks("open", t.lead_id);
+  auto all = store_->ListTasks(crm::TaskStatus::kOpen, t.lead_id);
   ASSERT_TRUE(all.ok());
   ASSERT_EQ(all->size(), 1u);
-  EXPECT_EQ(all->at(0).kind, "text_followup");
+  EXPECT_EQ(crm::Name(all->at(0).kind), "text_followup");
   EXPECT_EQ(all->at(0).agent, "");
   // The follow-up is the manager's: the dialer never calls it.
   At("2026-12-01T07:00:00Z");
@@ -305,9 +305,9 @@ TEST_F(DialerTest, DeadlinesAndBadNumbersCloseTasks) {
   int64_t bad = AddTask("12345");
   auto d = MakeDialer();  // 05:00Z, window opens 06:00Z
   EXPECT_EQ(Tick(*d), 0);
-  EXPECT_EQ(Task(late).status, "failed");
+  EXPECT_EQ(crm::Name(Task(late).status), "failed");
   EXPECT_EQ(Task(late).last_result, "deadline_passed");
-  EXPECT_EQ(Task(bad).status, "failed");
+  EXPECT_EQ(crm::Name(Task(bad).status), "failed");
   EXPECT_EQ(Task(bad).last_result, "bad_number");
 }
 
@@ -317,7 +317,7 @@ TEST_F(DialerTest, InterruptedCallsAreReopenedAndTakenTasksSkipped) {
   ASSERT_TRUE(store_->ClaimTask(a, Ms("2026-12-01T04:00:00Z")).value());  // a crash mid-call
   At("2026-12-01T06:00:00Z");
   auto d = MakeDialer();
-  EXPECT_EQ(Task(a).status, "open");
+  EXPECT_EQ(crm::Name(Task(a).status), "open");
   EXPECT_EQ(Task(a).last_result, "interrupted");
   // Another dialer takes b after our refresh: ClaimTask fails and b is not dialed twice.
   ASSERT_TRUE(store_->ClaimTask(b, Ms("2026-12-01T06:00:00Z")).value());

@@ -119,7 +119,7 @@ std::vector<PlanEntry> Plan(Planner& planner, const std::vector<crm::Task>& task
   int64_t rate_queue = 0;
   const double ms_per_call = 1000.0 / planner.config().calls_per_second;
   for (const crm::Task& t : tasks) {
-    if (t.status != "open" || !IsDialerTask(t)) continue;
+    if (t.status != crm::TaskStatus::kOpen || !IsDialerTask(t)) continue;
     PlanEntry e;
     e.task = &t;
     e.decision = planner.Evaluate(t, now_ms, web_form(t.lead_id));

@@ -149,7 +149,7 @@ TEST_F(PlannerTest, PlanAppliesConcurrencyAndRate) {
   std::vector<crm::Task> tasks;
   for (int i = 0; i < 5; ++i) tasks.push_back(MakeTask("+74951234567"));
   tasks.push_back(MakeTask("+74951234567"));
-  tasks.back().status = "in_progress";  // not listed
+  tasks.back().status = crm::TaskStatus::kInProgress;  // not listed
   auto plan = Plan(planner_, tasks, Ms("2026-12-01T06:00:00Z"), 0, [](int64_t) { return false; });
   ASSERT_EQ(plan.size(), 5u);
   EXPECT_EQ(plan[0].decision.verdict, Verdict::kDial);

@@ -14,6 +14,9 @@
 
 namespace kira::dialog::policy {
 
+using crm::NonTargetedReason;
+using crm::Outcome;
+
 // Vera: a telephone secretary (Alice/Oleg/Salut-style) or voicemail answered instead of the
 // person. The secretary gets one sentence with the company and the purpose; the manager gets
 // a task to follow up in a text channel.
@@ -27,7 +30,7 @@ bool KiraSession::HandleAnsweringMachine(Reply& r, const std::string& canon, con
   terminal_ = secretary ? crm::Outcome::kSecretary : crm::Outcome::kVoicemail;
   Say(r, secretary ? "vera_secretary_message" : "vera_voicemail_message");
   auto id = CreateTask(
-      "text_followup", "", engine_.clock().Now(),
+      crm::TaskKind::kTextFollowup, "", engine_.clock().Now(),
       std::string(crm::Name(*terminal_)) + " answered the callback; follow up by text message");
   if (id.ok()) task_id_ = *id;
   EndCall(r);
@@ -47,7 +50,7 @@ bool KiraSession::HandleConsent(Reply& r, const std::string& canon, const Frame&
       return ps && MatchesAny(toks, *ps);
     };
     if (said("not_interested") && !said("not_the_person")) {
-      Decline(r, "");
+      Decline(r);
       return true;
     }
   }
@@ -77,7 +80,8 @@ bool KiraSession::HandleConsent(Reply& r, const std::string& canon, const Frame&
   }
   Say(r, "vera_remind", ProductVars(*p));
   if (p->discontinued || (p->stock <= 0 && !HasDistributorStock(*p))) {
-    OfferAnalogs(r, *p, p->discontinued ? "discontinued" : "out_of_stock");
+    OfferAnalogs(
+        r, *p, p->discontinued ? NonTargetedReason::kDiscontinued : NonTargetedReason::kOutOfStock);
     return true;
   }
   product_ = p;
@@ -116,32 +120,38 @@ void KiraSession::ResolveOutcome(std::string* outcome, std::string* reason, std:
   v["qty"] = Num(qty_);
   v["order_id"] = std::to_string(order_id_);
   v["name"] = name_;
-  if (terminal_ && !(*terminal_ == crm::Outcome::kTransferred && order_id_)) {
-    *outcome = crm::Name(*terminal_);
+  Outcome o;
+  std::optional<NonTargetedReason> why;
+  if (terminal_ && !(*terminal_ == Outcome::kTransferred && order_id_)) {
+    o = *terminal_;
   } else if (order_id_) {
-    *outcome = "order_placed";
+    o = Outcome::kOrderPlaced;
   } else if (shown_.qualified) {
-    *outcome = "qualified";
+    o = Outcome::kQualified;
   } else if (shown_.callback) {
-    *outcome = "callback_scheduled";
-  } else if (!nt_reason_.empty()) {
-    *outcome = "non_targeted";
-    *reason = nt_reason_;
+    o = Outcome::kCallbackScheduled;
+  } else if (nt_reason_) {
+    o = Outcome::kNonTargeted;
+    why = nt_reason_;
   } else if (shown_.asked_product || shown_.got_info) {
-    *outcome = "info_only";
+    o = Outcome::kInfoOnly;
   } else {
-    *outcome = "non_targeted";
-    *reason = caller_turns_.empty() ? "unclear" : "other";
+    o = Outcome::kNonTargeted;
+    why = caller_turns_.empty() ? NonTargetedReason::kUnclear : NonTargetedReason::kOther;
   }
-  if (*outcome == "non_targeted" && reason->empty()) *reason = "other";
+  if (o == Outcome::kNonTargeted && !why) why = NonTargetedReason::kOther;
+  *outcome = crm::Name(o);
+  *reason = why ? std::string(crm::Name(*why)) : "";
   std::string s;
   if (product_)
     s = agent_.phrases.Render("summary_asked", v);
   else if (!interest_.empty())
     s = agent_.phrases.Render("summary_asked_other", {{"what", interest_}});
-  std::string key = "summary_" + *outcome + (reason->empty() ? "" : "_" + *reason);
+  // A non-targeted request is summed up by its reason's phrase, any other outcome by its own.
+  std::string key(o == Outcome::kNonTargeted && why ? crm::Row(*why).summary_key
+                                                    : crm::Row(o).summary_key);
   std::string tail = agent_.phrases.Render(key, v);
-  if (tail.empty()) tail = agent_.phrases.Render("summary_" + *outcome, v);
+  if (tail.empty()) tail = agent_.phrases.Render(std::string(crm::Row(o).summary_key), v);
   if (!s.empty() && !tail.empty()) s += " ";
   s += tail;
   *summary = s;
@@ -159,20 +169,22 @@ void KiraSession::ResolveOutboundOutcome(std::string* outcome, std::string* reas
   // Every terminal outcome is Vera's result, as it is Kira's: a callee who asked for the
   // manager and was put through is `transferred` (the closed list's word for what happened),
   // unless an order was placed first.
-  if (terminal_ && !(*terminal_ == crm::Outcome::kTransferred && order_id_)) {
-    *outcome = crm::Name(*terminal_);
+  Outcome o;
+  if (terminal_ && !(*terminal_ == Outcome::kTransferred && order_id_)) {
+    o = *terminal_;
   } else if (order_id_) {
-    *outcome = "order_placed";
+    o = Outcome::kOrderPlaced;
   } else if (shown_.qualified) {
-    *outcome = "qualified";
+    o = Outcome::kQualified;
   } else if (shown_.callback) {
-    *outcome = "callback_scheduled";
+    o = Outcome::kCallbackScheduled;
   } else if (caller_turns_.empty()) {
-    *outcome = "no_answer";
+    o = Outcome::kNoAnswer;
   } else {
-    *outcome = "refused";
+    o = Outcome::kRefused;
   }
-  *summary = agent_.phrases.Render("summary_" + *outcome, v);
+  *outcome = crm::Name(o);
+  *summary = agent_.phrases.Render(std::string(crm::Row(o).summary_key), v);
   // The manager sees Vera's result on the task too. On the phone the dialer claimed the task,
   // counted the attempt and records the result itself; only a text run (`kira chat --task`)
   // updates the task here.
@@ -183,7 +195,8 @@ void KiraSession::ResolveOutboundOutcome(std::string* outcome, std::string* reas
       tt.last_result = *outcome;
       tt.attempts = tt.attempts + 1;
       tt.last_attempt_at = ToUnixMillis(engine_.clock().Now());
-      tt.status = *outcome == "no_answer" ? "open" : "done";
+      tt.status = *outcome == crm::Name(crm::Outcome::kNoAnswer) ? crm::TaskStatus::kOpen
+                                                                 : crm::TaskStatus::kDone;
       Status saved = engine_.store().UpdateTask(tt);
       if (!saved.ok()) log::Error("dialog", "cannot record Vera's result: " + saved.message());
     }

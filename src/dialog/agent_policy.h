@@ -169,11 +169,11 @@ class KiraSession : public SessionBase {
   // Says what we know about a product and moves the conversation on.
   void Present(Reply& r, const catalog::Product& p, const std::string& canon);
 
-  void OfferAnalogs(Reply& r, const catalog::Product& p, const std::string& reason);
+  void OfferAnalogs(Reply& r, const catalog::Product& p, crm::NonTargetedReason reason);
 
   void HandleAnalogChoice(Reply& r, const std::string& canon, const Frame& f);
 
-  void Decline(Reply& r, const std::string& reason);
+  void Decline(Reply& r, std::optional<crm::NonTargetedReason> reason = std::nullopt);
 
   void HandleQuantityAnswer(Reply& r, const std::string& text, const std::string& canon,
                             const Frame& f);
@@ -249,7 +249,7 @@ class KiraSession : public SessionBase {
   std::string last_question_;
   Vars last_vars_;
   std::optional<crm::Outcome> terminal_;  // an outcome that ends the conversation as such
-  std::string nt_reason_;
+  std::optional<crm::NonTargetedReason> nt_reason_;
   std::string dtmf_;
   int clarifications_ = 0, abuse_warnings_ = 0, reasks_ = 0;
   int repeats_ = 0, asked_turn_ = -1;  // the last question asked again on later turns

@@ -13,13 +13,16 @@
 
 namespace kira::dialog::policy {
 
+using crm::NonTargetedReason;
+using crm::Outcome;
+
 void KiraSession::HandleRequest(Reply& r, const std::string& text, const std::string& canon,
                                 const Frame& f) {
   const catalog::Catalog& cat = catalog();
   const ProductLink* link = f.product ? &*f.product : nullptr;
   if (link && !link->mentions.not_sold.empty() &&
       link->confidence == ProductLink::Confidence::kNone) {
-    nt_reason_ = "not_sold";
+    nt_reason_ = NonTargetedReason::kNotSold;
     interest_ = link->mentions.not_sold;
     std::string what = link->mentions.not_sold;
     if (params_.language != "ru")
@@ -31,7 +34,7 @@ void KiraSession::HandleRequest(Reply& r, const std::string& text, const std::st
   // A choice among the products we asked about.
   if (stage_ == Stage::kClarify && !candidates_.empty()) {
     const catalog::Product* chosen = ChooseAmong(canon, f.choice);
-    if (f.no && !chosen) return Decline(r, "");
+    if (f.no && !chosen) return Decline(r);
     if (f.quantity && f.quantity->unit != "") pending_qty_ = f.quantity;
     if (chosen) {
       candidates_.clear();
@@ -87,7 +90,7 @@ void KiraSession::HandleRequest(Reply& r, const std::string& text, const std::st
     stage_ = Stage::kOpen;
     return Ask(r, clarifications_ == 1 ? "clarify_1" : "clarify_2");
   }
-  nt_reason_ = nt_reason_.empty() ? "unclear" : nt_reason_;
+  if (!nt_reason_) nt_reason_ = NonTargetedReason::kUnclear;
   stage_ = Stage::kOfferManager;
   Ask(r, "offer_manager");
 }
@@ -297,14 +300,14 @@ void KiraSession::Present(Reply& r, const catalog::Product& p, const std::string
   agreed_.told_minimum = false;
   Vars v = ProductVars(p);
   const catalog::Catalog& cat = catalog();
-  if (p.discontinued) return OfferAnalogs(r, p, "discontinued");
+  if (p.discontinued) return OfferAnalogs(r, p, NonTargetedReason::kDiscontinued);
   auto dist = cat.Distributor(p.sku);
   if (p.stock > 0) {
     Say(r, "in_stock", v);
   } else if (dist && dist->qty > 0) {
     Say(r, "shop_out_distributor_has", v);
   } else {
-    return OfferAnalogs(r, p, "out_of_stock");
+    return OfferAnalogs(r, p, NonTargetedReason::kOutOfStock);
   }
   auto q = ExtractQuantity(canon, false);
   if (q) {
@@ -319,9 +322,10 @@ void KiraSession::Present(Reply& r, const catalog::Product& p, const std::string
   Ask(r, "ask_quantity", v);
 }
 
-void KiraSession::OfferAnalogs(Reply& r, const catalog::Product& p, const std::string& reason) {
-  nt_reason_ = reason;
+void KiraSession::OfferAnalogs(Reply& r, const catalog::Product& p, crm::NonTargetedReason why) {
+  nt_reason_ = why;
   queue_.clear();
+  const std::string reason(crm::Name(why));  // the phrases are named after it
   Vars v = ProductVars(p);
   analogs_.clear();
   for (const auto& a : catalog().FindAnalogs(p, agent_.phrases.settings().max_analogs))
@@ -382,8 +386,8 @@ void KiraSession::HandleAnalogChoice(Reply& r, const std::string& canon, const F
   Present(r, *chosen, canon);
 }
 
-void KiraSession::Decline(Reply& r, const std::string& reason) {
-  if (!reason.empty()) nt_reason_ = reason;
+void KiraSession::Decline(Reply& r, std::optional<crm::NonTargetedReason> reason) {
+  if (reason) nt_reason_ = reason;
   queue_.clear();
   stage_ = Stage::kOpen;
   Say(r, "decline_ok");
@@ -394,7 +398,7 @@ void KiraSession::HandleQuantityAnswer(Reply& r, const std::string& text, const 
                                        const Frame& f) {
   if (f.quantity) return HandleQuantity(r, *f.quantity);
   if (product_ && ApplyCorrection(r, f)) return;
-  if (f.no) return Decline(r, "");
+  if (f.no) return Decline(r);
   // A different product instead of a quantity.
   if (f.product && f.product->confidence == ProductLink::Confidence::kSure &&
       f.product->best() != product_) {
@@ -544,9 +548,9 @@ void KiraSession::HandleQuantity(Reply& r, const Quantity& q) {
   Vars v = ProductVars(p);
   if (tile && engine_.profile().rules.min_order_m2 > 0 &&
       qty < engine_.profile().rules.min_order_m2) {
-    nt_reason_ = "small_quantity";
+    nt_reason_ = NonTargetedReason::kSmallQuantity;
     // Told the minimum once, the caller still wants less: that is the answer, not a loop.
-    if (agreed_.told_minimum) return Decline(r, "small_quantity");
+    if (agreed_.told_minimum) return Decline(r, NonTargetedReason::kSmallQuantity);
     agreed_.told_minimum = true;
     v["qty"] = Num(qty);
     stage_ = Stage::kQuantity;
@@ -589,9 +593,9 @@ void KiraSession::HandleQuantity(Reply& r, const Quantity& q) {
     stage_ = Stage::kSupplyConfirm;
     return Ask(r, p.stock > 0 ? "partial_from_distributor" : "order_from_distributor", v);
   }
-  nt_reason_ = "out_of_stock";
+  nt_reason_ = NonTargetedReason::kOutOfStock;
   Say(r, "not_enough_anywhere", v);
-  OfferAnalogs(r, p, "out_of_stock");
+  OfferAnalogs(r, p, NonTargetedReason::kOutOfStock);
 }
 
 void KiraSession::OfferOrder(Reply& r) {
@@ -641,7 +645,7 @@ void KiraSession::PlaceOrder(Reply& r) {
   crm::Order o;
   o.lead_id = lead_id_;
   o.conversation_id = conversation_id_;
-  o.status = "confirmed";
+  o.status = crm::OrderStatus::kConfirmed;
   o.fulfilment = fulfilment_;
   o.address = address_;
   o.customer_name = name_;

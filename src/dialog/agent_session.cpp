@@ -94,7 +94,8 @@ Reply KiraSession::OnTransferFailed(const std::string& why) {
   Reply r;
   log::Warn("dialog", "transfer failed: " + why);
   transfer_to_.clear();
-  auto id = CreateTask("callback", "", engine_.clock().Now(), "transfer failed: " + why);
+  auto id =
+      CreateTask(crm::TaskKind::kCallback, "", engine_.clock().Now(), "transfer failed: " + why);
   if (id.ok()) task_id_ = *id;
   shown_.callback = true;
   Say(r, "transfer_failed");
@@ -128,7 +129,7 @@ void KiraSession::Ask(Reply& r, const std::string& key, const Vars& vars) {
 void KiraSession::BreakLoop(Reply& r) {
   repeats_ = 0;
   if (stage_ != Stage::kOfferManager && last_question_ != "offer_manager") {
-    if (nt_reason_.empty() && !product_) nt_reason_ = "unclear";
+    if (!nt_reason_ && !product_) nt_reason_ = crm::NonTargetedReason::kUnclear;
     stage_ = Stage::kOfferManager;
     last_question_ = "offer_manager";
     last_vars_ = {};
@@ -177,7 +178,7 @@ void KiraSession::Handle(Reply& r, const std::string& text, const std::string& c
         agreed_.distributor_ok = true;
         return Advance(r);
       }
-      if (f.no) return Decline(r, "out_of_stock");
+      if (f.no) return Decline(r, crm::NonTargetedReason::kOutOfStock);
       return Reask(r);
     case Stage::kOrderOffer:
     case Stage::kName:
@@ -408,8 +409,8 @@ bool KiraSession::HandleOrderStatus(Reply& r) {
   for (const auto& o : orders)
     if (!latest || o.created_at > latest->created_at) latest = &o;
   if (!latest) return false;
-  std::string status = agent_.phrases.Render("order_status_" + latest->status, {});
-  if (status.empty()) status = latest->status;
+  std::string status = agent_.phrases.Render(std::string(crm::Row(latest->status).phrase_key), {});
+  if (status.empty()) status = crm::Name(latest->status);
   shown_.got_info = true;
   Say(r, "order_status", {{"order_id", std::to_string(latest->id)}, {"status", status}});
   FollowUp(r);
@@ -492,7 +493,7 @@ void KiraSession::Advance(Reply& r) {
 }
 
 void KiraSession::FinishQualified(Reply& r) {
-  auto id = CreateTask("manager_followup", "", engine_.clock().Now(),
+  auto id = CreateTask(crm::TaskKind::kManagerFollowup, "", engine_.clock().Now(),
                        "big project: " + Num(qty_) + " " + product_->unit + " " + product_->sku);
   if (id.ok())
     task_id_ = *id;
@@ -575,7 +576,7 @@ void KiraSession::HandleCallback(Reply& r, const Frame& f, bool asked) {
   Result<int64_t> id = Status::Invalid("no callback yet");
   if (shown_.callback && task_id_) {
     auto t = engine_.store().GetTask(task_id_);
-    if (t.ok() && t->kind == "callback") {
+    if (t.ok() && t->kind == crm::TaskKind::kCallback) {
       crm::Task moved = *t;
       moved.not_before = ToUnixMillis(*at);
       moved.note = note;
@@ -584,7 +585,7 @@ void KiraSession::HandleCallback(Reply& r, const Frame& f, bool asked) {
       id = s.ok() ? Result<int64_t>(task_id_) : Result<int64_t>(s);
     }
   }
-  if (!id.ok()) id = CreateTask("callback", "", *at, note, callback_phone_);
+  if (!id.ok()) id = CreateTask(crm::TaskKind::kCallback, "", *at, note, callback_phone_);
   if (!id.ok()) {
     log::Error("dialog", "cannot create callback task: " + id.status().message());
     Say(r, "technical_problem");

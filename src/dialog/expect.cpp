@@ -30,13 +30,16 @@ std::string_view ExpectName(Expect e) {
   return "none";
 }
 
-bool ParseExpect(std::string_view name, Expect* out) {
+std::optional<Expect> ParseExpect(std::string_view name) {
   for (const auto& n : kNames)
-    if (n.name == name) {
-      *out = n.e;
-      return true;
-    }
-  return false;
+    if (n.name == name) return n.e;
+  return std::nullopt;
+}
+
+std::string ExpectNames() {
+  std::string out;
+  for (const auto& n : kNames) (out += out.empty() ? "" : ", ") += n.name;
+  return out;
 }
 
 }  // namespace kira::dialog

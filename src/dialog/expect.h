@@ -2,6 +2,8 @@
 // understanding (dialog/understanding.h), the session (DialogSession::Pending) and `kira eval`.
 #pragma once
 
+#include <optional>
+#include <string>
 #include <string_view>
 
 namespace kira::dialog {
@@ -25,7 +27,9 @@ enum class Expect {
   kConsent,       // Vera: "is this X? did you ask us to call?"
 };
 std::string_view ExpectName(Expect e);
-// "quantity" → kQuantity; false for an unknown name.
-bool ParseExpect(std::string_view name, Expect* out);
+// "quantity" → kQuantity; nullopt for an unknown name (a closed-vocabulary lookup).
+std::optional<Expect> ParseExpect(std::string_view name);
+// "none, yesno, …": every name, for messages that list what is accepted.
+std::string ExpectNames();
 
 }  // namespace kira::dialog

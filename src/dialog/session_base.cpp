@@ -56,7 +56,6 @@ Status SessionBase::Materialize() {
     l.contact_id = contact_id_;
     l.channel = params_.channel;
     l.source = open_source_;
-    l.status = "new";
     l.created_at = now;
     l.updated_at = now;
     KIRA_ASSIGN_OR_RETURN(lead_id_, st.CreateLead(l));
@@ -270,7 +269,7 @@ Status SessionBase::AddToDnc(const std::string& reason) {
   return engine_.store().AddDnc(e);
 }
 
-Result<int64_t> SessionBase::CreateTask(const std::string& kind, const std::string& agent,
+Result<int64_t> SessionBase::CreateTask(crm::TaskKind kind, const std::string& agent,
                                         TimePoint not_before, const std::string& note,
                                         const std::string& phone) {
   KIRA_RETURN_IF_ERROR(Materialize());

@@ -64,9 +64,8 @@ class SessionBase : public DialogSession {
                                            bool* has_time) const;
   Status AddToDnc(const std::string& reason);
   // `phone`: the number to call ("" = the caller's).
-  Result<int64_t> CreateTask(const std::string& kind, const std::string& agent,
-                             TimePoint not_before, const std::string& note,
-                             const std::string& phone = "");
+  Result<int64_t> CreateTask(crm::TaskKind kind, const std::string& agent, TimePoint not_before,
+                             const std::string& note, const std::string& phone = "");
 
   // Subclasses decide the outcome, reason and summary when the conversation ends.
   virtual void ResolveOutcome(std::string* outcome, std::string* reason, std::string* summary) = 0;

@@ -71,8 +71,9 @@ class Reader {
     return Err(n, what + " '" + *out + "' is not one of: " + list);
   }
   Status Number(const YAML::Node& n, const std::string& what, double* out) const {
-    if (!n.IsScalar() || !text::ParseDecimal(n.Scalar(), out) || !std::isfinite(*out))
-      return Err(n, what + " must be a number");
+    auto v = n.IsScalar() ? text::ParseDecimal(n.Scalar()) : Result<double>(Status::Invalid(""));
+    if (!v.ok()) return Err(n, what + " must be a number");
+    *out = *v;
     return Status::Ok();
   }
   Status Int(const YAML::Node& n, const std::string& what, int lo, int hi, int* out) const {
@@ -228,8 +229,10 @@ Status ParseUtterance(const Reader& r, const YAML::Node& n, Utterance* out) {
   if (!n["after"]) return r.Err(n, "utterance has no 'after' (the pending question; none)");
   std::string after;
   KIRA_RETURN_IF_ERROR(r.Text(n["after"], "after", &after));
-  if (!dialog::ParseExpect(after, &out->after))
+  auto pending = dialog::ParseExpect(after);
+  if (!pending)
     return r.Err(n["after"], "after '" + after + "' is not a pending question (docs/eval.md)");
+  out->after = *pending;
   if (!n["intents"]) return r.Err(n, "utterance has no intents (write [] for none)");
   const YAML::Node& in = n["intents"];
   if (!in.IsSequence()) return r.Err(in, "intents must be a list");
@@ -316,12 +319,9 @@ Status ParseConversation(const Reader& r, const YAML::Node& n, const std::string
       if (!a.IsMap()) return r.Err(a, "answers must map a pending question to lines");
       for (const auto& kv : a) {
         std::string key = kv.first.Scalar();
-        dialog::Expect e;
-        if (!dialog::ParseExpect(key, &e))
-          return r.Err(kv.first, "unknown key '" + key +
-                                     "' in answers (a pending question: none, yesno, "
-                                     "order_offer, confirm, quantity, which, analogs, name, "
-                                     "fulfilment, address, callback_time, manager, consent)");
+        if (!dialog::ParseExpect(key))
+          return r.Err(kv.first, "unknown key '" + key + "' in answers (a pending question: " +
+                                     dialog::ExpectNames() + ")");
         if (out->answers.count(key)) return r.Err(kv.first, "duplicate key '" + key + "'");
         KIRA_RETURN_IF_ERROR(
             r.Lines(kv.second, "answer '" + key + "'", r.limits().max_lines, &out->answers[key]));

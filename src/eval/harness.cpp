@@ -160,8 +160,9 @@ Result<EvalReport> RunEval(const std::vector<std::string>& paths, const EvalOpti
     KIRA_ASSIGN_OR_RETURN(CorpusFile f, LoadCorpusFile(path));
     corpus.push_back(std::move(f));
   }
-  TimePoint now;
-  if (!ParseIso(o.now, &now)) return Status::Invalid("bad clock '" + o.now + "'");
+  auto clock_at = ParseIso(o.now);
+  if (!clock_at.ok()) return clock_at.status().WithContext("clock");
+  const TimePoint now = *clock_at;
   KIRA_ASSIGN_OR_RETURN(WorkDir work, WorkDir::Make(o.work_dir));
   dialer::ZoneDb zones;
   dialer::PhoneZoneResolver resolver(&zones, "RU");

@@ -66,11 +66,11 @@ Result<ConversationRun> Shop::Converse(const CorpusFile& f, const ConversationSp
     l.channel = "web";
     l.source = c.task->source;
     l.interest = c.task->interest;
-    l.status = "vera_assigned";
+    l.status = crm::LeadStatus::kVeraAssigned;
     KIRA_ASSIGN_OR_RETURN(int64_t lid, store->CreateLead(l));
     crm::Task t;
     t.lead_id = lid;
-    t.kind = "vera_call";
+    t.kind = crm::TaskKind::kVeraCall;
     t.agent = "vera";
     t.phone = c.caller;
     t.note = c.task->note;

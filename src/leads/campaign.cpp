@@ -199,11 +199,13 @@ Result<CampaignResult> CampaignService::Create(const std::string& content, const
       std::unique_lock<std::mutex> lock =
           mu_ ? std::unique_lock<std::mutex>(*mu_) : std::unique_lock<std::mutex>();
       if (auto task = store_.GetTask(t); task.ok()) {
-        task->status = "cancelled";
+        task->status = crm::TaskStatus::kCancelled;
         (void)store_.UpdateTask(*task);  // best effort: the error below is what is reported
       }
     }
-    for (int64_t l : c.lead_ids) (void)leads_.Close(l, "duplicate", by);  // best effort
+    for (int64_t l : c.lead_ids)
+      (void)leads_.Close(l, std::string(crm::Name(crm::CloseReason::kDuplicate)),
+                         by);  // best effort
     return why.WithContext("campaign not created (what was created is cancelled)");
   };
   for (const auto& row : good) {
@@ -312,11 +314,23 @@ Result<CampaignProgress> CampaignService::Progress(int64_t id) {
     auto task = store_.GetTask(t);
     if (!task.ok()) continue;  // erased (a person forgotten under 152-FZ)
     ++p.total;
-    if (task->status == "open") ++p.open;
-    if (task->status == "in_progress") ++p.in_progress;
-    if (task->status == "done") ++p.done;
-    if (task->status == "failed") ++p.failed;
-    if (task->status == "cancelled") ++p.cancelled;
+    switch (task->status) {
+      case crm::TaskStatus::kOpen:
+        ++p.open;
+        break;
+      case crm::TaskStatus::kInProgress:
+        ++p.in_progress;
+        break;
+      case crm::TaskStatus::kDone:
+        ++p.done;
+        break;
+      case crm::TaskStatus::kFailed:
+        ++p.failed;
+        break;
+      case crm::TaskStatus::kCancelled:
+        ++p.cancelled;
+        break;
+    }
     if (!task->last_result.empty()) ++results[task->last_result];
   }
   p.results.assign(results.begin(), results.end());

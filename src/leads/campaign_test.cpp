@@ -38,7 +38,7 @@ class CampaignTest : public ::testing::Test {
     return o;
   }
   size_t OpenVeraTasks() {
-    auto t = store_->ListTasks("open");
+    auto t = store_->ListTasks(crm::TaskStatus::kOpen);
     EXPECT_TRUE(t.ok());
     return t.ok() ? t->size() : 0;
   }
@@ -95,12 +95,12 @@ TEST_F(CampaignTest, SkippingRefusedRowsCreatesVeraTasksForTheRest) {
   auto lead = store_->GetLead(t->lead_id);
   ASSERT_TRUE(lead.ok());
   EXPECT_EQ(lead->source, "campaign");
-  EXPECT_EQ(lead->status, "vera_assigned");
+  EXPECT_EQ(crm::Name(lead->status), "vera_assigned");
   auto contact = store_->GetContact(lead->contact_id);
   EXPECT_EQ(contact->name, "Ирина");
 
   // Progress: one call finished, one open.
-  t->status = "done";
+  t->status = crm::TaskStatus::kDone;
   t->last_result = "order_placed";
   ASSERT_TRUE(store_->UpdateTask(*t).ok());
   auto p = svc_->Progress(1);

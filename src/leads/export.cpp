@@ -63,14 +63,14 @@ constexpr Words kWords[] = {
     {"speaker.agent", "Агент", "Agent"},
     {"speaker.caller", "Клиент", "Caller"},
     {"cut", "… (обрезано)", "… (cut)"},
-    // Order statuses and fulfilment (leads/order_flow.h, crm/model.h).
-    {"order.new", "новый", "new"},
-    {"order.confirmed", "подтверждён", "confirmed"},
-    {"order.paid", "оплачен", "paid"},
-    {"order.shipped", "отгружен", "shipped"},
-    {"order.picked_up", "получен", "picked up"},
-    {"order.done", "выполнен", "done"},
-    {"order.cancelled", "отменён", "cancelled"},
+    // Order statuses by their label keys (crm/outcome.h), and fulfilment.
+    {"order_status.new", "новый", "new"},
+    {"order_status.confirmed", "подтверждён", "confirmed"},
+    {"order_status.paid", "оплачен", "paid"},
+    {"order_status.shipped", "отгружен", "shipped"},
+    {"order_status.picked_up", "получен", "picked up"},
+    {"order_status.done", "выполнен", "done"},
+    {"order_status.cancelled", "отменён", "cancelled"},
     {"fulfil.delivery", "доставка", "delivery"},
     {"fulfil.pickup", "самовывоз", "pickup"},
 };
@@ -164,32 +164,35 @@ Result<Table> LeadsTable(crm::CrmStore& store, const ExportRequest& r, const Tim
   for (const auto& l : leads) {
     const crm::Contact& c = contacts.Of(l.contact_id);
     t.rows.push_back({Cell::Number(static_cast<double>(l.id)), at(l.created_at),
-                      Cell::Text(l.channel), Cell::Text(l.source), Cell::Text(l.status),
-                      Cell::Text(l.qualification), Cell::Text(l.outcome), Cell::Text(l.reason),
-                      Cell::Text(c.name), Cell::Text(c.phone), Cell::Text(l.interest),
-                      Cell::Text(l.summary), Cell::Text(l.assigned_to)});
+                      Cell::Text(l.channel), Cell::Text(l.source),
+                      Cell::Text(std::string(crm::Name(l.status))), Cell::Text(l.qualification),
+                      Cell::Text(l.outcome), Cell::Text(l.reason), Cell::Text(c.name),
+                      Cell::Text(c.phone), Cell::Text(l.interest), Cell::Text(l.summary),
+                      Cell::Text(l.assigned_to)});
   }
   return t;
 }
 
 bool FiltersLeads(const crm::LeadFilter& f) {
-  return !f.status.empty() || !f.outcome.empty() || !f.reason.empty() || !f.channel.empty() ||
+  return f.status || !f.outcome.empty() || !f.reason.empty() || !f.channel.empty() ||
          !f.qualification.empty() || !f.assigned_to.empty() || f.contact_id != 0;
 }
 
 bool LeadMatches(const crm::LeadFilter& f, const crm::Lead& l) {
   auto eq = [](const std::string& want, const std::string& v) { return want.empty() || want == v; };
-  return eq(f.status, l.status) && eq(f.outcome, l.outcome) && eq(f.reason, l.reason) &&
-         eq(f.channel, l.channel) && eq(f.qualification, l.qualification) &&
-         eq(f.assigned_to, l.assigned_to) && (f.contact_id == 0 || f.contact_id == l.contact_id);
+  return (!f.status || *f.status == l.status) && eq(f.outcome, l.outcome) &&
+         eq(f.reason, l.reason) && eq(f.channel, l.channel) &&
+         eq(f.qualification, l.qualification) && eq(f.assigned_to, l.assigned_to) &&
+         (f.contact_id == 0 || f.contact_id == l.contact_id);
 }
 
 Result<Table> OrdersTable(crm::CrmStore& store, const ExportRequest& r, const Times& at) {
   const std::string& L = r.language;
-  if (!r.order_status.empty() &&
-      std::find(std::begin(crm::kOrderStatuses), std::end(crm::kOrderStatuses), r.order_status) ==
-          std::end(crm::kOrderStatuses))
-    return Status::Invalid("order status '" + r.order_status + "' is unknown");
+  std::optional<crm::OrderStatus> only;
+  if (!r.order_status.empty()) {
+    KIRA_ASSIGN_OR_RETURN(only,
+                          crm::ParseNamed(crm::kOrderStatusTable, r.order_status, "order status"));
+  }
   Table t{"orders",
           Header({"order", "created", "status", "lead", "customer", "phone", "fulfilment",
                   "address", "sku", "product", "qty", "unit", "price", "amount", "total"},
@@ -207,7 +210,7 @@ Result<Table> OrdersTable(crm::CrmStore& store, const ExportRequest& r, const Ti
   const crm::LeadFilter& f = r.filter;
   for (auto it = orders.rbegin(); it != orders.rend(); ++it) {  // newest first
     const crm::Order& o = *it;
-    if (!r.order_status.empty() && o.status != r.order_status) continue;
+    if (only && o.status != *only) continue;
     if ((f.from && o.created_at < f.from) || (f.to && o.created_at >= f.to)) continue;
     const auto& lead = lead_of(o.lead_id);
     if (FiltersLeads(f) && !(lead && LeadMatches(f, *lead))) continue;
@@ -217,7 +220,8 @@ Result<Table> OrdersTable(crm::CrmStore& store, const ExportRequest& r, const Ti
       if (t.rows.size() >= r.max_rows) return TooMany(r);
       t.rows.push_back(
           {Cell::Number(static_cast<double>(o.id)), at(o.created_at),
-           Cell::Text(Word("order." + o.status, L, o.status)),
+           Cell::Text(Word(std::string(crm::Row(o.status).label_key), L,
+                           std::string(crm::Name(o.status)))),
            Cell::Number(static_cast<double>(o.lead_id)), Cell::Text(name), Cell::Text(c.phone),
            Cell::Text(Word("fulfil." + o.fulfilment, L, o.fulfilment)), Cell::Text(o.address),
            Cell::Text(line.sku), Cell::Text(line.name), Cell::Number(line.qty),

@@ -16,16 +16,10 @@ using crm::LeadStatus;
 using crm::Name;
 using crm::TaskKind;
 
-const std::string kClosed(Name(LeadStatus::kClosed));
-const std::string kVeraCall(Name(TaskKind::kVeraCall));
+using crm::TaskStatus;
 
-// "sold, not_targeted, ..." from the table.
-std::string CloseReasonList() {
-  std::string out;
-  for (const auto& r : crm::kCloseReasonTable)
-    out += (out.empty() ? "" : ", ") + std::string(r.name);
-  return out;
-}
+constexpr LeadStatus kClosed = LeadStatus::kClosed;
+constexpr TaskKind kVeraCall = TaskKind::kVeraCall;
 
 }  // namespace
 
@@ -62,7 +56,7 @@ Result<crm::Lead> LeadService::Take(int64_t lead_id, const Actor& by) {
   if (lead.status == kClosed) return Status::Conflict("the lead is closed");
   if (!lead.assigned_to.empty() && lead.assigned_to != by.name)
     return Status::Conflict("the lead is already taken by " + lead.assigned_to);
-  lead.status = Name(LeadStatus::kTaken);
+  lead.status = LeadStatus::kTaken;
   lead.assigned_to = by.name;
   KIRA_RETURN_IF_ERROR(SaveLead(&lead));
   Audit(by, "lead.take", "lead", lead_id, "assigned to " + by.name);
@@ -107,7 +101,7 @@ Result<VeraAssignment> LeadService::SendToVera(int64_t lead_id, const CallReques
   auto lock = Lock();
   KIRA_ASSIGN_OR_RETURN(crm::Lead lead, store_.GetLead(lead_id));
   KIRA_ASSIGN_OR_RETURN(crm::Task task, NewCallTask(lead, r, by));
-  KIRA_ASSIGN_OR_RETURN(auto open, store_.ListTasks("open", lead_id));
+  KIRA_ASSIGN_OR_RETURN(auto open, store_.ListTasks(TaskStatus::kOpen, lead_id));
   for (const auto& t : open)
     if (t.kind == kVeraCall)
       return Status::Conflict("Vera already has an open call for this lead (task " +
@@ -115,7 +109,7 @@ Result<VeraAssignment> LeadService::SendToVera(int64_t lead_id, const CallReques
   task.kind = kVeraCall;
   task.agent = "vera";
   KIRA_ASSIGN_OR_RETURN(task.id, store_.CreateTask(task));
-  lead.status = Name(LeadStatus::kVeraAssigned);
+  lead.status = LeadStatus::kVeraAssigned;
   if (lead.assigned_to.empty()) lead.assigned_to = by.name;
   KIRA_RETURN_IF_ERROR(SaveLead(&lead));
   if (auto again = store_.GetTask(task.id); again.ok()) task = *again;
@@ -128,7 +122,7 @@ Result<crm::Task> LeadService::AssignCallback(int64_t lead_id, const CallRequest
   auto lock = Lock();
   KIRA_ASSIGN_OR_RETURN(crm::Lead lead, store_.GetLead(lead_id));
   KIRA_ASSIGN_OR_RETURN(crm::Task task, NewCallTask(lead, r, by));
-  task.kind = Name(TaskKind::kCallback);
+  task.kind = TaskKind::kCallback;
   task.agent = "";
   KIRA_ASSIGN_OR_RETURN(task.id, store_.CreateTask(task));
   if (auto again = store_.GetTask(task.id); again.ok()) task = *again;
@@ -138,7 +132,7 @@ Result<crm::Task> LeadService::AssignCallback(int64_t lead_id, const CallRequest
 
 Result<crm::Lead> LeadService::Close(int64_t lead_id, const std::string& reason, const Actor& by) {
   if (!crm::ParseCloseReason(reason))
-    return Status::Invalid("reason must be one of: " + CloseReasonList());
+    return Status::Invalid("reason must be one of: " + crm::Names(crm::kCloseReasonTable));
   auto lock = Lock();
   KIRA_ASSIGN_OR_RETURN(crm::Lead lead, store_.GetLead(lead_id));
   if (lead.status == kClosed) return Status::Conflict("the lead is already closed");
@@ -153,13 +147,14 @@ Result<crm::Lead> LeadService::Close(int64_t lead_id, const std::string& reason,
 Result<crm::Lead> LeadService::Approve(int64_t lead_id, const Actor& by) {
   auto lock = Lock();
   KIRA_ASSIGN_OR_RETURN(crm::Lead lead, store_.GetLead(lead_id));
-  KIRA_ASSIGN_OR_RETURN(auto tasks, store_.ListTasks("", lead_id));
+  KIRA_ASSIGN_OR_RETURN(auto tasks, store_.ListTasks(std::nullopt, lead_id));
   int64_t task_id = 0;
   std::string result;
   for (const auto& t : tasks)
     if (t.kind == kVeraCall && t.id > task_id) {
       task_id = t.id;
-      result = t.status == "done" || t.status == "failed" ? t.last_result : "";
+      result =
+          t.status == TaskStatus::kDone || t.status == TaskStatus::kFailed ? t.last_result : "";
     }
   if (task_id == 0) return Status::Conflict("Vera has not been sent to this lead");
   if (result.empty()) return Status::Conflict("Vera has not finished the call yet");
@@ -176,14 +171,15 @@ Result<OrderStatusChange> LeadService::SetOrderStatus(int64_t order_id, const st
                                                       const Actor& by) {
   auto lock = Lock();
   KIRA_ASSIGN_OR_RETURN(crm::Order order, store_.GetOrder(order_id));
-  KIRA_RETURN_IF_ERROR(CheckOrderTransition(order, status));
-  KIRA_RETURN_IF_ERROR(store_.UpdateOrderStatus(order_id, status));
+  KIRA_ASSIGN_OR_RETURN(crm::OrderStatus to, CheckOrderTransition(order, status));
+  KIRA_RETURN_IF_ERROR(store_.UpdateOrderStatus(order_id, to));
   OrderStatusChange c{order, order.status};
   if (auto again = store_.GetOrder(order_id); again.ok())
     c.order = *again;
   else
-    c.order.status = status;
-  Audit(by, "order.status", "order", order_id, c.from + " -> " + status);
+    c.order.status = to;
+  Audit(by, "order.status", "order", order_id,
+        std::string(Name(c.from)) + " -> " + std::string(Name(to)));
   return c;
 }
 

@@ -49,8 +49,8 @@ struct VeraAssignment {
 };
 
 struct OrderStatusChange {
-  crm::Order order;  // as stored after the change
-  std::string from;  // the status it had
+  crm::Order order;       // as stored after the change
+  crm::OrderStatus from;  // the status it had
 };
 
 struct DncImportReport {

@@ -48,7 +48,7 @@ TEST_F(LeadServiceTest, TakeAssignsAndRefusesAnotherManager) {
   int64_t id = AddLead();
   auto l = svc_->Take(id, Actor::User("alice"));
   ASSERT_TRUE(l.ok()) << l.status().ToString();
-  EXPECT_EQ(l->status, "taken");
+  EXPECT_EQ(crm::Name(l->status), "taken");
   EXPECT_EQ(l->assigned_to, "alice");
   EXPECT_TRUE(svc_->Take(id, Actor::User("alice")).ok());  // again by the same: fine
   auto other = svc_->Take(id, Actor::User("bob"));
@@ -67,11 +67,11 @@ TEST_F(LeadServiceTest, SendToVeraStoresE164AndRefusesDuplicatesClosedAndDnc) {
   auto v = svc_->SendToVera(id, r, Actor::User("alice"));
   ASSERT_TRUE(v.ok()) << v.status().ToString();
   EXPECT_EQ(v->task.phone, "+79161234567");
-  EXPECT_EQ(v->task.kind, "vera_call");
+  EXPECT_EQ(crm::Name(v->task.kind), "vera_call");
   EXPECT_EQ(v->task.agent, "vera");
   EXPECT_EQ(v->task.timezone, "Europe/Moscow");
   EXPECT_EQ(v->task.created_by, "manager:alice");
-  EXPECT_EQ(v->lead.status, "vera_assigned");
+  EXPECT_EQ(crm::Name(v->lead.status), "vera_assigned");
   EXPECT_EQ(v->lead.assigned_to, "alice");
   auto again = svc_->SendToVera(id, {}, Actor::User("alice"));
   EXPECT_EQ(again.status().code(), Status::Code::kConflict);
@@ -102,7 +102,7 @@ TEST_F(LeadServiceTest, CloseChecksTheReasonAndOnlyOnce) {
   EXPECT_EQ(svc_->Close(id, "because", Actor::Cli()).status().code(), Status::Code::kInvalid);
   auto l = svc_->Close(id, "duplicate", Actor::User("bob"));
   ASSERT_TRUE(l.ok());
-  EXPECT_EQ(l->status, "closed");
+  EXPECT_EQ(crm::Name(l->status), "closed");
   EXPECT_EQ(l->reason, "duplicate");
   EXPECT_EQ(l->assigned_to, "bob");
   EXPECT_EQ(svc_->Close(id, "other", Actor::Cli()).status().message(),
@@ -119,12 +119,12 @@ TEST_F(LeadServiceTest, ApproveNeedsAFinishedVeraCall) {
   EXPECT_EQ(svc_->Approve(id, Actor::Cli()).status().message(),
             "Vera has not finished the call yet");
   crm::Task t = v->task;
-  t.status = "done";
+  t.status = crm::TaskStatus::kDone;
   t.last_result = "order_placed";
   ASSERT_TRUE(store_->UpdateTask(t).ok());
   auto l = svc_->Approve(id, Actor::User("alice"));
   ASSERT_TRUE(l.ok()) << l.status().ToString();
-  EXPECT_EQ(l->status, "closed");
+  EXPECT_EQ(crm::Name(l->status), "closed");
   EXPECT_EQ(l->reason, "vera_order_placed");
   EXPECT_EQ(Actions(id).back(), "user:alice lead.vera_approve task " + std::to_string(v->task.id));
 }
@@ -138,14 +138,14 @@ TEST_F(LeadServiceTest, CallbackTaskIsAuditedOnTheTask) {
   r.deadline = 0;
   auto t = svc_->AssignCallback(id, r, Actor::Cli());
   ASSERT_TRUE(t.ok()) << t.status().ToString();
-  EXPECT_EQ(t->kind, "callback");
+  EXPECT_EQ(crm::Name(t->kind), "callback");
   EXPECT_EQ(t->agent, "");
   auto a = store_->ListAudit("task", t->id);
   ASSERT_TRUE(a.ok());
   ASSERT_EQ(a->size(), 1u);
   EXPECT_EQ((*a)[0].detail, "lead " + std::to_string(id) + ", agent manager");
   auto lead = store_->GetLead(id);
-  EXPECT_EQ(lead->status, "new");  // a manager's callback leaves the lead's status alone
+  EXPECT_EQ(crm::Name(lead->status), "new");  // a manager's callback leaves the lead's status alone
 }
 
 TEST_F(LeadServiceTest, DncImportIsAllOrNothing) {

@@ -1,38 +1,52 @@
 #include "leads/order_flow.h"
 
 #include <algorithm>
-#include <iterator>
 
 namespace kira::leads {
 
-std::vector<std::string> NextOrderStatuses(const crm::Order& o) {
-  const std::string& s = o.status;
-  if (s == "new") return {"confirmed", "cancelled"};
-  if (s == "confirmed") return {"paid", "cancelled"};
-  if (s == "paid") {
-    if (o.fulfilment == "delivery") return {"shipped", "cancelled"};
-    if (o.fulfilment == "pickup") return {"picked_up", "cancelled"};
-    return {"shipped", "picked_up", "cancelled"};
+using crm::Name;
+using crm::OrderStatus;
+
+std::vector<OrderStatus> NextOrderStatuses(const crm::Order& o) {
+  switch (o.status) {
+    case OrderStatus::kNew:
+      return {OrderStatus::kConfirmed, OrderStatus::kCancelled};
+    case OrderStatus::kConfirmed:
+      return {OrderStatus::kPaid, OrderStatus::kCancelled};
+    case OrderStatus::kPaid:
+      if (o.fulfilment == "delivery") return {OrderStatus::kShipped, OrderStatus::kCancelled};
+      if (o.fulfilment == "pickup") return {OrderStatus::kPickedUp, OrderStatus::kCancelled};
+      return {OrderStatus::kShipped, OrderStatus::kPickedUp, OrderStatus::kCancelled};
+    case OrderStatus::kShipped:
+    case OrderStatus::kPickedUp:
+      return {OrderStatus::kDone};
+    case OrderStatus::kDone:
+    case OrderStatus::kCancelled:
+      break;
   }
-  if (s == "shipped" || s == "picked_up") return {"done"};
-  return {};  // done, cancelled: final
+  return {};  // final
 }
 
-Status CheckOrderTransition(const crm::Order& o, const std::string& to) {
-  if (std::find(std::begin(crm::kOrderStatuses), std::end(crm::kOrderStatuses), to) ==
-      std::end(crm::kOrderStatuses)) {
-    std::string known;
-    for (const char* s : crm::kOrderStatuses) known += (known.empty() ? "" : ", ") + std::string(s);
-    return Status::Invalid("status '" + to + "' is unknown (known: " + known + ")");
-  }
+Status CheckOrderTransition(const crm::Order& o, OrderStatus to) {
   auto next = NextOrderStatuses(o);
   if (std::find(next.begin(), next.end(), to) != next.end()) return Status::Ok();
+  const std::string from(Name(o.status));
   if (next.empty())
-    return Status::Conflict("the order is " + o.status + "; its status can no longer change");
+    return Status::Conflict("the order is " + from + "; its status can no longer change");
   std::string allowed;
-  for (const auto& n : next) allowed += (allowed.empty() ? "" : ", ") + n;
-  return Status::Conflict("an order that is " + o.status + " cannot become " + to +
+  for (OrderStatus n : next) (allowed += allowed.empty() ? "" : ", ") += Name(n);
+  return Status::Conflict("an order that is " + from + " cannot become " + std::string(Name(to)) +
                           " (next: " + allowed + ")");
+}
+
+Result<OrderStatus> CheckOrderTransition(const crm::Order& o, std::string_view to) {
+  auto status = crm::ParseOrderStatus(to);
+  if (!status) {
+    return Status::Invalid("status '" + std::string(to) +
+                           "' is unknown (known: " + crm::Names(crm::kOrderStatusTable) + ")");
+  }
+  KIRA_RETURN_IF_ERROR(CheckOrderTransition(o, *status));
+  return *status;
 }
 
 }  // namespace kira::leads

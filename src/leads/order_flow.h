@@ -9,6 +9,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/status.h"
@@ -17,10 +18,13 @@
 namespace kira::leads {
 
 // The statuses `order` may move to now, in the order a manager would usually pick them.
-std::vector<std::string> NextOrderStatuses(const crm::Order& order);
+std::vector<crm::OrderStatus> NextOrderStatuses(const crm::Order& order);
 
-// Ok when `order` may move to `to`; Invalid for a status that does not exist (listing the
-// known ones), Conflict for a move the flow above forbids (naming both statuses).
-Status CheckOrderTransition(const crm::Order& order, const std::string& to);
+// Ok when `order` may move to `to`; Conflict for a move the flow above forbids (naming both
+// statuses).
+Status CheckOrderTransition(const crm::Order& order, crm::OrderStatus to);
+// The same for a status named by a person or a request: Invalid for a name that does not
+// exist (listing the known ones).
+Result<crm::OrderStatus> CheckOrderTransition(const crm::Order& order, std::string_view to);
 
 }  // namespace kira::leads

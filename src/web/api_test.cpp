@@ -164,11 +164,7 @@ TEST_F(ApiTest, TakeSendVeraCloseAreAudited) {
   EXPECT_EQ(task["kind"], "vera_call");
   EXPECT_EQ(task["agent"], "vera");
   EXPECT_EQ(task["phone"], "+79161110004");
-  EXPECT_EQ(task["not_before"], ToUnixMillis([] {
-              TimePoint t;
-              ParseIso("2030-01-10T07:00:00Z", &t);
-              return t;
-            }()));
+  EXPECT_EQ(task["not_before"], ToUnixMillis([] { return *ParseIso("2030-01-10T07:00:00Z"); }()));
   auto stored = env->store->GetTask(task["id"].get<int64_t>());
   ASSERT_TRUE(stored.ok());
   EXPECT_EQ(stored->note, "Предложить аналог");
@@ -216,7 +212,7 @@ TEST_F(ApiTest, CsrfLessPostChangesNothing) {
   EXPECT_NE(r->body.find("CSRF"), std::string::npos);
   auto lead = env->store->GetLead(*id);
   ASSERT_TRUE(lead.ok());
-  EXPECT_EQ(lead->status, "new");
+  EXPECT_EQ(crm::Name(lead->status), "new");
   EXPECT_EQ(lead->assigned_to, "");
 }
 
@@ -230,7 +226,7 @@ TEST_F(ApiTest, VeraRefusesDoNotCallNumbers) {
   auto r = client->Post("/api/leads/" + std::to_string(*id) + "/vera", Json::object());
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 409);
-  auto tasks = env->store->ListTasks("", *id);
+  auto tasks = env->store->ListTasks(std::nullopt, *id);
   ASSERT_TRUE(tasks.ok());
   EXPECT_TRUE(tasks->empty());
 }
@@ -461,7 +457,8 @@ TEST(Dashboard, SlotsLandInTheLeadsLocalDayAndHour) {
     ASSERT_TRUE(e.ok());
     auto& env = **e;
     TimePoint base;
-    ASSERT_TRUE(ParseIso("2026-10-10T00:00:00Z", &base));
+    ASSERT_TRUE(ParseIso("2026-10-10T00:00:00Z").ok());
+    base = *ParseIso("2026-10-10T00:00:00Z");
     int64_t t0 = ToUnixMillis(base);
     const char* outcomes[] = {"non_targeted", "qualified", "order_placed", "info_only"};
     const char* reasons[] = {"discontinued", "", "", ""};
@@ -482,15 +479,15 @@ TEST(Dashboard, SlotsLandInTheLeadsLocalDayAndHour) {
       if (i % 7 == 0) {
         crm::Task t;
         t.lead_id = *id;
-        t.kind = "vera_call";
-        t.status = i % 2 ? "done" : "open";
+        t.kind = crm::TaskKind::kVeraCall;
+        t.status = i % 2 ? crm::TaskStatus::kDone : crm::TaskStatus::kOpen;
         t.last_result = i % 2 ? "refused" : "";
         t.created_at = at + 2000;
         ASSERT_TRUE(env.store->CreateTask(t).ok());
       }
       if (i % 3 == 0) {
         auto l = env.store->GetLead(*id);
-        l->status = "taken";
+        l->status = crm::LeadStatus::kTaken;
         l->assigned_to = "olga";
         ASSERT_TRUE(env.store->UpdateLead(*l).ok());
       }

@@ -62,9 +62,10 @@ class Acc {
     b.orders += n;
     b.value += value;
   }
-  void VeraTask(const std::string& status, const std::string& last_result, int64_t n) {
-    bool finished = status == "done" || status == "failed" || status == "cancelled";
-    vera_[finished ? (last_result.empty() ? status : last_result) : "pending"] += n;
+  void VeraTask(crm::TaskStatus status, const std::string& last_result, int64_t n) {
+    bool finished = crm::Row(status).finished;
+    std::string name(crm::Name(status));
+    vera_[finished ? (last_result.empty() ? name : last_result) : "pending"] += n;
   }
 
   Json ToJson(const std::string& tz_name) const {

@@ -15,7 +15,7 @@ Json ToJson(const crm::Lead& l) {
           {"contact_id", l.contact_id},
           {"channel", l.channel},
           {"source", l.source},
-          {"status", l.status},
+          {"status", crm::Name(l.status)},
           {"qualification", l.qualification},
           {"outcome", l.outcome},
           {"reason", l.reason},
@@ -59,7 +59,7 @@ Json ToJson(const crm::Order& o) {
   return {{"id", o.id},
           {"lead_id", o.lead_id},
           {"conversation_id", o.conversation_id},
-          {"status", o.status},
+          {"status", crm::Name(o.status)},
           {"fulfilment", o.fulfilment},
           {"address", o.address},
           {"customer_name", o.customer_name},
@@ -73,7 +73,7 @@ Json ToJson(const crm::Order& o) {
 Json ToJson(const crm::Task& t) {
   return {{"id", t.id},
           {"lead_id", t.lead_id},
-          {"kind", t.kind},
+          {"kind", crm::Name(t.kind)},
           {"agent", t.agent},
           {"phone", t.phone},
           {"timezone", t.timezone},
@@ -83,7 +83,7 @@ Json ToJson(const crm::Task& t) {
           {"attempts", t.attempts},
           {"last_attempt_at", t.last_attempt_at},
           {"last_result", t.last_result},
-          {"status", t.status},
+          {"status", crm::Name(t.status)},
           {"created_by", t.created_by},
           {"created_at", t.created_at}};
 }

@@ -110,10 +110,10 @@ class OpenApiTest : public ::testing::Test {
     ASSERT_TRUE(lead.ok() && lead2.ok() && done.ok());
     crm::Task t;
     t.lead_id = *done;
-    t.kind = "vera_call";
+    t.kind = crm::TaskKind::kVeraCall;
     t.agent = "vera";
     t.phone = "+79160000003";
-    t.status = "done";
+    t.status = crm::TaskStatus::kDone;
     t.last_result = "order_placed";
     ASSERT_TRUE(env->store->CreateTask(t).ok());
     auto convs = env->store->ListConversations(*lead);

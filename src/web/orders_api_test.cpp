@@ -109,7 +109,7 @@ TEST_F(OrdersApiTest, StatusChangesFollowTheFlowAreAuditedAndSentAsWebhooks) {
   PostStatus("shipped", 200);
   PostStatus("cancelled", 409);
   PostStatus("done", 200);
-  EXPECT_EQ(env->store->GetOrder(order_)->status, "done");
+  EXPECT_EQ(crm::Name(env->store->GetOrder(order_)->status), "done");
   // Without the CSRF token nothing changes.
   auto csrf = client->Post("/api/orders/" + std::to_string(order_) + "/status",
                            {{"status", "cancelled"}}, false);

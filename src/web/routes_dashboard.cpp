@@ -13,13 +13,13 @@ void WebServer::Impl::RegisterDashboardRoutes() {
           for (auto [name, field] : {std::pair{"from", &q.from_ms}, std::pair{"to", &q.to_ms}}) {
             std::string v = req.get_param_value(name);
             if (v.empty()) continue;
-            TimePoint t;
             if (!ParseId(v, field)) {
-              if (!ParseIso(v, &t))
+              auto t = ParseIso(v);
+              if (!t.ok())
                 return SendError(
                     res, 400, "invalid",
                     std::string(name) + " '" + v + "' is not Unix milliseconds or ISO 8601");
-              *field = ToUnixMillis(t);
+              *field = ToUnixMillis(*t);
             }
           }
           if (req.has_param("period")) q.period = req.get_param_value("period");

@@ -12,7 +12,7 @@
 namespace kira::web {
 namespace {
 
-const std::string kVeraCall(crm::Name(crm::TaskKind::kVeraCall));
+constexpr crm::TaskKind kVeraCall = crm::TaskKind::kVeraCall;
 constexpr const char* kChannels[] = {"phone", "chat", "web"};
 constexpr int64_t kWatchVeraMs = 7LL * 24 * 3600 * 1000;
 
@@ -20,9 +20,9 @@ constexpr int64_t kWatchVeraMs = 7LL * 24 * 3600 * 1000;
 bool ParseTime(const std::string& s, int64_t* out) {
   if (s.empty()) return false;
   if (ParseId(s, out)) return true;
-  TimePoint t;
-  if (!ParseIso(s, &t)) return false;
-  *out = ToUnixMillis(t);
+  auto t = ParseIso(s);
+  if (!t.ok()) return false;
+  *out = ToUnixMillis(*t);
   return true;
 }
 
@@ -48,7 +48,7 @@ Status LoadLead(crm::CrmStore& store, int64_t id, LeadRecords* r) {
     r->convs.push_back(full.ok() ? *full : c0);
   }
   KIRA_ASSIGN_OR_RETURN(r->orders, store.ListOrders(id));
-  KIRA_ASSIGN_OR_RETURN(r->tasks, store.ListTasks("", id));
+  KIRA_ASSIGN_OR_RETURN(r->tasks, store.ListTasks(std::nullopt, id));
   auto audit = store.ListAudit("lead", id);
   if (audit.ok()) r->audit = std::move(*audit);
   for (const auto& o : r->orders)  // status changes: on the lead's timeline too
@@ -100,7 +100,8 @@ Json LeadPageJson(const LeadRecords& r) {
   std::string phone = r.contact.is_object() ? r.contact.value("phone", "") : "";
   for (const auto& o : r.orders) {
     oj.push_back(OrderJson(o, phone));
-    tl.push_back(TimelineEntry(o.created_at, "order.created", "", o.id, o.status));
+    tl.push_back(
+        TimelineEntry(o.created_at, "order.created", "", o.id, std::string(crm::Name(o.status))));
   }
   for (const auto& t : r.tasks) tj.push_back(ToJson(t));
   for (const auto& a : r.audit)
@@ -116,13 +117,16 @@ Json LeadPageJson(const LeadRecords& r) {
 }  // namespace
 
 bool ParseQueueFilter(const httplib::Request& req, crm::LeadFilter* f, std::string* error) {
-  f->status = req.get_param_value("status");
+  std::string status = req.get_param_value("status");
   f->outcome = req.get_param_value("outcome");
   f->reason = req.get_param_value("reason");
   f->channel = req.get_param_value("channel");
-  if (!f->status.empty() && !crm::ParseLeadStatus(f->status)) {
-    *error = "status '" + f->status.substr(0, 40) + "' is unknown";
-    return false;
+  if (!status.empty()) {
+    f->status = crm::ParseLeadStatus(status);
+    if (!f->status) {
+      *error = "status '" + status.substr(0, 40) + "' is unknown";
+      return false;
+    }
   }
   if (!f->outcome.empty() && !crm::IsOutcome(f->outcome)) {
     *error = "outcome '" + f->outcome.substr(0, 40) + "' is unknown";

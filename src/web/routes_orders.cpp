@@ -20,7 +20,9 @@ constexpr int64_t kMaxOrderPage = 200;
 Json OrderCard(const crm::Order& o, const std::string& phone) {
   Json j = ToJson(o);
   j["phone"] = phone;
-  j["next_statuses"] = leads::NextOrderStatuses(o);
+  Json next = Json::array();
+  for (crm::OrderStatus s : leads::NextOrderStatuses(o)) next.push_back(crm::Name(s));
+  j["next_statuses"] = next;
   return j;
 }
 
@@ -29,46 +31,45 @@ Json OrderCard(const crm::Order& o, const std::string& phone) {
 Json OrderJson(const crm::Order& o, const std::string& phone) { return OrderCard(o, phone); }
 
 void WebServer::Impl::RegisterOrderRoutes() {
-  Route("GET", "/api/orders", Access::kUser,
-        [this](const httplib::Request& req, httplib::Response& res, Ctx&) {
-          std::string status = req.get_param_value("status");
-          if (!status.empty() &&
-              std::find(std::begin(crm::kOrderStatuses), std::end(crm::kOrderStatuses), status) ==
-                  std::end(crm::kOrderStatuses))
-            return SendError(res, 400, "invalid",
-                             "status '" + status.substr(0, 40) + "' is unknown");
-          int64_t limit = 50, before = 0;
-          std::string lim = req.get_param_value("limit"), bid = req.get_param_value("before_id");
-          if (!lim.empty() && (!ParseId(lim, &limit) || limit < 1 || limit > kMaxOrderPage))
-            return SendError(res, 400, "invalid", "limit must be 1..200");
-          if (!bid.empty() && !ParseId(bid, &before))
-            return SendError(res, 400, "invalid",
-                             "before_id '" + bid.substr(0, 40) + "' is not a valid value");
-          Json out = Json::array();
-          int64_t total = 0;
-          {
-            std::lock_guard<std::mutex> lock(store_mu);
-            auto all = cfg.store->ListOrders(0);
-            if (!all.ok()) return SendStatus(res, all.status());
-            for (auto it = all->rbegin(); it != all->rend(); ++it) {
-              if (!status.empty() && it->status != status) continue;
-              ++total;
-              if ((before && it->id >= before) || static_cast<int64_t>(out.size()) >= limit)
-                continue;
-              std::string phone;
-              if (auto l = cfg.store->GetLead(it->lead_id); l.ok() && l->contact_id)
-                if (auto c = cfg.store->GetContact(l->contact_id); c.ok()) phone = c->phone;
-              out.push_back(OrderCard(*it, phone));
-            }
+  Route(
+      "GET", "/api/orders", Access::kUser,
+      [this](const httplib::Request& req, httplib::Response& res, Ctx&) {
+        std::string status_name = req.get_param_value("status");
+        std::optional<crm::OrderStatus> status;
+        if (!status_name.empty() && !(status = crm::ParseOrderStatus(status_name)))
+          return SendError(res, 400, "invalid",
+                           "status '" + status_name.substr(0, 40) + "' is unknown");
+        int64_t limit = 50, before = 0;
+        std::string lim = req.get_param_value("limit"), bid = req.get_param_value("before_id");
+        if (!lim.empty() && (!ParseId(lim, &limit) || limit < 1 || limit > kMaxOrderPage))
+          return SendError(res, 400, "invalid", "limit must be 1..200");
+        if (!bid.empty() && !ParseId(bid, &before))
+          return SendError(res, 400, "invalid",
+                           "before_id '" + bid.substr(0, 40) + "' is not a valid value");
+        Json out = Json::array();
+        int64_t total = 0;
+        {
+          std::lock_guard<std::mutex> lock(store_mu);
+          auto all = cfg.store->ListOrders(0);
+          if (!all.ok()) return SendStatus(res, all.status());
+          for (auto it = all->rbegin(); it != all->rend(); ++it) {
+            if (status && it->status != *status) continue;
+            ++total;
+            if ((before && it->id >= before) || static_cast<int64_t>(out.size()) >= limit) continue;
+            std::string phone;
+            if (auto l = cfg.store->GetLead(it->lead_id); l.ok() && l->contact_id)
+              if (auto c = cfg.store->GetContact(l->contact_id); c.ok()) phone = c->phone;
+            out.push_back(OrderCard(*it, phone));
           }
-          Json next = nullptr;
-          if (static_cast<int64_t>(out.size()) == limit) next = out.back()["id"];
-          SendJson(res, 200,
-                   {{"orders", out},
-                    {"total", total},
-                    {"next_before_id", next},
-                    {"statuses", crm::kOrderStatuses}});
-        });
+        }
+        Json next = nullptr;
+        if (static_cast<int64_t>(out.size()) == limit) next = out.back()["id"];
+        Json statuses = Json::array();
+        for (const auto& r : crm::kOrderStatusTable) statuses.push_back(r.name);
+        SendJson(
+            res, 200,
+            {{"orders", out}, {"total", total}, {"next_before_id", next}, {"statuses", statuses}});
+      });
 
   Route("POST", "/api/orders/{id}/status", Access::kUser,
         [this](const httplib::Request& req, httplib::Response& res, Ctx& ctx) {
@@ -81,20 +82,21 @@ void WebServer::Impl::RegisterOrderRoutes() {
           auto c = leads->SetOrderStatus(id, status, leads::Actor::User(ctx.session.user.name));
           if (!c.ok()) return SendStatus(res, c.status());
           Json event = {{"order", ToJson(c->order)},
-                        {"from", c->from},
-                        {"to", c->order.status},
+                        {"from", crm::Name(c->from)},
+                        {"to", crm::Name(c->order.status)},
                         {"by", ctx.actor()}};
           if (Status s = hooks->Enqueue("order.status_changed", event.dump()); !s.ok())
             log::Warn("web", "webhook queue: " + s.message());
-          hub.Publish("order.updated",
-                      {{"id", id}, {"lead_id", c->order.lead_id}, {"status", c->order.status}});
+          hub.Publish(
+              "order.updated",
+              {{"id", id}, {"lead_id", c->order.lead_id}, {"status", crm::Name(c->order.status)}});
           std::string phone;
           {
             std::lock_guard<std::mutex> lock(store_mu);
             if (auto l = cfg.store->GetLead(c->order.lead_id); l.ok() && l->contact_id)
               if (auto ct = cfg.store->GetContact(l->contact_id); ct.ok()) phone = ct->phone;
           }
-          SendJson(res, 200, {{"order", OrderCard(c->order, phone)}, {"from", c->from}});
+          SendJson(res, 200, {{"order", OrderCard(c->order, phone)}, {"from", crm::Name(c->from)}});
         });
 
   Route("GET", "/api/export", Access::kUser,

@@ -189,7 +189,7 @@ TEST_F(CatalogUpload, ReplaceRemovesWhatTheFileNoLongerListsOrdersKeepTheirLines
   ASSERT_TRUE(lead.ok()) << lead.status().message();
   crm::Order o;
   o.lead_id = *lead;
-  o.status = "new";
+  o.status = crm::OrderStatus::kNew;
   o.fulfilment = "pickup";
   o.supply = "shop";
   o.lines.push_back({"OLD-1", "Плитка старая", 2, "м2", 990});
@@ -307,7 +307,7 @@ TEST_F(CatalogUpload, CampaignRefusesRowsThenSkipsThemWhenAskedAndShowsProgress)
   EXPECT_EQ(p["total"], 1);
   EXPECT_EQ(p["open"], 1);
   EXPECT_EQ(p["campaign"]["refused"].size(), 3u);
-  auto tasks = env->store->ListTasks("open");
+  auto tasks = env->store->ListTasks(crm::TaskStatus::kOpen);
   ASSERT_TRUE(tasks.ok());
   ASSERT_EQ(tasks->size(), 1u);
   EXPECT_EQ((*tasks)[0].agent, "vera");

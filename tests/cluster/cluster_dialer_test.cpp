@@ -167,7 +167,7 @@ TEST(ClusterDialer, EveryDialableTaskIsDialledExactlyOnceByThreeNodes) {
           }
           crm::Task t;
           t.lead_id = *lead;
-          t.kind = "vera_call";
+          t.kind = crm::TaskKind::kVeraCall;
           t.agent = "vera";
           t.phone = phone;
           t.timezone = is_night ? night : day;

@@ -28,9 +28,9 @@ using namespace std::chrono_literals;
 
 // Monday 30 November 2026, 12:00 in Moscow: inside the demo profile's weekday window.
 TimePoint InsideWindow() {
-  TimePoint t;
-  EXPECT_TRUE(ParseIso("2026-11-30T09:00:00Z", &t));
-  return t;
+  auto t = ParseIso("2026-11-30T09:00:00Z");
+  EXPECT_TRUE(t.ok());
+  return t.ok() ? *t : TimePoint{};
 }
 
 // One spoken line of the callee's recording: `text` starting `at_s` seconds into the call.
@@ -96,7 +96,7 @@ class OutboundCall : public ::testing::Test {
     EXPECT_TRUE(lid.ok()) << lid.status().ToString();
     crm::Task t;
     t.lead_id = *lid;
-    t.kind = "vera_call";
+    t.kind = crm::TaskKind::kVeraCall;
     t.agent = "vera";
     t.phone = phone;
     t.note = "call back about the grey 60x60";
@@ -181,7 +181,7 @@ class OutboundCall : public ::testing::Test {
     EXPECT_TRUE(finished) << "the conversation never finished";
     auto task = rt_->store->GetTask(task_id);
     ASSERT_TRUE(task.ok());
-    EXPECT_EQ(task->status, "done");
+    EXPECT_EQ(crm::Name(task->status), "done");
   }
 
   // Prints the transcript; returns the caller's words.
@@ -252,7 +252,7 @@ TEST_F(OutboundCall, AnsweredCallLandsInTheCrmWithOutcomeRefused) {
   EXPECT_TRUE(reminded) << "Vera did not go on after the yes";
   auto task = rt_->store->GetTask(task_id);
   ASSERT_TRUE(task.ok());
-  EXPECT_EQ(task->status, "done");
+  EXPECT_EQ(crm::Name(task->status), "done");
   EXPECT_EQ(task->last_result, "refused");
   EXPECT_EQ(task->attempts, 1);  // counted once, by the dialer
   auto lead = rt_->store->GetLead(task->lead_id);
@@ -289,13 +289,15 @@ TEST_F(OutboundCall, TelephoneSecretaryGetsOneSentenceAndTheManagerATextTask) {
   EXPECT_TRUE(told) << "no message for the secretary";
   auto task = rt_->store->GetTask(task_id);
   ASSERT_TRUE(task.ok());
-  EXPECT_EQ(task->status, "done");
+  EXPECT_EQ(crm::Name(task->status), "done");
   EXPECT_EQ(task->last_result, "secretary");
-  auto tasks = rt_->store->ListTasks("", task->lead_id);
+  auto tasks = rt_->store->ListTasks(std::nullopt, task->lead_id);
   ASSERT_TRUE(tasks.ok());
   int followups = 0;
   for (const auto& t : *tasks)
-    if (t.kind == "text_followup" && t.agent.empty() && t.status == "open") ++followups;
+    if (t.kind == crm::TaskKind::kTextFollowup && t.agent.empty() &&
+        t.status == crm::TaskStatus::kOpen)
+      ++followups;
   EXPECT_GE(followups, 1) << "no text follow-up task for the manager";
 }
 
@@ -317,16 +319,18 @@ TEST_F(OutboundCall, BeepOnlyMailboxIsVoicemailFromTheAudio) {
   Transcript(*conv, &agent_turns);
   auto task = rt_->store->GetTask(task_id);
   ASSERT_TRUE(task.ok());
-  EXPECT_EQ(task->status, "done");
+  EXPECT_EQ(crm::Name(task->status), "done");
   EXPECT_EQ(task->last_result, "voicemail") << "the conversation said " << conv->outcome;
   auto lead = rt_->store->GetLead(task->lead_id);
   ASSERT_TRUE(lead.ok());
   EXPECT_EQ(lead->outcome, "voicemail");
-  auto tasks = rt_->store->ListTasks("", task->lead_id);
+  auto tasks = rt_->store->ListTasks(std::nullopt, task->lead_id);
   ASSERT_TRUE(tasks.ok());
   int followups = 0;
   for (const auto& t : *tasks)
-    if (t.kind == "text_followup" && t.agent.empty() && t.status == "open") ++followups;
+    if (t.kind == crm::TaskKind::kTextFollowup && t.agent.empty() &&
+        t.status == crm::TaskStatus::kOpen)
+      ++followups;
   EXPECT_EQ(followups, 1) << "one text follow-up task for the manager";
 }
 

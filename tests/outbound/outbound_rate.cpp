@@ -106,8 +106,7 @@ Status RunOutboundRate(const RateOptions& o, RateResult* out) {
     return Status::Unavailable("sipp exited at start:\n" + ReadAll(dir + "/sipp.log"));
 
   // The store: Monday 09:00 UTC = 12:00 in Moscow (window open), 21:00 in Kamchatka (closed).
-  TimePoint start;
-  ParseIso("2026-11-30T09:00:00Z", &start);
+  KIRA_ASSIGN_OR_RETURN(TimePoint start, ParseIso("2026-11-30T09:00:00Z"));
   FakeClock clock(start);
   crm::SqliteCrmOptions so;
   so.clock = &clock;
@@ -121,7 +120,7 @@ Status RunOutboundRate(const RateOptions& o, RateResult* out) {
     KIRA_ASSIGN_OR_RETURN(int64_t lead, store->CreateLead(l));
     crm::Task t;
     t.lead_id = lead;
-    t.kind = "vera_call";
+    t.kind = crm::TaskKind::kVeraCall;
     t.agent = "vera";
     t.phone = phone;
     t.created_by = "rule";

@@ -30,12 +30,12 @@ Conversation ReadConversation(const pg::Rows& r, int i) {
   return c;
 }
 
-Order ReadOrder(const pg::Rows& r, int i) {
+Result<Order> ReadOrder(const pg::Rows& r, int i) {
   Order o;
   o.id = r.Int(i, 0);
   o.lead_id = r.Int(i, 1);
   o.conversation_id = r.Int(i, 2);
-  o.status = r.Text(i, 3);
+  KIRA_ASSIGN_OR_RETURN(o.status, ParseNamed(kOrderStatusTable, r.Text(i, 3), "order status"));
   o.fulfilment = r.Text(i, 4);
   o.address = r.Text(i, 5);
   o.customer_name = r.Text(i, 6);
@@ -198,7 +198,7 @@ Result<int64_t> PgCrmStore::CreateOrder(const Order& o) {
   pg::Params p;
   p.Add(o.lead_id);
   AddRef(p, o.conversation_id);
-  p.Add(o.status).Add(o.fulfilment).Add(o.address).Add(o.customer_name).Add(o.supply);
+  p.Add(Name(o.status)).Add(o.fulfilment).Add(o.address).Add(o.customer_name).Add(o.supply);
   p.Add(o.lead_days).Add(total).Add(o.created_at ? o.created_at : Now());
   return With([&](pg::Conn& db) -> Result<int64_t> {
     pg::Transaction tx(db);
@@ -238,7 +238,8 @@ Result<Order> PgCrmStore::GetOrder(int64_t id) {
     KIRA_ASSIGN_OR_RETURN(
         auto r, db.Query(std::string(kPgOrderColumns) + "WHERE id=$1", pg::Params().Add(id)));
     if (r.size() == 0) return Status::NotFound("order " + std::to_string(id) + " not found");
-    std::vector<Order> one{ReadOrder(r, 0)};
+    KIRA_ASSIGN_OR_RETURN(Order first, ReadOrder(r, 0));
+    std::vector<Order> one{std::move(first)};
     KIRA_RETURN_IF_ERROR(LoadLines(db,
                                    std::string(kLineColumns) + "WHERE order_id=$1 ORDER BY line_no",
                                    pg::Params().Add(id), one));
@@ -256,7 +257,10 @@ Result<std::vector<Order>> PgCrmStore::ListOrders(int64_t lead_id) {
                                    p));
     std::vector<Order> out;
     out.reserve(r.size());
-    for (int i = 0; i < r.size(); ++i) out.push_back(ReadOrder(r, i));
+    for (int i = 0; i < r.size(); ++i) {
+      KIRA_ASSIGN_OR_RETURN(Order o, ReadOrder(r, i));
+      out.push_back(std::move(o));
+    }
     KIRA_RETURN_IF_ERROR(
         LoadLines(db,
                   std::string(kLineColumns) +
@@ -268,11 +272,10 @@ Result<std::vector<Order>> PgCrmStore::ListOrders(int64_t lead_id) {
   });
 }
 
-Status PgCrmStore::UpdateOrderStatus(int64_t id, const std::string& status) {
-  KIRA_RETURN_IF_ERROR(CheckOrderStatus(status));
+Status PgCrmStore::UpdateOrderStatus(int64_t id, OrderStatus status) {
   return With([&](pg::Conn& db) -> Status {
     KIRA_ASSIGN_OR_RETURN(auto r, db.Query("UPDATE orders SET status=$1 WHERE id=$2",
-                                           pg::Params().Add(status).Add(id)));
+                                           pg::Params().Add(Name(status)).Add(id)));
     if (r.affected() == 0) return Status::NotFound("order " + std::to_string(id) + " not found");
     return Status::Ok();
   });

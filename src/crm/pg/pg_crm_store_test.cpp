@@ -102,7 +102,7 @@ TEST_P(PgCrmStoreTest, FourNodesClaimEveryDueTaskExactlyOnce) {
   constexpr int kTasks = 500, kNodes = 4;
   for (int i = 0; i < kTasks; ++i) {
     Task t;
-    t.kind = "vera_call";
+    t.kind = crm::TaskKind::kVeraCall;
     t.agent = "vera";
     t.phone = "+7916" + std::to_string(1000000 + i);
     t.not_before = kNow - 1000 + i % 7;
@@ -155,11 +155,11 @@ TEST_P(PgCrmStoreTest, FourNodesClaimEveryDueTaskExactlyOnce) {
     EXPECT_EQ(by.size(), 1u) << "task " << id << " claimed " << by.size() << " times";
     for (int n : by) ++per_node[n];
   }
-  auto tasks = store().ListTasks("", 0);
+  auto tasks = store().ListTasks(std::nullopt, 0);
   ASSERT_TRUE(tasks.ok());
   ASSERT_EQ(tasks->size(), static_cast<size_t>(kTasks));
   for (const Task& t : *tasks) {
-    EXPECT_EQ(t.status, "in_progress") << t.id;
+    EXPECT_EQ(crm::Name(t.status), "in_progress") << t.id;
     EXPECT_EQ(t.attempts, 1) << t.id;
     EXPECT_EQ(t.last_attempt_at, kNow) << t.id;
   }

@@ -18,13 +18,13 @@ Contact ReadContact(const pg::Rows& r, int i) {
   return c;
 }
 
-Lead ReadLead(const pg::Rows& r, int i) {
+Result<Lead> ReadLead(const pg::Rows& r, int i) {
   Lead l;
   l.id = r.Int(i, 0);
   l.contact_id = r.Int(i, 1);  // NULL reads as 0
   l.channel = r.Text(i, 2);
   l.source = r.Text(i, 3);
-  l.status = r.Text(i, 4);
+  KIRA_ASSIGN_OR_RETURN(l.status, ParseNamed(kLeadStatusTable, r.Text(i, 4), "lead status"));
   l.qualification = r.Text(i, 5);
   l.outcome = r.Text(i, 6);
   l.reason = r.Text(i, 7);
@@ -130,7 +130,7 @@ namespace {
 // The fields of a lead after contact_id, as parameters, in the column order of INSERT/UPDATE.
 void AddLeadFields(pg::Params& p, const Lead& l) {
   AddRef(p, l.contact_id);
-  p.Add(l.channel).Add(l.source).Add(l.status).Add(l.qualification).Add(l.outcome);
+  p.Add(l.channel).Add(l.source).Add(Name(l.status)).Add(l.qualification).Add(l.outcome);
   p.Add(l.reason).Add(l.summary).Add(l.assigned_to).Add(l.interest).Add(l.source_flagged);
 }
 
@@ -210,7 +210,7 @@ LeadWhere BuildWhere(const LeadFilter& f, const int64_t* anchor) {
   if (!f.outcome.empty()) w.Add("outcome=", f.outcome);
   if (!f.reason.empty()) w.Add("reason=", f.reason);
   if (!f.channel.empty()) w.Add("channel=", f.channel);
-  if (!f.status.empty()) w.Add("status=", f.status);
+  if (f.status) w.Add("status=", Name(*f.status));
   if (!f.qualification.empty()) w.Add("qualification=", f.qualification);
   if (!f.assigned_to.empty()) w.Add("assigned_to=", f.assigned_to);
   if (f.contact_id != 0) w.Add("contact_id=", f.contact_id);
@@ -248,7 +248,10 @@ Result<std::vector<Lead>> PgCrmStore::ListLeads(const LeadFilter& f) {
                                            w.params));
     std::vector<Lead> out;
     out.reserve(r.size());
-    for (int i = 0; i < r.size(); ++i) out.push_back(ReadLead(r, i));
+    for (int i = 0; i < r.size(); ++i) {
+      KIRA_ASSIGN_OR_RETURN(Lead l, ReadLead(r, i));
+      out.push_back(std::move(l));
+    }
     return out;
   });
 }

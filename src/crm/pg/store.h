@@ -50,12 +50,12 @@ class PgCrmStore final : public CrmStore {
   Result<int64_t> CreateOrder(const Order& o) override;
   Result<Order> GetOrder(int64_t id) override;
   Result<std::vector<Order>> ListOrders(int64_t lead_id) override;
-  Status UpdateOrderStatus(int64_t id, const std::string& status) override;
+  Status UpdateOrderStatus(int64_t id, OrderStatus status) override;
 
   Result<int64_t> CreateTask(const Task& t) override;
   Status UpdateTask(const Task& t) override;
   Result<Task> GetTask(int64_t id) override;
-  Result<std::vector<Task>> ListTasks(const std::string& status, int64_t lead_id) override;
+  Result<std::vector<Task>> ListTasks(std::optional<TaskStatus> status, int64_t lead_id) override;
   Result<std::vector<Task>> ListDueTasks(int64_t now, int limit) override;
   Result<bool> ClaimTask(int64_t id, int64_t now) override;
   Result<ClaimVerdict> ClaimTaskLeased(int64_t id, const LeaseClaim& c) override;
@@ -102,11 +102,12 @@ extern const char kPgContactColumns[];
 extern const char kPgConversationColumns[];
 extern const char kPgOrderColumns[];
 extern const char kPgTaskColumns[];
-Lead ReadLead(const pg::Rows& r, int row);
+// A status or kind the tables of crm/outcome.h do not name fails the read, naming the value.
+Result<Lead> ReadLead(const pg::Rows& r, int row);
 Contact ReadContact(const pg::Rows& r, int row);
 Conversation ReadConversation(const pg::Rows& r, int row);
-Order ReadOrder(const pg::Rows& r, int row);
-Task ReadTask(const pg::Rows& r, int row);
+Result<Order> ReadOrder(const pg::Rows& r, int row);
+Result<Task> ReadTask(const pg::Rows& r, int row);
 
 // The schema (schema.cpp).
 const std::vector<pg::Migration>& PgCrmMigrations();

@@ -62,8 +62,12 @@ Result<CrmTallies> PgCrmStore::Tally(int64_t from, int64_t to) {
           "GROUP BY 1, 2 ORDER BY 1, 2",
           range);
       if (!r.ok()) return fail(r.status(), "tally Vera's tasks");
-      for (int i = 0; i < r->size(); ++i)
-        out.vera_tasks.push_back({r->Text(i, 0), r->Text(i, 1), r->Int(i, 2)});
+      for (int i = 0; i < r->size(); ++i) {
+        auto status = ParseNamed(kTaskStatusTable, r->Text(i, 0), "task status");
+        if (!status.ok()) return fail(status.status(), "tally Vera's tasks");
+        out.vera_tasks.push_back({*status, r->Text(i, 1), r->Int(i, 2)});
+      }
+      SortVeraTasks(&out.vera_tasks);
     }
     KIRA_RETURN_IF_ERROR(db.Exec("COMMIT").WithContext("tally"));
     return out;

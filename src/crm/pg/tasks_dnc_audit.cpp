@@ -7,11 +7,11 @@ const char kPgTaskColumns[] =
     "SELECT id, lead_id, kind, agent, phone, timezone, note, not_before, deadline, attempts, "
     "last_attempt_at, last_result, status, created_by, created_at FROM tasks ";
 
-Task ReadTask(const pg::Rows& r, int i) {
+Result<Task> ReadTask(const pg::Rows& r, int i) {
   Task t;
   t.id = r.Int(i, 0);
   t.lead_id = r.Int(i, 1);
-  t.kind = r.Text(i, 2);
+  KIRA_ASSIGN_OR_RETURN(t.kind, ParseNamed(kTaskKindTable, r.Text(i, 2), "task kind"));
   t.agent = r.Text(i, 3);
   t.phone = r.Text(i, 4);
   t.timezone = r.Text(i, 5);
@@ -21,7 +21,7 @@ Task ReadTask(const pg::Rows& r, int i) {
   t.attempts = static_cast<int>(r.Int(i, 9));
   t.last_attempt_at = r.Int(i, 10);
   t.last_result = r.Text(i, 11);
-  t.status = r.Text(i, 12);
+  KIRA_ASSIGN_OR_RETURN(t.status, ParseNamed(kTaskStatusTable, r.Text(i, 12), "task status"));
   t.created_by = r.Text(i, 13);
   t.created_at = r.Int(i, 14);
   return t;
@@ -32,15 +32,18 @@ namespace {
 // lead_id … created_by as parameters $1…$13, the column order of INSERT and UPDATE.
 void AddTaskFields(pg::Params& p, const Task& t) {
   AddRef(p, t.lead_id);
-  p.Add(t.kind).Add(t.agent).Add(t.phone).Add(t.timezone).Add(t.note).Add(t.not_before);
-  p.Add(t.deadline).Add(t.attempts).Add(t.last_attempt_at).Add(t.last_result).Add(t.status);
+  p.Add(Name(t.kind)).Add(t.agent).Add(t.phone).Add(t.timezone).Add(t.note).Add(t.not_before);
+  p.Add(t.deadline).Add(t.attempts).Add(t.last_attempt_at).Add(t.last_result).Add(Name(t.status));
   p.Add(t.created_by);
 }
 
-std::vector<Task> Tasks(const pg::Rows& r) {
+Result<std::vector<Task>> Tasks(const pg::Rows& r) {
   std::vector<Task> out;
   out.reserve(r.size());
-  for (int i = 0; i < r.size(); ++i) out.push_back(ReadTask(r, i));
+  for (int i = 0; i < r.size(); ++i) {
+    KIRA_ASSIGN_OR_RETURN(Task t, ReadTask(r, i));
+    out.push_back(std::move(t));
+  }
   return out;
 }
 
@@ -91,11 +94,11 @@ Result<Task> PgCrmStore::GetTask(int64_t id) {
   });
 }
 
-Result<std::vector<Task>> PgCrmStore::ListTasks(const std::string& status, int64_t lead_id) {
+Result<std::vector<Task>> PgCrmStore::ListTasks(std::optional<TaskStatus> status, int64_t lead_id) {
   std::string where;
   pg::Params p;
-  if (!status.empty()) {
-    p.Add(status);
+  if (status) {
+    p.Add(Name(*status));
     where = "WHERE status=$1 ";
   }
   if (lead_id != 0) {

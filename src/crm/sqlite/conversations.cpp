@@ -28,12 +28,12 @@ Conversation ReadConversation(storage::Stmt& s) {
   return c;
 }
 
-Order ReadOrder(storage::Stmt& s) {
+Result<Order> ReadOrder(storage::Stmt& s) {
   Order o;
   o.id = s.Int(0);
   o.lead_id = s.Int(1);
   o.conversation_id = s.Int(2);
-  o.status = s.Text(3);
+  KIRA_ASSIGN_OR_RETURN(o.status, ParseNamed(kOrderStatusTable, s.Text(3), "order status"));
   o.fulfilment = s.Text(4);
   o.address = s.Text(5);
   o.customer_name = s.Text(6);
@@ -171,7 +171,7 @@ Result<int64_t> SqliteCrmStore::CreateOrder(const Order& o) {
             "customer_name, supply, lead_days, total, created_at) VALUES(?,?,?,?,?,?,?,?,?,?)"));
     q->Bind(1, o.lead_id);
     BindRef(*q, 2, o.conversation_id);
-    q->Bind(3, o.status).Bind(4, o.fulfilment).Bind(5, o.address).Bind(6, o.customer_name);
+    q->Bind(3, Name(o.status)).Bind(4, o.fulfilment).Bind(5, o.address).Bind(6, o.customer_name);
     q->Bind(7, o.supply).Bind(8, o.lead_days).Bind(9, total);
     q->Bind(10, o.created_at ? o.created_at : Now());
     KIRA_RETURN_IF_ERROR(q->Exec().WithContext("save order"));
@@ -218,7 +218,7 @@ Result<Order> SqliteCrmStore::GetOrder(int64_t id) {
     if (r == storage::Row::kError) return q->LastError();
     if (r == storage::Row::kDone)
       return Status::NotFound("order " + std::to_string(id) + " not found");
-    o = ReadOrder(*q);
+    KIRA_ASSIGN_OR_RETURN(o, ReadOrder(*q));
   }
   KIRA_RETURN_IF_ERROR(LoadLines(&o));
   return o;
@@ -233,18 +233,20 @@ Result<std::vector<Order>> SqliteCrmStore::ListOrders(int64_t lead_id) {
                                       : std::string(kOrderColumns) + "ORDER BY id"));
     if (lead_id) q->Bind(1, lead_id);
     storage::Row r;
-    while ((r = q->Step()) == storage::Row::kRow) out.push_back(ReadOrder(*q));
+    while ((r = q->Step()) == storage::Row::kRow) {
+      KIRA_ASSIGN_OR_RETURN(Order o, ReadOrder(*q));
+      out.push_back(std::move(o));
+    }
     if (r == storage::Row::kError) return q->LastError();
   }
   for (Order& o : out) KIRA_RETURN_IF_ERROR(LoadLines(&o));
   return out;
 }
 
-Status SqliteCrmStore::UpdateOrderStatus(int64_t id, const std::string& status) {
+Status SqliteCrmStore::UpdateOrderStatus(int64_t id, OrderStatus status) {
   std::lock_guard lock(mu_);
-  KIRA_RETURN_IF_ERROR(CheckOrderStatus(status));
   KIRA_ASSIGN_OR_RETURN(auto q, Sql("UPDATE orders SET status=? WHERE id=?"));
-  q->Bind(1, status).Bind(2, id);
+  q->Bind(1, Name(status)).Bind(2, id);
   KIRA_RETURN_IF_ERROR(q->Exec().WithContext("update order"));
   if (db_->Changes() == 0) return Status::NotFound("order " + std::to_string(id) + " not found");
   return Status::Ok();

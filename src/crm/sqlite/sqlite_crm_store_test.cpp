@@ -177,7 +177,7 @@ TEST(SqliteCrmStore, RecordsWithoutATimeTakeTheClocksNow) {
   EXPECT_EQ((*store)->GetLead(*id)->created_at, 1800000000000);
   clock.Advance(std::chrono::milliseconds(1500));
   Lead upd = *(*store)->GetLead(*id);
-  upd.status = "taken";
+  upd.status = LeadStatus::kTaken;
   ASSERT_TRUE((*store)->UpdateLead(upd).ok());
   EXPECT_EQ((*store)->GetLead(*id)->updated_at, 1800000001500);
   Conversation c;
@@ -188,6 +188,55 @@ TEST(SqliteCrmStore, RecordsWithoutATimeTakeTheClocksNow) {
   auto got = (*store)->GetConversation(*conv);
   EXPECT_EQ(got->started_at, 1800000001500);
   EXPECT_EQ(got->turns[0].at, 1800000001500);
+}
+
+// The database keeps the vocabularies' names; a name no table row has (written by a newer
+// version, or by hand) fails the read with the value and the accepted names, never a guess.
+TEST(SqliteCrmStore, UnknownStatusOrKindInTheDatabaseIsAClearError) {
+  TempDir dir;
+  std::string path = dir.file("kira.db");
+  int64_t lead = 0, task = 0, order = 0;
+  {
+    auto store = OpenSqliteCrmStore(path);
+    ASSERT_TRUE(store.ok());
+    Lead l;
+    l.channel = "web";
+    lead = *(*store)->CreateLead(l);
+    Task t;
+    t.lead_id = lead;
+    t.kind = TaskKind::kVeraCall;
+    task = *(*store)->CreateTask(t);
+    Order o;
+    o.lead_id = lead;
+    o.lines.push_back({"A", "a", 1, "pcs", 5});
+    order = *(*store)->CreateOrder(o);
+    ASSERT_EQ((*store)->GetTask(task)->kind, TaskKind::kVeraCall);
+  }
+  {
+    auto db = storage::Db::Open(path);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)->Exec("UPDATE leads SET status='lost'").ok());
+    ASSERT_TRUE((*db)->Exec("UPDATE tasks SET kind='telegram'").ok());
+    ASSERT_TRUE((*db)->Exec("UPDATE orders SET status='gone'").ok());
+  }
+  auto store = OpenSqliteCrmStore(path);
+  ASSERT_TRUE(store.ok());
+  auto l = (*store)->GetLead(lead);
+  ASSERT_FALSE(l.ok());
+  EXPECT_EQ(l.status().code(), Status::Code::kInvalid);
+  EXPECT_EQ(l.status().message(),
+            "lead status 'lost' is not one of new, taken, vera_assigned, closed");
+  EXPECT_FALSE((*store)->ListLeads(LeadFilter{}).ok());
+  auto t = (*store)->GetTask(task);
+  ASSERT_FALSE(t.ok());
+  EXPECT_NE(t.status().message().find("task kind 'telegram'"), std::string::npos)
+      << t.status().message();
+  EXPECT_FALSE((*store)->ListTasks().ok());
+  auto o = (*store)->GetOrder(order);
+  ASSERT_FALSE(o.ok());
+  EXPECT_NE(o.status().message().find("order status 'gone' is not one of new, confirmed"),
+            std::string::npos)
+      << o.status().message();
 }
 
 TEST(SqliteCrmStore, OpeningANonDatabaseFailsClearly) {

@@ -20,13 +20,13 @@ Contact ReadContact(storage::Stmt& s) {
   return c;
 }
 
-Lead ReadLead(storage::Stmt& s) {
+Result<Lead> ReadLead(storage::Stmt& s) {
   Lead l;
   l.id = s.Int(0);
   l.contact_id = s.Int(1);  // NULL reads as 0
   l.channel = s.Text(2);
   l.source = s.Text(3);
-  l.status = s.Text(4);
+  KIRA_ASSIGN_OR_RETURN(l.status, ParseNamed(kLeadStatusTable, s.Text(4), "lead status"));
   l.qualification = s.Text(5);
   l.outcome = s.Text(6);
   l.reason = s.Text(7);
@@ -150,7 +150,7 @@ Result<int64_t> SqliteCrmStore::CreateLead(const Lead& l) {
           "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)"));
   int64_t created = l.created_at ? l.created_at : Now();
   BindRef(*q, 1, l.contact_id);
-  q->Bind(2, l.channel).Bind(3, l.source).Bind(4, l.status).Bind(5, l.qualification);
+  q->Bind(2, l.channel).Bind(3, l.source).Bind(4, Name(l.status)).Bind(5, l.qualification);
   q->Bind(6, l.outcome).Bind(7, l.reason).Bind(8, l.summary).Bind(9, l.assigned_to);
   q->Bind(10, l.interest).Bind(11, l.source_flagged ? 1 : 0).Bind(12, created);
   q->Bind(13, l.updated_at ? l.updated_at : created);
@@ -169,7 +169,7 @@ Status SqliteCrmStore::UpdateLead(const Lead& l) {
                   "outcome=?, reason=?, summary=?, assigned_to=?, interest=?, source_flagged=?, "
                   "updated_at=? WHERE id=?"));
   BindRef(*q, 1, l.contact_id);
-  q->Bind(2, l.channel).Bind(3, l.source).Bind(4, l.status).Bind(5, l.qualification);
+  q->Bind(2, l.channel).Bind(3, l.source).Bind(4, Name(l.status)).Bind(5, l.qualification);
   q->Bind(6, l.outcome).Bind(7, l.reason).Bind(8, l.summary).Bind(9, l.assigned_to);
   q->Bind(10, l.interest).Bind(11, l.source_flagged ? 1 : 0).Bind(12, Now()).Bind(13, l.id);
   KIRA_RETURN_IF_ERROR(q->Exec().WithContext("update lead"));
@@ -234,7 +234,7 @@ LeadWhere BuildWhere(const LeadFilter& f, const std::pair<int64_t, int64_t>* anc
   if (!f.outcome.empty()) w.Add(col("outcome") + "=?", f.outcome);
   if (!f.reason.empty()) w.Add(col("reason") + "=?", f.reason);
   if (!f.channel.empty()) w.Add(col("channel") + "=?", f.channel);
-  if (!f.status.empty()) w.Add(col("status") + "=?", f.status);
+  if (f.status) w.Add(col("status") + "=?", std::string(Name(*f.status)));
   if (!f.qualification.empty()) w.Add("qualification=?", f.qualification);
   if (!f.assigned_to.empty()) w.Add("assigned_to=?", f.assigned_to);
   if (f.contact_id != 0) w.Add(col("contact_id") + "=?", f.contact_id);
@@ -274,7 +274,10 @@ Result<std::vector<Lead>> SqliteCrmStore::ListLeads(const LeadFilter& f) {
   w.Bind(*q);
   std::vector<Lead> out;
   storage::Row r;
-  while ((r = q->Step()) == storage::Row::kRow) out.push_back(ReadLead(*q));
+  while ((r = q->Step()) == storage::Row::kRow) {
+    KIRA_ASSIGN_OR_RETURN(Lead l, ReadLead(*q));
+    out.push_back(std::move(l));
+  }
   if (r == storage::Row::kError) return q->LastError().WithContext("list leads");
   return out;
 }

@@ -63,12 +63,12 @@ class SqliteCrmStore final : public CrmStore {
   Result<int64_t> CreateOrder(const Order& o) override;
   Result<Order> GetOrder(int64_t id) override;
   Result<std::vector<Order>> ListOrders(int64_t lead_id) override;
-  Status UpdateOrderStatus(int64_t id, const std::string& status) override;
+  Status UpdateOrderStatus(int64_t id, OrderStatus status) override;
 
   Result<int64_t> CreateTask(const Task& t) override;
   Status UpdateTask(const Task& t) override;
   Result<Task> GetTask(int64_t id) override;
-  Result<std::vector<Task>> ListTasks(const std::string& status, int64_t lead_id) override;
+  Result<std::vector<Task>> ListTasks(std::optional<TaskStatus> status, int64_t lead_id) override;
   Result<std::vector<Task>> ListDueTasks(int64_t now, int limit) override;
   Result<bool> ClaimTask(int64_t id, int64_t now) override;
   Result<ClaimVerdict> ClaimTaskLeased(int64_t id, const LeaseClaim& c) override;
@@ -111,11 +111,12 @@ extern const char kContactColumns[];
 extern const char kConversationColumns[];
 extern const char kOrderColumns[];
 extern const char kTaskColumns[];
-Lead ReadLead(storage::Stmt& s);
+// A status or kind the tables of crm/outcome.h do not name fails the read, naming the value.
+Result<Lead> ReadLead(storage::Stmt& s);
 Contact ReadContact(storage::Stmt& s);
 Conversation ReadConversation(storage::Stmt& s);
-Order ReadOrder(storage::Stmt& s);
-Task ReadTask(storage::Stmt& s);
+Result<Order> ReadOrder(storage::Stmt& s);
+Result<Task> ReadTask(storage::Stmt& s);
 
 // Binds 0 as NULL: ids that refer to nothing.
 inline void BindRef(storage::Stmt& s, int i, int64_t id) {

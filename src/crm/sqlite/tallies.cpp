@@ -16,6 +16,12 @@ namespace {
 constexpr const char* kSlot = "((created_at - ((created_at % 900000) + 900000) % 900000))";
 static_assert(kTallySlotMs == 900000, "kSlot's literal follows kTallySlotMs");
 
+// A vocabulary name as an SQL literal (the names are plain identifiers).
+template <typename E>
+std::string Lit(E e) {
+  return "'" + std::string(Name(e)) + "'";
+}
+
 }  // namespace
 
 Result<CrmTallies> SqliteCrmStore::Tally(int64_t from, int64_t to) {
@@ -27,7 +33,9 @@ Result<CrmTallies> SqliteCrmStore::Tally(int64_t from, int64_t to) {
     KIRA_ASSIGN_OR_RETURN(
         auto q, Sql(std::string("SELECT ") + kSlot +
                     ", channel, qualification, outcome, reason, "
-                    "assigned_to != '' OR status IN ('taken', 'vera_assigned') "
+                    "assigned_to != '' OR status IN (" +
+                    Lit(LeadStatus::kTaken) + ", " + Lit(LeadStatus::kVeraAssigned) +
+                    ") "
                     "FROM leads WHERE created_at >= ? AND created_at < ? ORDER BY created_at"));
     q->Bind(1, from).Bind(2, to);
     int64_t slot = 0;
@@ -54,7 +62,8 @@ Result<CrmTallies> SqliteCrmStore::Tally(int64_t from, int64_t to) {
     KIRA_ASSIGN_OR_RETURN(
         auto q, Sql(std::string("SELECT ") + kSlot +
                     ", count(*), sum(total) FROM orders WHERE created_at >= ? AND created_at < ? "
-                    "AND status != 'cancelled' GROUP BY 1 ORDER BY 1"));
+                    "AND status != " +
+                    Lit(OrderStatus::kCancelled) + " GROUP BY 1 ORDER BY 1"));
     q->Bind(1, from).Bind(2, to);
     while ((r = q->Step()) == storage::Row::kRow)
       out.order_slots.push_back({q->Int(0), q->Int(1), q->Double(2)});
@@ -62,12 +71,16 @@ Result<CrmTallies> SqliteCrmStore::Tally(int64_t from, int64_t to) {
   }
   {
     KIRA_ASSIGN_OR_RETURN(
-        auto q, Sql("SELECT status, last_result, count(*) FROM tasks WHERE kind = 'vera_call' "
-                    "AND created_at >= ? AND created_at < ? GROUP BY 1, 2 ORDER BY 1, 2"));
+        auto q,
+        Sql("SELECT status, last_result, count(*) FROM tasks WHERE kind = " +
+            Lit(TaskKind::kVeraCall) + " AND created_at >= ? AND created_at < ? GROUP BY 1, 2"));
     q->Bind(1, from).Bind(2, to);
-    while ((r = q->Step()) == storage::Row::kRow)
-      out.vera_tasks.push_back({q->Text(0), q->Text(1), q->Int(2)});
+    while ((r = q->Step()) == storage::Row::kRow) {
+      KIRA_ASSIGN_OR_RETURN(auto status, ParseNamed(kTaskStatusTable, q->Text(0), "task status"));
+      out.vera_tasks.push_back({status, q->Text(1), q->Int(2)});
+    }
     if (r == storage::Row::kError) return q->LastError().WithContext("tally Vera's tasks");
+    SortVeraTasks(&out.vera_tasks);
   }
   return out;
 }

@@ -7,11 +7,11 @@ const char kTaskColumns[] =
     "SELECT id, lead_id, kind, agent, phone, timezone, note, not_before, deadline, attempts, "
     "last_attempt_at, last_result, status, created_by, created_at FROM tasks ";
 
-Task ReadTask(storage::Stmt& s) {
+Result<Task> ReadTask(storage::Stmt& s) {
   Task t;
   t.id = s.Int(0);
   t.lead_id = s.Int(1);
-  t.kind = s.Text(2);
+  KIRA_ASSIGN_OR_RETURN(t.kind, ParseNamed(kTaskKindTable, s.Text(2), "task kind"));
   t.agent = s.Text(3);
   t.phone = s.Text(4);
   t.timezone = s.Text(5);
@@ -21,7 +21,7 @@ Task ReadTask(storage::Stmt& s) {
   t.attempts = static_cast<int>(s.Int(9));
   t.last_attempt_at = s.Int(10);
   t.last_result = s.Text(11);
-  t.status = s.Text(12);
+  KIRA_ASSIGN_OR_RETURN(t.status, ParseNamed(kTaskStatusTable, s.Text(12), "task status"));
   t.created_by = s.Text(13);
   t.created_at = s.Int(14);
   return t;
@@ -38,9 +38,9 @@ Result<int64_t> SqliteCrmStore::CreateTask(const Task& t) {
           "attempts, last_attempt_at, last_result, status, created_by, created_at) "
           "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
   BindRef(*q, 1, t.lead_id);
-  q->Bind(2, t.kind).Bind(3, t.agent).Bind(4, t.phone).Bind(5, t.timezone).Bind(6, t.note);
+  q->Bind(2, Name(t.kind)).Bind(3, t.agent).Bind(4, t.phone).Bind(5, t.timezone).Bind(6, t.note);
   q->Bind(7, t.not_before).Bind(8, t.deadline).Bind(9, t.attempts).Bind(10, t.last_attempt_at);
-  q->Bind(11, t.last_result).Bind(12, t.status).Bind(13, t.created_by);
+  q->Bind(11, t.last_result).Bind(12, Name(t.status)).Bind(13, t.created_by);
   q->Bind(14, t.created_at ? t.created_at : Now());
   KIRA_RETURN_IF_ERROR(q->Exec().WithContext("save task"));
   return db_->LastInsertId();
@@ -57,9 +57,9 @@ Status SqliteCrmStore::UpdateTask(const Task& t) {
           "deadline=?, attempts=?, last_attempt_at=?, last_result=?, status=?, created_by=? "
           "WHERE id=?"));
   BindRef(*q, 1, t.lead_id);
-  q->Bind(2, t.kind).Bind(3, t.agent).Bind(4, t.phone).Bind(5, t.timezone).Bind(6, t.note);
+  q->Bind(2, Name(t.kind)).Bind(3, t.agent).Bind(4, t.phone).Bind(5, t.timezone).Bind(6, t.note);
   q->Bind(7, t.not_before).Bind(8, t.deadline).Bind(9, t.attempts).Bind(10, t.last_attempt_at);
-  q->Bind(11, t.last_result).Bind(12, t.status).Bind(13, t.created_by).Bind(14, t.id);
+  q->Bind(11, t.last_result).Bind(12, Name(t.status)).Bind(13, t.created_by).Bind(14, t.id);
   KIRA_RETURN_IF_ERROR(q->Exec().WithContext("update task"));
   if (db_->Changes() == 0) return Status::NotFound("task " + std::to_string(t.id) + " not found");
   return Status::Ok();
@@ -76,17 +76,21 @@ Result<Task> SqliteCrmStore::GetTask(int64_t id) {
   return ReadTask(*q);
 }
 
-Result<std::vector<Task>> SqliteCrmStore::ListTasks(const std::string& status, int64_t lead_id) {
+Result<std::vector<Task>> SqliteCrmStore::ListTasks(std::optional<TaskStatus> status,
+                                                    int64_t lead_id) {
   std::lock_guard lock(mu_);
   std::string where;
-  if (!status.empty()) where += "WHERE status=?1 ";
+  if (status) where += "WHERE status=?1 ";
   if (lead_id != 0) where += where.empty() ? "WHERE lead_id=?2 " : "AND lead_id=?2 ";
   KIRA_ASSIGN_OR_RETURN(auto q, Sql(std::string(kTaskColumns) + where + "ORDER BY id"));
-  if (!status.empty()) q->Bind(1, status);
+  if (status) q->Bind(1, Name(*status));
   if (lead_id != 0) q->Bind(2, lead_id);
   std::vector<Task> out;
   storage::Row r;
-  while ((r = q->Step()) == storage::Row::kRow) out.push_back(ReadTask(*q));
+  while ((r = q->Step()) == storage::Row::kRow) {
+    KIRA_ASSIGN_OR_RETURN(Task t, ReadTask(*q));
+    out.push_back(std::move(t));
+  }
   if (r == storage::Row::kError) return q->LastError().WithContext("list tasks");
   return out;
 }
@@ -94,23 +98,26 @@ Result<std::vector<Task>> SqliteCrmStore::ListTasks(const std::string& status, i
 Result<std::vector<Task>> SqliteCrmStore::ListDueTasks(int64_t now, int limit) {
   KIRA_RETURN_IF_ERROR(CheckDueTaskLimit(limit));
   std::lock_guard lock(mu_);
-  KIRA_ASSIGN_OR_RETURN(auto q,
-                        Sql(std::string(kTaskColumns) + "WHERE status='open' AND not_before<=? "
-                                                        "ORDER BY not_before, id LIMIT ?"));
-  q->Bind(1, now).Bind(2, limit);
+  KIRA_ASSIGN_OR_RETURN(auto q, Sql(std::string(kTaskColumns) + "WHERE status=? AND not_before<=? "
+                                                                "ORDER BY not_before, id LIMIT ?"));
+  q->Bind(1, Name(TaskStatus::kOpen)).Bind(2, now).Bind(3, limit);
   std::vector<Task> out;
   storage::Row r;
-  while ((r = q->Step()) == storage::Row::kRow) out.push_back(ReadTask(*q));
+  while ((r = q->Step()) == storage::Row::kRow) {
+    KIRA_ASSIGN_OR_RETURN(Task t, ReadTask(*q));
+    out.push_back(std::move(t));
+  }
   if (r == storage::Row::kError) return q->LastError().WithContext("list due tasks");
   return out;
 }
 
 Result<bool> SqliteCrmStore::ClaimTask(int64_t id, int64_t now) {
   std::lock_guard lock(mu_);
-  KIRA_ASSIGN_OR_RETURN(
-      auto q, Sql("UPDATE tasks SET status='in_progress', attempts=attempts+1, last_attempt_at=?, "
-                  "claimed_by='', lease_until=0, trunk='' WHERE id=? AND status='open'"));
-  q->Bind(1, now).Bind(2, id);
+  KIRA_ASSIGN_OR_RETURN(auto q,
+                        Sql("UPDATE tasks SET status=?, attempts=attempts+1, last_attempt_at=?, "
+                            "claimed_by='', lease_until=0, trunk='' WHERE id=? AND status=?"));
+  q->Bind(1, Name(TaskStatus::kInProgress)).Bind(2, now).Bind(3, id);
+  q->Bind(4, Name(TaskStatus::kOpen));
   KIRA_RETURN_IF_ERROR(q->Exec().WithContext("claim task"));
   if (db_->Changes() == 1) return true;
   KIRA_RETURN_IF_ERROR(MustExist("tasks", "task", id));

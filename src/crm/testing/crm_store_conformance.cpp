@@ -126,7 +126,7 @@ TEST_P(CrmStoreConformance, LeadRoundTripsAndUpdateBumpsUpdatedAt) {
   EXPECT_EQ(got->contact_id, contact);
   EXPECT_EQ(got->channel, "phone");
   EXPECT_EQ(got->source, "inbound");
-  EXPECT_EQ(got->status, "new");
+  EXPECT_EQ(crm::Name(got->status), "new");
   EXPECT_EQ(got->qualification, "targeted");
   EXPECT_EQ(got->outcome, "order_placed");
   EXPECT_EQ(got->summary, l.summary);
@@ -136,14 +136,14 @@ TEST_P(CrmStoreConformance, LeadRoundTripsAndUpdateBumpsUpdatedAt) {
   EXPECT_EQ(got->updated_at, kT0);
 
   Lead upd = *got;
-  upd.status = "taken";
+  upd.status = LeadStatus::kTaken;
   upd.assigned_to = "olga";
   upd.source_flagged = true;
   upd.created_at = 1;  // ignored: created_at never changes
   ASSERT_TRUE(store().UpdateLead(upd).ok());
   auto after = store().GetLead(*id);
   ASSERT_TRUE(after.ok());
-  EXPECT_EQ(after->status, "taken");
+  EXPECT_EQ(crm::Name(after->status), "taken");
   EXPECT_EQ(after->assigned_to, "olga");
   EXPECT_TRUE(after->source_flagged);
   EXPECT_EQ(after->created_at, kT0);
@@ -261,7 +261,7 @@ TEST_P(CrmStoreConformance, LeadFiltersAndCountsAgree) {
   int64_t anna = NewContact("+79161234567");
   struct Spec {
     const char* channel;
-    const char* status;
+    LeadStatus status;
     const char* outcome;
     const char* reason;
     const char* qualification;
@@ -270,12 +270,14 @@ TEST_P(CrmStoreConformance, LeadFiltersAndCountsAgree) {
     int64_t at;
   };
   std::vector<Spec> specs = {
-      {"phone", "new", "non_targeted", "discontinued", "non_targeted", "", anna, kT0},
-      {"chat", "new", "order_placed", "", "targeted", "", 0, kT0 + 1000},
-      {"phone", "taken", "qualified", "", "targeted", "olga", anna, kT0 + 2000},
-      {"web", "closed", "non_targeted", "small_quantity", "non_targeted", "olga", 0, kT0 + 3000},
-      {"phone", "new", "prank", "", "", "", 0, kT0 + 4000},
-      {"phone", "vera_assigned", "non_targeted", "discontinued", "non_targeted", "", 0, kT0 + 5000},
+      {"phone", LeadStatus::kNew, "non_targeted", "discontinued", "non_targeted", "", anna, kT0},
+      {"chat", LeadStatus::kNew, "order_placed", "", "targeted", "", 0, kT0 + 1000},
+      {"phone", LeadStatus::kTaken, "qualified", "", "targeted", "olga", anna, kT0 + 2000},
+      {"web", LeadStatus::kClosed, "non_targeted", "small_quantity", "non_targeted", "olga", 0,
+       kT0 + 3000},
+      {"phone", LeadStatus::kNew, "prank", "", "", "", 0, kT0 + 4000},
+      {"phone", LeadStatus::kVeraAssigned, "non_targeted", "discontinued", "non_targeted", "", 0,
+       kT0 + 5000},
   };
   std::vector<int64_t> ids;
   for (const Spec& s : specs) {
@@ -313,7 +315,7 @@ TEST_P(CrmStoreConformance, LeadFiltersAndCountsAgree) {
   f = {};
   f.channel = "phone";
   check(f, {0, 2, 4, 5});
-  f.status = "new";
+  f.status = LeadStatus::kNew;
   check(f, {0, 4});
   f = {};
   f.qualification = "targeted";

@@ -8,7 +8,7 @@ constexpr int64_t kT0 = 1764400000000;
 
 int64_t NewCallTask(CrmStore& s, int n) {
   Task t;
-  t.kind = "vera_call";
+  t.kind = TaskKind::kVeraCall;
   t.agent = "vera";
   t.phone = "+7916" + std::to_string(2000000 + n);
   t.not_before = kT0 - 1000;
@@ -50,13 +50,13 @@ TEST_P(CrmStoreConformance, LeasedClaimsFillTrunksInOrderAndStopAtTheirLimits) {
   auto full = store().ClaimTaskLeased(ids[4], Claim("n3", kT0, lim));
   ASSERT_TRUE(full.ok());
   EXPECT_EQ(full->outcome, ClaimOutcome::kConcurrency) << "the global limit counts every node";
-  EXPECT_EQ(store().GetTask(ids[4])->status, "open") << "a refused claim takes nothing";
-  EXPECT_EQ(store().GetTask(ids[0])->status, "in_progress");
+  EXPECT_EQ(Name(store().GetTask(ids[4])->status), "open") << "a refused claim takes nothing";
+  EXPECT_EQ(Name(store().GetTask(ids[0])->status), "in_progress");
   EXPECT_EQ(store().GetTask(ids[0])->attempts, 1);
 
   // A call ends: its slot is free for any node.
   Task done = *store().GetTask(ids[0]);
-  done.status = "done";
+  done.status = TaskStatus::kDone;
   ASSERT_TRUE(store().UpdateTask(done).ok());
   auto next = store().ClaimTaskLeased(ids[4], Claim("n3", kT0 + 1, lim));
   ASSERT_TRUE(next.ok());
@@ -83,7 +83,7 @@ TEST_P(CrmStoreConformance, LeasedClaimsShareOneCallsPerSecondBucket) {
   ASSERT_TRUE(rate.ok());
   EXPECT_EQ(rate->outcome, ClaimOutcome::kRate) << "the burst of 2 is spent by two nodes";
   EXPECT_NEAR(rate->retry_at, kT0 + 500, 1) << "one token per 500 ms";
-  EXPECT_EQ(store().GetTask(ids[2])->status, "open");
+  EXPECT_EQ(Name(store().GetTask(ids[2])->status), "open");
   EXPECT_EQ(store().ClaimTaskLeased(ids[2], Claim("n3", kT0 + 501, lim))->outcome,
             ClaimOutcome::kClaimed);
   EXPECT_EQ(store().ClaimTaskLeased(ids[3], Claim("n1", kT0 + 501, lim))->outcome,
@@ -110,11 +110,11 @@ TEST_P(CrmStoreConformance, ExpiredLeasesAreReleasedAndLiveOnesRenewed) {
   ASSERT_TRUE(expired.ok());
   EXPECT_EQ(*expired, (std::vector<int64_t>{a})) << "b was renewed; a ClaimTask has no lease";
   Task t = *store().GetTask(a);
-  EXPECT_EQ(t.status, "open");
+  EXPECT_EQ(Name(t.status), "open");
   EXPECT_EQ(t.last_result, "interrupted");
   EXPECT_EQ(t.attempts, 1) << "the interrupted attempt stays counted";
-  EXPECT_EQ(store().GetTask(b)->status, "in_progress");
-  EXPECT_EQ(store().GetTask(plain)->status, "in_progress");
+  EXPECT_EQ(Name(store().GetTask(b)->status), "in_progress");
+  EXPECT_EQ(Name(store().GetTask(plain)->status), "in_progress");
   // The released task is claimed again, by a live node, counting a second attempt.
   auto v = store().ClaimTaskLeased(a, Claim("alive", kT0 + 60002, lim));
   ASSERT_EQ(v->outcome, ClaimOutcome::kClaimed);

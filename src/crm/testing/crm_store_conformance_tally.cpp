@@ -22,7 +22,7 @@ CrmTallies Plain(CrmStore& s, int64_t from, int64_t to) {
   std::map<std::tuple<int64_t, std::string>, int64_t> slots;
   std::map<std::tuple<std::string, std::string, std::string, bool>, int64_t> kinds;
   std::map<int64_t, std::pair<int64_t, double>> orders;
-  std::map<std::tuple<std::string, std::string>, int64_t> vera;
+  std::map<std::tuple<TaskStatus, std::string>, int64_t> vera;
   LeadFilter f;
   f.limit = kMaxLeadPage;
   for (;;) {
@@ -32,20 +32,20 @@ CrmTallies Plain(CrmStore& s, int64_t from, int64_t to) {
     for (const Lead& l : *page) {
       if (l.created_at < from || l.created_at >= to) continue;
       ++slots[{SlotOf(l.created_at), l.channel}];
-      bool by_manager =
-          !l.assigned_to.empty() || l.status == "taken" || l.status == "vera_assigned";
+      bool by_manager = !l.assigned_to.empty() || l.status == LeadStatus::kTaken ||
+                        l.status == LeadStatus::kVeraAssigned;
       ++kinds[{l.qualification, l.outcome, l.reason, by_manager}];
     }
     f.before_id = page->back().id;
   }
   for (const Order& o : *s.ListOrders(0))
-    if (o.created_at >= from && o.created_at < to && o.status != "cancelled") {
+    if (o.created_at >= from && o.created_at < to && o.status != OrderStatus::kCancelled) {
       auto& [n, v] = orders[SlotOf(o.created_at)];
       ++n;
       v += o.total;
     }
-  for (const Task& t : *s.ListTasks("", 0))
-    if (t.kind == "vera_call" && t.created_at >= from && t.created_at < to)
+  for (const Task& t : *s.ListTasks(std::nullopt, 0))
+    if (t.kind == crm::TaskKind::kVeraCall && t.created_at >= from && t.created_at < to)
       ++vera[{t.status, t.last_result}];
   CrmTallies out;
   for (const auto& [k, n] : slots) out.lead_slots.push_back({std::get<0>(k), std::get<1>(k), n});
@@ -77,7 +77,7 @@ TEST_P(CrmStoreConformance, TallyMatchesAPlainCount) {
                       : l.outcome.empty()         ? ""
                                                   : "targeted";
     if (i % 5 == 0) l.assigned_to = "olga";
-    if (i % 6 == 0) l.status = "vera_assigned";
+    if (i % 6 == 0) l.status = LeadStatus::kVeraAssigned;
     l.created_at = kT0 - kMin + i * 7 * kMin;
     auto id = store().CreateLead(l);
     ASSERT_TRUE(id.ok()) << id.status().ToString();
@@ -90,14 +90,16 @@ TEST_P(CrmStoreConformance, TallyMatchesAPlainCount) {
       o.lines.push_back({"A", "a", 1, "шт", 1000.0 + i});
       auto oid = store().CreateOrder(o);
       ASSERT_TRUE(oid.ok()) << oid.status().ToString();
-      if (i % 8 == 2) ASSERT_TRUE(store().UpdateOrderStatus(*oid, "cancelled").ok());
+      if (i % 8 == 2) {
+        ASSERT_TRUE(store().UpdateOrderStatus(*oid, crm::OrderStatus::kCancelled).ok());
+      }
     }
     if (i % 3 == 1) {
       Task t;
       t.lead_id = *id;
-      t.kind = i % 9 == 1 ? "callback" : "vera_call";
-      t.agent = t.kind == "vera_call" ? "vera" : "";
-      t.status = i % 2 ? "done" : "open";
+      t.kind = i % 9 == 1 ? TaskKind::kCallback : TaskKind::kVeraCall;
+      t.agent = t.kind == crm::TaskKind::kVeraCall ? "vera" : "";
+      t.status = i % 2 ? TaskStatus::kDone : TaskStatus::kOpen;
       t.last_result = i % 2 ? "refused" : "";
       t.created_at = l.created_at + 2 * kMin;
       ASSERT_TRUE(store().CreateTask(t).ok());

@@ -10,9 +10,9 @@
 namespace kira::dialer::testing {
 
 inline int64_t Sec(const std::string& iso) {
-  TimePoint t;
-  EXPECT_TRUE(ParseIso(iso, &t)) << iso;
-  return ToUnixMillis(t) / 1000;
+  auto t = ParseIso(iso);
+  EXPECT_TRUE(t.ok()) << iso;
+  return t.ok() ? ToUnixMillis(*t) / 1000 : 0;
 }
 inline int64_t Ms(const std::string& iso) { return Sec(iso) * 1000; }
 inline std::string Iso(int64_t ms) { return FormatIsoUtc(FromUnixMillis(ms)); }
