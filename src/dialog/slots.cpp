@@ -8,6 +8,7 @@
 
 #include "core/lemma.h"
 #include "core/text.h"
+#include "crm/phone.h"
 
 namespace kira::dialog {
 
@@ -1182,11 +1183,12 @@ std::optional<std::string> ExtractPhone(const std::string& canonical) {
     }
   }
   if (digits.size() < 10 || digits.size() > 15) return std::nullopt;
-  if (digits.size() == 11 && (digits[0] == '8' || digits[0] == '7')) return "+7" + digits.substr(1);
-  if (digits.size() == 10 && digits[0] == '9') return "+7" + digits;
-  if (digits.size() == 11 && digits[0] == '0') return "+44" + digits.substr(1);  // UK 07…
-  if (digits.rfind("44", 0) == 0 && digits.size() == 12) return "+" + digits;
-  return "+" + digits;
+  // The one phone normaliser (crm/phone.h): a national form as Russian ("8 916 …", "916 …"),
+  // then as British ("07…"), then the digits as an international number ("44 20 …", "7 916 …").
+  for (std::string_view region : {crm::kDefaultPhoneRegion, std::string_view("GB")})
+    if (auto e164 = crm::ToE164(digits, region); e164.ok()) return *e164;
+  if (auto e164 = crm::ToE164("+" + digits); e164.ok()) return *e164;
+  return std::nullopt;
 }
 
 std::optional<int> ExtractChoice(const std::string& canonical) {
