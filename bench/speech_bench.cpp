@@ -59,10 +59,14 @@ void TtsFirstAudio(benchmark::State& state, const std::string& engine, const std
                    const char* text) {
   auto tts = MakeTts(engine, voice);
   for (auto _ : state) {
-    tts->SynthesizeStream(text, [](const media::Audio& a) {
+    Status st = tts->SynthesizeStream(text, [](const media::Audio& a) {
       benchmark::DoNotOptimize(a);
       return false;  // stop after the first chunk
     });
+    if (!st.ok()) {
+      state.SkipWithError(st.message().c_str());
+      break;
+    }
   }
 }
 
@@ -103,7 +107,12 @@ void PocketsphinxDecode(benchmark::State& state) {
   for (auto _ : state) {
     auto t0 = SteadyClock::now();
     auto s = std::move(asr->Start({.phrases = phrases})).value();
-    for (auto& f : frames) s->Feed(f);
+    bool fed = true;
+    for (auto& f : frames) fed = s->Feed(f).ok() && fed;
+    if (!fed) {
+      state.SkipWithError("the recogniser refused a frame");
+      break;
+    }
     auto t1 = SteadyClock::now();
     auto r = s->Finish();
     auto t2 = SteadyClock::now();
@@ -210,8 +219,14 @@ void WavStereoFrame(benchmark::State& state) {
   std::string path = (std::filesystem::temp_directory_path() / "kira_bench_call.wav").string();
   auto w = std::move(media::WavWriter::Open(path, 8000, 2)).value();
   media::Pcm a = media::Tone(8000, 300, 20), b = media::Tone(8000, 700, 20);
-  for (auto _ : state) w->WriteStereo(a, b);
-  w->Close();
+  for (auto _ : state) {
+    if (Status st = w->WriteStereo(a, b); !st.ok()) {
+      state.SkipWithError(st.message().c_str());
+      break;
+    }
+  }
+  if (Status st = w->Close(); !st.ok() && !state.error_occurred())
+    state.SkipWithError(st.message().c_str());
   std::remove(path.c_str());
 }
 BENCHMARK(WavStereoFrame);

@@ -116,14 +116,19 @@ void VoskTestServer::Serve(int fd, int index) {
   auto headers = ws::ReadHttpHeaders(fd, 2000, &pending);
   std::string key = headers.ok() ? ws::HeaderValue(*headers, "Sec-WebSocket-Key") : "";
   if (key.empty()) {
-    ws::WriteAll(fd, "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+    // Best effort: the client may be gone already; it sees the closed socket either way.
+    (void)ws::WriteAll(fd, "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
     ::close(fd);
     return;
   }
-  ws::WriteAll(fd,
-               "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-               "Sec-WebSocket-Accept: " +
-                   ws::AcceptKey(key) + "\r\n\r\n");
+  if (!ws::WriteAll(fd,
+                    "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: "
+                    "Upgrade\r\nSec-WebSocket-Accept: " +
+                        ws::AcceptKey(key) + "\r\n\r\n")
+           .ok()) {
+    ::close(fd);
+    return;
+  }
   std::vector<std::string> words;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -143,7 +148,7 @@ void VoskTestServer::Serve(int fd, int index) {
     }
     if (!f->masked) record([](VoskReceived& r) { r.masked_ok = false; });
     if (f->opcode == ws::kClose) {
-      ws::WriteAll(fd, ws::EncodeFrame(ws::kClose, {}, false));
+      (void)ws::WriteAll(fd, ws::EncodeFrame(ws::kClose, {}, false));  // closing anyway
       break;
     }
     if (f->opcode == ws::kPing) continue;
@@ -153,7 +158,7 @@ void VoskTestServer::Serve(int fd, int index) {
         record([](VoskReceived& r) { r.eof = true; });
         if (fault_ == VoskFault::kNoFinal) continue;
         SendText(fd, ResultJson(words, said, words.size()).dump());
-        ws::WriteAll(fd, ws::EncodeFrame(ws::kClose, {}, false));
+        (void)ws::WriteAll(fd, ws::EncodeFrame(ws::kClose, {}, false));  // closing anyway
         break;
       }
       if (t.find("config") != std::string::npos) {
