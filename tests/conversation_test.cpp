@@ -117,9 +117,9 @@ TEST_P(Conversation, RunsGroundedToTheExpectedOutcome) {
   auto store_r = crm::OpenSqliteCrmStore(":memory:");
   ASSERT_TRUE(store_r.ok()) << store_r.status().ToString();
   std::unique_ptr<crm::CrmStore> store = std::move(store_r).value();
-  TimePoint now;
-  ASSERT_TRUE(ParseIso("2026-12-01T12:00:00Z").ok());
-  now = *ParseIso("2026-12-01T12:00:00Z");  // Tuesday 15:00 in Moscow
+  auto start = ParseIso("2026-12-01T12:00:00Z");  // Tuesday 15:00 in Moscow
+  ASSERT_TRUE(start.ok()) << start.status().ToString();
+  TimePoint now = *start;
   FakeClock clock(now);
   dialog::EngineOptions eo;
   eo.cache_dir = shop.dir + "/models";
@@ -254,7 +254,7 @@ TEST_P(Conversation, RunsGroundedToTheExpectedOutcome) {
   if (ex["task_kind"]) {
     bool found = false;
     for (const auto& t : *store->ListTasks(std::nullopt, end.lead_id)) {
-      if (t.kind != ex["task_kind"].as<std::string>()) continue;
+      if (crm::Name(t.kind) != ex["task_kind"].as<std::string>()) continue;
       found = true;
       if (ex["task_phone"]) EXPECT_EQ(t.phone, ex["task_phone"].as<std::string>());
       if (ex["task_local"]) {
@@ -273,7 +273,7 @@ TEST_P(Conversation, RunsGroundedToTheExpectedOutcome) {
     std::string tasks;
     for (const auto& t : *store->ListTasks())
       tasks += "  task " + std::to_string(t.id) + " lead " + std::to_string(t.lead_id) + " " +
-               t.kind + " " + t.status + "\n";
+               std::string(crm::Name(t.kind)) + " " + std::string(crm::Name(t.status)) + "\n";
     EXPECT_TRUE(found) << "no task of kind " << ex["task_kind"].as<std::string>() << " for lead "
                        << end.lead_id << "\n"
                        << tasks << all;
