@@ -88,12 +88,12 @@ std::string Trace(crm::CrmStore& s, int64_t lead_id) {
   std::ostringstream o;
   auto l = s.GetLead(lead_id);
   if (!l.ok()) return l.status().message();
-  o << "lead " << l->id << " " << l->status << " reason=" << l->reason
+  o << "lead " << l->id << " " << crm::Name(l->status) << " reason=" << l->reason
     << " manager=" << l->assigned_to << "\n";
   for (const auto& t : *s.ListTasks(std::nullopt, lead_id))
-    o << "task " << t.id << " " << t.kind << " " << t.agent << " " << t.phone << " " << t.timezone
-      << " '" << t.note << "' nb=" << t.not_before << " " << t.status << " " << t.created_by
-      << "\n";
+    o << "task " << t.id << " " << crm::Name(t.kind) << " " << t.agent << " " << t.phone << " "
+      << t.timezone << " '" << t.note << "' nb=" << t.not_before << " " << crm::Name(t.status)
+      << " " << t.created_by << "\n";
   for (const auto& a : *s.ListAudit("lead", lead_id))
     o << "audit " << a.actor << " " << a.action << " " << a.entity << " " << a.entity_id << " "
       << a.detail << "\n";
