@@ -9,10 +9,19 @@
 
 #include "core/status.h"
 #include "crm/model.h"
+#include "crm/outcome.h"
 
 namespace kira::crm {
 
 bool InList(std::string_view v, const char* const* list, size_t n);
+
+// A vocabulary name (outcome.h) as an SQL string literal for the stores' queries: 'open'. The
+// names are plain identifiers. A literal rather than a bound parameter, so that the planners
+// still match the partial indexes written with it (WHERE status = 'in_progress').
+template <typename E>
+std::string SqlName(E e) {
+  return "'" + std::string(Name(e)) + "'";
+}
 
 // A lead's outcome, when set, is from the closed list (outcome.h).
 Status CheckLead(const Lead& l);

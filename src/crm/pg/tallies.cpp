@@ -36,9 +36,11 @@ Result<CrmTallies> PgCrmStore::Tally(int64_t from, int64_t to) {
     {
       auto r = db.Query(
           "SELECT qualification COLLATE \"C\", outcome COLLATE \"C\", reason COLLATE \"C\", "
-          "(assigned_to <> '' OR status IN ('taken', 'vera_assigned')) AS by_manager, count(*) "
-          "FROM leads WHERE created_at >= $1 AND created_at < $2 "
-          "GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4",
+          "(assigned_to <> '' OR status IN (" +
+              SqlName(LeadStatus::kTaken) + ", " + SqlName(LeadStatus::kVeraAssigned) +
+              ")) AS by_manager, count(*) "
+              "FROM leads WHERE created_at >= $1 AND created_at < $2 "
+              "GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4",
           range);
       if (!r.ok()) return fail(r.status(), "tally leads");
       for (int i = 0; i < r->size(); ++i) {
@@ -49,7 +51,8 @@ Result<CrmTallies> PgCrmStore::Tally(int64_t from, int64_t to) {
     {
       auto r = db.Query(std::string("SELECT ") + kSlot +
                             ", count(*), sum(total) FROM orders WHERE created_at >= $1 AND "
-                            "created_at < $2 AND status <> 'cancelled' GROUP BY 1 ORDER BY 1",
+                            "created_at < $2 AND status <> " +
+                            SqlName(OrderStatus::kCancelled) + " GROUP BY 1 ORDER BY 1",
                         range);
       if (!r.ok()) return fail(r.status(), "tally orders");
       for (int i = 0; i < r->size(); ++i)
@@ -58,8 +61,10 @@ Result<CrmTallies> PgCrmStore::Tally(int64_t from, int64_t to) {
     {
       auto r = db.Query(
           "SELECT status COLLATE \"C\", last_result COLLATE \"C\", count(*) FROM tasks "
-          "WHERE kind = 'vera_call' AND created_at >= $1 AND created_at < $2 "
-          "GROUP BY 1, 2 ORDER BY 1, 2",
+          "WHERE kind = " +
+              SqlName(TaskKind::kVeraCall) +  // the partial index tasks_created's literal
+              " AND created_at >= $1 AND created_at < $2 "
+              "GROUP BY 1, 2 ORDER BY 1, 2",
           range);
       if (!r.ok()) return fail(r.status(), "tally Vera's tasks");
       for (int i = 0; i < r->size(); ++i) {

@@ -116,8 +116,9 @@ Result<std::vector<Task>> PgCrmStore::ListDueTasks(int64_t now, int limit) {
   KIRA_RETURN_IF_ERROR(CheckDueTaskLimit(limit));
   return With([&](pg::Conn& db) -> Result<std::vector<Task>> {
     KIRA_ASSIGN_OR_RETURN(
-        auto r, db.Query(std::string(kPgTaskColumns) + "WHERE status='open' AND not_before<=$1 "
-                                                       "ORDER BY not_before, id LIMIT $2",
+        auto r, db.Query(std::string(kPgTaskColumns) + "WHERE status=" +
+                             SqlName(TaskStatus::kOpen) +  // the partial index tasks_due's literal
+                             " AND not_before<=$1 ORDER BY not_before, id LIMIT $2",
                          pg::Params().Add(now).Add(limit)));
     return Tasks(r);
   });
@@ -129,10 +130,14 @@ Result<bool> PgCrmStore::ClaimTask(int64_t id, int64_t now) {
     // the first to commit, then re-checks status='open' on the row it wrote, and matches
     // nothing. RETURNING tells this caller whether it was the one.
     KIRA_ASSIGN_OR_RETURN(auto r,
-                          db.Query("UPDATE tasks SET status='in_progress', attempts=attempts+1, "
+                          db.Query("UPDATE tasks SET status=$3, attempts=attempts+1, "
                                    "last_attempt_at=$1, claimed_by='', lease_until=0, trunk='' "
-                                   "WHERE id=$2 AND status='open' RETURNING id",
-                                   pg::Params().Add(now).Add(id)));
+                                   "WHERE id=$2 AND status=$4 RETURNING id",
+                                   pg::Params()
+                                       .Add(now)
+                                       .Add(id)
+                                       .Add(Name(TaskStatus::kInProgress))
+                                       .Add(Name(TaskStatus::kOpen))));
     if (r.size() == 1) return true;
     KIRA_RETURN_IF_ERROR(MustExist(db, "tasks", "task", id));
     return false;

@@ -5,6 +5,14 @@
 #include "crm/sqlite/store.h"
 
 namespace kira::crm {
+namespace {
+
+// The task statuses the lease queries name, as literals: the partial index tasks_leases is
+// written with 'in_progress'.
+const std::string kOpen = SqlName(TaskStatus::kOpen);
+const std::string kInProgress = SqlName(TaskStatus::kInProgress);
+
+}  // namespace
 
 Result<ClaimVerdict> SqliteCrmStore::ClaimTaskLeased(int64_t id, const LeaseClaim& c) {
   KIRA_RETURN_IF_ERROR(CheckLeaseClaim(c));
@@ -19,13 +27,15 @@ Result<ClaimVerdict> SqliteCrmStore::ClaimTaskLeased(int64_t id, const LeaseClai
     if (r == storage::Row::kError) return q->LastError().WithContext("claim task");
     if (r != storage::Row::kRow)
       return Status::NotFound("task " + std::to_string(id) + " not found");
-    if (q->Text(0) != "open") return v;  // kTaken
+    KIRA_ASSIGN_OR_RETURN(TaskStatus status,
+                          ParseNamed(kTaskStatusTable, q->Text(0), "task status"));
+    if (status != TaskStatus::kOpen) return v;  // kTaken
   }
   std::map<std::string, int64_t> in_progress;
   {
     KIRA_ASSIGN_OR_RETURN(auto q,
-                          Sql("SELECT trunk, count(*) FROM tasks WHERE status='in_progress' "
-                              "AND (lease_until=0 OR lease_until>?) GROUP BY trunk"));
+                          Sql("SELECT trunk, count(*) FROM tasks WHERE status=" + kInProgress +
+                              " AND (lease_until=0 OR lease_until>?) GROUP BY trunk"));
     q->Bind(1, c.now);
     storage::Row r;
     while ((r = q->Step()) == storage::Row::kRow) in_progress[q->Text(0)] = q->Int(1);
@@ -44,9 +54,10 @@ Result<ClaimVerdict> SqliteCrmStore::ClaimTaskLeased(int64_t id, const LeaseClai
   v.retry_at = a.retry_at;
   if (a.outcome != ClaimOutcome::kClaimed) return v;
   {
-    KIRA_ASSIGN_OR_RETURN(auto q, Sql("UPDATE tasks SET status='in_progress', attempts=attempts+1, "
-                                      "last_attempt_at=?, claimed_by=?, lease_until=?, trunk=? "
-                                      "WHERE id=? AND status='open'"));
+    KIRA_ASSIGN_OR_RETURN(auto q, Sql("UPDATE tasks SET status=" + kInProgress +
+                                      ", attempts=attempts+1, last_attempt_at=?, claimed_by=?, "
+                                      "lease_until=?, trunk=? WHERE id=? AND status=" +
+                                      kOpen));
     q->Bind(1, c.now).Bind(2, c.node).Bind(3, c.lease_until).Bind(4, a.trunk).Bind(5, id);
     KIRA_RETURN_IF_ERROR(q->Exec().WithContext("claim task"));
   }
@@ -69,8 +80,8 @@ Result<int> SqliteCrmStore::RenewTaskLeases(const std::string& node,
   std::lock_guard lock(mu_);
   storage::Transaction tx(*db_);
   KIRA_RETURN_IF_ERROR(tx.status());
-  KIRA_ASSIGN_OR_RETURN(auto q, Sql("UPDATE tasks SET lease_until=? WHERE id=? AND "
-                                    "status='in_progress' AND claimed_by=? AND lease_until>0"));
+  KIRA_ASSIGN_OR_RETURN(auto q, Sql("UPDATE tasks SET lease_until=? WHERE id=? AND status=" +
+                                    kInProgress + " AND claimed_by=? AND lease_until>0"));
   int renewed = 0;
   for (int64_t id : ids) {
     q->Bind(1, lease_until).Bind(2, id).Bind(3, node);
@@ -85,9 +96,11 @@ Result<std::vector<int64_t>> SqliteCrmStore::ReleaseTaskLeases(int64_t now,
                                                                const std::string& node) {
   std::lock_guard lock(mu_);
   KIRA_ASSIGN_OR_RETURN(
-      auto q, Sql("UPDATE tasks SET status='open', last_result='interrupted', lease_until=0, "
-                  "claimed_by='' WHERE status='in_progress' AND lease_until>0 AND "
-                  "(lease_until<?1 OR (?2<>'' AND claimed_by=?2)) RETURNING id"));
+      auto q,
+      Sql("UPDATE tasks SET status=" + kOpen +
+          ", last_result='interrupted', lease_until=0, claimed_by='' WHERE status=" + kInProgress +
+          " AND lease_until>0 AND (lease_until<?1 OR (?2<>'' AND claimed_by=?2)) "
+          "RETURNING id"));
   q->Bind(1, now).Bind(2, node);
   std::vector<int64_t> ids;
   storage::Row r;

@@ -16,12 +16,6 @@ namespace {
 constexpr const char* kSlot = "((created_at - ((created_at % 900000) + 900000) % 900000))";
 static_assert(kTallySlotMs == 900000, "kSlot's literal follows kTallySlotMs");
 
-// A vocabulary name as an SQL literal (the names are plain identifiers).
-template <typename E>
-std::string Lit(E e) {
-  return "'" + std::string(Name(e)) + "'";
-}
-
 }  // namespace
 
 Result<CrmTallies> SqliteCrmStore::Tally(int64_t from, int64_t to) {
@@ -34,7 +28,7 @@ Result<CrmTallies> SqliteCrmStore::Tally(int64_t from, int64_t to) {
         auto q, Sql(std::string("SELECT ") + kSlot +
                     ", channel, qualification, outcome, reason, "
                     "assigned_to != '' OR status IN (" +
-                    Lit(LeadStatus::kTaken) + ", " + Lit(LeadStatus::kVeraAssigned) +
+                    SqlName(LeadStatus::kTaken) + ", " + SqlName(LeadStatus::kVeraAssigned) +
                     ") "
                     "FROM leads WHERE created_at >= ? AND created_at < ? ORDER BY created_at"));
     q->Bind(1, from).Bind(2, to);
@@ -63,17 +57,17 @@ Result<CrmTallies> SqliteCrmStore::Tally(int64_t from, int64_t to) {
         auto q, Sql(std::string("SELECT ") + kSlot +
                     ", count(*), sum(total) FROM orders WHERE created_at >= ? AND created_at < ? "
                     "AND status != " +
-                    Lit(OrderStatus::kCancelled) + " GROUP BY 1 ORDER BY 1"));
+                    SqlName(OrderStatus::kCancelled) + " GROUP BY 1 ORDER BY 1"));
     q->Bind(1, from).Bind(2, to);
     while ((r = q->Step()) == storage::Row::kRow)
       out.order_slots.push_back({q->Int(0), q->Int(1), q->Double(2)});
     if (r == storage::Row::kError) return q->LastError().WithContext("tally orders");
   }
   {
-    KIRA_ASSIGN_OR_RETURN(
-        auto q,
-        Sql("SELECT status, last_result, count(*) FROM tasks WHERE kind = " +
-            Lit(TaskKind::kVeraCall) + " AND created_at >= ? AND created_at < ? GROUP BY 1, 2"));
+    KIRA_ASSIGN_OR_RETURN(auto q,
+                          Sql("SELECT status, last_result, count(*) FROM tasks WHERE kind = " +
+                              SqlName(TaskKind::kVeraCall) +
+                              " AND created_at >= ? AND created_at < ? GROUP BY 1, 2"));
     q->Bind(1, from).Bind(2, to);
     while ((r = q->Step()) == storage::Row::kRow) {
       KIRA_ASSIGN_OR_RETURN(auto status, ParseNamed(kTaskStatusTable, q->Text(0), "task status"));
