@@ -128,8 +128,11 @@ TEST(ProfileEdit, SaveReplacesAtomicallyAndKeepsThePreviousVersion) {
   size_t files = 0;
   for (const auto& f : fs::directory_iterator(dir)) files += f.is_regular_file();
   EXPECT_EQ(files, 1u) << "no temporary file left behind";
-  // An unwritable place fails with a message and leaves the file alone.
-  EXPECT_FALSE(SaveProfile((dir / "missing" / "profile.yaml").string(), "x", 3).ok());
+  // An unwritable place (a "directory" that is a file) fails with a message and leaves the
+  // file alone. (A missing directory is created: the shop's phrase files start that way.)
+  auto bad = SaveProfile((dir / "profile.yaml" / "nested.yaml").string(), "x", 3);
+  EXPECT_FALSE(bad.ok());
+  EXPECT_NE(bad.message().find("cannot"), std::string::npos) << bad.message();
   EXPECT_EQ(read(path), "second\n");
   fs::remove_all(dir);
 }
