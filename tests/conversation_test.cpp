@@ -256,7 +256,9 @@ TEST_P(Conversation, RunsGroundedToTheExpectedOutcome) {
     for (const auto& t : *store->ListTasks(std::nullopt, end.lead_id)) {
       if (crm::Name(t.kind) != ex["task_kind"].as<std::string>()) continue;
       found = true;
-      if (ex["task_phone"]) EXPECT_EQ(t.phone, ex["task_phone"].as<std::string>());
+      if (ex["task_phone"]) {
+        EXPECT_EQ(t.phone, ex["task_phone"].as<std::string>());
+      }
       if (ex["task_local"]) {
         // In the callee's zone when the task has one (their words were in their time).
         std::string zone = t.timezone.empty() ? profile.timezone : t.timezone;

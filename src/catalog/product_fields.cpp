@@ -84,6 +84,12 @@ bool CanonicalFormat(std::string_view in, std::string* out, std::string* why) {
   return true;
 }
 
+std::vector<std::string> FormatSides(std::string_view format) {
+  size_t x = format.find('x');
+  if (x == std::string_view::npos || x == 0 || x + 1 >= format.size()) return {};
+  return {std::string(format.substr(0, x)), std::string(format.substr(x + 1))};
+}
+
 bool CanonicalUnit(std::string_view in, std::string* out) {
   std::string s = text::Lower(text::Trim(in));
   while (!s.empty() && s.back() == '.') s.pop_back();

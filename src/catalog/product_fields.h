@@ -6,12 +6,16 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace kira::catalog {
 
 // "60x60", "60 x 60", "60х60" (Cyrillic), "60*60", "60×60", "7,5x30" → "60x60", "7.5x30".
 // Empty input gives "" (not a tile). Otherwise sides must be positive numbers.
 bool CanonicalFormat(std::string_view in, std::string* out, std::string* why);
+
+// The two sides of a canonical format: "60x120" → {"60", "120"}; {} for "" or a pack size.
+std::vector<std::string> FormatSides(std::string_view format);
 
 // Units the shop sells in: "м2", "шт", "упак", "кг". Accepted spellings (any case, optional
 // trailing dot): м2 m2 м² m² кв.м кв м квм sqm; шт штука штук pcs pc piece; упак уп упаковка

@@ -110,7 +110,6 @@ void KiraSession::OfferRelated(Reply& r, const catalog::Product& p) {
 }
 
 void KiraSession::ResolveOutcome(std::string* outcome, std::string* reason, std::string* summary) {
-  SaveName();  // the call is over: the name said is the caller's, whatever the outcome
   if (outbound_) return ResolveOutboundOutcome(outcome, reason, summary);
   Vars v = BaseVars();
   if (product_) {

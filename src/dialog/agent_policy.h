@@ -200,6 +200,7 @@ class KiraSession : public SessionBase {
   // colour, adhesive, tools — the lexicon's `related` list).
   void OfferRelated(Reply& r, const catalog::Product& p);
 
+  void RecordBeforeEnd() override { SaveName(); }
   void ResolveOutcome(std::string* outcome, std::string* reason, std::string* summary) override;
 
   void ResolveOutboundOutcome(std::string* outcome, std::string* reason, std::string* summary);

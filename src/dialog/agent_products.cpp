@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "catalog/product_fields.h"
 #include "core/log.h"
 #include "core/text.h"
 #include "core/tz.h"
@@ -450,13 +451,7 @@ const catalog::Product* KiraSession::Sibling(const catalog::Product& p,
 // colour and surface; none when two fit as well.
 const catalog::Product* KiraSession::SiblingBySide(const catalog::Product& p,
                                                    const std::vector<std::string>& toks) const {
-  auto sides = [](const std::string& format) {
-    std::vector<std::string> out;
-    size_t x = format.find('x');
-    if (x != std::string::npos) out = {format.substr(0, x), format.substr(x + 1)};
-    return out;
-  };
-  const std::vector<std::string> own = sides(p.format);
+  const std::vector<std::string> own = catalog::FormatSides(p.format);
   const catalog::Product* found = nullptr;
   int best = -1;
   bool tie = false;
@@ -465,7 +460,7 @@ const catalog::Product* KiraSession::SiblingBySide(const catalog::Product& p,
         c.brand != p.brand || c.format == p.format)
       continue;
     bool hit = false;
-    for (const auto& side : sides(c.format))
+    for (const auto& side : catalog::FormatSides(c.format))
       for (const auto& t : toks)
         hit = hit || (t == side && std::find(own.begin(), own.end(), side) == own.end());
     if (!hit) continue;
@@ -484,18 +479,10 @@ const catalog::Product* KiraSession::SiblingBySide(const catalog::Product& p,
 
 bool KiraSession::ApplyCorrection(Reply& r, const Frame& f) {
   const std::vector<std::string> toks = text::Tokens(f.canonical);
-  auto said = [&](std::initializer_list<const char*> words) {
-    for (const auto& t : toks)
-      for (const char* w : words)
-        if (t == w) return true;
-    return false;
-  };
   // Another item instead of the one offered ("хотя нет, давайте лучше Церсанит Карину",
   // "actually, I'd rather have the Clevedon") — not one more item ("и ещё затирку").
-  const bool instead = (f.correction || said({"лучше", "вместо", "хотя", "передумал", "передумала",
-                                              "instead", "rather", "actually", "нет", "no",
-                                              "подождите", "погодите", "wait"})) &&
-                       !said({"ещё", "еще", "также", "тоже", "плюс", "also", "too", "plus"});
+  const bool instead =
+      f.takes_back || (f.correction && std::none_of(toks.begin(), toks.end(), AddsTo));
   const bool offered = stage_ == Stage::kOrderOffer || stage_ == Stage::kConfirmOrder;
   if (f.product) {
     const catalog::Product* sib = Sibling(*product_, f.product->mentions);

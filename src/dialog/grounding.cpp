@@ -481,17 +481,18 @@ std::vector<GroundingIssue> GroundingChecker::Check(const std::string& utterance
   // Normalised once: formats are its whole tokens, and collections are named in it.
   const std::string normalized = text::Normalize(utterance);
   const std::string padded = " " + normalized + " ";
+  std::vector<std::string> name_words;  // the words of the names of the products spoken of
+  for (const catalog::Product* p : mentioned)
+    for (std::string& w : text::Tokens(text::Normalize(p->name)))
+      name_words.push_back(std::move(w));
   for (const std::string& tok : text::Tokens(normalized)) {
     size_t x = tok.find('x');
     if (x == std::string::npos || x == 0 || x + 1 >= tok.size()) continue;
     if (!std::all_of(tok.begin(), tok.begin() + x, ::isdigit)) continue;
     // A size written in the name of a product spoken of ("ГКЛВ 12.5 мм 1200x2500") is that
     // product's own words.
-    bool in_name = false;
-    for (const catalog::Product* p : mentioned)
-      for (const std::string& w : text::Tokens(text::Normalize(p->name)))
-        in_name = in_name || w == tok;
-    if (!formats_.count(tok) && !in_name)
+    if (!formats_.count(tok) &&
+        std::find(name_words.begin(), name_words.end(), tok) == name_words.end())
       issues.push_back({tok, "no product of this format in the catalog"});
   }
   for (const NumToken& t : nums) {

@@ -237,14 +237,9 @@ std::optional<TimePoint> SessionBase::ResolveCallback(const std::string& canonic
   TimePoint at = FromCivil(zone, c.year, c.month, c.day + add_days, hour, t->minute);
   // "Перезвоните в три" said at five: no day was said and today's three is gone, so it is
   // tomorrow's (the confirmation says the day). "Сегодня в три" at five stays impossible.
-  if (*has_time && at <= now && t->weekday < 0 && add_days == 0) {
-    bool today_said = false;
-    for (const auto& w : text::Tokens(canonical))
-      today_said = today_said || w == "сегодня" || w == "today" || w == "tonight";
-    if (!today_said) {
-      add_days = 1;
-      at = FromCivil(zone, c.year, c.month, c.day + add_days, hour, t->minute);
-    }
+  if (*has_time && at <= now && !t->day_said) {
+    add_days = 1;
+    at = FromCivil(zone, c.year, c.month, c.day + add_days, hour, t->minute);
   }
   if (*has_time && at <= now) return std::nullopt;
   // The words for the day, from the scenario ("завтра", "в понедельник").
@@ -296,6 +291,7 @@ EndInfo SessionBase::Finish() {
   if (finished_) return end_info_;
   finished_ = true;
   ended_ = true;
+  RecordBeforeEnd();
   std::string outcome, reason, summary;
   ResolveOutcome(&outcome, &reason, &summary);
   if (!crm::IsOutcome(outcome)) {

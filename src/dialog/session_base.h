@@ -67,6 +67,9 @@ class SessionBase : public DialogSession {
   Result<int64_t> CreateTask(crm::TaskKind kind, const std::string& agent, TimePoint not_before,
                              const std::string& note, const std::string& phone = "");
 
+  // Called first when the conversation ends: subclasses write what the caller told them and is
+  // not written yet (Kira: the caller's name on the contact).
+  virtual void RecordBeforeEnd() {}
   // Subclasses decide the outcome, reason and summary when the conversation ends.
   virtual void ResolveOutcome(std::string* outcome, std::string* reason, std::string* summary) = 0;
   virtual std::string Qualification(const std::string& outcome) const;

@@ -238,6 +238,16 @@ std::vector<bool> NotProductWords(const std::vector<std::string>& toks) {
   return out;
 }
 
+bool TakesBack(const std::string& t) {
+  return OneOf(t, {"нет", "ой", "точнее", "вернее", "хотя", "лучше", "вместо", "передумал",
+                   "передумала", "подождите", "погодите", "no", "wait", "mean", "sorry", "make",
+                   "rather", "actually", "instead"});
+}
+
+bool AddsTo(const std::string& t) {
+  return OneOf(t, {"ещё", "еще", "также", "тоже", "плюс", "also", "too", "plus"});
+}
+
 std::optional<Quantity> ExtractQuantity(const std::string& canonical, bool bare_allowed) {
   std::vector<std::string> toks = WithoutFillers(text::Tokens(canonical));
   std::vector<NumberRole> roles = NumberRoles(toks);
@@ -246,9 +256,7 @@ std::optional<Quantity> ExtractQuantity(const std::string& canonical, bool bare_
   // A word between two numbers that takes the first back.
   auto taken_back = [&](size_t from, size_t to) {
     for (size_t k = from + 1; k < to; ++k)
-      if (OneOf(toks[k], {"нет", "ой", "точнее", "вернее", "хотя", "лучше", "no", "wait", "mean",
-                          "sorry", "make", "rather", "actually"}))
-        return true;
+      if (TakesBack(toks[k])) return true;
     return false;
   };
   auto half_after = [&](size_t i) {  // "2 с половиной", "2 and a half"
@@ -1165,7 +1173,8 @@ std::optional<CallbackTime> ExtractCallbackTime(const std::string& canonical) {
   if (t.part == "morning" && t.hour < 0) t.hour = 10;
   if (t.part == "afternoon" && t.hour < 0) t.hour = 14;
   if (t.part == "evening" && t.hour < 0) t.hour = 18;
-  if (t.day_offset < 0 && t.weekday < 0) t.day_offset = 0;
+  t.day_said = t.day_offset >= 0 || t.weekday >= 0;
+  if (!t.day_said) t.day_offset = 0;
   // "в 7" with no am/pm in a shop context means the evening only when 1–7.
   if (!explicit_am && !explicit_pm && t.hour >= 1 && t.hour <= 7) t.hour += 12;
   return t;

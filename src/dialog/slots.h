@@ -40,6 +40,13 @@ std::vector<bool> NotProductWords(const std::vector<std::string>& tokens);
 // 15" → 15). A bare number counts only when `bare_allowed` (the agent asked "how much?").
 std::optional<Quantity> ExtractQuantity(const std::string& canonical, bool bare_allowed);
 
+// A word that takes back what the caller said before it in the same turn or offers something
+// instead: "ой нет, девять", "хотя нет, давайте лучше…", "no wait, make it five", "actually",
+// "deliver it instead". One list for the quantity, the product and the order steps.
+bool TakesBack(const std::string& canonical_token);
+// A word that adds to what was said ("и ещё затирку", "also the grout"): no taking back.
+bool AddsTo(const std::string& canonical_token);
+
 // A count said without a unit beside a product: "два унитаза", "пару смесителей", "four of the
 // white ones" (a number before a word `product_word` accepts, one adjective or "of" between), or
 // a number that is a clause of its own ("Унитаз Сантек Римини, один", "…, one please"), or a
@@ -84,6 +91,7 @@ struct CallbackTime {
   int in_minutes = -1;     // "через час" → 60; -1 when not relative
   std::string part;        // "morning", "afternoon", "evening" or ""
   bool hour_said = false;  // a clock time was said (else `hour` is the part's default)
+  bool day_said = false;  // a day was said ("сегодня", "завтра", a weekday; else today)
 };
 std::optional<CallbackTime> ExtractCallbackTime(const std::string& canonical);
 

@@ -8,6 +8,7 @@
 #include <functional>
 
 #include "business/profile.h"
+#include "catalog/product_fields.h"
 #include "core/lemma.h"
 #include "core/text.h"
 #include "dialog/engine.h"
@@ -297,11 +298,8 @@ ProductLink Understanding::LinkProduct(const std::string& said) const {
       if (value.empty()) continue;
       bool has = false;
       if (format) {
-        size_t x = value.find('x');
-        if (x == std::string::npos) continue;
-        for (const auto& t : toks)
-          has = has || (std::isdigit(static_cast<unsigned char>(t[0])) &&
-                        (t == value.substr(0, x) || t == value.substr(x + 1)));
+        for (const auto& side : catalog::FormatSides(value))
+          has = has || std::find(toks.begin(), toks.end(), side) != toks.end();
       } else {
         for (const auto& v : text::Tokens(value))
           for (const auto& t : toks)
@@ -738,6 +736,8 @@ Frame Understanding::Parse(std::string_view utterance, Expect pending) const {
   std::vector<std::string> toks = text::Tokens(f.canonical);
   if (toks.size() > kMaxTokens) toks.resize(kMaxTokens);
   // Slots, whatever was asked.
+  f.takes_back = std::any_of(toks.begin(), toks.end(), TakesBack) &&
+                 std::none_of(toks.begin(), toks.end(), AddsTo);
   f.phone = ExtractPhone(f.canonical);
   // "Нет, не 10, а 15" at the read-back: a bare number corrects the quantity.
   const auto* corr = agent_.rules.Intent("correction");
@@ -882,8 +882,7 @@ Frame Understanding::Parse(std::string_view utterance, Expect pending) const {
     // format of the one named before.
     size_t back = 0;
     for (size_t k = 2; k + 1 < toks.size(); ++k)
-      if (toks[k] == "нет" || toks[k] == "хотя" || toks[k] == "no" || toks[k] == "actually")
-        back = k;
+      if (TakesBack(toks[k])) back = k;
     if (back) {
       auto join = [&](size_t from, size_t to, const std::function<bool(size_t)>& keep) {
         std::string q;
@@ -955,12 +954,9 @@ Frame Understanding::Parse(std::string_view utterance, Expect pending) const {
   }
   // "Sorry, can you deliver it instead?", "а можно лучше доставкой?" during the order changes
   // the fulfilment; it asks nothing about delivery.
-  bool instead = false;
-  for (const auto& t : toks)
-    instead = instead || t == "instead" || t == "rather" || t == "вместо" || t == "лучше";
   bool ordering = pending == Expect::kConfirm || pending == Expect::kOrderOffer ||
                   pending == Expect::kName || pending == Expect::kAddress;
-  if (f.fulfilment && instead && ordering) {
+  if (f.fulfilment && f.takes_back && ordering) {
     auto it = std::find(f.intents.begin(), f.intents.end(), "delivery");
     if (it != f.intents.end()) f.intents.erase(it);
     it = std::find(f.intents.begin(), f.intents.end(), "faq");
