@@ -42,6 +42,7 @@ enum class Stage {
   kCallbackTime,
   kOfferManager,
   kQualifiedName,  // big project: asked the name for the manager
+  kCallbackName,   // a callback was booked: asked whom the manager is to ask for
   kVeraConsent     // Vera: asked whether this is the person who asked to be called
 };
 

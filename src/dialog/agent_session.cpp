@@ -201,6 +201,11 @@ void KiraSession::Handle(Reply& r, const std::string& text, const std::string& c
       return Reask(r);
     case Stage::kQualifiedName:
       return FinishQualified(r);
+    case Stage::kCallbackName:
+      // "Ринат" is taken by Absorb; "не надо" or anything else leaves the callback as booked.
+      stage_ = Stage::kOpen;
+      if (!name_.empty()) Say(r, "callback_name_thanks", {{"name", name_}});
+      return Ask(r, "anything_else");
   }
 }
 
@@ -257,6 +262,7 @@ bool KiraSession::AnswersStage(const Frame& f) const {
       return f.quantity.has_value() || f.no;
     case Stage::kName:
     case Stage::kQualifiedName:
+    case Stage::kCallbackName:
       return f.name.has_value();
     case Stage::kFulfilment:
       return f.fulfilment.has_value();
@@ -623,6 +629,17 @@ void KiraSession::HandleCallback(Reply& r, const Frame& f, bool asked) {
         {{"when", when}, {"part", agent_.phrases.Render("part_" + said->part, {})}});
   else
     Say(r, "callback_confirm", {{"when", when}, {"time", hhmm}});
+  // The manager who calls back asks for the caller by name: Kira asks it once, unless she
+  // knows it (Vera calls a contact whose name the lead has).
+  bool named = !name_.empty();
+  if (!named && contact_id_) {
+    auto c = engine_.store().GetContact(contact_id_);
+    named = c.ok() && !c->name.empty();
+  }
+  if (!named && !outbound_) {
+    stage_ = Stage::kCallbackName;
+    return Ask(r, "callback_ask_name");
+  }
   Ask(r, "anything_else");
 }
 }  // namespace kira::dialog::policy
@@ -664,6 +681,7 @@ Expect KiraSession::Pending() const {
       return Expect::kOrderOffer;
     case Stage::kName:
     case Stage::kQualifiedName:
+    case Stage::kCallbackName:
       return Expect::kName;
     case Stage::kFulfilment:
       return Expect::kFulfilment;

@@ -512,7 +512,8 @@ std::optional<std::string> ExtractName(const std::string& original, bool awaitin
       "зачем",     "know",     "dont",        "rather",    "say",         "секрет",
       "mr",        "mrs",      "ms",          "miss",      "dr",          "mister",
       "missus",    "monday",   "tuesday",     "wednesday", "thursday",    "friday",
-      "saturday",  "sunday",   "today",       "tomorrow",  "беспокоит",   "беспокою"};
+      "saturday",  "sunday",   "today",       "tomorrow",  "беспокоит",   "беспокою",
+      "back",      "later",    "again",       "up"};
   // "Не знаю", "а зачем вам?", "не скажу", "I'd rather not say": no name at all.
   for (size_t i = 0; i < lower.size(); ++i) {
     const std::string& w = lower[i];
