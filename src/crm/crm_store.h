@@ -106,6 +106,14 @@ class CrmStore {
   // those `node` itself holds (it restarted). A task claimed by ClaimTask has no lease and is
   // left alone. Returns the reopened ids.
   virtual Result<std::vector<int64_t>> ReleaseTaskLeases(int64_t now, const std::string& node) = 0;
+  // A dialer node's write of a task (as UpdateTask), applied only if the stored task still has
+  // the status `expect` and, when `expect` is in_progress, `node` still holds it (claimed it
+  // with ClaimTaskLeased and no node reopened it since): a node whose lease ended, and whose
+  // call another node dialled again, must not overwrite that node's result, nor close a queued
+  // task another node has meanwhile claimed. Otherwise kConflict naming the task, its status
+  // and its holder, and nothing is written; NotFound for an unknown id. Writing a status other
+  // than in_progress ends the lease (the task no longer counts as a call in progress).
+  virtual Status UpdateTaskIf(const Task& t, TaskStatus expect, const std::string& node) = 0;
 
   // Do-not-call. Phones are compared in NormalizePhone form (phone.h), so "8 916 123-45-67"
   // and "+7 916 1234567" are the same entry; the phone is kept as given (callers give E.164).

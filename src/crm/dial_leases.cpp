@@ -21,6 +21,22 @@ Status CheckLeaseClaim(const LeaseClaim& c) {
   return Status::Ok();
 }
 
+Status TaskWriteConflict(int64_t id, TaskStatus expect, const std::string& node,
+                         TaskStatus now_status, const std::string& holder) {
+  const std::string task = "task " + std::to_string(id);
+  const std::string refused = ": node '" + node + "' may not write it";
+  if (expect == TaskStatus::kInProgress && now_status == TaskStatus::kInProgress) {
+    return Status::Conflict(task + " is held by node '" + holder + "', not '" + node +
+                            "' (its lease ended and the task was dialled again)" + refused);
+  }
+  std::string why =
+      std::string(" is ") + std::string(Name(now_status)) + ", not " + std::string(Name(expect));
+  if (expect == TaskStatus::kInProgress) why += " (its lease ended and the task was reopened)";
+  if (now_status == TaskStatus::kInProgress && !holder.empty())
+    why += " (claimed by node '" + holder + "')";
+  return Status::Conflict(task + why + refused);
+}
+
 DialAdmission DecideDialAdmission(const DialLimits& limits,
                                   const std::map<std::string, int64_t>& in_progress,
                                   RateBucket bucket, int64_t now) {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "crm/outcome.h"
 
 namespace kira::crm {
 
@@ -74,6 +75,11 @@ DialAdmission DecideDialAdmission(const DialLimits& limits,
 // Invalid, naming the field, unless the claim has a node, a lease after `now`, at least one
 // trunk and positive limits.
 Status CheckLeaseClaim(const LeaseClaim& c);
+
+// The kConflict of CrmStore::UpdateTaskIf when the stored task (status `now_status`, claimed by
+// `holder`) is not what `node` expected (`expect`): names the task, both statuses and both nodes.
+Status TaskWriteConflict(int64_t id, TaskStatus expect, const std::string& node,
+                         TaskStatus now_status, const std::string& holder);
 
 // The name of the stored bucket (one per database).
 inline constexpr char kDialBucket[] = "calls";

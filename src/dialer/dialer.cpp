@@ -119,10 +119,16 @@ Status Dialer::SetLeadOutcome(int64_t lead_id, const std::string& outcome) {
   return store_->UpdateLead(lead);
 }
 
-Status Dialer::Close(crm::Task t, crm::TaskStatus status, const std::string& result) {
+Status Dialer::Save(const crm::Task& t, crm::TaskStatus expect) {
+  if (!leased()) return store_->UpdateTask(t);
+  return store_->UpdateTaskIf(t, expect, opts_.node);
+}
+
+Status Dialer::Close(crm::Task t, crm::TaskStatus status, const std::string& result,
+                     crm::TaskStatus expect) {
   t.status = status;
   t.last_result = result;
-  KIRA_RETURN_IF_ERROR(store_->UpdateTask(t));
+  KIRA_RETURN_IF_ERROR(Save(t, expect));
   crm::AuditEntry a;
   a.at = ToUnixMillis(clock_->Now());
   a.actor = opts_.actor;
@@ -157,17 +163,18 @@ Status Dialer::ApplyResult(const Finished& f) {
   // The conversation may have touched the task (a note, a new deadline): start from the store.
   if (auto fresh = store_->GetTask(t.id); fresh.ok()) t = std::move(fresh).value();
   std::string name(DispositionName(f.result.disposition));
+  constexpr crm::TaskStatus kHeld = crm::TaskStatus::kInProgress;  // this node's call
 
   switch (f.result.disposition) {
     case CallDisposition::kAnswered:
       t.status = crm::TaskStatus::kDone;
       t.last_result = f.result.outcome.empty() ? name : f.result.outcome;
-      return store_->UpdateTask(t);
+      return Save(t, kHeld);
     case CallDisposition::kSecretary:
     case CallDisposition::kVoicemail:
       t.status = crm::TaskStatus::kDone;
       t.last_result = name;
-      KIRA_RETURN_IF_ERROR(store_->UpdateTask(t));
+      KIRA_RETURN_IF_ERROR(Save(t, kHeld));
       KIRA_RETURN_IF_ERROR(FollowUp(t, name));
       return SetLeadOutcome(t.lead_id, name);
     case CallDisposition::kBusy:
@@ -176,11 +183,11 @@ Status Dialer::ApplyResult(const Finished& f) {
       t.last_result = name;
       if (t.attempts >= cfg_.max_attempts) {
         ++stats_.closed_no_answer;
-        KIRA_RETURN_IF_ERROR(Close(t, crm::TaskStatus::kDone, kNoAnswer));
+        KIRA_RETURN_IF_ERROR(Close(t, crm::TaskStatus::kDone, kNoAnswer, kHeld));
         return SetLeadOutcome(t.lead_id, kNoAnswer);
       }
       t.status = crm::TaskStatus::kOpen;
-      KIRA_RETURN_IF_ERROR(store_->UpdateTask(t));
+      KIRA_RETURN_IF_ERROR(Save(t, kHeld));
       ++stats_.retries_scheduled;
       // Due now: the planner works out the retry delay and the window on the next pass.
       Schedule(t, 0);
@@ -285,7 +292,13 @@ Result<int> Dialer::Tick() {
   }
   for (const Finished& f : finished) {
     Status s = ApplyResult(f);
-    if (!s.ok()) log::Error("dialer", "task " + std::to_string(f.task_id) + ": " + s.message());
+    if (leased() && s.code() == Status::Code::kConflict) {
+      // Another node dialled the task again after this node's lease ended: its result stands.
+      ++stats_.results_refused;
+      log::Warn("dialer", "result of a call not recorded: " + s.message());
+    } else if (!s.ok()) {
+      log::Error("dialer", "task " + std::to_string(f.task_id) + ": " + s.message());
+    }
   }
 
   int64_t now = ToUnixMillis(clock_->Now());

@@ -68,6 +68,9 @@ struct DialerStats {
   int64_t closed_dnc = 0;
   int64_t closed_other = 0;  // deadline, bad number
   int64_t claim_lost = 0;    // another dialer took the task first
+  // Lease mode: results not written because this node no longer held the task (its lease
+  // ended and another node dialled it again, CrmStore::UpdateTaskIf).
+  int64_t results_refused = 0;
 };
 
 struct DialerOptions {
@@ -141,7 +144,11 @@ class Dialer {
   // Hands a claimed task to the originator.
   void StartCall(crm::Task task, int trunk, bool consent_required, const Decision& d, int64_t now);
   Status ApplyResult(const Finished& f);
-  Status Close(crm::Task t, crm::TaskStatus status, const std::string& result);
+  // Writes a task this node works on. Lease mode: only if the stored task still has the status
+  // `expect` (in_progress: and this node holds it), else kConflict (CrmStore::UpdateTaskIf).
+  Status Save(const crm::Task& t, crm::TaskStatus expect);
+  Status Close(crm::Task t, crm::TaskStatus status, const std::string& result,
+               crm::TaskStatus expect = crm::TaskStatus::kOpen);
   Status FollowUp(const crm::Task& t, const std::string& why);
   Status SetLeadOutcome(int64_t lead_id, const std::string& outcome);
   Result<bool> WebFormLead(int64_t lead_id);

@@ -131,6 +131,20 @@ class DeadOriginator : public Originator {
   std::vector<int64_t> ids;
 };
 
+// Calls that end when the test says, with the disposition it says.
+class HeldOriginator : public Originator {
+ public:
+  void Originate(const CallRequest& req, Done done) override {
+    ids.push_back(req.task.id);
+    calls.push_back(std::move(done));
+  }
+  void End(size_t i, CallDisposition d, const std::string& outcome = "") {
+    calls.at(i)(CallResult{d, outcome});
+  }
+  std::vector<int64_t> ids;
+  std::vector<Done> calls;
+};
+
 class DialerPgTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -334,6 +348,50 @@ TEST_F(DialerPgTest, AKilledNodesCallsAreDialledAgainAfterItsLeases) {
   ASSERT_TRUE(b.Tick().ok());
   ASSERT_TRUE(c.Tick().ok());
   for (int64_t id : ids) EXPECT_EQ(crm::Name(seed->GetTask(id)->status), "done") << id;
+}
+
+// Node A's call outlives its lease (A stalls: no tick renews it); node B reopens the task and
+// dials it again, and B's call is answered. When A's call ends at last, busy, A's result is
+// refused: B's answer stands, and A queues no retry of a task that is done.
+TEST_F(DialerPgTest, AStalledNodesLateResultDoesNotOverwriteTheNewHolders) {
+  FakeClock clock(FromUnixMillis(Ms("2026-12-01T07:00:00Z")));
+  cfg_.max_concurrent = 2;
+  cfg_.trunks = {TrunkConfig{"main", 2, ""}};
+  cfg_.retry_delays_ms = {1000};
+  auto seed = OpenStore(&clock);
+  ASSERT_NE(seed, nullptr);
+  const int64_t id = AddTasks(*seed, 1).at(0);
+  DialerOptions oa;
+  oa.node = "a";
+  oa.lease_ms = 30000;
+  DialerOptions ob = oa;
+  ob.node = "b";
+
+  auto store_a = OpenStore(&clock), store_b = OpenStore(&clock);
+  HeldOriginator calls_a, calls_b;
+  Dialer a(store_a.get(), &calls_a, cfg_, &resolver_, &clock, oa);
+  Dialer b(store_b.get(), &calls_b, cfg_, &resolver_, &clock, ob);
+  ASSERT_TRUE(a.Start().ok());
+  ASSERT_EQ(*a.Tick(), 1);
+  clock.Advance(std::chrono::seconds(31));  // A's lease has ended; A has not ticked
+  ASSERT_TRUE(b.Start().ok());
+  ASSERT_EQ(*b.Tick(), 1) << "B reopens the task and dials it again";
+  calls_b.End(0, CallDisposition::kAnswered, "callback");
+  ASSERT_TRUE(b.Tick().ok());
+  ASSERT_EQ(crm::Name(seed->GetTask(id)->status), "done");
+
+  calls_a.End(0, CallDisposition::kBusy);
+  ASSERT_TRUE(a.Tick().ok());
+  crm::Task t = *seed->GetTask(id);
+  EXPECT_EQ(crm::Name(t.status), "done") << "A's late busy must not reopen B's answered call";
+  EXPECT_EQ(t.last_result, "callback");
+  EXPECT_EQ(t.attempts, 2);
+  EXPECT_EQ(a.stats().results_refused, 1);
+  EXPECT_EQ(a.stats().retries_scheduled, 0);
+  EXPECT_EQ(a.in_flight(), 0);
+  clock.Advance(std::chrono::seconds(5));
+  EXPECT_EQ(*a.Tick(), 0) << "nothing left to dial";
+  EXPECT_EQ(calls_a.ids.size() + calls_b.ids.size(), 2u);
 }
 
 }  // namespace

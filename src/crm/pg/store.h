@@ -62,6 +62,7 @@ class PgCrmStore final : public CrmStore {
   Result<int> RenewTaskLeases(const std::string& node, const std::vector<int64_t>& ids,
                               int64_t lease_until) override;
   Result<std::vector<int64_t>> ReleaseTaskLeases(int64_t now, const std::string& node) override;
+  Status UpdateTaskIf(const Task& t, TaskStatus expect, const std::string& node) override;
 
   Status AddDnc(const DncEntry& e) override;
   Status RemoveDnc(const std::string& phone) override;

@@ -85,6 +85,34 @@ Status PgCrmStore::UpdateTask(const Task& t) {
   });
 }
 
+Status PgCrmStore::UpdateTaskIf(const Task& t, TaskStatus expect, const std::string& node) {
+  KIRA_RETURN_IF_ERROR(CheckTask(t));
+  pg::Params p;
+  AddTaskFields(p, t);
+  p.Add(t.id).Add(Name(expect)).Add(node);
+  return With([&](pg::Conn& db) -> Status {
+    if (t.lead_id != 0)
+      KIRA_RETURN_IF_ERROR(MustExist(db, "leads", "lead", t.lead_id).WithContext("task"));
+    // One conditional UPDATE: under READ COMMITTED a concurrent claim of the same row is waited
+    // for and the condition re-checked on the row it wrote.
+    KIRA_ASSIGN_OR_RETURN(
+        auto r, db.Query("UPDATE tasks SET lead_id=$1, kind=$2, agent=$3, phone=$4, timezone=$5, "
+                         "note=$6, not_before=$7, deadline=$8, attempts=$9, last_attempt_at=$10, "
+                         "last_result=$11, status=$12, created_by=$13, lease_until=CASE WHEN $12=" +
+                             SqlName(TaskStatus::kInProgress) +
+                             " THEN lease_until ELSE 0 END WHERE id=$14 AND status=$15 AND ($15<>" +
+                             SqlName(TaskStatus::kInProgress) + " OR claimed_by=$16)",
+                         p));
+    if (r.affected() == 1) return Status::Ok();
+    KIRA_ASSIGN_OR_RETURN(auto now, db.Query("SELECT status, claimed_by FROM tasks WHERE id=$1",
+                                             pg::Params().Add(t.id)));
+    if (now.size() == 0) return Status::NotFound("task " + std::to_string(t.id) + " not found");
+    KIRA_ASSIGN_OR_RETURN(TaskStatus now_status,
+                          ParseNamed(kTaskStatusTable, now.Text(0, 0), "task status"));
+    return TaskWriteConflict(t.id, expect, node, now_status, now.Text(0, 1));
+  });
+}
+
 Result<Task> PgCrmStore::GetTask(int64_t id) {
   return With([&](pg::Conn& db) -> Result<Task> {
     KIRA_ASSIGN_OR_RETURN(

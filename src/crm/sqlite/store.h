@@ -75,6 +75,7 @@ class SqliteCrmStore final : public CrmStore {
   Result<int> RenewTaskLeases(const std::string& node, const std::vector<int64_t>& ids,
                               int64_t lease_until) override;
   Result<std::vector<int64_t>> ReleaseTaskLeases(int64_t now, const std::string& node) override;
+  Status UpdateTaskIf(const Task& t, TaskStatus expect, const std::string& node) override;
 
   Status AddDnc(const DncEntry& e) override;
   Status RemoveDnc(const std::string& phone) override;

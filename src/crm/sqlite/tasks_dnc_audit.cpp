@@ -65,6 +65,40 @@ Status SqliteCrmStore::UpdateTask(const Task& t) {
   return Status::Ok();
 }
 
+Status SqliteCrmStore::UpdateTaskIf(const Task& t, TaskStatus expect, const std::string& node) {
+  std::lock_guard lock(mu_);
+  KIRA_RETURN_IF_ERROR(CheckTask(t));
+  if (t.lead_id != 0)
+    KIRA_RETURN_IF_ERROR(MustExist("leads", "lead", t.lead_id).WithContext("task"));
+  {
+    // One conditional UPDATE: the check and the write are one step, whoever else writes.
+    KIRA_ASSIGN_OR_RETURN(
+        auto q,
+        Sql("UPDATE tasks SET lead_id=?, kind=?, agent=?, phone=?, timezone=?, note=?, "
+            "not_before=?, deadline=?, attempts=?, last_attempt_at=?, last_result=?, status=?12, "
+            "created_by=?, lease_until=CASE WHEN ?12=" +
+            SqlName(TaskStatus::kInProgress) +
+            " THEN lease_until ELSE 0 END WHERE id=?14 AND status=?15 AND (?15<>" +
+            SqlName(TaskStatus::kInProgress) + " OR claimed_by=?16)"));
+    BindRef(*q, 1, t.lead_id);
+    q->Bind(2, Name(t.kind)).Bind(3, t.agent).Bind(4, t.phone).Bind(5, t.timezone).Bind(6, t.note);
+    q->Bind(7, t.not_before).Bind(8, t.deadline).Bind(9, t.attempts).Bind(10, t.last_attempt_at);
+    q->Bind(11, t.last_result).Bind(12, Name(t.status)).Bind(13, t.created_by).Bind(14, t.id);
+    q->Bind(15, Name(expect)).Bind(16, node);
+    KIRA_RETURN_IF_ERROR(q->Exec().WithContext("update task"));
+    if (db_->Changes() == 1) return Status::Ok();
+  }
+  KIRA_ASSIGN_OR_RETURN(auto q, Sql("SELECT status, claimed_by FROM tasks WHERE id=?"));
+  q->Bind(1, t.id);
+  storage::Row r = q->Step();
+  if (r == storage::Row::kError) return q->LastError().WithContext("update task");
+  if (r != storage::Row::kRow)
+    return Status::NotFound("task " + std::to_string(t.id) + " not found");
+  KIRA_ASSIGN_OR_RETURN(TaskStatus now_status,
+                        ParseNamed(kTaskStatusTable, q->Text(0), "task status"));
+  return TaskWriteConflict(t.id, expect, node, now_status, q->Text(1));
+}
+
 Result<Task> SqliteCrmStore::GetTask(int64_t id) {
   std::lock_guard lock(mu_);
   KIRA_ASSIGN_OR_RETURN(auto q, Sql(std::string(kTaskColumns) + "WHERE id=?"));

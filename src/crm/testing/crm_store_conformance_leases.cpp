@@ -122,5 +122,63 @@ TEST_P(CrmStoreConformance, ExpiredLeasesAreReleasedAndLiveOnesRenewed) {
   EXPECT_EQ(store().ReleaseTaskLeases(kT0 + 200000, "")->size(), 2u) << "a and b";
 }
 
+// A node whose lease ended must not overwrite the result of the node that dialled the task
+// again, nor close a queued task another node has claimed meanwhile (UpdateTaskIf).
+TEST_P(CrmStoreConformance, AWriteByANodeThatNoLongerHoldsTheTaskIsRefused) {
+  int64_t a = NewCallTask(store(), 1), queued = NewCallTask(store(), 2),
+          other = NewCallTask(store(), 3);
+  DialLimits lim = Limits(1, {{"main", 1}});
+  ASSERT_EQ(store().ClaimTaskLeased(a, Claim("old", kT0, lim))->outcome, ClaimOutcome::kClaimed);
+  // "old" stops renewing; its lease ends, a live node reopens the task and claims it.
+  ASSERT_EQ(*store().ReleaseTaskLeases(kT0 + 60001, ""), (std::vector<int64_t>{a}));
+  ASSERT_EQ(store().ClaimTaskLeased(a, Claim("new", kT0 + 60002, lim))->outcome,
+            ClaimOutcome::kClaimed);
+
+  // "old"'s call ends at last: its result is refused, naming both nodes; nothing is written.
+  Task late = *store().GetTask(a);
+  late.status = TaskStatus::kDone;
+  late.last_result = "answered";
+  Status s = store().UpdateTaskIf(late, TaskStatus::kInProgress, "old");
+  EXPECT_EQ(s.code(), Status::Code::kConflict) << s.ToString();
+  EXPECT_NE(s.message().find("'new'"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("'old'"), std::string::npos) << s.message();
+  Task held = *store().GetTask(a);
+  EXPECT_EQ(Name(held.status), "in_progress");
+  EXPECT_EQ(held.last_result, "interrupted");
+  EXPECT_EQ(held.attempts, 2);
+
+  // The holder's own result is written, and ends its lease: the line is free for another call.
+  Task busy = held;
+  busy.status = TaskStatus::kOpen;
+  busy.last_result = "busy";
+  ASSERT_TRUE(store().UpdateTaskIf(busy, TaskStatus::kInProgress, "new").ok());
+  EXPECT_EQ(store().GetTask(a)->last_result, "busy");
+  EXPECT_EQ(store().ClaimTaskLeased(other, Claim("new", kT0 + 60003, lim))->outcome,
+            ClaimOutcome::kClaimed)
+      << "the ended call no longer counts against the limit of 1";
+  // Now open again (a retry): "old" still does not hold it.
+  EXPECT_EQ(store().UpdateTaskIf(late, TaskStatus::kInProgress, "old").code(),
+            Status::Code::kConflict);
+  EXPECT_EQ(store().GetTask(a)->last_result, "busy");
+
+  // Closing a queued task: only while it is still open.
+  Task dnc = *store().GetTask(queued);
+  dnc.status = TaskStatus::kCancelled;
+  dnc.last_result = "dnc";
+  ASSERT_TRUE(store().UpdateTaskIf(dnc, TaskStatus::kOpen, "old").ok());
+  EXPECT_EQ(Name(store().GetTask(queued)->status), "cancelled");
+  Task claimed = *store().GetTask(other);
+  claimed.status = TaskStatus::kFailed;
+  s = store().UpdateTaskIf(claimed, TaskStatus::kOpen, "old");
+  EXPECT_EQ(s.code(), Status::Code::kConflict) << s.ToString();
+  EXPECT_NE(s.message().find("in_progress"), std::string::npos) << s.message();
+  EXPECT_EQ(Name(store().GetTask(other)->status), "in_progress");
+
+  Task missing = late;
+  missing.id = 999999;
+  EXPECT_EQ(store().UpdateTaskIf(missing, TaskStatus::kInProgress, "old").code(),
+            Status::Code::kNotFound);
+}
+
 }  // namespace
 }  // namespace kira::crm
