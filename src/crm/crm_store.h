@@ -95,7 +95,8 @@ class CrmStore {
   // Several dialer nodes on one store (dial_leases.h). ClaimTaskLeased claims an open task
   // for `c.node` until `c.lease_until` only if the global limits allow one more call, counting
   // every node's calls in progress with a live lease and taking a token from the shared
-  // calls-per-second bucket, all in one atomic step; NotFound for an unknown id.
+  // calls-per-second bucket, all in one atomic step; NotFound for an unknown id. Only calls
+  // with a live lease count (see ReleaseTaskLeases for a task in progress without one).
   virtual Result<ClaimVerdict> ClaimTaskLeased(int64_t id, const LeaseClaim& c) = 0;
   // Extends the leases `node` holds on these tasks (its calls still in progress); tasks no
   // longer in progress or held by another node are left alone. Returns how many were renewed.
@@ -103,8 +104,10 @@ class CrmStore {
                                       int64_t lease_until) = 0;
   // Reopens (status open, last_result "interrupted", the attempt stays counted) the tasks in
   // progress whose lease ended before `now` (their node died), and, when `node` is not empty,
-  // those `node` itself holds (it restarted). A task claimed by ClaimTask has no lease and is
-  // left alone. Returns the reopened ids.
+  // those `node` itself holds (it restarted). A task in progress without a lease (claimed by
+  // ClaimTask, a lone dialer's claim, or left by a version before leases) counts as a lease
+  // that ended long ago: it is reopened too, and never counts as a call in progress, so lease
+  // mode and a lone dialer must not share a store. Returns the reopened ids.
   virtual Result<std::vector<int64_t>> ReleaseTaskLeases(int64_t now, const std::string& node) = 0;
   // A dialer node's write of a task (as UpdateTask), applied only if the stored task still has
   // the status `expect` and, when `expect` is in_progress, `node` still holds it (claimed it

@@ -4,7 +4,9 @@
 // progress (tasks in_progress whose lease has not ended), pick the first trunk with room, take
 // a calls-per-second token from the shared bucket, and claim the task for `node` until
 // `lease_until`. The node renews the leases of its calls; a task whose lease ended is reopened
-// by any node (ReleaseTaskLeases), so a killed node's calls are dialled again.
+// by any node (ReleaseTaskLeases), so a killed node's calls are dialled again. A task in progress
+// without a lease (lease_until 0: a lone dialer's ClaimTask, or a row from before leases) is an
+// ended lease: it holds no line and is reopened like a dead node's.
 //
 // DecideDialAdmission is the one place both stores take the decision from, given the counts
 // and the bucket they read inside their transaction.

@@ -350,6 +350,37 @@ TEST_F(DialerPgTest, AKilledNodesCallsAreDialledAgainAfterItsLeases) {
   for (int64_t id : ids) EXPECT_EQ(crm::Name(seed->GetTask(id)->status), "done") << id;
 }
 
+// A task left in progress without a lease (by a lone dialer, or a version before leases, that
+// stopped mid-call) neither holds a line nor stays stuck: a node in lease mode reopens it at
+// its start and dials it, once.
+TEST_F(DialerPgTest, ATaskLeftInProgressWithoutALeaseIsDialledAgain) {
+  FakeClock clock(FromUnixMillis(Ms("2026-12-01T07:00:00Z")));
+  cfg_.max_concurrent = 1;
+  cfg_.trunks = {TrunkConfig{"main", 1, ""}};
+  cfg_.retry_delays_ms = {1000};
+  auto seed = OpenStore(&clock);
+  ASSERT_NE(seed, nullptr);
+  const int64_t id = AddTasks(*seed, 1).at(0);
+  ASSERT_TRUE(*seed->ClaimTask(id, Ms("2026-12-01T06:00:00Z")));  // an hour ago, then a crash
+  DialerOptions o;
+  o.node = "a";
+  o.lease_ms = 30000;
+  HeldOriginator calls;
+  Dialer d(seed.get(), &calls, cfg_, &resolver_, &clock, o);
+  ASSERT_TRUE(d.Start().ok());
+  ASSERT_EQ(*d.Tick(), 1) << "reopened at start, and no stale call fills the limit of 1";
+  EXPECT_EQ(calls.ids, (std::vector<int64_t>{id}));
+  EXPECT_EQ(seed->GetTask(id)->attempts, 2);
+  for (int i = 0; i < 4; ++i) {  // the call goes on, its lease renewed: not dialled twice
+    clock.Advance(std::chrono::seconds(15));
+    ASSERT_EQ(*d.Tick(), 0);
+  }
+  calls.End(0, CallDisposition::kAnswered);
+  ASSERT_TRUE(d.Tick().ok());
+  EXPECT_EQ(crm::Name(seed->GetTask(id)->status), "done");
+  EXPECT_EQ(calls.ids.size(), 1u);
+}
+
 // Node A's call outlives its lease (A stalls: no tick renews it); node B reopens the task and
 // dials it again, and B's call is answered. When A's call ends at last, busy, A's result is
 // refused: B's answer stands, and A queues no retry of a task that is done.

@@ -38,7 +38,7 @@ Result<ClaimVerdict> PgCrmStore::ClaimTaskLeased(int64_t id, const LeaseClaim& c
     if (status != TaskStatus::kOpen) return v;  // kTaken; the transaction rolls back
     KIRA_ASSIGN_OR_RETURN(auto busy,
                           db.Query("SELECT trunk, count(*) FROM tasks WHERE status=" + kInProgress +
-                                       " AND (lease_until=0 OR lease_until>$1) GROUP BY trunk",
+                                       " AND lease_until>$1 GROUP BY trunk",
                                    pg::Params().Add(c.now)));
     std::map<std::string, int64_t> in_progress;
     for (int i = 0; i < busy.size(); ++i) in_progress[busy.Text(i, 0)] = busy.Int(i, 1);
@@ -84,14 +84,13 @@ Result<int> PgCrmStore::RenewTaskLeases(const std::string& node, const std::vect
 Result<std::vector<int64_t>> PgCrmStore::ReleaseTaskLeases(int64_t now, const std::string& node) {
   return With([&](pg::Conn& db) -> Result<std::vector<int64_t>> {
     KIRA_ASSIGN_OR_RETURN(
-        auto r,
-        db.Query("UPDATE tasks SET status=" + kOpen +
-                     ", last_result='interrupted', lease_until=0, claimed_by='' WHERE "
-                     "status=" +
-                     kInProgress +
-                     " AND lease_until>0 AND (lease_until<$1 OR ($2<>'' AND claimed_by=$2)) "
-                     "RETURNING id",
-                 pg::Params().Add(now).Add(node)));
+        auto r, db.Query("UPDATE tasks SET status=" + kOpen +
+                             ", last_result='interrupted', lease_until=0, claimed_by='' WHERE "
+                             "status=" +
+                             kInProgress +
+                             " AND (lease_until<$1 OR ($2<>'' AND claimed_by=$2)) "
+                             "RETURNING id",
+                         pg::Params().Add(now).Add(node)));
     std::vector<int64_t> ids;
     for (int i = 0; i < r.size(); ++i) ids.push_back(r.Int(i, 0));
     return ids;

@@ -33,9 +33,8 @@ Result<ClaimVerdict> SqliteCrmStore::ClaimTaskLeased(int64_t id, const LeaseClai
   }
   std::map<std::string, int64_t> in_progress;
   {
-    KIRA_ASSIGN_OR_RETURN(auto q,
-                          Sql("SELECT trunk, count(*) FROM tasks WHERE status=" + kInProgress +
-                              " AND (lease_until=0 OR lease_until>?) GROUP BY trunk"));
+    KIRA_ASSIGN_OR_RETURN(auto q, Sql("SELECT trunk, count(*) FROM tasks WHERE status=" +
+                                      kInProgress + " AND lease_until>? GROUP BY trunk"));
     q->Bind(1, c.now);
     storage::Row r;
     while ((r = q->Step()) == storage::Row::kRow) in_progress[q->Text(0)] = q->Int(1);
@@ -99,7 +98,7 @@ Result<std::vector<int64_t>> SqliteCrmStore::ReleaseTaskLeases(int64_t now,
       auto q,
       Sql("UPDATE tasks SET status=" + kOpen +
           ", last_result='interrupted', lease_until=0, claimed_by='' WHERE status=" + kInProgress +
-          " AND lease_until>0 AND (lease_until<?1 OR (?2<>'' AND claimed_by=?2)) "
+          " AND (lease_until<?1 OR (?2<>'' AND claimed_by=?2)) "
           "RETURNING id"));
   q->Bind(1, now).Bind(2, node);
   std::vector<int64_t> ids;

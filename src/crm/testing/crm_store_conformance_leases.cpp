@@ -91,14 +91,12 @@ TEST_P(CrmStoreConformance, LeasedClaimsShareOneCallsPerSecondBucket) {
 }
 
 TEST_P(CrmStoreConformance, ExpiredLeasesAreReleasedAndLiveOnesRenewed) {
-  int64_t a = NewCallTask(store(), 1), b = NewCallTask(store(), 2), c = NewCallTask(store(), 3),
-          plain = NewCallTask(store(), 4);
+  int64_t a = NewCallTask(store(), 1), b = NewCallTask(store(), 2), c = NewCallTask(store(), 3);
   DialLimits lim = Limits(10, {{"main", 10}});
   ASSERT_EQ(store().ClaimTaskLeased(a, Claim("dead", kT0, lim))->outcome, ClaimOutcome::kClaimed);
   ASSERT_EQ(store().ClaimTaskLeased(b, Claim("alive", kT0, lim))->outcome, ClaimOutcome::kClaimed);
   ASSERT_EQ(store().ClaimTaskLeased(c, Claim("restarted", kT0, lim))->outcome,
             ClaimOutcome::kClaimed);
-  ASSERT_TRUE(*store().ClaimTask(plain, kT0));
   // "alive" renews its call; another node's renewal of the same task does nothing.
   EXPECT_EQ(*store().RenewTaskLeases("alive", {b, a}, kT0 + 120000), 1);
   EXPECT_EQ(*store().RenewTaskLeases("other", {b}, kT0 + 999999), 0);
@@ -108,18 +106,44 @@ TEST_P(CrmStoreConformance, ExpiredLeasesAreReleasedAndLiveOnesRenewed) {
   EXPECT_EQ(*own, (std::vector<int64_t>{c}));
   auto expired = store().ReleaseTaskLeases(kT0 + 60001, "");
   ASSERT_TRUE(expired.ok());
-  EXPECT_EQ(*expired, (std::vector<int64_t>{a})) << "b was renewed; a ClaimTask has no lease";
+  EXPECT_EQ(*expired, (std::vector<int64_t>{a})) << "b was renewed";
   Task t = *store().GetTask(a);
   EXPECT_EQ(Name(t.status), "open");
   EXPECT_EQ(t.last_result, "interrupted");
   EXPECT_EQ(t.attempts, 1) << "the interrupted attempt stays counted";
   EXPECT_EQ(Name(store().GetTask(b)->status), "in_progress");
-  EXPECT_EQ(Name(store().GetTask(plain)->status), "in_progress");
   // The released task is claimed again, by a live node, counting a second attempt.
   auto v = store().ClaimTaskLeased(a, Claim("alive", kT0 + 60002, lim));
   ASSERT_EQ(v->outcome, ClaimOutcome::kClaimed);
   EXPECT_EQ(store().GetTask(a)->attempts, 2);
   EXPECT_EQ(store().ReleaseTaskLeases(kT0 + 200000, "")->size(), 2u) << "a and b";
+}
+
+// A task in progress without a lease — a lone dialer's ClaimTask, or a row from before leases,
+// whose process is gone — holds no line and is reopened at the next release, its attempt
+// counted once; claimed again under a lease, it is not reopened while that lease lives.
+TEST_P(CrmStoreConformance, ATaskInProgressWithoutALeaseIsReopenedAndHoldsNoLine) {
+  int64_t old = NewCallTask(store(), 1), fresh = NewCallTask(store(), 2);
+  ASSERT_TRUE(*store().ClaimTask(old, kT0 - 3600000));
+  DialLimits one = Limits(1, {{"main", 1}});
+  auto v = store().ClaimTaskLeased(fresh, Claim("n1", kT0, one));
+  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  EXPECT_EQ(v->outcome, ClaimOutcome::kClaimed) << "a task without a lease is no call in progress";
+  auto released = store().ReleaseTaskLeases(kT0 + 1, "");
+  ASSERT_TRUE(released.ok()) << released.status().ToString();
+  EXPECT_EQ(*released, (std::vector<int64_t>{old})) << "fresh's lease lives";
+  Task t = *store().GetTask(old);
+  EXPECT_EQ(Name(t.status), "open");
+  EXPECT_EQ(t.last_result, "interrupted");
+  EXPECT_EQ(t.attempts, 1) << "the lost attempt stays counted, once";
+  DialLimits two = Limits(2, {{"main", 2}});
+  ASSERT_EQ(store().ClaimTaskLeased(old, Claim("n2", kT0 + 2, two))->outcome,
+            ClaimOutcome::kClaimed);
+  EXPECT_EQ(store().GetTask(old)->attempts, 2);
+  EXPECT_TRUE(store().ReleaseTaskLeases(kT0 + 30000, "")->empty()) << "both leases live";
+  EXPECT_EQ(store().ClaimTaskLeased(NewCallTask(store(), 3), Claim("n3", kT0 + 3, two))->outcome,
+            ClaimOutcome::kConcurrency)
+      << "the two leased calls fill the limit of 2";
 }
 
 // A node whose lease ended must not overwrite the result of the node that dialled the task
