@@ -202,6 +202,9 @@ TEST_P(Conversation, RunsGroundedToTheExpectedOutcome) {
   EXPECT_EQ(end.reason, ex["reason"] ? ex["reason"].as<std::string>() : "") << all;
   EXPECT_FALSE(end.summary.empty());
   EXPECT_EQ(end.summary.find('{'), std::string::npos) << end.summary;
+  if (ex["summary_contains"])
+    EXPECT_NE(end.summary.find(ex["summary_contains"].as<std::string>()), std::string::npos)
+        << end.summary;
 
   // The CRM has the same story.
   auto lead = store->GetLead(end.lead_id);

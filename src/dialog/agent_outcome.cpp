@@ -111,14 +111,6 @@ void KiraSession::OfferRelated(Reply& r, const catalog::Product& p) {
 
 void KiraSession::ResolveOutcome(std::string* outcome, std::string* reason, std::string* summary) {
   if (outbound_) return ResolveOutboundOutcome(outcome, reason, summary);
-  Vars v = BaseVars();
-  if (product_) {
-    Vars pv = ProductVars(*product_);
-    v.insert(pv.begin(), pv.end());
-  }
-  v["qty"] = Num(qty_);
-  v["order_id"] = std::to_string(order_id_);
-  v["name"] = name_;
   Outcome o;
   std::optional<NonTargetedReason> why;
   if (terminal_ && !(*terminal_ == Outcome::kTransferred && order_id_)) {
@@ -141,14 +133,31 @@ void KiraSession::ResolveOutcome(std::string* outcome, std::string* reason, std:
   if (o == Outcome::kNonTargeted && !why) why = NonTargetedReason::kOther;
   *outcome = crm::Name(o);
   *reason = why ? std::string(crm::Name(*why)) : "";
+  // "Discontinued" and "out of stock" are about the product the analogs stood in for, not the
+  // analog the caller looked at last.
+  const bool stock_reason =
+      o == Outcome::kNonTargeted &&
+      (why == NonTargetedReason::kDiscontinued || why == NonTargetedReason::kOutOfStock);
+  const catalog::Product* about = stock_reason && reason_product_ ? reason_product_ : product_;
+  Vars v = BaseVars();
+  if (about) {
+    Vars pv = ProductVars(*about);
+    v.insert(pv.begin(), pv.end());
+  }
+  v["qty"] = Num(qty_);
+  v["order_id"] = std::to_string(order_id_);
+  v["name"] = name_;
   std::string s;
-  if (product_)
+  if (about)
     s = agent_.phrases.Render("summary_asked", v);
   else if (!interest_.empty())
     s = agent_.phrases.Render("summary_asked_other", {{"what", interest_}});
   // A non-targeted request is summed up by its reason's phrase, any other outcome by its own.
   std::string key(o == Outcome::kNonTargeted && why ? crm::Row(*why).summary_key
                                                     : crm::Row(o).summary_key);
+  // Not in the shop, but the distributor has it: the caller would not wait.
+  if (stock_reason && why == NonTargetedReason::kOutOfStock && about && HasDistributorStock(*about))
+    key = "summary_non_targeted_would_not_wait";
   std::string tail = agent_.phrases.Render(key, v);
   if (tail.empty()) tail = agent_.phrases.Render(std::string(crm::Row(o).summary_key), v);
   if (!s.empty() && !tail.empty()) s += " ";

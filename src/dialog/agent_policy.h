@@ -63,6 +63,13 @@ struct OrderAgreement {
   bool told_minimum = false;        // was told the minimum quantity once already
 };
 
+// A product the shop has not got but the distributor has: what the caller has been told.
+struct SupplyState {
+  std::string told_sku;  // "…не в магазине, у поставщика есть" said of it
+  const catalog::Product* waited = nullptr;  // analogs offered instead: the caller may still wait
+  bool urgent = false;  // the caller needs it today ("сегодня нужен")
+};
+
 inline catalog::SearchOptions Limit(size_t n) {
   catalog::SearchOptions o;
   o.limit = n;
@@ -170,9 +177,17 @@ class KiraSession : public SessionBase {
   // Says what we know about a product and moves the conversation on.
   void Present(Reply& r, const catalog::Product& p, const std::string& canon);
 
-  void OfferAnalogs(Reply& r, const catalog::Product& p, crm::NonTargetedReason reason);
+  // The in-stock analogs of `p`, introduced by `intro` (default: "<reason>_analogs_intro",
+  // which says why `p` cannot be had). False, saying nothing, when `intro` is given and there
+  // are none.
+  bool OfferAnalogs(Reply& r, const catalog::Product& p, crm::NonTargetedReason reason,
+                    const std::string& intro = "");
 
-  void HandleAnalogChoice(Reply& r, const std::string& canon, const Frame& f);
+  // "А есть похожее в наличии?", "нет, закажите" — words from the scenario's lists.
+  bool Says(const Frame& f, const char* list) const;
+
+  void HandleAnalogChoice(Reply& r, const std::string& text, const std::string& canon,
+                          const Frame& f);
 
   void Decline(Reply& r, std::optional<crm::NonTargetedReason> reason = std::nullopt);
 
@@ -237,6 +252,7 @@ class KiraSession : public SessionBase {
   std::optional<Quantity> requested_;  // the quantity as the caller said it
   std::string callback_phone_;         // a number the caller gave to be called back on
   OrderAgreement agreed_;
+  SupplyState supply_state_;
   crm::Task task_;
   std::string lead_source_;
   Stage stage_ = Stage::kOpen;
@@ -252,6 +268,7 @@ class KiraSession : public SessionBase {
   Vars last_vars_;
   std::optional<crm::Outcome> terminal_;  // an outcome that ends the conversation as such
   std::optional<crm::NonTargetedReason> nt_reason_;
+  const catalog::Product* reason_product_ = nullptr;  // what a stock reason is about
   std::string dtmf_;
   int clarifications_ = 0, abuse_warnings_ = 0, reasks_ = 0;
   int repeats_ = 0, asked_turn_ = -1;  // the last question asked again on later turns

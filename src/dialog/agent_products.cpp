@@ -301,14 +301,29 @@ void KiraSession::Present(Reply& r, const catalog::Product& p, const std::string
   agreed_.told_minimum = false;
   Vars v = ProductVars(p);
   const catalog::Catalog& cat = catalog();
-  if (p.discontinued) return OfferAnalogs(r, p, NonTargetedReason::kDiscontinued);
+  if (p.discontinued) {
+    OfferAnalogs(r, p, NonTargetedReason::kDiscontinued);
+    return;
+  }
   auto dist = cat.Distributor(p.sku);
   if (p.stock > 0) {
     Say(r, "in_stock", v);
   } else if (dist && dist->qty > 0) {
     Say(r, "shop_out_distributor_has", v);
+    supply_state_.told_sku = p.sku;
+    // Needed today, and the distributor takes days: what the shop has now, with the wait still
+    // open ("нет, подожду" orders it in).
+    if (supply_state_.urgent && dist->lead_days > 0 && !agreed_.distributor_ok) {
+      auto q = ExtractQuantity(canon, false);
+      if (q && q->unit != "") pending_qty_ = q;
+      if (OfferAnalogs(r, p, NonTargetedReason::kOutOfStock, "in_stock_analogs_intro")) {
+        supply_state_.waited = &p;
+        return;
+      }
+    }
   } else {
-    return OfferAnalogs(r, p, NonTargetedReason::kOutOfStock);
+    OfferAnalogs(r, p, NonTargetedReason::kOutOfStock);
+    return;
   }
   auto q = ExtractQuantity(canon, false);
   if (q) {
@@ -323,20 +338,24 @@ void KiraSession::Present(Reply& r, const catalog::Product& p, const std::string
   Ask(r, "ask_quantity", v);
 }
 
-void KiraSession::OfferAnalogs(Reply& r, const catalog::Product& p, crm::NonTargetedReason why) {
+bool KiraSession::OfferAnalogs(Reply& r, const catalog::Product& p, crm::NonTargetedReason why,
+                               const std::string& intro) {
+  auto found = catalog().FindAnalogs(p, agent_.phrases.settings().max_analogs);
+  if (found.empty() && !intro.empty()) return false;
   nt_reason_ = why;
+  reason_product_ = &p;
   queue_.clear();
+  supply_state_.waited = nullptr;
   const std::string reason(crm::Name(why));  // the phrases are named after it
   Vars v = ProductVars(p);
-  analogs_.clear();
-  for (const auto& a : catalog().FindAnalogs(p, agent_.phrases.settings().max_analogs))
-    analogs_.push_back(a);
+  analogs_.assign(found.begin(), found.end());
   if (analogs_.empty()) {
     Say(r, reason + "_no_analogs", v);
     stage_ = Stage::kOpen;
-    return Ask(r, "anything_else");
+    Ask(r, "anything_else");
+    return true;
   }
-  Say(r, reason + "_analogs_intro", v);
+  Say(r, intro.empty() ? reason + "_analogs_intro" : intro, v);
   for (size_t i = 0; i < analogs_.size(); ++i) {
     const catalog::Product& a = *analogs_[i].product;
     Vars av = ProductVars(a);
@@ -367,23 +386,64 @@ void KiraSession::OfferAnalogs(Reply& r, const catalog::Product& p, crm::NonTarg
   }
   stage_ = Stage::kAnalogs;
   Ask(r, "analog_question");
+  return true;
 }
 
-void KiraSession::HandleAnalogChoice(Reply& r, const std::string& canon, const Frame& f) {
+bool KiraSession::Says(const Frame& f, const char* list) const {
+  return ContainsAny(f.canonical, agent_.phrases.List(list));
+}
+
+void KiraSession::HandleAnalogChoice(Reply& r, const std::string& text, const std::string& canon,
+                                     const Frame& f) {
   const catalog::Product* chosen = nullptr;
   if (f.choice) {
     int idx = *f.choice == -2 ? static_cast<int>(analogs_.size()) - 1 : *f.choice;
     if (idx >= 0 && idx < static_cast<int>(analogs_.size())) chosen = analogs_[idx].product;
   }
+  // By the words that name an option; a product that matches more of the words than any
+  // option is another product named instead ("what about the Monte Tiberio beige, then").
+  auto is_option = [&](const catalog::Product* p) {
+    for (const auto& a : analogs_)
+      if (a.product == p) return true;
+    return false;
+  };
+  const catalog::Product* named = f.product ? f.product->best() : nullptr;
+  bool other_named = false;  // another product (or several to choose from) named instead
   if (!chosen) {
+    int option_terms = 0;
     for (const auto& h : catalog().Search(canon, Limit(10)))
-      for (const auto& a : analogs_)
-        if (h.product == a.product && h.matched_terms >= 1 && !chosen) chosen = a.product;
+      if (is_option(h.product) && h.matched_terms >= 1 && !chosen) {
+        chosen = h.product;
+        option_terms = h.matched_terms;
+      }
+    if (named && is_option(named)) {
+      chosen = named;
+    } else if (f.product && !f.product->candidates.empty() &&
+               f.product->confidence != ProductLink::Confidence::kWeak &&
+               !is_option(f.product->candidates[0].product) &&
+               f.product->candidates[0].matched_terms > option_terms) {
+      chosen = nullptr;
+      other_named = true;
+    }
+  }
+  // "Нет, подожду, закажите": the product the analogs stood in for, from the distributor.
+  if (!chosen && supply_state_.waited && Says(f, "supply_words")) {
+    const catalog::Product* p = supply_state_.waited;
+    agreed_.distributor_ok = true;
+    supply_state_.urgent = false;
+    return Present(r, *p, canon);
+  }
+  // Another product named instead of the ones offered ("the slate anthracite, then").
+  if (!chosen && other_named && !f.no) {
+    stage_ = Stage::kOpen;
+    return HandleRequest(r, text, canon, f);
   }
   if (!chosen && f.no) return Decline(r, nt_reason_);
   if (!chosen && f.yes && analogs_.size() == 1) chosen = analogs_[0].product;
   if (f.quantity && f.quantity->unit != "") pending_qty_ = f.quantity;
   if (!chosen) return Reask(r);
+  // An analog taken up: the request is the analog's now, no longer "discontinued".
+  nt_reason_.reset();
   Present(r, *chosen, canon);
 }
 
@@ -578,9 +638,16 @@ void KiraSession::HandleQuantity(Reply& r, const Quantity& q) {
     lead_days_ = dist->lead_days;
     if (agreed_.distributor_ok) return Advance(r);
     stage_ = Stage::kSupplyConfirm;
-    return Ask(r, p.stock > 0 ? "partial_from_distributor" : "order_from_distributor", v);
+    if (p.stock > 0) return Ask(r, "partial_from_distributor", v);
+    // Just told the distributor has it: the question alone, with the in-stock alternative
+    // when there is one.
+    if (supply_state_.told_sku == p.sku)
+      return Ask(r, catalog().FindAnalogs(p, 1).empty() ? "supply_question" : "supply_or_analog",
+                 v);
+    return Ask(r, "order_from_distributor", v);
   }
   nt_reason_ = NonTargetedReason::kOutOfStock;
+  reason_product_ = &p;
   Say(r, "not_enough_anywhere", v);
   OfferAnalogs(r, p, NonTargetedReason::kOutOfStock);
 }

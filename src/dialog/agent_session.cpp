@@ -169,16 +169,35 @@ void KiraSession::Handle(Reply& r, const std::string& text, const std::string& c
     case Stage::kVeraConsent:
       return Reask(r);
     case Stage::kAnalogs:
-      return HandleAnalogChoice(r, canon, f);
+      return HandleAnalogChoice(r, text, canon, f);
     case Stage::kQuantity:
       return HandleQuantityAnswer(r, text, canon, f);
     case Stage::kSupplyConfirm:
       if (f.quantity && f.quantity->unit != "") return HandleQuantity(r, *f.quantity);
+      // "А похожее в наличии есть?": the in-stock analogs, the wait still open.
+      if (Says(f, "analog_words") && !Says(f, "supply_words")) {
+        const catalog::Product* p = product_;
+        if (requested_) pending_qty_ = requested_;
+        if (OfferAnalogs(r, *p, crm::NonTargetedReason::kOutOfStock, "in_stock_analogs_intro")) {
+          supply_state_.waited = p;
+          return;
+        }
+        Say(r, "in_stock_no_analogs");
+        return Ask(r, last_question_, last_vars_);
+      }
+      // Another product named instead ("тогда давайте Литокол К80").
+      if (f.product && f.product->best() && f.product->best() != product_ && !f.yes) {
+        stage_ = Stage::kOpen;
+        return Present(r, *f.product->best(), canon);
+      }
       if (f.yes) {
         agreed_.distributor_ok = true;
         return Advance(r);
       }
-      if (f.no) return Decline(r, crm::NonTargetedReason::kOutOfStock);
+      if (f.no) {
+        reason_product_ = product_;
+        return Decline(r, crm::NonTargetedReason::kOutOfStock);
+      }
       return Reask(r);
     case Stage::kOrderOffer:
     case Stage::kName:
@@ -210,6 +229,7 @@ void KiraSession::Handle(Reply& r, const std::string& text, const std::string& c
 }
 
 void KiraSession::Absorb(const Frame& f) {
+  if (Says(f, "urgent_words")) supply_state_.urgent = true;
   if (f.name && stage_ != Stage::kVeraConsent) name_ = *f.name;
   // "Есть доставка?" asks about delivery; it does not choose it.
   // During the order a fulfilment the understanding kept is a choice (it drops the ones asked
