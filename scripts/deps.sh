@@ -11,12 +11,14 @@ PKGS=(
   libfasttext-dev libstemmer-dev libphonenumber-dev libicu-dev libhunspell-dev hunspell-ru
   libre-dev libspandsp-dev libwebrtc-audio-processing-dev libspeexdsp-dev
   libpocketsphinx-dev pocketsphinx-en-us libespeak-ng-dev espeak-ng flite1-dev flite
-  libcpp-httplib-dev libsodium-dev libssl-dev zlib1g-dev libxlsxwriter-dev
+  libcpp-httplib-dev libsodium-dev libssl-dev zlib1g-dev libxlsxwriter-dev libcurl4-openssl-dev
   # run time: the tz database (a bare Debian root has none; Kira refuses unknown zones)
   tzdata
   # test peers and tools: SIP peers, the PostgreSQL server, audio, the browser test (Debian's Chromium + node)
   baresip baresip-core sip-tester kamailio postgresql sox libsox-fmt-all iproute2 curl unzip
   chromium nodejs
+  # the manager alerts' e-mail test: a real SMTP server (STARTTLS) and its self-signed certificate
+  python3-aiosmtpd openssl
 )
 # Commands another installed package may already provide: installed only when missing
 # (NodeSource's nodejs ships its own npm and conflicts with Debian's).

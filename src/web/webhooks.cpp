@@ -33,7 +33,16 @@ Result<Target> ParseUrl(const std::string& url) {
   return t;
 }
 
+// The channel scheme of a non-HTTP row ("kira-alert" of "kira-alert:telegram"), else "".
+std::string ChannelScheme(const std::string& url) {
+  if (url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0) return "";
+  size_t colon = url.find(':');
+  return colon == std::string::npos ? "" : url.substr(0, colon);
+}
+
 }  // namespace
+
+bool IsHttpWebhook(const Webhook& w) { return ChannelScheme(w.url).empty(); }
 
 std::string SignWebhook(const std::string& secret, const std::string& timestamp,
                         const std::string& body) {
@@ -78,9 +87,26 @@ Result<Webhook> Webhooks::Add(const std::string& url, const std::string& secret,
   return store_.AddWebhook({0, url, secret, events, true, ToUnixMillis(clock_.Now())});
 }
 
-Status Webhooks::Remove(int64_t id) { return store_.RemoveWebhook(id); }
+Status Webhooks::Remove(int64_t id) {
+  KIRA_ASSIGN_OR_RETURN(std::vector<Webhook> all, store_.ListWebhooks());
+  for (const Webhook& w : all)
+    if (w.id == id && !IsHttpWebhook(w))
+      return Status::Invalid("webhook " + std::to_string(id) +
+                             " is a manager-alert channel; switch it off in the alert settings");
+  return store_.RemoveWebhook(id);
+}
 
-Result<std::vector<Webhook>> Webhooks::List() { return store_.ListWebhooks(); }
+Result<std::vector<Webhook>> Webhooks::List() {
+  KIRA_ASSIGN_OR_RETURN(std::vector<Webhook> all, store_.ListWebhooks());
+  std::vector<Webhook> out;
+  for (Webhook& w : all)
+    if (IsHttpWebhook(w)) out.push_back(std::move(w));
+  return out;
+}
+
+void Webhooks::SetSender(const std::string& scheme, OutboxSender* sender) {
+  senders_[scheme] = sender;
+}
 
 Result<std::vector<Delivery>> Webhooks::ListDeliveries(int limit) {
   return store_.ListDeliveries(limit);
@@ -111,6 +137,20 @@ Result<int> Webhooks::DeliverDue() {
   int sent = 0;
   for (const crm::DueDelivery& j : jobs) {
     std::string error;
+    if (std::string scheme = ChannelScheme(j.url); !scheme.empty()) {
+      auto it = senders_.find(scheme);
+      SendOutcome out;
+      if (it == senders_.end() || it->second == nullptr) {
+        // No sender in this process (e.g. a node without alerts): leave the row for one that has.
+        out = {SendOutcome::Kind::kHeld, "no sender for '" + scheme + "' on this node",
+               ToUnixMillis(clock_.Now()) + 60000, false};
+      } else {
+        out = it->second->Send(j);
+      }
+      KIRA_ASSIGN_OR_RETURN(bool ok, Settle(j, out));
+      if (ok) ++sent;
+      continue;
+    }
     auto target = ParseUrl(j.url);
     if (!target.ok()) {
       error = target.status().message();
@@ -131,22 +171,37 @@ Result<int> Webhooks::DeliverDue() {
       else if (res->status < 200 || res->status > 299)
         error = "receiver answered HTTP " + std::to_string(res->status);
     }
-    int attempts = j.attempts + 1;
-    int64_t t = ToUnixMillis(clock_.Now());
-    if (error.empty()) {
-      KIRA_RETURN_IF_ERROR(store_.MarkDelivered(j.id, attempts, t));
-      ++sent;
-    } else {
-      int64_t delay = opt_.first_retry.count();
-      for (int i = 1; i < attempts && delay < opt_.max_retry.count(); ++i) delay *= 2;
-      delay = std::min<int64_t>(delay, opt_.max_retry.count());
-      bool give_up = attempts >= opt_.max_attempts;
-      log::Warn("webhooks", "delivery " + std::to_string(j.id) + " (" + j.event +
-                                ") failed: " + error + (give_up ? "; giving up" : "; will retry"));
-      KIRA_RETURN_IF_ERROR(store_.MarkAttemptFailed(j.id, attempts, t + delay, error, give_up));
-    }
+    SendOutcome out;
+    if (!error.empty()) out = {SendOutcome::Kind::kFailed, error, 0, false};
+    KIRA_ASSIGN_OR_RETURN(bool ok, Settle(j, out));
+    if (ok) ++sent;
   }
   return sent;
+}
+
+Result<bool> Webhooks::Settle(const crm::DueDelivery& j, const SendOutcome& out) {
+  int64_t t = ToUnixMillis(clock_.Now());
+  if (out.kind == SendOutcome::Kind::kHeld) {
+    // Not an attempt: the count stays, the row is due again when the hold ends.
+    KIRA_RETURN_IF_ERROR(
+        store_.MarkAttemptFailed(j.id, j.attempts, std::max(out.retry_at, t), out.error, false));
+    return false;
+  }
+  int attempts = j.attempts + 1;
+  if (out.kind == SendOutcome::Kind::kDelivered) {
+    KIRA_RETURN_IF_ERROR(store_.MarkDelivered(j.id, attempts, t));
+    return true;
+  }
+  int64_t delay = opt_.first_retry.count();
+  for (int i = 1; i < attempts && delay < opt_.max_retry.count(); ++i) delay *= 2;
+  delay = std::min<int64_t>(delay, opt_.max_retry.count());
+  // A receiver's own "not before" (Telegram's retry_after) wins over a shorter backoff.
+  int64_t next = std::max(t + delay, out.retry_at);
+  bool give_up = out.give_up || attempts >= opt_.max_attempts;
+  log::Warn("webhooks", "delivery " + std::to_string(j.id) + " (" + j.event +
+                            ") failed: " + out.error + (give_up ? "; giving up" : "; will retry"));
+  KIRA_RETURN_IF_ERROR(store_.MarkAttemptFailed(j.id, attempts, next, out.error, give_up));
+  return false;
 }
 
 void Webhooks::StartThread() {

@@ -10,11 +10,17 @@
 //   X-Kira-Timestamp: <unix seconds>   X-Kira-Signature: sha256=<hex>
 // where hex = HMAC-SHA256(secret, timestamp + "." + body). Receivers should reject stale
 // timestamps and compare signatures in constant time.
+//
+// The same outbox carries the manager alerts (web/alerts.h): a subscription whose url is not
+// http(s) but "<scheme>:<name>" (e.g. "kira-alert:telegram") is a channel; its rows go to the
+// OutboxSender registered for that scheme instead of an HTTP POST, with the same claims, retries
+// and give-up. Such channels are not listed, added or removed through the webhook calls below.
 #pragma once
 
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -45,6 +51,30 @@ using Delivery = crm::WebhookDelivery;
 std::string SignWebhook(const std::string& secret, const std::string& timestamp,
                         const std::string& body);
 
+// What one delivery attempt of a channel's row came to.
+struct SendOutcome {
+  enum class Kind {
+    kDelivered,
+    kFailed,  // counts as an attempt: retried with the backoff (or at retry_at), or given up
+    kHeld,    // not an attempt (quiet hours, the channel's rate limit): due again at retry_at
+  };
+  Kind kind = Kind::kDelivered;
+  std::string error;     // kFailed, kHeld: why, kept as the row's last_error
+  int64_t retry_at = 0;  // kFailed: not before this (Unix ms; 0 = the backoff's); kHeld: when
+  bool give_up = false;  // kFailed: retrying cannot help (the row is failed at once)
+};
+
+// Delivers the rows of one channel scheme. Called from the delivery thread only, one row at a
+// time, oldest first.
+class OutboxSender {
+ public:
+  virtual ~OutboxSender() = default;
+  virtual SendOutcome Send(const crm::DueDelivery& row) = 0;
+};
+
+// True for a webhook row that is an HTTP receiver (the others are channels).
+bool IsHttpWebhook(const Webhook& w);
+
 class Webhooks {
  public:
   // `store` is not owned and must outlive the Webhooks.
@@ -64,16 +94,23 @@ class Webhooks {
   // Delivers every due row once (what the thread does each tick); returns how many were sent.
   Result<int> DeliverDue();
 
+  // Rows whose url starts with "<scheme>:" go to `sender` (not owned; it must outlive the
+  // delivery thread). Call before StartThread.
+  void SetSender(const std::string& scheme, OutboxSender* sender);
+
   void StartThread();
   void StopThread();
   void Wake();
 
  private:
   Webhooks(crm::WorkspaceStore& store, const Clock& clock, WebhookOptions opt);
+  // Writes one attempt's outcome to the row; true when it was delivered.
+  Result<bool> Settle(const crm::DueDelivery& row, const SendOutcome& out);
 
   crm::WorkspaceStore& store_;
   const Clock& clock_;
   WebhookOptions opt_;
+  std::map<std::string, OutboxSender*> senders_;
   std::mutex wake_mu_;
   std::condition_variable wake_;
   bool stop_ = false, woken_ = false;

@@ -1,0 +1,222 @@
+#include "web/alerts.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "core/log.h"
+#include "core/tz.h"
+#include "web/alert_transport.h"
+
+namespace kira::web {
+namespace {
+
+using Json = nlohmann::json;
+
+// An outbox row's payload is ours, but it is read back from a database: bounded all the same.
+constexpr size_t kMaxAlertPayloadBytes = 64 * 1024;
+
+std::string Cut(const std::string& s, size_t max) {
+  if (s.size() <= max) return s;
+  size_t n = max;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  return s.substr(0, n) + "…";
+}
+
+struct Phrases {
+  const char* subject[kAlertKinds];
+  const char* lead;      // "lead #"
+  const char* order;     // "order #"
+  const char* total;     // "total"
+  const char* outcome;   // "result"
+  const char* open_in;   // when there is no workspace url
+  const char* transfer;  // the transfer-failed line
+};
+
+// The alert texts, Russian first. (Short and fixed: they name the event; the shop's own words are
+// in the summary.)
+const Phrases kRu = {{"новый заказ", "целевой лид", "просят перезвонить",
+                      "не удалось перевести звонок на менеджера", "результат звонка Веры"},
+                     "лид №",
+                     "заказ №",
+                     "сумма",
+                     "итог",
+                     "откройте лид в рабочем месте Kira",
+                     "Перевод на менеджера не удался; клиент ждёт обратного звонка."};
+const Phrases kEn = {{"new order", "qualified lead", "callback requested",
+                      "transfer to a manager failed", "Vera's call result"},
+                     "lead #",
+                     "order #",
+                     "total",
+                     "result",
+                     "open the lead in Kira's workspace",
+                     "The transfer to a manager failed; the customer is waiting for a callback."};
+
+}  // namespace
+
+AlertText FormatAlert(AlertKind kind, const AlertFacts& f, const AlertConfig& cfg) {
+  const Phrases& p = cfg.language == "en" ? kEn : kRu;
+  AlertText t;
+  std::string lead = std::string(p.lead) + std::to_string(f.lead_id);
+  t.subject = std::string("Kira: ") + p.subject[static_cast<size_t>(kind)] + " — " + lead;
+  std::string b;
+  if (kind == AlertKind::kNewOrder) {
+    b += std::string(p.order) + std::to_string(f.entity_id);
+    if (!f.total.empty()) b += ", " + std::string(p.total) + " " + f.total;
+    b += "\n";
+  }
+  if (kind == AlertKind::kTransferFailed) b += std::string(p.transfer) + "\n";
+  if (kind == AlertKind::kVeraResult && !f.outcome.empty())
+    b += std::string(p.outcome) + ": " + f.outcome + "\n";
+  if (!f.summary.empty()) b += Cut(f.summary, kMaxAlertSummaryBytes) + "\n";
+  if (!cfg.workspace_url.empty())
+    b += cfg.workspace_url + "/#/lead/" + std::to_string(f.lead_id);
+  else
+    b += lead + ": " + p.open_in;
+  t.body = b;
+  return t;
+}
+
+// The sender of both channels' rows (scheme "kira-alert"): settings, quiet hours and Telegram's
+// pace are common; the wire is alert_transport's. Runs on the delivery thread only.
+class Alerts::ChannelSender final : public OutboxSender {
+ public:
+  explicit ChannelSender(Alerts& a) : a_(a) {}
+
+  SendOutcome Send(const crm::DueDelivery& row) override {
+    using K = SendOutcome::Kind;
+    const int64_t now = ToUnixMillis(a_.clock_.Now());
+    auto cfg = a_.Config();
+    if (!cfg.ok()) return {K::kFailed, cfg.status().message(), 0, false};
+    const bool telegram = row.url == kTelegramChannelUrl;
+    if (!telegram && row.url != kEmailChannelUrl)
+      return {K::kFailed, "unknown alert channel '" + row.url + "'", 0, true};
+    if (telegram ? !cfg->telegram.enabled : !cfg->email.enabled)
+      return {K::kFailed,
+              std::string(telegram ? "Telegram" : "e-mail") + " alerts were switched off", 0, true};
+    if (row.payload.size() > kMaxAlertPayloadBytes)
+      return {K::kFailed, "alert payload too large", 0, true};
+    Json j = Json::parse(row.payload, nullptr, false);
+    if (j.is_discarded() || !j.contains("data") || !j["data"].is_object() ||
+        !j["data"].value("subject", Json()).is_string() ||
+        !j["data"].value("body", Json()).is_string())
+      return {K::kFailed, "alert payload is not an alert", 0, true};
+    std::string subject = j["data"]["subject"].get<std::string>();
+    std::string body = j["data"]["body"].get<std::string>();
+
+    std::string zone_name = a_.shop_zone_ ? a_.shop_zone_() : "UTC";
+    auto zone = FindZone(zone_name);
+    if (!zone.ok()) {
+      log::Warn("alerts", "quiet hours read in UTC: " + zone.status().message());
+      zone = FindZone("UTC");
+    }
+    if (int64_t until = QuietUntil(cfg->quiet, **zone, now); until > 0)
+      return {K::kHeld, "quiet hours until " + FormatIsoUtc(FromUnixMillis(until)), until, false};
+
+    if (!telegram) {
+      std::string msg =
+          BuildEmail(cfg->email, subject, body, "kira-alert-" + std::to_string(row.id), now);
+      std::string err = SmtpSend(cfg->email, msg, a_.opt_.timeout);
+      if (err.empty()) return {K::kDelivered, "", 0, false};
+      return {K::kFailed, err, 0, false};
+    }
+
+    if (blocked_until_ > now)
+      return {K::kHeld,
+              "Telegram asked to wait (429) until " + FormatIsoUtc(FromUnixMillis(blocked_until_)),
+              blocked_until_, false};
+    // Keep to max_per_second: wait for the next slot (at most one interval).
+    auto interval = std::chrono::microseconds(
+        static_cast<int64_t>(1e6 / std::max(0.001, cfg->telegram.max_per_second)));
+    auto t = std::chrono::steady_clock::now();
+    if (next_slot_ > t)
+      std::this_thread::sleep_for(
+          std::min<std::chrono::steady_clock::duration>(next_slot_ - t, interval));
+    next_slot_ = std::chrono::steady_clock::now() + interval;
+
+    TelegramReply r = TelegramSendMessage(cfg->telegram, subject + "\n" + body, a_.opt_.timeout);
+    if (r.ok) return {K::kDelivered, "", 0, false};
+    int64_t after = ToUnixMillis(a_.clock_.Now());
+    if (r.error_code == 429 || r.http_status == 429) {
+      // Flow control, not a failure: the row (and the rest of the channel) waits as told.
+      blocked_until_ = after + 1000LL * std::max(1, r.retry_after_s);
+      return {K::kHeld, r.error, blocked_until_, false};
+    }
+    return {K::kFailed, r.error, 0, false};
+  }
+
+ private:
+  Alerts& a_;
+  int64_t blocked_until_ = 0;  // Unix ms (the outbox clock)
+  std::chrono::steady_clock::time_point next_slot_{};
+};
+
+Alerts::Alerts(crm::WorkspaceStore& store, Webhooks& hooks, const Clock& clock,
+               std::function<std::string()> shop_zone, AlertOptions opt)
+    : store_(store),
+      hooks_(hooks),
+      clock_(clock),
+      shop_zone_(std::move(shop_zone)),
+      opt_(opt),
+      sender_(std::make_unique<ChannelSender>(*this)) {}
+
+Alerts::~Alerts() = default;
+
+Result<std::unique_ptr<Alerts>> Alerts::Open(crm::WorkspaceStore& store, Webhooks& hooks,
+                                             const Clock& clock,
+                                             std::function<std::string()> shop_zone,
+                                             AlertOptions opt) {
+  std::unique_ptr<Alerts> a(new Alerts(store, hooks, clock, std::move(shop_zone), opt));
+  // One channel row per channel. Two nodes starting at once may both add one: the older row
+  // stays and the newer is removed, so each alert is queued once.
+  for (const auto& [url, event] : {std::pair{kTelegramChannelUrl, kTelegramChannelEvent},
+                                   std::pair{kEmailChannelUrl, kEmailChannelEvent}}) {
+    KIRA_ASSIGN_OR_RETURN(std::vector<crm::Webhook> all, store.ListWebhooks());
+    bool have = std::any_of(all.begin(), all.end(), [&](const auto& w) { return w.url == url; });
+    if (!have) {
+      KIRA_RETURN_IF_ERROR(
+          store.AddWebhook({0, url, "", {event}, true, ToUnixMillis(clock.Now())}).status());
+      KIRA_ASSIGN_OR_RETURN(all, store.ListWebhooks());
+    }
+    int64_t keep = 0;
+    for (const auto& w : all)
+      if (w.url == url && (keep == 0 || w.id < keep)) keep = w.id;
+    for (const auto& w : all)
+      if (w.url == url && w.id != keep) KIRA_RETURN_IF_ERROR(store.RemoveWebhook(w.id));
+  }
+  hooks.SetSender(kAlertScheme, a->sender_.get());
+  return a;
+}
+
+Result<AlertConfig> Alerts::Config() {
+  KIRA_ASSIGN_OR_RETURN(auto stored, store_.GetState(kAlertConfigKey));
+  if (!stored) return AlertConfig{};
+  auto c = ParseAlertConfig(*stored, nullptr);
+  if (!c.ok()) return Status::Internal("stored alert settings: " + c.status().message());
+  return c;
+}
+
+Result<AlertConfig> Alerts::SaveConfig(const std::string& json) {
+  std::lock_guard<std::mutex> lock(config_mu_);
+  KIRA_ASSIGN_OR_RETURN(AlertConfig now, Config());
+  KIRA_ASSIGN_OR_RETURN(AlertConfig next, ParseAlertConfig(json, &now));
+  KIRA_RETURN_IF_ERROR(store_.SetState(kAlertConfigKey, AlertConfigJson(next, true)));
+  return next;
+}
+
+Status Alerts::Raise(AlertKind kind, const AlertFacts& facts) {
+  KIRA_ASSIGN_OR_RETURN(AlertConfig cfg, Config());
+  if (!cfg.on(kind)) return Status::Ok();
+  AlertText t = FormatAlert(kind, facts, cfg);
+  std::string payload = Json{
+      {"kind", std::string(AlertKindName(kind))},
+      {"lead_id", facts.lead_id},
+      {"entity_id", facts.entity_id},
+      {"subject", t.subject},
+      {"body", t.body}}.dump(-1, ' ', false, Json::error_handler_t::replace);
+  if (cfg.telegram.enabled) KIRA_RETURN_IF_ERROR(hooks_.Enqueue(kTelegramChannelEvent, payload));
+  if (cfg.email.enabled) KIRA_RETURN_IF_ERROR(hooks_.Enqueue(kEmailChannelEvent, payload));
+  return Status::Ok();
+}
+
+}  // namespace kira::web
