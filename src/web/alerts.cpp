@@ -110,7 +110,8 @@ class Alerts::ChannelSender final : public OutboxSender {
       log::Warn("alerts", "quiet hours read in UTC: " + zone.status().message());
       zone = FindZone("UTC");
     }
-    if (int64_t until = QuietUntil(cfg->quiet, **zone, now); until > 0)
+    const bool test = j["data"].value("test", false) == true;
+    if (int64_t until = test ? 0 : QuietUntil(cfg->quiet, **zone, now); until > 0)
       return {K::kHeld, "quiet hours until " + FormatIsoUtc(FromUnixMillis(until)), until, false};
 
     if (!telegram) {
@@ -202,6 +203,27 @@ Result<AlertConfig> Alerts::SaveConfig(const std::string& json) {
   KIRA_ASSIGN_OR_RETURN(AlertConfig next, ParseAlertConfig(json, &now));
   KIRA_RETURN_IF_ERROR(store_.SetState(kAlertConfigKey, AlertConfigJson(next, true)));
   return next;
+}
+
+Status Alerts::QueueTest(const std::string& channel) {
+  KIRA_ASSIGN_OR_RETURN(AlertConfig cfg, Config());
+  const bool telegram = channel == "telegram";
+  if (!telegram && channel != "email")
+    return Status::Invalid("alerts: unknown channel '" + channel.substr(0, 40) +
+                           "' (known: telegram, email)");
+  if (telegram ? !cfg.telegram.enabled : !cfg.email.enabled)
+    return Status::Invalid(std::string("alerts: switch ") + (telegram ? "Telegram" : "e-mail") +
+                           " alerts on and save them first");
+  const bool en = cfg.language == "en";
+  std::string body =
+      en ? "Alerts from Kira will come here." : "Сюда будут приходить уведомления Kira.";
+  if (!cfg.workspace_url.empty()) body += "\n" + cfg.workspace_url;
+  std::string payload = Json{
+      {"kind", "test"},
+      {"test", true},
+      {"subject", en ? "Kira: test alert" : "Kira: проверка уведомлений"},
+      {"body", body}}.dump(-1, ' ', false, Json::error_handler_t::replace);
+  return hooks_.Enqueue(telegram ? kTelegramChannelEvent : kEmailChannelEvent, payload);
 }
 
 Status Alerts::Raise(AlertKind kind, const AlertFacts& facts) {

@@ -83,6 +83,11 @@ class Alerts {
   // sure an event is raised once (the watcher's FirstEmission).
   Status Raise(AlertKind kind, const AlertFacts& facts);
 
+  // Queues a test alert on `channel` ("telegram" | "email") the way real alerts go, but past
+  // the quiet hours and the switches (the settings page's "send a test" button; its result
+  // shows in the outbox's rows). Invalid when the channel is not switched on.
+  Status QueueTest(const std::string& channel);
+
  private:
   class ChannelSender;
   Alerts(crm::WorkspaceStore& store, Webhooks& hooks, const Clock& clock,

@@ -23,6 +23,7 @@
 #include "catalog/catalog_store.h"
 #include "leads/campaign.h"
 #include "leads/lead_service.h"
+#include "web/alerts.h"
 #include "web/http_front.h"
 #include "web/json_model.h"
 #include "web/proxy_list.h"
@@ -91,6 +92,7 @@ struct WebServer::Impl {
   int port = 0;
   std::unique_ptr<Auth> auth;
   std::unique_ptr<Webhooks> hooks;
+  std::unique_ptr<Alerts> alerts;  // manager alerts, through hooks' outbox
 
   std::mutex store_mu;                                // CrmStore calls are serialised
   std::unique_ptr<leads::LeadService> leads;          // take, Vera, close, approve (under store_mu)
@@ -146,6 +148,7 @@ struct WebServer::Impl {
   void RegisterRecordingRoute();
   void RegisterOrderRoutes();     // orders, their status, exports (routes_orders.cpp)
   void RegisterSettingsRoutes();  // the business profile editor (routes_settings.cpp)
+  void RegisterAlertRoutes();     // the manager alerts' settings (routes_alerts.cpp)
   void RegisterTextRoutes();      // the lexicon and the phrases (routes_texts.cpp)
   void RegisterCatalogRoutes();
   void RegisterDashboardRoutes();

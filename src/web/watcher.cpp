@@ -5,6 +5,7 @@
 // restart neither repeats nor floods.
 #include <algorithm>
 
+#include "business/currency.h"
 #include "core/log.h"
 #include "web/server_impl.h"
 
@@ -28,6 +29,17 @@ void QueueWebhook(Webhooks& hooks, const std::string& event, const Json& payload
   Status s = hooks.Enqueue(event, payload.dump());
   if (!s.ok()) log::Warn("web", "webhook queue: " + s.message());
 }
+
+// An alert that could not be queued is logged, like a webhook (web/alerts.h).
+void QueueAlert(Alerts* alerts, AlertKind kind, const AlertFacts& facts) {
+  if (!alerts) return;
+  Status s = alerts->Raise(kind, facts);
+  if (!s.ok()) log::Warn("web", "alert queue: " + s.message());
+}
+
+// A callback task Kira made because a transfer to a manager failed (dialog's OnTransferFailed
+// notes it so).
+bool FromFailedTransfer(const crm::Task& t) { return t.note.rfind("transfer failed", 0) == 0; }
 
 }  // namespace
 
@@ -190,6 +202,37 @@ void WebServer::Impl::WatchOnce() {
         hub.Publish("conversation.ended",
                     {{"id", c.id}, {"lead_id", lead_id}, {"outcome", c.outcome}});
         QueueWebhook(*hooks, "conversation.ended", j);
+        // Alerts: Vera's every result; a caller Kira qualified (an order or a callback has its
+        // own alert below).
+        if (c.agent == "vera")
+          QueueAlert(alerts.get(), AlertKind::kVeraResult,
+                     {lead_id, c.id, c.summary, c.outcome, ""});
+        else if (c.outcome == crm::Row(crm::Outcome::kQualified).name)
+          QueueAlert(alerts.get(), AlertKind::kQualifiedLead,
+                     {lead_id, c.id, c.summary, c.outcome, ""});
+      }
+    }
+    Result<std::vector<crm::Task>> tasks = std::vector<crm::Task>{};
+    {
+      std::lock_guard<std::mutex> lock(store_mu);
+      tasks = cfg.store->ListTasks(std::nullopt, lead_id);
+    }
+    if (tasks.ok()) {
+      // A callback for a person that an agent booked: asked for by the caller, or left after a
+      // transfer that failed.
+      for (const auto& t : *tasks) {
+        if (t.kind != crm::TaskKind::kCallback || !t.agent.empty()) continue;
+        if (t.created_by != "kira" && t.created_by != "vera") continue;
+        if (!FirstEmission(*cfg.workspace, "alert.callback", t.id)) continue;
+        Result<crm::Lead> lead = Status::NotFound("");
+        {
+          std::lock_guard<std::mutex> lock(store_mu);
+          lead = cfg.store->GetLead(lead_id);
+        }
+        QueueAlert(
+            alerts.get(),
+            FromFailedTransfer(t) ? AlertKind::kTransferFailed : AlertKind::kCallbackRequested,
+            {lead_id, t.id, lead.ok() ? lead->summary : "", "", ""});
       }
     }
     if (orders.ok()) {
@@ -197,6 +240,27 @@ void WebServer::Impl::WatchOnce() {
         if (!FirstEmission(*cfg.workspace, "order.created", o.id)) continue;
         hub.Publish("order.created", {{"id", o.id}, {"lead_id", lead_id}, {"total", o.total}});
         QueueWebhook(*hooks, "order.created", ToJson(o));
+        std::string total;
+        auto currencies = business::BuiltInCurrencies();
+        auto profile = ProfileNow();
+        if (currencies.ok() && profile)
+          if (const auto* cur = (*currencies)->Find(profile->currency))
+            total = business::FormatMoney(o.total, *cur, profile->language);
+        // What was ordered (products, not people): the first lines, the rest in the lead.
+        crm::Order full = o;
+        {
+          std::lock_guard<std::mutex> lock(store_mu);
+          if (auto g = cfg.store->GetOrder(o.id); g.ok()) full = std::move(*g);
+        }
+        std::string what;
+        for (size_t i = 0; i < full.lines.size() && i < 5; ++i) {
+          char qty[32];
+          snprintf(qty, sizeof qty, "%g", full.lines[i].qty);
+          what += (what.empty() ? "" : "\n") + full.lines[i].name + " — " + qty + " " +
+                  full.lines[i].unit;
+        }
+        if (full.lines.size() > 5) what += "\n…";
+        QueueAlert(alerts.get(), AlertKind::kNewOrder, {lead_id, o.id, what, "", total});
       }
     }
   }

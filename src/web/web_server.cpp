@@ -355,6 +355,10 @@ Status WebServer::Start() {
                                                          *m.clock, &m.store_mu);
   KIRA_ASSIGN_OR_RETURN(m.auth, Auth::Open(*m.cfg.workspace, *m.clock, m.cfg.auth));
   KIRA_ASSIGN_OR_RETURN(m.hooks, Webhooks::Open(*m.cfg.workspace, *m.clock, m.cfg.webhooks));
+  KIRA_ASSIGN_OR_RETURN(m.alerts, Alerts::Open(*m.cfg.workspace, *m.hooks, *m.clock, [&m] {
+                          auto p = m.ProfileNow();
+                          return p ? p->timezone : std::string("UTC");
+                        }));
   if (Status s = m.LoadCatalog(); !s.ok()) {
     // The workspace still serves leads; the catalog page shows the reason.
     log::Warn("web", "catalog not loaded: " + s.message());
@@ -417,6 +421,7 @@ Status WebServer::Start() {
   m.RegisterLeadRoutes();
   m.RegisterOrderRoutes();
   m.RegisterSettingsRoutes();
+  m.RegisterAlertRoutes();
   m.RegisterTextRoutes();
   m.RegisterCatalogRoutes();
   m.RegisterDashboardRoutes();
