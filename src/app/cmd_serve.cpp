@@ -41,11 +41,15 @@
 namespace kira::app {
 namespace {
 
-// host:pid: unique among running nodes, so a node's leases are never another's.
-[[maybe_unused]] std::string DefaultNodeName() {
+// host:data-dir: unique among running nodes (each has its own data directory, with its copy of
+// dnc.key), so a node's leases and calls are never another's; and the same when the node starts
+// again, so it reopens its own cut-off calls at once.
+std::string DefaultNodeName(const std::string& data_dir) {
   char host[256] = {};
   if (::gethostname(host, sizeof(host) - 1) != 0) std::snprintf(host, sizeof(host), "kira");
-  return std::string(host) + ":" + std::to_string(::getpid());
+  std::error_code ec;
+  std::filesystem::path dir = std::filesystem::weakly_canonical(data_dir, ec);
+  return std::string(host) + ":" + (ec ? data_dir : dir.string());
 }
 
 struct ServeArgs {
@@ -144,14 +148,22 @@ int RunServe(const AppOptions& o, const ServeArgs& a) {
   // left ~3.4 MB behind until 16 arenas had one (measured: +55 MB over 16 uploads of the demo
   // catalog, the soak test's growth). Four arenas bound that at a few MB.
   mallopt(M_ARENA_MAX, 4);
-  auto rt_r = OpenRuntime(o);
+  // Several nodes on one PostgreSQL: this node's name goes on its task leases and on the
+  // conversations it holds. One node (SQLite): no name, every open conversation is its own.
+  const std::string node = !CrmOnPostgres(o) ? std::string()
+                           : a.node.empty()  ? DefaultNodeName(o.data_dir)
+                                             : a.node;
+  RuntimeOptions ro;
+  ro.node = node;
+  auto rt_r = OpenRuntime(o, ro);
   if (!rt_r.ok()) return Fail(rt_r.status());
   Runtime& rt = **rt_r;
   [[maybe_unused]] dialog::Engine& engine = *rt.engine;
-  // Conversations a previous run left open (a crash, a kill) end as interrupted before any
-  // new call starts; then every minute for calls lost on the way, and retention daily.
+  // Conversations a previous run of this node left open (a crash, a kill) end as interrupted
+  // before any new call starts (other nodes' calls go on); then every minute for calls lost on
+  // the way (any node's, idle long enough), and retention daily.
   {
-    auto n = dialog::EndInterrupted(engine, ToUnixMillis(Clock::System().Now()) + 1);
+    auto n = dialog::EndInterrupted(engine, ToUnixMillis(Clock::System().Now()) + 1, node);
     if (!n.ok()) return Fail(n.status().WithContext("ending interrupted conversations"));
     if (*n > 0) std::printf("kira: %d conversation(s) cut off by the last stop: interrupted\n", *n);
   }
@@ -328,7 +340,7 @@ int RunServe(const AppOptions& o, const ServeArgs& a) {
     dialer::DialerOptions dopts;
     if (CrmOnPostgres(o)) {
       // Several nodes may share the database: leases and the limits go through the store.
-      dopts.node = a.node.empty() ? DefaultNodeName() : a.node;
+      dopts.node = node;
       std::printf("kira: dialer node '%s' (task leases in PostgreSQL)\n", dopts.node.c_str());
     }
     dialer_loop = std::make_unique<dialer::Dialer>(rt.store.get(), originator.get(), *dc,
@@ -408,7 +420,9 @@ void RegisterServe(CLI::App& app, AppOptions& opts) {
       ->check(CLI::Range(0, 36500));
   c->add_option("--node", a->node,
                 "This node's name among several sharing one PostgreSQL (--db postgres://): "
-                "its dialer's task leases carry it (default: host name and process id)");
+                "its dialer's task leases and its conversations carry it, and started again it "
+                "ends only its own cut-off calls (default: host name and data directory; give "
+                "every node its own)");
   c->add_flag("--no-phone", a->no_phone, "Do not start the SIP side");
   c->add_flag("--no-web", a->no_web, "Do not start the web workspace");
   c->add_flag("--no-dialer", a->no_dialer, "Do not place outbound calls");

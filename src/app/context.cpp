@@ -60,9 +60,9 @@ Result<std::string> DatabasePath(const AppOptions& o) {
 
 bool CrmOnPostgres(const AppOptions& o) { return crm::IsPostgresUrl(o.db); }
 
-Result<std::unique_ptr<crm::CrmStore>> OpenCrm(const AppOptions& o) {
+Result<std::unique_ptr<crm::CrmStore>> OpenCrm(const AppOptions& o, const std::string& node) {
   KIRA_ASSIGN_OR_RETURN(std::string path, DatabasePath(o));  // creates the data dir (dnc.key)
-  return crm::OpenCrmStore(CrmOnPostgres(o) ? o.db : path, o.data_dir);
+  return crm::OpenCrmStore(CrmOnPostgres(o) ? o.db : path, o.data_dir, node);
 }
 
 Result<std::unique_ptr<crm::WorkspaceStore>> OpenWorkspace(const AppOptions& o) {

@@ -26,8 +26,9 @@ Result<std::string> DatabasePath(const AppOptions& o);
 // True when --db puts the CRM on PostgreSQL.
 bool CrmOnPostgres(const AppOptions& o);
 // The CRM store --db names (crm::OpenCrmStore): PostgreSQL for a postgres:// URL, else the
-// SQLite file of DatabasePath.
-Result<std::unique_ptr<crm::CrmStore>> OpenCrm(const AppOptions& o);
+// SQLite file of DatabasePath. `node`: kira serve's node name, stamped on the conversations it
+// starts (crm::Conversation::node).
+Result<std::unique_ptr<crm::CrmStore>> OpenCrm(const AppOptions& o, const std::string& node = "");
 // The workspace store (users, sessions, webhooks), chosen the same way.
 Result<std::unique_ptr<crm::WorkspaceStore>> OpenWorkspace(const AppOptions& o);
 // Prints "kira: <message>" to stderr and returns the exit code for a failed status.

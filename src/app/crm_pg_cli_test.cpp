@@ -5,11 +5,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 
 #include "crm/open_store.h"
 #include "crm/pg/pg_crm_store.h"
@@ -120,6 +123,77 @@ TEST_F(CrmPgCli, DbUrlPutsTheCrmInPostgres) {
   CliRun backup = Kira(db + "backup '" + (dir_ / "b.db").string() + "'");
   EXPECT_EQ(backup.code, 2);
   EXPECT_NE(backup.err.find("pg_dump"), std::string::npos) << backup.err;
+}
+
+// Several nodes on one PostgreSQL: a node starting again ends its own calls a kill cut off as
+// interrupted, and leaves alone the calls another live node holds at that moment.
+TEST_F(CrmPgCli, AStartingNodeEndsOnlyItsOwnCutOffCalls) {
+  auto open_call = [&](const std::string& node, const std::string& phone) -> int64_t {
+    crm::PgCrmOptions o;
+    o.dnc_secret_path = (dir_ / "data" / "dnc.key").string();
+    o.node = node;  // as kira serve --node opens it
+    auto st = crm::OpenPgCrmStore(url_, o);
+    EXPECT_TRUE(st.ok()) << st.status().ToString();
+    if (!st.ok()) return 0;
+    crm::Lead l;
+    l.channel = "phone";
+    l.summary = phone;
+    auto lead = (*st)->CreateLead(l);
+    EXPECT_TRUE(lead.ok()) << lead.status().ToString();
+    crm::Conversation c;
+    c.lead_id = lead.ok() ? *lead : 0;
+    c.agent = "kira";
+    c.channel = "phone";
+    c.language = "en";
+    auto id = (*st)->StartConversation(c);
+    EXPECT_TRUE(id.ok()) << id.status().ToString();
+    EXPECT_TRUE((*st)->AppendTurn(id.ok() ? *id : 0, "caller", "hello", 0).ok());
+    return id.ok() ? *id : 0;
+  };
+  const int64_t cut_off = open_call("node-a", "+79161110001");  // node-a was killed mid-call
+  const int64_t live = open_call("node-b", "+79161110002");     // node-b is talking right now
+  ASSERT_TRUE(cut_off && live);
+
+  // node-a starts again; once its workspace is up, the start-up pass has run.
+  const fs::path log = dir_ / "serve.log";
+  pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    FILE* f = std::freopen(log.c_str(), "w", stdout);
+    if (f) ::dup2(::fileno(stdout), 2);
+    const std::string data = (dir_ / "data").string();
+    ::execl(KIRA_BIN, KIRA_BIN, "--data", data.c_str(), "--db", url_.c_str(), "serve", "--node",
+            "node-a", "--no-phone", "--no-dialer", "--web", "127.0.0.1:0",
+            static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  bool up = false;
+  for (int i = 0; i < 1200 && !up; ++i) {
+    up = Slurp(log).find("web workspace on") != std::string::npos;
+    if (!up) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    int st = 0;
+    if (!up && ::waitpid(pid, &st, WNOHANG) == pid) break;  // exited
+  }
+  ::kill(pid, SIGTERM);
+  int st = 0;
+  ::waitpid(pid, &st, 0);
+  ASSERT_TRUE(up) << Slurp(log);
+  EXPECT_NE(Slurp(log).find("1 conversation(s) cut off by the last stop"), std::string::npos)
+      << Slurp(log);
+
+  crm::PgCrmOptions o;
+  o.dnc_secret_path = (dir_ / "data" / "dnc.key").string();
+  auto reader = crm::OpenPgCrmStore(url_, o);
+  ASSERT_TRUE(reader.ok());
+  crm::Conversation mine = *(*reader)->GetConversation(cut_off);
+  EXPECT_EQ(mine.node, "node-a");
+  EXPECT_EQ(mine.outcome, "interrupted");
+  EXPECT_GT(mine.ended_at, 0);
+  crm::Conversation theirs = *(*reader)->GetConversation(live);
+  EXPECT_EQ(theirs.node, "node-b");
+  EXPECT_EQ(theirs.ended_at, 0) << "node-b's live call was ended by node-a's start";
+  EXPECT_EQ(theirs.outcome, "");
+  EXPECT_EQ((*reader)->GetLead(theirs.lead_id)->outcome, "");
 }
 
 // The workspace's users live in PostgreSQL too, so every node sees the same logins.

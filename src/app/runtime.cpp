@@ -64,7 +64,7 @@ Result<std::unique_ptr<Runtime>> OpenRuntime(const AppOptions& o, RuntimeOptions
   KIRA_ASSIGN_OR_RETURN(rt->db_path, DatabasePath(o));
   if (CrmOnPostgres(o)) rt->db_path = o.db;
   KIRA_ASSIGN_OR_RETURN(rt->catalog_store, catalog::OpenCatalogStore(rt->db_path));
-  KIRA_ASSIGN_OR_RETURN(rt->store, OpenCrm(o));
+  KIRA_ASSIGN_OR_RETURN(rt->store, OpenCrm(o, ro.node));
   KIRA_RETURN_IF_ERROR(SeedCatalogIfEmpty(*rt->catalog_store, rt->profile));
   KIRA_RETURN_IF_ERROR(rt->ReloadCatalog());
   if (ro.with_engine) {

@@ -37,6 +37,7 @@ struct Runtime {
 
 struct RuntimeOptions {
   bool with_engine = true;  // train/load the agents (not needed by `kira leads`)
+  std::string node;         // kira serve's node name on a shared database (OpenCrm)
 };
 
 Result<std::unique_ptr<Runtime>> OpenRuntime(const AppOptions& o, RuntimeOptions ro = {});

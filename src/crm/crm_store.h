@@ -71,8 +71,14 @@ class CrmStore {
   // Conversations never ended whose last turn (or start, without turns) is before
   // `idle_before`: calls cut off by a crash or a dead session. Oldest first, at most `limit`
   // (1..10000), without their turns. The caller ends them with the outcome "interrupted".
-  virtual Result<std::vector<Conversation>> ListOpenConversations(int64_t idle_before,
-                                                                  int limit) = 0;
+  // `node` not empty: only the conversations that node held (Conversation::node), so a node
+  // starting again ends its own cut-off calls and leaves the live calls of the others alone.
+  virtual Result<std::vector<Conversation>> ListOpenConversations(int64_t idle_before, int limit,
+                                                                  const std::string& node) = 0;
+  // Every node's.
+  Result<std::vector<Conversation>> ListOpenConversations(int64_t idle_before, int limit) {
+    return ListOpenConversations(idle_before, limit, "");
+  }
 
   virtual Result<int64_t> CreateOrder(const Order& o) = 0;  // with lines, atomically
   virtual Result<Order> GetOrder(int64_t id) = 0;

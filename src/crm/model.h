@@ -61,7 +61,11 @@ struct Conversation {
   std::string summary;
   std::string recording_path;
   std::string transfer_to;
-  int64_t task_id = 0;      // the task Vera was working on, if any
+  int64_t task_id = 0;  // the task Vera was working on, if any
+  // The `kira serve` node holding the call (several nodes on one database): a node starting
+  // again ends its own calls left open, not another live node's. "" = the store's own node
+  // (SqliteCrmOptions / PgCrmOptions::node), itself "" on a single node.
+  std::string node;
   std::vector<Turn> turns;  // filled by GetConversation
 };
 

@@ -10,9 +10,15 @@ bool IsPostgresUrl(std::string_view db) {
   return db.rfind("postgres://", 0) == 0 || db.rfind("postgresql://", 0) == 0;
 }
 
-Result<std::unique_ptr<CrmStore>> OpenCrmStore(const std::string& db, const std::string& data_dir) {
-  if (!IsPostgresUrl(db)) return OpenSqliteCrmStore(db);
+Result<std::unique_ptr<CrmStore>> OpenCrmStore(const std::string& db, const std::string& data_dir,
+                                               const std::string& node) {
+  if (!IsPostgresUrl(db)) {
+    SqliteCrmOptions so;
+    so.node = node;
+    return OpenSqliteCrmStore(db, so);
+  }
   PgCrmOptions o;
+  o.node = node;
   o.dnc_secret_path = (data_dir.empty() ? std::string(".") : data_dir) + "/dnc.key";
   return OpenPgCrmStore(db, o);
 }

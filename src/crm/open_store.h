@@ -19,8 +19,10 @@ namespace kira::crm {
 bool IsPostgresUrl(std::string_view db);
 
 // `data_dir` holds the do-not-call key (dnc.key) of a PostgreSQL store; a SQLite store keeps
-// it beside its file.
-Result<std::unique_ptr<CrmStore>> OpenCrmStore(const std::string& db, const std::string& data_dir);
+// it beside its file. `node`: the name stamped on the conversations this process starts
+// (Conversation::node; several nodes on one database), "" on a single node.
+Result<std::unique_ptr<CrmStore>> OpenCrmStore(const std::string& db, const std::string& data_dir,
+                                               const std::string& node = "");
 // The workspace's accounts, sessions, webhooks and watcher memory, chosen the same way.
 Result<std::unique_ptr<WorkspaceStore>> OpenWorkspaceStore(const std::string& db);
 

@@ -23,7 +23,7 @@ Status EndOneInterrupted(crm::CrmStore& store, int64_t conversation_id, int64_t 
   return store.UpdateLead(l);
 }
 
-Result<int> EndInterrupted(Engine& engine, int64_t idle_before) {
+Result<int> EndInterrupted(Engine& engine, int64_t idle_before, const std::string& node) {
   crm::CrmStore& store = engine.store();
   // The summary in the conversation's own language and agent, from the scenario files.
   std::map<std::pair<std::string, std::string>, std::string> summaries;
@@ -44,7 +44,7 @@ Result<int> EndInterrupted(Engine& engine, int64_t idle_before) {
   int ended = 0;
   const int64_t now = ToUnixMillis(engine.clock().Now());
   for (;;) {
-    KIRA_ASSIGN_OR_RETURN(auto open, store.ListOpenConversations(idle_before, 500));
+    KIRA_ASSIGN_OR_RETURN(auto open, store.ListOpenConversations(idle_before, 500, node));
     for (const crm::Conversation& c : open) {
       KIRA_RETURN_IF_ERROR(EndOneInterrupted(store, c.id, c.lead_id, summary(c), now)
                                .WithContext("conversation " + std::to_string(c.id)));

@@ -19,8 +19,10 @@ namespace kira::dialog {
 
 // Ends every conversation whose last turn (or start) is before `idle_before` and has no end,
 // in batches; returns how many it ended. The lead of such a conversation gets the outcome
-// "interrupted" and the summary unless a finished conversation already gave it one.
-Result<int> EndInterrupted(Engine& engine, int64_t idle_before);
+// "interrupted" and the summary unless a finished conversation already gave it one. `node` not
+// empty: only that node's conversations (crm::Conversation::node), for a node starting again
+// beside other live nodes.
+Result<int> EndInterrupted(Engine& engine, int64_t idle_before, const std::string& node = "");
 
 // What `kira serve` runs every minute: conversations idle longer than `interrupted_after_ms`
 // end as interrupted; once a day the retention settings are applied (crm/personal_data.h).

@@ -7,7 +7,7 @@ namespace kira::crm {
 
 const char kPgConversationColumns[] =
     "SELECT id, lead_id, agent, channel, language, started_at, ended_at, outcome, reason, "
-    "summary, recording_path, transfer_to, task_id FROM conversations ";
+    "summary, recording_path, transfer_to, task_id, node FROM conversations ";
 const char kPgOrderColumns[] =
     "SELECT id, lead_id, conversation_id, status, fulfilment, address, customer_name, supply, "
     "lead_days, total, created_at FROM orders ";
@@ -27,6 +27,7 @@ Conversation ReadConversation(const pg::Rows& r, int i) {
   c.recording_path = r.Text(i, 10);
   c.transfer_to = r.Text(i, 11);
   c.task_id = r.Int(i, 12);
+  c.node = r.Text(i, 13);
   return c;
 }
 
@@ -102,6 +103,7 @@ Result<int64_t> PgCrmStore::StartConversation(const Conversation& c) {
   p.Add(c.started_at ? c.started_at : Now()).Add(c.ended_at).Add(c.outcome).Add(c.reason);
   p.Add(c.summary).Add(c.recording_path).Add(c.transfer_to);
   AddRef(p, c.task_id);
+  p.Add(c.node.empty() ? node_ : c.node);
   return With([&](pg::Conn& db) -> Result<int64_t> {
     KIRA_RETURN_IF_ERROR(MustExist(db, "leads", "lead", c.lead_id).WithContext("conversation"));
     if (c.task_id != 0)
@@ -109,8 +111,8 @@ Result<int64_t> PgCrmStore::StartConversation(const Conversation& c) {
     KIRA_ASSIGN_OR_RETURN(
         auto r, db.Query("INSERT INTO conversations(lead_id, agent, channel, language, "
                          "started_at, ended_at, outcome, reason, summary, recording_path, "
-                         "transfer_to, task_id) VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) "
-                         "RETURNING id",
+                         "transfer_to, task_id, node) "
+                         "VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) RETURNING id",
                          p));
     return r.Int(0, 0);
   });

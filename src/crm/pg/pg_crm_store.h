@@ -39,6 +39,9 @@ struct PgCrmOptions {
   // database keeps the first key's fingerprint and refuses a node with another (kInvalid).
   std::string dnc_secret_path;
   int connections = 4;  // the pool's size, 1..64
+  // This node's name (kira serve --node), stamped on the conversations it starts
+  // (Conversation::node), so that when it starts again it ends only its own cut-off calls.
+  std::string node;
 };
 
 // `conninfo`: a postgres:// URI or libpq key=value pairs.

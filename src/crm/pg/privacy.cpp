@@ -9,16 +9,16 @@
 
 namespace kira::crm {
 
-Result<std::vector<Conversation>> PgCrmStore::ListOpenConversations(int64_t idle_before,
-                                                                    int limit) {
+Result<std::vector<Conversation>> PgCrmStore::ListOpenConversations(int64_t idle_before, int limit,
+                                                                    const std::string& node) {
   KIRA_RETURN_IF_ERROR(CheckOpenConversationLimit(limit));
   return With([&](pg::Conn& db) -> Result<std::vector<Conversation>> {
     KIRA_ASSIGN_OR_RETURN(
         auto r, db.Query(std::string(kPgConversationColumns) +
                              "WHERE ended_at = 0 AND GREATEST(started_at, COALESCE((SELECT "
                              "MAX(at) FROM turns WHERE turns.conversation_id = conversations.id), "
-                             "0)) < $1 ORDER BY started_at, id LIMIT $2",
-                         pg::Params().Add(idle_before).Add(limit)));
+                             "0)) < $1 AND ($3 = '' OR node = $3) ORDER BY started_at, id LIMIT $2",
+                         pg::Params().Add(idle_before).Add(limit).Add(node)));
     std::vector<Conversation> out;
     out.reserve(r.size());
     for (int i = 0; i < r.size(); ++i) out.push_back(ReadConversation(r, i));

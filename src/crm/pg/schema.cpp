@@ -159,6 +159,11 @@ CREATE TABLE dial_buckets (
   last_ms BIGINT NOT NULL
 );
 )sql"},
+      // The node holding each conversation (Conversation::node): a node starting again ends its
+      // own cut-off calls, not the live calls of the others.
+      {4, R"sql(
+ALTER TABLE conversations ADD COLUMN node TEXT NOT NULL DEFAULT '';
+)sql"},
   };
   return steps;
 }

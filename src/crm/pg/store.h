@@ -23,6 +23,7 @@ class PgCrmStore final : public CrmStore {
   PgCrmStore(std::string conninfo, const PgCrmOptions& o, std::string dnc_secret)
       : pool_(std::move(conninfo), o.connections),
         clock_(o.clock ? o.clock : &Clock::System()),
+        node_(o.node),
         dnc_secret_(std::move(dnc_secret)) {}
   ~PgCrmStore() override = default;
 
@@ -45,7 +46,9 @@ class PgCrmStore final : public CrmStore {
   Status EndConversation(const Conversation& c) override;
   Result<Conversation> GetConversation(int64_t id) override;
   Result<std::vector<Conversation>> ListConversations(int64_t lead_id) override;
-  Result<std::vector<Conversation>> ListOpenConversations(int64_t idle_before, int limit) override;
+  using CrmStore::ListOpenConversations;
+  Result<std::vector<Conversation>> ListOpenConversations(int64_t idle_before, int limit,
+                                                          const std::string& node) override;
 
   Result<int64_t> CreateOrder(const Order& o) override;
   Result<Order> GetOrder(int64_t id) override;
@@ -88,6 +91,7 @@ class PgCrmStore final : public CrmStore {
 
   pg::Pool pool_;
   const Clock* clock_;
+  const std::string node_;        // for conversations started without one
   const std::string dnc_secret_;  // the key of hashed do-not-call entries (dnc_key.h)
 };
 

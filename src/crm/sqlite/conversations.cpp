@@ -5,7 +5,7 @@ namespace kira::crm {
 
 const char kConversationColumns[] =
     "SELECT id, lead_id, agent, channel, language, started_at, ended_at, outcome, reason, "
-    "summary, recording_path, transfer_to, task_id FROM conversations ";
+    "summary, recording_path, transfer_to, task_id, node FROM conversations ";
 const char kOrderColumns[] =
     "SELECT id, lead_id, conversation_id, status, fulfilment, address, customer_name, supply, "
     "lead_days, total, created_at FROM orders ";
@@ -25,6 +25,7 @@ Conversation ReadConversation(storage::Stmt& s) {
   c.recording_path = s.Text(10);
   c.transfer_to = s.Text(11);
   c.task_id = s.Int(12);
+  c.node = s.Text(13);
   return c;
 }
 
@@ -54,12 +55,13 @@ Result<int64_t> SqliteCrmStore::StartConversation(const Conversation& c) {
   KIRA_ASSIGN_OR_RETURN(
       auto q,
       Sql("INSERT INTO conversations(lead_id, agent, channel, language, started_at, ended_at, "
-          "outcome, reason, summary, recording_path, transfer_to, task_id) "
-          "VALUES(?,?,?,?,?,?,?,?,?,?,?,?)"));
+          "outcome, reason, summary, recording_path, transfer_to, task_id, node) "
+          "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)"));
   q->Bind(1, c.lead_id).Bind(2, c.agent).Bind(3, c.channel).Bind(4, c.language);
   q->Bind(5, c.started_at ? c.started_at : Now()).Bind(6, c.ended_at).Bind(7, c.outcome);
   q->Bind(8, c.reason).Bind(9, c.summary).Bind(10, c.recording_path).Bind(11, c.transfer_to);
   BindRef(*q, 12, c.task_id);
+  q->Bind(13, c.node.empty() ? node_ : c.node);
   KIRA_RETURN_IF_ERROR(q->Exec().WithContext("save conversation"));
   return db_->LastInsertId();
 }

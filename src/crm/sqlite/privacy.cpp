@@ -9,15 +9,16 @@
 namespace kira::crm {
 
 Result<std::vector<Conversation>> SqliteCrmStore::ListOpenConversations(int64_t idle_before,
-                                                                        int limit) {
+                                                                        int limit,
+                                                                        const std::string& node) {
   KIRA_RETURN_IF_ERROR(CheckOpenConversationLimit(limit));
   std::lock_guard lock(mu_);
   KIRA_ASSIGN_OR_RETURN(
       auto q, Sql(std::string(kConversationColumns) +
                   "WHERE ended_at = 0 AND MAX(started_at, COALESCE((SELECT MAX(at) FROM turns "
-                  "WHERE turns.conversation_id = conversations.id), 0)) < ? "
-                  "ORDER BY started_at, id LIMIT ?"));
-  q->Bind(1, idle_before).Bind(2, limit);
+                  "WHERE turns.conversation_id = conversations.id), 0)) < ?1 "
+                  "AND (?3 = '' OR node = ?3) ORDER BY started_at, id LIMIT ?2"));
+  q->Bind(1, idle_before).Bind(2, limit).Bind(3, node);
   std::vector<Conversation> out;
   storage::Row r;
   while ((r = q->Step()) == storage::Row::kRow) out.push_back(ReadConversation(*q));

@@ -152,6 +152,11 @@ CREATE TABLE dial_buckets (
   last_ms INTEGER NOT NULL
 );
 )sql"},
+      // The node holding each conversation (Conversation::node): a node starting again ends its
+      // own cut-off calls, not the live calls of the others.
+      {4, R"sql(
+ALTER TABLE conversations ADD node TEXT NOT NULL DEFAULT '';
+)sql"},
   };
   return steps;
 }

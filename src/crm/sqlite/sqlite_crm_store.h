@@ -34,6 +34,7 @@ struct SqliteCrmOptions {
   bool synchronous_full = false;  // PRAGMA synchronous=FULL: fsync every commit (else NORMAL)
   int64_t max_page_count = 0;     // a cap on the file size in pages (0 = none); writes beyond
                                   // it fail with "disk full", as on a full disk
+  std::string node;  // stamped on the conversations this process starts (Conversation::node)
 };
 
 Result<std::unique_ptr<CrmStore>> OpenSqliteCrmStore(const std::string& path,

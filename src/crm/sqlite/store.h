@@ -39,6 +39,7 @@ class SqliteCrmStore final : public CrmStore {
   SqliteCrmStore(std::unique_ptr<storage::Db> db, const SqliteCrmOptions& o, std::string dnc_secret)
       : db_(std::move(db)),
         clock_(o.clock ? o.clock : &Clock::System()),
+        node_(o.node),
         dnc_secret_(std::move(dnc_secret)) {}
   ~SqliteCrmStore() override;
 
@@ -58,7 +59,9 @@ class SqliteCrmStore final : public CrmStore {
   Status EndConversation(const Conversation& c) override;
   Result<Conversation> GetConversation(int64_t id) override;
   Result<std::vector<Conversation>> ListConversations(int64_t lead_id) override;
-  Result<std::vector<Conversation>> ListOpenConversations(int64_t idle_before, int limit) override;
+  using CrmStore::ListOpenConversations;
+  Result<std::vector<Conversation>> ListOpenConversations(int64_t idle_before, int limit,
+                                                          const std::string& node) override;
 
   Result<int64_t> CreateOrder(const Order& o) override;
   Result<Order> GetOrder(int64_t id) override;
@@ -102,6 +105,7 @@ class SqliteCrmStore final : public CrmStore {
   std::mutex mu_;
   std::unique_ptr<storage::Db> db_;
   const Clock* clock_;
+  const std::string node_;        // for conversations started without one
   const std::string dnc_secret_;  // the key of hashed do-not-call entries (dnc_secret.cpp)
   std::unordered_map<std::string, std::unique_ptr<storage::Stmt>> cache_;
 };

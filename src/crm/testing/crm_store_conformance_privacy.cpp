@@ -10,7 +10,8 @@ namespace {
 constexpr int64_t kT0 = 1764400000000;
 constexpr int64_t kMin = 60000;
 
-int64_t Start(CrmStore& st, int64_t lead, int64_t at, const std::string& recording = "") {
+int64_t Start(CrmStore& st, int64_t lead, int64_t at, const std::string& recording = "",
+              const std::string& node = "") {
   Conversation c;
   c.lead_id = lead;
   c.agent = "kira";
@@ -18,6 +19,7 @@ int64_t Start(CrmStore& st, int64_t lead, int64_t at, const std::string& recordi
   c.language = "ru";
   c.started_at = at;
   c.recording_path = recording;
+  c.node = node;
   auto id = st.StartConversation(c);
   EXPECT_TRUE(id.ok()) << id.status().ToString();
   return id.ok() ? *id : 0;
@@ -66,6 +68,31 @@ TEST_P(CrmStoreConformance, OpenConversationsAreListedByLastActivity) {
   auto left = store().ListOpenConversations(kT0 + 30 * kMin, 100);
   ASSERT_TRUE(left.ok());
   EXPECT_EQ(left->size(), 2u);
+}
+
+// Several nodes on one store: a node starting again lists only the calls it held itself, so
+// the live calls of the others are not ended as interrupted.
+TEST_P(CrmStoreConformance, OpenConversationsAreListedByTheNodeHoldingThem) {
+  int64_t lead = NewLead("phone");
+  int64_t mine = Start(store(), lead, kT0, "", "node-a");
+  int64_t theirs = Start(store(), lead, kT0, "", "node-b");
+  int64_t single = Start(store(), lead, kT0);  // a single node's: no name
+  auto got = store().GetConversation(mine);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->node, "node-a");
+  EXPECT_EQ(store().GetConversation(single)->node, "");
+
+  auto own = store().ListOpenConversations(kT0 + kMin, 100, "node-a");
+  ASSERT_TRUE(own.ok()) << own.status().ToString();
+  ASSERT_EQ(own->size(), 1u);
+  EXPECT_EQ((*own)[0].id, mine);
+  EXPECT_EQ((*own)[0].node, "node-a");
+  auto any = store().ListOpenConversations(kT0 + kMin, 100, "");
+  ASSERT_TRUE(any.ok());
+  std::vector<int64_t> ids;
+  for (const auto& c : *any) ids.push_back(c.id);
+  EXPECT_EQ(ids, (std::vector<int64_t>{mine, theirs, single})) << "every node's";
+  EXPECT_TRUE(store().ListOpenConversations(kT0 + kMin, 100, "node-c")->empty());
 }
 
 TEST_P(CrmStoreConformance, ForgetErasesOnePersonAndNobodyElse) {
