@@ -1,6 +1,8 @@
 #include "web/alerts.h"
 
 #include <algorithm>
+#include <cmath>
+#include <deque>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -126,16 +128,29 @@ class Alerts::ChannelSender final : public OutboxSender {
       return {K::kHeld,
               "Telegram asked to wait (429) until " + FormatIsoUtc(FromUnixMillis(blocked_until_)),
               blocked_until_, false};
-    // Keep to max_per_second: wait for the next slot (at most one interval).
-    auto interval = std::chrono::microseconds(
-        static_cast<int64_t>(1e6 / std::max(0.001, cfg->telegram.max_per_second)));
-    auto t = std::chrono::steady_clock::now();
-    if (next_slot_ > t)
-      std::this_thread::sleep_for(
-          std::min<std::chrono::steady_clock::duration>(next_slot_ - t, interval));
-    next_slot_ = std::chrono::steady_clock::now() + interval;
+    // Keep to max_per_second as Telegram counts it (messages arriving within a window): at most
+    // `burst` messages per `window`, where a message counts from when its answer came back. The
+    // server saw each message before it answered, so the next one, sent a window after the
+    // answer to the one `burst` back, can never arrive inside that one's window, whatever the
+    // network's jitter; and no sending time is lost but one round trip per window.
+    const double rate = std::max(0.001, cfg->telegram.max_per_second);
+    const size_t burst = static_cast<size_t>(std::max(1.0, std::floor(rate)));
+    const auto window = std::chrono::microseconds(static_cast<int64_t>(1e6 * burst / rate));
+    while (answered_.size() > burst) answered_.pop_front();
+    if (answered_.size() == burst) {
+      auto free_at = answered_.front() + window;
+      auto wait = free_at - std::chrono::steady_clock::now();
+      if (wait > std::chrono::seconds(1))  // a slow pace: give the thread back meanwhile
+        return {K::kHeld, "Telegram pace (max_per_second)",
+                now + std::chrono::duration_cast<std::chrono::milliseconds>(wait).count(), false};
+      if (wait > wait.zero()) std::this_thread::sleep_for(wait);
+    }
 
     TelegramReply r = TelegramSendMessage(cfg->telegram, subject + "\n" + body, a_.opt_.timeout);
+    if (r.http_status != 0) {  // it reached Telegram, so it counts there
+      answered_.push_back(std::chrono::steady_clock::now());
+      if (answered_.size() > burst) answered_.pop_front();
+    }
     if (r.ok) return {K::kDelivered, "", 0, false};
     int64_t after = ToUnixMillis(a_.clock_.Now());
     if (r.error_code == 429 || r.http_status == 429) {
@@ -148,8 +163,8 @@ class Alerts::ChannelSender final : public OutboxSender {
 
  private:
   Alerts& a_;
-  int64_t blocked_until_ = 0;  // Unix ms (the outbox clock)
-  std::chrono::steady_clock::time_point next_slot_{};
+  int64_t blocked_until_ = 0;                                   // Unix ms (the outbox clock)
+  std::deque<std::chrono::steady_clock::time_point> answered_;  // the last `burst` answers
 };
 
 Alerts::Alerts(crm::WorkspaceStore& store, Webhooks& hooks, const Clock& clock,

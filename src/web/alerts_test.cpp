@@ -325,6 +325,23 @@ TEST_F(AlertsTest, QueuedAlertsSurviveARestartAndChannelsAreNotDuplicated) {
   EXPECT_EQ(all->size(), 2u);
 }
 
+TEST_F(AlertsTest, ThePaceKeepsToTheLimitSoTelegramNeverThrottles) {
+  // The server allows 5 a second; the sender is set to 5: 12 alerts take two windows past the
+  // first burst, without one 429.
+  TelegramFakeOptions fo{kToken, kChat, 5, 1};
+  TelegramFake limited(fo);
+  ASSERT_TRUE(limited.Start().ok());
+  ASSERT_TRUE(alerts_->SaveConfig(TelegramSettingsJson(limited.url(), kToken, 5)).ok());
+  for (int i = 0; i < 12; ++i) ASSERT_TRUE(alerts_->Raise(AlertKind::kNewOrder, Order()).ok());
+  auto t0 = std::chrono::steady_clock::now();
+  EXPECT_EQ(Deliver(), 12);
+  auto took = std::chrono::steady_clock::now() - t0;
+  EXPECT_EQ(limited.throttled(), 0);
+  EXPECT_EQ(limited.messages().size(), 12u);
+  EXPECT_GE(took, std::chrono::seconds(2));
+  EXPECT_LT(took, std::chrono::seconds(4));
+}
+
 TEST_F(AlertsTest, ASwitchedOffChannelGivesUpItsRows) {
   ASSERT_TRUE(alerts_->SaveConfig(TelegramSettingsJson(tg_.url())).ok());
   ASSERT_TRUE(alerts_->Raise(AlertKind::kNewOrder, Order()).ok());
