@@ -4,7 +4,8 @@
 //    embedded engines (pocketsphinx JSGF + flite). ≥ 20 turns; p50/p95 of the voice-to-voice
 //    latency (end of the caller's speech → first RTP packet of the answer), broken down into
 //    endpointing wait, ASR, dialog, TTS and Kira's own code; plus the latency the caller
-//    measured on its side of the wire.
+//    measured on its side of the wire; how many turns ended on the short (complete) wait,
+//    cut-offs, and unrecognised speech answered with an ask-again.
 //  BM_MediaCapacity — sipp (a separate process) holds N concurrent calls streaming speech into
 //    Kira, Kira plays prompts from the cache and runs VAD/endpointer/DTMF/recording, no ASR;
 //    reports Kira's CPU per call and whether RTP pacing held (packets sent per call-second).
@@ -124,8 +125,9 @@ class AskingCaller : public telephony::CallHandler {
 };
 
 void BM_VoiceToVoiceLatency(benchmark::State& state) {
-  log::SetLevel(log::Level::kError);
+  log::SetLevel(getenv("KIRA_BENCH_DEBUG") ? log::Level::kDebug : log::Level::kError);
   const int turns = static_cast<int>(state.range(0));
+  const bool adaptive = state.range(1) != 0;  // 0: the fixed 600 ms end-of-turn wait
   const std::string dir = MakeTempDir("kira-v2v");
   const std::string question = "do you have the grey sixty by sixty porcelain tile in stock";
   const std::string wav = dir + "/q.wav";
@@ -144,6 +146,7 @@ void BM_VoiceToVoiceLatency(benchmark::State& state) {
     cfg.asr = {{"en", "pocketsphinx", {}}};
     cfg.tts = {{"en", "flite", {{"voice", "kal"}}}};
     cfg.voice.silence_reprompt_ms = 60000;
+    cfg.voice.adaptive_end_of_turn = adaptive;
     cfg.workers = 2;
     auto log = std::make_shared<siptest::SessionLog>();
     siptest::Script script;
@@ -167,7 +170,9 @@ void BM_VoiceToVoiceLatency(benchmark::State& state) {
     auto asker = std::make_unique<AskingCaller>(q, turns, results);
     (void)caller.Originate(kira.endpoint().udp_port() ? "sip:kira@" + cfg.sip.listen : "",
                            "+15550100", std::move(asker), nullptr);
-    results->WaitDone(std::chrono::seconds(20 + turns * 10));
+    // A turn takes about 11 s (a 3 s question, a 6 s answer, the caller's 800 ms pause): a
+    // shorter wait cut the run before its last turns, which then looked unrecognised.
+    results->WaitDone(std::chrono::seconds(30 + turns * 20));
     caller.Stop();
     kira.Stop();
 
@@ -205,7 +210,19 @@ void BM_VoiceToVoiceLatency(benchmark::State& state) {
     {
       std::lock_guard<std::mutex> l(results->mu);
       state.counters["p50_wire_ms"] = double(LatencyLog::Percentile(results->wire_ms, 50));
+      state.counters["p95_wire_ms"] = double(LatencyLog::Percentile(results->wire_ms, 95));
     }
+    // Turns that ended on a short wait (the words were a complete utterance), and cut-offs:
+    // the caller went on talking right after Kira took the turn.
+    int complete = 0;
+    for (const auto& t : speech) complete += t.end_rule == "complete";
+    state.counters["complete_ends"] = complete;
+    state.counters["cutoffs"] = kira.latency().cutoffs();
+    // Speech not recognised: answered at once with an ask-again ("unheard" turns).
+    std::vector<int64_t> unheard;
+    for (const auto& t : kira.latency().Turns("unheard")) unheard.push_back(t.total_ms);
+    state.counters["unheard"] = double(unheard.size());
+    state.counters["p50_unheard_ms"] = double(LatencyLog::Percentile(unheard, 50));
     std::lock_guard<std::mutex> l(log->mu);
     int recognised = 0;
     for (const auto& e : log->events) recognised += e.rfind("text:", 0) == 0;
@@ -213,7 +230,13 @@ void BM_VoiceToVoiceLatency(benchmark::State& state) {
   }
   siptest::RemoveTree(dir);
 }
-BENCHMARK(BM_VoiceToVoiceLatency)->Arg(24)->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
+// Args: turns, adaptive end of turn (1) or the fixed wait (0, for comparison).
+BENCHMARK(BM_VoiceToVoiceLatency)
+    ->Args({24, 1})
+    ->Args({24, 0})
+    ->Iterations(1)
+    ->Unit(benchmark::kSecond)
+    ->UseRealTime();
 
 void BM_MediaCapacity(benchmark::State& state) {
   log::SetLevel(log::Level::kError);

@@ -287,6 +287,7 @@ int RunServe(const AppOptions& o, const ServeArgs& a) {
     }
     if (!a.sip.empty()) pc.sip.listen = a.sip;
     pc.data_dir = o.data_dir;
+    pc.shop_dir = rt.profile.dir;  // its turn_taking/<lang>.yaml, beside the profile
     phone = std::make_unique<voice::PhoneService>();
     Status s = phone->Start(
         pc,

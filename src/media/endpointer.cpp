@@ -41,6 +41,7 @@ EndpointEvent Endpointer::Push(bool speech, int frame_ms) {
         end_ms_ = now_ms_;
         voiced_ms_ = burst_voiced_ms_;
         burst_start_ms_ = -1;
+        trailing_ms_ = cfg_.trailing_silence_ms;
         return EndpointEvent::kSpeechStart;
       }
     } else if (burst_start_ms_ >= 0) {
@@ -58,7 +59,7 @@ EndpointEvent Endpointer::Push(bool speech, int frame_ms) {
     in_utterance_ = false;
     return EndpointEvent::kMaxLength;
   }
-  if (now_ms_ - end_ms_ >= cfg_.trailing_silence_ms) {
+  if (now_ms_ - end_ms_ >= trailing_ms_) {
     in_utterance_ = false;
     return voiced_ms_ >= cfg_.min_speech_ms ? EndpointEvent::kSpeechEnd : EndpointEvent::kDiscarded;
   }

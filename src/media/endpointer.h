@@ -16,6 +16,10 @@
 // backdated to the first speech frame, so callers should keep ~start_speech_ms + 100 ms of
 // audio (pre-roll) and feed it to the ASR on kSpeechStart. An utterance shorter than
 // `min_speech_ms` of voiced audio ends with kDiscarded instead of kSpeechEnd (a cough, a click).
+//
+// The trailing silence may change during an utterance (adaptive end of turn, voice/end_of_turn.h):
+// SetTrailingSilenceMs() before a Push applies to the pause in progress; it returns to the
+// configured value at the next utterance.
 #pragma once
 
 #include <cstdint>
@@ -46,6 +50,12 @@ class Endpointer {
 
   EndpointEvent Push(bool speech, int frame_ms = 20);
   void Reset();
+  // The silence that ends the current utterance, from now on (>= one frame; the configured
+  // trailing_silence_ms again from the next utterance).
+  void SetTrailingSilenceMs(int ms) { trailing_ms_ = ms < 1 ? 1 : ms; }
+  int trailing_silence_ms() const { return trailing_ms_; }
+  // Silence since the last voiced frame of the utterance in progress (0 outside one).
+  int64_t pause_ms() const { return in_utterance_ ? now_ms_ - end_ms_ : 0; }
 
   bool in_utterance() const { return in_utterance_; }
   int64_t now_ms() const { return now_ms_; }
@@ -60,6 +70,7 @@ class Endpointer {
 
  private:
   EndpointerConfig cfg_;
+  int trailing_ms_ = cfg_.trailing_silence_ms;
   int64_t now_ms_ = 0;
   bool in_utterance_ = false;
   // candidate start burst

@@ -44,6 +44,24 @@ TEST(EndpointerTest, PausesShorterThanTrailingSilenceDoNotEnd) {
   EXPECT_EQ(ep.voiced_ms(), 800);
 }
 
+TEST(EndpointerTest, TrailingSilenceSetDuringAPauseAppliesToItAndResetsNextUtterance) {
+  Endpointer ep({.trailing_silence_ms = 600});
+  std::string out = Feed(ep, std::string(20, 'S') + "..");  // speech start @100, 40 ms pause
+  EXPECT_EQ(ep.pause_ms(), 40);
+  ep.SetTrailingSilenceMs(200);  // the words so far are a complete answer
+  out += Feed(ep, std::string(10, '.'));
+  EXPECT_EQ(out, "speech_start@100 speech_end@600 ");  // 400 + 200 ms, not 400 + 600 ms
+  EXPECT_EQ(ep.pause_ms(), 0);
+  // The next utterance waits the configured 600 ms again; a longer hold keeps a pause open.
+  out = Feed(ep, std::string(20, 'S'));
+  EXPECT_EQ(ep.trailing_silence_ms(), 600);
+  ep.SetTrailingSilenceMs(1200);
+  out += Feed(ep, std::string(50, '.'));
+  EXPECT_EQ(out, "speech_start@740 ");
+  out += Feed(ep, std::string(10, '.'));
+  EXPECT_EQ(out, "speech_start@740 speech_end@2240 ");
+}
+
 TEST(EndpointerTest, ShortBurstsAreIgnoredOrDiscarded) {
   Endpointer ep({.start_speech_ms = 100, .trailing_silence_ms = 300, .min_speech_ms = 200});
   // A 60 ms click never starts an utterance.

@@ -4,6 +4,7 @@
 #include <ctime>
 #include <filesystem>
 #include <mutex>
+#include <unordered_set>
 
 #include "core/log.h"
 #include "media/dtmf.h"
@@ -24,6 +25,15 @@ int64_t NowMs() {
 // What happens once the agent has finished speaking.
 enum class After { kNothing, kHangup, kTransfer };
 
+// An end-of-turn hold chosen on the strand for one pause, read by the SIP thread: the pause's
+// number, the rule and the wait, in one atomic word.
+int64_t PackHold(int pause_seq, TurnEnd e, int wait_ms) {
+  return (int64_t(pause_seq) << 24) | (int64_t(e) << 16) | (wait_ms & 0xffff);
+}
+int HoldSeq(int64_t h) { return int(h >> 24); }
+TurnEnd HoldRule(int64_t h) { return TurnEnd((h >> 16) & 0xff); }
+int HoldWait(int64_t h) { return int(h & 0xffff); }
+
 }  // namespace
 
 // Strand-side state of one call, shared by the handler (SIP thread) and the jobs it posts.
@@ -39,6 +49,9 @@ class CallCore {
   std::atomic<bool> ended{false};
   std::atomic<int> speak_gen{0};  // bumped on barge-in / DTMF: stops a reply being spoken
   std::atomic<bool> turn_busy{false};
+  // Adaptive end of turn: the wait for a pause without a hold yet, and the latest hold.
+  std::atomic<int> base_wait_ms{0};
+  std::atomic<int64_t> hold{-1};
 
   // The reply's after-speech action, executed by the SIP thread once playback drained.
   std::mutex after_mu;
@@ -55,13 +68,19 @@ class CallCore {
   // ---- strand only ----
   void Begin(int64_t call_start_ms);
   void StartUtterance(std::vector<int16_t> preroll);
-  void Feed(std::vector<int16_t> frame);
-  void EndUtterance(int64_t speech_end_wall_ms, int64_t endpoint_wait_ms);
+  // `pause_ms` > 0: the frame is that far into pause number `pause_seq` of the utterance.
+  void Feed(std::vector<int16_t> frame, int pause_seq = 0, int pause_ms = 0);
+  void EndUtterance(int64_t speech_end_wall_ms, int64_t endpoint_wait_ms, std::string end_rule,
+                    int64_t voiced_ms);
   void DropUtterance() { stream_.reset(); }
   void Digit(char d);
   void Silence(int count);
   void TransferFailed(const std::string& why);
   void Finish();
+  // SIP thread: the caller went on talking right after an end of turn.
+  void Cutoff() {
+    if (deps_.latency) deps_.latency->AddCutoff();
+  }
   void AttachRecording(const std::string& path) {
     if (session_) session_->SetRecordingPath(path);
   }
@@ -72,6 +91,7 @@ class CallCore {
  private:
   void Speak(const dialog::Reply& r, TurnLatency* t, int64_t t0_ms);
   void Unavailable(const std::string& why);
+  void JudgePause(int pause_seq);
 
   VoiceConfig cfg_;
   PipelineDeps deps_;
@@ -79,6 +99,11 @@ class CallCore {
   std::unique_ptr<speech::AsrStream> stream_;
   bool asr_unavailable_ = false;
   bool finished_ = false;
+  // The utterance in progress, for the end-of-turn rules.
+  const EndOfTurnRules* rules_ = nullptr;
+  dialog::Expect pending_ = dialog::Expect::kNone;
+  std::unordered_set<std::string> phrases_;  // the grammar's phrases, normalised
+  int unheard_in_row_ = 0;
 };
 
 void CallCore::Begin(int64_t call_start_ms) {
@@ -126,23 +151,46 @@ void CallCore::StartUtterance(std::vector<int16_t> preroll) {
     return;
   }
   stream_ = std::move(s).value();
+  rules_ =
+      cfg_.adaptive_end_of_turn && deps_.end_of_turn ? deps_.end_of_turn(req.language) : nullptr;
+  phrases_.clear();
+  if (rules_) {
+    pending_ = session_->Pending();
+    if (rules_->whole_phrase_min_words > 0)
+      for (const std::string& p : req.phrases) phrases_.insert(speech::NormalizeTranscript(p));
+    base_wait_ms = rules_->open_ms;
+  } else {
+    base_wait_ms = 0;
+  }
   if (!preroll.empty()) Feed(std::move(preroll));  // a failed feed ends the stream as any frame
 }
 
-void CallCore::Feed(std::vector<int16_t> frame) {
+void CallCore::Feed(std::vector<int16_t> frame, int pause_seq, int pause_ms) {
   if (!stream_) return;
   Status st = stream_->Feed(frame);
   if (!st.ok()) {
     stream_.reset();
     if (st.code() == Status::Code::kUnavailable) Unavailable(st.message());
+    return;
   }
+  // The words so far are read a few times early in each pause (the recogniser's hypothesis
+  // settles on the last word within a few frames), not on every frame.
+  constexpr int f = telephony::kFrameMs;
+  if (rules_ && (pause_ms == f || pause_ms == 3 * f || pause_ms == 6 * f)) JudgePause(pause_seq);
 }
 
-void CallCore::EndUtterance(int64_t speech_end_wall_ms, int64_t endpoint_wait_ms) {
+void CallCore::JudgePause(int pause_seq) {
+  const TurnEnd e = rules_->Classify(stream_->Partial(), pending_, phrases_);
+  hold = PackHold(pause_seq, e, rules_->WaitMs(e));
+}
+
+void CallCore::EndUtterance(int64_t speech_end_wall_ms, int64_t endpoint_wait_ms,
+                            std::string end_rule, int64_t voiced_ms) {
   if (!stream_ || !session_ || session_->ended()) return;
   TurnLatency t;
   t.kind = "speech";
   t.endpoint_wait_ms = endpoint_wait_ms;
+  t.end_rule = std::move(end_rule);
   int64_t t0 = NowMs();
   auto r = stream_->Finish();
   stream_.reset();
@@ -155,9 +203,23 @@ void CallCore::EndUtterance(int64_t speech_end_wall_ms, int64_t endpoint_wait_ms
     return;
   }
   if (r->text.empty() || r->confidence < cfg_.min_asr_confidence) {
-    log::Debug(kLog, info.local_tag + ": nothing recognised");
+    // The caller said something: ask again now rather than leave them waiting for the silence
+    // timer — but not on and on to a noisy line.
+    if (voiced_ms < cfg_.unheard_min_speech_ms || unheard_in_row_ >= cfg_.unheard_reprompts) {
+      log::Debug(kLog, info.local_tag + ": nothing recognised");
+      return;
+    }
+    ++unheard_in_row_;
+    log::Debug(kLog, info.local_tag + ": speech not recognised; asking again");
+    t.kind = "unheard";
+    t0 = NowMs();
+    // An empty utterance is the session's cue to ask again (its "not_heard" phrase).
+    dialog::Reply reply = session_->OnCallerText("");
+    t.dialog_ms = NowMs() - t0;
+    Speak(reply, &t, speech_end_wall_ms);
     return;
   }
+  unheard_in_row_ = 0;
   log::Debug(kLog, info.local_tag + ": heard " + log::Pii(r->text));
   t0 = NowMs();
   dialog::Reply reply = session_->OnCallerText(r->text);
@@ -262,7 +324,7 @@ void CallCore::OnAgentFrameSent() {
   int64_t sent = control ? control->talkspurt_sent_ms() : 0;
   if (sent < turn_play_ms) sent = NowMs();
   // Only speech waits in the jitter buffer (RFC 4733 digits are handled on arrival).
-  turn.jitter_ms = turn.kind == "speech" ? cfg_.jitter_ms : 0;
+  turn.jitter_ms = turn.kind == "speech" || turn.kind == "unheard" ? cfg_.jitter_ms : 0;
   turn.total_ms = sent - turn_speech_end_ms + turn.jitter_ms;
   turn.queue_ms = sent - turn_play_ms;
   if (deps_.latency) deps_.latency->Add(turn);
@@ -405,14 +467,26 @@ void CallPipeline::OnFrame(const int16_t* caller, const int16_t* agent, size_t n
   if (preroll_.size() > preroll_max) preroll_.erase(preroll_.begin(), preroll_.end() - preroll_max);
 
   const bool was_in = endpointer_.in_utterance();
+  if (was_in) {
+    // Adaptive end of turn: the wait the strand chose for this pause from the words so far,
+    // else the ordinary one.
+    if (!v.speech && endpointer_.pause_ms() == 0) ++pause_seq_;
+    const int64_t hold = core_->hold.load();
+    const int base = core_->base_wait_ms.load();
+    endpointer_.SetTrailingSilenceMs(hold >= 0 && HoldSeq(hold) == pause_seq_ ? HoldWait(hold)
+                                     : base > 0                               ? base
+                                                : cfg_.endpointer.trailing_silence_ms);
+  }
   const media::EndpointEvent ev = endpointer_.Push(v.speech, telephony::kFrameMs);
   if (ev == media::EndpointEvent::kSpeechStart) {
     OnSpeechStart();
   } else if (endpointer_.in_utterance() && was_in) {
     auto core = core_;
     std::vector<int16_t> frame(in.begin(), in.end());
-    core_->strand_->Post(
-        [core, frame = std::move(frame)]() mutable { core->Feed(std::move(frame)); });
+    const int seq = pause_seq_, pause = static_cast<int>(endpointer_.pause_ms());
+    core_->strand_->Post([core, frame = std::move(frame), seq, pause]() mutable {
+      core->Feed(std::move(frame), seq, pause);
+    });
   }
   if (ev == media::EndpointEvent::kSpeechEnd || ev == media::EndpointEvent::kMaxLength) {
     OnSpeechEnd(ev == media::EndpointEvent::kMaxLength);
@@ -439,6 +513,11 @@ void CallPipeline::OnFrame(const int16_t* caller, const int16_t* agent, size_t n
 }
 
 void CallPipeline::OnSpeechStart() {
+  // Talking again this soon after Kira took the turn: the wait was too short for them.
+  if (last_turn_end_ms_ >= 0 &&
+      endpointer_.utterance_start_ms() - last_turn_end_ms_ <= cfg_.cutoff_window_ms)
+    core_->Cutoff();
+  last_turn_end_ms_ = -1;
   const bool agent_speaking = core_->control->QueuedPlaybackMs() > 0 || !saved_playback_.empty();
   overlap_ = agent_speaking && !confirmed_barge_;
   confirmed_barge_ = false;
@@ -458,10 +537,19 @@ void CallPipeline::OnSpeechEnd(bool forced) {
   silence_count_ = 0;
   const int64_t wait = forced ? 0 : endpointer_.now_ms() - endpointer_.utterance_end_ms();
   const int64_t speech_end_wall = NowMs() - wait;
+  last_turn_end_ms_ = endpointer_.now_ms();
+  const int64_t hold = core_->hold.load();
+  const std::string_view rule_name = forced ? "max_length"
+                                     : hold >= 0 && HoldSeq(hold) == pause_seq_
+                                         ? TurnEndName(HoldRule(hold))
+                                     : core_->base_wait_ms.load() > 0 ? "open"
+                                                                      : "fixed";
+  std::string rule(rule_name);
+  const int64_t voiced = endpointer_.voiced_ms();
   auto core = core_;
   core_->turn_busy = true;
-  core_->strand_->Post([core, speech_end_wall, wait] {
-    core->EndUtterance(speech_end_wall, wait);
+  core_->strand_->Post([core, speech_end_wall, wait, rule = std::move(rule), voiced]() mutable {
+    core->EndUtterance(speech_end_wall, wait, std::move(rule), voiced);
     core->turn_busy = false;
   });
 }

@@ -25,6 +25,7 @@
 #include "speech/tts.h"
 #include "telephony/call_handler.h"
 #include "voice/answering_machine.h"
+#include "voice/end_of_turn.h"
 #include "voice/turn_latency.h"
 #include "voice/worker_pool.h"
 
@@ -32,15 +33,24 @@ namespace kira::voice {
 
 struct VoiceConfig {
   media::VadConfig vad;                // engine "webrtc" by default
-  media::EndpointerConfig endpointer;  // trailing silence 600 ms ends an utterance
+  media::EndpointerConfig endpointer;  // trailing silence 600 ms ends an utterance (fixed wait)
+  // The trailing silence follows the words heard so far and the pending question
+  // (voice/end_of_turn.h) when the deps give rules for the call's language.
+  bool adaptive_end_of_turn = true;
+  int cutoff_window_ms = 1000;  // caller speech this soon after an end of turn: a cut-off
   media::BargeInConfig barge_in;
   bool barge_in_enabled = true;
   int silence_reprompt_ms = 8000;   // no caller speech this long → session->OnSilence(n)
   double min_asr_confidence = 0.0;  // results below are treated as not understood
-  std::string recordings_dir;       // "" = no recording
-  int preroll_ms = 300;             // audio before the detected speech start fed to ASR
-  bool inband_dtmf = true;          // detect DTMF tones in the audio too (RFC 4733 always)
-  int jitter_ms = 60;               // receive jitter buffer depth (telephony), for latency
+  // Speech that was not recognised gets an ask-again reply at once (session->OnCallerText("")
+  // → the agents' "not_heard" phrase) when it held this much voiced audio, at most
+  // `unheard_reprompts` times in a row.
+  int unheard_min_speech_ms = 300;
+  int unheard_reprompts = 2;
+  std::string recordings_dir;  // "" = no recording
+  int preroll_ms = 300;        // audio before the detected speech start fed to ASR
+  bool inband_dtmf = true;     // detect DTMF tones in the audio too (RFC 4733 always)
+  int jitter_ms = 60;          // receive jitter buffer depth (telephony), for latency
 };
 
 // Engines and hooks a pipeline needs; shared by all calls of a PhoneService.
@@ -50,6 +60,8 @@ struct PipelineDeps {
   // Engines per language ("en", "ru"); nullptr = none configured.
   std::function<speech::AsrEngine*(const std::string& language)> asr;
   std::function<speech::TtsEngine*(const std::string& language)> tts;
+  // End-of-turn rules per language (voice/end_of_turn.h); nullptr / none = the fixed wait.
+  std::function<const EndOfTurnRules*(const std::string& language)> end_of_turn;
   speech::PromptCache* cache = nullptr;  // optional
   LatencyLog* latency = nullptr;         // optional
   // Called on the strand after session->Finish() (tests, dialer bookkeeping).
@@ -95,6 +107,8 @@ class CallPipeline : public telephony::CallHandler {
   int silence_ms_ = 0;
   int silence_count_ = 0;
   int64_t last_rfc_dtmf_ms_ = -100000;
+  int pause_seq_ = 0;              // pauses inside utterances so far (end-of-turn holds name one)
+  int64_t last_turn_end_ms_ = -1;  // endpointer time of the last end of a speech turn
   int64_t start_wall_ms_ = 0;
 };
 

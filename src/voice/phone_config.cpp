@@ -57,6 +57,7 @@ Result<PhoneConfig> ApplyRoot(const YAML::Node& root, const std::string& name) {
                                "session_expires_s",
                                "silence_reprompt_s",
                                "barge_in",
+                               "adaptive_end_of_turn",
                                "asr",
                                "tts",
                                "vosk_url",
@@ -129,6 +130,7 @@ Result<PhoneConfig> ApplyRoot(const YAML::Node& root, const std::string& name) {
   KIRA_RETURN_IF_ERROR(r.Int("silence_reprompt_s", &silence_s, 1, 600));
   c.voice.silence_reprompt_ms = silence_s * 1000;
   KIRA_RETURN_IF_ERROR(r.Bool("barge_in", &c.voice.barge_in_enabled));
+  KIRA_RETURN_IF_ERROR(r.Bool("adaptive_end_of_turn", &c.voice.adaptive_end_of_turn));
   KIRA_RETURN_IF_ERROR(r.Str("recordings", &c.voice.recordings_dir));
   KIRA_RETURN_IF_ERROR(Engines(r, "asr", &c.asr));
   KIRA_RETURN_IF_ERROR(Engines(r, "tts", &c.tts));

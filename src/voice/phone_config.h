@@ -15,6 +15,8 @@
 //     session_expires_s: 0            # 0 = only when the peer asks
 //     silence_reprompt_s: 8
 //     barge_in: true
+//     adaptive_end_of_turn: true      # the wait for the caller's end of turn follows their words
+//                                     # (turn_taking/<lang>.yaml); false = a fixed 600 ms
 //     asr: {en: {engine: pocketsphinx}, ru: {engine: vosk, url: "ws://127.0.0.1:2700"}}
 //     tts: {en: {engine: flite, voice: kal}, ru: {engine: espeak, voice: ru}}
 //     vosk_url: "ws://127.0.0.1:2700" # shortcut for ru: vosk

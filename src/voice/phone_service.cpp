@@ -13,6 +13,10 @@ PipelineDeps PhoneService::Deps() {
   PipelineDeps d;
   d.asr = [this](const std::string& lang) { return engines_.asr(lang); };
   d.tts = [this](const std::string& lang) { return engines_.tts(lang); };
+  d.end_of_turn = [this](const std::string& lang) -> const EndOfTurnRules* {
+    auto it = end_of_turn_.find(lang);
+    return it == end_of_turn_.end() ? nullptr : &it->second;
+  };
   d.cache = cache_.get();
   d.latency = &latency_;
   d.on_finished = on_finished_;
@@ -39,6 +43,14 @@ Status PhoneService::Start(const PhoneConfig& cfg, SessionFactory sessions) {
     if (!st.ok()) {
       warnings_.push_back("TTS '" + e.name + "' (" + e.engine + "): " + st.message());
       log::Warn("phone", warnings_.back());
+    }
+  }
+  if (cfg_.voice.adaptive_end_of_turn) {
+    for (const auto& e : cfg_.asr) {
+      if (end_of_turn_.count(e.name)) continue;
+      auto rules = LoadEndOfTurnRules(e.name, cfg_.shop_dir);
+      if (!rules.ok()) return rules.status().WithContext("turn taking");
+      end_of_turn_.emplace(e.name, std::move(rules).value());
     }
   }
   if (!cfg_.data_dir.empty() && cfg_.voice.recordings_dir.empty())

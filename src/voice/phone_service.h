@@ -15,6 +15,7 @@
 // The dialer places calls with Originate(); each gets its own DialogSession (Vera).
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -40,6 +41,8 @@ struct PhoneConfig {
   int workers = 0;  // 0 = one per hardware thread
   size_t prompt_cache_bytes = 32u << 20;
   std::string data_dir;  // recordings in <data_dir>/recordings ("" = none)
+  // The shop's folder: its turn_taking/<lang>.yaml override the built-in end-of-turn rules.
+  std::string shop_dir;
 };
 
 using SessionFactory = std::function<std::unique_ptr<dialog::DialogSession>(
@@ -53,7 +56,8 @@ class PhoneService {
   PhoneService& operator=(const PhoneService&) = delete;
 
   // Engines that fail to load are reported in warnings() and leave their language without
-  // that engine (calls then get OnRecognitionUnavailable); SIP errors fail Start.
+  // that engine (calls then get OnRecognitionUnavailable); SIP errors and a broken
+  // end-of-turn rules file (turn_taking/<lang>.yaml) fail Start.
   Status Start(const PhoneConfig& cfg, SessionFactory sessions);
   void Stop();
 
@@ -88,6 +92,7 @@ class PhoneService {
   std::unique_ptr<WorkerPool> pool_;
   telephony::SipEndpoint endpoint_;
   LatencyLog latency_;
+  std::map<std::string, EndOfTurnRules> end_of_turn_;  // per language, read at Start
   std::vector<std::string> warnings_;
   std::function<void(const telephony::CallInfo&, const dialog::EndInfo&)> on_finished_;
   bool started_ = false;

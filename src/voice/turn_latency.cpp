@@ -24,6 +24,16 @@ size_t LatencyLog::size() const {
   return turns_.size();
 }
 
+void LatencyLog::AddCutoff() {
+  std::lock_guard<std::mutex> lock(mu_);
+  ++cutoffs_;
+}
+
+int LatencyLog::cutoffs() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return cutoffs_;
+}
+
 int64_t LatencyLog::Percentile(std::vector<int64_t> v, double p) {
   if (v.empty()) return -1;
   std::sort(v.begin(), v.end());

@@ -12,10 +12,14 @@
 namespace kira::voice {
 
 struct TurnLatency {
-  std::string kind;              // "speech" | "dtmf" | "silence" | "greeting" | "other"
+  // "speech" | "unheard" (speech not recognised: the ask-again reply) | "dtmf" | "silence" |
+  // "greeting" | "other"
+  std::string kind;
   std::string call;              // call tag ("in-3")
   int64_t jitter_ms = 0;         // receive jitter buffer: caller audio reaches the VAD this late
   int64_t endpoint_wait_ms = 0;  // trailing silence waited before deciding the caller finished
+  std::string end_rule;          // why that wait (voice/end_of_turn.h): "complete" | "open" |
+                                 // "unfinished" | "fixed" (no rules) | "max_length"
   int64_t asr_ms = 0;            // AsrStream::Finish() wall time
   int64_t dialog_ms = 0;         // DialogSession call
   int64_t tts_ms = 0;            // synthesis of the first sentence (≈0 from the prompt cache)
@@ -32,10 +36,15 @@ class LatencyLog {
   // Percentile (0..100) of a field over the turns of `kind`; -1 when there are none.
   static int64_t Percentile(std::vector<int64_t> v, double p);
   size_t size() const;
+  // Cut-offs: the caller went on talking right after Kira decided the turn had ended (the
+  // end-of-turn wait was too short for them).
+  void AddCutoff();
+  int cutoffs() const;
 
  private:
   mutable std::mutex mu_;
   std::vector<TurnLatency> turns_;
+  int cutoffs_ = 0;
 };
 
 }  // namespace kira::voice

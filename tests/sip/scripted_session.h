@@ -17,7 +17,8 @@ namespace kira::siptest {
 struct SessionLog {
   std::mutex mu;
   std::condition_variable cv;
-  std::vector<std::string> events;  // "start", "text:<t>", "dtmf:<d>", "silence:<n>", ...
+  std::vector<std::string>
+      events;  // "start", "text:<t>", "not_heard", "dtmf:<d>", "silence:<n>", ...
   std::string recording;
   int finished = 0;
 
@@ -65,6 +66,10 @@ class ScriptedSession : public dialog::DialogSession {
     return {{s_.greeting}, false, ""};
   }
   dialog::Reply OnCallerText(const std::string& text) override {
+    if (text.empty()) {  // speech that was not recognised (the pipeline asks again)
+      log_->Add("not_heard");
+      return {{"Sorry, I didn't catch that."}, false, ""};
+    }
     log_->Add("text:" + text);
     if (s_.number_answers)
       return {{"Yes, tile number " + std::to_string(++answers_) +
