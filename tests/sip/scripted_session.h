@@ -50,6 +50,7 @@ struct Script {
       "square meter.";
   std::string manager_uri;  // transfer target for digit 0
   std::string language = "en";
+  dialog::Expect pending = dialog::Expect::kNone;  // what the agent "asked" (end-of-turn rules)
   // Makes every answer's first sentence different so TTS really runs each turn (no cache hit).
   bool number_answers = false;
   std::vector<std::string> phrases = {"do you have the grey sixty by sixty porcelain tile in stock",
@@ -112,6 +113,7 @@ class ScriptedSession : public dialog::DialogSession {
   bool ended() const override { return ended_; }
   std::vector<std::string> ExpectedPhrases() const override { return s_.phrases; }
   const std::string& language() const override { return lang_; }
+  dialog::Expect Pending() const override { return s_.pending; }
   void SetRecordingPath(const std::string& path) override {
     log_->Add("recording:" + path);
     std::lock_guard<std::mutex> l(log_->mu);
