@@ -84,6 +84,32 @@ TEST(JitterBufferTest, AdaptiveDepthGrowsOnLatePackets) {
   EXPECT_EQ(PopN(jb, 2), "m f3 ") << "one stretch frame delays playout by a frame";
 }
 
+// The phone's receive buffer (telephony): one packet on a clean link, deeper only while
+// packets come late, and loss alone never adds delay.
+TEST(JitterBufferTest, AdaptiveFromOnePacketLossConcealedWithoutGrowingThenShrinksBack) {
+  JitterBuffer jb(
+      {.depth_frames = 1, .adaptive = true, .max_depth_frames = 10, .shrink_after_frames = 5});
+  std::string out;
+  for (uint16_t s = 1; s <= 6; ++s) {
+    if (s != 3) jb.Push(s, s * 160, P(s));  // 3 is lost on the way
+    out += PopN(jb, 1);
+  }
+  EXPECT_EQ(out, "f1 f2 m f4 f5 f6 ");
+  EXPECT_EQ(jb.stats().depth_frames, 1);
+  EXPECT_EQ(jb.stats().lost, 1u);
+  // Jitter: packet 7 misses its slot and arrives late: the buffer grows by one frame.
+  out = PopN(jb, 1);
+  jb.Push(7, 0, P(7));
+  EXPECT_EQ(jb.stats().depth_frames, 2);
+  for (uint16_t s = 8; s <= 20; ++s) {
+    jb.Push(s, s * 160, P(s));
+    out += PopN(jb, 1);
+  }
+  EXPECT_EQ(out, "m m f8 f9 f10 f11 f12 f13 f14 f15 f16 f17 f18 f19 ");
+  // After a clean run it shrinks back to one packet (dropping the one frame it held).
+  EXPECT_EQ(jb.stats().depth_frames, 1);
+}
+
 TEST(JitterBufferTest, GarbageSequenceStormDoesNotGrowUnbounded) {
   JitterBuffer jb({.depth_frames = 3, .max_frames = 50});
   uint32_t x = 12345;

@@ -56,6 +56,9 @@ class CallControl {
   // Steady-clock milliseconds at which the first packet of the current (or last) stretch of
   // agent speech after silence was sent; 0 before any. For latency measurement.
   virtual int64_t talkspurt_sent_ms() const = 0;
+  // The caller's audio's current delay in the receive jitter buffer (its depth), in ms;
+  // -1 = not known. For latency measurement.
+  virtual int jitter_delay_ms() const { return -1; }
 };
 
 // Why a call ended, for logs and the call record.

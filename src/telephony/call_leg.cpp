@@ -31,7 +31,10 @@ std::string UserOf(const struct uri& u) { return PlToString(u.user); }
 CallLeg::CallLeg(SipEndpoint::Impl* ep, int id, bool inbound)
     : ep_(ep),
       id_(id),
-      jb_(media::JitterConfig{.depth_frames = std::max(1, ep->cfg.jitter_ms / kFrameMs)}) {
+      jb_(media::JitterConfig{
+          .depth_frames = ep->cfg.adaptive_jitter ? 1 : std::max(1, ep->cfg.jitter_ms / kFrameMs),
+          .adaptive = ep->cfg.adaptive_jitter,
+          .max_depth_frames = std::max(1, ep->cfg.jitter_max_ms / kFrameMs)}) {
   info_.inbound = inbound;
   info_.local_tag = std::string(inbound ? "in-" : "out-") + std::to_string(id);
   tmr_init(&session_tmr_);

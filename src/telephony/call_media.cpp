@@ -129,6 +129,7 @@ void CallLeg::Tick(uint64_t now) {
       rx_pcm_.insert(rx_pcm_.end(), kFrameSamples - rx_pcm_.size(), 0);
     }
   }
+  if (control) control->SetJitterDelay(jb_.stats().depth_frames * kFrameMs);
   int16_t caller[kFrameSamples];
   std::copy(rx_pcm_.begin(), rx_pcm_.begin() + kFrameSamples, caller);
   rx_pcm_.erase(rx_pcm_.begin(), rx_pcm_.begin() + kFrameSamples);

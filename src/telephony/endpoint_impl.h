@@ -65,6 +65,8 @@ class ControlImpl : public CallControl {
   bool ended() const override { return ended_; }
   int64_t talkspurt_sent_ms() const override { return talkspurt_ms_; }
   void SetTalkspurtSent(int64_t ms) { talkspurt_ms_ = ms; }
+  int jitter_delay_ms() const override { return jitter_delay_ms_; }
+  void SetJitterDelay(int ms) { jitter_delay_ms_ = ms; }
 
   // Loop thread: the next 20 ms of agent audio; false when nothing is queued.
   bool PopFrame(int16_t* out);
@@ -78,6 +80,7 @@ class ControlImpl : public CallControl {
   std::deque<int16_t> queue_;
   std::atomic<bool> ended_{false};
   std::atomic<int64_t> talkspurt_ms_{0};
+  std::atomic<int> jitter_delay_ms_{-1};
 };
 
 struct SipEndpoint::Impl {

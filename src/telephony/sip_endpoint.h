@@ -53,9 +53,13 @@ struct SipConfig {
   int max_call_s = 1800;      // hard limit on a call's length
   int session_expires_s = 0;  // 0 = only use session timers when the peer asks
   int min_se_s = 90;          // smallest Session-Expires accepted (else 422)
-  int jitter_ms = 60;         // receive jitter buffer depth
-  int no_answer_s = 30;       // outbound: give up ringing after this long
-  bool prefer_pcma = false;   // answer with PCMA when the offer lists both
+  // Receive jitter buffer: adaptive (media/jitter_buffer.h) from one packet, deeper only while
+  // packets arrive late, up to jitter_max_ms; or a fixed jitter_ms when not adaptive.
+  bool adaptive_jitter = true;
+  int jitter_ms = 60;
+  int jitter_max_ms = 200;
+  int no_answer_s = 30;      // outbound: give up ringing after this long
+  bool prefer_pcma = false;  // answer with PCMA when the offer lists both
   // SIP over TCP, decided at accept before a byte is read (telephony/tcp_guard.h): sources
   // outside `acl` are closed at once; these bound the rest. No TLS transport is offered.
   int tcp_max_conns = 256;      // accepted SIP TCP connections in all

@@ -324,7 +324,9 @@ void CallCore::OnAgentFrameSent() {
   int64_t sent = control ? control->talkspurt_sent_ms() : 0;
   if (sent < turn_play_ms) sent = NowMs();
   // Only speech waits in the jitter buffer (RFC 4733 digits are handled on arrival).
-  turn.jitter_ms = turn.kind == "speech" || turn.kind == "unheard" ? cfg_.jitter_ms : 0;
+  const int jitter = control ? control->jitter_delay_ms() : -1;
+  turn.jitter_ms =
+      turn.kind == "speech" || turn.kind == "unheard" ? (jitter >= 0 ? jitter : cfg_.jitter_ms) : 0;
   turn.total_ms = sent - turn_speech_end_ms + turn.jitter_ms;
   turn.queue_ms = sent - turn_play_ms;
   if (deps_.latency) deps_.latency->Add(turn);
