@@ -80,12 +80,15 @@
     }
     const section = (title, ...fields) => el('fieldset', { class: 'settings-group' }, el('legend', {}, title), fields);
     const L = (k, node) => K.field(t('alerts.field.' + k), node);
-    const recent = el('table', { class: 'table', 'data-test': 'alerts-recent' },
-      el('thead', {}, el('tr', {}, ['time', 'channel', 'kind', 'status', 'attempts', 'error'].map((k) => el('th', {}, t('alerts.col.' + k))))),
+    // On a phone each row becomes a card (.cards-narrow), its cells labelled.
+    const cols = ['time', 'channel', 'kind', 'status', 'attempts', 'error'];
+    const td = (col, text, attrs) => el('td', Object.assign({ 'data-label': t('alerts.col.' + col) }, attrs || {}), text);
+    const recent = el('table', { class: 'table compact cards-narrow', 'data-test': 'alerts-recent' },
+      el('thead', {}, el('tr', {}, cols.map((k) => el('th', {}, t('alerts.col.' + k))))),
       el('tbody', {}, data.recent.map((r) => el('tr', {},
-        el('td', {}, K.fmtTime(r.created_at)), el('td', {}, t('alerts.channel.' + r.channel)),
-        el('td', {}, r.kind ? t('alerts.event.' + r.kind) : ''), el('td', {}, t('alerts.status.' + r.status)),
-        el('td', {}, String(r.attempts)), el('td', { class: 'muted small' }, r.last_error)))));
+        td('time', K.fmtTime(r.created_at)), td('channel', t('alerts.channel.' + r.channel)),
+        td('kind', r.kind ? t('alerts.event.' + r.kind) : ''), td('status', t('alerts.status.' + r.status)),
+        td('attempts', String(r.attempts)), td('error', r.last_error, { class: 'muted small' })))));
     K.clear(main).append(head,
       el('form', { class: 'card form settings', 'data-test': 'alerts-form', onsubmit: save },
         section(t('alerts.events'), EVENTS.map((k) => el('label', { class: 'check' }, ev[k], ' ', t('alerts.event.' + k)))),
@@ -101,6 +104,6 @@
         section(t('alerts.texts'), L('language', f.language), L('workspace_url', f.workspace_url), el('p', { class: 'muted small' }, t('alerts.privacy'))),
         error,
         el('div', { class: 'modal-actions' }, el('button', { type: 'submit', class: 'btn primary', 'data-test': 'alerts-save' }, t('settings.save')))),
-      el('div', { class: 'card' }, el('h2', {}, t('alerts.recent')), data.recent.length ? recent : el('p', { class: 'muted' }, t('alerts.none'))));
+      el('div', { class: 'card table-wrap' }, el('h2', {}, t('alerts.recent')), data.recent.length ? recent : el('p', { class: 'muted' }, t('alerts.none'))));
   };
 })();
