@@ -70,7 +70,9 @@ AlertText FormatAlert(AlertKind kind, const AlertFacts& f, const AlertConfig& cf
   if (kind == AlertKind::kTransferFailed) b += std::string(p.transfer) + "\n";
   if (kind == AlertKind::kVeraResult && !f.outcome.empty())
     b += std::string(p.outcome) + ": " + f.outcome + "\n";
-  if (!f.summary.empty()) b += Cut(f.summary, kMaxAlertSummaryBytes) + "\n";
+  // A summary quotes what the caller asked for, which may hold a number someone said: masked
+  // as in the logs (core/log.h Redact), so no phone number or e-mail address leaves in an alert.
+  if (!f.summary.empty()) b += log::Redact(Cut(f.summary, kMaxAlertSummaryBytes)) + "\n";
   if (!cfg.workspace_url.empty())
     b += cfg.workspace_url + "/#/lead/" + std::to_string(f.lead_id);
   else

@@ -188,6 +188,16 @@ TEST_F(AlertsTest, NewOrderReachesTheChatOnceWithTheLinkAndNoPhone) {
   EXPECT_FALSE(hooks_->Remove(all->front().id).ok());
 }
 
+TEST(AlertTextTest, ANumberOrAddressSaidInTheSummaryIsMasked) {
+  AlertConfig cfg;
+  AlertText t = FormatAlert(
+      AlertKind::kCallbackRequested,
+      {3, 4, "Просил перезвонить на +79161234567, почта ivan.petrov@mail.ru", "", ""}, cfg);
+  EXPECT_EQ(t.body.find("+79161234567"), std::string::npos) << t.body;
+  EXPECT_EQ(t.body.find("ivan.petrov"), std::string::npos) << t.body;
+  EXPECT_NE(t.body.find("Просил перезвонить"), std::string::npos);
+}
+
 TEST_F(AlertsTest, EnglishTextsAndAllFiveEvents) {
   ASSERT_TRUE(alerts_->SaveConfig(TelegramSettingsJson(tg_.url())).ok());
   ASSERT_TRUE(alerts_->SaveConfig(R"({"language": "en"})").ok());
