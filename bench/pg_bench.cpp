@@ -3,6 +3,7 @@
 //   - CRM writes per second and the p99 of a dialog turn's writes, SQLite (arg 0) and
 //     PostgreSQL (arg 1) side by side;
 //   - `kira dialer plan` over 1,000,000 open tasks in PostgreSQL (target < 2 s);
+//   - originations per second of one dialer node and of three, leasing tasks from one table;
 //   - the web review queue and the 30-day dashboard over HTTP with 1,000,000 leads in
 //     PostgreSQL (targets: queue p99 < 50 ms, dashboard p99 < 300 ms).
 // The 1M tables are generated inside the server (INSERT … SELECT generate_series), about a
@@ -15,6 +16,7 @@
 
 #include <filesystem>
 #include <random>
+#include <thread>
 #include <unordered_map>
 
 #include "bench_util.h"
@@ -22,6 +24,7 @@
 #include "crm/pg/pg_crm_store.h"
 #include "crm/pg/pg_workspace_store.h"
 #include "crm/sqlite/sqlite_crm_store.h"
+#include "dialer/dialer.h"
 #include "dialer/dialer_config.h"
 #include "dialer/phone_zones.h"
 #include "dialer/plan_writer.h"
@@ -258,6 +261,96 @@ void BM_DialerPlan1M(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(planned));
 }
 BENCHMARK(BM_DialerPlan1M)->Iterations(3)->Unit(benchmark::kMillisecond);
+
+// ---- originations per second: one dialer node against three on one PostgreSQL ----
+
+// Answers every call at once: the nodes and the shared store are measured, not a network.
+class InstantOriginator : public dialer::Originator {
+ public:
+  void Originate(const dialer::CallRequest& req, Done done) override {
+    benchmark::DoNotOptimize(req.task.id);
+    done(dialer::CallResult{dialer::CallDisposition::kAnswered, "qualified"});
+  }
+};
+
+// range(0) dialer nodes (threads, each with its own store and connections, as `kira serve`
+// processes would) in lease mode dial 3,000 due tasks in Moscow through one PostgreSQL until
+// every one is done. Limits far above what is reached, so each origination costs what the
+// nodes and the store do: the do-not-call check, the leased claim (the shared limits' advisory
+// lock, the count of calls in progress, the bucket) and the result written back (UpdateTaskIf).
+// originations/s = tasks / wall time of the whole run.
+void BM_LeasedOriginations(benchmark::State& state) {
+  const int nodes = static_cast<int>(state.range(0));
+  constexpr int kDial = 3000;
+  static int run = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    const std::string db = "originate" + std::to_string(run++);
+    auto seed = E().Crm(db, 1);
+    E().Sql(db,
+            "INSERT INTO tasks(lead_id, kind, agent, phone, timezone, not_before, status, "
+            "created_by, created_at) SELECT NULL, 'vera_call', 'vera', '+7495' || "
+            "lpad(i::text, 7, '0'), 'Europe/Moscow', 0, 'open', 'bench', 0 "
+            "FROM generate_series(1, " +
+                std::to_string(kDial) + ") i; ANALYZE;");
+    dialer::DialerConfig cfg;
+    cfg.max_concurrent = 100000;
+    cfg.trunks = {dialer::TrunkConfig{"default", 100000, ""}};
+    cfg.calls_per_second = 1e9;
+    cfg.burst = 100000;
+    FakeClock clock(FromUnixMillis(kAt));  // 09:00 in Moscow, a Tuesday; never moves
+    dialer::ZoneDb zones;
+    dialer::PhoneZoneResolver resolver(&zones, cfg.default_region);
+    std::vector<std::unique_ptr<crm::CrmStore>> stores;
+    std::vector<std::unique_ptr<InstantOriginator>> nets;
+    std::vector<std::unique_ptr<dialer::Dialer>> dialers;
+    for (int i = 0; i < nodes; ++i) {
+      stores.push_back(E().Open(db, 2));
+      nets.push_back(std::make_unique<InstantOriginator>());
+      dialer::DialerOptions o;
+      o.node = "node" + std::to_string(i);
+      o.max_per_tick = 50;
+      o.refresh_ms = INT64_MAX / 4;  // each node loads the task table once, at Start
+      dialers.push_back(std::make_unique<dialer::Dialer>(stores[i].get(), nets[i].get(), cfg,
+                                                         &resolver, &clock, o));
+      if (!dialers.back()->Start().ok()) {
+        state.SkipWithError("start failed");
+        return;
+      }
+    }
+    state.ResumeTiming();
+    std::vector<std::thread> threads;
+    for (int i = 0; i < nodes; ++i) {
+      threads.emplace_back([&, i] {
+        dialer::Dialer& d = *dialers[i];
+        for (int idle = 0; idle < 3;) {  // until a tick dials nothing and nothing is in flight
+          auto r = d.Tick();
+          if (!r.ok()) std::abort();
+          idle = (*r == 0 && d.in_flight() == 0) ? idle + 1 : 0;
+        }
+      });
+    }
+    for (auto& t : threads) t.join();
+    state.PauseTiming();
+    auto done = seed->ListTasks(crm::TaskStatus::kDone);
+    int64_t originated = 0;
+    for (const auto& d : dialers) originated += d->stats().originated;
+    if (!done.ok() || done->size() != static_cast<size_t>(kDial) || originated != kDial) {
+      state.SkipWithError("not every task was dialled exactly once");
+      return;
+    }
+    state.ResumeTiming();
+  }
+  state.SetItemsProcessed(state.iterations() * kDial);
+  state.counters["originations/s"] = benchmark::Counter(
+      static_cast<double>(state.iterations() * kDial), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_LeasedOriginations)
+    ->Arg(1)
+    ->Arg(3)
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 // ---- the web workspace over 1M leads ----
 
