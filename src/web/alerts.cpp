@@ -199,8 +199,12 @@ Result<std::unique_ptr<Alerts>> Alerts::Open(crm::WorkspaceStore& store, Webhook
     int64_t keep = 0;
     for (const auto& w : all)
       if (w.url == url && (keep == 0 || w.id < keep)) keep = w.id;
-    for (const auto& w : all)
-      if (w.url == url && w.id != keep) KIRA_RETURN_IF_ERROR(store.RemoveWebhook(w.id));
+    for (const auto& w : all) {
+      if (w.url != url || w.id == keep) continue;
+      Status removed = store.RemoveWebhook(w.id);
+      // Another node starting at the same time may have removed it first.
+      if (!removed.ok() && removed.code() != Status::Code::kNotFound) return removed;
+    }
   }
   hooks.SetSender(kAlertScheme, a->sender_.get());
   return a;
