@@ -36,6 +36,7 @@
         placeholder: s.email.password_set ? t('alerts.secret_kept') : '' }),
       from: input('email.from', s.email.from, { maxlength: 254, placeholder: 'kira@shop.ru' }),
       to: input('email.to', s.email.to.join(', '), { maxlength: 2600, placeholder: 'olga@shop.ru, boss@shop.ru' }),
+      ca_file: input('email.ca_file', s.email.ca_file, { maxlength: 512, placeholder: '/etc/ssl/certs/shop-ca.pem' }),
     };
     const ev = {};
     EVENTS.forEach((k) => { ev[k] = check('events.' + k, s.events[k]); });
@@ -50,7 +51,7 @@
         telegram: { enabled: f.tg.checked, bot_token: f.tg_token.value.trim(), chat_id: f.tg_chat.value.trim() },
         email: {
           enabled: f.mail.checked, smtp_url: f.smtp_url.value.trim(), username: f.smtp_user.value,
-          password: f.smtp_pass.value, from: f.from.value.trim(),
+          password: f.smtp_pass.value, from: f.from.value.trim(), ca_file: f.ca_file.value.trim(),
           to: f.to.value.split(/[,;\s]+/).map((a) => a.trim()).filter((a) => a),
         },
       };
@@ -98,7 +99,7 @@
           L('bot_token', f.tg_token), L('chat_id', f.tg_chat), el('p', { class: 'muted small' }, t('alerts.tg_help')),
           el('button', { type: 'button', class: 'btn small', 'data-test': 'alerts-test-telegram', onclick: () => test('telegram') }, t('alerts.test'))),
         section(t('alerts.email'), el('label', { class: 'check' }, f.mail, ' ', t('alerts.mail_on')),
-          L('smtp_url', f.smtp_url), L('username', f.smtp_user), L('password', f.smtp_pass), L('from', f.from), L('to', f.to),
+          L('smtp_url', f.smtp_url), L('username', f.smtp_user), L('password', f.smtp_pass), L('from', f.from), L('to', f.to), L('ca_file', f.ca_file),
           el('p', { class: 'muted small' }, t('alerts.mail_help')),
           el('button', { type: 'button', class: 'btn small', 'data-test': 'alerts-test-email', onclick: () => test('email') }, t('alerts.test'))),
         section(t('alerts.texts'), L('language', f.language), L('workspace_url', f.workspace_url), el('p', { class: 'muted small' }, t('alerts.privacy'))),
