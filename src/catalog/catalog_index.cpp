@@ -571,6 +571,18 @@ std::vector<Catalog::Impl::Term> Catalog::Impl::Analyze(std::string_view query) 
       }
     }
     t.words = MatchWord(t.format.empty() ? tok : t.format);
+    // "СМ 14" for "CM 14": a short code before a number, typed or recognised in the other
+    // script — by the letters' shapes (С=C, М=M) or their sounds (К=K).
+    if (i + 1 < toks.size() && IsDigit(toks[i + 1][0]) && Letters(tok) <= 3 &&
+        text::HasCyrillic(tok)) {
+      for (const std::string& other : {text::CyrillicLookAlikes(tok), text::ToLatin(tok)}) {
+        auto it = word_id.find(other);
+        if (it == word_id.end()) continue;
+        bool have = false;
+        for (const auto& m : t.words) have = have || m.word == it->second;
+        if (!have) t.words.push_back({it->second, 0.9f});
+      }
+    }
     terms.push_back(std::move(t));
     ++i;
   }

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <map>
 #include <memory>
+#include <optional>
 #include <unordered_map>
 
 namespace kira::text {
@@ -300,6 +301,71 @@ std::string NumStr(double v) {
   return buf;
 }
 
+// The number a run of genitive roots spells: "пяти" → 5, "двадцатипяти" → 25, "двух" → 2.
+std::optional<double> NumberRoots(std::string_view s) {
+  static const std::pair<const char*, double> kRoots[] = {
+      {"одно", 1},        {"двух", 2},          {"трех", 3},          {"четырех", 4},
+      {"пяти", 5},        {"шести", 6},         {"семи", 7},          {"восьми", 8},
+      {"девяти", 9},      {"десяти", 10},       {"одиннадцати", 11},  {"двенадцати", 12},
+      {"тринадцати", 13}, {"четырнадцати", 14}, {"пятнадцати", 15},   {"шестнадцати", 16},
+      {"семнадцати", 17}, {"восемнадцати", 18}, {"девятнадцати", 19}, {"двадцати", 20},
+      {"тридцати", 30},   {"сорока", 40},       {"пятидесяти", 50},   {"шестидесяти", 60},
+      {"семидесяти", 70}, {"восьмидесяти", 80}, {"девяноста", 90},    {"сто", 100},
+      {"двухсот", 200},   {"трехсот", 300},     {"четырехсот", 400},  {"пятисот", 500},
+      {"шестисот", 600},  {"семисот", 700},     {"восьмисот", 800},   {"девятисот", 900}};
+  double total = 0;
+  double last = 1e9;  // parts in falling order: двадцати + пяти
+  while (!s.empty()) {
+    const std::pair<const char*, double>* best = nullptr;
+    for (const auto& r : kRoots)
+      if (s.starts_with(r.first) && (!best || std::strlen(r.first) > std::strlen(best->first)))
+        best = &r;
+    if (!best || best->second >= last) return std::nullopt;
+    total += best->second;
+    last = best->second;
+    s.remove_prefix(std::strlen(best->first));
+  }
+  if (total == 0) return std::nullopt;
+  return total;
+}
+
+// A number said inside one word, as callers name pack sizes and tool sizes:
+// "пятилитровый" → "5 л", "двухмиллиметровые" → "2 мм", "двадцатипятикилограммовый" →
+// "25 кг", "шестисотый" → "600", "восьмерку" → "8". Empty when the word is no such number.
+std::string CompoundNumberWord(const std::string& w) {
+  if (!HasCyrillic(w) || w.size() < 8) return "";
+  static const char* const kEndings[] = {"ый", "ая",  "ое",  "ую", "ого", "ой", "ые",
+                                         "ых", "ому", "ыми", "ий", "ие",  "их"};
+  static const std::pair<const char*, const char*> kUnits[] = {
+      {"литров", "л"},       {"литр", "л"},         {"килограммов", "кг"}, {"кило", "кг"},
+      {"миллиметров", "мм"}, {"сантиметров", "см"}, {"метров", "м"},       {"кубов", "м3"}};
+  for (const char* e : kEndings) {
+    std::string_view v(w);
+    if (!v.ends_with(e)) continue;
+    v.remove_suffix(std::strlen(e));
+    for (const auto& [stem, unit] : kUnits) {
+      size_t at = v.rfind(stem);
+      if (at == std::string_view::npos || at == 0 || at + std::strlen(stem) != v.size()) continue;
+      if (auto n = NumberRoots(v.substr(0, at))) return NumStr(*n) + " " + unit;
+    }
+    // Ordinals of hundreds name sizes ("шестисотый плиткорез"); smaller ones are choices.
+    if (v.ends_with("сот") || v == "сот") {
+      v.remove_suffix(std::strlen("сот"));
+      if (v.empty()) return "100";
+      std::string with(v);
+      with += "сот";
+      if (auto n = NumberRoots(with)) return NumStr(*n);
+    }
+  }
+  // "восьмерка", "шестёрку": the number's noun ("десяток", "десятка" count tens: slots.cpp).
+  static const std::pair<const char*, int> kNouns[] = {
+      {"двойк", 2},   {"тройк", 3},  {"четверк", 4},  {"пятерк", 5},
+      {"шестерк", 6}, {"семерк", 7}, {"восьмерк", 8}, {"девятк", 9}};
+  for (const auto& [stem, n] : kNouns)
+    if (w.starts_with(stem) && w.size() <= std::strlen(stem) + 4) return std::to_string(n);
+  return "";
+}
+
 }  // namespace
 
 std::string NumberWordsToDigits(std::string_view normalized) {
@@ -310,7 +376,8 @@ std::string NumberWordsToDigits(std::string_view normalized) {
   while (i < toks.size()) {
     auto it = words.find(toks[i]);
     if (it == words.end()) {
-      out.push_back(toks[i]);
+      std::string compound = CompoundNumberWord(toks[i]);
+      out.push_back(compound.empty() ? toks[i] : compound);
       ++i;
       continue;
     }
@@ -461,6 +528,23 @@ std::string ToLatin(std::string_view cyr) {
       {U'ш', "sh"}, {U'щ', "sch"}, {U'ъ', ""},  {U'ы', "y"},  {U'ь', ""},   {U'э', "e"},
       {U'ю', "yu"}, {U'я', "ya"}};
   return ReplaceSeq(cyr, multi, single);
+}
+
+std::string CyrillicLookAlikes(std::string_view cyr) {
+  static const std::unordered_map<char32_t, char> same = {
+      {U'а', 'a'}, {U'в', 'b'}, {U'е', 'e'}, {U'к', 'k'}, {U'м', 'm'}, {U'н', 'h'},
+      {U'о', 'o'}, {U'р', 'p'}, {U'с', 'c'}, {U'т', 't'}, {U'у', 'y'}, {U'х', 'x'}};
+  std::string out;
+  for (char32_t c : Decode(cyr)) {
+    if (c < 0x80) {
+      out += static_cast<char>(c);
+      continue;
+    }
+    auto it = same.find(LowerCp(c));
+    if (it == same.end()) return "";
+    out += it->second;
+  }
+  return out;
 }
 
 bool HasCyrillic(std::string_view s) {

@@ -43,6 +43,9 @@ std::string Canonical(std::string_view s);
 std::string ToCyrillic(std::string_view lower_latin);
 std::string ToLatin(std::string_view lower_cyrillic);
 bool HasCyrillic(std::string_view s);
+// Cyrillic letters written for the Latin ones they look like ("см" → "cm", "ре" → "pe"); ""
+// when a letter has no Latin look-alike.
+std::string CyrillicLookAlikes(std::string_view lower_cyrillic);
 // Script-independent sound-alike key for fuzzy brand/name matching: "Ceresit", "церезит" and
 // "Церезит" share one key; so do "Marazzi" and "Марацци".
 std::string PhoneticKey(std::string_view lower_word);

@@ -56,6 +56,28 @@ TEST(Text, NumberToWordsRoundTrips) {
   }
 }
 
+// Sizes said inside one word, as callers name packs and tools.
+TEST(Text, NumbersInsideOneWord) {
+  EXPECT_EQ(Canonical("грунт Церезит пятилитровый"), "грунт церезит 5 л");
+  EXPECT_EQ(Canonical("крестики двухмиллиметровые"), "крестики 2 мм");
+  EXPECT_EQ(Canonical("клей двадцатипятикилограммовый"), "клей 25 кг");
+  EXPECT_EQ(Canonical("десятилитровую канистру"), "10 л канистру");
+  EXPECT_EQ(Canonical("плиткорез шестисотый"), "плиткорез 600");
+  EXPECT_EQ(Canonical("шпатель восьмёрку"), "шпатель 8");
+  EXPECT_EQ(Canonical("полтора десятка"), "1.5 десятка");  // tens are counted in slots
+  // Not numbers: ordinals below a hundred are choices, words that only contain a unit.
+  EXPECT_EQ(Canonical("второй шестой литровая миллиметровка"),
+            "второй шестой литровая миллиметровка");
+  EXPECT_EQ(Canonical("высотный"), "высотный");
+}
+
+TEST(Text, CyrillicLookAlikes) {
+  EXPECT_EQ(CyrillicLookAlikes("см"), "cm");
+  EXPECT_EQ(CyrillicLookAlikes("се"), "ce");
+  EXPECT_EQ(CyrillicLookAlikes("ст"), "ct");
+  EXPECT_EQ(CyrillicLookAlikes("бг"), "");  // б and г look like no Latin letter
+}
+
 TEST(Text, Transliteration) {
   EXPECT_EQ(ToCyrillic("monte"), "монте");
   EXPECT_EQ(ToLatin("тиберио"), "tiberio");

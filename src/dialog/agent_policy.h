@@ -258,6 +258,7 @@ class KiraSession : public SessionBase {
   Stage stage_ = Stage::kOpen;
   const catalog::Product* product_ = nullptr;
   std::vector<const catalog::Product*> candidates_;
+  std::string clarify_query_;  // the request that made us ask which of candidates_
   std::optional<Quantity> pending_qty_;
   std::vector<catalog::Analog> analogs_;
   double qty_ = 0;

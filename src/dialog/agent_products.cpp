@@ -34,6 +34,22 @@ void KiraSession::HandleRequest(Reply& r, const std::string& text, const std::st
   }
   // A choice among the products we asked about.
   if (stage_ == Stage::kClarify && !candidates_.empty()) {
+    // "Монте Тиберио серый матовый" to "which surface?" among other grey matt ones: the
+    // request and the answer together name one product that is not among those offered.
+    if (!clarify_query_.empty() && !f.choice) {
+      ProductLink both = und_->LinkProduct(clarify_query_ + " " + canon);
+      const catalog::Product* named = both.best();
+      int offered_terms = 0;
+      for (const auto& h : both.candidates)
+        if (std::find(candidates_.begin(), candidates_.end(), h.product) != candidates_.end())
+          offered_terms = std::max(offered_terms, h.matched_terms);
+      if (named && std::find(candidates_.begin(), candidates_.end(), named) == candidates_.end() &&
+          both.candidates[0].matched_terms > offered_terms) {
+        if (f.quantity && f.quantity->unit != "") pending_qty_ = f.quantity;
+        candidates_.clear();
+        return Present(r, *named, canon);
+      }
+    }
     const catalog::Product* chosen = ChooseAmong(canon, f.choice);
     if (f.no && !chosen) return Decline(r);
     if (f.quantity && f.quantity->unit != "") pending_qty_ = f.quantity;
@@ -79,6 +95,7 @@ void KiraSession::HandleRequest(Reply& r, const std::string& text, const std::st
     if (top.size() > 1 && clarifications_ < agent_.phrases.settings().max_clarifications) {
       ++clarifications_;
       candidates_ = top;
+      clarify_query_ = canon;
       stage_ = Stage::kClarify;
       return AskWhich(r);
     }

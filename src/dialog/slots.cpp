@@ -208,10 +208,32 @@ std::vector<std::string> WithoutFillers(const std::vector<std::string>& toks) {
   return out;
 }
 
+// A short code of letters said before its number: "СМ 14", "CT 17", "K 80" (not "на", "of").
+static bool CodeLetters(const std::string& t) {
+  const size_t n = text::Decode(t).size();
+  if (n == 0 || n > 3 || IsNumber(t)) return false;
+  if (OneOf(t, {"на",  "в",   "во",  "к",   "ко",  "с",   "со",  "о",   "об", "а",  "у",  "и",
+                "не",  "но",  "ну",  "мне", "нам", "вам", "нас", "вас", "их", "ее", "её", "еще",
+                "ещё", "как", "так", "вот", "тот", "это", "от",  "до",  "по", "за", "из", "да",
+                "нет", "или", "все", "всё", "шт",  "кг",  "мм",  "м",   "л",  "of", "at", "to",
+                "in",  "on",  "and", "the", "for", "by",  "a",   "an",  "x",  "or", "me", "us",
+                "get", "buy", "say", "its", "is",  "are", "per", "kg",  "mm", "l",  "m",  "pcs"}))
+    return false;
+  return text::HasCyrillic(t) ? !text::CyrillicLookAlikes(t).empty()
+                              : std::all_of(t.begin(), t.end(), [](char c) {
+                                  return std::isalpha(static_cast<unsigned char>(c));
+                                });
+}
+
 std::vector<bool> NotProductWords(const std::vector<std::string>& toks) {
   std::vector<bool> out(toks.size(), false);
   std::vector<NumberRole> roles = NumberRoles(toks);
+  size_t quantities = 0;
+  for (NumberRole r : roles) quantities += r == NumberRole::kQuantity;
   for (size_t i = 0; i < toks.size(); ++i) {
+    // "клей СМ 14 мешков 10": the number of a code, when another number is the quantity.
+    if (roles[i] == NumberRole::kQuantity && quantities > 1 && i > 0 && CodeLetters(toks[i - 1]))
+      continue;
     if (text::Decode(toks[i]).size() == 1 && !IsNumber(toks[i])) out[i] = true;
     switch (roles[i]) {
       case NumberRole::kPhone:
@@ -745,6 +767,11 @@ std::optional<std::string> ExtractName(const std::string& original, bool awaitin
       at = i;
     if (at != std::string::npos && at < lower.size() && is_name_word(at)) return as_name(at);
   }
+  // "Руслан" alone to "shall I place the order?": a first name the list knows, said as the
+  // whole turn, is the name whatever was asked.
+  if (!awaiting && lower.size() == 1 && is_name_word(0) &&
+      std::find(known_names.begin(), known_names.end(), lower[0]) != known_names.end())
+    return as_name(0);
   if (awaiting && !lower.empty() && lower.size() <= 3) {
     for (size_t i = 0; i < lower.size(); ++i) {
       if (!is_name_word(i)) {
