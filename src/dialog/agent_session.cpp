@@ -321,6 +321,14 @@ bool KiraSession::HandleControl(Reply& r, const Frame& f) {
     EndCall(r);
     return true;
   }
+  // Selling to the shop or looking for work: the line is for customers (non-targeted, other).
+  if (f.not_a_customer && !outbound_ && stage_ == Stage::kOpen) {
+    terminal_ = crm::Outcome::kNonTargeted;
+    nt_reason_ = crm::NonTargetedReason::kOther;
+    Say(r, "not_a_customer");
+    EndCall(r);
+    return true;
+  }
   // Intents that end the conversation with one sentence (and set the outcome).
   struct Ending {
     const char* intent;

@@ -454,6 +454,13 @@ void Understanding::DetectIntents(const std::vector<std::string>& toks, Expect p
     return i == "hours" || i == "address" || i == "delivery" || i == "order_status";
   });
   if (!catalog_words && !shop_question && rule("other_business")) Add(rules, "wrong_number");
+  // Someone selling to the shop or looking for work: no customer ("other"), unless a product of
+  // the catalog is asked for by name.
+  if (rule("solicitation") &&
+      !(f.product && f.product->confidence == ProductLink::Confidence::kSure)) {
+    f.not_a_customer = true;
+    Add(rules, "other");
+  }
   if (f.manager) Add(rules, "human");
   // Secretary and voicemail greetings are Vera's business; for Kira a caller saying "после
   // сигнала" is not a mailbox.

@@ -97,6 +97,7 @@ struct Frame {
   const business::FaqEntry* faq = nullptr;  // the profile's FAQ entry the turn asks, if any
   bool yes = false, no = false;             // a yes/no answer (also inside a longer turn)
   bool correction = false;                  // "нет, не 10, а 15", "лучше матовый"
+  bool not_a_customer = false;  // selling to the shop, looking for work, a survey (intent "other")
   bool takes_back = false;  // a TakesBack word and no AddsTo word ("хотя нет, давайте лучше…")
   std::optional<Replacement> replacement;  // "не Садовая, а Садовническая, 7" (after a question)
   std::string canonical;  // text::Canonical of the utterance
