@@ -182,8 +182,8 @@ Status Dialer::ApplyResult(const Finished& f) {
     case CallDisposition::kFailed:
       t.last_result = name;
       if (t.attempts >= cfg_.max_attempts) {
-        ++stats_.closed_no_answer;
         KIRA_RETURN_IF_ERROR(Close(t, crm::TaskStatus::kDone, kNoAnswer, kHeld));
+        ++stats_.closed_no_answer;  // not when another node holds the task now
         return SetLeadOutcome(t.lead_id, kNoAnswer);
       }
       t.status = crm::TaskStatus::kOpen;
