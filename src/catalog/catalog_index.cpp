@@ -106,8 +106,24 @@ namespace {
 template <typename F>
 void ForEachToken(std::string_view s, std::string& cur, F&& f) {
   cur.clear();
+  // "5kg", "3mm", "2мм" are a number and a unit, said apart ("a five kilo bag", "three mil"):
+  // two words. Codes ("K80", "X7R", "CM14") start with letters and stay one word.
+  static const std::string_view kUnits[] = {"kg", "mm", "cm", "ml", "l", "m",
+                                            "кг", "мм", "см", "мл", "л", "м"};
   auto flush = [&] {
-    if (!cur.empty()) f(std::string_view(cur));
+    if (cur.empty()) return;
+    size_t d = 0;
+    while (d < cur.size() && (IsDigit(cur[d]) || (cur[d] == '.' && d > 0))) ++d;
+    if (d > 0 && d < cur.size() && cur[d - 1] != '.') {
+      std::string_view unit = std::string_view(cur).substr(d);
+      if (std::find(std::begin(kUnits), std::end(kUnits), unit) != std::end(kUnits)) {
+        f(std::string_view(cur).substr(0, d));
+        f(unit);
+        cur.clear();
+        return;
+      }
+    }
+    f(std::string_view(cur));
     cur.clear();
   };
   const size_t n = s.size();

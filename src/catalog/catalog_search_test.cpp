@@ -389,6 +389,12 @@ class EnglishAndLatinCatalog : public ::testing::Test {
         "хром", "");
     add("LM-B", "Смеситель для ванны Lemark Comfort хром", "Смесители", "Lemark", "Comfort", "",
         "хром", "");
+    add("UC-2W", "Mapei Ultracolor Plus grout white 2kg", "Grout", "Mapei", "Ultracolor Plus", "",
+        "white", "");
+    add("UC-5W", "Mapei Ultracolor Plus grout white 5kg", "Grout", "Mapei", "Ultracolor Plus", "",
+        "white", "");
+    add("TRW-10", "Rubi notched trowel 10mm", "Tools", "Rubi", "", "", "", "");
+    add("TRW-6", "Rubi notched trowel 6mm", "Tools", "Rubi", "", "", "", "");
     cat_->BuildIndex();
   }
   Catalog::Mentions Extract(const std::string& said) const {
@@ -426,6 +432,16 @@ TEST_F(EnglishAndLatinCatalog, ACodeInTheOtherScript) {
   // "к80" (Cyrillic к) is the code "K80" of the catalog.
   EXPECT_EQ(First("клей литокол к80 белый"), "LK-K80W");
   EXPECT_EQ(First("litokol k80 grey"), "LK-K80G");
+}
+
+TEST_F(EnglishAndLatinCatalog, ASizeWrittenWithItsUnitIsSaidApart) {
+  // "5kg", "10mm" in the names; callers say "a five kilo bag", "a ten mil trowel".
+  EXPECT_EQ(First("a five kilo bag of white ultracolor grout"), "UC-5W");
+  EXPECT_EQ(First("ultracolor white two kilos"), "UC-2W");
+  EXPECT_EQ(First("a ten mil notched trowel"), "TRW-10");
+  EXPECT_EQ(First("rubi trowel 6 mm"), "TRW-6");
+  // A code is no size: "K80" stays one word.
+  EXPECT_EQ(First("litokol k80 white"), "LK-K80W");
 }
 
 TEST_F(EnglishAndLatinCatalog, AFillerWordTheNamesUseCounts) {

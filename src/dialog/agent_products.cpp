@@ -167,9 +167,17 @@ std::vector<KiraSession::Queued> KiraSession::SeveralProducts(const std::string&
   if (out.size() < 2) return {};
   for (Queued& o : out)
     if (!o.qty) o.qty = shared;
-  // Only products said with their own quantities are lines of their own; otherwise the turn is
-  // one request (with attributes joined by "и", or a question about another product).
-  if (std::any_of(out.begin(), out.end(), [](const Queued& o) { return !o.qty; })) return {};
+  // Products said with their own quantities are lines of their own, and so are products each
+  // named outright ("the Rubi TZ-850 cutter and a ten mil notched trowel": how many of each is
+  // asked in turn). Otherwise the turn is one request (attributes joined by "и", a question
+  // about another product).
+  bool own_quantities =
+      std::none_of(out.begin(), out.end(), [](const Queued& o) { return !o.qty; });
+  bool named_outright = std::all_of(out.begin(), out.end(), [&](const Queued& o) {
+    ProductLink l = und_->LinkProduct(o.canon);
+    return !l.candidates.empty() && l.candidates[0].matched_terms >= 2;
+  });
+  if (!own_quantities && !named_outright) return {};
   return out;
 }
 
@@ -343,9 +351,10 @@ void KiraSession::Present(Reply& r, const catalog::Product& p, const std::string
     return;
   }
   auto q = ExtractQuantity(canon, false);
-  if (q) {
+  // "Затирка 5 кг" names the bag; "крестики 2 мм, две пачки" counts packs.
+  if (q && (q->unit.empty() || q->unit == "кг")) {
     for (double n : NumbersIn(p.name + " " + p.format))
-      if (std::fabs(n - q->value) < 1e-9) q.reset();  // "затирка 5 кг" names the bag
+      if (std::fabs(n - q->value) < 1e-9) q.reset();
     if (q && q->value > 0 && q->unit == "") q.reset();
   }
   if (!q && pending_qty_) q = pending_qty_;
@@ -608,6 +617,11 @@ void KiraSession::HandleQuantity(Reply& r, const Quantity& q) {
   if (tile && q.unit == "box") {
     if (!p.box_m2) return Ask(r, "ask_quantity_m2", ProductVars(p));
     qty = q.value * *p.box_m2;
+  }
+  // "Ten square metres" of spacers: an area is no count of pieces — ask in the product's unit.
+  if (!tile && q.unit == "м2") {
+    stage_ = Stage::kQuantity;
+    return Ask(r, "ask_quantity_in_units", ProductVars(p));
   }
   Vars v = ProductVars(p);
   if (tile && engine_.profile().rules.min_order_m2 > 0 &&

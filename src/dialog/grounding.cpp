@@ -266,6 +266,9 @@ std::vector<double> NumbersIn(const std::string& text) {
 std::string GroundingChecker::SpokenName(const catalog::Product& p, const std::string& language,
                                          const catalog::Lexicon& lex) {
   if (language == "ru") return p.name;
+  // A catalog written in English: the shop's own name ("Rubi TZ-850 manual tile cutter", not a
+  // name rebuilt from its fields).
+  if (!text::HasCyrillic(p.name)) return p.name;
   // English: the Latin-script and numeric parts of the shop's name (brand, model, size), the
   // colour, size and surface in English, and the category in English.
   auto en = [&](const std::vector<catalog::LexEntry>& list, const std::string& v) {

@@ -44,7 +44,8 @@ TEST(GroundingCurrency, AnAmountInAnotherCurrencyIsUnsupported) {
   const business::Profile uk = Shop("GBP", "en");
   GroundingChecker checker(*cat, uk);
   GroundingContext ctx;
-  const std::string name = "Harlow Ceramics Camden grey 60x60 matt porcelain";
+  // An English catalog's product is spoken by its own name.
+  const std::string name = "Porcelain tile Harlow Ceramics Camden grey 60x60 matt";
   EXPECT_TRUE(checker.Check(name + " is £24.95 per square meter.", ctx).empty());
   EXPECT_TRUE(checker.Check(name + " is 24 pounds 95 pence per square meter.", ctx).empty());
   auto roubles = checker.Check(name + " is 24.95 roubles per square meter.", ctx);

@@ -287,8 +287,14 @@ std::optional<Quantity> ExtractQuantity(const std::string& canonical, bool bare_
       return size_t{3};
     return size_t{0};
   };
+  std::optional<Quantity> one_pack;  // "a bag of spacers", "a tub of adhesive": one
   for (size_t i = 0; i < toks.size(); ++i) {
     const std::string& t = toks[i];
+    if ((t == "a" || t == "an") && !one_pack) {
+      size_t used;
+      std::string u = UnitWord(toks, i + 1, &used);
+      if ((u == "шт" || u == "box") && At(toks, i + 1 + used) == "of") one_pack = Quantity{1, u};
+    }
     // "пару коробок", "парочку белых плиток", "a couple of boxes", "a dozen tiles".
     double word_value = 0;
     if (OneOf(t, {"пару", "пара", "парочку", "пары", "couple"})) word_value = 2;
@@ -374,6 +380,7 @@ std::optional<Quantity> ExtractQuantity(const std::string& canonical, bool bare_
     }
   }
   if (best) return best;
+  if (one_pack) return one_pack;
   if (bare_allowed && bare) return bare;
   return std::nullopt;
 }
