@@ -593,7 +593,9 @@ bool KiraSession::ApplyCorrection(Reply& r, const Frame& f) {
   // The quantity the order already has, said again ("twenty square meters" to "20.16 m², shall
   // I place the order?"), changes nothing: the order step reads it as agreement.
   if (f.quantity && SameQuantity(*f.quantity)) return false;
-  if (f.quantity && (f.quantity->unit != "" || f.correction)) {
+  // A bare number in a turn that gives an address is the address's ("the house number is 18,
+  // not 8").
+  if (f.quantity && (f.quantity->unit != "" || (f.correction && !f.address))) {
     HandleQuantity(r, *f.quantity);
     return true;
   }

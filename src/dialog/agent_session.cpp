@@ -230,7 +230,12 @@ void KiraSession::Handle(Reply& r, const std::string& text, const std::string& c
 
 void KiraSession::Absorb(const Frame& f) {
   if (Says(f, "urgent_words")) supply_state_.urgent = true;
-  if (f.name && stage_ != Stage::kVeraConsent) name_ = *f.name;
+  if (f.name && stage_ != Stage::kVeraConsent) {
+    // A name put right at the read-back: the order is read back again with it.
+    if (stage_ == Stage::kConfirmOrder && !name_.empty() && *f.name != name_)
+      agreed_.fulfilment_changed = true;
+    name_ = *f.name;
+  }
   // "Есть доставка?" asks about delivery; it does not choose it.
   // During the order a fulfilment the understanding kept is a choice (it drops the ones asked
   // as questions); before it, "доставка" beside a delivery question asks about it.

@@ -261,9 +261,9 @@ std::vector<bool> NotProductWords(const std::vector<std::string>& toks) {
 }
 
 bool TakesBack(const std::string& t) {
-  return OneOf(t, {"нет", "ой", "точнее", "вернее", "хотя", "лучше", "вместо", "передумал",
-                   "передумала", "подождите", "погодите", "no", "wait", "mean", "sorry", "make",
-                   "rather", "actually", "instead"});
+  return OneOf(t, {"нет",    "ой",        "стоп",       "точнее",    "вернее",   "хотя",   "лучше",
+                   "вместо", "передумал", "передумала", "подождите", "погодите", "no",     "wait",
+                   "mean",   "sorry",     "make",       "rather",    "actually", "instead"});
 }
 
 bool AddsTo(const std::string& t) {
@@ -277,8 +277,11 @@ std::optional<Quantity> ExtractQuantity(const std::string& canonical, bool bare_
   size_t best_at = 0;
   // A word between two numbers that takes the first back.
   auto taken_back = [&](size_t from, size_t to) {
-    for (size_t k = from + 1; k < to; ++k)
+    for (size_t k = from + 1; k < to; ++k) {
       if (TakesBack(toks[k])) return true;
+      // "пятнадцать мешков, не-не, восемнадцать"
+      if (toks[k] == "не" && k + 1 < to && toks[k + 1] == "не") return true;
+    }
     return false;
   };
   auto half_after = [&](size_t i) {  // "2 с половиной", "2 and a half"
@@ -642,7 +645,18 @@ std::optional<std::string> ExtractName(const std::string& original, bool awaitin
     if (w == "name" && At(lower, i + 1) == "is") at = i + 2;
     if (w == "names" && i + 1 < lower.size()) at = i + 1;  // "the name's Tom"
     if ((w == "имя" || w == "фамилия") && i + 1 < lower.size() && i > 0 &&
-        OneOf(lower[i - 1], {"на", "мое", "моё"}))
+        OneOf(lower[i - 1], {"на", "мое", "моё"})) {
+      at = i + 1;
+      // "на имя мужа, Олег": the relative's name after.
+      if (OneOf(lower[at], {"мужа", "жены", "сына", "дочери", "дочки", "мамы", "папы", "брата",
+                            "сестры", "отца", "матери", "супруга", "супруги", "тещи", "тёщи"}) &&
+          at + 1 < lower.size())
+        ++at;
+    }
+    // "put it under my husband's name, Conor": the name last, after "name".
+    if (w == "name" && i + 2 == lower.size() && is_name_word(i + 1) &&
+        (capitalised(i + 1) ||
+         std::find(known_names.begin(), known_names.end(), lower[i + 1]) != known_names.end()))
       at = i + 1;
     if (w == "это" && i == 0 && lower.size() >= 2 && lower.size() <= 3) at = 1;
     if (w == "this" && i == 0 && At(lower, 1) == "is" && lower.size() <= 4) at = 2;

@@ -250,6 +250,15 @@ ProductLink Understanding::LinkProduct(const std::string& said) const {
       i += 1;  // skip the word after
       continue;
     }
+    // "Не антрацит, серую": the attribute said with "не" is the one not wanted.
+    if ((toks[i] == "не" || toks[i] == "not") && i + 1 < toks.size()) {
+      catalog::Catalog::Mentions m = catalog_.Extract(toks[i + 1]);
+      if (!m.color.empty() || !m.surface.empty() || !m.format.empty() || !m.collection.empty() ||
+          !m.brand.empty()) {
+        i += 1;
+        continue;
+      }
+    }
     head_query += (head_query.empty() ? "" : " ") + toks[i];
     if (!head_categories.empty()) continue;
     head_categories = catalog_.CategoriesNamedBy(toks[i]);
