@@ -333,8 +333,12 @@ void BM_LeasedOriginations(benchmark::State& state) {
     for (auto& t : threads) t.join();
     state.PauseTiming();
     auto done = seed->ListTasks(crm::TaskStatus::kDone);
-    int64_t originated = 0;
-    for (const auto& d : dialers) originated += d->stats().originated;
+    int64_t originated = 0, lost = 0;
+    for (const auto& d : dialers) {
+      originated += d->stats().originated;
+      lost += d->stats().claim_lost;
+    }
+    state.counters["claims_lost"] = static_cast<double>(lost);
     if (!done.ok() || done->size() != static_cast<size_t>(kDial) || originated != kDial) {
       state.SkipWithError("not every task was dialled exactly once");
       return;
