@@ -357,6 +357,22 @@ std::string CompoundNumberWord(const std::string& w) {
       if (auto n = NumberRoots(with)) return NumStr(*n);
     }
   }
+  // Ordinals from 11 name models ("Церезит четырнадцатый", "клей одиннадцатый"); the first
+  // ten are choices ("второй").
+  static const std::pair<const char*, int> kOrdinals[] = {
+      {"одиннадцат", 11},  {"двенадцат", 12},  {"тринадцат", 13}, {"четырнадцат", 14},
+      {"пятнадцат", 15},   {"шестнадцат", 16}, {"семнадцат", 17}, {"восемнадцат", 18},
+      {"девятнадцат", 19}, {"двадцат", 20},    {"тридцат", 30},   {"сороков", 40},
+      {"пятидесят", 50},   {"шестидесят", 60}, {"семидесят", 70}, {"восьмидесят", 80},
+      {"девяност", 90}};
+  static const char* const kOrdinalEndings[] = {"ый", "ого", "ому", "ым", "ом", "ая",
+                                                "ой", "ую",  "ое",  "ые", "ых", "ыми"};
+  for (const auto& [stem, n] : kOrdinals) {
+    if (!w.starts_with(stem)) continue;
+    std::string_view rest = std::string_view(w).substr(std::strlen(stem));
+    for (const char* e : kOrdinalEndings)
+      if (rest == e) return std::to_string(n);
+  }
   // "восьмерка", "шестёрку": the number's noun ("десяток", "десятка" count tens: slots.cpp).
   static const std::pair<const char*, int> kNouns[] = {
       {"двойк", 2},   {"тройк", 3},  {"четверк", 4},  {"пятерк", 5},
@@ -380,6 +396,26 @@ std::string NumberWordsToDigits(std::string_view normalized) {
       out.push_back(compound.empty() ? toks[i] : compound);
       ++i;
       continue;
+    }
+    // "sixty by one twenty": a side said as hundreds and tens, as English speakers do.
+    if (it->second.kind == Kind::kUnit && it->second.value > 0 && !out.empty() &&
+        (out.back() == "by" || out.back() == "x") && i + 1 < toks.size() && !HasCyrillic(toks[i])) {
+      auto tens = words.find(toks[i + 1]);
+      if (tens != words.end() &&
+          (tens->second.kind == Kind::kTen || tens->second.kind == Kind::kTeen)) {
+        double v = it->second.value * 100 + tens->second.value;
+        size_t j = i + 2;
+        if (tens->second.kind == Kind::kTen && j < toks.size()) {
+          auto unit = words.find(toks[j]);
+          if (unit != words.end() && unit->second.kind == Kind::kUnit && unit->second.value > 0) {
+            v += unit->second.value;
+            ++j;
+          }
+        }
+        out.push_back(NumStr(v));
+        i = j;
+        continue;
+      }
     }
     double total = 0, current = 0;
     int last_rank = 99;  // parts must come in falling order: сто двадцать пять

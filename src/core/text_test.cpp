@@ -71,6 +71,19 @@ TEST(Text, NumbersInsideOneWord) {
   EXPECT_EQ(Canonical("высотный"), "высотный");
 }
 
+TEST(Text, OrdinalsFromElevenNameModels) {
+  EXPECT_EQ(Canonical("клей церезит одиннадцатый"), "клей церезит 11");
+  EXPECT_EQ(Canonical("мешок церезита четырнадцатого"), "мешок церезита 14");
+  EXPECT_EQ(Canonical("литокол восьмидесятый"), "литокол 80");
+  EXPECT_EQ(Canonical("давайте второй"), "давайте второй");  // a choice
+}
+
+TEST(Text, ASideSaidAsHundredsAndTens) {
+  EXPECT_EQ(Canonical("sixty by one twenty"), "60x120");
+  EXPECT_EQ(Canonical("seventy by one fifty five"), "70x155");
+  EXPECT_EQ(Canonical("one twenty"), "1 20");  // no side without "by"
+}
+
 TEST(Text, CyrillicLookAlikes) {
   EXPECT_EQ(CyrillicLookAlikes("см"), "cm");
   EXPECT_EQ(CyrillicLookAlikes("се"), "ce");

@@ -219,10 +219,10 @@ static bool CodeLetters(const std::string& t) {
                 "in",  "on",  "and", "the", "for", "by",  "a",   "an",  "x",  "or", "me", "us",
                 "get", "buy", "say", "its", "is",  "are", "per", "kg",  "mm", "l",  "m",  "pcs"}))
     return false;
-  return text::HasCyrillic(t) ? !text::CyrillicLookAlikes(t).empty()
-                              : std::all_of(t.begin(), t.end(), [](char c) {
-                                  return std::isalpha(static_cast<unsigned char>(c));
-                                });
+  // Cyrillic codes are letters too ("МП 75"); Latin ones letters only.
+  return text::HasCyrillic(t) || std::all_of(t.begin(), t.end(), [](char c) {
+           return std::isalpha(static_cast<unsigned char>(c));
+         });
 }
 
 std::vector<bool> NotProductWords(const std::vector<std::string>& toks) {

@@ -233,9 +233,13 @@ ProductLink Understanding::LinkProduct(const std::string& said) const {
     const std::string a = text::Stem(toks[i]), b = text::Stem(toks[i + 1]);
     for (const auto& h : hits) {
       if (In(cats, h.product->category)) continue;
+      // "wall … adhesive" in "wall tile adhesive": the next word said later in the name.
       auto name = text::Tokens(text::Canonical(h.product->name));
-      for (size_t k = 0; k + 1 < name.size(); ++k)
-        if (text::Stem(name[k]) == a && text::Stem(name[k + 1]) == b) return true;
+      for (size_t k = 0; k + 1 < name.size(); ++k) {
+        if (text::Stem(name[k]) != a) continue;
+        for (size_t m = k + 1; m < name.size() && m <= k + 3; ++m)
+          if (text::Stem(name[m]) == b) return true;
+      }
     }
     return false;
   };
@@ -908,6 +912,7 @@ Frame Understanding::Parse(std::string_view utterance, Expect pending) const {
       };
       const std::string tail = join(back + 1, toks.size(), [](size_t) { return true; });
       ProductLink tl = LinkProduct(tail);
+
       const auto& tm = tl.mentions;
       const bool item = (!tm.brand.empty() || !tm.collection.empty() || !tm.category.empty()) &&
                         tl.confidence != ProductLink::Confidence::kNone &&
