@@ -72,6 +72,11 @@ bool KiraSession::HandleConsent(Reply& r, const std::string& canon, const Frame&
     return true;
   }
   if (!f.yes) return false;  // robot question, callback...: handled as anywhere else
+  // "Yes, that was me, but call me tomorrow at ten": the callback, handled as anywhere else.
+  if (f.Has("callback")) {
+    stage_ = Stage::kOpen;
+    return false;
+  }
   stage_ = Stage::kOpen;
   const catalog::Product* p = catalog().Find(interest_);
   if (!p) {

@@ -141,6 +141,17 @@ void KiraSession::BreakLoop(Reply& r) {
 }
 
 void KiraSession::Handle(Reply& r, const std::string& text, const std::string& canon) {
+  // "Алло?", "Да, слушаю", "Hello, who's calling?": the callee answering the phone (said over
+  // Vera's first words, as people pick up) — her question is asked again, not answered yet.
+  if (outbound_ && stage_ == Stage::kVeraConsent && caller_turns_.size() == 1 &&
+      !last_question_.empty()) {
+    const auto& words = agent_.phrases.List("pickup_words");
+    std::vector<std::string> toks = text::Tokens(canon);
+    bool pickup = !toks.empty() && std::all_of(toks.begin(), toks.end(), [&](const std::string& t) {
+      return std::find(words.begin(), words.end(), t) != words.end();
+    });
+    if (pickup) return Ask(r, last_question_, last_vars_);
+  }
   Frame f = und_->Parse(text, Pending());
   if (outbound_ && HandleAnsweringMachine(r, canon, f)) return;
   // Safety and control intents win in every stage.
@@ -346,6 +357,9 @@ bool KiraSession::HandleControl(Reply& r, const Frame& f) {
                                     {"prank", crm::Outcome::kPrank, "prank_end"}};
   for (const Ending& e : kEndings) {
     if (!f.Has(e.intent)) continue;
+    // "Call me tomorrow after six, and never this early again": a time to call back is no
+    // opt-out.
+    if (std::string(e.intent) == "opt_out" && f.Has("callback") && f.callback) continue;
     // Vera: "no, I never asked" is the consent step's (it also flags the lead's source).
     if (stage_ == Stage::kVeraConsent && std::string(e.intent) == "wrong_number") return false;
     terminal_ = e.outcome;

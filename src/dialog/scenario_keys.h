@@ -188,7 +188,8 @@ inline constexpr std::string_view kBothAgentsLists[] = {"yes_words",
                                                         "heard_streets",
                                                         "done_words",
                                                         "order_line_separators"};
-inline constexpr std::string_view kVeraOnlyLists[] = {"secretary_phrases", "voicemail_phrases"};
+inline constexpr std::string_view kVeraOnlyLists[] = {"secretary_phrases", "voicemail_phrases",
+                                                      "pickup_words"};
 
 // The keys `agent` ("kira" | "vera") needs.
 std::vector<std::string_view> RequiredPhrases(const std::string& agent);
