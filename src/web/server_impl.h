@@ -24,6 +24,7 @@
 #include "leads/campaign.h"
 #include "leads/lead_service.h"
 #include "web/alerts.h"
+#include "web/amocrm.h"
 #include "web/http_front.h"
 #include "web/json_model.h"
 #include "web/proxy_list.h"
@@ -93,6 +94,7 @@ struct WebServer::Impl {
   std::unique_ptr<Auth> auth;
   std::unique_ptr<Webhooks> hooks;
   std::unique_ptr<Alerts> alerts;  // manager alerts, through hooks' outbox
+  std::unique_ptr<AmoCrm> amocrm;  // the amoCRM connector, through hooks' outbox
 
   std::mutex store_mu;                                // CrmStore calls are serialised
   std::unique_ptr<leads::LeadService> leads;          // take, Vera, close, approve (under store_mu)
@@ -148,8 +150,10 @@ struct WebServer::Impl {
   void RegisterRecordingRoute();
   void RegisterOrderRoutes();     // orders, their status, exports (routes_orders.cpp)
   void RegisterSettingsRoutes();  // the business profile editor (routes_settings.cpp)
-  void RegisterAlertRoutes();     // the manager alerts' settings (routes_alerts.cpp)
-  void RegisterTextRoutes();      // the lexicon and the phrases (routes_texts.cpp)
+  void QueueAmoCrm(const crm::Conversation& c, int64_t lead_id);  // watcher.cpp
+  void RegisterAmoCrmRoutes();  // the amoCRM connector's settings (routes_amocrm.cpp)
+  void RegisterAlertRoutes();   // the manager alerts' settings (routes_alerts.cpp)
+  void RegisterTextRoutes();    // the lexicon and the phrases (routes_texts.cpp)
   void RegisterCatalogRoutes();
   void RegisterDashboardRoutes();
   void RegisterAdminRoutes();

@@ -43,6 +43,50 @@ bool FromFailedTransfer(const crm::Task& t) { return t.note.rfind("transfer fail
 
 }  // namespace
 
+// A finished conversation for amoCRM (web/amocrm.h), when the connector is on: the caller's
+// number and name, the summary and outcome, the conversation's order, and a link to the
+// recording in the workspace (alerts' workspace_url). A failure to queue is logged.
+void WebServer::Impl::QueueAmoCrm(const crm::Conversation& c, int64_t lead_id) {
+  if (!amocrm) return;
+  auto cfg = amocrm->Config();
+  if (!cfg.ok() || !cfg->enabled) return;
+  AmoCall call;
+  call.conversation_id = c.id;
+  call.summary = c.summary;
+  call.outcome = c.outcome;
+  call.inbound = c.agent != "vera";
+  if (c.ended_at > c.started_at)
+    call.duration_s = static_cast<int>((c.ended_at - c.started_at) / 1000);
+  {
+    std::lock_guard<std::mutex> lock(store_mu);
+    if (auto lead = this->cfg.store->GetLead(lead_id); lead.ok())
+      if (auto contact = this->cfg.store->GetContact(lead->contact_id); contact.ok()) {
+        call.phone = contact->phone;
+        call.name = contact->name;
+      }
+    if (auto orders = this->cfg.store->ListOrders(lead_id); orders.ok())
+      for (const auto& o : *orders) {
+        if (o.conversation_id != c.id) continue;
+        auto full = this->cfg.store->GetOrder(o.id);
+        const crm::Order& f = full.ok() ? *full : o;
+        call.total = static_cast<int64_t>(f.total + 0.5);
+        for (const auto& l : f.lines) {
+          char qty[32];
+          snprintf(qty, sizeof qty, "%g", l.qty);
+          call.order += (call.order.empty() ? "" : "; ") + l.name + " — " + qty + " " + l.unit;
+        }
+      }
+  }
+  if (!c.recording_path.empty()) {
+    auto ac = alerts ? alerts->Config() : Result<AlertConfig>(AlertConfig{});
+    if (ac.ok() && !ac->workspace_url.empty())
+      call.recording_url =
+          ac->workspace_url + "/api/conversations/" + std::to_string(c.id) + "/recording";
+  }
+  Status s = amocrm->Queue(call);
+  if (!s.ok()) log::Warn("web", "amoCRM queue: " + s.message());
+}
+
 Status WebServer::Impl::StartWatcher() {
   {
     KIRA_ASSIGN_OR_RETURN(auto last, cfg.workspace->GetState(kLastLeadKey));
@@ -202,6 +246,7 @@ void WebServer::Impl::WatchOnce() {
         hub.Publish("conversation.ended",
                     {{"id", c.id}, {"lead_id", lead_id}, {"outcome", c.outcome}});
         QueueWebhook(*hooks, "conversation.ended", j);
+        QueueAmoCrm(c, lead_id);
         // Alerts: Vera's every result; a caller Kira qualified (an order or a callback has its
         // own alert below).
         if (c.agent == "vera")

@@ -1,5 +1,7 @@
 #include "web/web_server.h"
 
+#include <sodium.h>
+
 #include <filesystem>
 #include <regex>
 
@@ -359,6 +361,16 @@ Status WebServer::Start() {
                           auto p = m.ProfileNow();
                           return p ? p->timezone : std::string("UTC");
                         }));
+  {
+    // The amoCRM tokens' key lives beside the database, never in it (web/amocrm_config.h).
+    std::string key(32, '\0');
+    if (!m.cfg.data_dir.empty()) {
+      KIRA_ASSIGN_OR_RETURN(key, LoadOrCreateKeyFile(m.cfg.data_dir + "/amocrm.key"));
+    } else {
+      randombytes_buf(key.data(), key.size());  // no data directory: tokens last one run
+    }
+    KIRA_ASSIGN_OR_RETURN(m.amocrm, AmoCrm::Open(*m.cfg.workspace, *m.hooks, *m.clock, key));
+  }
   if (Status s = m.LoadCatalog(); !s.ok()) {
     // The workspace still serves leads; the catalog page shows the reason.
     log::Warn("web", "catalog not loaded: " + s.message());
@@ -422,6 +434,7 @@ Status WebServer::Start() {
   m.RegisterOrderRoutes();
   m.RegisterSettingsRoutes();
   m.RegisterAlertRoutes();
+  m.RegisterAmoCrmRoutes();
   m.RegisterTextRoutes();
   m.RegisterCatalogRoutes();
   m.RegisterDashboardRoutes();
