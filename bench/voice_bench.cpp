@@ -241,6 +241,7 @@ BENCHMARK(BM_VoiceToVoiceLatency)
 void BM_MediaCapacity(benchmark::State& state) {
   log::SetLevel(log::Level::kError);
   const int calls = static_cast<int>(state.range(0));
+  const bool adaptive = state.range(1) != 0;  // adaptive jitter buffer and end of turn
   constexpr int kHoldS = 10;
   const std::string dir = MakeTempDir("kira-capacity");
   const std::string mic = dir + "/mic.wav", ulaw = dir + "/mic-ulaw.wav";
@@ -268,6 +269,8 @@ void BM_MediaCapacity(benchmark::State& state) {
     cfg.tts = {{"en", "flite", {{"voice", "kal"}}}};
     cfg.voice.recordings_dir = dir + "/rec";
     cfg.voice.silence_reprompt_ms = 3000;
+    cfg.voice.adaptive_end_of_turn = adaptive;
+    cfg.sip.adaptive_jitter = adaptive;
     cfg.workers = 2;
     auto log = std::make_shared<siptest::SessionLog>();
     siptest::Script script;
@@ -322,7 +325,13 @@ void BM_MediaCapacity(benchmark::State& state) {
   }
   siptest::RemoveTree(dir);
 }
-BENCHMARK(BM_MediaCapacity)->Arg(300)->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
+// Args: calls, adaptive jitter buffer and end of turn (1) or the fixed ones (0).
+BENCHMARK(BM_MediaCapacity)
+    ->Args({300, 1})
+    ->Args({300, 0})
+    ->Iterations(1)
+    ->Unit(benchmark::kSecond)
+    ->UseRealTime();
 
 }  // namespace
 }  // namespace kira

@@ -58,6 +58,7 @@ Result<PhoneConfig> ApplyRoot(const YAML::Node& root, const std::string& name) {
                                "silence_reprompt_s",
                                "barge_in",
                                "adaptive_end_of_turn",
+                               "adaptive_jitter",
                                "asr",
                                "tts",
                                "vosk_url",
@@ -131,6 +132,7 @@ Result<PhoneConfig> ApplyRoot(const YAML::Node& root, const std::string& name) {
   c.voice.silence_reprompt_ms = silence_s * 1000;
   KIRA_RETURN_IF_ERROR(r.Bool("barge_in", &c.voice.barge_in_enabled));
   KIRA_RETURN_IF_ERROR(r.Bool("adaptive_end_of_turn", &c.voice.adaptive_end_of_turn));
+  KIRA_RETURN_IF_ERROR(r.Bool("adaptive_jitter", &s.adaptive_jitter));
   KIRA_RETURN_IF_ERROR(r.Str("recordings", &c.voice.recordings_dir));
   KIRA_RETURN_IF_ERROR(Engines(r, "asr", &c.asr));
   KIRA_RETURN_IF_ERROR(Engines(r, "tts", &c.tts));

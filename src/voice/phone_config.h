@@ -17,6 +17,8 @@
 //     barge_in: true
 //     adaptive_end_of_turn: true      # the wait for the caller's end of turn follows their words
 //                                     # (turn_taking/<lang>.yaml); false = a fixed 600 ms
+//     adaptive_jitter: true           # receive buffer from 20 ms, deeper only under jitter;
+//                                     # false = a fixed 60 ms
 //     asr: {en: {engine: pocketsphinx}, ru: {engine: vosk, url: "ws://127.0.0.1:2700"}}
 //     tts: {en: {engine: flite, voice: kal}, ru: {engine: espeak, voice: ru}}
 //     vosk_url: "ws://127.0.0.1:2700" # shortcut for ru: vosk

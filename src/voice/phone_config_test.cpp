@@ -31,6 +31,8 @@ phone:
   session_expires_s: 1800
   silence_reprompt_s: 6
   barge_in: false
+  adaptive_end_of_turn: false
+  adaptive_jitter: false
   asr: {en: {engine: pocketsphinx}, ru: {engine: vosk, url: "ws://127.0.0.1:2700"}}
   tts: {ru: {engine: espeak, voice: ru}}
   workers: 3
@@ -63,6 +65,8 @@ phone:
   EXPECT_EQ(c->sip.fd_reserve, 500);
   EXPECT_EQ(c->voice.silence_reprompt_ms, 6000);
   EXPECT_FALSE(c->voice.barge_in_enabled);
+  EXPECT_FALSE(c->voice.adaptive_end_of_turn);
+  EXPECT_FALSE(c->sip.adaptive_jitter);
   ASSERT_EQ(c->asr.size(), 2u);
   EXPECT_EQ(c->asr[1].name, "ru");
   EXPECT_EQ(c->asr[1].engine, "vosk");

@@ -3,6 +3,7 @@
 // delivered (recognised text, digits, silence, transfer failures, Finish).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <memory>
@@ -51,6 +52,8 @@ struct Script {
   std::string manager_uri;  // transfer target for digit 0
   std::string language = "en";
   dialog::Expect pending = dialog::Expect::kNone;  // what the agent "asked" (end-of-turn rules)
+  // When set, what the agent asked is read from here (a test's caller changes it per turn).
+  std::shared_ptr<std::atomic<dialog::Expect>> pending_now;
   // Makes every answer's first sentence different so TTS really runs each turn (no cache hit).
   bool number_answers = false;
   std::vector<std::string> phrases = {"do you have the grey sixty by sixty porcelain tile in stock",
@@ -113,7 +116,9 @@ class ScriptedSession : public dialog::DialogSession {
   bool ended() const override { return ended_; }
   std::vector<std::string> ExpectedPhrases() const override { return s_.phrases; }
   const std::string& language() const override { return lang_; }
-  dialog::Expect Pending() const override { return s_.pending; }
+  dialog::Expect Pending() const override {
+    return s_.pending_now ? s_.pending_now->load() : s_.pending;
+  }
   void SetRecordingPath(const std::string& path) override {
     log_->Add("recording:" + path);
     std::lock_guard<std::mutex> l(log_->mu);
