@@ -8,8 +8,10 @@
 #include <benchmark/benchmark.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <cstdlib>
 #include <mutex>
 
 #include "core/log.h"
@@ -123,8 +125,15 @@ Status LoadSet(const std::string& path, const std::string& dir, std::vector<Item
       KIRA_RETURN_IF_ERROR(siptest::MakeSpeechWav(v, wav, 0.0, 0.0));
       auto w = media::ReadWav(wav);
       if (!w.ok()) return w.status();
+      // flite pads each part with ~200 ms of silence: trim it (keeping 20 ms), so the pauses
+      // between parts are the ones the set names.
       const media::Pcm pcm = w->Channel(0);
-      item.audio.insert(item.audio.end(), pcm.begin(), pcm.end());
+      size_t b = 0, e = pcm.size();
+      while (b < e && std::abs(pcm[b]) < 300) ++b;
+      while (e > b && std::abs(pcm[e - 1]) < 300) --e;
+      b = b > 160 ? b - 160 : 0;
+      e = std::min(pcm.size(), e + 160);
+      item.audio.insert(item.audio.end(), pcm.begin() + b, pcm.begin() + e);
       item.text += (item.text.empty() ? "" : " ") + v;
     }
     items->push_back(std::move(item));

@@ -180,8 +180,12 @@ void CallCore::Feed(std::vector<int16_t> frame, int pause_seq, int pause_ms) {
 }
 
 void CallCore::JudgePause(int pause_seq) {
-  const TurnEnd e = rules_->Classify(stream_->Partial(), pending_, phrases_);
+  const std::string partial = stream_->Partial();
+  const TurnEnd e = rules_->Classify(partial, pending_, phrases_);
   hold = PackHold(pause_seq, e, rules_->WaitMs(e));
+  if (log::GetLevel() == log::Level::kDebug)
+    log::Debug(kLog, info.local_tag + ": pause " + std::to_string(pause_seq) + " after " +
+                         log::Pii(partial) + ": " + std::string(TurnEndName(e)));
 }
 
 void CallCore::EndUtterance(int64_t speech_end_wall_ms, int64_t endpoint_wait_ms,
@@ -220,7 +224,8 @@ void CallCore::EndUtterance(int64_t speech_end_wall_ms, int64_t endpoint_wait_ms
     return;
   }
   unheard_in_row_ = 0;
-  log::Debug(kLog, info.local_tag + ": heard " + log::Pii(r->text));
+  log::Debug(kLog, info.local_tag + ": heard " + log::Pii(r->text) + " (end of turn: " +
+                       t.end_rule + ", " + std::to_string(endpoint_wait_ms) + " ms)");
   t0 = NowMs();
   dialog::Reply reply = session_->OnCallerText(r->text);
   t.dialog_ms = NowMs() - t0;
