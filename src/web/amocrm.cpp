@@ -313,8 +313,10 @@ class AmoCrm::Sender final : public OutboxSender {
   std::string EnsureTokens() {
     if (!tokens_.access_token.empty()) return "";
     auto stored = a_.vault_.Load();
-    if (!stored.ok()) return stored.status().message();
-    if (*stored) {
+    // Stored tokens that do not open (the key file was lost or replaced) are replaced by a new
+    // authorization code, when one is entered; until then they are the error shown.
+    if (!stored.ok() && cfg_.auth_code.empty()) return stored.status().message();
+    if (stored.ok() && *stored) {
       tokens_ = **stored;
       return "";
     }

@@ -276,6 +276,29 @@ TEST_F(AmoCrmTest, AnExpiredTokenIsRefreshedAndTheOldRefreshTokenIsDead) {
   EXPECT_FALSE(wrong.ok());
 }
 
+TEST_F(AmoCrmTest, ALostKeyFileIsMendedByANewCode) {
+  ASSERT_TRUE(amocrm_->Queue(CallN(1)).ok());
+  EXPECT_EQ(Deliver(), 1);
+  Close();
+  key_ = std::string(32, 'n');  // the key file was replaced: the stored tokens do not open
+  Open();
+  ASSERT_TRUE(amocrm_->Queue(CallN(2)).ok());
+  EXPECT_EQ(Deliver(), 0);
+  auto rows = Rows();
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].status, "pending");  // newest first
+  EXPECT_NE(rows[0].last_error.find("do not open with this key"), std::string::npos)
+      << rows[0].last_error;
+  EXPECT_FALSE(amocrm_->Connected().ok());
+  // The owner takes a new code in amoCRM and saves it: the tokens are replaced, nothing lost.
+  amo_.set_auth_code("def50200-second-code");
+  ASSERT_TRUE(amocrm_->SaveConfig(R"({"auth_code": "def50200-second-code"})").ok());
+  clock_.Advance(std::chrono::minutes(1));
+  EXPECT_EQ(Deliver(), 1);
+  EXPECT_TRUE(*amocrm_->Connected());
+  ExpectEachOnceInOrder(2);
+}
+
 TEST_F(AmoCrmTest, AnOutageLosesNothingAndKeepsTheOrder) {
   ASSERT_TRUE(amocrm_->Queue(CallN(1)).ok());
   EXPECT_EQ(Deliver(), 1);

@@ -97,6 +97,12 @@ void AmoFake::Slow(int n, std::chrono::milliseconds delay) {
   slow_delay_ = delay;
 }
 
+void AmoFake::set_auth_code(const std::string& code) {
+  std::lock_guard<std::mutex> lock(mu_);
+  opt_.auth_code = code;
+  code_used_ = false;
+}
+
 int64_t AmoFake::AddContact(const std::string& name, const std::string& phone) {
   std::lock_guard<std::mutex> lock(mu_);
   contacts_.push_back({++next_id_, name, phone});

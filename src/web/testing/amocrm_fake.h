@@ -67,6 +67,8 @@ class AmoFake {
   void Fail500(int n, const std::string& path = "");
   // The next `n` API calls are answered after `delay`.
   void Slow(int n, std::chrono::milliseconds delay);
+  // A new one-use authorization code (the integration's page in amoCRM gives a fresh one).
+  void set_auth_code(const std::string& code);
   // A contact that is already in the CRM (found by GET /api/v4/contacts?query=).
   int64_t AddContact(const std::string& name, const std::string& phone);
 
