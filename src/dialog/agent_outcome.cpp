@@ -71,6 +71,15 @@ bool KiraSession::HandleConsent(Reply& r, const std::string& canon, const Frame&
     EndCall(r);
     return true;
   }
+  // "А можно в понедельник? Я сейчас на даче": a day or a time to be called on, asked for
+  // instead of the conversation now, is a callback request.
+  if (f.callback && !f.product &&
+      (f.callback->day_said || f.callback->hour_said || f.callback->in_minutes >= 0 ||
+       !f.callback->part.empty())) {
+    stage_ = Stage::kOpen;
+    HandleCallback(r, f, false);
+    return true;
+  }
   if (!f.yes) return false;  // robot question, callback...: handled as anywhere else
   // "Yes, that was me, but call me tomorrow at ten": the callback, handled as anywhere else.
   if (f.Has("callback")) {

@@ -383,8 +383,9 @@ bool KiraSession::HandleControl(Reply& r, const Frame& f) {
     bool more = f.quantity || f.name || f.fulfilment || f.address || f.yes || f.no ||
                 (f.product && f.product->confidence != ProductLink::Confidence::kNone);
     if (more) return false;
+    // Asked again through Ask: the same question in circles ends in the loop breaker.
     if (!last_question_.empty() && stage_ != Stage::kOpen)
-      Say(r, last_question_, last_vars_);
+      Ask(r, last_question_, last_vars_);
     else
       Say(r, "how_can_i_help");
     return true;

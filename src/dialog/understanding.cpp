@@ -953,6 +953,11 @@ Frame Understanding::Parse(std::string_view utterance, Expect pending) const {
   // A written question says so ("дадите кусочек домой посмотреть?"); a recogniser's does not.
   DetectIntents(toks, pending, ip, original.find('?') != std::string::npos, f);
   if (cb && (pending == Expect::kCallbackTime || f.Has("callback"))) f.callback = cb;
+  // "А можно в понедельник?" to Vera's "was it you? / is now a good time?": when to call.
+  if (cb && !f.callback && pending == Expect::kConsent && (cb->day_said || cb->hour_said)) {
+    f.callback = cb;
+    Add(f.intents, "callback");
+  }
   // "Это Олег, виртуальный помощник" names the assistant, "переключите на Анну" the manager:
   // neither is the caller's own name.
   if (f.name && (f.Has("secretary") || f.Has("voicemail"))) f.name.reset();
