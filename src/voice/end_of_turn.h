@@ -33,7 +33,7 @@ using Words = std::vector<std::string>;  // one phrase, normalised, split into w
 
 struct EndOfTurnRules {
   int complete_ms = 200;
-  int open_ms = 450;
+  int open_ms = 700;
   int unfinished_ms = 1200;
   // The caller is not done when the words so far end on one of these.
   std::vector<Words> unfinished_endings;

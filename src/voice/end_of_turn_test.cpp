@@ -37,7 +37,7 @@ TEST(EnglishEndOfTurnTest, AnswersCompleteForTheQuestionAreShort) {
   EXPECT_EQ(Class(r, "i need grey tile", Expect::kNone), "open");
   EXPECT_EQ(Class(r, "", Expect::kYesNo), "open");
   EXPECT_EQ(r.WaitMs(TurnEnd::kComplete), 200);
-  EXPECT_EQ(r.WaitMs(TurnEnd::kOpen), 450);
+  EXPECT_EQ(r.WaitMs(TurnEnd::kOpen), 700);
   EXPECT_EQ(r.WaitMs(TurnEnd::kUnfinished), 1200);
 }
 
@@ -89,7 +89,7 @@ TEST(EndOfTurnFileTest, AShopFileReplacesTheKeysItNames) {
   auto r = LoadEndOfTurnRules("en", shop, KIRA_DEFAULTS_DIR);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->complete_ms, 150);
-  EXPECT_EQ(r->open_ms, 450);                             // kept from the built-in file
+  EXPECT_EQ(r->open_ms, 700);                             // kept from the built-in file
   EXPECT_EQ(Class(*r, "i want", Expect::kNone), "open");  // the list was replaced
   EXPECT_EQ(Class(*r, "well so", Expect::kNone), "unfinished");
   EXPECT_EQ(Class(*r, "two tons", Expect::kQuantity), "complete");
