@@ -39,16 +39,25 @@ bool KiraSession::HandleAnsweringMachine(Reply& r, const std::string& canon, con
 
 // Vera: is this the person, and did they ask to be called?
 bool KiraSession::HandleConsent(Reply& r, const std::string& canon, const Frame& f) {
+  // "Sorry, I'm on the school run, can you call me back?": a callback asked for, whatever else
+  // the turn says ("sorry" is no "it wasn't me").
+  std::vector<std::string> toks = text::Tokens(canon);
+  auto said = [&](const char* list) {
+    const auto* ps = agent_.rules.Intent(list);
+    return ps && MatchesAny(toks, *ps);
+  };
+  if (f.Has("callback") && !f.Has("wrong_number") && !said("not_the_person")) {
+    stage_ = Stage::kOpen;
+    HandleCallback(r, f, false);
+    return true;
+  }
   // ("Don't call me again" is an opt-out, handled before: it does not flag the lead's source.)
-  bool no = (f.no && !f.yes) || f.Has("wrong_number");
+  // A question asked back ("can I return the lengths I don't use?") is the person talking.
+  bool asks = f.faq || f.Has("faq") || f.Has("hours") || f.Has("delivery") || f.Has("address");
+  bool no = (f.no && !f.yes && !asks) || f.Has("wrong_number");
   // "Нет, уже не нужно": the person who asked, declining — refused, not a wrong number. A wrong
   // number is only the wrong person ("я ничего не оставлял", a bare "нет" to "was it you?").
   if (no && !f.Has("wrong_number")) {
-    std::vector<std::string> toks = text::Tokens(canon);
-    auto said = [&](const char* list) {
-      const auto* ps = agent_.rules.Intent(list);
-      return ps && MatchesAny(toks, *ps);
-    };
     if (said("not_interested") && !said("not_the_person")) {
       Decline(r);
       return true;

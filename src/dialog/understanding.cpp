@@ -466,7 +466,9 @@ void Understanding::DetectIntents(const std::vector<std::string>& toks, Expect p
   bool shop_question = std::any_of(rules.begin(), rules.end(), [](const std::string& i) {
     return i == "hours" || i == "address" || i == "delivery" || i == "order_status";
   });
-  if (!catalog_words && !shop_question && rule("other_business")) Add(rules, "wrong_number");
+  // "I'm doing the school run, can you call me back?" names a place, not the business wanted.
+  if (!catalog_words && !shop_question && rule("other_business") && !rule("callback"))
+    Add(rules, "wrong_number");
   // Someone selling to the shop or looking for work: no customer ("other"), unless a product of
   // the catalog is asked for by name.
   if (rule("solicitation") &&
