@@ -39,6 +39,7 @@ command -v mmdebstrap >/dev/null || {
 
 mounts=()
 cleanup() {
+  if declare -F stop_root_processes >/dev/null; then stop_root_processes; fi
   for ((i = ${#mounts[@]} - 1; i >= 0; i--)); do umount -l "${mounts[$i]}" 2>/dev/null || true; done
   if [ $keep = 0 ]; then rm -rf "$root"; fi
 }
@@ -111,8 +112,18 @@ for _ in $(seq 1 7200); do
   sleep 1
 done
 t_run=$(($(date +%s) - t0))
-kill $run_pid 2>/dev/null || true # chroot, env, bash and run.sh exec down to `kira serve`
+kill $run_pid 2>/dev/null || true
 wait $run_pid 2>/dev/null || true
+# run.sh starts `kira serve` as its child, so it outlives run.sh: stop every process still
+# running inside the root (it would keep port 8080 from the tests and from this machine's CI).
+stop_root_processes() {
+  local p
+  for p in /proc/[0-9]*; do
+    [ "$(readlink "$p/root" 2>/dev/null)" = "$root" ] && kill "${p#/proc/}" 2>/dev/null
+  done
+  return 0
+}
+stop_root_processes
 if [ $ok != 1 ]; then
   tail -40 "$root/root/run.log"
   echo "fresh-check: FAILED: scripts/run.sh did not bring up the web workspace ($t_run s)" >&2
