@@ -145,11 +145,18 @@ void KiraSession::Handle(Reply& r, const std::string& text, const std::string& c
   // Vera's first words, as people pick up) — her question is asked again, not answered yet.
   if (outbound_ && stage_ == Stage::kVeraConsent && caller_turns_.size() == 1 &&
       !last_question_.empty()) {
+    // A bare "да" / "yep" answers the question; "Да, слушаю" is answering the phone.
     const auto& words = agent_.phrases.List("pickup_words");
+    const auto& yes = agent_.phrases.List("yes_words");
+    const auto& along = agent_.phrases.List("pickup_companions");
+    auto in = [](const std::vector<std::string>& l, const std::string& t) {
+      return std::find(l.begin(), l.end(), t) != l.end();
+    };
     std::vector<std::string> toks = text::Tokens(canon);
-    bool pickup = !toks.empty() && std::all_of(toks.begin(), toks.end(), [&](const std::string& t) {
-      return std::find(words.begin(), words.end(), t) != words.end();
-    });
+    bool pickup =
+        std::any_of(toks.begin(), toks.end(), [&](const auto& t) { return in(words, t); }) &&
+        std::all_of(toks.begin(), toks.end(),
+                    [&](const auto& t) { return in(words, t) || in(yes, t) || in(along, t); });
     if (pickup) return Ask(r, last_question_, last_vars_);
   }
   Frame f = und_->Parse(text, Pending());

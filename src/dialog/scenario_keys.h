@@ -189,7 +189,7 @@ inline constexpr std::string_view kBothAgentsLists[] = {"yes_words",
                                                         "done_words",
                                                         "order_line_separators"};
 inline constexpr std::string_view kVeraOnlyLists[] = {"secretary_phrases", "voicemail_phrases",
-                                                      "pickup_words"};
+                                                      "pickup_words", "pickup_companions"};
 
 // The keys `agent` ("kira" | "vera") needs.
 std::vector<std::string_view> RequiredPhrases(const std::string& agent);
