@@ -55,7 +55,7 @@ void AmoRate(benchmark::State& state) {
     if (!(*amocrm)->SaveConfig(cfg.dump()).ok()) return state.SkipWithError("settings refused");
     auto queue = [&](int first, int n) {
       for (int i = first; i < first + n; ++i) {
-        AmoCall c;
+        FinishedCall c;
         c.conversation_id = i + 1;
         c.phone = "+7912" + std::to_string(1000000 + i);
         c.summary = "bench";

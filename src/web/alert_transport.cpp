@@ -10,6 +10,8 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 
+#include "web/connector_wire.h"
+
 namespace kira::web {
 namespace {
 
@@ -28,22 +30,6 @@ struct SlistDeleter {
 };
 using CurlPtr = std::unique_ptr<CURL, CurlDeleter>;
 using SlistPtr = std::unique_ptr<curl_slist, SlistDeleter>;
-
-struct Sink {
-  std::string data;
-  bool overflow = false;
-};
-
-size_t WriteBody(char* p, size_t size, size_t n, void* user) {
-  Sink* s = static_cast<Sink*>(user);
-  size_t len = size * n;
-  if (s->data.size() + len > kMaxTelegramReplyBytes) {
-    s->overflow = true;
-    return 0;  // aborts the transfer
-  }
-  s->data.append(p, len);
-  return len;
-}
 
 struct Source {
   const std::string* data;
@@ -66,61 +52,31 @@ std::string Base64(const std::string& in) {
   return out;
 }
 
-// Cuts UTF-8 text at a character boundary at or below `max` bytes.
-std::string CutUtf8(const std::string& s, size_t max) {
-  if (s.size() <= max) return s;
-  size_t n = max;
-  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
-  return s.substr(0, n) + "…";
-}
-
 }  // namespace
 
 TelegramReply TelegramSendMessage(const TelegramSettings& t, const std::string& text,
                                   std::chrono::milliseconds timeout) {
-  GlobalInit();
   TelegramReply r;
-  CurlPtr c(curl_easy_init());
-  if (!c) {
-    r.error = "libcurl could not start a transfer";
-    return r;
-  }
-  std::string url = t.api_url + "/bot" + t.bot_token + "/sendMessage";
-  std::string body = Json{
+  HttpRequest req;
+  req.url = t.api_url + "/bot" + t.bot_token + "/sendMessage";
+  req.headers = {"Content-Type: application/json"};
+  req.body = Json{
       {"chat_id", t.chat_id},
       {"text", CutUtf8(text, kMaxTelegramTextBytes)},
       {"disable_web_page_preview",
        true}}.dump(-1, ' ', false, Json::error_handler_t::replace);
-  SlistPtr headers(curl_slist_append(nullptr, "Content-Type: application/json"));
-  Sink sink;
-  char errbuf[CURL_ERROR_SIZE] = {0};
-  curl_easy_setopt(c.get(), CURLOPT_URL, url.c_str());
-  curl_easy_setopt(c.get(), CURLOPT_POST, 1L);
-  curl_easy_setopt(c.get(), CURLOPT_POSTFIELDS, body.c_str());
-  curl_easy_setopt(c.get(), CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
-  curl_easy_setopt(c.get(), CURLOPT_HTTPHEADER, headers.get());
-  curl_easy_setopt(c.get(), CURLOPT_WRITEFUNCTION, WriteBody);
-  curl_easy_setopt(c.get(), CURLOPT_WRITEDATA, &sink);
-  curl_easy_setopt(c.get(), CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
-  curl_easy_setopt(c.get(), CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c.get(), CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(c.get(), CURLOPT_USERAGENT, "kira-alerts/1");
-  curl_easy_setopt(c.get(), CURLOPT_ERRORBUFFER, errbuf);
-  CURLcode rc = curl_easy_perform(c.get());
-  long status = 0;
-  curl_easy_getinfo(c.get(), CURLINFO_RESPONSE_CODE, &status);
-  r.http_status = static_cast<int>(status);
-  if (sink.overflow) {
-    r.error =
-        "Telegram's answer is longer than " + std::to_string(kMaxTelegramReplyBytes) + " bytes";
+  req.timeout = timeout;
+  req.max_reply = kMaxTelegramReplyBytes;
+  req.user_agent = "kira-alerts/1";
+  HttpReply reply = HttpExchange(req);
+  const long status = reply.status;
+  r.http_status = reply.status;
+  if (reply.status == 0) {
+    // libcurl's error text names the host, never the path (which holds the token).
+    r.error = "Telegram unreachable: " + reply.error;
     return r;
   }
-  if (rc != CURLE_OK) {
-    // The error text of libcurl names the host, never the path (which holds the token).
-    r.error = std::string("Telegram unreachable: ") + (errbuf[0] ? errbuf : curl_easy_strerror(rc));
-    return r;
-  }
-  Json j = Json::parse(sink.data, nullptr, false);
+  Json j = Json::parse(reply.body, nullptr, false);
   if (j.is_discarded() || !j.is_object() || !j.contains("ok") || !j["ok"].is_boolean()) {
     r.error = "Telegram answered HTTP " + std::to_string(status) + " without a Bot API body";
     return r;

@@ -1,14 +1,12 @@
 #include "web/alerts.h"
 
 #include <algorithm>
-#include <cmath>
-#include <deque>
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "core/log.h"
 #include "core/tz.h"
 #include "web/alert_transport.h"
+#include "web/connector_wire.h"
 
 namespace kira::web {
 namespace {
@@ -17,13 +15,6 @@ using Json = nlohmann::json;
 
 // An outbox row's payload is ours, but it is read back from a database: bounded all the same.
 constexpr size_t kMaxAlertPayloadBytes = 64 * 1024;
-
-std::string Cut(const std::string& s, size_t max) {
-  if (s.size() <= max) return s;
-  size_t n = max;
-  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
-  return s.substr(0, n) + "…";
-}
 
 struct Phrases {
   const char* subject[kAlertKinds];
@@ -72,7 +63,7 @@ AlertText FormatAlert(AlertKind kind, const AlertFacts& f, const AlertConfig& cf
     b += std::string(p.outcome) + ": " + f.outcome + "\n";
   // A summary quotes what the caller asked for, which may hold a number someone said: masked
   // as in the logs (core/log.h Redact), so no phone number or e-mail address leaves in an alert.
-  if (!f.summary.empty()) b += log::Redact(Cut(f.summary, kMaxAlertSummaryBytes)) + "\n";
+  if (!f.summary.empty()) b += log::Redact(CutUtf8(f.summary, kMaxAlertSummaryBytes)) + "\n";
   if (!cfg.workspace_url.empty())
     b += cfg.workspace_url + "/#/lead/" + std::to_string(f.lead_id);
   else
@@ -130,29 +121,15 @@ class Alerts::ChannelSender final : public OutboxSender {
       return {K::kHeld,
               "Telegram asked to wait (429) until " + FormatIsoUtc(FromUnixMillis(blocked_until_)),
               blocked_until_, false};
-    // Keep to max_per_second as Telegram counts it (messages arriving within a window): at most
-    // `burst` messages per `window`, where a message counts from when its answer came back. The
-    // server saw each message before it answered, so the next one, sent a window after the
-    // answer to the one `burst` back, can never arrive inside that one's window, whatever the
-    // network's jitter; and no sending time is lost but one round trip per window.
-    const double rate = std::max(0.001, cfg->telegram.max_per_second);
-    const size_t burst = static_cast<size_t>(std::max(1.0, std::floor(rate)));
-    const auto window = std::chrono::microseconds(static_cast<int64_t>(1e6 * burst / rate));
-    while (answered_.size() > burst) answered_.pop_front();
-    if (answered_.size() == burst) {
-      auto free_at = answered_.front() + window;
-      auto wait = free_at - std::chrono::steady_clock::now();
-      if (wait > std::chrono::seconds(1))  // a slow pace: give the thread back meanwhile
-        return {K::kHeld, "Telegram pace (max_per_second)",
-                now + std::chrono::duration_cast<std::chrono::milliseconds>(wait).count(), false};
-      if (wait > wait.zero()) std::this_thread::sleep_for(wait);
-    }
+    // Keep to max_per_second as Telegram counts it (web/connector_wire.h ReplyPacer).
+    auto wait = pacer_.Due(cfg->telegram.max_per_second);
+    if (wait > std::chrono::seconds(1))  // a slow pace: give the thread back meanwhile
+      return {K::kHeld, "Telegram pace (max_per_second)",
+              now + std::chrono::duration_cast<std::chrono::milliseconds>(wait).count(), false};
+    pacer_.Before(cfg->telegram.max_per_second);
 
     TelegramReply r = TelegramSendMessage(cfg->telegram, subject + "\n" + body, a_.opt_.timeout);
-    if (r.http_status != 0) {  // it reached Telegram, so it counts there
-      answered_.push_back(std::chrono::steady_clock::now());
-      if (answered_.size() > burst) answered_.pop_front();
-    }
+    if (r.http_status != 0) pacer_.Answered();  // it reached Telegram, so it counts there
     if (r.ok) return {K::kDelivered, "", 0, false};
     int64_t after = ToUnixMillis(a_.clock_.Now());
     if (r.error_code == 429 || r.http_status == 429) {
@@ -165,8 +142,8 @@ class Alerts::ChannelSender final : public OutboxSender {
 
  private:
   Alerts& a_;
-  int64_t blocked_until_ = 0;                                   // Unix ms (the outbox clock)
-  std::deque<std::chrono::steady_clock::time_point> answered_;  // the last `burst` answers
+  int64_t blocked_until_ = 0;  // Unix ms (the outbox clock)
+  ReplyPacer pacer_;
 };
 
 Alerts::Alerts(crm::WorkspaceStore& store, Webhooks& hooks, const Clock& clock,
@@ -185,27 +162,11 @@ Result<std::unique_ptr<Alerts>> Alerts::Open(crm::WorkspaceStore& store, Webhook
                                              std::function<std::string()> shop_zone,
                                              AlertOptions opt) {
   std::unique_ptr<Alerts> a(new Alerts(store, hooks, clock, std::move(shop_zone), opt));
-  // One channel row per channel. Two nodes starting at once may both add one: the older row
-  // stays and the newer is removed, so each alert is queued once.
+  // One channel row per channel (two nodes starting at once: the older row stays), so each
+  // alert is queued once.
   for (const auto& [url, event] : {std::pair{kTelegramChannelUrl, kTelegramChannelEvent},
-                                   std::pair{kEmailChannelUrl, kEmailChannelEvent}}) {
-    KIRA_ASSIGN_OR_RETURN(std::vector<crm::Webhook> all, store.ListWebhooks());
-    bool have = std::any_of(all.begin(), all.end(), [&](const auto& w) { return w.url == url; });
-    if (!have) {
-      KIRA_RETURN_IF_ERROR(
-          store.AddWebhook({0, url, "", {event}, true, ToUnixMillis(clock.Now())}).status());
-      KIRA_ASSIGN_OR_RETURN(all, store.ListWebhooks());
-    }
-    int64_t keep = 0;
-    for (const auto& w : all)
-      if (w.url == url && (keep == 0 || w.id < keep)) keep = w.id;
-    for (const auto& w : all) {
-      if (w.url != url || w.id == keep) continue;
-      Status removed = store.RemoveWebhook(w.id);
-      // Another node starting at the same time may have removed it first.
-      if (!removed.ok() && removed.code() != Status::Code::kNotFound) return removed;
-    }
-  }
+                                   std::pair{kEmailChannelUrl, kEmailChannelEvent}})
+    KIRA_RETURN_IF_ERROR(EnsureChannelRow(store, url, event, ToUnixMillis(clock.Now())));
   hooks.SetSender(kAlertScheme, a->sender_.get());
   return a;
 }

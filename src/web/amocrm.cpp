@@ -1,12 +1,7 @@
 #include "web/amocrm.h"
 
-#include <curl/curl.h>
-
 #include <algorithm>
-#include <cmath>
-#include <deque>
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "core/log.h"
 
@@ -17,58 +12,8 @@ using Json = nlohmann::json;
 
 constexpr size_t kMaxPayloadBytes = 64 * 1024;
 
-struct Reply {
-  int status = 0;  // 0 = no answer (connection, TLS or timeout)
-  std::string body;
-  std::string error;  // curl's, when status is 0
-};
-
-size_t WriteBody(char* p, size_t size, size_t n, void* user) {
-  auto* s = static_cast<std::string*>(user);
-  if (s->size() + size * n > kMaxAmoReplyBytes) return 0;  // aborts the transfer
-  s->append(p, size * n);
-  return size * n;
-}
-
-// One HTTP exchange with amoCRM (JSON in and out); `bearer` "" = none (the token call).
-Reply Http(const std::string& method, const std::string& url, const std::string& bearer,
-           const std::string& body, std::chrono::milliseconds timeout) {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-  Reply r;
-  std::unique_ptr<CURL, void (*)(CURL*)> c(curl_easy_init(), curl_easy_cleanup);
-  if (!c) return {0, "", "curl could not start"};
-  curl_slist* h = nullptr;
-  h = curl_slist_append(h, "Content-Type: application/json");
-  h = curl_slist_append(h, "Accept: application/json");
-  std::string auth = "Authorization: Bearer " + bearer;
-  if (!bearer.empty()) h = curl_slist_append(h, auth.c_str());
-  std::unique_ptr<curl_slist, void (*)(curl_slist*)> headers(h, curl_slist_free_all);
-  curl_easy_setopt(c.get(), CURLOPT_URL, url.c_str());
-  curl_easy_setopt(c.get(), CURLOPT_HTTPHEADER, headers.get());
-  curl_easy_setopt(c.get(), CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
-  curl_easy_setopt(c.get(), CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c.get(), CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(c.get(), CURLOPT_WRITEFUNCTION, WriteBody);
-  curl_easy_setopt(c.get(), CURLOPT_WRITEDATA, &r.body);
-  if (method == "POST") {
-    curl_easy_setopt(c.get(), CURLOPT_POSTFIELDS, body.c_str());
-    curl_easy_setopt(c.get(), CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
-  }
-  CURLcode rc = curl_easy_perform(c.get());
-  if (rc != CURLE_OK) {
-    r.error = std::string(curl_easy_strerror(rc));
-    r.body.clear();
-    return r;
-  }
-  long status = 0;
-  curl_easy_getinfo(c.get(), CURLINFO_RESPONSE_CODE, &status);
-  r.status = static_cast<int>(status);
-  return r;
-}
-
 // What went wrong, from amoCRM's problem JSON (title, detail, hint, validation errors).
-std::string Problem(const Reply& r) {
+std::string Problem(const HttpReply& r) {
   if (r.status == 0) return "amoCRM did not answer: " + r.error;
   std::string s = "amoCRM answered " + std::to_string(r.status);
   Json j = Json::parse(r.body, nullptr, false);
@@ -80,50 +25,11 @@ std::string Problem(const Reply& r) {
   return s;
 }
 
-std::string Cut(const std::string& s, size_t max) {
-  if (s.size() <= max) return s;
-  size_t n = max;
-  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
-  return s.substr(0, n) + "…";
-}
-
 std::string Digits(const std::string& phone) {
   std::string d;
   for (char c : phone)
     if (c >= '0' && c <= '9') d += c;
   return d;
-}
-
-Json CallJson(const AmoCall& c) {
-  return {{"conversation_id", c.conversation_id},
-          {"phone", c.phone},
-          {"name", c.name},
-          {"summary", c.summary},
-          {"outcome", c.outcome},
-          {"order", c.order},
-          {"total", c.total},
-          {"recording_url", c.recording_url},
-          {"duration_s", c.duration_s},
-          {"inbound", c.inbound}};
-}
-
-bool CallFromJson(const Json& j, AmoCall* c) {
-  if (!j.is_object()) return false;
-  try {
-    c->conversation_id = j.at("conversation_id").get<int64_t>();
-    c->phone = j.at("phone").get<std::string>();
-    c->name = j.at("name").get<std::string>();
-    c->summary = j.at("summary").get<std::string>();
-    c->outcome = j.at("outcome").get<std::string>();
-    c->order = j.at("order").get<std::string>();
-    c->total = j.at("total").get<int64_t>();
-    c->recording_url = j.at("recording_url").get<std::string>();
-    c->duration_s = j.at("duration_s").get<int>();
-    c->inbound = j.at("inbound").get<bool>();
-  } catch (const Json::exception&) {
-    return false;
-  }
-  return true;
 }
 
 struct Words {
@@ -147,12 +53,12 @@ class AmoCrm::Sender final : public OutboxSender {
     if (!cfg->enabled) return {K::kFailed, "the amoCRM connector was switched off", 0, true};
     // The channel is paused (amoCRM down, throttling, not connected): this row waits too, so
     // the rows keep their order.
-    if (paused_until_ > now) return {K::kHeld, pause_reason_, paused_until_, false};
+    if (pause_.active(now)) return {K::kHeld, pause_.reason(), pause_.until(), false};
     if (row.payload.size() > kMaxPayloadBytes)
       return {K::kFailed, "amoCRM payload too large", 0, true};
     Json j = Json::parse(row.payload, nullptr, false);
-    AmoCall call;
-    if (j.is_discarded() || !j.is_object() || !CallFromJson(j.value("data", Json()), &call))
+    FinishedCall call;
+    if (j.is_discarded() || !j.is_object() || !FinishedCallFromJson(j.value("data", Json()), &call))
       return {K::kFailed, "amoCRM payload is not a call", 0, true};
     cfg_ = *cfg;
 
@@ -168,7 +74,7 @@ class AmoCrm::Sender final : public OutboxSender {
       int64_t contact_id = 0;
       std::string digits = Digits(call.phone);
       if (!digits.empty()) {
-        Reply r = Call("GET", "/api/v4/contacts?query=" + digits, "");
+        HttpReply r = Call("GET", "/api/v4/contacts?query=" + digits, "");
         if (r.status == 200) {
           Json cj = Json::parse(r.body, nullptr, false);
           if (cj.is_object() && cj.contains("_embedded") &&
@@ -185,9 +91,9 @@ class AmoCrm::Sender final : public OutboxSender {
       if (cfg_.status_id) lead["status_id"] = cfg_.status_id;
       Json custom = Json::array();
       auto value_of = [&](const std::string& f) -> std::string {
-        if (f == "summary") return Cut(call.summary, 250);
+        if (f == "summary") return CutUtf8(call.summary, 250);
         if (f == "outcome") return call.outcome;
-        if (f == "order") return Cut(call.order, 250);
+        if (f == "order") return CutUtf8(call.order, 250);
         if (f == "total") return std::to_string(call.total);
         if (f == "recording_url") return call.recording_url;
         return std::to_string(call.conversation_id);
@@ -206,7 +112,7 @@ class AmoCrm::Sender final : public OutboxSender {
                     {{{"field_code", "PHONE"},
                       {"values", {{{"enum_code", "WORK"}, {"value", call.phone}}}}}}}};
       lead["_embedded"] = {{"tags", {{{"name", "Kira"}}}}, {"contacts", {contact}}};
-      Reply r = Call("POST", "/api/v4/leads/complex", Json::array({lead}).dump());
+      HttpReply r = Call("POST", "/api/v4/leads/complex", Json::array({lead}).dump());
       if (r.status != 200) return Trouble(r, now);
       Json a = Json::parse(r.body, nullptr, false);
       if (!a.is_array() || a.empty() || !a[0].value("id", Json()).is_number_integer())
@@ -232,21 +138,20 @@ class AmoCrm::Sender final : public OutboxSender {
                    {"duration", call.duration_s},
                    {"source", "Kira"},
                    {"phone", call.phone},
-                   {"call_result", Cut(call.outcome, 250)},
+                   {"call_result", CutUtf8(call.outcome, 250)},
                    {"call_status", 4}};  // 4: the conversation took place
     if (!call.recording_url.empty()) params["link"] = call.recording_url;
     Json notes = Json::array({{{"entity_id", lead_id},
                                {"note_type", "common"},
-                               {"params", {{"text", Cut(text, kMaxAmoTextBytes)}}}},
+                               {"params", {{"text", CutUtf8(text, kMaxAmoTextBytes)}}}},
                               {{"entity_id", lead_id},
                                {"note_type", call.inbound ? "call_in" : "call_out"},
                                {"params", params}}});
-    Reply r = Call("POST", "/api/v4/leads/notes",
-                   notes.dump(-1, ' ', false, Json::error_handler_t::replace));
+    HttpReply r = Call("POST", "/api/v4/leads/notes",
+                       notes.dump(-1, ' ', false, Json::error_handler_t::replace));
     if (r.status != 200) return Trouble(r, now);
     (void)a_.store_.SetState(step_key, "");
-    failures_ = 0;
-    throttles_ = 0;
+    pause_.Clear();
     return {K::kDelivered, "", 0, false};
   }
 
@@ -254,15 +159,11 @@ class AmoCrm::Sender final : public OutboxSender {
   // A failure of the wire: a 4xx about this row's data gives it up (retrying cannot help, and
   // the rows after it must not wait forever); anything else pauses the channel with a growing
   // wait and holds the row (no attempt counted, so an outage of any length loses nothing).
-  SendOutcome Trouble(const Reply& r, int64_t now) {
+  SendOutcome Trouble(const HttpReply& r, int64_t now) {
     using K = SendOutcome::Kind;
     if (r.status == 429) {
-      ++throttles_;
-      auto wait =
-          std::min<int64_t>(a_.opt_.max_throttle.count(), 1000LL << std::min(throttles_ - 1, 16));
-      paused_until_ = now + wait;
-      pause_reason_ = "amoCRM asked to slow down (429)";
-      return {K::kHeld, pause_reason_, paused_until_, false};
+      pause_.Throttle(now, a_.opt_.max_throttle, "amoCRM asked to slow down (429)");
+      return {K::kHeld, pause_.reason(), pause_.until(), false};
     }
     if (r.status == 400 || r.status == 404 || r.status == 422)
       return {K::kFailed, Problem(r), 0, true};
@@ -270,43 +171,33 @@ class AmoCrm::Sender final : public OutboxSender {
   }
 
   SendOutcome Pause(int64_t now, const std::string& why) {
-    ++failures_;
-    auto wait = std::min<int64_t>(a_.opt_.max_retry.count(), a_.opt_.first_retry.count()
-                                                                 << std::min(failures_ - 1, 20));
-    paused_until_ = now + wait;
-    pause_reason_ = why;
+    pause_.Fail(now, a_.opt_.first_retry, a_.opt_.max_retry, why);
     log::Warn("amocrm", why);
-    return {SendOutcome::Kind::kHeld, why, paused_until_, false};
+    return {SendOutcome::Kind::kHeld, why, pause_.until(), false};
   }
 
   // One API call with the pace and the tokens; a 401 refreshes them once and repeats the call.
-  Reply Call(const std::string& method, const std::string& path, const std::string& body) {
+  HttpReply Call(const std::string& method, const std::string& path, const std::string& body) {
     std::string err = EnsureTokens();
     if (!err.empty()) return {0, "", err};
-    Reply r = Paced(method, path, tokens_.access_token, body);
+    HttpReply r = Paced(method, path, tokens_.access_token, body);
     if (r.status != 401) return r;
     err = Refresh();
     if (!err.empty()) return {0, "", err};
     return Paced(method, path, tokens_.access_token, body);
   }
 
-  Reply Paced(const std::string& method, const std::string& path, const std::string& bearer,
-              const std::string& body) {
-    // At most `burst` requests per `window`, each counted from its answer (amoCRM saw it
-    // before answering), so network jitter never earns a 429.
-    const double rate = std::max(0.001, cfg_.max_per_second);
-    const size_t burst = static_cast<size_t>(std::max(1.0, std::floor(rate)));
-    const auto window = std::chrono::microseconds(static_cast<int64_t>(1e6 * burst / rate));
-    while (answered_.size() > burst) answered_.pop_front();
-    if (answered_.size() == burst) {
-      auto wait = answered_.front() + window - std::chrono::steady_clock::now();
-      if (wait > wait.zero()) std::this_thread::sleep_for(wait);
-    }
-    Reply r = Http(method, cfg_.api_base() + path, bearer, body, a_.opt_.timeout);
-    if (r.status != 0) {
-      answered_.push_back(std::chrono::steady_clock::now());
-      if (answered_.size() > burst) answered_.pop_front();
-    }
+  HttpReply Paced(const std::string& method, const std::string& path, const std::string& bearer,
+                  const std::string& body) {
+    pacer_.Before(cfg_.max_per_second);
+    HttpRequest req{.method = method,
+                    .url = cfg_.api_base() + path,
+                    .body = body,
+                    .timeout = a_.opt_.timeout,
+                    .max_reply = kMaxAmoReplyBytes};
+    if (!bearer.empty()) req.headers.push_back("Authorization: Bearer " + bearer);
+    HttpReply r = HttpExchange(req);
+    if (r.status != 0) pacer_.Answered();
     return r;
   }
 
@@ -315,7 +206,7 @@ class AmoCrm::Sender final : public OutboxSender {
     auto stored = a_.vault_.Load();
     // Stored tokens that do not open (the key file was lost or replaced) are replaced by a new
     // authorization code, when one is entered; until then they are the error shown.
-    if (!stored.ok() && cfg_.auth_code.empty()) return stored.status().message();
+    if (!stored.ok() && cfg_.auth_code.empty()) return "amoCRM: " + stored.status().message();
     if (stored.ok() && *stored) {
       tokens_ = **stored;
       return "";
@@ -341,14 +232,14 @@ class AmoCrm::Sender final : public OutboxSender {
     body["client_id"] = cfg_.client_id;
     body["client_secret"] = cfg_.client_secret;
     body["redirect_uri"] = cfg_.redirect_uri;
-    Reply r = Paced("POST", "/oauth2/access_token", "", body.dump());
+    HttpReply r = Paced("POST", "/oauth2/access_token", "", body.dump());
     if (r.status != 200) return "amoCRM authorization: " + Problem(r);
     Json j = Json::parse(r.body, nullptr, false);
     if (!j.is_object() || !j.value("access_token", Json()).is_string() ||
         !j.value("refresh_token", Json()).is_string())
       return "amoCRM authorization: the answer has no tokens";
-    AmoTokens t{j["access_token"], j["refresh_token"],
-                ToUnixMillis(a_.clock_.Now()) + 1000 * j.value("expires_in", int64_t{86400})};
+    OAuthTokens t{j["access_token"], j["refresh_token"],
+                  ToUnixMillis(a_.clock_.Now()) + 1000 * j.value("expires_in", int64_t{86400})};
     Status s = a_.vault_.Save(t);
     if (!s.ok()) return "amoCRM tokens not stored: " + s.message();
     tokens_ = t;
@@ -365,11 +256,9 @@ class AmoCrm::Sender final : public OutboxSender {
 
   AmoCrm& a_;
   AmoConfig cfg_;
-  AmoTokens tokens_;
-  int64_t paused_until_ = 0;  // Unix ms (the outbox clock)
-  std::string pause_reason_;
-  int failures_ = 0, throttles_ = 0;
-  std::deque<std::chrono::steady_clock::time_point> answered_;
+  OAuthTokens tokens_;
+  ChannelPause pause_;
+  ReplyPacer pacer_;
 };
 
 AmoCrm::AmoCrm(crm::WorkspaceStore& store, Webhooks& hooks, const Clock& clock, std::string key,
@@ -377,7 +266,7 @@ AmoCrm::AmoCrm(crm::WorkspaceStore& store, Webhooks& hooks, const Clock& clock, 
     : store_(store),
       hooks_(hooks),
       clock_(clock),
-      vault_(store, std::move(key)),
+      vault_(store, std::move(key), kAmoTokensKey),
       opt_(opt),
       sender_(std::make_unique<Sender>(*this)) {}
 
@@ -387,24 +276,8 @@ Result<std::unique_ptr<AmoCrm>> AmoCrm::Open(crm::WorkspaceStore& store, Webhook
                                              const Clock& clock, std::string key, AmoOptions opt) {
   if (key.size() != 32) return Status::Invalid("amocrm: the token key must be 32 bytes");
   std::unique_ptr<AmoCrm> a(new AmoCrm(store, hooks, clock, std::move(key), opt));
-  // One channel row; two nodes starting at once keep the older (as the alerts do).
-  KIRA_ASSIGN_OR_RETURN(std::vector<crm::Webhook> all, store.ListWebhooks());
-  if (std::none_of(all.begin(), all.end(), [](const auto& w) { return w.url == kAmoChannelUrl; })) {
-    KIRA_RETURN_IF_ERROR(
-        store
-            .AddWebhook(
-                {0, kAmoChannelUrl, "", {kAmoChannelEvent}, true, ToUnixMillis(clock.Now())})
-            .status());
-    KIRA_ASSIGN_OR_RETURN(all, store.ListWebhooks());
-  }
-  int64_t keep = 0;
-  for (const auto& w : all)
-    if (w.url == kAmoChannelUrl && (keep == 0 || w.id < keep)) keep = w.id;
-  for (const auto& w : all) {
-    if (w.url != kAmoChannelUrl || w.id == keep) continue;
-    Status removed = store.RemoveWebhook(w.id);
-    if (!removed.ok() && removed.code() != Status::Code::kNotFound) return removed;
-  }
+  KIRA_RETURN_IF_ERROR(
+      EnsureChannelRow(store, kAmoChannelUrl, kAmoChannelEvent, ToUnixMillis(clock.Now())));
   hooks.SetSender(kAmoScheme, a->sender_.get());
   return a;
 }
@@ -430,11 +303,11 @@ Result<bool> AmoCrm::Connected() {
   return t.has_value();
 }
 
-Status AmoCrm::Queue(const AmoCall& call) {
+Status AmoCrm::Queue(const FinishedCall& call) {
   KIRA_ASSIGN_OR_RETURN(AmoConfig cfg, Config());
   if (!cfg.enabled) return Status::Ok();
-  return hooks_.Enqueue(kAmoChannelEvent,
-                        CallJson(call).dump(-1, ' ', false, Json::error_handler_t::replace));
+  return hooks_.Enqueue(kAmoChannelEvent, FinishedCallJson(call).dump(
+                                              -1, ' ', false, Json::error_handler_t::replace));
 }
 
 }  // namespace kira::web

@@ -31,6 +31,9 @@
 #include "core/status.h"
 #include "crm/workspace_store.h"
 #include "web/amocrm_config.h"
+#include "web/connector_wire.h"
+#include "web/finished_call.h"
+#include "web/sealed_state.h"
 #include "web/webhooks.h"
 
 namespace kira::web {
@@ -42,20 +45,6 @@ inline constexpr const char* kAmoChannelEvent = "amocrm.call";
 inline constexpr size_t kMaxAmoReplyBytes = 256 * 1024;
 inline constexpr size_t kMaxAmoTextBytes = 8000;  // a note's text is cut here
 
-// What a finished conversation brings to amoCRM.
-struct AmoCall {
-  int64_t conversation_id = 0;
-  std::string phone;  // the caller's number (E.164 or as stored)
-  std::string name;   // the contact's name when known
-  std::string summary;
-  std::string outcome;
-  std::string order;  // what was ordered, in words ("" = no order)
-  int64_t total = 0;  // the order's total in whole currency units (the lead's price)
-  std::string recording_url;
-  int duration_s = 0;
-  bool inbound = true;
-};
-
 struct AmoOptions {
   std::chrono::milliseconds timeout{std::chrono::seconds(10)};  // per request
   std::chrono::milliseconds first_retry{std::chrono::seconds(2)};
@@ -66,7 +55,7 @@ struct AmoOptions {
 class AmoCrm {
  public:
   // Creates the channel row when missing and registers the sender with `hooks` (before
-  // hooks.StartThread()). `key` is the 32-byte token key (LoadOrCreateKeyFile).
+  // hooks.StartThread()). `key` is the 32-byte token key (web/sealed_state.h).
   static Result<std::unique_ptr<AmoCrm>> Open(crm::WorkspaceStore& store, Webhooks& hooks,
                                               const Clock& clock, std::string key,
                                               AmoOptions opt = {});
@@ -79,7 +68,7 @@ class AmoCrm {
   Result<bool> Connected();
 
   // Queues the call for amoCRM when the connector is on (a no-op when off).
-  Status Queue(const AmoCall& call);
+  Status Queue(const FinishedCall& call);
 
  private:
   class Sender;
@@ -89,7 +78,7 @@ class AmoCrm {
   crm::WorkspaceStore& store_;
   Webhooks& hooks_;
   const Clock& clock_;
-  AmoTokenVault vault_;
+  TokenVault vault_;
   AmoOptions opt_;
   std::mutex config_mu_;
   std::unique_ptr<Sender> sender_;

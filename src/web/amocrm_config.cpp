@@ -1,14 +1,7 @@
 #include "web/amocrm_config.h"
 
-#include <fcntl.h>
-#include <sodium.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cctype>
-#include <cstring>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 namespace kira::web {
@@ -21,7 +14,6 @@ constexpr size_t kMaxUrlChars = 512;
 constexpr size_t kMaxIdChars = 64;
 constexpr size_t kMaxSecretChars = 256;
 constexpr size_t kMaxCodeChars = 2048;  // amoCRM's codes are long JWT-like strings
-constexpr size_t kMaxTokenBlobBytes = 32 * 1024;
 
 Status Bad(const std::string& key, const std::string& why) {
   return Status::Invalid("amocrm." + key + ": " + why);
@@ -145,82 +137,6 @@ std::string AmoConfigJson(const AmoConfig& c, bool with_secrets) {
     j["auth_code_set"] = !c.auth_code.empty();
   }
   return j.dump(-1, ' ', false, Json::error_handler_t::replace);
-}
-
-AmoTokenVault::AmoTokenVault(crm::WorkspaceStore& store, std::string key)
-    : store_(store), key_(std::move(key)) {}
-
-Result<std::optional<AmoTokens>> AmoTokenVault::Load() {
-  if (key_.size() != crypto_secretbox_KEYBYTES)
-    return Status::Internal("amocrm: the token key must be 32 bytes");
-  KIRA_ASSIGN_OR_RETURN(auto blob, store_.GetState(kAmoTokensKey));
-  if (!blob || blob->empty()) return std::optional<AmoTokens>{};
-  if (blob->size() > kMaxTokenBlobBytes) return Status::Internal("amocrm: stored tokens too large");
-  std::string raw(blob->size(), '\0');
-  size_t len = 0;
-  if (sodium_base642bin(reinterpret_cast<unsigned char*>(raw.data()), raw.size(), blob->data(),
-                        blob->size(), nullptr, &len, nullptr,
-                        sodium_base64_VARIANT_ORIGINAL) != 0 ||
-      len < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES)
-    return Status::Internal("amocrm: stored tokens are not readable");
-  raw.resize(len);
-  std::string plain(len - crypto_secretbox_NONCEBYTES - crypto_secretbox_MACBYTES, '\0');
-  const auto* nonce = reinterpret_cast<const unsigned char*>(raw.data());
-  if (crypto_secretbox_open_easy(reinterpret_cast<unsigned char*>(plain.data()),
-                                 nonce + crypto_secretbox_NONCEBYTES,
-                                 len - crypto_secretbox_NONCEBYTES, nonce,
-                                 reinterpret_cast<const unsigned char*>(key_.data())) != 0)
-    return Status::Internal(
-        "amocrm: stored tokens do not open with this key (changed or tampered)");
-  Json j = Json::parse(plain, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return Status::Internal("amocrm: stored tokens broken");
-  AmoTokens t;
-  t.access_token = j.value("access_token", "");
-  t.refresh_token = j.value("refresh_token", "");
-  t.expires_at_ms = j.value("expires_at_ms", int64_t{0});
-  return std::optional<AmoTokens>{t};
-}
-
-Status AmoTokenVault::Save(const AmoTokens& t) {
-  if (key_.size() != crypto_secretbox_KEYBYTES)
-    return Status::Internal("amocrm: the token key must be 32 bytes");
-  std::string plain = Json{
-      {"access_token", t.access_token},
-      {"refresh_token", t.refresh_token},
-      {"expires_at_ms",
-       t.expires_at_ms}}.dump();
-  std::string raw(crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + plain.size(), '\0');
-  auto* nonce = reinterpret_cast<unsigned char*>(raw.data());
-  randombytes_buf(nonce, crypto_secretbox_NONCEBYTES);
-  crypto_secretbox_easy(nonce + crypto_secretbox_NONCEBYTES,
-                        reinterpret_cast<const unsigned char*>(plain.data()), plain.size(), nonce,
-                        reinterpret_cast<const unsigned char*>(key_.data()));
-  sodium_memzero(plain.data(), plain.size());
-  std::string b64(sodium_base64_ENCODED_LEN(raw.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-  sodium_bin2base64(b64.data(), b64.size(), nonce, raw.size(), sodium_base64_VARIANT_ORIGINAL);
-  b64.resize(strlen(b64.c_str()));
-  return store_.SetState(kAmoTokensKey, b64);
-}
-
-Result<std::string> LoadOrCreateKeyFile(const std::string& path) {
-  if (sodium_init() < 0) return Status::Internal("libsodium failed to start");
-  std::string key(crypto_secretbox_KEYBYTES, '\0');
-  int fd = ::open(path.c_str(), O_RDONLY);
-  if (fd >= 0) {
-    ssize_t n = ::read(fd, key.data(), key.size());
-    ::close(fd);
-    if (n != static_cast<ssize_t>(key.size()))
-      return Status::Internal("amocrm: key file " + path + " is not 32 bytes");
-    return key;
-  }
-  randombytes_buf(key.data(), key.size());
-  fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
-  if (fd < 0) return Status::Internal("amocrm: cannot create key file " + path);
-  bool ok = ::write(fd, key.data(), key.size()) == static_cast<ssize_t>(key.size());
-  ok = ::fsync(fd) == 0 && ok;
-  ::close(fd);
-  if (!ok) return Status::Internal("amocrm: cannot write key file " + path);
-  return key;
 }
 
 }  // namespace kira::web

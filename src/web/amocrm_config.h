@@ -5,8 +5,8 @@
 // summary, outcome, order and recording link. Parsing is strict: an unknown key, a wrong type or a
 // value past its limit is an error naming the key.
 //
-// The OAuth tokens are not settings: AmoTokenVault keeps them encrypted (libsodium secretbox) in
-// the store, under a key that never enters the store.
+// The OAuth tokens are not settings: a TokenVault (web/sealed_state.h) keeps them encrypted
+// (libsodium secretbox) under kAmoTokensKey, with a key that never enters the store.
 //
 //   KIRA_ASSIGN_OR_RETURN(AmoConfig c, ParseAmoConfig(body, &current));
 #pragma once
@@ -14,7 +14,6 @@
 #include <array>
 #include <cstdint>
 #include <map>
-#include <optional>
 #include <string>
 
 #include "core/status.h"
@@ -56,27 +55,5 @@ Result<AmoConfig> ParseAmoConfig(const std::string& json, const AmoConfig* previ
 // The settings as JSON. Without secrets, each secret is "" and "<name>_set" says whether one is
 // stored (what the settings page shows).
 std::string AmoConfigJson(const AmoConfig& c, bool with_secrets);
-
-struct AmoTokens {
-  std::string access_token, refresh_token;
-  int64_t expires_at_ms = 0;
-};
-
-// The OAuth tokens, encrypted with XSalsa20-Poly1305 (crypto_secretbox) under a 32-byte key kept
-// outside the store (a file only the service reads: LoadOrCreateKeyFile). A tampered or
-// wrongly-keyed blob is an error, not empty tokens.
-class AmoTokenVault {
- public:
-  AmoTokenVault(crm::WorkspaceStore& store, std::string key);
-  Result<std::optional<AmoTokens>> Load();
-  Status Save(const AmoTokens& t);
-
- private:
-  crm::WorkspaceStore& store_;
-  std::string key_;
-};
-
-// Reads the 32-byte key at `path`, or makes a random one there (mode 0600) when it is missing.
-Result<std::string> LoadOrCreateKeyFile(const std::string& path);
 
 }  // namespace kira::web

@@ -161,8 +161,8 @@ class AmoCrmTest : public ::testing::Test {
     hooks_.reset();
     ws_.reset();
   }
-  AmoCall CallN(int n) {
-    AmoCall c;
+  FinishedCall CallN(int n) {
+    FinishedCall c;
     c.conversation_id = n;
     c.phone = "+7912000" + std::to_string(1000 + n);
     c.name = "Caller " + std::to_string(n);
@@ -254,13 +254,13 @@ TEST_F(AmoCrmTest, ACallBecomesLeadContactAndNotes) {
 TEST_F(AmoCrmTest, AnExpiredTokenIsRefreshedAndTheOldRefreshTokenIsDead) {
   ASSERT_TRUE(amocrm_->Queue(CallN(1)).ok());
   EXPECT_EQ(Deliver(), 1);
-  auto first = AmoTokenVault(*ws_, key_).Load();
+  auto first = TokenVault(*ws_, key_, kAmoTokensKey).Load();
   ASSERT_TRUE(first.ok() && *first);
   amo_.ExpireAccessToken();  // the next call gets 401
   ASSERT_TRUE(amocrm_->Queue(CallN(2)).ok());
   EXPECT_EQ(Deliver(), 1);
   EXPECT_EQ(amo_.refreshes(), 1);
-  auto second = AmoTokenVault(*ws_, key_).Load();
+  auto second = TokenVault(*ws_, key_, kAmoTokensKey).Load();
   ASSERT_TRUE(second.ok() && *second);
   EXPECT_NE((*second)->refresh_token, (*first)->refresh_token);
   // A restarted connector uses the stored (rotated) pair: no new code needed.
@@ -272,7 +272,7 @@ TEST_F(AmoCrmTest, AnExpiredTokenIsRefreshedAndTheOldRefreshTokenIsDead) {
   EXPECT_EQ(amo_.refreshes(), 2);
   ExpectEachOnceInOrder(3);
   // A wrong key does not open the tokens.
-  auto wrong = AmoTokenVault(*ws_, std::string(32, 'x')).Load();
+  auto wrong = TokenVault(*ws_, std::string(32, 'x'), kAmoTokensKey).Load();
   EXPECT_FALSE(wrong.ok());
 }
 
@@ -418,7 +418,7 @@ TEST(AmoCrmPace, SevenASecondNeverThrottled) {
                   .ok());
   const int n = 8;  // 24 API calls
   for (int i = 1; i <= n; ++i) {
-    AmoCall c;
+    FinishedCall c;
     c.conversation_id = i;
     c.phone = "+7912000" + std::to_string(2000 + i);
     ASSERT_TRUE((*amo_crm)->Queue(c).ok());

@@ -50,7 +50,7 @@ void WebServer::Impl::QueueAmoCrm(const crm::Conversation& c, int64_t lead_id) {
   if (!amocrm) return;
   auto cfg = amocrm->Config();
   if (!cfg.ok() || !cfg->enabled) return;
-  AmoCall call;
+  FinishedCall call;
   call.conversation_id = c.id;
   call.summary = c.summary;
   call.outcome = c.outcome;
