@@ -45,6 +45,11 @@ class AmoCrm::Sender final : public OutboxSender {
  public:
   explicit Sender(AmoCrm& a) : a_(a) {}
 
+  // The pause the channel's held rows were given before a restart (web/connector_wire.h).
+  Status ResumePause(crm::WorkspaceStore& store, int64_t now) {
+    return pause_.Resume(store, kAmoChannelEvent, now);
+  }
+
   SendOutcome Send(const crm::DueDelivery& row) override {
     using K = SendOutcome::Kind;
     const int64_t now = ToUnixMillis(a_.clock_.Now());
@@ -278,6 +283,7 @@ Result<std::unique_ptr<AmoCrm>> AmoCrm::Open(crm::WorkspaceStore& store, Webhook
   std::unique_ptr<AmoCrm> a(new AmoCrm(store, hooks, clock, std::move(key), opt));
   KIRA_RETURN_IF_ERROR(
       EnsureChannelRow(store, kAmoChannelUrl, kAmoChannelEvent, ToUnixMillis(clock.Now())));
+  KIRA_RETURN_IF_ERROR(a->sender_->ResumePause(store, ToUnixMillis(clock.Now())));
   hooks.SetSender(kAmoScheme, a->sender_.get());
   return a;
 }

@@ -97,12 +97,16 @@ struct Steps {
     Steps st;
     Json j = Json::parse(s, nullptr, false);
     if (!j.is_object()) return st;
-    st.contact_id = j.value("contact_id", int64_t{0});
-    st.lead_id = j.value("lead_id", int64_t{0});
-    st.call_id = j.value("call_id", "");
-    st.finished = j.value("finished", false);
-    st.recorded = j.value("recorded", false);
-    st.telephony_skipped = j.value("telephony_skipped", false);
+    try {  // our own record; a wrong type reads as nothing done
+      st.contact_id = j.value("contact_id", int64_t{0});
+      st.lead_id = j.value("lead_id", int64_t{0});
+      st.call_id = j.value("call_id", "");
+      st.finished = j.value("finished", false);
+      st.recorded = j.value("recorded", false);
+      st.telephony_skipped = j.value("telephony_skipped", false);
+    } catch (const Json::exception&) {
+      return Steps{};
+    }
     return st;
   }
   std::string Dump() const {
@@ -119,6 +123,11 @@ struct Steps {
 class Bitrix24::Sender final : public OutboxSender {
  public:
   explicit Sender(Bitrix24& b) : b_(b) {}
+
+  // The pause the channel's held rows were given before a restart (web/connector_wire.h).
+  Status ResumePause(crm::WorkspaceStore& store, int64_t now) {
+    return pause_.Resume(store, kB24ChannelEvent, now);
+  }
 
   SendOutcome Send(const crm::DueDelivery& row) override {
     using K = SendOutcome::Kind;
@@ -306,9 +315,11 @@ class Bitrix24::Sender final : public OutboxSender {
       if (!saved.ok()) return Pause(now, "Bitrix24 call not remembered: " + saved.message());
     }
     if (!st.recorded && !call.recording_url.empty()) {
+      // Bitrix24 downloads the file itself, without a session: a link signed for a day.
+      std::string link = b_.links_.Sign(call.recording_url, now / 1000 + kRecordingLinkSeconds);
       Json q = {{"CALL_ID", st.call_id},
                 {"FILENAME", "kira-" + std::to_string(call.conversation_id) + ".wav"},
-                {"RECORD_URL", call.recording_url}};
+                {"RECORD_URL", link.empty() ? call.recording_url : link}};
       HttpReply r = Call("telephony.externalcall.attachRecord", q);
       if (r.status != 200)
         return TelephonyTrouble("telephony.externalcall.attachRecord", r, st, remember, now);
@@ -399,6 +410,7 @@ Bitrix24::Bitrix24(crm::WorkspaceStore& store, Webhooks& hooks, const Clock& clo
     : store_(store),
       hooks_(hooks),
       clock_(clock),
+      links_(key),
       webhook_(store, std::move(key), kB24WebhookKey, "Bitrix24 webhook"),
       opt_(opt),
       sender_(std::make_unique<Sender>(*this)) {}
@@ -412,6 +424,7 @@ Result<std::unique_ptr<Bitrix24>> Bitrix24::Open(crm::WorkspaceStore& store, Web
   std::unique_ptr<Bitrix24> b(new Bitrix24(store, hooks, clock, std::move(key), opt));
   KIRA_RETURN_IF_ERROR(
       EnsureChannelRow(store, kB24ChannelUrl, kB24ChannelEvent, ToUnixMillis(clock.Now())));
+  KIRA_RETURN_IF_ERROR(b->sender_->ResumePause(store, ToUnixMillis(clock.Now())));
   hooks.SetSender(kB24Scheme, b->sender_.get());
   return b;
 }

@@ -4,7 +4,8 @@
 // outcome, order lines, summary and recording link in its comments, the phone, the mapped UF_CRM_
 // fields) and, with telephony on, a call in Bitrix24's call log bound to the lead
 // (telephony.externalcall.register, .finish with the duration, .attachRecord with the recording
-// link). It calls the portal through an inbound webhook (web/bitrix24_config.h).
+// link, signed so Bitrix24 can download it: web/recording_link.h). It calls the portal through an
+// inbound webhook (web/bitrix24_config.h).
 //
 // Delivery goes through the webhooks' durable outbox (web/webhooks.h), like amoCRM's
 // (web/amocrm.h): Queue writes one row on the channel "kira-bitrix24:calls"; the delivery thread
@@ -40,6 +41,7 @@
 #include "web/bitrix24_config.h"
 #include "web/connector_wire.h"
 #include "web/finished_call.h"
+#include "web/recording_link.h"
 #include "web/sealed_state.h"
 #include "web/webhooks.h"
 
@@ -92,6 +94,7 @@ class Bitrix24 {
   crm::WorkspaceStore& store_;
   Webhooks& hooks_;
   const Clock& clock_;
+  RecordingLinks links_;  // RECORD_URL: Bitrix24 downloads the recording without a session
   SealedState webhook_;
   B24Options opt_;
   std::mutex config_mu_;

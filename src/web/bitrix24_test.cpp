@@ -246,7 +246,18 @@ TEST_F(Bitrix24Test, ACallBecomesContactLeadAndCallLog) {
   EXPECT_EQ(calls[0].external_id, "kira-conversation-1");
   EXPECT_EQ(calls[0].duration, 95);
   EXPECT_EQ(calls[0].status_code, "200");
-  EXPECT_EQ(calls[0].record_url, "https://kira.example.ru/api/conversations/1/recording");
+  // The record: a link Bitrix24 can download without a session, signed for this conversation.
+  const std::string signed_prefix = "https://kira.example.ru/api/recordings/1?exp=";
+  ASSERT_EQ(calls[0].record_url.rfind(signed_prefix, 0), 0u) << calls[0].record_url;
+  std::string q = calls[0].record_url.substr(signed_prefix.size());
+  int64_t exp = std::stoll(q.substr(0, q.find('&')));
+  std::string sig = q.substr(q.find("&sig=") + 5);
+  EXPECT_EQ(exp, ToUnixMillis(Noon()) / 1000 + kRecordingLinkSeconds);
+  RecordingLinks links(key_);
+  EXPECT_TRUE(links.Verify(1, exp, sig, exp - 10));
+  EXPECT_FALSE(links.Verify(2, exp, sig, exp - 10));      // another conversation
+  EXPECT_FALSE(links.Verify(1, exp + 1, sig, exp - 10));  // a longer life
+  EXPECT_FALSE(links.Verify(1, exp, sig, exp + 1));       // expired
   EXPECT_EQ(calls[0].filename, "kira-1.wav");
   std::vector<std::string> want = {"crm.contact.list",
                                    "crm.contact.update",
@@ -313,6 +324,20 @@ TEST_F(Bitrix24Test, ARestartMidWayRepeatsNothing) {
   EXPECT_EQ(std::count(m.begin(), m.end(), "crm.contact.add"), 2);
   EXPECT_EQ(std::count(m.begin(), m.end(), "telephony.externalcall.register"), 2);
   EXPECT_EQ(std::count(m.begin(), m.end(), "telephony.externalcall.finish"), 3);
+}
+
+TEST_F(Bitrix24Test, ACallQueuedAfterARestartWaitsForTheHeldOnes) {
+  b24_.Fail500(1);  // Bitrix24 fails once: call 1 is held (the channel pauses 2 s)
+  ASSERT_TRUE(conn_->Queue(CallN(1)).ok());
+  EXPECT_EQ(Deliver(), 0);
+  Close();  // the pause was in memory
+  Open();
+  ASSERT_TRUE(conn_->Queue(CallN(2)).ok());  // due at once; call 1 only in 2 s
+  EXPECT_EQ(Deliver(), 0);                   // held behind call 1, not sent before it
+  EXPECT_EQ(b24_.leads().size(), 0u);
+  clock_.Advance(std::chrono::minutes(1));
+  EXPECT_EQ(Deliver(), 2);
+  ExpectEachOnceInOrder(2);
 }
 
 TEST_F(Bitrix24Test, QueryLimitExceededPausesTheChannelAndIsNoAttempt) {

@@ -112,6 +112,18 @@ void ChannelPause::Clear() {
   throttles_ = 0;
 }
 
+Status ChannelPause::Resume(crm::WorkspaceStore& store, const std::string& event, int64_t now_ms,
+                            int scan) {
+  KIRA_ASSIGN_OR_RETURN(std::vector<crm::WebhookDelivery> rows, store.ListDeliveries(scan));
+  for (const auto& d : rows)
+    if (d.event == event && d.status == "pending" && d.next_attempt_at > now_ms &&
+        d.next_attempt_at > until_) {
+      until_ = d.next_attempt_at;
+      reason_ = d.last_error;
+    }
+  return Status::Ok();
+}
+
 Status EnsureChannelRow(crm::WorkspaceStore& store, const std::string& url,
                         const std::string& event, int64_t now_ms) {
   KIRA_ASSIGN_OR_RETURN(std::vector<crm::Webhook> all, store.ListWebhooks());

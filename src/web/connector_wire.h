@@ -72,6 +72,12 @@ class ChannelPause {
   int64_t Fail(int64_t now_ms, std::chrono::milliseconds first, std::chrono::milliseconds max,
                const std::string& why);
   void Clear();
+  // After a restart (the pause lives in memory): the channel's rows of `event` still held
+  // (pending, due after now) keep the pause they were given, so a row queued now cannot overtake
+  // them. Reads the outbox's newest `scan` rows (the held ones are among the newest: a paused
+  // channel holds all its rows).
+  Status Resume(crm::WorkspaceStore& store, const std::string& event, int64_t now_ms,
+                int scan = 500);
 
  private:
   int64_t until_ = 0;  // Unix ms (the outbox clock)

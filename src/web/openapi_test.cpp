@@ -8,6 +8,8 @@
 #include <fstream>
 #include <set>
 
+#include "web/recording_link.h"
+#include "web/sealed_state.h"
 #include "web/testing/test_support.h"
 
 namespace kira::web {
@@ -132,7 +134,14 @@ class OpenApiTest : public ::testing::Test {
     auto hook = env->server->webhooks()->Add("http://127.0.0.1:9/x", "a-secret-of-16-chars",
                                              {"lead.created"});
     ASSERT_TRUE(hook.ok());
-    fixtures = {{"lead", std::to_string(*lead)},
+    // A signed recording link's query, as the Bitrix24 connector makes it (the server's key).
+    auto key = LoadOrCreateKeyFile(env->dir + "/amocrm.key");
+    ASSERT_TRUE(key.ok()) << key.status().message();
+    std::string link = RecordingLinks(*key).Sign(
+        "http://x/api/conversations/" + std::to_string(c.id) + "/recording", 4102444800);
+    ASSERT_NE(link.find('?'), std::string::npos);
+    fixtures = {{"signed_recording", link.substr(link.find('?') + 1)},
+                {"lead", std::to_string(*lead)},
                 {"lead2", std::to_string(*lead2)},
                 {"lead_vera_done", std::to_string(*done)},
                 {"conversation", std::to_string(c.id)},
@@ -251,7 +260,10 @@ TEST_F(OpenApiTest, ExamplesAnswerAsDocumented) {
       bool success = false;
       for (const auto& t : op["x-test"]) {
         std::string url = Fill(path, t["params"]);
-        if (t["query"]) url += "?" + t["query"].as<std::string>();
+        if (t["query"]) {  // a fixture's name, or the query itself
+          std::string q = t["query"].as<std::string>();
+          url += "?" + (fixtures.count(q) ? fixtures.at(q) : q);
+        }
         bool anon = t["auth"] && !t["auth"].as<bool>();
         bool fresh = t["session"] && t["session"].as<std::string>() == "fresh";
         testing::Client other(env->port());

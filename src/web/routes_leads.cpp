@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/log.h"
 #include "crm/outcome.h"
 #include "leads/lead_service.h"
 #include "web/server_impl.h"
@@ -293,54 +294,81 @@ void WebServer::Impl::RegisterLeadActionRoutes() {
         });
 }
 
+// Serves conversation `id`'s recording file (Range supported), audited as read by `actor`.
+void WebServer::Impl::ServeRecording(const httplib::Request& req, httplib::Response& res,
+                                     int64_t id, const std::string& actor) {
+  std::string rel;
+  int64_t lead_id = 0;
+  {
+    std::lock_guard<std::mutex> lock(store_mu);
+    auto c = cfg.store->GetConversation(id);
+    if (!c.ok()) return SendStatus(res, c.status());
+    rel = c->recording_path;
+    lead_id = c->lead_id;
+  }
+  if (rel.empty()) return SendError(res, 404, "not_found", "this conversation has no recording");
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path base = fs::weakly_canonical(cfg.data_dir, ec);
+  fs::path p = fs::path(rel).is_absolute() ? fs::path(rel) : fs::path(cfg.data_dir) / rel;
+  p = fs::weakly_canonical(p, ec);
+  auto [b, _] = std::mismatch(base.begin(), base.end(), p.begin(), p.end());
+  if (cfg.data_dir.empty() || ec || b != base.end())
+    return SendError(res, 404, "not_found", "the recording is outside the data directory");
+  uint64_t size = fs::file_size(p, ec);
+  if (ec) return SendError(res, 404, "not_found", "the recording file is missing");
+  std::string range = req.get_header_value("Range");
+  crm::AuditEntry e;
+  e.at = NowMs();
+  e.actor = actor;
+  e.action = "recording.read";
+  e.entity = "conversation";
+  e.entity_id = id;
+  e.detail = "lead " + std::to_string(lead_id) + (range.empty() ? "" : " " + range);
+  {
+    std::lock_guard<std::mutex> lock(store_mu);
+    if (Status s = cfg.store->Audit(e); !s.ok())
+      log::Error("web", "audit log write failed: " + s.message());
+  }
+  std::string ext = p.extension().string();
+  std::string type = ext == ".wav"   ? "audio/wav"
+                     : ext == ".ogg" ? "audio/ogg"
+                     : ext == ".mp3" ? "audio/mpeg"
+                                     : "application/octet-stream";
+  auto file = std::make_shared<std::ifstream>(p, std::ios::binary);
+  res.set_header("Accept-Ranges", "bytes");
+  res.set_header("Cache-Control", "private, no-store");
+  res.set_content_provider(size, type,
+                           [file](size_t offset, size_t length, httplib::DataSink& sink) {
+                             char buf[65536];
+                             file->clear();
+                             file->seekg(static_cast<std::streamoff>(offset));
+                             size_t n = std::min(length, sizeof buf);
+                             file->read(buf, static_cast<std::streamsize>(n));
+                             std::streamsize got = file->gcount();
+                             if (got <= 0) return false;
+                             return sink.write(buf, static_cast<size_t>(got));
+                           });
+}
+
 void WebServer::Impl::RegisterRecordingRoute() {
   Route("GET", "/api/conversations/{id}/recording", Access::kUser,
         [this](const httplib::Request& req, httplib::Response& res, Ctx& ctx) {
           int64_t id = 0;
           ParseId(req.matches[1], &id);
-          std::string rel;
-          int64_t lead_id = 0;
-          {
-            std::lock_guard<std::mutex> lock(store_mu);
-            auto c = cfg.store->GetConversation(id);
-            if (!c.ok()) return SendStatus(res, c.status());
-            rel = c->recording_path;
-            lead_id = c->lead_id;
-          }
-          if (rel.empty())
-            return SendError(res, 404, "not_found", "this conversation has no recording");
-          namespace fs = std::filesystem;
-          std::error_code ec;
-          fs::path base = fs::weakly_canonical(cfg.data_dir, ec);
-          fs::path p = fs::path(rel).is_absolute() ? fs::path(rel) : fs::path(cfg.data_dir) / rel;
-          p = fs::weakly_canonical(p, ec);
-          auto [b, _] = std::mismatch(base.begin(), base.end(), p.begin(), p.end());
-          if (cfg.data_dir.empty() || ec || b != base.end())
-            return SendError(res, 404, "not_found", "the recording is outside the data directory");
-          uint64_t size = fs::file_size(p, ec);
-          if (ec) return SendError(res, 404, "not_found", "the recording file is missing");
-          std::string range = req.get_header_value("Range");
-          Audit(ctx, "recording.read", "conversation", id,
-                "lead " + std::to_string(lead_id) + (range.empty() ? "" : " " + range));
-          std::string ext = p.extension().string();
-          std::string type = ext == ".wav"   ? "audio/wav"
-                             : ext == ".ogg" ? "audio/ogg"
-                             : ext == ".mp3" ? "audio/mpeg"
-                                             : "application/octet-stream";
-          auto file = std::make_shared<std::ifstream>(p, std::ios::binary);
-          res.set_header("Accept-Ranges", "bytes");
-          res.set_header("Cache-Control", "private, no-store");
-          res.set_content_provider(size, type,
-                                   [file](size_t offset, size_t length, httplib::DataSink& sink) {
-                                     char buf[65536];
-                                     file->clear();
-                                     file->seekg(static_cast<std::streamoff>(offset));
-                                     size_t n = std::min(length, sizeof buf);
-                                     file->read(buf, static_cast<std::streamsize>(n));
-                                     std::streamsize got = file->gcount();
-                                     if (got <= 0) return false;
-                                     return sink.write(buf, static_cast<size_t>(got));
-                                   });
+          ServeRecording(req, res, id, ctx.actor());
+        });
+  // A signed link (web/recording_link.h) for a service without a session: Bitrix24 downloads
+  // the recording it attaches to a logged call.
+  Route("GET", "/api/recordings/{id}", Access::kPublic,
+        [this](const httplib::Request& req, httplib::Response& res, Ctx&) {
+          int64_t id = 0, exp = 0;
+          ParseId(req.matches[1], &id);
+          std::string exp_s = req.get_param_value("exp");
+          if (exp_s.empty() || exp_s.size() > 12 || !ParseId(exp_s, &exp) || !recording_links ||
+              !recording_links->Verify(id, exp, req.get_param_value("sig"), NowMs() / 1000))
+            return SendError(res, 403, "forbidden", "the link is not valid or has expired");
+          ServeRecording(req, res, id, "link:signed");
         });
 }
 

@@ -25,9 +25,11 @@
 #include "leads/lead_service.h"
 #include "web/alerts.h"
 #include "web/amocrm.h"
+#include "web/bitrix24.h"
 #include "web/http_front.h"
 #include "web/json_model.h"
 #include "web/proxy_list.h"
+#include "web/recording_link.h"
 #include "web/web_server.h"
 
 namespace kira::web {
@@ -93,8 +95,10 @@ struct WebServer::Impl {
   int port = 0;
   std::unique_ptr<Auth> auth;
   std::unique_ptr<Webhooks> hooks;
-  std::unique_ptr<Alerts> alerts;  // manager alerts, through hooks' outbox
-  std::unique_ptr<AmoCrm> amocrm;  // the amoCRM connector, through hooks' outbox
+  std::unique_ptr<Alerts> alerts;                   // manager alerts, through hooks' outbox
+  std::unique_ptr<AmoCrm> amocrm;                   // the amoCRM connector, through hooks' outbox
+  std::unique_ptr<Bitrix24> bitrix24;               // the Bitrix24 connector, through hooks' outbox
+  std::unique_ptr<RecordingLinks> recording_links;  // signed recording links (Bitrix24)
 
   std::mutex store_mu;                                // CrmStore calls are serialised
   std::unique_ptr<leads::LeadService> leads;          // take, Vera, close, approve (under store_mu)
@@ -148,12 +152,15 @@ struct WebServer::Impl {
   void RegisterLeadPageRoute();
   void RegisterLeadActionRoutes();
   void RegisterRecordingRoute();
+  void ServeRecording(const httplib::Request& req, httplib::Response& res, int64_t id,
+                      const std::string& actor);  // routes_leads.cpp
   void RegisterOrderRoutes();     // orders, their status, exports (routes_orders.cpp)
   void RegisterSettingsRoutes();  // the business profile editor (routes_settings.cpp)
-  void QueueAmoCrm(const crm::Conversation& c, int64_t lead_id);  // watcher.cpp
-  void RegisterAmoCrmRoutes();  // the amoCRM connector's settings (routes_amocrm.cpp)
-  void RegisterAlertRoutes();   // the manager alerts' settings (routes_alerts.cpp)
-  void RegisterTextRoutes();    // the lexicon and the phrases (routes_texts.cpp)
+  void QueueCrmConnectors(const crm::Conversation& c, int64_t lead_id);  // watcher.cpp
+  void RegisterAmoCrmRoutes();    // the amoCRM connector's settings (routes_amocrm.cpp)
+  void RegisterBitrix24Routes();  // the Bitrix24 connector's settings (routes_bitrix24.cpp)
+  void RegisterAlertRoutes();     // the manager alerts' settings (routes_alerts.cpp)
+  void RegisterTextRoutes();      // the lexicon and the phrases (routes_texts.cpp)
   void RegisterCatalogRoutes();
   void RegisterDashboardRoutes();
   void RegisterAdminRoutes();

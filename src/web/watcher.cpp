@@ -43,18 +43,22 @@ bool FromFailedTransfer(const crm::Task& t) { return t.note.rfind("transfer fail
 
 }  // namespace
 
-// A finished conversation for amoCRM (web/amocrm.h), when the connector is on: the caller's
-// number and name, the summary and outcome, the conversation's order, and a link to the
-// recording in the workspace (alerts' workspace_url). A failure to queue is logged.
-void WebServer::Impl::QueueAmoCrm(const crm::Conversation& c, int64_t lead_id) {
-  if (!amocrm) return;
-  auto cfg = amocrm->Config();
-  if (!cfg.ok() || !cfg->enabled) return;
+// A finished conversation for the shop's CRM (amoCRM, web/amocrm.h; Bitrix24, web/bitrix24.h),
+// for each connector that is on: the caller's number and name, the summary and outcome, the
+// conversation's order, when it started and how long it took, and a link to the recording in the
+// workspace (alerts' workspace_url). A failure to queue is logged.
+void WebServer::Impl::QueueCrmConnectors(const crm::Conversation& c, int64_t lead_id) {
+  auto amo_cfg = amocrm ? amocrm->Config() : Result<AmoConfig>(AmoConfig{});
+  auto b24_cfg = bitrix24 ? bitrix24->Config() : Result<B24Config>(B24Config{});
+  const bool to_amo = amocrm && amo_cfg.ok() && amo_cfg->enabled;
+  const bool to_b24 = bitrix24 && b24_cfg.ok() && b24_cfg->enabled;
+  if (!to_amo && !to_b24) return;
   FinishedCall call;
   call.conversation_id = c.id;
   call.summary = c.summary;
   call.outcome = c.outcome;
   call.inbound = c.agent != "vera";
+  call.started_at_ms = c.started_at;
   if (c.ended_at > c.started_at)
     call.duration_s = static_cast<int>((c.ended_at - c.started_at) / 1000);
   {
@@ -83,8 +87,11 @@ void WebServer::Impl::QueueAmoCrm(const crm::Conversation& c, int64_t lead_id) {
       call.recording_url =
           ac->workspace_url + "/api/conversations/" + std::to_string(c.id) + "/recording";
   }
-  Status s = amocrm->Queue(call);
-  if (!s.ok()) log::Warn("web", "amoCRM queue: " + s.message());
+  if (to_amo)
+    if (Status s = amocrm->Queue(call); !s.ok()) log::Warn("web", "amoCRM queue: " + s.message());
+  if (to_b24)
+    if (Status s = bitrix24->Queue(call); !s.ok())
+      log::Warn("web", "Bitrix24 queue: " + s.message());
 }
 
 Status WebServer::Impl::StartWatcher() {
@@ -246,7 +253,7 @@ void WebServer::Impl::WatchOnce() {
         hub.Publish("conversation.ended",
                     {{"id", c.id}, {"lead_id", lead_id}, {"outcome", c.outcome}});
         QueueWebhook(*hooks, "conversation.ended", j);
-        QueueAmoCrm(c, lead_id);
+        QueueCrmConnectors(c, lead_id);
         // Alerts: Vera's every result; a caller Kira qualified (an order or a callback has its
         // own alert below).
         if (c.agent == "vera")

@@ -362,7 +362,8 @@ Status WebServer::Start() {
                           return p ? p->timezone : std::string("UTC");
                         }));
   {
-    // The amoCRM tokens' key lives beside the database, never in it (web/amocrm_config.h).
+    // The key sealing amoCRM's tokens and Bitrix24's webhook lives beside the database, never in
+    // it (web/sealed_state.h). Its file keeps the name it had when only amoCRM used it.
     std::string key(32, '\0');
     if (!m.cfg.data_dir.empty()) {
       KIRA_ASSIGN_OR_RETURN(key, LoadOrCreateKeyFile(m.cfg.data_dir + "/amocrm.key"));
@@ -370,6 +371,8 @@ Status WebServer::Start() {
       randombytes_buf(key.data(), key.size());  // no data directory: tokens last one run
     }
     KIRA_ASSIGN_OR_RETURN(m.amocrm, AmoCrm::Open(*m.cfg.workspace, *m.hooks, *m.clock, key));
+    KIRA_ASSIGN_OR_RETURN(m.bitrix24, Bitrix24::Open(*m.cfg.workspace, *m.hooks, *m.clock, key));
+    m.recording_links = std::make_unique<RecordingLinks>(key);
   }
   if (Status s = m.LoadCatalog(); !s.ok()) {
     // The workspace still serves leads; the catalog page shows the reason.
@@ -435,6 +438,7 @@ Status WebServer::Start() {
   m.RegisterSettingsRoutes();
   m.RegisterAlertRoutes();
   m.RegisterAmoCrmRoutes();
+  m.RegisterBitrix24Routes();
   m.RegisterTextRoutes();
   m.RegisterCatalogRoutes();
   m.RegisterDashboardRoutes();

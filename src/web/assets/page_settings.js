@@ -16,15 +16,16 @@
 
   // The three parts of the settings: the profile, the agents' phrases, the lexicon.
   function tabs(active) {
-    return el('div', { class: 'tabs tabs-wrap', role: 'tablist' }, [['profile', '#/settings'], ['phrases', '#/settings/phrases'], ['lexicon', '#/settings/lexicon'], ['alerts', '#/settings/alerts'], ['amocrm', '#/settings/amocrm']]
+    return el('div', { class: 'tabs tabs-wrap', role: 'tablist' }, [['profile', '#/settings'], ['phrases', '#/settings/phrases'], ['lexicon', '#/settings/lexicon'], ['alerts', '#/settings/alerts'], ['amocrm', '#/settings/amocrm'], ['bitrix24', '#/settings/bitrix24']]
       .map(([k, href]) => el('a', { class: 'tab' + (k === active ? ' active' : ''), href, 'data-test': 'settings-tab-' + k }, t('settings.tab.' + k))));
   }
 
   K.pages.settings = async function (main, arg) {
-    if (arg === 'phrases' || arg === 'lexicon' || arg === 'alerts' || arg === 'amocrm') {
+    if (arg === 'phrases' || arg === 'lexicon' || arg === 'alerts' || arg === 'amocrm' || arg === 'bitrix24') {
       const head = el('div', {}, el('div', { class: 'page-head' }, el('h1', {}, t('settings.title'))), tabs(arg));
       if (arg === 'alerts') return K.settingsAlerts(main, head);
       if (arg === 'amocrm') return K.settingsAmoCrm(main, head);
+      if (arg === 'bitrix24') return K.settingsBitrix24(main, head);
       return arg === 'phrases' ? K.settingsPhrases(main, head) : K.settingsLexicon(main, head);
     }
     main.appendChild(el('p', { class: 'muted' }, t('common.loading')));

@@ -368,14 +368,26 @@ Json Bitrix24Fake::Dispatch(const std::string& method, const Json& body, int* st
   if (!file.empty() && file.size() > 4 && Lower(file.substr(file.size() - 4)) != ".wav" &&
       Lower(file.substr(file.size() - 4)) != ".mp3")
     return Error("ERROR_CORE", status, "Wrong file extension. Only wav and mp3 are allowed");
-  if (!record.empty() && NonPublic(record))
+  if (!record.empty() && !opt_.download_records && NonPublic(record))
     return Error("NOT_FINISHED", status,
                  "Record URL resolves to a non-public address and was blocked.");
   for (auto& c : calls_)
     if (c.call_id == body.value("CALL_ID", "")) {
       if (c.duration < 0) return Error("NOT_FINISHED", status);
+      size_t bytes = 0;
+      if (opt_.download_records && !record.empty()) {
+        size_t p = record.find('/', record.find("://") + 3);
+        httplib::Client cli(record.substr(0, p));
+        cli.set_read_timeout(5);
+        auto got = cli.Get(p == std::string::npos ? "/" : record.substr(p));
+        if (!got || got->status != 200)
+          return Error("ERROR_CORE", status,
+                       "Server returns HTTP error code " + std::to_string(got ? got->status : 0));
+        bytes = got->body.size();
+      }
       c.record_url = record;  // a second call replaces the first record
       c.filename = file;
+      c.record_bytes = bytes;
       ok["result"]["FILE_ID"] = ++next_id_;
       return ok;
     }

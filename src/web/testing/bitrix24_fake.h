@@ -4,11 +4,11 @@
 // the connector uses: crm.contact.list (by PHONE), crm.contact.add, crm.contact.update,
 // crm.lead.add, telephony.externalcall.register (the same CALL_ID for the same EXTERNAL_CALL_ID
 // within 30 minutes), .finish and .attachRecord (only after finish; a non-public RECORD_URL is
-// refused). Shapes and errors are tests/fixtures/bitrix24/ (which name their documentation pages);
-// a parameter or field not in a request's shape is refused. It keeps Bitrix24's leaky bucket (each
-// request adds one, 2 drain a second, past 50 a request gets 503 QUERY_LIMIT_EXCEEDED), and can be
-// told to refuse telephony to webhooks (WRONG_AUTH_TYPE), to fail with 503/500, or to answer
-// slowly.
+// refused; with download_records it fetches the file, as Bitrix24 does). Shapes and errors are
+// tests/fixtures/bitrix24/ (which name their documentation pages); a parameter or field not in a
+// request's shape is refused. It keeps Bitrix24's leaky bucket (each request adds one, 2 drain a
+// second, past 50 a request gets 503 QUERY_LIMIT_EXCEEDED), and can be told to refuse telephony to
+// webhooks (WRONG_AUTH_TYPE), to fail with 503/500, or to answer slowly.
 //
 //   Bitrix24Fake b24({});
 //   ASSERT_TRUE(b24.Start().ok());         // 127.0.0.1, port 0
@@ -36,7 +36,10 @@ struct Bitrix24FakeOptions {
   bool telephony_via_webhook = true;  // false: WRONG_AUTH_TYPE, as the newest pages say
   double drain_per_second = 2;        // Y of the leaky bucket (0 = no limit)
   double bucket = 50;                 // X: past it, 503 QUERY_LIMIT_EXCEEDED
-  std::string fixtures_dir;           // "" = <source>/tests/fixtures/bitrix24
+  // attachRecord downloads RECORD_URL, as Bitrix24 does (the test's workspace is local, so the
+  // refusal of non-public addresses is off then); a failed download is Bitrix24's error.
+  bool download_records = false;
+  std::string fixtures_dir;  // "" = <source>/tests/fixtures/bitrix24
 };
 
 class Bitrix24Fake {
@@ -54,7 +57,8 @@ class Bitrix24Fake {
     int64_t user_id = 0, entity_id = 0;
     int type = 0, duration = -1;  // duration -1: not finished
     std::string status_code, entity_type, record_url, filename;
-    int registrations = 0;  // how many register calls gave this CALL_ID
+    size_t record_bytes = 0;  // what the download brought (download_records)
+    int registrations = 0;    // how many register calls gave this CALL_ID
   };
 
   explicit Bitrix24Fake(Bitrix24FakeOptions opt = {});
