@@ -64,12 +64,14 @@ void B24Rate(benchmark::State& state) {
 
     (*hooks)->StartThread();
     auto t0 = std::chrono::steady_clock::now();
-    while (b24.calls().size() < static_cast<size_t>(calls) ||
-           std::any_of(b24.calls().begin(), b24.calls().end(),
-                       [](const auto& c) { return c.record_url.empty(); })) {
-      if (std::chrono::steady_clock::now() - t0 > std::chrono::seconds(300)) break;
+    auto done = [&] {
+      auto now = b24.calls();
+      return now.size() == static_cast<size_t>(calls) &&
+             std::none_of(now.begin(), now.end(),
+                          [](const auto& c) { return c.record_url.empty(); });
+    };
+    while (!done() && std::chrono::steady_clock::now() - t0 < std::chrono::seconds(300))
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
     (*hooks)->StopThread();
 
     state.PauseTiming();
