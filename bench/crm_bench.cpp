@@ -111,13 +111,13 @@ void BM_ListLeadsFirstPage(benchmark::State& state) { RunListLeads(state, {}, fa
 void BM_ListLeadsDeepPage(benchmark::State& state) { RunListLeads(state, {}, true); }
 void BM_ListLeadsFilteredFirstPage(benchmark::State& state) {
   crm::LeadFilter f;
-  f.outcome = "non_targeted";
-  f.reason = "discontinued";
+  f.outcome = crm::Outcome::kNonTargeted;
+  f.non_targeted_reason = crm::NonTargetedReason::kDiscontinued;
   RunListLeads(state, f, false);
 }
 void BM_ListLeadsFilteredDeepPage(benchmark::State& state) {
   crm::LeadFilter f;
-  f.outcome = "non_targeted";
+  f.outcome = crm::Outcome::kNonTargeted;
   f.channel = "web";
   RunListLeads(state, f, true);
 }
@@ -153,7 +153,7 @@ void RunCountLeads(benchmark::State& state, const crm::LeadFilter& f) {
 void BM_CountLeadsAll(benchmark::State& state) { RunCountLeads(state, {}); }
 void BM_CountLeadsFiltered(benchmark::State& state) {
   crm::LeadFilter f;
-  f.outcome = "non_targeted";
+  f.outcome = crm::Outcome::kNonTargeted;
   RunCountLeads(state, f);
 }
 
@@ -232,11 +232,11 @@ void BM_DialogWrites(benchmark::State& state) {
       });
     }
     c.id = conv;
-    c.outcome = "info_only";
+    c.outcome = crm::Outcome::kInfoOnly;
     c.summary = "Спросил о наличии плитки 60x60.";
     timed([&] { return store->EndConversation(c).ok(); });
     l.id = lead;
-    l.outcome = "info_only";
+    l.outcome = crm::Outcome::kInfoOnly;
     timed([&] { return store->UpdateLead(l).ok(); });
   }
   state.counters["writes_per_dialog"] = 17;

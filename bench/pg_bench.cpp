@@ -149,11 +149,11 @@ void BM_DialogWrites(benchmark::State& state) {
       turn.Add(std::chrono::steady_clock::now() - t);
     }
     c.id = conv;
-    c.outcome = "info_only";
+    c.outcome = crm::Outcome::kInfoOnly;
     c.summary = "Спросил о наличии плитки 60x60.";
     timed([&] { return store->EndConversation(c).ok(); });
     l.id = lead;
-    l.outcome = "info_only";
+    l.outcome = crm::Outcome::kInfoOnly;
     timed([&] { return store->UpdateLead(l).ok(); });
   }
   state.SetItemsProcessed(state.iterations() * 17);

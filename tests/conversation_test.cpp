@@ -209,11 +209,12 @@ TEST_P(Conversation, RunsGroundedToTheExpectedOutcome) {
   // The CRM has the same story.
   auto lead = store->GetLead(end.lead_id);
   ASSERT_TRUE(lead.ok());
-  EXPECT_EQ(lead->outcome, end.outcome);
+  EXPECT_EQ(crm::OptionalName(lead->outcome), end.outcome);
   EXPECT_EQ(lead->summary, end.summary);
   auto conv = store->GetConversation(end.conversation_id);
   ASSERT_TRUE(conv.ok());
-  EXPECT_EQ(conv->outcome, end.outcome);
+  EXPECT_EQ(crm::OptionalName(conv->outcome), end.outcome);
+  EXPECT_EQ(crm::OptionalName(conv->reason), end.reason);
   EXPECT_EQ(conv->turns.size(), transcript.size());
 
   auto orders = *store->ListOrders(end.lead_id);
@@ -290,7 +291,7 @@ TEST_P(Conversation, RunsGroundedToTheExpectedOutcome) {
     EXPECT_EQ(lead->source_flagged, ex["lead_flagged"].as<bool>());
   }
   if (ex["qualification"]) {
-    EXPECT_EQ(lead->qualification, ex["qualification"].as<std::string>());
+    EXPECT_EQ(crm::Name(lead->qualification), ex["qualification"].as<std::string>());
   }
   if (ex["agent_says"])
     for (const auto& needle : ex["agent_says"]) {
@@ -391,10 +392,10 @@ TEST(PhoneLeads, SilentCallsLeaveNoLeadAndLostSessionsEndInterrupted) {
   EXPECT_EQ(convs[0].turns[1].text, "монте тиберио матовый");
   spoken.reset();  // lost: no Finish()
   auto c = std::move(store->GetConversation(convs[0].id)).value();
-  EXPECT_EQ(c.outcome, "interrupted");
+  EXPECT_EQ(c.outcome, crm::Outcome::kInterrupted);
   EXPECT_GT(c.ended_at, 0);
   EXPECT_FALSE(c.summary.empty());
-  EXPECT_EQ(std::move(store->GetLead(leads[0].id)).value().outcome, "interrupted");
+  EXPECT_EQ(std::move(store->GetLead(leads[0].id)).value().outcome, crm::Outcome::kInterrupted);
 
   // A chat writes its lead at once, as before; the recovery pass ends what is left open.
   dialog::SessionParams chat_p;
@@ -407,7 +408,8 @@ TEST(PhoneLeads, SilentCallsLeaveNoLeadAndLostSessionsEndInterrupted) {
   auto n = dialog::EndInterrupted(*engine, INT64_MAX);
   ASSERT_TRUE(n.ok()) << n.status().ToString();
   EXPECT_EQ(*n, 1);
-  EXPECT_EQ(std::move(store->GetConversation(open[0].id)).value().outcome, "interrupted");
+  EXPECT_EQ(std::move(store->GetConversation(open[0].id)).value().outcome,
+            crm::Outcome::kInterrupted);
   EXPECT_EQ(*dialog::EndInterrupted(*engine, INT64_MAX), 0);
 }
 
@@ -433,7 +435,7 @@ TEST(PhoneLeads, HousekeeperEndsIdleConversationsAndAppliesRetentionDaily) {
     EXPECT_TRUE(store->AppendTurn(id, "caller", "алло", started + 1000).ok());
     if (ended) {
       c.id = id;
-      c.outcome = "info_only";
+      c.outcome = crm::Outcome::kInfoOnly;
       c.ended_at = ended;
       EXPECT_TRUE(store->EndConversation(c).ok());
     }
@@ -447,13 +449,13 @@ TEST(PhoneLeads, HousekeeperEndsIdleConversationsAndAppliesRetentionDaily) {
   o.retention.transcripts_days = 2;
   dialog::Housekeeper hk(*engine, o);
   hk.Tick(now);
-  EXPECT_EQ(std::move(store->GetConversation(idle)).value().outcome, "interrupted");
+  EXPECT_EQ(std::move(store->GetConversation(idle)).value().outcome, crm::Outcome::kInterrupted);
   EXPECT_EQ(std::move(store->GetConversation(fresh)).value().ended_at, 0);
   EXPECT_TRUE(std::move(store->GetConversation(old1)).value().turns.empty());
 
   const int64_t old2 = conversation(now - 3 * kDay, now - 3 * kDay + kMin);
   hk.Tick(now + 31 * kMin);  // the fresh one is idle now; retention waits for tomorrow
-  EXPECT_EQ(std::move(store->GetConversation(fresh)).value().outcome, "interrupted");
+  EXPECT_EQ(std::move(store->GetConversation(fresh)).value().outcome, crm::Outcome::kInterrupted);
   EXPECT_EQ(std::move(store->GetConversation(old2)).value().turns.size(), 1u);
   hk.Tick(now + kDay + kMin);
   EXPECT_TRUE(std::move(store->GetConversation(old2)).value().turns.empty());

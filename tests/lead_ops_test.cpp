@@ -88,7 +88,7 @@ std::string Trace(crm::CrmStore& s, int64_t lead_id) {
   std::ostringstream o;
   auto l = s.GetLead(lead_id);
   if (!l.ok()) return l.status().message();
-  o << "lead " << l->id << " " << crm::Name(l->status) << " reason=" << l->reason
+  o << "lead " << l->id << " " << crm::Name(l->status) << " reason=" << crm::StoredReason(*l)
     << " manager=" << l->assigned_to << "\n";
   for (const auto& t : *s.ListTasks(std::nullopt, lead_id))
     o << "task " << t.id << " " << crm::Name(t.kind) << " " << t.agent << " " << t.phone << " "

@@ -150,7 +150,7 @@ TEST_F(RecoveryCli, ChatKilledMidConversationIsEndedInterruptedByTheNextServe) {
     ASSERT_TRUE(leads.ok());
     ASSERT_EQ(leads->size(), 1u) << "the spoken lead is lost";
     lead = (*leads)[0].id;
-    EXPECT_EQ((*leads)[0].outcome, "");
+    EXPECT_EQ((*leads)[0].outcome, std::nullopt);
     auto convs = store->ListConversations(lead);
     ASSERT_TRUE(convs.ok());
     ASSERT_EQ(convs->size(), 1u);
@@ -169,7 +169,7 @@ TEST_F(RecoveryCli, ChatKilledMidConversationIsEndedInterruptedByTheNextServe) {
   ASSERT_TRUE(store);
   auto c = store->GetConversation(conv);
   ASSERT_TRUE(c.ok());
-  EXPECT_EQ(c->outcome, "interrupted");
+  EXPECT_EQ(c->outcome, kira::crm::Outcome::kInterrupted);
   EXPECT_GT(c->ended_at, c->started_at);
   EXPECT_NE(c->summary.find("прервался"), std::string::npos) << c->summary;  // scenario (ru)
   bool heard = false;
@@ -177,7 +177,7 @@ TEST_F(RecoveryCli, ChatKilledMidConversationIsEndedInterruptedByTheNextServe) {
   EXPECT_TRUE(heard) << "the caller's turn said before the kill is lost";
   auto l = store->GetLead(lead);
   ASSERT_TRUE(l.ok());
-  EXPECT_EQ(l->outcome, "interrupted");
+  EXPECT_EQ(l->outcome, kira::crm::Outcome::kInterrupted);
   auto leads = KiraSh("leads --json");
   EXPECT_NE(leads.find("\"interrupted\""), std::string::npos) << leads;
 }

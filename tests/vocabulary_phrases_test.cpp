@@ -64,6 +64,7 @@ TEST(Vocabulary, EveryRowHasItsPhrasesInEveryLanguage) {
       has(summaries, r.summary_key, r.name, "summary phrase");
       has(labels, r.label_key, r.name, "label");
     }
+    for (const auto& r : kQualificationTable) has(labels, r.label_key, r.name, "label");
     for (const auto& r : kLeadStatusTable) has(labels, r.label_key, r.name, "label");
     for (const auto& r : kCloseReasonTable) has(labels, r.label_key, r.name, "label");
     for (const auto& r : kTaskKindTable) has(labels, r.label_key, r.name, "label");
@@ -86,7 +87,9 @@ TEST(Vocabulary, NamesAreUniqueAndParseBack) {
   EXPECT_FALSE(ParseOutcome(""));
   for (const auto& r : kNonTargetedReasonTable) EXPECT_EQ(ParseNonTargetedReason(r.name), r.id);
   for (const auto& r : kLeadStatusTable) EXPECT_EQ(ParseLeadStatus(r.name), r.id);
-  for (const auto& r : kCloseReasonTable) EXPECT_EQ(ParseCloseReason(r.name), r.id);
+  for (const auto& r : kCloseReasonTable)
+    EXPECT_EQ(ParseCloseReason(r.name), r.manager_choice ? std::optional(r.id) : std::nullopt);
+  for (const auto& r : kQualificationTable) EXPECT_EQ(ParseQualification(r.name), r.id);
   for (const auto& r : kTaskKindTable) EXPECT_EQ(ParseTaskKind(r.name), r.id);
   for (const auto& r : kTaskStatusTable) EXPECT_EQ(ParseTaskStatus(r.name), r.id);
   for (const auto& r : kOrderStatusTable) EXPECT_EQ(ParseOrderStatus(r.name), r.id);
@@ -101,11 +104,14 @@ TEST(Vocabulary, AStoredNameNoRowHasIsAnErrorListingTheRows) {
 }
 
 TEST(Vocabulary, QualificationFollowsTheTable) {
-  EXPECT_EQ(QualificationName(Row(Outcome::kOrderPlaced).inbound), "targeted");
-  EXPECT_EQ(QualificationName(Row(Outcome::kOptOut).outbound), "non_targeted");
-  EXPECT_EQ(QualificationName(Row(Outcome::kTransferred).outbound), "");
-  EXPECT_EQ(QualificationName(Row(Outcome::kInfoOnly).inbound, /*caller_asked=*/true), "targeted");
-  EXPECT_EQ(QualificationName(Row(Outcome::kInfoOnly).inbound, /*caller_asked=*/false), "");
+  EXPECT_EQ(Qualify(Row(Outcome::kOrderPlaced).inbound), Qualification::kTargeted);
+  EXPECT_EQ(Qualify(Row(Outcome::kOptOut).outbound), Qualification::kNonTargeted);
+  EXPECT_EQ(Qualify(Row(Outcome::kTransferred).outbound), std::nullopt);
+  EXPECT_EQ(Qualify(Row(Outcome::kInfoOnly).inbound, /*caller_asked=*/true),
+            Qualification::kTargeted);
+  EXPECT_EQ(Qualify(Row(Outcome::kInfoOnly).inbound, /*caller_asked=*/false), std::nullopt);
+  EXPECT_EQ(Name(Qualification::kNonTargeted), "non_targeted");
+  EXPECT_EQ(Name(Qualification::kUnknown), "");
 }
 
 }  // namespace

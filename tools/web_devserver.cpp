@@ -106,7 +106,8 @@ Status Seed(crm::CrmStore& store, storage::Db& db, const std::string& demo) {
                     : s < 9 ? LeadStatus::kVeraAssigned
                             : LeadStatus::kNew;
       if (lead.status != LeadStatus::kNew) lead.assigned_to = "admin";
-      if (lead.status == LeadStatus::kClosed) lead.reason = reason.empty() ? "sold" : reason;
+      if (lead.status == LeadStatus::kClosed && !lead.non_targeted_reason)
+        lead.close_reason = crm::CloseReason::kSold;
     }
     KIRA_RETURN_IF_ERROR(store.UpdateLead(lead));
     if (outcome == "order_placed") {

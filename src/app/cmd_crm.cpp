@@ -71,7 +71,11 @@ int Leads(const AppOptions& o, const LeadsArgs& a) {
   auto store = OpenStore(o);
   if (!store.ok()) return Fail(store.status());
   crm::LeadFilter f;
-  f.outcome = a.outcome;
+  if (!a.outcome.empty()) {
+    auto outcome = crm::ParseNamed(crm::kOutcomeTable, a.outcome, "--outcome");
+    if (!outcome.ok()) return Fail(outcome.status());
+    f.outcome = *outcome;
+  }
   f.channel = a.channel;
   if (!a.status.empty()) {
     auto status = crm::ParseNamed(crm::kLeadStatusTable, a.status, "--status");
@@ -111,8 +115,8 @@ int Leads(const AppOptions& o, const LeadsArgs& a) {
     return 0;
   }
   for (const crm::Lead& l : leads) {
-    std::string outcome = l.outcome.empty() ? "-" : l.outcome;
-    if (!l.reason.empty()) outcome += "/" + l.reason;
+    std::string outcome = l.outcome ? std::string(crm::Name(*l.outcome)) : "-";
+    if (std::string reason = crm::StoredReason(l); !reason.empty()) outcome += "/" + reason;
     std::string phone = l.contact_id ? phones[l.contact_id] : "";
     std::printf("%-6lld %-20s %-6s %-13s %-30s %-16s %s\n", static_cast<long long>(l.id),
                 When(l.created_at).c_str(), l.channel.c_str(),

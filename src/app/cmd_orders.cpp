@@ -94,8 +94,13 @@ int Export(const AppOptions& o, const ExportArgs& a) {
     if (!status.ok()) return Fail(status.status());
     r.filter.status = *status;
   }
-  r.filter.outcome = a.outcome;
-  r.filter.reason = a.reason;
+  if (!a.outcome.empty()) {
+    auto outcome = crm::ParseNamed(crm::kOutcomeTable, a.outcome, "--outcome");
+    if (!outcome.ok()) return Fail(outcome.status());
+    r.filter.outcome = *outcome;
+  }
+  if (Status s = crm::ParseReasonFilter(a.reason, &r.filter); !s.ok())
+    return Fail(s.WithContext("--reason"));
   r.filter.channel = a.channel;
   r.order_status = a.order_status;
   auto from = Time("--from", a.from), to = Time("--to", a.to);

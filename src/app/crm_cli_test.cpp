@@ -78,13 +78,14 @@ TEST_F(CrmCli, LeadsAndOrdersAsJsonAndText) {
     crm::Contact person;
     person.phone = "+79161234567";
     int64_t contact = *store->UpsertContact(person);
-    const char* outcomes[] = {"order_placed", "prank", "non_targeted"};
+    const crm::Outcome outcomes[] = {crm::Outcome::kOrderPlaced, crm::Outcome::kPrank,
+                                     crm::Outcome::kNonTargeted};
     for (int i = 0; i < 3; ++i) {
       crm::Lead l;
       l.contact_id = i == 0 ? contact : 0;
       l.channel = i == 1 ? "web" : "phone";
       l.outcome = outcomes[i];
-      l.reason = i == 2 ? "discontinued" : "";
+      if (i == 2) l.non_targeted_reason = crm::NonTargetedReason::kDiscontinued;
       l.summary = "Сводка " + std::to_string(i);
       l.created_at = 1764400000000 + i * 1000;
       ASSERT_TRUE(store->CreateLead(l).ok());
@@ -197,7 +198,7 @@ TEST_F(CrmCli, OrderStatusMovesAndExportsWriteCsvAndXlsx) {
     crm::Lead l;
     l.contact_id = *store->UpsertContact(person);
     l.channel = "phone";
-    l.outcome = "order_placed";
+    l.outcome = crm::Outcome::kOrderPlaced;
     l.created_at = 1764400000000;
     int64_t lead = *store->CreateLead(l);
     crm::Order o;

@@ -91,7 +91,7 @@ TEST_F(CrmPgCli, DbUrlPutsTheCrmInPostgres) {
     ASSERT_TRUE(node.ok()) << node.status().ToString();
     crm::Lead l;
     l.channel = "phone";
-    l.outcome = "order_placed";
+    l.outcome = crm::Outcome::kOrderPlaced;
     l.summary = "Монте Тиберио, 12 м2";
     ASSERT_TRUE((*node)->CreateLead(l).ok());
   }
@@ -187,13 +187,13 @@ TEST_F(CrmPgCli, AStartingNodeEndsOnlyItsOwnCutOffCalls) {
   ASSERT_TRUE(reader.ok());
   crm::Conversation mine = *(*reader)->GetConversation(cut_off);
   EXPECT_EQ(mine.node, "node-a");
-  EXPECT_EQ(mine.outcome, "interrupted");
+  EXPECT_EQ(mine.outcome, crm::Outcome::kInterrupted);
   EXPECT_GT(mine.ended_at, 0);
   crm::Conversation theirs = *(*reader)->GetConversation(live);
   EXPECT_EQ(theirs.node, "node-b");
   EXPECT_EQ(theirs.ended_at, 0) << "node-b's live call was ended by node-a's start";
-  EXPECT_EQ(theirs.outcome, "");
-  EXPECT_EQ((*reader)->GetLead(theirs.lead_id)->outcome, "");
+  EXPECT_EQ(theirs.outcome, std::nullopt);
+  EXPECT_EQ((*reader)->GetLead(theirs.lead_id)->outcome, std::nullopt);
 }
 
 // The workspace's users live in PostgreSQL too, so every node sees the same logins.

@@ -97,6 +97,30 @@ void Get(const json& j, const char* rec, const char* key, std::optional<LeadStat
   *out = v;
 }
 
+void Get(const json& j, const char* rec, const char* key, Qualification* out) {
+  GetNamed(j, rec, key, kQualificationTable, out);
+}
+// "" or absent: none (an outcome, a reason) or any (a filter's qualification).
+template <typename Row, size_t N, typename E>
+void GetOptionalNamed(const json& j, const char* rec, const char* key, const Row (&table)[N],
+                      std::optional<E>* out) {
+  if (!Field(j, rec, key)) return;
+  std::string s;
+  Get(j, rec, key, &s);
+  auto v = ParseOptionalNamed(table, s, std::string(rec) + "." + key);
+  if (!v.ok()) throw std::invalid_argument(v.status().message());
+  *out = *v;
+}
+void Get(const json& j, const char* rec, const char* key, std::optional<Outcome>* out) {
+  GetOptionalNamed(j, rec, key, kOutcomeTable, out);
+}
+void Get(const json& j, const char* rec, const char* key, std::optional<NonTargetedReason>* out) {
+  GetOptionalNamed(j, rec, key, kNonTargetedReasonTable, out);
+}
+void Get(const json& j, const char* rec, const char* key, std::optional<Qualification>* out) {
+  GetOptionalNamed(j, rec, key, kQualificationTable, out);
+}
+
 template <typename T>
 void GetList(const json& j, const char* rec, const char* key, std::vector<T>* out) {
   if (const json* v = Field(j, rec, key)) {
@@ -139,9 +163,9 @@ void to_json(json& j, const Lead& v) {
            {"channel", v.channel},
            {"source", v.source},
            {"status", Name(v.status)},
-           {"qualification", v.qualification},
-           {"outcome", v.outcome},
-           {"reason", v.reason},
+           {"qualification", Name(v.qualification)},
+           {"outcome", OptionalName(v.outcome)},
+           {"reason", StoredReason(v)},
            {"summary", v.summary},
            {"assigned_to", v.assigned_to},
            {"interest", v.interest},
@@ -158,7 +182,12 @@ void from_json(const json& j, Lead& v) {
   Get(j, r, "status", &v.status);
   Get(j, r, "qualification", &v.qualification);
   Get(j, r, "outcome", &v.outcome);
-  Get(j, r, "reason", &v.reason);
+  if (Field(j, r, "reason")) {  // after the status, which says which vocabulary it is
+    std::string reason;
+    Get(j, r, "reason", &reason);
+    if (Status s = SetStoredReason(reason, &v); !s.ok())
+      throw std::invalid_argument("lead.reason: " + s.message());
+  }
   Get(j, r, "summary", &v.summary);
   Get(j, r, "assigned_to", &v.assigned_to);
   Get(j, r, "interest", &v.interest);
@@ -190,8 +219,8 @@ void to_json(json& j, const Conversation& v) {
            {"language", v.language},
            {"started_at", v.started_at},
            {"ended_at", v.ended_at},
-           {"outcome", v.outcome},
-           {"reason", v.reason},
+           {"outcome", OptionalName(v.outcome)},
+           {"reason", OptionalName(v.reason)},
            {"summary", v.summary},
            {"recording_path", v.recording_path},
            {"transfer_to", v.transfer_to},
@@ -335,11 +364,11 @@ void to_json(json& j, const ForgetResult& v) {
 }
 
 void to_json(json& j, const LeadFilter& v) {
-  j = json{{"outcome", v.outcome},
-           {"reason", v.reason},
+  j = json{{"outcome", OptionalName(v.outcome)},
+           {"reason", ReasonFilterName(v)},
            {"channel", v.channel},
            {"status", v.status ? Name(*v.status) : ""},
-           {"qualification", v.qualification},
+           {"qualification", OptionalName(v.qualification)},  // "" = any
            {"assigned_to", v.assigned_to},
            {"contact_id", v.contact_id},
            {"from", v.from},
@@ -351,7 +380,12 @@ void to_json(json& j, const LeadFilter& v) {
 void from_json(const json& j, LeadFilter& v) {
   const char* r = "filter";
   Get(j, r, "outcome", &v.outcome);
-  Get(j, r, "reason", &v.reason);
+  if (Field(j, r, "reason")) {
+    std::string reason;
+    Get(j, r, "reason", &reason);
+    if (Status s = ParseReasonFilter(reason, &v); !s.ok())
+      throw std::invalid_argument("filter.reason: " + s.message());
+  }
   Get(j, r, "channel", &v.channel);
   Get(j, r, "status", &v.status);
   Get(j, r, "qualification", &v.qualification);

@@ -22,9 +22,9 @@ TEST(CrmJson, LeadRoundTripsEveryField) {
   l.channel = "phone";
   l.source = "inbound";
   l.status = LeadStatus::kTaken;
-  l.qualification = "non_targeted";
-  l.outcome = "non_targeted";
-  l.reason = "discontinued";
+  l.qualification = Qualification::kNonTargeted;
+  l.outcome = Outcome::kNonTargeted;
+  l.non_targeted_reason = NonTargetedReason::kDiscontinued;
   l.summary = "Искал снятую коллекцию «Тиберио».";
   l.assigned_to = "olga";
   l.interest = "MT-6060-GR";
@@ -36,6 +36,18 @@ TEST(CrmJson, LeadRoundTripsEveryField) {
   EXPECT_EQ(b.summary, l.summary);
   EXPECT_TRUE(b.source_flagged);
   EXPECT_EQ(json(l)["created_at"], 1764400000000);
+  EXPECT_EQ(json(l)["reason"], "discontinued");  // the names the API has always shown
+  EXPECT_EQ(json(l)["qualification"], "non_targeted");
+
+  Lead closed = l;
+  closed.status = LeadStatus::kClosed;
+  closed.non_targeted_reason.reset();
+  closed.close_reason = CloseReason::kVeraResult;
+  closed.vera_result = "no_answer";
+  EXPECT_EQ(json(closed)["reason"], "vera_no_answer");
+  EXPECT_EQ(json(RoundTrip(closed)), json(closed));
+  auto bad = FromJson<Lead>(json::parse(R"({"status":"new","reason":"sold"})"));
+  EXPECT_FALSE(bad.ok());  // a close reason on a lead that is not closed
 }
 
 TEST(CrmJson, ConversationWithTurnsAndOrderWithLinesRoundTrip) {
@@ -47,7 +59,7 @@ TEST(CrmJson, ConversationWithTurnsAndOrderWithLinesRoundTrip) {
   c.language = "ru";
   c.started_at = 10;
   c.ended_at = 20;
-  c.outcome = "order_placed";
+  c.outcome = Outcome::kOrderPlaced;
   c.summary = "Заказ 12 м².";
   c.recording_path = "rec/2.wav";
   c.transfer_to = "manager";
@@ -104,7 +116,9 @@ TEST(CrmJson, TaskDncAuditContactFilterRoundTrip) {
   Contact c{9, "+79161234567", "Анна", "Europe/Moscow", 5};
   EXPECT_EQ(json(RoundTrip(c)), json(c));
   LeadFilter f;
-  f.outcome = "prank";
+  f.outcome = Outcome::kPrank;
+  f.qualification = Qualification::kNonTargeted;
+  ASSERT_TRUE(ParseReasonFilter("spam", &f).ok());
   f.before_id = 100;
   f.limit = 20;
   EXPECT_EQ(json(RoundTrip(f)), json(f));

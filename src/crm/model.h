@@ -1,8 +1,8 @@
 // The CRM's records. Plain structs shared by every CrmStore implementation, the dialog engine
 // (which writes them), the web workspace and the dialer (which read and update them).
-// Times are UTC Unix milliseconds. Statuses and task kinds are enums from crm/outcome.h (the
-// stores keep their names); outcome and reason strings are a contract checked against the
-// same tables (crm/record_checks.h).
+// Times are UTC Unix milliseconds. Outcomes, qualifications, reasons, statuses and task kinds
+// are enums from crm/outcome.h; the stores keep their names (the strings the web API, the
+// exports and the webhooks show) and refuse to read a name no row has.
 #pragma once
 
 #include <cstdint>
@@ -28,9 +28,15 @@ struct Lead {
   std::string channel;  // "chat", "phone", "web"
   std::string source;   // "inbound", "web_form", "cli"
   LeadStatus status = LeadStatus::kNew;
-  std::string qualification;  // "targeted", "non_targeted", "" while unknown
-  std::string outcome;        // last conversation's outcome
-  std::string reason;         // non_targeted reason, or closing reason
+  Qualification qualification = Qualification::kUnknown;
+  std::optional<Outcome> outcome;  // the last conversation's; none before the first ends
+  // Why — two vocabularies, kept apart. The stores keep them in ONE `reason` column, as they
+  // always have (StoredReason/SetStoredReason): a closed lead's close reason, otherwise the
+  // non-targeted reason. So a closed lead reads back with its close reason only (closing
+  // replaces the non-targeted reason); a closed lead without one keeps its non-targeted reason.
+  std::optional<NonTargetedReason> non_targeted_reason;  // with outcome non_targeted
+  std::optional<CloseReason> close_reason;               // once closed
+  std::string vera_result;  // close_reason kVeraResult: Vera's call's result ("opt_out")
   std::string summary;
   std::string assigned_to;      // user name of the manager who took it
   std::string interest;         // what the caller asked about (SKU or words), for Vera
@@ -55,9 +61,9 @@ struct Conversation {
   std::string channel;   // "chat", "phone"
   std::string language;  // "ru", "en"
   int64_t started_at = 0;
-  int64_t ended_at = 0;  // 0 while in progress
-  std::string outcome;
-  std::string reason;
+  int64_t ended_at = 0;                     // 0 while in progress
+  std::optional<Outcome> outcome;           // set when it ends
+  std::optional<NonTargetedReason> reason;  // with outcome non_targeted
   std::string summary;
   std::string recording_path;
   std::string transfer_to;
@@ -130,9 +136,14 @@ struct AuditEntry {
 // Leads are listed newest first: by created_at, then id, descending. Empty strings and zeros
 // mean "any".
 struct LeadFilter {
-  std::string outcome, reason, channel;
+  std::optional<Outcome> outcome;
+  // The stored reason (Lead's one `reason` column): a non-targeted or a closing reason. "other"
+  // is a name in both, and finds both (ParseReasonFilter).
+  std::optional<NonTargetedReason> non_targeted_reason;
+  std::optional<CloseReason> close_reason;  // a manager's; kVeraResult is not filtered on
+  std::string channel;
   std::optional<LeadStatus> status;
-  std::string qualification;  // "targeted", "non_targeted"
+  std::optional<Qualification> qualification;
   std::string assigned_to;
   int64_t contact_id = 0;
   int64_t from = 0, to = 0;  // created_at range [from, to), 0 = open
@@ -160,7 +171,9 @@ struct LeadSlotCount {  // leads created in one slot through one channel
 };
 
 struct LeadKindCount {  // leads of one qualification, outcome and reason
-  std::string qualification, outcome, reason;
+  Qualification qualification = Qualification::kUnknown;
+  std::optional<Outcome> outcome;
+  std::string reason;       // the stored reason (see Lead): a non-targeted or a closing reason
   bool by_manager = false;  // assigned to a manager, or taken / given to Vera by one
   int64_t n = 0;
   bool operator==(const LeadKindCount&) const = default;
@@ -181,6 +194,23 @@ struct VeraTaskCount {  // Vera's call tasks created in the range, by status and
 };
 // In the order CrmTallies promises: by status (the enum's order), then last_result.
 void SortVeraTasks(std::vector<VeraTaskCount>* v);
+// A store's lead count from the stored names (Invalid for a name no row has), and the order
+// CrmTallies promises for them.
+Result<LeadKindCount> ReadLeadKind(std::string_view qualification, std::string_view outcome,
+                                   std::string reason, bool by_manager, int64_t n);
+void SortLeadKinds(std::vector<LeadKindCount>* v);
+
+// A lead's `reason` column as the stores keep it: the close reason's name ("vera_<result>" for
+// Vera's) when closed with one, else the non-targeted reason's name, else "".
+std::string StoredReason(const Lead& l);
+// Sets the lead's reason fields from that column; `l.status` must be set first. Invalid, naming
+// the value, for a name of neither vocabulary (or a close reason on a lead not closed).
+Status SetStoredReason(std::string_view stored, Lead* l);
+// The filter's reason as the stores compare it with the column ("" = any).
+std::string_view ReasonFilterName(const LeadFilter& f);
+// Sets the filter's reason from a name a manager chose (web query, CLI --reason); "" = any.
+// Invalid, listing the names, for anything else.
+Status ParseReasonFilter(std::string_view name, LeadFilter* f);
 
 // Each list sorted by its fields in declaration order; no zero counts.
 struct CrmTallies {

@@ -1,12 +1,15 @@
-// The CRM's closed vocabularies — conversation outcomes, non-targeted reasons, lead, order and
-// task statuses, closing reasons and task kinds — as enums with ONE table row each: its name (the
-// string the store, the web API, the webhooks and shops' own CRMs rely on), its qualification, the
-// agents' summary phrase key (data/defaults/agents/*/<lang>/scenario.yaml) and the workspace's
-// label key (web/assets/i18n/<lang>.json). Adding an outcome is one enum value, one row, and its
-// phrases in every language; tests/vocabulary_phrases_test.cpp fails until they are all there.
+// The CRM's closed vocabularies — conversation outcomes, qualifications, non-targeted reasons,
+// closing reasons, lead, order and task statuses and task kinds — as enums with ONE table row
+// each: its name (the string the store, the web API, the webhooks and shops' own CRMs rely on),
+// what an outcome makes of the lead's qualification, the agents' summary phrase key
+// (data/defaults/agents/*/<lang>/scenario.yaml) and the workspace's label key
+// (web/assets/i18n/<lang>.json). The records (model.h) hold these enums; the stores convert at
+// their boundary and refuse a stored name no row has. Adding an outcome is one enum value, one
+// row, and its phrases in every language; tests/vocabulary_phrases_test.cpp fails until they
+// are all there.
 //
 //   auto o = crm::ParseOutcome("opt_out");              // std::optional<Outcome>
-//   crm::Row(*o).inbound == Qualification::kNonTargeted
+//   crm::Qualify(crm::Row(*o).inbound) == Qualification::kNonTargeted
 #pragma once
 
 #include <cstddef>
@@ -18,14 +21,28 @@
 
 namespace kira::crm {
 
-// What an outcome says about a lead: Lead::qualification's value ("" while unknown).
-enum class Qualification {
-  kUnknown,         // ""
-  kTargeted,        // "targeted"
-  kNonTargeted,     // "non_targeted"
-  kTargetedIfAsked  // targeted when the caller asked about something, else unknown
+// Whether a lead is a real customer's request (Lead::qualification; stored "", "targeted",
+// "non_targeted").
+enum class Qualification { kUnknown, kTargeted, kNonTargeted };
+struct QualificationRow {
+  Qualification id;
+  std::string_view name;
+  std::string_view label_key;
 };
-std::string_view QualificationName(Qualification q, bool caller_asked = false);
+inline constexpr QualificationRow kQualificationTable[] = {
+    {Qualification::kUnknown, "", "dash.unknown"},
+    {Qualification::kTargeted, "targeted", "dash.targeted"},
+    {Qualification::kNonTargeted, "non_targeted", "dash.non_targeted"},
+};
+
+// What an outcome does to Lead::qualification (OutcomeRow::inbound/outbound): the one place
+// the targeted/non-targeted mapping is written. Qualify() applies it.
+enum class Qualifies {
+  kLeave,           // leaves the lead's qualification as it is
+  kTargeted,        // makes it targeted
+  kNonTargeted,     // makes it non-targeted
+  kTargetedIfAsked  // targeted when the caller asked about something, else leaves it
+};
 
 enum class Outcome {
   kOrderPlaced,
@@ -49,47 +66,47 @@ enum class Outcome {
 struct OutcomeRow {
   Outcome id;
   std::string_view name;
-  Qualification inbound;   // after a caller's conversation with Kira
-  Qualification outbound;  // after Vera's call on an existing lead (most leave it unchanged)
+  Qualifies inbound;   // after a caller's conversation with Kira
+  Qualifies outbound;  // after Vera's call on an existing lead (most leave it unchanged)
   std::string_view summary_key;
   std::string_view label_key;
 };
 
 inline constexpr OutcomeRow kOutcomeTable[] = {
-    {Outcome::kOrderPlaced, "order_placed", Qualification::kTargeted, Qualification::kTargeted,
+    {Outcome::kOrderPlaced, "order_placed", Qualifies::kTargeted, Qualifies::kTargeted,
      "summary_order_placed", "outcome.order_placed"},
-    {Outcome::kQualified, "qualified", Qualification::kTargeted, Qualification::kTargeted,
+    {Outcome::kQualified, "qualified", Qualifies::kTargeted, Qualifies::kTargeted,
      "summary_qualified", "outcome.qualified"},
     // The summary is per reason (NonTargetedReasonRow); this is the fallback.
-    {Outcome::kNonTargeted, "non_targeted", Qualification::kNonTargeted, Qualification::kUnknown,
+    {Outcome::kNonTargeted, "non_targeted", Qualifies::kNonTargeted, Qualifies::kLeave,
      "summary_non_targeted_other", "outcome.non_targeted"},
-    {Outcome::kInfoOnly, "info_only", Qualification::kTargetedIfAsked, Qualification::kUnknown,
+    {Outcome::kInfoOnly, "info_only", Qualifies::kTargetedIfAsked, Qualifies::kLeave,
      "summary_info_only", "outcome.info_only"},
-    {Outcome::kCallbackScheduled, "callback_scheduled", Qualification::kTargeted,
-     Qualification::kTargeted, "summary_callback_scheduled", "outcome.callback_scheduled"},
-    {Outcome::kTransferred, "transferred", Qualification::kTargeted, Qualification::kUnknown,
+    {Outcome::kCallbackScheduled, "callback_scheduled", Qualifies::kTargeted, Qualifies::kTargeted,
+     "summary_callback_scheduled", "outcome.callback_scheduled"},
+    {Outcome::kTransferred, "transferred", Qualifies::kTargeted, Qualifies::kLeave,
      "summary_transferred", "outcome.transferred"},
-    {Outcome::kAbusive, "abusive", Qualification::kNonTargeted, Qualification::kUnknown,
-     "summary_abusive", "outcome.abusive"},
-    {Outcome::kPrank, "prank", Qualification::kNonTargeted, Qualification::kUnknown,
-     "summary_prank", "outcome.prank"},
-    {Outcome::kFraudSuspected, "fraud_suspected", Qualification::kNonTargeted,
-     Qualification::kUnknown, "summary_fraud_suspected", "outcome.fraud_suspected"},
-    {Outcome::kOptOut, "opt_out", Qualification::kNonTargeted, Qualification::kNonTargeted,
+    {Outcome::kAbusive, "abusive", Qualifies::kNonTargeted, Qualifies::kLeave, "summary_abusive",
+     "outcome.abusive"},
+    {Outcome::kPrank, "prank", Qualifies::kNonTargeted, Qualifies::kLeave, "summary_prank",
+     "outcome.prank"},
+    {Outcome::kFraudSuspected, "fraud_suspected", Qualifies::kNonTargeted, Qualifies::kLeave,
+     "summary_fraud_suspected", "outcome.fraud_suspected"},
+    {Outcome::kOptOut, "opt_out", Qualifies::kNonTargeted, Qualifies::kNonTargeted,
      "summary_opt_out", "outcome.opt_out"},
-    {Outcome::kWrongNumber, "wrong_number", Qualification::kNonTargeted,
-     Qualification::kNonTargeted, "summary_wrong_number", "outcome.wrong_number"},
-    {Outcome::kRefused, "refused", Qualification::kUnknown, Qualification::kUnknown,
-     "summary_refused", "outcome.refused"},
-    {Outcome::kSecretary, "secretary", Qualification::kUnknown, Qualification::kUnknown,
-     "summary_secretary", "outcome.secretary"},
-    {Outcome::kVoicemail, "voicemail", Qualification::kUnknown, Qualification::kUnknown,
-     "summary_voicemail", "outcome.voicemail"},
-    {Outcome::kNoAnswer, "no_answer", Qualification::kUnknown, Qualification::kUnknown,
-     "summary_no_answer", "outcome.no_answer"},
+    {Outcome::kWrongNumber, "wrong_number", Qualifies::kNonTargeted, Qualifies::kNonTargeted,
+     "summary_wrong_number", "outcome.wrong_number"},
+    {Outcome::kRefused, "refused", Qualifies::kLeave, Qualifies::kLeave, "summary_refused",
+     "outcome.refused"},
+    {Outcome::kSecretary, "secretary", Qualifies::kLeave, Qualifies::kLeave, "summary_secretary",
+     "outcome.secretary"},
+    {Outcome::kVoicemail, "voicemail", Qualifies::kLeave, Qualifies::kLeave, "summary_voicemail",
+     "outcome.voicemail"},
+    {Outcome::kNoAnswer, "no_answer", Qualifies::kLeave, Qualifies::kLeave, "summary_no_answer",
+     "outcome.no_answer"},
     // A conversation cut off (the process died, the session was lost) and ended afterwards by
     // the recovery pass (dialog/recovery.h).
-    {Outcome::kInterrupted, "interrupted", Qualification::kUnknown, Qualification::kUnknown,
+    {Outcome::kInterrupted, "interrupted", Qualifies::kLeave, Qualifies::kLeave,
      "summary_interrupted", "outcome.interrupted"},
 };
 
@@ -134,21 +151,24 @@ inline constexpr LeadStatusRow kLeadStatusTable[] = {
     {LeadStatus::kClosed, "closed", "status.closed"},
 };
 
-// Why a manager closed a lead (Lead::reason of a closed lead; Vera's approved results are
-// "vera_<outcome>").
-enum class CloseReason { kSold, kNotTargeted, kDuplicate, kNoContact, kSpam, kOther };
+// Why a lead was closed (Lead::close_reason): a manager's reason, or kVeraResult when the
+// manager approved Vera's finished call (LeadService::Approve); the call's result then is
+// Lead::vera_result and the stored name is "vera_<result>" ("vera_opt_out", "vera_no_answer").
+enum class CloseReason { kSold, kNotTargeted, kDuplicate, kNoContact, kSpam, kOther, kVeraResult };
 struct CloseReasonRow {
   CloseReason id;
-  std::string_view name;
+  std::string_view name;  // kVeraResult: the stored name's prefix, "vera" + "_" + result
   std::string_view label_key;
+  bool manager_choice;  // offered to a manager closing a lead (not kVeraResult)
 };
 inline constexpr CloseReasonRow kCloseReasonTable[] = {
-    {CloseReason::kSold, "sold", "reason.sold"},
-    {CloseReason::kNotTargeted, "not_targeted", "reason.not_targeted"},
-    {CloseReason::kDuplicate, "duplicate", "reason.duplicate"},
-    {CloseReason::kNoContact, "no_contact", "reason.no_contact"},
-    {CloseReason::kSpam, "spam", "reason.spam"},
-    {CloseReason::kOther, "other", "reason.other"},
+    {CloseReason::kSold, "sold", "reason.sold", true},
+    {CloseReason::kNotTargeted, "not_targeted", "reason.not_targeted", true},
+    {CloseReason::kDuplicate, "duplicate", "reason.duplicate", true},
+    {CloseReason::kNoContact, "no_contact", "reason.no_contact", true},
+    {CloseReason::kSpam, "spam", "reason.spam", true},
+    {CloseReason::kOther, "other", "reason.other", true},
+    {CloseReason::kVeraResult, "vera", "reason.vera", false},
 };
 
 // Where an order is (Order::status); leads/order_flow.h says which moves are allowed.
@@ -206,11 +226,14 @@ constexpr bool InEnumOrder(const Row (&table)[N]) {
     if (static_cast<size_t>(table[i].id) != i) return false;
   return true;
 }
-static_assert(InEnumOrder(kOutcomeTable) && InEnumOrder(kNonTargetedReasonTable) &&
-              InEnumOrder(kLeadStatusTable) && InEnumOrder(kCloseReasonTable) &&
-              InEnumOrder(kTaskKindTable) && InEnumOrder(kOrderStatusTable) &&
-              InEnumOrder(kTaskStatusTable));
+static_assert(InEnumOrder(kQualificationTable) && InEnumOrder(kOutcomeTable) &&
+              InEnumOrder(kNonTargetedReasonTable) && InEnumOrder(kLeadStatusTable) &&
+              InEnumOrder(kCloseReasonTable) && InEnumOrder(kTaskKindTable) &&
+              InEnumOrder(kOrderStatusTable) && InEnumOrder(kTaskStatusTable));
 
+constexpr const QualificationRow& Row(Qualification q) {
+  return kQualificationTable[static_cast<size_t>(q)];
+}
 constexpr const OutcomeRow& Row(Outcome o) { return kOutcomeTable[static_cast<size_t>(o)]; }
 constexpr const NonTargetedReasonRow& Row(NonTargetedReason r) {
   return kNonTargetedReasonTable[static_cast<size_t>(r)];
@@ -250,8 +273,14 @@ inline std::optional<NonTargetedReason> ParseNonTargetedReason(std::string_view 
 inline std::optional<LeadStatus> ParseLeadStatus(std::string_view s) {
   return ParseName(kLeadStatusTable, s);
 }
+// A manager's closing reason (kVeraResult is not one: Approve sets it).
 inline std::optional<CloseReason> ParseCloseReason(std::string_view s) {
-  return ParseName(kCloseReasonTable, s);
+  auto r = ParseName(kCloseReasonTable, s);
+  if (r && !Row(*r).manager_choice) return std::nullopt;
+  return r;
+}
+inline std::optional<Qualification> ParseQualification(std::string_view s) {
+  return ParseName(kQualificationTable, s);
 }
 inline std::optional<TaskKind> ParseTaskKind(std::string_view s) {
   return ParseName(kTaskKindTable, s);
@@ -264,11 +293,13 @@ inline std::optional<TaskStatus> ParseTaskStatus(std::string_view s) {
   return ParseName(kTaskStatusTable, s);
 }
 
-// "a, b, c": every name of a table, for messages that list what is accepted.
+// "a, b, c": every name of a table, for messages that list what is accepted ("" for an empty
+// name).
 template <typename Row, size_t N>
 std::string Names(const Row (&table)[N]) {
   std::string out;
-  for (const Row& r : table) (out += out.empty() ? "" : ", ") += r.name;
+  for (const Row& r : table)
+    (out += out.empty() ? "" : ", ") += r.name.empty() ? std::string_view("\"\"") : r.name;
   return out;
 }
 
@@ -284,22 +315,47 @@ auto ParseNamed(const Row (&table)[N], std::string_view s, std::string_view what
 }
 
 inline bool IsOutcome(std::string_view s) { return ParseOutcome(s).has_value(); }
-inline bool IsNonTargetedReason(std::string_view s) {
-  return ParseNonTargetedReason(s).has_value();
+
+// The closing reasons a manager may choose, "sold, not_targeted, ...", for /api/meta and for
+// messages.
+inline std::string ManagerCloseReasonNames() {
+  std::string out;
+  for (const auto& r : kCloseReasonTable)
+    if (r.manager_choice) (out += out.empty() ? "" : ", ") += r.name;
+  return out;
 }
 
-inline std::string_view QualificationName(Qualification q, bool caller_asked) {
-  switch (q) {
-    case Qualification::kTargeted:
-      return "targeted";
-    case Qualification::kNonTargeted:
-      return "non_targeted";
-    case Qualification::kTargetedIfAsked:
-      return caller_asked ? "targeted" : "";
-    case Qualification::kUnknown:
+// An optional vocabulary value as stored: its name, "" for none (a literal, never a null
+// pointer, which SQLite would bind as NULL).
+template <typename E>
+constexpr std::string_view OptionalName(const std::optional<E>& e) {
+  return e ? Name(*e) : std::string_view("");
+}
+// A stored name that may be empty: nullopt for "", the value for a name of `table`, an error
+// naming `what` for anything else.
+template <typename Row, size_t N>
+auto ParseOptionalNamed(const Row (&table)[N], std::string_view s, std::string_view what)
+    -> Result<std::optional<decltype(table[0].id)>> {
+  using E = decltype(table[0].id);
+  if (s.empty()) return std::optional<E>();
+  KIRA_ASSIGN_OR_RETURN(E e, ParseNamed(table, s, what));
+  return std::optional<E>(e);
+}
+
+// What `rule` makes of a lead's qualification: the new value, or nullopt to leave it.
+constexpr std::optional<Qualification> Qualify(Qualifies rule, bool caller_asked = false) {
+  switch (rule) {
+    case Qualifies::kTargeted:
+      return Qualification::kTargeted;
+    case Qualifies::kNonTargeted:
+      return Qualification::kNonTargeted;
+    case Qualifies::kTargetedIfAsked:
+      if (caller_asked) return Qualification::kTargeted;
+      break;
+    case Qualifies::kLeave:
       break;
   }
-  return "";
+  return std::nullopt;
 }
 
 }  // namespace kira::crm

@@ -45,7 +45,7 @@ class PersonalData : public ::testing::Test {
     EXPECT_TRUE(store_->AppendTurn(*id, "caller", "меня зовут Анна", ended_at - 1000).ok());
     std::ofstream(Data() + "/" + rec) << "RIFF";
     conv.id = *id;
-    conv.outcome = "info_only";
+    conv.outcome = Outcome::kInfoOnly;
     conv.ended_at = ended_at;
     conv.recording_path = rec;
     EXPECT_TRUE(store_->EndConversation(conv).ok());

@@ -19,27 +19,82 @@ bool InList(std::string_view v, const char* const* list, size_t n) {
 }
 
 Status CheckLead(const Lead& l) {
-  if (!l.outcome.empty() && !IsOutcome(l.outcome)) {
-    return Status::Invalid("lead outcome '" + l.outcome + "' is not one of the known outcomes");
-  }
+  if (l.close_reason == CloseReason::kVeraResult && l.vera_result.empty())
+    return Status::Invalid("a lead closed with Vera's result needs the result");
+  if (l.close_reason && l.status != LeadStatus::kClosed)
+    return Status::Invalid("a lead that is not closed has no close reason");
   return Status::Ok();
 }
 
 Status CheckConversationOutcome(const Conversation& c, bool required) {
-  if (c.outcome.empty()) {
+  if (!c.outcome) {
     if (!required) return Status::Ok();
     return Status::Invalid("conversation " + std::to_string(c.id) +
                            " cannot end without an outcome");
   }
-  if (!IsOutcome(c.outcome)) {
-    return Status::Invalid("conversation outcome '" + c.outcome +
-                           "' is not one of the known outcomes");
-  }
-  if (c.outcome == Name(Outcome::kNonTargeted) && !IsNonTargetedReason(c.reason)) {
+  if (*c.outcome == Outcome::kNonTargeted && !c.reason) {
     return Status::Invalid("a non_targeted outcome needs a reason (" +
-                           Names(kNonTargetedReasonTable) + "), got '" + c.reason + "'");
+                           Names(kNonTargetedReasonTable) + ")");
   }
   return Status::Ok();
+}
+
+namespace {
+constexpr std::string_view kVeraPrefix = "vera_";
+}  // namespace
+
+std::string StoredReason(const Lead& l) {
+  if (l.status == LeadStatus::kClosed && l.close_reason) {
+    if (*l.close_reason == CloseReason::kVeraResult)
+      return std::string(kVeraPrefix) + l.vera_result;
+    return std::string(Name(*l.close_reason));
+  }
+  return std::string(OptionalName(l.non_targeted_reason));
+}
+
+Status SetStoredReason(std::string_view stored, Lead* l) {
+  l->non_targeted_reason.reset();
+  l->close_reason.reset();
+  l->vera_result.clear();
+  if (stored.empty()) return Status::Ok();
+  if (l->status == LeadStatus::kClosed) {
+    // A closing reason first: "other" is a name in both vocabularies.
+    if (auto r = ParseName(kCloseReasonTable, stored); r && *r != CloseReason::kVeraResult) {
+      l->close_reason = *r;
+      return Status::Ok();
+    }
+    if (stored.size() > kVeraPrefix.size() && stored.starts_with(kVeraPrefix)) {
+      l->close_reason = CloseReason::kVeraResult;
+      l->vera_result = std::string(stored.substr(kVeraPrefix.size()));
+      return Status::Ok();
+    }
+  }
+  if (auto r = ParseNonTargetedReason(stored)) {
+    l->non_targeted_reason = *r;
+    return Status::Ok();
+  }
+  return Status::Invalid(
+      "lead " + std::to_string(l->id) + " (" + std::string(Name(l->status)) + "): reason '" +
+      std::string(stored.substr(0, 64)) + "' is not one of " + Names(kNonTargetedReasonTable) +
+      (l->status == LeadStatus::kClosed ? ", " + ManagerCloseReasonNames() + ", vera_<result>"
+                                        : std::string()));
+}
+
+std::string_view ReasonFilterName(const LeadFilter& f) {
+  if (f.non_targeted_reason) return Name(*f.non_targeted_reason);
+  if (f.close_reason) return Name(*f.close_reason);
+  return "";
+}
+
+Status ParseReasonFilter(std::string_view name, LeadFilter* f) {
+  f->non_targeted_reason.reset();
+  f->close_reason.reset();
+  if (name.empty()) return Status::Ok();
+  f->non_targeted_reason = ParseNonTargetedReason(name);
+  f->close_reason = ParseCloseReason(name);
+  if (f->non_targeted_reason || f->close_reason) return Status::Ok();
+  return Status::Invalid("reason '" + std::string(name.substr(0, 40)) + "' is not one of " +
+                         Names(kNonTargetedReasonTable) + ", " + ManagerCloseReasonNames());
 }
 
 Status CheckOrder(const Order& o) {
@@ -70,6 +125,25 @@ Status CheckTask(const Task& t) {
 void SortVeraTasks(std::vector<VeraTaskCount>* v) {
   std::sort(v->begin(), v->end(), [](const VeraTaskCount& a, const VeraTaskCount& b) {
     return std::tie(a.status, a.last_result) < std::tie(b.status, b.last_result);
+  });
+}
+
+Result<LeadKindCount> ReadLeadKind(std::string_view qualification, std::string_view outcome,
+                                   std::string reason, bool by_manager, int64_t n) {
+  LeadKindCount c;
+  KIRA_ASSIGN_OR_RETURN(c.qualification,
+                        ParseNamed(kQualificationTable, qualification, "lead qualification"));
+  KIRA_ASSIGN_OR_RETURN(c.outcome, ParseOptionalNamed(kOutcomeTable, outcome, "lead outcome"));
+  c.reason = std::move(reason);
+  c.by_manager = by_manager;
+  c.n = n;
+  return c;
+}
+
+void SortLeadKinds(std::vector<LeadKindCount>* v) {
+  std::sort(v->begin(), v->end(), [](const LeadKindCount& a, const LeadKindCount& b) {
+    return std::tie(a.qualification, a.outcome, a.reason, a.by_manager) <
+           std::tie(b.qualification, b.outcome, b.reason, b.by_manager);
   });
 }
 

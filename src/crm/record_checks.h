@@ -23,10 +23,10 @@ std::string SqlName(E e) {
   return "'" + std::string(Name(e)) + "'";
 }
 
-// A lead's outcome, when set, is from the closed list (outcome.h).
+// A lead's close reason goes with the closed status, and Vera's result with kVeraResult.
 Status CheckLead(const Lead& l);
-// A conversation's outcome, when set (always when `required`: ending it), is from the closed
-// list, and non_targeted needs one of its reasons.
+// A conversation's outcome is set when `required` (ending it), and non_targeted needs one of
+// its reasons.
 Status CheckConversationOutcome(const Conversation& c, bool required);
 // An order has lines with a sku, a positive qty and a price >= 0.
 Status CheckOrder(const Order& o);

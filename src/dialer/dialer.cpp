@@ -112,7 +112,7 @@ Result<bool> Dialer::WebFormLead(int64_t lead_id) {
   return lead.source == "web_form";
 }
 
-Status Dialer::SetLeadOutcome(int64_t lead_id, const std::string& outcome) {
+Status Dialer::SetLeadOutcome(int64_t lead_id, crm::Outcome outcome) {
   if (lead_id == 0) return Status::Ok();
   KIRA_ASSIGN_OR_RETURN(crm::Lead lead, store_->GetLead(lead_id));
   lead.outcome = outcome;
@@ -176,7 +176,9 @@ Status Dialer::ApplyResult(const Finished& f) {
       t.last_result = name;
       KIRA_RETURN_IF_ERROR(Save(t, kHeld));
       KIRA_RETURN_IF_ERROR(FollowUp(t, name));
-      return SetLeadOutcome(t.lead_id, name);
+      return SetLeadOutcome(t.lead_id, f.result.disposition == CallDisposition::kSecretary
+                                           ? crm::Outcome::kSecretary
+                                           : crm::Outcome::kVoicemail);
     case CallDisposition::kBusy:
     case CallDisposition::kNoAnswer:
     case CallDisposition::kFailed:
@@ -184,7 +186,7 @@ Status Dialer::ApplyResult(const Finished& f) {
       if (t.attempts >= cfg_.max_attempts) {
         KIRA_RETURN_IF_ERROR(Close(t, crm::TaskStatus::kDone, kNoAnswer, kHeld));
         ++stats_.closed_no_answer;  // not when another node holds the task now
-        return SetLeadOutcome(t.lead_id, kNoAnswer);
+        return SetLeadOutcome(t.lead_id, crm::Outcome::kNoAnswer);
       }
       t.status = crm::TaskStatus::kOpen;
       KIRA_RETURN_IF_ERROR(Save(t, kHeld));
@@ -398,7 +400,7 @@ Result<int> Dialer::Tick() {
       case Reason::kMaxAttempts:
         ++stats_.closed_no_answer;
         s = Close(task, crm::TaskStatus::kDone, kNoAnswer);
-        if (s.ok()) s = SetLeadOutcome(task.lead_id, kNoAnswer);
+        if (s.ok()) s = SetLeadOutcome(task.lead_id, crm::Outcome::kNoAnswer);
         break;
       default:
         ++stats_.closed_other;

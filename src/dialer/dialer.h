@@ -150,7 +150,7 @@ class Dialer {
   Status Close(crm::Task t, crm::TaskStatus status, const std::string& result,
                crm::TaskStatus expect = crm::TaskStatus::kOpen);
   Status FollowUp(const crm::Task& t, const std::string& why);
-  Status SetLeadOutcome(int64_t lead_id, const std::string& outcome);
+  Status SetLeadOutcome(int64_t lead_id, crm::Outcome outcome);
   Result<bool> WebFormLead(int64_t lead_id);
   void Schedule(const crm::Task& t, int64_t due_ms);
 

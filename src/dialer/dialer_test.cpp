@@ -193,7 +193,7 @@ TEST_F(DialerTest, RetriesAfterDelaysThenEndsNoAnswer) {
   EXPECT_EQ(crm::Name(t.status), "done");
   EXPECT_EQ(t.last_result, "no_answer");
   EXPECT_EQ(t.attempts, 3);
-  EXPECT_EQ(store_->GetLead(lead).value().outcome, "no_answer");
+  EXPECT_EQ(store_->GetLead(lead).value().outcome, crm::Outcome::kNoAnswer);
   EXPECT_EQ(net_.calls.size(), 3u);
 }
 
@@ -285,7 +285,7 @@ TEST_F(DialerTest, SecretaryEndsWithATextFollowUp) {
   crm::Task t = Task(id);
   EXPECT_EQ(crm::Name(t.status), "done");
   EXPECT_EQ(t.last_result, "secretary");
-  EXPECT_EQ(store_->GetLead(t.lead_id).value().outcome, "secretary");
+  EXPECT_EQ(store_->GetLead(t.lead_id).value().outcome, crm::Outcome::kSecretary);
   auto all = store_->ListTasks(crm::TaskStatus::kOpen, t.lead_id);
   ASSERT_TRUE(all.ok());
   ASSERT_EQ(all->size(), 1u);

@@ -132,7 +132,9 @@ void KiraSession::OfferRelated(Reply& r, const catalog::Product& p) {
   }
 }
 
-void KiraSession::ResolveOutcome(std::string* outcome, std::string* reason, std::string* summary) {
+void KiraSession::ResolveOutcome(crm::Outcome* outcome,
+                                 std::optional<crm::NonTargetedReason>* reason,
+                                 std::string* summary) {
   if (outbound_) return ResolveOutboundOutcome(outcome, reason, summary);
   Outcome o;
   std::optional<NonTargetedReason> why;
@@ -154,8 +156,8 @@ void KiraSession::ResolveOutcome(std::string* outcome, std::string* reason, std:
     why = caller_turns_.empty() ? NonTargetedReason::kUnclear : NonTargetedReason::kOther;
   }
   if (o == Outcome::kNonTargeted && !why) why = NonTargetedReason::kOther;
-  *outcome = crm::Name(o);
-  *reason = why ? std::string(crm::Name(*why)) : "";
+  *outcome = o;
+  *reason = why;
   // "Discontinued" and "out of stock" are about the product the analogs stood in for, not the
   // analog the caller looked at last.
   const bool stock_reason =
@@ -188,7 +190,8 @@ void KiraSession::ResolveOutcome(std::string* outcome, std::string* reason, std:
   *summary = s;
 }
 
-void KiraSession::ResolveOutboundOutcome(std::string* outcome, std::string* reason,
+void KiraSession::ResolveOutboundOutcome(crm::Outcome* outcome,
+                                         std::optional<crm::NonTargetedReason>* reason,
                                          std::string* summary) {
   Vars v = BaseVars();
   if (product_) {
@@ -214,7 +217,7 @@ void KiraSession::ResolveOutboundOutcome(std::string* outcome, std::string* reas
   } else {
     o = Outcome::kRefused;
   }
-  *outcome = crm::Name(o);
+  *outcome = o;
   *summary = agent_.phrases.Render(std::string(crm::Row(o).summary_key), v);
   // The manager sees Vera's result on the task too. On the phone the dialer claimed the task,
   // counted the attempt and records the result itself; only a text run (`kira chat --task`)
@@ -223,20 +226,18 @@ void KiraSession::ResolveOutboundOutcome(std::string* outcome, std::string* reas
     auto t = engine_.store().GetTask(task_.id);
     if (t.ok()) {
       crm::Task tt = *t;
-      tt.last_result = *outcome;
+      tt.last_result = crm::Name(o);
       tt.attempts = tt.attempts + 1;
       tt.last_attempt_at = ToUnixMillis(engine_.clock().Now());
-      tt.status = *outcome == crm::Name(crm::Outcome::kNoAnswer) ? crm::TaskStatus::kOpen
-                                                                 : crm::TaskStatus::kDone;
+      tt.status = o == crm::Outcome::kNoAnswer ? crm::TaskStatus::kOpen : crm::TaskStatus::kDone;
       Status saved = engine_.store().UpdateTask(tt);
       if (!saved.ok()) log::Error("dialog", "cannot record Vera's result: " + saved.message());
     }
   }
 }
 
-std::string KiraSession::Qualification(const std::string& outcome) const {
+std::optional<crm::Qualification> KiraSession::Qualification(crm::Outcome outcome) const {
   if (!outbound_) return SessionBase::Qualification(outcome);
-  auto o = crm::ParseOutcome(outcome);
-  return o ? std::string(crm::QualificationName(crm::Row(*o).outbound)) : "";
+  return crm::Qualify(crm::Row(outcome).outbound);
 }
 }  // namespace kira::dialog::policy

@@ -217,11 +217,13 @@ class KiraSession : public SessionBase {
   void OfferRelated(Reply& r, const catalog::Product& p);
 
   void RecordBeforeEnd() override { SaveName(); }
-  void ResolveOutcome(std::string* outcome, std::string* reason, std::string* summary) override;
+  void ResolveOutcome(crm::Outcome* outcome, std::optional<crm::NonTargetedReason>* reason,
+                      std::string* summary) override;
 
-  void ResolveOutboundOutcome(std::string* outcome, std::string* reason, std::string* summary);
+  void ResolveOutboundOutcome(crm::Outcome* outcome, std::optional<crm::NonTargetedReason>* reason,
+                              std::string* summary);
 
-  std::string Qualification(const std::string& outcome) const override;
+  std::optional<crm::Qualification> Qualification(crm::Outcome outcome) const override;
 
   // An order line settled before the product now being discussed ("двадцать квадратов плитки
   // и четыре мешка клея": the tile's line, while the adhesive's quantity is checked).

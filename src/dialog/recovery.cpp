@@ -11,13 +11,13 @@ Status EndOneInterrupted(crm::CrmStore& store, int64_t conversation_id, int64_t 
                          const std::string& summary, int64_t now) {
   crm::Conversation c;
   c.id = conversation_id;
-  c.outcome = crm::Name(crm::Outcome::kInterrupted);
+  c.outcome = crm::Outcome::kInterrupted;
   c.summary = summary;
   c.ended_at = now;
   KIRA_RETURN_IF_ERROR(store.EndConversation(c));
   KIRA_ASSIGN_OR_RETURN(crm::Lead l, store.GetLead(lead_id));
-  if (!l.outcome.empty()) return Status::Ok();  // an earlier conversation's result stands
-  l.outcome = crm::Name(crm::Outcome::kInterrupted);
+  if (l.outcome) return Status::Ok();  // an earlier conversation's result stands
+  l.outcome = crm::Outcome::kInterrupted;
   if (l.summary.empty()) l.summary = summary;
   l.updated_at = now;
   return store.UpdateLead(l);

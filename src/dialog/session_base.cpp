@@ -282,9 +282,8 @@ Result<int64_t> SessionBase::CreateTask(crm::TaskKind kind, const std::string& a
   return engine_.store().CreateTask(t);
 }
 
-std::string SessionBase::Qualification(const std::string& outcome) const {
-  auto o = crm::ParseOutcome(outcome);
-  return o ? std::string(crm::QualificationName(crm::Row(*o).inbound, !interest_.empty())) : "";
+std::optional<crm::Qualification> SessionBase::Qualification(crm::Outcome outcome) const {
+  return crm::Qualify(crm::Row(outcome).inbound, !interest_.empty());
 }
 
 EndInfo SessionBase::Finish() {
@@ -292,13 +291,14 @@ EndInfo SessionBase::Finish() {
   finished_ = true;
   ended_ = true;
   RecordBeforeEnd();
-  std::string outcome, reason, summary;
+  crm::Outcome outcome = crm::Outcome::kNonTargeted;
+  std::optional<crm::NonTargetedReason> reason;
+  std::string summary;
   ResolveOutcome(&outcome, &reason, &summary);
-  if (!crm::IsOutcome(outcome)) {
-    log::Error("dialog", "agent produced an unknown outcome '" + outcome + "'");
-    outcome = "non_targeted";
-    reason = "other";
-  }
+  if (outcome == crm::Outcome::kNonTargeted && !reason) reason = crm::NonTargetedReason::kOther;
+  // The "end" line of `kira chat --json` and the dialer's result carry the names.
+  const std::string outcome_name(crm::Name(outcome));
+  const std::string reason_name(crm::OptionalName(reason));
   crm::CrmStore& st = engine_.store();
   int64_t now = ToUnixMillis(engine_.clock().Now());
   if (deferred_ && transfer_to_.empty() && order_id_ == 0) {
@@ -312,8 +312,8 @@ EndInfo SessionBase::Finish() {
                std::to_string((now - opened_at_) / 1000) + " s, no caller speech: no lead";
     if (Status s = st.Audit(a); !s.ok())
       log::Error("dialog", "cannot audit a call: " + s.message());
-    end_info_.outcome = outcome;
-    end_info_.reason = reason;
+    end_info_.outcome = outcome_name;
+    end_info_.reason = reason_name;
     end_info_.summary = summary;
     return end_info_;
   }
@@ -334,17 +334,17 @@ EndInfo SessionBase::Finish() {
   if (lead.ok()) {
     crm::Lead l = *lead;
     l.outcome = outcome;
-    l.reason = reason;
+    // A closed lead keeps its close reason (crm::Lead: the stores keep one reason).
+    l.non_targeted_reason = reason;
     l.summary = summary;
-    std::string q = Qualification(outcome);
-    if (!q.empty()) l.qualification = q;
+    if (auto q = Qualification(outcome)) l.qualification = *q;
     if (!interest_.empty()) l.interest = interest_;
     l.updated_at = now;
     s = st.UpdateLead(l);
     if (!s.ok()) log::Error("dialog", "cannot update lead: " + s.message());
   }
-  end_info_.outcome = outcome;
-  end_info_.reason = reason;
+  end_info_.outcome = outcome_name;
+  end_info_.reason = reason_name;
   end_info_.summary = summary;
   end_info_.lead_id = lead_id_;
   end_info_.order_id = order_id_;

@@ -71,8 +71,10 @@ class SessionBase : public DialogSession {
   // not written yet (Kira: the caller's name on the contact).
   virtual void RecordBeforeEnd() {}
   // Subclasses decide the outcome, reason and summary when the conversation ends.
-  virtual void ResolveOutcome(std::string* outcome, std::string* reason, std::string* summary) = 0;
-  virtual std::string Qualification(const std::string& outcome) const;
+  virtual void ResolveOutcome(crm::Outcome* outcome, std::optional<crm::NonTargetedReason>* reason,
+                              std::string* summary) = 0;
+  // What the outcome makes of the lead's qualification (crm::Qualify): nullopt leaves it.
+  virtual std::optional<crm::Qualification> Qualification(crm::Outcome outcome) const;
 
   // The catalog snapshot this conversation started with (engine's catalog may be replaced).
   const catalog::Catalog& catalog() const { return *catalog_; }

@@ -165,25 +165,27 @@ Result<Table> LeadsTable(crm::CrmStore& store, const ExportRequest& r, const Tim
     const crm::Contact& c = contacts.Of(l.contact_id);
     t.rows.push_back({Cell::Number(static_cast<double>(l.id)), at(l.created_at),
                       Cell::Text(l.channel), Cell::Text(l.source),
-                      Cell::Text(std::string(crm::Name(l.status))), Cell::Text(l.qualification),
-                      Cell::Text(l.outcome), Cell::Text(l.reason), Cell::Text(c.name),
-                      Cell::Text(c.phone), Cell::Text(l.interest), Cell::Text(l.summary),
-                      Cell::Text(l.assigned_to)});
+                      Cell::Text(std::string(crm::Name(l.status))),
+                      Cell::Text(std::string(crm::Name(l.qualification))),
+                      Cell::Text(std::string(crm::OptionalName(l.outcome))),
+                      Cell::Text(crm::StoredReason(l)), Cell::Text(c.name), Cell::Text(c.phone),
+                      Cell::Text(l.interest), Cell::Text(l.summary), Cell::Text(l.assigned_to)});
   }
   return t;
 }
 
 bool FiltersLeads(const crm::LeadFilter& f) {
-  return f.status || !f.outcome.empty() || !f.reason.empty() || !f.channel.empty() ||
-         !f.qualification.empty() || !f.assigned_to.empty() || f.contact_id != 0;
+  return f.status || f.outcome || !crm::ReasonFilterName(f).empty() || !f.channel.empty() ||
+         f.qualification || !f.assigned_to.empty() || f.contact_id != 0;
 }
 
 bool LeadMatches(const crm::LeadFilter& f, const crm::Lead& l) {
-  auto eq = [](const std::string& want, const std::string& v) { return want.empty() || want == v; };
-  return (!f.status || *f.status == l.status) && eq(f.outcome, l.outcome) &&
-         eq(f.reason, l.reason) && eq(f.channel, l.channel) &&
-         eq(f.qualification, l.qualification) && eq(f.assigned_to, l.assigned_to) &&
-         (f.contact_id == 0 || f.contact_id == l.contact_id);
+  auto eq = [](std::string_view want, std::string_view v) { return want.empty() || want == v; };
+  // The reason as the stores compare it: the name in the lead's one reason column.
+  return (!f.status || *f.status == l.status) && (!f.outcome || f.outcome == l.outcome) &&
+         eq(crm::ReasonFilterName(f), crm::StoredReason(l)) && eq(f.channel, l.channel) &&
+         (!f.qualification || *f.qualification == l.qualification) &&
+         eq(f.assigned_to, l.assigned_to) && (f.contact_id == 0 || f.contact_id == l.contact_id);
 }
 
 Result<Table> OrdersTable(crm::CrmStore& store, const ExportRequest& r, const Times& at) {
@@ -250,11 +252,13 @@ Result<Table> ConversationsTable(crm::CrmStore& store, const ExportRequest& r, c
       for (const auto& turn : c.turns)
         text += (text.empty() ? "" : "\n") + Word("speaker." + turn.speaker, L, turn.speaker) +
                 ": " + turn.text;
-      t.rows.push_back(
-          {Cell::Number(static_cast<double>(c.id)), Cell::Number(static_cast<double>(l.id)),
-           Cell::Text(contacts.Of(l.contact_id).phone), Cell::Text(c.agent), Cell::Text(c.channel),
-           Cell::Text(c.language), at(c.started_at), at(c.ended_at), Cell::Text(c.outcome),
-           Cell::Text(c.reason), Cell::Text(c.summary), Cell::Text(Clip(text, L))});
+      t.rows.push_back({Cell::Number(static_cast<double>(c.id)),
+                        Cell::Number(static_cast<double>(l.id)),
+                        Cell::Text(contacts.Of(l.contact_id).phone), Cell::Text(c.agent),
+                        Cell::Text(c.channel), Cell::Text(c.language), at(c.started_at),
+                        at(c.ended_at), Cell::Text(std::string(crm::OptionalName(c.outcome))),
+                        Cell::Text(std::string(crm::OptionalName(c.reason))), Cell::Text(c.summary),
+                        Cell::Text(Clip(text, L))});
     }
   }
   return t;

@@ -59,7 +59,7 @@ class ExportTest : public ::testing::Test {
     crm::Lead l;
     l.contact_id = *cid;
     l.channel = channel;
-    l.outcome = "order_placed";
+    l.outcome = crm::Outcome::kOrderPlaced;
     l.summary = "@SUM(A1)";
     l.created_at = at;
     auto id = store_->CreateLead(l);

@@ -131,13 +131,13 @@ Result<crm::Task> LeadService::AssignCallback(int64_t lead_id, const CallRequest
 }
 
 Result<crm::Lead> LeadService::Close(int64_t lead_id, const std::string& reason, const Actor& by) {
-  if (!crm::ParseCloseReason(reason))
-    return Status::Invalid("reason must be one of: " + crm::Names(crm::kCloseReasonTable));
+  auto why = crm::ParseCloseReason(reason);
+  if (!why) return Status::Invalid("reason must be one of: " + crm::ManagerCloseReasonNames());
   auto lock = Lock();
   KIRA_ASSIGN_OR_RETURN(crm::Lead lead, store_.GetLead(lead_id));
   if (lead.status == kClosed) return Status::Conflict("the lead is already closed");
   lead.status = kClosed;
-  lead.reason = reason;
+  lead.close_reason = *why;
   if (lead.assigned_to.empty()) lead.assigned_to = by.name;
   KIRA_RETURN_IF_ERROR(SaveLead(&lead));
   Audit(by, "lead.close", "lead", lead_id, "reason " + reason);
@@ -160,7 +160,8 @@ Result<crm::Lead> LeadService::Approve(int64_t lead_id, const Actor& by) {
   if (result.empty()) return Status::Conflict("Vera has not finished the call yet");
   if (lead.status != kClosed) {
     lead.status = kClosed;
-    lead.reason = "vera_" + result;
+    lead.close_reason = crm::CloseReason::kVeraResult;
+    lead.vera_result = result;
     KIRA_RETURN_IF_ERROR(SaveLead(&lead));
   }
   Audit(by, "lead.vera_approve", "lead", lead_id, "task " + std::to_string(task_id));

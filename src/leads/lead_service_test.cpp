@@ -103,7 +103,8 @@ TEST_F(LeadServiceTest, CloseChecksTheReasonAndOnlyOnce) {
   auto l = svc_->Close(id, "duplicate", Actor::User("bob"));
   ASSERT_TRUE(l.ok());
   EXPECT_EQ(crm::Name(l->status), "closed");
-  EXPECT_EQ(l->reason, "duplicate");
+  EXPECT_EQ(l->close_reason, crm::CloseReason::kDuplicate);
+  EXPECT_EQ(crm::StoredReason(*l), "duplicate");
   EXPECT_EQ(l->assigned_to, "bob");
   EXPECT_EQ(svc_->Close(id, "other", Actor::Cli()).status().message(),
             "the lead is already closed");
@@ -125,7 +126,9 @@ TEST_F(LeadServiceTest, ApproveNeedsAFinishedVeraCall) {
   auto l = svc_->Approve(id, Actor::User("alice"));
   ASSERT_TRUE(l.ok()) << l.status().ToString();
   EXPECT_EQ(crm::Name(l->status), "closed");
-  EXPECT_EQ(l->reason, "vera_order_placed");
+  EXPECT_EQ(l->close_reason, crm::CloseReason::kVeraResult);
+  EXPECT_EQ(l->vera_result, "order_placed");
+  EXPECT_EQ(crm::StoredReason(*l), "vera_order_placed");
   EXPECT_EQ(Actions(id).back(), "user:alice lead.vera_approve task " + std::to_string(v->task.id));
 }
 

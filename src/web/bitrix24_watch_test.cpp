@@ -30,7 +30,7 @@ Result<int64_t> AddLeadWithRecording(Env& e, const std::string& rel_path, size_t
   l.contact_id = cid;
   l.channel = "phone";
   l.source = "inbound";
-  l.outcome = "order_placed";
+  l.outcome = crm::Outcome::kOrderPlaced;
   l.summary = "Заказал затирку Церезит CE 40, 10 мешков.";
   KIRA_ASSIGN_OR_RETURN(int64_t lid, e.store->CreateLead(l));
   crm::Conversation conv;
@@ -41,7 +41,7 @@ Result<int64_t> AddLeadWithRecording(Env& e, const std::string& rel_path, size_t
   conv.started_at = ToUnixMillis(Clock::System().Now());
   KIRA_ASSIGN_OR_RETURN(conv.id, e.store->StartConversation(conv));
   conv.ended_at = conv.started_at + 60000;
-  conv.outcome = "order_placed";
+  conv.outcome = crm::Outcome::kOrderPlaced;
   conv.summary = l.summary;
   conv.recording_path = rel_path;
   KIRA_RETURN_IF_ERROR(e.store->EndConversation(conv));

@@ -46,14 +46,16 @@ class Acc {
     by_hour_[hour] += n;
     if (channel == "phone") calls_by_hour_[hour] += n;
   }
-  void LeadKind(const std::string& qualification, const std::string& outcome,
-                const std::string& reason, bool by_manager, int64_t n) {
+  void LeadKind(const crm::LeadKindCount& c) {
+    const int64_t n = c.n;
     leads_ += n;
-    qual_[qualification.empty() ? "unknown" : qualification] += n;
-    if (qualification == "non_targeted" || outcome == "non_targeted")
-      reasons_[reason.empty() ? "other" : reason] += n;
-    if (!outcome.empty()) outcomes_[outcome] += n;
-    (by_manager ? manager_ : agent_) += n;
+    qual_[c.qualification] += n;
+    if (c.qualification == crm::Qualification::kNonTargeted ||
+        c.outcome == crm::Outcome::kNonTargeted)
+      reasons_[c.reason.empty() ? std::string(crm::Name(crm::NonTargetedReason::kOther))
+                                : c.reason] += n;
+    if (c.outcome) outcomes_[std::string(crm::Name(*c.outcome))] += n;
+    (c.by_manager ? manager_ : agent_) += n;
   }
   void Orders(int64_t day, int64_t n, double value) {
     orders_ += n;
@@ -84,8 +86,8 @@ class Acc {
       hours.push_back(by_hour_[h]);
       calls.push_back(calls_by_hour_[h]);
     }
-    auto count = [&](const char* k) {
-      auto it = qual_.find(k);
+    auto count = [&](crm::Qualification q) {
+      auto it = qual_.find(q);
       return it == qual_.end() ? int64_t{0} : it->second;
     };
     return Json{{"from", q_.from_ms},
@@ -94,9 +96,9 @@ class Acc {
                 {"timezone", tz_name},
                 {"totals",
                  {{"leads", leads_},
-                  {"targeted", count("targeted")},
-                  {"non_targeted", count("non_targeted")},
-                  {"unknown", count("unknown")},
+                  {"targeted", count(crm::Qualification::kTargeted)},
+                  {"non_targeted", count(crm::Qualification::kNonTargeted)},
+                  {"unknown", count(crm::Qualification::kUnknown)},
                   {"orders", orders_},
                   {"orders_value", orders_value_}}},
                 {"series", series},
@@ -119,7 +121,8 @@ class Acc {
   const TimeZone& tz_;
   bool weekly_;
   std::map<int64_t, Bucket> buckets_;
-  std::map<std::string, int64_t> channels_, reasons_, outcomes_, qual_, vera_;
+  std::map<std::string, int64_t> channels_, reasons_, outcomes_, vera_;
+  std::map<crm::Qualification, int64_t> qual_;
   int64_t by_hour_[24] = {0}, calls_by_hour_[24] = {0};
   int64_t leads_ = 0, agent_ = 0, manager_ = 0, orders_ = 0;
   double orders_value_ = 0;
@@ -136,8 +139,7 @@ Result<Json> BuildDashboard(crm::CrmStore& store, std::mutex* store_mu, const Da
   // A slot lies within one local hour: offsets and their changes fall on quarter hours.
   for (const auto& c : t->lead_slots)
     acc.LeadTime(acc.LocalDay(c.slot), acc.LocalHour(c.slot), c.channel, c.n);
-  for (const auto& c : t->lead_kinds)
-    acc.LeadKind(c.qualification, c.outcome, c.reason, c.by_manager, c.n);
+  for (const auto& c : t->lead_kinds) acc.LeadKind(c);
   for (const auto& c : t->order_slots) acc.Orders(acc.LocalDay(c.slot), c.n, c.value);
   for (const auto& c : t->vera_tasks) acc.VeraTask(c.status, c.last_result, c.n);
   return acc.ToJson(tz_name);

@@ -83,7 +83,7 @@ Json VeraCard(const LeadRecords& r) {
     if (c.agent == "vera" && (c.task_id == task->id || c.task_id == 0) &&
         c.started_at >= task->created_at) {
       v["conversation_id"] = c.id;
-      v["outcome"] = c.outcome;
+      v["outcome"] = crm::OptionalName(c.outcome);
       v["summary"] = c.summary;
     }
   return v;
@@ -96,7 +96,8 @@ Json LeadPageJson(const LeadRecords& r) {
     cj.push_back(ToJson(c));
     tl.push_back(TimelineEntry(c.started_at, "conversation.started", c.agent, c.id, c.channel));
     if (c.ended_at)
-      tl.push_back(TimelineEntry(c.ended_at, "conversation.ended", c.agent, c.id, c.outcome));
+      tl.push_back(TimelineEntry(c.ended_at, "conversation.ended", c.agent, c.id,
+                                 std::string(crm::OptionalName(c.outcome))));
   }
   std::string phone = r.contact.is_object() ? r.contact.value("phone", "") : "";
   for (const auto& o : r.orders) {
@@ -119,8 +120,8 @@ Json LeadPageJson(const LeadRecords& r) {
 
 bool ParseQueueFilter(const httplib::Request& req, crm::LeadFilter* f, std::string* error) {
   std::string status = req.get_param_value("status");
-  f->outcome = req.get_param_value("outcome");
-  f->reason = req.get_param_value("reason");
+  std::string outcome = req.get_param_value("outcome");
+  std::string reason = req.get_param_value("reason");
   f->channel = req.get_param_value("channel");
   if (!status.empty()) {
     f->status = crm::ParseLeadStatus(status);
@@ -129,12 +130,19 @@ bool ParseQueueFilter(const httplib::Request& req, crm::LeadFilter* f, std::stri
       return false;
     }
   }
-  if (!f->outcome.empty() && !crm::IsOutcome(f->outcome)) {
-    *error = "outcome '" + f->outcome.substr(0, 40) + "' is unknown";
+  if (!outcome.empty()) {
+    f->outcome = crm::ParseOutcome(outcome);
+    if (!f->outcome) {
+      *error = "outcome '" + outcome.substr(0, 40) + "' is unknown";
+      return false;
+    }
+  }
+  if (Status s = crm::ParseReasonFilter(reason, f); !s.ok()) {
+    *error = s.message();
     return false;
   }
-  if (f->reason.size() > 64 || f->channel.size() > 32) {
-    *error = "reason or channel is too long";
+  if (f->channel.size() > 32) {
+    *error = "channel is too long";
     return false;
   }
   for (auto [name, field] : {std::pair{"from", &f->from}, std::pair{"to", &f->to},
@@ -164,6 +172,9 @@ void WebServer::Impl::RegisterLeadQueueRoutes() {
             for (const auto& row : table) out.push_back(std::string(row.name));
             return out;
           };
+          Json close_reasons = Json::array();  // a manager's; Vera's result is approved
+          for (const auto& row : crm::kCloseReasonTable)
+            if (row.manager_choice) close_reasons.push_back(std::string(row.name));
           SendJson(res, 200,
                    {{"user", ToJson(ctx.session.user)},
                     {"shop", cfg.profile.name},
@@ -171,7 +182,7 @@ void WebServer::Impl::RegisterLeadQueueRoutes() {
                     {"timezone", cfg.profile.timezone},
                     {"outcomes", names(crm::kOutcomeTable)},
                     {"reasons", names(crm::kNonTargetedReasonTable)},
-                    {"close_reasons", names(crm::kCloseReasonTable)},
+                    {"close_reasons", close_reasons},
                     {"statuses", names(crm::kLeadStatusTable)},
                     {"channels", kChannels},
                     {"max_upload_bytes", cfg.max_upload_bytes}});

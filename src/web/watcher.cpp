@@ -56,7 +56,7 @@ void WebServer::Impl::QueueCrmConnectors(const crm::Conversation& c, int64_t lea
   FinishedCall call;
   call.conversation_id = c.id;
   call.summary = c.summary;
-  call.outcome = c.outcome;
+  call.outcome = crm::OptionalName(c.outcome);
   call.inbound = c.agent != "vera";
   call.started_at_ms = c.started_at;
   if (c.ended_at > c.started_at)
@@ -250,18 +250,18 @@ void WebServer::Impl::WatchOnce() {
           auto full = cfg.store->GetConversation(c.id);
           j = ToJson(full.ok() ? *full : c);
         }
+        const std::string outcome(crm::OptionalName(c.outcome));
         hub.Publish("conversation.ended",
-                    {{"id", c.id}, {"lead_id", lead_id}, {"outcome", c.outcome}});
+                    {{"id", c.id}, {"lead_id", lead_id}, {"outcome", outcome}});
         QueueWebhook(*hooks, "conversation.ended", j);
         QueueCrmConnectors(c, lead_id);
         // Alerts: Vera's every result; a caller Kira qualified (an order or a callback has its
         // own alert below).
         if (c.agent == "vera")
-          QueueAlert(alerts.get(), AlertKind::kVeraResult,
-                     {lead_id, c.id, c.summary, c.outcome, ""});
-        else if (c.outcome == crm::Row(crm::Outcome::kQualified).name)
+          QueueAlert(alerts.get(), AlertKind::kVeraResult, {lead_id, c.id, c.summary, outcome, ""});
+        else if (c.outcome == crm::Outcome::kQualified)
           QueueAlert(alerts.get(), AlertKind::kQualifiedLead,
-                     {lead_id, c.id, c.summary, c.outcome, ""});
+                     {lead_id, c.id, c.summary, outcome, ""});
       }
     }
     Result<std::vector<crm::Task>> tasks = std::vector<crm::Task>{};

@@ -377,7 +377,7 @@ TEST_F(ClusterCalls, NodeKilledMidCallKeepsItsTurnsAndNewCallsGoToTheOthers) {
   for (const auto& number : victim_numbers) {
     auto convs = ConversationsOf(*after_store, number);
     ASSERT_EQ(convs.size(), 1u);
-    EXPECT_EQ(convs[0].outcome, "interrupted") << number;
+    EXPECT_EQ(convs[0].outcome, crm::Outcome::kInterrupted) << number;
     EXPECT_EQ(convs[0].turns.size(), before[number].turns.size() + 0) << number;
   }
 }

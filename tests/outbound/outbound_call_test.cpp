@@ -229,7 +229,7 @@ TEST_F(OutboundCall, AnsweredCallLandsInTheCrmWithOutcomeRefused) {
   EXPECT_EQ(conv->agent, "vera");
   EXPECT_EQ(conv->channel, "phone");
   EXPECT_EQ(conv->task_id, task_id);
-  EXPECT_EQ(conv->outcome, "refused");
+  EXPECT_EQ(conv->outcome, crm::Outcome::kRefused);
   EXPECT_FALSE(conv->summary.empty());
   EXPECT_GT(conv->ended_at, 0);
   EXPECT_GE(agent_turns, 3);
@@ -257,7 +257,7 @@ TEST_F(OutboundCall, AnsweredCallLandsInTheCrmWithOutcomeRefused) {
   EXPECT_EQ(task->attempts, 1);  // counted once, by the dialer
   auto lead = rt_->store->GetLead(task->lead_id);
   ASSERT_TRUE(lead.ok());
-  EXPECT_EQ(lead->outcome, "refused");
+  EXPECT_EQ(lead->outcome, crm::Outcome::kRefused);
   EXPECT_FALSE(lead->summary.empty());
 }
 
@@ -280,7 +280,7 @@ TEST_F(OutboundCall, TelephoneSecretaryGetsOneSentenceAndTheManagerATextTask) {
   ASSERT_TRUE(conv.ok()) << conv.status().ToString();
   int agent_turns = 0;
   Transcript(*conv, &agent_turns);
-  EXPECT_EQ(conv->outcome, "secretary");
+  EXPECT_EQ(conv->outcome, crm::Outcome::kSecretary);
   EXPECT_FALSE(conv->summary.empty());
   // The secretary was told the company and the purpose.
   bool told = false;
@@ -320,10 +320,11 @@ TEST_F(OutboundCall, BeepOnlyMailboxIsVoicemailFromTheAudio) {
   auto task = rt_->store->GetTask(task_id);
   ASSERT_TRUE(task.ok());
   EXPECT_EQ(crm::Name(task->status), "done");
-  EXPECT_EQ(task->last_result, "voicemail") << "the conversation said " << conv->outcome;
+  EXPECT_EQ(task->last_result, "voicemail")
+      << "the conversation said " << crm::OptionalName(conv->outcome);
   auto lead = rt_->store->GetLead(task->lead_id);
   ASSERT_TRUE(lead.ok());
-  EXPECT_EQ(lead->outcome, "voicemail");
+  EXPECT_EQ(lead->outcome, crm::Outcome::kVoicemail);
   auto tasks = rt_->store->ListTasks(std::nullopt, task->lead_id);
   ASSERT_TRUE(tasks.ok());
   int followups = 0;

@@ -104,13 +104,13 @@ TEST(PhoneCrash, KilledMidCallKeepsTheSpokenLeadAndTheNextServeEndsItInterrupted
   ASSERT_TRUE(store.ok());
   auto c = (*store)->GetConversation(conv);
   ASSERT_TRUE(c.ok());
-  EXPECT_EQ(c->outcome, "interrupted");
+  EXPECT_EQ(c->outcome, crm::Outcome::kInterrupted);
   EXPECT_GT(c->ended_at, c->started_at);
   EXPECT_NE(c->summary.find("cut off"), std::string::npos) << c->summary;  // en scenario
   bool kept = false;
   for (const auto& t : c->turns) kept |= t.speaker == "caller" && t.text == heard;
   EXPECT_TRUE(kept) << "the spoken turn is lost";
-  EXPECT_EQ((*store)->GetLead(lead)->outcome, "interrupted");
+  EXPECT_EQ((*store)->GetLead(lead)->outcome, crm::Outcome::kInterrupted);
   if (!::testing::Test::HasFailure()) RemoveTree(dir);
 }
 

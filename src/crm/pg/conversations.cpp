@@ -12,7 +12,7 @@ const char kPgOrderColumns[] =
     "SELECT id, lead_id, conversation_id, status, fulfilment, address, customer_name, supply, "
     "lead_days, total, created_at FROM orders ";
 
-Conversation ReadConversation(const pg::Rows& r, int i) {
+Result<Conversation> ReadConversation(const pg::Rows& r, int i) {
   Conversation c;
   c.id = r.Int(i, 0);
   c.lead_id = r.Int(i, 1);
@@ -21,8 +21,10 @@ Conversation ReadConversation(const pg::Rows& r, int i) {
   c.language = r.Text(i, 4);
   c.started_at = r.Int(i, 5);
   c.ended_at = r.Int(i, 6);
-  c.outcome = r.Text(i, 7);
-  c.reason = r.Text(i, 8);
+  KIRA_ASSIGN_OR_RETURN(c.outcome,
+                        ParseOptionalNamed(kOutcomeTable, r.Text(i, 7), "conversation outcome"));
+  KIRA_ASSIGN_OR_RETURN(
+      c.reason, ParseOptionalNamed(kNonTargetedReasonTable, r.Text(i, 8), "conversation reason"));
   c.summary = r.Text(i, 9);
   c.recording_path = r.Text(i, 10);
   c.transfer_to = r.Text(i, 11);
@@ -100,7 +102,8 @@ Result<int64_t> PgCrmStore::StartConversation(const Conversation& c) {
   KIRA_RETURN_IF_ERROR(CheckConversationOutcome(c, false));
   pg::Params p;
   p.Add(c.lead_id).Add(c.agent).Add(c.channel).Add(c.language);
-  p.Add(c.started_at ? c.started_at : Now()).Add(c.ended_at).Add(c.outcome).Add(c.reason);
+  p.Add(c.started_at ? c.started_at : Now()).Add(c.ended_at);
+  p.Add(OptionalName(c.outcome)).Add(OptionalName(c.reason));
   p.Add(c.summary).Add(c.recording_path).Add(c.transfer_to);
   AddRef(p, c.task_id);
   p.Add(c.node.empty() ? node_ : c.node);
@@ -141,7 +144,8 @@ Result<int64_t> PgCrmStore::AppendTurn(int64_t conversation_id, const std::strin
 Status PgCrmStore::EndConversation(const Conversation& c) {
   KIRA_RETURN_IF_ERROR(CheckConversationOutcome(c, true));
   pg::Params p;
-  p.Add(c.outcome).Add(c.reason).Add(c.summary).Add(c.ended_at ? c.ended_at : Now());
+  p.Add(OptionalName(c.outcome)).Add(OptionalName(c.reason)).Add(c.summary);
+  p.Add(c.ended_at ? c.ended_at : Now());
   p.Add(c.recording_path).Add(c.transfer_to).Add(c.id);
   return With([&](pg::Conn& db) -> Status {
     KIRA_ASSIGN_OR_RETURN(auto r,
@@ -162,7 +166,7 @@ Result<Conversation> PgCrmStore::GetConversation(int64_t id) {
     KIRA_ASSIGN_OR_RETURN(auto r, db.Query(std::string(kPgConversationColumns) + "WHERE id=$1",
                                            pg::Params().Add(id)));
     if (r.size() == 0) return Status::NotFound("conversation " + std::to_string(id) + " not found");
-    Conversation c = ReadConversation(r, 0);
+    KIRA_ASSIGN_OR_RETURN(Conversation c, ReadConversation(r, 0));
     KIRA_RETURN_IF_ERROR(
         LoadTurns(db, std::string(kTurnColumns) + "WHERE conversation_id=$1 ORDER BY seq",
                   pg::Params().Add(id), {&c}));
@@ -177,7 +181,10 @@ Result<std::vector<Conversation>> PgCrmStore::ListConversations(int64_t lead_id)
                          pg::Params().Add(lead_id)));
     std::vector<Conversation> out;
     out.reserve(r.size());
-    for (int i = 0; i < r.size(); ++i) out.push_back(ReadConversation(r, i));
+    for (int i = 0; i < r.size(); ++i) {
+      KIRA_ASSIGN_OR_RETURN(Conversation c, ReadConversation(r, i));
+      out.push_back(std::move(c));
+    }
     std::vector<Conversation*> ptrs;
     for (Conversation& c : out) ptrs.push_back(&c);
     KIRA_RETURN_IF_ERROR(LoadTurns(db,

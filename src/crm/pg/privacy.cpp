@@ -21,7 +21,10 @@ Result<std::vector<Conversation>> PgCrmStore::ListOpenConversations(int64_t idle
                          pg::Params().Add(idle_before).Add(limit).Add(node)));
     std::vector<Conversation> out;
     out.reserve(r.size());
-    for (int i = 0; i < r.size(); ++i) out.push_back(ReadConversation(r, i));
+    for (int i = 0; i < r.size(); ++i) {
+      KIRA_ASSIGN_OR_RETURN(Conversation c, ReadConversation(r, i));
+      out.push_back(std::move(c));
+    }
     return out;
   });
 }

@@ -25,9 +25,10 @@ Result<Lead> ReadLead(const pg::Rows& r, int i) {
   l.channel = r.Text(i, 2);
   l.source = r.Text(i, 3);
   KIRA_ASSIGN_OR_RETURN(l.status, ParseNamed(kLeadStatusTable, r.Text(i, 4), "lead status"));
-  l.qualification = r.Text(i, 5);
-  l.outcome = r.Text(i, 6);
-  l.reason = r.Text(i, 7);
+  KIRA_ASSIGN_OR_RETURN(l.qualification,
+                        ParseNamed(kQualificationTable, r.Text(i, 5), "lead qualification"));
+  KIRA_ASSIGN_OR_RETURN(l.outcome, ParseOptionalNamed(kOutcomeTable, r.Text(i, 6), "lead outcome"));
+  KIRA_RETURN_IF_ERROR(SetStoredReason(r.Text(i, 7), &l));
   l.summary = r.Text(i, 8);
   l.assigned_to = r.Text(i, 9);
   l.interest = r.Text(i, 10);
@@ -130,8 +131,13 @@ namespace {
 // The fields of a lead after contact_id, as parameters, in the column order of INSERT/UPDATE.
 void AddLeadFields(pg::Params& p, const Lead& l) {
   AddRef(p, l.contact_id);
-  p.Add(l.channel).Add(l.source).Add(Name(l.status)).Add(l.qualification).Add(l.outcome);
-  p.Add(l.reason).Add(l.summary).Add(l.assigned_to).Add(l.interest).Add(l.source_flagged);
+  p.Add(l.channel).Add(l.source).Add(Name(l.status)).Add(Name(l.qualification));
+  p.Add(OptionalName(l.outcome))
+      .Add(StoredReason(l))
+      .Add(l.summary)
+      .Add(l.assigned_to)
+      .Add(l.interest)
+      .Add(l.source_flagged);
 }
 
 }  // namespace
@@ -207,11 +213,11 @@ struct LeadWhere {
 // `anchor` is the created_at of the before_id lead when paging.
 LeadWhere BuildWhere(const LeadFilter& f, const int64_t* anchor) {
   LeadWhere w;
-  if (!f.outcome.empty()) w.Add("outcome=", f.outcome);
-  if (!f.reason.empty()) w.Add("reason=", f.reason);
+  if (f.outcome) w.Add("outcome=", Name(*f.outcome));
+  if (auto reason = ReasonFilterName(f); !reason.empty()) w.Add("reason=", reason);
   if (!f.channel.empty()) w.Add("channel=", f.channel);
   if (f.status) w.Add("status=", Name(*f.status));
-  if (!f.qualification.empty()) w.Add("qualification=", f.qualification);
+  if (f.qualification) w.Add("qualification=", Name(*f.qualification));
   if (!f.assigned_to.empty()) w.Add("assigned_to=", f.assigned_to);
   if (f.contact_id != 0) w.Add("contact_id=", f.contact_id);
   if (f.from != 0) w.Add("created_at>=", f.from);

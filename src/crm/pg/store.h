@@ -110,7 +110,7 @@ extern const char kPgTaskColumns[];
 // A status or kind the tables of crm/outcome.h do not name fails the read, naming the value.
 Result<Lead> ReadLead(const pg::Rows& r, int row);
 Contact ReadContact(const pg::Rows& r, int row);
-Conversation ReadConversation(const pg::Rows& r, int row);
+Result<Conversation> ReadConversation(const pg::Rows& r, int row);
 Result<Order> ReadOrder(const pg::Rows& r, int row);
 Result<Task> ReadTask(const pg::Rows& r, int row);
 

@@ -44,9 +44,12 @@ Result<CrmTallies> PgCrmStore::Tally(int64_t from, int64_t to) {
           range);
       if (!r.ok()) return fail(r.status(), "tally leads");
       for (int i = 0; i < r->size(); ++i) {
-        out.lead_kinds.push_back(
-            {r->Text(i, 0), r->Text(i, 1), r->Text(i, 2), r->Bool(i, 3), r->Int(i, 4)});
+        auto kind =
+            ReadLeadKind(r->Text(i, 0), r->Text(i, 1), r->Text(i, 2), r->Bool(i, 3), r->Int(i, 4));
+        if (!kind.ok()) return fail(kind.status(), "tally leads");
+        out.lead_kinds.push_back(std::move(*kind));
       }
+      SortLeadKinds(&out.lead_kinds);
     }
     {
       auto r = db.Query(std::string("SELECT ") + kSlot +

@@ -10,7 +10,7 @@ const char kOrderColumns[] =
     "SELECT id, lead_id, conversation_id, status, fulfilment, address, customer_name, supply, "
     "lead_days, total, created_at FROM orders ";
 
-Conversation ReadConversation(storage::Stmt& s) {
+Result<Conversation> ReadConversation(storage::Stmt& s) {
   Conversation c;
   c.id = s.Int(0);
   c.lead_id = s.Int(1);
@@ -19,8 +19,10 @@ Conversation ReadConversation(storage::Stmt& s) {
   c.language = s.Text(4);
   c.started_at = s.Int(5);
   c.ended_at = s.Int(6);
-  c.outcome = s.Text(7);
-  c.reason = s.Text(8);
+  KIRA_ASSIGN_OR_RETURN(c.outcome,
+                        ParseOptionalNamed(kOutcomeTable, s.Text(7), "conversation outcome"));
+  KIRA_ASSIGN_OR_RETURN(
+      c.reason, ParseOptionalNamed(kNonTargetedReasonTable, s.Text(8), "conversation reason"));
   c.summary = s.Text(9);
   c.recording_path = s.Text(10);
   c.transfer_to = s.Text(11);
@@ -58,8 +60,12 @@ Result<int64_t> SqliteCrmStore::StartConversation(const Conversation& c) {
           "outcome, reason, summary, recording_path, transfer_to, task_id, node) "
           "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)"));
   q->Bind(1, c.lead_id).Bind(2, c.agent).Bind(3, c.channel).Bind(4, c.language);
-  q->Bind(5, c.started_at ? c.started_at : Now()).Bind(6, c.ended_at).Bind(7, c.outcome);
-  q->Bind(8, c.reason).Bind(9, c.summary).Bind(10, c.recording_path).Bind(11, c.transfer_to);
+  q->Bind(5, c.started_at ? c.started_at : Now()).Bind(6, c.ended_at);
+  q->Bind(7, OptionalName(c.outcome))
+      .Bind(8, OptionalName(c.reason))
+      .Bind(9, c.summary)
+      .Bind(10, c.recording_path)
+      .Bind(11, c.transfer_to);
   BindRef(*q, 12, c.task_id);
   q->Bind(13, c.node.empty() ? node_ : c.node);
   KIRA_RETURN_IF_ERROR(q->Exec().WithContext("save conversation"));
@@ -88,7 +94,7 @@ Status SqliteCrmStore::EndConversation(const Conversation& c) {
       auto q,
       Sql("UPDATE conversations SET outcome=?, reason=?, summary=?, ended_at=?, recording_path=?, "
           "transfer_to=? WHERE id=?"));
-  q->Bind(1, c.outcome).Bind(2, c.reason).Bind(3, c.summary);
+  q->Bind(1, OptionalName(c.outcome)).Bind(2, OptionalName(c.reason)).Bind(3, c.summary);
   q->Bind(4, c.ended_at ? c.ended_at : Now()).Bind(5, c.recording_path).Bind(6, c.transfer_to);
   q->Bind(7, c.id);
   KIRA_RETURN_IF_ERROR(q->Exec().WithContext("end conversation"));
@@ -128,7 +134,7 @@ Result<Conversation> SqliteCrmStore::GetConversation(int64_t id) {
     if (r == storage::Row::kDone) {
       return Status::NotFound("conversation " + std::to_string(id) + " not found");
     }
-    c = ReadConversation(*q);
+    KIRA_ASSIGN_OR_RETURN(c, ReadConversation(*q));
   }
   KIRA_RETURN_IF_ERROR(LoadTurns(&c));
   return c;
@@ -142,7 +148,10 @@ Result<std::vector<Conversation>> SqliteCrmStore::ListConversations(int64_t lead
                           Sql(std::string(kConversationColumns) + "WHERE lead_id=? ORDER BY id"));
     q->Bind(1, lead_id);
     storage::Row r;
-    while ((r = q->Step()) == storage::Row::kRow) out.push_back(ReadConversation(*q));
+    while ((r = q->Step()) == storage::Row::kRow) {
+      KIRA_ASSIGN_OR_RETURN(Conversation c, ReadConversation(*q));
+      out.push_back(std::move(c));
+    }
     if (r == storage::Row::kError) return q->LastError();
   }
   for (Conversation& c : out) KIRA_RETURN_IF_ERROR(LoadTurns(&c));

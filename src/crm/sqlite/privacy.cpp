@@ -21,7 +21,10 @@ Result<std::vector<Conversation>> SqliteCrmStore::ListOpenConversations(int64_t 
   q->Bind(1, idle_before).Bind(2, limit).Bind(3, node);
   std::vector<Conversation> out;
   storage::Row r;
-  while ((r = q->Step()) == storage::Row::kRow) out.push_back(ReadConversation(*q));
+  while ((r = q->Step()) == storage::Row::kRow) {
+    KIRA_ASSIGN_OR_RETURN(Conversation c, ReadConversation(*q));
+    out.push_back(std::move(c));
+  }
   if (r == storage::Row::kError) return q->LastError().WithContext("list open conversations");
   return out;
 }

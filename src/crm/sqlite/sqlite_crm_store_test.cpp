@@ -239,6 +239,60 @@ TEST(SqliteCrmStore, UnknownStatusOrKindInTheDatabaseIsAClearError) {
       << o.status().message();
 }
 
+// The lead's outcome, qualification and reason, and a conversation's outcome, are read the
+// same way: a name no row of crm/outcome.h has fails the read, naming the value.
+TEST(SqliteCrmStore, UnknownOutcomeOrReasonInTheDatabaseIsAClearError) {
+  TempDir dir;
+  std::string path = dir.file("kira.db");
+  int64_t a = 0, b = 0, c = 0, d = 0, conv = 0;
+  {
+    auto store = OpenSqliteCrmStore(path);
+    ASSERT_TRUE(store.ok());
+    a = *(*store)->CreateLead(Lead{});
+    b = *(*store)->CreateLead(Lead{});
+    c = *(*store)->CreateLead(Lead{});
+    d = *(*store)->CreateLead(Lead{});
+    Conversation cv;
+    cv.lead_id = d;
+    conv = *(*store)->StartConversation(cv);
+  }
+  {
+    auto db = storage::Db::Open(path);
+    ASSERT_TRUE(db.ok());
+    auto set = [&](const std::string& what, int64_t id) {
+      ASSERT_TRUE((*db)->Exec("UPDATE leads SET " + what + " WHERE id=" + std::to_string(id)).ok());
+    };
+    set("outcome='sold_something'", a);
+    set("qualification='maybe'", b);
+    set("reason='sold'", c);  // a close reason, but the lead is not closed
+    set("status='closed', reason='vera_'", d);
+    ASSERT_TRUE((*db)
+                    ->Exec("UPDATE conversations SET outcome='non_targeted', "
+                           "reason='too_expensive'")
+                    .ok());
+  }
+  auto store = OpenSqliteCrmStore(path);
+  ASSERT_TRUE(store.ok());
+  auto message = [&](int64_t id) { return (*store)->GetLead(id).status().message(); };
+  EXPECT_EQ(message(a),
+            "lead outcome 'sold_something' is not one of order_placed, qualified, non_targeted, "
+            "info_only, callback_scheduled, transferred, abusive, prank, fraud_suspected, opt_out, "
+            "wrong_number, refused, secretary, voicemail, no_answer, interrupted");
+  EXPECT_EQ(message(b), "lead qualification 'maybe' is not one of \"\", targeted, non_targeted");
+  EXPECT_EQ(message(c),
+            "lead " + std::to_string(c) +
+                " (new): reason 'sold' is not one of discontinued, out_of_stock, not_sold, "
+                "small_quantity, unclear, other");
+  EXPECT_NE(message(d).find("reason 'vera_' is not one of"), std::string::npos) << message(d);
+  EXPECT_NE(message(d).find("vera_<result>"), std::string::npos) << message(d);
+  EXPECT_FALSE((*store)->ListLeads(LeadFilter{}).ok());
+  auto got = (*store)->GetConversation(conv);
+  ASSERT_FALSE(got.ok());
+  EXPECT_NE(got.status().message().find("conversation reason 'too_expensive' is not one of"),
+            std::string::npos)
+      << got.status().message();
+}
+
 TEST(SqliteCrmStore, OpeningANonDatabaseFailsClearly) {
   TempDir dir;
   std::string path = dir.file("not-a-db");

@@ -27,9 +27,10 @@ Result<Lead> ReadLead(storage::Stmt& s) {
   l.channel = s.Text(2);
   l.source = s.Text(3);
   KIRA_ASSIGN_OR_RETURN(l.status, ParseNamed(kLeadStatusTable, s.Text(4), "lead status"));
-  l.qualification = s.Text(5);
-  l.outcome = s.Text(6);
-  l.reason = s.Text(7);
+  KIRA_ASSIGN_OR_RETURN(l.qualification,
+                        ParseNamed(kQualificationTable, s.Text(5), "lead qualification"));
+  KIRA_ASSIGN_OR_RETURN(l.outcome, ParseOptionalNamed(kOutcomeTable, s.Text(6), "lead outcome"));
+  KIRA_RETURN_IF_ERROR(SetStoredReason(s.Text(7), &l));
   l.summary = s.Text(8);
   l.assigned_to = s.Text(9);
   l.interest = s.Text(10);
@@ -150,8 +151,9 @@ Result<int64_t> SqliteCrmStore::CreateLead(const Lead& l) {
           "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)"));
   int64_t created = l.created_at ? l.created_at : Now();
   BindRef(*q, 1, l.contact_id);
-  q->Bind(2, l.channel).Bind(3, l.source).Bind(4, Name(l.status)).Bind(5, l.qualification);
-  q->Bind(6, l.outcome).Bind(7, l.reason).Bind(8, l.summary).Bind(9, l.assigned_to);
+  q->Bind(2, l.channel).Bind(3, l.source).Bind(4, Name(l.status)).Bind(5, Name(l.qualification));
+  q->Bind(6, OptionalName(l.outcome)).Bind(7, StoredReason(l)).Bind(8, l.summary);
+  q->Bind(9, l.assigned_to);
   q->Bind(10, l.interest).Bind(11, l.source_flagged ? 1 : 0).Bind(12, created);
   q->Bind(13, l.updated_at ? l.updated_at : created);
   KIRA_RETURN_IF_ERROR(q->Exec().WithContext("save lead"));
@@ -169,8 +171,9 @@ Status SqliteCrmStore::UpdateLead(const Lead& l) {
                   "outcome=?, reason=?, summary=?, assigned_to=?, interest=?, source_flagged=?, "
                   "updated_at=? WHERE id=?"));
   BindRef(*q, 1, l.contact_id);
-  q->Bind(2, l.channel).Bind(3, l.source).Bind(4, Name(l.status)).Bind(5, l.qualification);
-  q->Bind(6, l.outcome).Bind(7, l.reason).Bind(8, l.summary).Bind(9, l.assigned_to);
+  q->Bind(2, l.channel).Bind(3, l.source).Bind(4, Name(l.status)).Bind(5, Name(l.qualification));
+  q->Bind(6, OptionalName(l.outcome)).Bind(7, StoredReason(l)).Bind(8, l.summary);
+  q->Bind(9, l.assigned_to);
   q->Bind(10, l.interest).Bind(11, l.source_flagged ? 1 : 0).Bind(12, Now()).Bind(13, l.id);
   KIRA_RETURN_IF_ERROR(q->Exec().WithContext("update lead"));
   if (db_->Changes() == 0) return Status::NotFound("lead " + std::to_string(l.id) + " not found");
@@ -231,11 +234,12 @@ LeadWhere BuildWhere(const LeadFilter& f, const std::pair<int64_t, int64_t>* anc
   LeadWhere w;
   bool poll = anchor && f.after_id != 0;
   auto col = [poll](const char* c) { return std::string(poll ? "+" : "") + c; };
-  if (!f.outcome.empty()) w.Add(col("outcome") + "=?", f.outcome);
-  if (!f.reason.empty()) w.Add(col("reason") + "=?", f.reason);
+  if (f.outcome) w.Add(col("outcome") + "=?", std::string(Name(*f.outcome)));
+  if (auto reason = ReasonFilterName(f); !reason.empty())
+    w.Add(col("reason") + "=?", std::string(reason));
   if (!f.channel.empty()) w.Add(col("channel") + "=?", f.channel);
   if (f.status) w.Add(col("status") + "=?", std::string(Name(*f.status)));
-  if (!f.qualification.empty()) w.Add("qualification=?", f.qualification);
+  if (f.qualification) w.Add("qualification=?", std::string(Name(*f.qualification)));
   if (!f.assigned_to.empty()) w.Add("assigned_to=?", f.assigned_to);
   if (f.contact_id != 0) w.Add(col("contact_id") + "=?", f.contact_id);
   if (f.from != 0) w.Add(col("created_at") + ">=?", f.from);

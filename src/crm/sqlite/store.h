@@ -119,7 +119,7 @@ extern const char kTaskColumns[];
 // A status or kind the tables of crm/outcome.h do not name fails the read, naming the value.
 Result<Lead> ReadLead(storage::Stmt& s);
 Contact ReadContact(storage::Stmt& s);
-Conversation ReadConversation(storage::Stmt& s);
+Result<Conversation> ReadConversation(storage::Stmt& s);
 Result<Order> ReadOrder(storage::Stmt& s);
 Result<Task> ReadTask(storage::Stmt& s);
 

@@ -49,8 +49,12 @@ Result<CrmTallies> SqliteCrmStore::Tally(int64_t from, int64_t to) {
     }
     if (r == storage::Row::kError) return q->LastError().WithContext("tally leads");
     flush();
-    for (const auto& [k, n] : kinds)
-      out.lead_kinds.push_back({std::get<0>(k), std::get<1>(k), std::get<2>(k), std::get<3>(k), n});
+    for (const auto& [k, n] : kinds) {
+      KIRA_ASSIGN_OR_RETURN(auto kind, ReadLeadKind(std::get<0>(k), std::get<1>(k), std::get<2>(k),
+                                                    std::get<3>(k), n));
+      out.lead_kinds.push_back(std::move(kind));
+    }
+    SortLeadKinds(&out.lead_kinds);
   }
   {
     KIRA_ASSIGN_OR_RETURN(

@@ -114,8 +114,8 @@ TEST_P(CrmStoreConformance, LeadRoundTripsAndUpdateBumpsUpdatedAt) {
   l.contact_id = contact;
   l.channel = "phone";
   l.source = "inbound";
-  l.qualification = "targeted";
-  l.outcome = "order_placed";
+  l.qualification = Qualification::kTargeted;
+  l.outcome = Outcome::kOrderPlaced;
   l.summary = "Заказала 12 м² «Монте Тиберио»; it's 'quoted' \"text\"; DROP TABLE leads;--";
   l.interest = "MT-6060-GR";
   l.created_at = kT0;
@@ -127,8 +127,8 @@ TEST_P(CrmStoreConformance, LeadRoundTripsAndUpdateBumpsUpdatedAt) {
   EXPECT_EQ(got->channel, "phone");
   EXPECT_EQ(got->source, "inbound");
   EXPECT_EQ(crm::Name(got->status), "new");
-  EXPECT_EQ(got->qualification, "targeted");
-  EXPECT_EQ(got->outcome, "order_placed");
+  EXPECT_EQ(got->qualification, Qualification::kTargeted);
+  EXPECT_EQ(got->outcome, Outcome::kOrderPlaced);
   EXPECT_EQ(got->summary, l.summary);
   EXPECT_EQ(got->interest, "MT-6060-GR");
   EXPECT_FALSE(got->source_flagged);
@@ -166,11 +166,16 @@ TEST_P(CrmStoreConformance, LeadBadInputIsRejectedWithClearErrors) {
   EXPECT_NE(r.status().message().find("contact 999999 not found"), std::string::npos);
 
   l.contact_id = 0;
-  l.outcome = "sold_something";
+  l.close_reason = CloseReason::kSold;  // but not closed
   r = store().CreateLead(l);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), Status::Code::kInvalid);
-  EXPECT_NE(r.status().message().find("sold_something"), std::string::npos);
+  EXPECT_EQ(r.status().message(), "a lead that is not closed has no close reason");
+  l.status = LeadStatus::kClosed;
+  l.close_reason = CloseReason::kVeraResult;  // without the result
+  r = store().CreateLead(l);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kInvalid);
 
   Lead ghost;
   ghost.id = 424242;
@@ -183,6 +188,66 @@ TEST_P(CrmStoreConformance, LeadBadInputIsRejectedWithClearErrors) {
   auto count = store().CountLeads(f);
   ASSERT_TRUE(count.ok());
   EXPECT_EQ(*count, 0);
+}
+
+// The lead's two reason vocabularies share the stores' one `reason` column: each comes back
+// as the field it was written in, "other" (a name in both) included, and the queue's reason
+// filter finds the stored name.
+TEST_P(CrmStoreConformance, LeadReasonsComeBackInTheirOwnVocabulary) {
+  struct Case {
+    LeadStatus status;
+    std::optional<NonTargetedReason> nt;
+    std::optional<CloseReason> close;
+    std::string vera;
+    std::string stored;
+  };
+  const Case cases[] = {
+      {LeadStatus::kNew, NonTargetedReason::kOther, {}, "", "other"},
+      {LeadStatus::kClosed, {}, CloseReason::kOther, "", "other"},
+      {LeadStatus::kClosed, {}, CloseReason::kSpam, "", "spam"},
+      {LeadStatus::kClosed, {}, CloseReason::kVeraResult, "opt_out", "vera_opt_out"},
+      {LeadStatus::kClosed, NonTargetedReason::kUnclear, {}, "", "unclear"},
+      {LeadStatus::kTaken, {}, {}, "", ""},
+  };
+  for (const Case& c : cases) {
+    Lead l;
+    l.status = c.status;
+    l.outcome = c.nt ? std::optional(Outcome::kNonTargeted) : std::nullopt;
+    l.non_targeted_reason = c.nt;
+    l.close_reason = c.close;
+    l.vera_result = c.vera;
+    EXPECT_EQ(StoredReason(l), c.stored);
+    auto id = store().CreateLead(l);
+    ASSERT_TRUE(id.ok()) << id.status().ToString();
+    auto got = store().GetLead(*id);
+    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    EXPECT_EQ(got->non_targeted_reason, c.nt) << c.stored;
+    EXPECT_EQ(got->close_reason, c.close) << c.stored;
+    EXPECT_EQ(got->vera_result, c.vera) << c.stored;
+  }
+  // Closing replaces the non-targeted reason: the column holds one.
+  Lead nt;
+  nt.outcome = Outcome::kNonTargeted;
+  nt.non_targeted_reason = NonTargetedReason::kNotSold;
+  auto id = store().CreateLead(nt);
+  ASSERT_TRUE(id.ok());
+  nt = *store().GetLead(*id);
+  nt.status = LeadStatus::kClosed;
+  nt.close_reason = CloseReason::kNotTargeted;
+  ASSERT_TRUE(store().UpdateLead(nt).ok());
+  auto closed = store().GetLead(*id);
+  ASSERT_TRUE(closed.ok());
+  EXPECT_EQ(closed->close_reason, CloseReason::kNotTargeted);
+  EXPECT_EQ(closed->non_targeted_reason, std::nullopt);
+  EXPECT_EQ(closed->outcome, Outcome::kNonTargeted);
+
+  LeadFilter f;
+  ASSERT_TRUE(ParseReasonFilter("other", &f).ok());
+  EXPECT_EQ(*store().CountLeads(f), 2);
+  ASSERT_TRUE(ParseReasonFilter("spam", &f).ok());
+  EXPECT_EQ(*store().CountLeads(f), 1);
+  EXPECT_EQ(ParseReasonFilter("vera_opt_out", &f).code(), Status::Code::kInvalid);
+  EXPECT_EQ(ParseReasonFilter("too_expensive", &f).code(), Status::Code::kInvalid);
 }
 
 TEST_P(CrmStoreConformance, KeysetPagesVisitEveryLeadOnceNewestFirst) {
@@ -262,22 +327,26 @@ TEST_P(CrmStoreConformance, LeadFiltersAndCountsAgree) {
   struct Spec {
     const char* channel;
     LeadStatus status;
-    const char* outcome;
-    const char* reason;
-    const char* qualification;
+    std::optional<Outcome> outcome;
+    std::optional<NonTargetedReason> reason;
+    Qualification qualification;
     const char* assigned;
     int64_t contact;
     int64_t at;
   };
+  using O = Outcome;
+  using R = NonTargetedReason;
+  using Q = Qualification;
   std::vector<Spec> specs = {
-      {"phone", LeadStatus::kNew, "non_targeted", "discontinued", "non_targeted", "", anna, kT0},
-      {"chat", LeadStatus::kNew, "order_placed", "", "targeted", "", 0, kT0 + 1000},
-      {"phone", LeadStatus::kTaken, "qualified", "", "targeted", "olga", anna, kT0 + 2000},
-      {"web", LeadStatus::kClosed, "non_targeted", "small_quantity", "non_targeted", "olga", 0,
+      {"phone", LeadStatus::kNew, O::kNonTargeted, R::kDiscontinued, Q::kNonTargeted, "", anna,
+       kT0},
+      {"chat", LeadStatus::kNew, O::kOrderPlaced, {}, Q::kTargeted, "", 0, kT0 + 1000},
+      {"phone", LeadStatus::kTaken, O::kQualified, {}, Q::kTargeted, "olga", anna, kT0 + 2000},
+      {"web", LeadStatus::kClosed, O::kNonTargeted, R::kSmallQuantity, Q::kNonTargeted, "olga", 0,
        kT0 + 3000},
-      {"phone", LeadStatus::kNew, "prank", "", "", "", 0, kT0 + 4000},
-      {"phone", LeadStatus::kVeraAssigned, "non_targeted", "discontinued", "non_targeted", "", 0,
-       kT0 + 5000},
+      {"phone", LeadStatus::kNew, O::kPrank, {}, Q::kUnknown, "", 0, kT0 + 4000},
+      {"phone", LeadStatus::kVeraAssigned, O::kNonTargeted, R::kDiscontinued, Q::kNonTargeted, "",
+       0, kT0 + 5000},
   };
   std::vector<int64_t> ids;
   for (const Spec& s : specs) {
@@ -285,7 +354,7 @@ TEST_P(CrmStoreConformance, LeadFiltersAndCountsAgree) {
     l.channel = s.channel;
     l.status = s.status;
     l.outcome = s.outcome;
-    l.reason = s.reason;
+    l.non_targeted_reason = s.reason;
     l.qualification = s.qualification;
     l.assigned_to = s.assigned;
     l.contact_id = s.contact;
@@ -306,9 +375,9 @@ TEST_P(CrmStoreConformance, LeadFiltersAndCountsAgree) {
   };
   LeadFilter f;
   check(f, {0, 1, 2, 3, 4, 5});
-  f.outcome = "non_targeted";
+  f.outcome = Outcome::kNonTargeted;
   check(f, {0, 3, 5});
-  f.reason = "discontinued";
+  f.non_targeted_reason = NonTargetedReason::kDiscontinued;
   check(f, {0, 5});
   f.channel = "web";
   check(f, {});
@@ -318,7 +387,7 @@ TEST_P(CrmStoreConformance, LeadFiltersAndCountsAgree) {
   f.status = LeadStatus::kNew;
   check(f, {0, 4});
   f = {};
-  f.qualification = "targeted";
+  f.qualification = Qualification::kTargeted;
   check(f, {1, 2});
   f = {};
   f.assigned_to = "olga";
@@ -363,12 +432,12 @@ TEST_P(CrmStoreConformance, ConversationKeepsTurnsInOrderAndEnds) {
   auto open = store().GetConversation(*id);
   ASSERT_TRUE(open.ok());
   EXPECT_EQ(open->ended_at, 0);
-  EXPECT_EQ(open->outcome, "");
+  EXPECT_EQ(open->outcome, std::nullopt);
 
   Conversation end;
   end.id = *id;
-  end.outcome = "non_targeted";
-  end.reason = "discontinued";
+  end.outcome = Outcome::kNonTargeted;
+  end.reason = NonTargetedReason::kDiscontinued;
   end.summary = "Искал снятую коллекцию; предложены аналоги.";
   end.ended_at = kT0 + 60000;
   end.recording_path = "recordings/1.wav";
@@ -383,8 +452,8 @@ TEST_P(CrmStoreConformance, ConversationKeepsTurnsInOrderAndEnds) {
   EXPECT_EQ(got->language, "ru");
   EXPECT_EQ(got->started_at, kT0);
   EXPECT_EQ(got->ended_at, kT0 + 60000);
-  EXPECT_EQ(got->outcome, "non_targeted");
-  EXPECT_EQ(got->reason, "discontinued");
+  EXPECT_EQ(got->outcome, Outcome::kNonTargeted);
+  EXPECT_EQ(got->reason, NonTargetedReason::kDiscontinued);
   EXPECT_EQ(got->summary, end.summary);
   EXPECT_EQ(got->recording_path, "recordings/1.wav");
   ASSERT_EQ(got->turns.size(), 3u);
@@ -437,17 +506,12 @@ TEST_P(CrmStoreConformance, ConversationBadInputIsRejected) {
   Conversation end;
   end.id = conv;
   EXPECT_EQ(store().EndConversation(end).code(), Status::Code::kInvalid);  // no outcome
-  end.outcome = "happy";
+  end.outcome = Outcome::kNonTargeted;                                     // without its reason
   Status s = store().EndConversation(end);
   EXPECT_EQ(s.code(), Status::Code::kInvalid);
-  EXPECT_NE(s.message().find("happy"), std::string::npos);
-  end.outcome = "non_targeted";
-  end.reason = "too_expensive";
-  s = store().EndConversation(end);
-  EXPECT_EQ(s.code(), Status::Code::kInvalid);
-  EXPECT_NE(s.message().find("too_expensive"), std::string::npos);
+  EXPECT_NE(s.message().find("needs a reason"), std::string::npos);
   end.id = 999999;
-  end.outcome = "info_only";
+  end.outcome = Outcome::kInfoOnly;
   EXPECT_EQ(store().EndConversation(end).code(), Status::Code::kNotFound);
 
   auto still = store().GetConversation(conv);

@@ -28,7 +28,7 @@ int64_t Start(CrmStore& st, int64_t lead, int64_t at, const std::string& recordi
 Status End(CrmStore& st, int64_t id, int64_t at, const std::string& recording = "") {
   Conversation c;
   c.id = id;
-  c.outcome = "info_only";
+  c.outcome = Outcome::kInfoOnly;
   c.ended_at = at;
   c.recording_path = recording;
   return st.EndConversation(c);
@@ -62,7 +62,7 @@ TEST_P(CrmStoreConformance, OpenConversationsAreListedByLastActivity) {
   // The closed list has "interrupted": an open conversation can be ended with it.
   Conversation c;
   c.id = idle;
-  c.outcome = "interrupted";
+  c.outcome = Outcome::kInterrupted;
   c.ended_at = kT0 + 30 * kMin;
   ASSERT_TRUE(store().EndConversation(c).ok());
   auto left = store().ListOpenConversations(kT0 + 30 * kMin, 100);
@@ -234,7 +234,7 @@ TEST_P(CrmStoreConformance, RetentionPurgesOldTranscriptsAndRecordings) {
   ASSERT_TRUE(old_c.ok());
   EXPECT_TRUE(old_c->turns.empty());
   EXPECT_EQ(old_c->recording_path, "");
-  EXPECT_EQ(old_c->outcome, "info_only");  // the record of the call stays
+  EXPECT_EQ(old_c->outcome, Outcome::kInfoOnly);  // the record of the call stays
   auto mid_c = store().GetConversation(mid_conv);
   EXPECT_EQ(mid_c->turns.size(), 1u);
   EXPECT_EQ(mid_c->recording_path, "");

@@ -20,7 +20,7 @@ int64_t SlotOf(int64_t t) {
 // The tallies the slow way: every record, counted one by one.
 CrmTallies Plain(CrmStore& s, int64_t from, int64_t to) {
   std::map<std::tuple<int64_t, std::string>, int64_t> slots;
-  std::map<std::tuple<std::string, std::string, std::string, bool>, int64_t> kinds;
+  std::map<std::tuple<Qualification, std::optional<Outcome>, std::string, bool>, int64_t> kinds;
   std::map<int64_t, std::pair<int64_t, double>> orders;
   std::map<std::tuple<TaskStatus, std::string>, int64_t> vera;
   LeadFilter f;
@@ -34,7 +34,7 @@ CrmTallies Plain(CrmStore& s, int64_t from, int64_t to) {
       ++slots[{SlotOf(l.created_at), l.channel}];
       bool by_manager = !l.assigned_to.empty() || l.status == LeadStatus::kTaken ||
                         l.status == LeadStatus::kVeraAssigned;
-      ++kinds[{l.qualification, l.outcome, l.reason, by_manager}];
+      ++kinds[{l.qualification, l.outcome, StoredReason(l), by_manager}];
     }
     f.before_id = page->back().id;
   }
@@ -64,18 +64,20 @@ int64_t Sum(const std::vector<LeadSlotCount>& v) {
 
 TEST_P(CrmStoreConformance, TallyMatchesAPlainCount) {
   const char* channels[] = {"phone", "chat", "web"};
-  const char* outcomes[] = {"non_targeted", "qualified", "order_placed", ""};
-  const char* reasons[] = {"discontinued", "", "", ""};
+  const std::optional<Outcome> outcomes[] = {Outcome::kNonTargeted, Outcome::kQualified,
+                                             Outcome::kOrderPlaced, std::nullopt};
+  const std::optional<NonTargetedReason> reasons[] = {NonTargetedReason::kDiscontinued,
+                                                      std::nullopt, std::nullopt, std::nullopt};
   // 40 leads every 7 minutes from kT0 - 1 min: slot edges, and both ends of the range below.
   std::vector<int64_t> ids;
   for (int i = 0; i < 40; ++i) {
     Lead l;
     l.channel = channels[i % 3];
     l.outcome = outcomes[i % 4];
-    l.reason = reasons[i % 4];
-    l.qualification = l.outcome == "non_targeted" ? "non_targeted"
-                      : l.outcome.empty()         ? ""
-                                                  : "targeted";
+    l.non_targeted_reason = reasons[i % 4];
+    l.qualification = !l.outcome                            ? Qualification::kUnknown
+                      : *l.outcome == Outcome::kNonTargeted ? Qualification::kNonTargeted
+                                                            : Qualification::kTargeted;
     if (i % 5 == 0) l.assigned_to = "olga";
     if (i % 6 == 0) l.status = LeadStatus::kVeraAssigned;
     l.created_at = kT0 - kMin + i * 7 * kMin;

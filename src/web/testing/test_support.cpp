@@ -88,9 +88,13 @@ Result<int64_t> AddLead(crm::CrmStore& store, const std::string& phone, const st
   l.contact_id = cid;
   l.channel = channel;
   l.source = "inbound";
-  l.outcome = outcome;
-  l.reason = reason;
-  l.qualification = outcome == "non_targeted" ? "non_targeted" : "targeted";
+  // The names a test writes, checked as a store checks what it reads.
+  KIRA_ASSIGN_OR_RETURN(crm::Outcome o, crm::ParseNamed(crm::kOutcomeTable, outcome, "outcome"));
+  KIRA_ASSIGN_OR_RETURN(l.non_targeted_reason,
+                        crm::ParseOptionalNamed(crm::kNonTargetedReasonTable, reason, "reason"));
+  l.outcome = o;
+  l.qualification = o == crm::Outcome::kNonTargeted ? crm::Qualification::kNonTargeted
+                                                    : crm::Qualification::kTargeted;
   l.summary = "Спрашивала плитку Монте Тиберио серую 60x60, 12 м2.";
   l.interest = "MT-6060-GR";
   l.created_at = created_at;
@@ -113,8 +117,8 @@ Result<int64_t> AddLead(crm::CrmStore& store, const std::string& phone, const st
                            .status());
   conv.id = conv_id;
   conv.ended_at = conv.started_at + 60000;
-  conv.outcome = outcome;
-  conv.reason = reason;
+  conv.outcome = l.outcome;
+  conv.reason = l.non_targeted_reason;
   conv.summary = l.summary;
   KIRA_RETURN_IF_ERROR(store.EndConversation(conv));
   return lid;
