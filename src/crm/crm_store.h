@@ -84,6 +84,10 @@ class CrmStore {
   virtual Result<Order> GetOrder(int64_t id) = 0;
   virtual Result<std::vector<Order>> ListOrders(int64_t lead_id = 0) = 0;  // 0 = all
   virtual Status UpdateOrderStatus(int64_t id, OrderStatus status) = 0;
+  // One page of the orders list (model.h, OrderFilter) and how many orders the filter matches,
+  // selected and counted by the store (SQL), so the list does not read every order. Invalid
+  // for a limit outside 1..kMaxOrderPage.
+  virtual Result<OrderPage> ListOrderPage(const OrderFilter& f) = 0;
 
   virtual Result<int64_t> CreateTask(const Task& t) = 0;
   virtual Status UpdateTask(const Task& t) = 0;

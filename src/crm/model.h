@@ -157,6 +157,22 @@ struct LeadFilter {
 
 inline constexpr int kMaxLeadPage = 1000;
 
+// Which orders CrmStore::ListOrderPage lists: newest (highest id) first. Zeros mean "any".
+struct OrderFilter {
+  std::optional<OrderStatus> status;
+  int64_t lead_id = 0;
+  int64_t from = 0, to = 0;  // created_at range [from, to), 0 = open
+  int64_t before_id = 0;     // keyset paging: only orders with id < before_id
+  int limit = 50;            // 1..kMaxOrderPage
+};
+
+inline constexpr int kMaxOrderPage = 1000;
+
+struct OrderPage {
+  std::vector<Order> orders;  // at most `limit`, newest first, each with its lines
+  int64_t total = 0;          // every order the filter matches, before_id and limit aside
+};
+
 // The dashboard's counts over a created_at range [from, to) (CrmStore::Tally). Times are cut
 // into slots of kTallySlotMs aligned on the Unix epoch; every UTC offset and daylight-saving
 // change in use today falls on a quarter hour, so a reader can put each slot into its local day

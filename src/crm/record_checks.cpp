@@ -155,6 +155,14 @@ Status CheckLeadPage(int limit) {
   return Status::Ok();
 }
 
+Status CheckOrderPage(int limit) {
+  if (limit < 1 || limit > kMaxOrderPage) {
+    return Status::Invalid("order page limit must be between 1 and " +
+                           std::to_string(kMaxOrderPage) + ", got " + std::to_string(limit));
+  }
+  return Status::Ok();
+}
+
 Status CheckDueTaskLimit(int limit) {
   if (limit < 1 || limit > 10000) {
     return Status::Invalid("due task limit must be between 1 and 10000, got " +

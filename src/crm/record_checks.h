@@ -34,6 +34,7 @@ Status CheckTask(const Task& t);
 // The page sizes the interface allows: leads 1..kMaxLeadPage, due tasks and open
 // conversations 1..10000.
 Status CheckLeadPage(int limit);
+Status CheckOrderPage(int limit);
 Status CheckDueTaskLimit(int limit);
 Status CheckOpenConversationLimit(int limit);
 

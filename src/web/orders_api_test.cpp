@@ -80,6 +80,46 @@ TEST_F(OrdersApiTest, TheLeadPageOrderCardHasCustomerPhoneAddressAndNextStatuses
   EXPECT_EQ(client->Get("/api/orders?limit=0")->status, 400);
 }
 
+// The list under a status tab, page by page through next_before_id, as the store selects and
+// counts it (CrmStore::ListOrderPage): newest first, the total of the whole tab on every page.
+TEST_F(OrdersApiTest, TheOrdersListPagesOneStatusNewestFirst) {
+  std::vector<int64_t> confirmed;
+  for (int i = 0; i < 7; ++i) {
+    auto o = env->store->GetOrder(order_);
+    ASSERT_TRUE(o.ok());
+    o->id = 0;
+    auto id = env->store->CreateOrder(*o);
+    ASSERT_TRUE(id.ok()) << id.status().message();
+    if (i % 2 == 0) {
+      ASSERT_TRUE(env->store->UpdateOrderStatus(*id, crm::OrderStatus::kConfirmed).ok());
+      confirmed.insert(confirmed.begin(), *id);
+    }
+  }
+  std::vector<int64_t> seen;
+  std::string url = "/api/orders?status=confirmed&limit=3";
+  for (int pages = 0; pages < 5; ++pages) {
+    auto r = client->Get(url);
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200) << r->body;
+    Json page = Json::parse(r->body);
+    EXPECT_EQ(page["total"], 4);
+    for (const auto& o : page["orders"]) {
+      EXPECT_EQ(o["status"], "confirmed");
+      EXPECT_EQ(o["phone"], "+79161234567");
+      EXPECT_EQ(o["lines"].size(), 2u);
+      seen.push_back(o["id"].get<int64_t>());
+    }
+    if (page["next_before_id"].is_null()) break;
+    url = "/api/orders?status=confirmed&limit=3&before_id=" +
+          std::to_string(page["next_before_id"].get<int64_t>());
+  }
+  EXPECT_EQ(seen, confirmed);
+  Json all = Json::parse(client->Get("/api/orders")->body);
+  EXPECT_EQ(all["total"], 8);
+  EXPECT_EQ(all["orders"].size(), 8u);
+  EXPECT_EQ(client->Get("/api/orders?limit=201")->status, 400);
+}
+
 TEST_F(OrdersApiTest, StatusChangesFollowTheFlowAreAuditedAndSentAsWebhooks) {
   // A real receiver for the webhook.
   httplib::Server rx;

@@ -1,8 +1,8 @@
-// Orders and exports: the orders list (newest first, by status), an order's status change
-// (through the lead service: the flow of leads/order_flow.h, audited, pushed to the browsers
-// and queued as the webhook event order.status_changed), and the CSV / XLSX exports of leads,
-// orders and conversations with the queue's filters (leads/export.h).
-#include <algorithm>
+// Orders and exports: the orders list (newest first, by status: selected, counted and paged by
+// the store, CrmStore::ListOrderPage), an order's status change (through the lead service: the
+// flow of leads/order_flow.h, audited, pushed to the browsers and queued as the webhook event
+// order.status_changed), and the CSV / XLSX exports of leads, orders and conversations with
+// the queue's filters (leads/export.h).
 #include <filesystem>
 
 #include "core/log.h"
@@ -46,20 +46,22 @@ void WebServer::Impl::RegisterOrderRoutes() {
         if (!bid.empty() && !ParseId(bid, &before))
           return SendError(res, 400, "invalid",
                            "before_id '" + bid.substr(0, 40) + "' is not a valid value");
+        crm::OrderFilter f;
+        f.status = status;
+        f.before_id = before;
+        f.limit = static_cast<int>(limit);
         Json out = Json::array();
         int64_t total = 0;
         {
           std::lock_guard<std::mutex> lock(store_mu);
-          auto all = cfg.store->ListOrders(0);
-          if (!all.ok()) return SendStatus(res, all.status());
-          for (auto it = all->rbegin(); it != all->rend(); ++it) {
-            if (status && it->status != *status) continue;
-            ++total;
-            if ((before && it->id >= before) || static_cast<int64_t>(out.size()) >= limit) continue;
+          auto page = cfg.store->ListOrderPage(f);
+          if (!page.ok()) return SendStatus(res, page.status());
+          total = page->total;
+          for (const crm::Order& o : page->orders) {
             std::string phone;
-            if (auto l = cfg.store->GetLead(it->lead_id); l.ok() && l->contact_id)
+            if (auto l = cfg.store->GetLead(o.lead_id); l.ok() && l->contact_id)
               if (auto c = cfg.store->GetContact(l->contact_id); c.ok()) phone = c->phone;
-            out.push_back(OrderCard(*it, phone));
+            out.push_back(OrderCard(o, phone));
           }
         }
         Json next = nullptr;

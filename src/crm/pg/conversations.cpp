@@ -290,4 +290,51 @@ Status PgCrmStore::UpdateOrderStatus(int64_t id, OrderStatus status) {
   });
 }
 
+// The orders list, one page at a time, filtered and counted in SQL: the count under the filter,
+// then the page by id descending (orders_status_id for a status tab, the primary key otherwise).
+Result<OrderPage> PgCrmStore::ListOrderPage(const OrderFilter& f) {
+  KIRA_RETURN_IF_ERROR(CheckOrderPage(f.limit));
+  std::string where;
+  pg::Params p;
+  int n = 0;
+  auto add = [&](const std::string& col_op, const auto& v) {
+    where += (where.empty() ? "WHERE " : " AND ") + col_op + "$" + std::to_string(++n);
+    p.Add(v);
+  };
+  if (f.status) add("status=", std::string(Name(*f.status)));
+  if (f.lead_id) add("lead_id=", f.lead_id);
+  if (f.from) add("created_at>=", f.from);
+  if (f.to) add("created_at<", f.to);
+  return With([&](pg::Conn& db) -> Result<OrderPage> {
+    OrderPage page;
+    KIRA_ASSIGN_OR_RETURN(auto c, db.Query("SELECT count(*) FROM orders " + where, p));
+    page.total = c.Int(0, 0);
+    std::string w = where;
+    pg::Params q = p;
+    int m = n;
+    if (f.before_id) {
+      w += (w.empty() ? "WHERE " : " AND ") + std::string("id<$") + std::to_string(++m);
+      q.Add(f.before_id);
+    }
+    q.Add(f.limit);
+    KIRA_ASSIGN_OR_RETURN(auto r, db.Query(std::string(kPgOrderColumns) + w +
+                                               " ORDER BY id DESC LIMIT $" + std::to_string(m + 1),
+                                           q));
+    page.orders.reserve(r.size());
+    std::string ids;
+    for (int i = 0; i < r.size(); ++i) {
+      KIRA_ASSIGN_OR_RETURN(Order o, ReadOrder(r, i));
+      ids += (ids.empty() ? "" : ",") + std::to_string(o.id);
+      page.orders.push_back(std::move(o));
+    }
+    if (!page.orders.empty())
+      KIRA_RETURN_IF_ERROR(LoadLines(db,
+                                     std::string(kLineColumns) +
+                                         "WHERE order_id = ANY($1::bigint[]) "
+                                         "ORDER BY order_id, line_no",
+                                     pg::Params().Add("{" + ids + "}"), page.orders));
+    return page;
+  });
+}
+
 }  // namespace kira::crm

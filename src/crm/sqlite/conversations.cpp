@@ -1,4 +1,6 @@
 // SqliteCrmStore: conversations, their turns, and orders with their lines.
+#include <variant>
+
 #include "crm/sqlite/store.h"
 
 namespace kira::crm {
@@ -261,6 +263,67 @@ Status SqliteCrmStore::UpdateOrderStatus(int64_t id, OrderStatus status) {
   KIRA_RETURN_IF_ERROR(q->Exec().WithContext("update order"));
   if (db_->Changes() == 0) return Status::NotFound("order " + std::to_string(id) + " not found");
   return Status::Ok();
+}
+
+// The orders list, one page at a time, filtered and counted in SQL.
+namespace {
+
+// The WHERE clause of an order filter (before_id and limit aside) and its values in order.
+struct OrderWhere {
+  std::string sql;
+  std::vector<std::variant<int64_t, std::string>> args;
+  void Add(const std::string& cond, std::variant<int64_t, std::string> v) {
+    sql += (sql.empty() ? "WHERE " : " AND ") + cond;
+    args.push_back(std::move(v));
+  }
+  void Bind(storage::Stmt& q) const {
+    int i = 1;
+    for (const auto& a : args) {
+      if (const auto* n = std::get_if<int64_t>(&a))
+        q.Bind(i++, *n);
+      else
+        q.Bind(i++, std::get<std::string>(a));
+    }
+  }
+};
+
+OrderWhere BuildOrderWhere(const OrderFilter& f) {
+  OrderWhere w;
+  if (f.status) w.Add("status=?", std::string(Name(*f.status)));
+  if (f.lead_id) w.Add("lead_id=?", f.lead_id);
+  if (f.from) w.Add("created_at>=?", f.from);
+  if (f.to) w.Add("created_at<?", f.to);
+  return w;
+}
+
+}  // namespace
+
+Result<OrderPage> SqliteCrmStore::ListOrderPage(const OrderFilter& f) {
+  KIRA_RETURN_IF_ERROR(CheckOrderPage(f.limit));
+  std::lock_guard lock(mu_);
+  OrderPage page;
+  OrderWhere w = BuildOrderWhere(f);
+  {
+    KIRA_ASSIGN_OR_RETURN(auto q, Sql("SELECT count(*) FROM orders " + w.sql));
+    w.Bind(*q);
+    if (q->Step() != storage::Row::kRow) return q->LastError().WithContext("count orders");
+    page.total = q->Int(0);
+  }
+  if (f.before_id) w.Add("id<?", f.before_id);
+  w.args.emplace_back(static_cast<int64_t>(f.limit));
+  {
+    KIRA_ASSIGN_OR_RETURN(auto q,
+                          Sql(std::string(kOrderColumns) + w.sql + " ORDER BY id DESC LIMIT ?"));
+    w.Bind(*q);
+    storage::Row r;
+    while ((r = q->Step()) == storage::Row::kRow) {
+      KIRA_ASSIGN_OR_RETURN(Order o, ReadOrder(*q));
+      page.orders.push_back(std::move(o));
+    }
+    if (r == storage::Row::kError) return q->LastError().WithContext("list orders");
+  }
+  for (Order& o : page.orders) KIRA_RETURN_IF_ERROR(LoadLines(&o));
+  return page;
 }
 
 }  // namespace kira::crm

@@ -67,6 +67,7 @@ class SqliteCrmStore final : public CrmStore {
   Result<Order> GetOrder(int64_t id) override;
   Result<std::vector<Order>> ListOrders(int64_t lead_id) override;
   Status UpdateOrderStatus(int64_t id, OrderStatus status) override;
+  Result<OrderPage> ListOrderPage(const OrderFilter& f) override;
 
   Result<int64_t> CreateTask(const Task& t) override;
   Status UpdateTask(const Task& t) override;
