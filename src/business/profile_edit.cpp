@@ -1,6 +1,7 @@
 #include "business/profile_edit.h"
 
 #include <cstdio>
+#include <cstdlib>
 
 #include "core/atomic_file.h"
 
@@ -103,6 +104,92 @@ std::string ProfileErrorField(const std::string& message, const std::string& nam
   std::string key = rest.substr(0, colon);
   if (key.empty() || key.find(' ') != std::string::npos) return "";
   return key;
+}
+
+const char* const* ProfileErrorCodes() {
+  static const char* const codes[] = {"required",     "not_a_mapping", "unknown_key",
+                                      "not_text",     "not_a_bool",    "not_a_whole_number",
+                                      "out_of_range", "not_a_number",  "negative",
+                                      "not_a_list",   "bad_days",      "bad_window",
+                                      "bad_language", "bad_timezone",  "bad_currency",
+                                      "bad_sip",      "not_above_min", "too_long",
+                                      "too_many",     "not_editable",  "other",
+                                      nullptr};
+  return codes;
+}
+
+ProfileError DescribeProfileError(const std::string& message, const std::string& name) {
+  ProfileError e;
+  e.code = "other";
+  e.field = ProfileErrorField(message, name);
+  if (e.field.empty()) return e;
+  // What follows "<field>: " (core/yaml_fields.h and the profile's own checks, profile.cpp).
+  const std::string key = e.field + ": ";
+  const size_t at = message.find(key);
+  const std::string what = message.substr(at + key.size());
+  auto starts = [&](const std::string& s) { return what.rfind(s, 0) == 0; };
+  // The text between the first pair of quotes after `from`.
+  auto quoted = [&](size_t from = 0) {
+    size_t a = what.find('\'', from);
+    size_t b = a == std::string::npos ? a : what.find('\'', a + 1);
+    return b == std::string::npos ? std::string() : what.substr(a + 1, b - a - 1);
+  };
+  if (what == "required key is missing") {
+    e.code = "required";
+  } else if (what == "expected a mapping") {
+    e.code = "not_a_mapping";
+  } else if (starts("unknown key")) {
+    e.code = "unknown_key";
+    e.value = e.field.substr(e.field.find_last_of('.') + 1);
+    const std::string known = "(known: ";
+    if (size_t k = what.find(known); k != std::string::npos && what.back() == ')')
+      e.allowed = what.substr(k + known.size(), what.size() - k - known.size() - 1);
+  } else if (what == "expected text" || what == "expected text or a number") {
+    e.code = "not_text";
+  } else if (what == "expected true or false") {
+    e.code = "not_a_bool";
+  } else if (starts("expected a whole number of days")) {
+    e.code = "bad_days";
+    e.value = quoted();
+  } else if (starts("expected a whole number")) {
+    e.code = "not_a_whole_number";
+    e.value = quoted();
+  } else if (what.find(" is outside ") != std::string::npos) {
+    e.code = "out_of_range";
+    e.value = what.substr(0, what.find(" is outside "));
+    e.allowed = what.substr(what.find(" is outside ") + 12);
+  } else if (starts("expected a number")) {
+    e.code = "not_a_number";
+    e.value = quoted();
+  } else if (what == "must not be negative") {
+    e.code = "negative";
+  } else if (starts("expected a list")) {
+    e.code = "not_a_list";
+  } else if (starts("expected \"HH:MM-HH:MM\"")) {
+    e.code = "bad_window";
+    e.value = quoted();
+  } else if (starts("must be ru or en")) {
+    e.code = "bad_language";
+    e.value = quoted();
+  } else if (e.field == "timezone") {
+    e.code = "bad_timezone";
+    e.value = quoted();
+  } else if (starts("unknown ISO 4217 code")) {
+    e.code = "bad_currency";
+    e.value = quoted();
+  } else if (starts("expected a SIP URI")) {
+    e.code = "bad_sip";
+    e.value = quoted();
+  } else if (starts("must be greater than ")) {
+    e.code = "not_above_min";
+    e.allowed = what.substr(21);
+  } else if (starts("longer than ") || starts("more than ")) {
+    e.code = starts("longer") ? "too_long" : "too_many";
+    e.limit = std::strtoul(what.c_str() + what.find("than ") + 5, nullptr, 10);
+  } else if (what == "cannot be changed here") {
+    e.code = "not_editable";
+  }
+  return e;
 }
 
 }  // namespace kira::business

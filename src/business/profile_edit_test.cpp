@@ -108,6 +108,83 @@ TEST(ProfileEdit, BrokenEditsAreRefusedByTheLoaderNamingTheField) {
             "");
 }
 
+// Each refusal the loader gives an edit, and the workspace's own, as a code with the value it
+// quotes: what a UI words in its own language.
+TEST(ProfileEdit, RefusalsAreDescribedAsCodes) {
+  struct Case {
+    const char* key;
+    YAML::Node value;
+    std::string field, code, value_quoted, allowed;
+  };
+  YAML::Node window;
+  window["weekdays"] = "20:00-09:00";
+  YAML::Node sip;
+  sip["name"] = "Анна";
+  sip["sip"] = "manager@host";
+  YAML::Node words;
+  words["min_order_m2"] = "много";
+  YAML::Node negative;
+  negative["min_order_m2"] = -1;
+  YAML::Node inverted;
+  inverted["min_order_m2"] = 50;
+  inverted["big_project_m2"] = 10;
+  YAML::Node faq(YAML::NodeType::Sequence);
+  YAML::Node no_answer;
+  no_answer["q"] = "?";
+  faq.push_back(no_answer);
+  YAML::Node extra;
+  extra["name"] = "Анна";
+  extra["email"] = "a@b";
+  YAML::Node list(YAML::NodeType::Sequence);
+  list.push_back("9-18");
+  YAML::Node days;
+  days["keep_transcripts_days"] = "1.5";
+  for (const Case& c : std::vector<Case>{
+           {"calling_window", window, "calling_window.weekdays", "bad_window", "20:00-09:00", ""},
+           {"manager", sip, "manager.sip", "bad_sip", "manager@host", ""},
+           {"rules", words, "rules.min_order_m2", "not_a_number", "много", ""},
+           {"rules", negative, "rules.min_order_m2", "negative", "", ""},
+           {"rules", inverted, "rules.big_project_m2", "not_above_min", "", "rules.min_order_m2"},
+           {"faq", faq, "faq[0].a", "required", "", ""},
+           {"faq", YAML::Node("none"), "faq", "not_a_list", "", ""},
+           {"manager", extra, "manager.email", "unknown_key", "email", "name, phone, sip"},
+           {"manager", YAML::Node("Анна"), "manager", "not_a_mapping", "", ""},
+           {"hours", list, "hours", "not_text", "", ""},
+           {"timezone", YAML::Node("Mars/Olympus"), "timezone", "bad_timezone", "Mars/Olympus", ""},
+           {"language", YAML::Node("de"), "language", "bad_language", "de", ""},
+           {"currency", YAML::Node("XXQ"), "currency", "bad_currency", "XXQ", ""},
+           {"privacy", days, "privacy.keep_transcripts_days", "bad_days", "1.5", ""},
+           {"opening", YAML::Node("9-18"), "opening", "unknown_key", "opening", ""},
+       }) {
+    YAML::Node edit;
+    edit[c.key] = c.value;
+    auto e = EditProfile(Demo(), edit, "profile.yaml");
+    ASSERT_FALSE(e.ok()) << c.key;
+    ProfileError d = DescribeProfileError(e.status().message(), "profile.yaml");
+    EXPECT_EQ(d.field, c.field) << e.status().message();
+    EXPECT_EQ(d.code, c.code) << e.status().message();
+    EXPECT_EQ(d.value, c.value_quoted) << e.status().message();
+    EXPECT_EQ(d.allowed, c.allowed) << e.status().message();
+  }
+  // The workspace's own limits, and what names no field (a YAML syntax message).
+  ProfileError big = DescribeProfileError("faq[3].a: longer than 4000 bytes", "");
+  EXPECT_EQ(big.field, "faq[3].a");
+  EXPECT_EQ(big.code, "too_long");
+  EXPECT_EQ(big.limit, 4000u);
+  EXPECT_EQ(DescribeProfileError("faq: more than 200 entries", "").code, "too_many");
+  EXPECT_EQ(DescribeProfileError("language: cannot be changed here", "").code, "not_editable");
+  ProfileError range = DescribeProfileError(
+      "profile.yaml line 4: web.threads: 0 is outside 1..1024", "profile.yaml");
+  EXPECT_EQ(range.code, "out_of_range");
+  EXPECT_EQ(range.value, "0");
+  EXPECT_EQ(range.allowed, "1..1024");
+  ProfileError syntax = DescribeProfileError(
+      "profile.yaml line 10: duplicate key 'a' (first at line 4)", "profile.yaml");
+  EXPECT_EQ(syntax.code, "other");
+  EXPECT_EQ(syntax.field, "");
+  for (const char* const* c = ProfileErrorCodes(); *c; ++c) EXPECT_NE(std::string(*c), "");
+}
+
 TEST(ProfileEdit, SaveReplacesAtomicallyAndKeepsThePreviousVersion) {
   namespace fs = std::filesystem;
   fs::path dir = fs::temp_directory_path() / ("kira-profile-edit-" + std::to_string(::getpid()));

@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "business/profile_edit.h"
 #include "business/setup_report.h"
 #include "catalog/import_error.h"
 #include "catalog/lexicon.h"
@@ -101,13 +102,17 @@ TEST(I18n, ImportAndCampaignCodesHaveLabels) {
       EXPECT_TRUE(s.contains(std::string("import.warning.") + *c)) << lang << " " << *c;
     for (const char* r : leads::kRefusalReasons)
       EXPECT_TRUE(s.contains(std::string("campaign.reason.") + r)) << lang << " " << r;
-    // A refused lexicon or phrase edit; "other" (YAML syntax, the loader's verdict on a broken
+    // A refused profile, lexicon or phrase edit; "other" (YAML syntax, the loader's verdict on a broken
     // file) is shown as sent.
     for (const char* const* c = catalog::LexiconErrorCodes(); *c; ++c) {
       if (std::string(*c) != "other") {
         EXPECT_TRUE(s.contains(std::string("texts.lex_error.") + *c)) << lang << " " << *c;
       }
     }
+    for (const char* const* c = business::ProfileErrorCodes(); *c; ++c)
+      if (std::string(*c) != "other") {
+        EXPECT_TRUE(s.contains(std::string("settings.error.") + *c)) << lang << " " << *c;
+      }
     for (const char* const* c = dialog::PhraseErrorCodes(); *c; ++c)
       if (std::string(*c) != "other") {
         EXPECT_TRUE(s.contains(std::string("texts.error.") + *c)) << lang << " " << *c;

@@ -93,6 +93,19 @@ void SendFieldError(httplib::Response& res, const std::string& field, const std:
   SendJson(res, 400, {{"error", msg}, {"code", "invalid"}, {"field", field}});
 }
 
+// A refused edit: the English message for logs and the API, the field, and the problem as a
+// code and its values for the page to say in its own language (business::DescribeProfileError;
+// the phrase and lexicon edits answer the same way).
+void SendProfileError(httplib::Response& res, const std::string& msg, const std::string& name) {
+  business::ProfileError d = business::DescribeProfileError(msg, name);
+  SendJson(res, 400,
+           {{"error", msg},
+            {"code", "invalid"},
+            {"field", d.field},
+            {"problem",
+             {{"code", d.code}, {"value", d.value}, {"allowed", d.allowed}, {"limit", d.limit}}}});
+}
+
 }  // namespace
 
 std::shared_ptr<const business::Profile> WebServer::Impl::ProfileNow() {
@@ -130,10 +143,10 @@ void WebServer::Impl::RegisterSettingsRoutes() {
           YAML::Node edit(YAML::NodeType::Map);
           for (const auto& [k, v] : body["profile"].items()) {
             if (std::find(std::begin(kEditable), std::end(kEditable), k) == std::end(kEditable))
-              return SendFieldError(res, k, k + ": cannot be changed here");
+              return SendProfileError(res, k.substr(0, 64) + ": cannot be changed here", "");
             YAML::Node n;
             std::string error;
-            if (!ToYaml(v, k, &n, &error)) return SendFieldError(res, k, error);
+            if (!ToYaml(v, k, &n, &error)) return SendProfileError(res, error, "");
             edit[k] = n;
           }
           // One edit at a time: version numbers and the file follow each other.
@@ -145,8 +158,7 @@ void WebServer::Impl::RegisterSettingsRoutes() {
           std::string name = std::filesystem::path(cfg.profile_path).filename().string();
           auto e = business::EditProfile(*ProfileNow(), edit, name);
           if (!e.ok()) {
-            std::string msg = e.status().message();
-            return SendFieldError(res, business::ProfileErrorField(msg, name), msg);
+            return SendProfileError(res, e.status().message(), name);
           }
           if (e->changed.empty()) {
             return SendJson(res, 200, ProfileJson(*ProfileNow(), ProfileVersion(), ""));

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <mutex>
 #include <sstream>
+#include <vector>
 
 #include "business/profile.h"
 #include "web/testing/test_support.h"
@@ -48,19 +49,46 @@ TEST(SettingsApi, ProfileEditsAreValidatedSavedAuditedAndHandedOn) {
   EXPECT_EQ(page["editable"], true);
   EXPECT_EQ(page["profile"]["calling_window"]["weekdays"], "09:00-20:00");
 
-  // Broken: the loader's verdict, the field named, nothing written.
-  for (auto [edit, field] :
-       {std::pair{Json{{"calling_window", {{"weekdays", "20:00-09:00"}}}},
-                  "calling_window.weekdays"},
-        std::pair{Json{{"manager", {{"name", "Анна"}, {"sip", "anna@pbx"}}}}, "manager.sip"},
-        std::pair{Json{{"rules", {{"min_order_m2", "много"}}}}, "rules.min_order_m2"},
-        std::pair{Json{{"faq", {{{"q", "Парковка?"}}}}}, "faq[0].a"},
-        std::pair{Json{{"language", "de"}}, "language"},
-        std::pair{Json{{"hours", Json::array({1, 2})}}, "hours"}}) {
-    auto r = admin.Post("/api/settings/profile", {{"profile", edit}});
+  // Broken: the loader's verdict, the field named, the problem as a code and the value it
+  // quotes for the page to say in its own language, nothing written.
+  struct Broken {
+    Json edit;
+    const char* field;
+    const char* code;
+    const char* value;
+  };
+  for (const Broken& c :
+       std::vector<Broken>{{{{"calling_window", {{"weekdays", "20:00-09:00"}}}},
+                            "calling_window.weekdays",
+                            "bad_window",
+                            "20:00-09:00"},
+                           {{{"manager", {{"name", "Анна"}, {"sip", "anna@pbx"}}}},
+                            "manager.sip",
+                            "bad_sip",
+                            "anna@pbx"},
+                           {{{"rules", {{"min_order_m2", "много"}}}},
+                            "rules.min_order_m2",
+                            "not_a_number",
+                            "много"},
+                           {{{"rules", {{"min_order_m2", 50}, {"big_project_m2", 10}}}},
+                            "rules.big_project_m2",
+                            "not_above_min",
+                            ""},
+                           {{{"faq", {{{"q", "Парковка?"}}}}}, "faq[0].a", "required", ""},
+                           {{{"manager", {{"name", "Анна"}, {"email", "a@b"}}}},
+                            "manager.email",
+                            "unknown_key",
+                            "email"},
+                           {{{"language", "de"}}, "language", "not_editable", ""},
+                           {{{"address", std::string(5000, 'x')}}, "address", "too_long", ""},
+                           {{{"hours", Json::array({1, 2})}}, "hours", "not_text", ""}}) {
+    auto r = admin.Post("/api/settings/profile", {{"profile", c.edit}});
     ASSERT_TRUE(r);
-    EXPECT_EQ(r->status, 400) << edit.dump() << ": " << r->body;
-    EXPECT_EQ(Json::parse(r->body)["field"], field) << r->body;
+    EXPECT_EQ(r->status, 400) << c.edit.dump() << ": " << r->body;
+    Json body = Json::parse(r->body);
+    EXPECT_EQ(body["field"], c.field) << r->body;
+    EXPECT_EQ(body["problem"]["code"], c.code) << r->body;
+    EXPECT_EQ(body["problem"]["value"], c.value) << r->body;
   }
   EXPECT_EQ(ReadFile(path), before);
 

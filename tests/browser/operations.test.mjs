@@ -1,10 +1,11 @@
 // Browser test of running the shop from the workspace, at a phone's width (390 px) and a
 // laptop's (1366 px), in Debian's Chromium: an order's status moved along its flow (a refused
 // skip is not offered), the leads / orders / conversations exports downloaded as CSV and XLSX
-// and opened (the XLSX with unzip), the profile edited on the settings page (a broken calling
-// window refused with the field named), a phrase and the lexicon edited (a misspelt {value} and
+// and opened (the XLSX with unzip), the profile edited on the settings page at both widths (a
+// broken calling window and a large project below the minimum order refused, the field and the
+// problem said in Russian), a phrase and the lexicon edited (a misspelt {value} and
 // an empty word refused, naming the phrase / the entry and line), and the saved hours and
-// greeting answered by a new `kira chat`. No
+// greeting answered by a new `kira chat` (and the saved address). No
 // page scrolls sideways. Screenshots go to $KIRA_SHOTS/operations-*.png and each is checked
 // for its key elements first.
 //
@@ -187,7 +188,11 @@ try {
     await page.fill('[data-test="set-calling_window.weekdays"]', '21:00-08:00');
     await page.click('[data-test=settings-save]');
     await page.waitForSelector('[data-test=settings-error]:not(:empty)');
-    assert.match(await page.textContent('[data-test=settings-error]'), /«Звонки в будни/);
+    const said = await page.textContent('[data-test=settings-error]');
+    assert.match(said, /«Звонки в будни/);
+    assert.match(said, /нужно время «ЧЧ:ММ-ЧЧ:ММ», начало раньше конца; введено «21:00-08:00»/, 'said in Russian: ' + said);
+    assert.doesNotMatch(said, /expected|profile\.yaml/, 'no English inside the Russian page: ' + said);
+    assert.ok(await page.locator('[data-test="set-calling_window.weekdays"].invalid').count(), 'the field is marked');
     await page.screenshot({ path: join(shots, 'operations-settings-refused-390.png'), fullPage: true });
     assert.doesNotMatch(readFileSync(profile, 'utf8'), /21:00-08:00/, 'the file is unchanged');
     await page.fill('[data-test="set-calling_window.weekdays"]', '09:00-20:00');
@@ -252,19 +257,34 @@ try {
     await noSideways(page, 'phrases at 1366');
   });
 
-  await step('1366 px: the settings page; a new kira chat answers with the new hours', async () => {
+  await step('1366 px: a refused and a saved profile edit; a new kira chat answers with the new hours and address', async () => {
     await page.setViewportSize({ width: 1366, height: 900 });
     await nav(page, 'queue');
     await nav(page, 'settings');
     await page.waitForSelector('[data-test=settings-form]');
     assert.equal(await page.inputValue('[data-test=set-hours]'), 'ежедневно с 7:30 до 22:30');
+    // A large project below the minimum order is refused naming both fields in Russian.
+    await page.fill('[data-test="set-rules.big_project_m2"]', '2');
+    await page.click('[data-test=settings-save]');
+    await page.waitForSelector('[data-test=settings-error]:not(:empty)');
+    const said = await page.textContent('[data-test=settings-error]');
+    assert.match(said, /«Крупный объект от, м²».*должно быть больше, чем «Минимальный заказ, м²»/, 'said in Russian: ' + said);
+    assert.doesNotMatch(said, /must be|rules\./, 'no English inside the Russian page: ' + said);
+    await page.screenshot({ path: join(shots, 'operations-settings-refused-1366.png'), fullPage: true });
+    await noSideways(page, 'settings refused at 1366');
+    await page.fill('[data-test="set-rules.big_project_m2"]', '100');
+    await page.fill('[data-test=set-address]', 'Москва, Варшавское шоссе, 12');
+    await page.click('[data-test=settings-save]');
+    await page.waitForSelector('[data-test=settings-version]:has-text("Версия 2")');
+    assert.match(readFileSync(profile, 'utf8'), /Варшавское шоссе, 12/);
     await page.screenshot({ path: join(shots, 'operations-settings-1366.png'), fullPage: true });
     await noSideways(page, 'settings at 1366');
     assert.ok(kiraBin && existsSync(kiraBin), 'KIRA_BIN must point to the kira binary');
     const r = spawnSync(kiraBin, ['--data', dir, '--business', profile, 'chat', '--agent', 'kira', '--caller', '+79035550199', '--json'],
-                        { input: 'Здравствуйте! Какие у вас часы работы?\nСпасибо, до свидания\n', encoding: 'utf8', timeout: 120000 });
+                        { input: 'Здравствуйте! Какие у вас часы работы?\nА где вы находитесь?\nСпасибо, до свидания\n', encoding: 'utf8', timeout: 120000 });
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /7:30 до 22:30/, 'the new conversation uses the saved hours: ' + r.stdout.slice(0, 800));
+    assert.match(r.stdout, /Варшавское шоссе, 12/, 'the new conversation uses the saved address: ' + r.stdout.slice(0, 1200));
     assert.match(r.stdout, /Алло! «[^»]+», Кира слушает\./, 'the new conversation greets with the saved phrase: ' + r.stdout.slice(0, 800));
   });
 

@@ -1,6 +1,7 @@
 // Settings (admins): the business profile — address, hours, delivery, the assistant's
 // disclosure, the manager, rules, calling windows and the FAQ. The server checks an edit with
-// the same loader as the profile file; a refused edit names its field, here in the UI's words.
+// the same loader as the profile file; a refused edit names its field and its problem, here in
+// the UI's words.
 'use strict';
 (function () {
   const el = K.el, t = K.t;
@@ -81,7 +82,14 @@
         K.toast(t('settings.saved'), 'ok');
       } catch (err) {
         if (err.status === 400) {
-          error.textContent = t('settings.invalid', { field: fieldLabel(err.field) }) + ' (' + err.message + ')';
+          // The problem in the page's words (a code and the values it quotes), as the phrases and
+          // lexicon tabs do; the server's English message only for what it gives no code for.
+          // The value the user typed goes in last, so its braces are never filled in.
+          const pr = (err.data && err.data.problem) || {};
+          const known = pr.code && pr.code !== 'other' && ('settings.error.' + pr.code) in K.state.strings;
+          const allowed = pr.code === 'not_above_min' ? fieldLabel(pr.allowed) : (pr.allowed || '—');
+          error.textContent = t('settings.invalid', { field: fieldLabel(err.field) || '—' }) + ': ' +
+            (known ? t('settings.error.' + pr.code, { allowed, limit: pr.limit || '', value: pr.value || '' }) : err.message);
           const target = err.field && main.querySelector('[name="' + err.field + '"]');
           if (target) { target.classList.add('invalid'); target.focus(); }
         } else {
