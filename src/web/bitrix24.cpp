@@ -1,6 +1,9 @@
 #include "web/bitrix24.h"
 
+#include <sodium.h>
+
 #include <algorithm>
+#include <cstdio>
 #include <ctime>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -145,16 +148,30 @@ class Bitrix24::Sender final : public OutboxSender {
     if (j.is_discarded() || !j.is_object() || !FinishedCallFromJson(j.value("data", Json()), &call))
       return {K::kFailed, "Bitrix24 payload is not a call", 0, true};
     cfg_ = *cfg;
-    auto sealed = b_.webhook_.Load();
-    if (!sealed.ok()) return Pause(now, "Bitrix24: " + sealed.status().message());
-    if (!*sealed)
-      return Pause(now,
-                   "Bitrix24 is not connected: paste the inbound webhook's address in the "
-                   "settings");
-    auto hook = ParseB24Webhook(**sealed);
-    if (!hook.ok()) return Pause(now, hook.status().message());
-    hook_ = *hook;
-    const int64_t user = cfg_.user_id ? cfg_.user_id : hook_.user_id;
+    app_ = cfg_.auth == "app";
+    if (app_) {
+      // A local application: the tokens the connection left (web/sealed_state.h).
+      auto t = b_.tokens_.Load();
+      if (!t.ok()) return Pause(now, "Bitrix24: " + t.status().message());
+      if (!*t)
+        return Pause(now,
+                     "Bitrix24 is not connected: connect the application in the settings "
+                     "(Connect to Bitrix24)");
+      tokens_ = **t;
+      hook_ = {};
+    } else {
+      auto sealed = b_.webhook_.Load();
+      if (!sealed.ok()) return Pause(now, "Bitrix24: " + sealed.status().message());
+      if (!*sealed)
+        return Pause(now,
+                     "Bitrix24 is not connected: paste the inbound webhook's address in the "
+                     "settings");
+      auto hook = ParseB24Webhook(**sealed);
+      if (!hook.ok()) return Pause(now, hook.status().message());
+      hook_ = *hook;
+    }
+    // The user of the calls and leads: set, else the webhook's (an application needs one set).
+    const int64_t user = cfg_.user_id ? cfg_.user_id : (app_ ? 1 : hook_.user_id);
     const Words& w = cfg_.language == "en" ? kEn : kRu;
 
     const std::string step_key = "bitrix24.row." + std::to_string(row.id);
@@ -370,12 +387,27 @@ class Bitrix24::Sender final : public OutboxSender {
     return {SendOutcome::Kind::kHeld, why, pause_.until(), false};
   }
 
-  // One REST call through the webhook, at the pace.
+  // One REST call, at the pace: through the webhook, or as the application with its access token
+  // (an expired one is refreshed once and the call repeated).
   HttpReply Call(const std::string& method, const Json& params) {
+    HttpReply r = CallOnce(method, params);
+    if (!app_ || r.status != 401 || ErrorOf(r).code != "expired_token") return r;
+    std::string err = b_.Refresh(cfg_, &tokens_);
+    if (!err.empty()) return {0, "", err};
+    return CallOnce(method, params);
+  }
+
+  HttpReply CallOnce(const std::string& method, const Json& params) {
     if (b_.opt_.pace) pacer_.Before(cfg_.max_per_second);
     HttpRequest req;
-    req.url = hook_.MethodUrl(method);
-    req.body = params.dump(-1, ' ', false, Json::error_handler_t::replace);
+    Json body = params;
+    if (app_) {
+      req.url = cfg_.portal_url + "/rest/" + method + ".json";
+      body["auth"] = tokens_.access_token;
+    } else {
+      req.url = hook_.MethodUrl(method);
+    }
+    req.body = body.dump(-1, ' ', false, Json::error_handler_t::replace);
     req.timeout = b_.opt_.timeout;
     req.max_reply = kMaxB24ReplyBytes;
     HttpReply r = HttpExchange(req);
@@ -400,6 +432,8 @@ class Bitrix24::Sender final : public OutboxSender {
 
   Bitrix24& b_;
   B24Config cfg_;
+  bool app_ = false;
+  OAuthTokens tokens_;
   B24Webhook hook_;
   ChannelPause pause_;
   ReplyPacer pacer_;
@@ -411,6 +445,7 @@ Bitrix24::Bitrix24(crm::WorkspaceStore& store, Webhooks& hooks, const Clock& clo
       hooks_(hooks),
       clock_(clock),
       links_(key),
+      tokens_(store, key, kB24TokensKey),
       webhook_(store, std::move(key), kB24WebhookKey, "Bitrix24 webhook"),
       opt_(opt),
       sender_(std::make_unique<Sender>(*this)) {}
@@ -445,7 +480,14 @@ Result<B24Config> Bitrix24::SaveConfig(const std::string& json) {
   std::lock_guard<std::mutex> lock(config_mu_);
   KIRA_ASSIGN_OR_RETURN(B24Config now, Config());
   KIRA_ASSIGN_OR_RETURN(B24Config next, ParseB24Config(json, &now));
-  if (next.enabled && next.webhook_url.empty()) {
+  if (next.enabled && next.auth == "app") {
+    for (auto [key, v] :
+         {std::pair{"portal_url", &next.portal_url}, std::pair{"client_id", &next.client_id},
+          std::pair{"client_secret", &next.client_secret}})
+      if (v->empty())
+        return Status::Invalid(std::string("bitrix24.") + key +
+                               ": is needed to switch the connector on as an application");
+  } else if (next.enabled && next.webhook_url.empty()) {
     auto have = webhook_.Load();
     if (!have.ok() || !*have)
       return Status::Invalid(
@@ -454,15 +496,121 @@ Result<B24Config> Bitrix24::SaveConfig(const std::string& json) {
   }
   if (!next.webhook_url.empty()) KIRA_RETURN_IF_ERROR(webhook_.Save(next.webhook_url));
   next.webhook_url.clear();
-  KIRA_RETURN_IF_ERROR(store_.SetState(kB24ConfigKey, B24ConfigJson(next)));
+  KIRA_RETURN_IF_ERROR(store_.SetState(kB24ConfigKey, B24ConfigJson(next, true)));
   // The owner may have fixed what Bitrix24 refused the call log for: it is tried again.
   KIRA_RETURN_IF_ERROR(store_.SetState(kB24TelephonyErrorKey, ""));
   return next;
 }
 
 Result<bool> Bitrix24::Connected() {
+  KIRA_ASSIGN_OR_RETURN(B24Config c, Config());
+  if (c.auth == "app") {
+    KIRA_ASSIGN_OR_RETURN(auto t, tokens_.Load());
+    return t.has_value();
+  }
   KIRA_ASSIGN_OR_RETURN(auto w, webhook_.Load());
   return w.has_value() && !w->empty();
+}
+
+namespace {
+
+std::string Escape(const std::string& s) {
+  std::string out;
+  char buf[4];
+  for (unsigned char ch : s) {
+    if (std::isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~') {
+      out += static_cast<char>(ch);
+    } else {
+      std::snprintf(buf, sizeof buf, "%%%02X", ch);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+// GET <oauth server>/oauth/token/?grant_type=…; the new pair is stored, sealed, before it is used
+// (a refresh token works once: the answer brings the next one).
+std::string Bitrix24::TokenCall(const B24Config& c, const std::string& grant_query,
+                                OAuthTokens* out) {
+  std::string base = c.oauth_url.empty() ? "https://oauth.bitrix.info" : c.oauth_url;
+  HttpRequest req;
+  req.method = "GET";
+  req.url = base + "/oauth/token/?" + grant_query + "&client_id=" + Escape(c.client_id) +
+            "&client_secret=" + Escape(c.client_secret);
+  req.timeout = opt_.timeout;
+  req.max_reply = kMaxB24ReplyBytes;
+  HttpReply r = HttpExchange(req);
+  if (r.status != 200) return "Bitrix24 authorization: " + Problem("oauth/token", r);
+  Json j = Json::parse(r.body, nullptr, false);
+  if (!j.is_object() || !j.value("access_token", Json()).is_string() ||
+      !j.value("refresh_token", Json()).is_string())
+    return "Bitrix24 authorization: the answer has no tokens";
+  // The tokens are for the portal in the settings, and for no other address.
+  std::string endpoint = j.value("client_endpoint", "");
+  if (!endpoint.empty() && endpoint != c.portal_url + "/rest/")
+    return "Bitrix24 authorization: the tokens are for " + endpoint.substr(0, 100) +
+           ", not for the portal in the settings (" + c.portal_url + ")";
+  OAuthTokens t{j["access_token"], j["refresh_token"],
+                ToUnixMillis(clock_.Now()) + 1000 * j.value("expires_in", int64_t{3600})};
+  Status saved = tokens_.Save(t);
+  if (!saved.ok()) return "Bitrix24 tokens not stored: " + saved.message();
+  *out = t;
+  return "";
+}
+
+std::string Bitrix24::Refresh(const B24Config& c, OAuthTokens* t) {
+  std::lock_guard<std::mutex> lock(token_mu_);
+  // Another node (or a reconnection) may have stored a newer pair: take it.
+  auto stored = tokens_.Load();
+  if (stored.ok() && *stored && (*stored)->access_token != t->access_token) {
+    *t = **stored;
+    return "";
+  }
+  return TokenCall(c, "grant_type=refresh_token&refresh_token=" + Escape(t->refresh_token), t);
+}
+
+Result<std::string> Bitrix24::BeginConnect() {
+  KIRA_ASSIGN_OR_RETURN(B24Config c, Config());
+  if (c.portal_url.empty() || c.client_id.empty() || c.client_secret.empty())
+    return Status::Invalid(
+        "bitrix24: save the portal address, the application's client_id and client_secret "
+        "first");
+  unsigned char raw[16];
+  randombytes_buf(raw, sizeof raw);
+  char state[sizeof raw * 2 + 1];
+  sodium_bin2hex(state, sizeof state, raw, sizeof raw);
+  KIRA_RETURN_IF_ERROR(store_.SetState(
+      kB24OAuthStateKey,
+      Json{{"state", state}, {"until", ToUnixMillis(clock_.Now()) + 10 * 60 * 1000}}.dump()));
+  return c.portal_url + "/oauth/authorize/?client_id=" + Escape(c.client_id) + "&state=" + state;
+}
+
+Status Bitrix24::FinishConnect(const std::string& code, const std::string& state) {
+  KIRA_ASSIGN_OR_RETURN(auto stored, store_.GetState(kB24OAuthStateKey));
+  Json s = stored ? Json::parse(*stored, nullptr, false) : Json();
+  if (!s.is_object() || state.empty() || s.value("state", "") != state ||
+      s.value("until", int64_t{0}) < ToUnixMillis(clock_.Now()))
+    return Status::Conflict(
+        "bitrix24: this connection was not started here or has expired; start it again from "
+        "Settings → Bitrix24");
+  KIRA_RETURN_IF_ERROR(store_.SetState(kB24OAuthStateKey, ""));  // one use
+  if (code.empty() || code.size() > 256) return Status::Invalid("bitrix24: no code from Bitrix24");
+  KIRA_ASSIGN_OR_RETURN(B24Config c, Config());
+  OAuthTokens t;
+  std::string err;
+  {
+    std::lock_guard<std::mutex> lock(token_mu_);
+    err = TokenCall(c, "grant_type=authorization_code&code=" + Escape(code), &t);
+  }
+  if (!err.empty()) return Status::Unavailable(err);
+  // Connected as the application: that is how Kira calls the portal from now on.
+  std::lock_guard<std::mutex> lock(config_mu_);
+  KIRA_ASSIGN_OR_RETURN(B24Config now, Config());
+  now.auth = "app";
+  KIRA_RETURN_IF_ERROR(store_.SetState(kB24ConfigKey, B24ConfigJson(now, true)));
+  return store_.SetState(kB24TelephonyErrorKey, "");
 }
 
 std::string Bitrix24::TelephonyError() {

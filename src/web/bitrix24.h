@@ -5,7 +5,9 @@
 // fields) and, with telephony on, a call in Bitrix24's call log bound to the lead
 // (telephony.externalcall.register, .finish with the duration, .attachRecord with the recording
 // link, signed so Bitrix24 can download it: web/recording_link.h). It calls the portal through an
-// inbound webhook (web/bitrix24_config.h).
+// inbound webhook, or as a local application with OAuth 2.0 (BeginConnect/FinishConnect; an
+// access token Bitrix24 answers 401 expired_token to is refreshed once, the new pair stored
+// sealed before it is used, and the call repeated) (web/bitrix24_config.h).
 //
 // Delivery goes through the webhooks' durable outbox (web/webhooks.h), like amoCRM's
 // (web/amocrm.h): Queue writes one row on the channel "kira-bitrix24:calls"; the delivery thread
@@ -51,6 +53,7 @@ inline constexpr const char* kB24Scheme = "kira-bitrix24";
 inline constexpr const char* kB24ChannelUrl = "kira-bitrix24:calls";
 inline constexpr const char* kB24ChannelEvent = "bitrix24.call";
 inline constexpr const char* kB24TelephonyErrorKey = "bitrix24.telephony_error";
+inline constexpr const char* kB24OAuthStateKey = "bitrix24.oauth_state";
 // Bitrix24's answers to these calls are small; a longer one is cut off and read as an error.
 inline constexpr size_t kMaxB24ReplyBytes = 256 * 1024;
 inline constexpr size_t kMaxB24CommentBytes = 8000;  // a lead's comments are cut here
@@ -83,6 +86,13 @@ class Bitrix24 {
   // Why Bitrix24 refused the call log, when it did ("" = it did not).
   std::string TelephonyError();
 
+  // Connecting as a local application (OAuth 2.0): BeginConnect gives the portal's authorize
+  // address (with a one-use state, 10 minutes) for the admin's browser; Bitrix24 sends the browser
+  // back to Kira's address with a code (30 seconds), and FinishConnect exchanges it at the OAuth
+  // server, seals the tokens and switches auth to "app".
+  Result<std::string> BeginConnect();
+  Status FinishConnect(const std::string& code, const std::string& state);
+
   // Queues the call for Bitrix24 when the connector is on (a no-op when off).
   Status Queue(const FinishedCall& call);
 
@@ -95,10 +105,15 @@ class Bitrix24 {
   Webhooks& hooks_;
   const Clock& clock_;
   RecordingLinks links_;  // RECORD_URL: Bitrix24 downloads the recording without a session
+  TokenVault tokens_;     // the application's OAuth pair (auth "app")
   SealedState webhook_;
   B24Options opt_;
   std::mutex config_mu_;
+  std::mutex token_mu_;  // a refresh and a connection do not cross
   std::unique_ptr<Sender> sender_;
+
+  std::string TokenCall(const B24Config& c, const std::string& grant_query, OAuthTokens* out);
+  std::string Refresh(const B24Config& c, OAuthTokens* t);
 };
 
 }  // namespace kira::web

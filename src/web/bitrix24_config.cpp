@@ -98,10 +98,11 @@ Result<B24Config> ParseB24Config(const std::string& json, const B24Config* previ
     return Status::Invalid("bitrix24: settings must be a JSON object");
   // Read-only keys the page gets back (portal, webhook_url_set, connected, telephony_error) may
   // come back with a save and are ignored.
-  static const char* kKeys[] = {"enabled",   "webhook_url",    "user_id", "lead_status",
-                                "source_id", "currency",       "fields",  "telephony",
-                                "language",  "max_per_second", "portal",  "webhook_url_set",
-                                "connected", "telephony_error"};
+  static const char* kKeys[] = {
+      "enabled",    "webhook_url",     "user_id",       "lead_status",       "source_id",
+      "currency",   "fields",          "telephony",     "language",          "max_per_second",
+      "portal",     "webhook_url_set", "connected",     "telephony_error",   "auth",
+      "portal_url", "client_id",       "client_secret", "client_secret_set", "oauth_url"};
   for (auto it = j.begin(); it != j.end(); ++it)
     if (std::none_of(std::begin(kKeys), std::end(kKeys),
                      [&](const char* k) { return it.key() == k; }))
@@ -116,6 +117,23 @@ Result<B24Config> ParseB24Config(const std::string& json, const B24Config* previ
     if (!j["telephony"].is_boolean()) return Bad("telephony", "must be true or false");
     c.telephony = j["telephony"].get<bool>();
   }
+  KIRA_RETURN_IF_ERROR(String(j, "auth", 8, &c.auth));
+  if (c.auth != "webhook" && c.auth != "app") return Bad("auth", "must be \"webhook\" or \"app\"");
+  for (auto [key, out] :
+       {std::pair{"portal_url", &c.portal_url}, std::pair{"oauth_url", &c.oauth_url}}) {
+    KIRA_RETURN_IF_ERROR(String(j, key, kMaxUrlChars, out));
+    while (!out->empty() && out->back() == '/') out->pop_back();
+    if (out->empty()) continue;
+    auto as_hook = ParseB24Webhook(*out + "/rest/1/x/");  // scheme and host only
+    if (!as_hook.ok() || as_hook->base != *out) return Bad(key, "must be https://<host> (no path)");
+  }
+  KIRA_RETURN_IF_ERROR(String(j, "client_id", kMaxCodeChars, &c.client_id));
+  if (c.client_id.find_first_not_of(
+          "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != std::string::npos)
+    return Bad("client_id", "letters, digits, '.', '_' or '-' (local.… or app.…)");
+  std::string secret;
+  KIRA_RETURN_IF_ERROR(String(j, "client_secret", 256, &secret));
+  if (!secret.empty()) c.client_secret = secret;
   std::string url;
   KIRA_RETURN_IF_ERROR(String(j, "webhook_url", kMaxUrlChars, &url));
   if (!url.empty()) {
@@ -168,7 +186,7 @@ Result<B24Config> ParseB24Config(const std::string& json, const B24Config* previ
   return c;
 }
 
-std::string B24ConfigJson(const B24Config& c) {
+std::string B24ConfigJson(const B24Config& c, bool with_secrets) {
   Json f = Json::object();
   for (const auto& [k, v] : c.fields) f[k] = v;
   Json j = {{"enabled", c.enabled},
@@ -181,6 +199,12 @@ std::string B24ConfigJson(const B24Config& c) {
             {"telephony", c.telephony},
             {"language", c.language},
             {"max_per_second", c.max_per_second}};
+  j["auth"] = c.auth;
+  j["portal_url"] = c.portal_url;
+  j["client_id"] = c.client_id;
+  j["oauth_url"] = c.oauth_url;
+  j["client_secret"] = with_secrets ? c.client_secret : "";
+  if (!with_secrets) j["client_secret_set"] = !c.client_secret.empty();
   return j.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 

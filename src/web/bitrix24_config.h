@@ -1,9 +1,10 @@
 // The Bitrix24 connector's settings, as the workspace's settings page edits them and the
-// workspace store keeps them (state key kB24ConfigKey, one JSON object): the portal's inbound
-// webhook, the user calls and leads are assigned to, the lead stage and source, which lead fields
-// (UF_CRM_* codes) get the call's summary, outcome, order and recording link, and whether the call
-// goes to Bitrix24's call log (telephony). Parsing is strict: an unknown key, a wrong type or a
-// value past its limit is an error naming the key.
+// workspace store keeps them (state key kB24ConfigKey, one JSON object): how Kira calls the portal
+// (its inbound webhook, or a local application's OAuth client), the user calls and leads are
+// assigned to, the lead stage and source, which lead fields (UF_CRM_* codes) get the call's
+// summary, outcome, order and recording link, and whether the call goes to Bitrix24's call log
+// (telephony). Parsing is strict: an unknown key, a wrong type or a value past its limit is an
+// error naming the key.
 //
 // The webhook address holds the webhook's secret code (it never expires): it is not kept with the
 // settings but sealed (web/sealed_state.h) under kB24WebhookKey, and never sent back to a browser.
@@ -22,6 +23,7 @@ namespace kira::web {
 
 inline constexpr const char* kB24ConfigKey = "bitrix24.config";
 inline constexpr const char* kB24WebhookKey = "bitrix24.webhook";
+inline constexpr const char* kB24TokensKey = "bitrix24.tokens";
 inline constexpr size_t kMaxB24ConfigBytes = 16 * 1024;
 inline constexpr size_t kMaxB24FieldMappings = 16;
 
@@ -45,6 +47,13 @@ Result<B24Webhook> ParseB24Webhook(const std::string& url);
 
 struct B24Config {
   bool enabled = false;
+  // How Kira calls the portal: "webhook" (an inbound webhook) or "app" (a local application with
+  // OAuth 2.0: portal_url, client_id, client_secret; tokens sealed apart, kB24TokensKey).
+  std::string auth = "webhook";
+  std::string portal_url;     // app: "https://myshop.bitrix24.ru"
+  std::string client_id;      // app: "local.6745a1b2c3d4e5.12345678"
+  std::string client_secret;  // app: a secret, never sent back
+  std::string oauth_url;      // app: "" = https://oauth.bitrix.info (set for a test server)
   // Not in the stored settings (sealed apart); filled in when the settings are read for sending.
   std::string webhook_url;
   std::string portal;       // the webhook's scheme and host, shown on the page (not secret)
@@ -62,8 +71,9 @@ struct B24Config {
 // Parses and checks `json` over `previous` (nullptr = defaults). A blank or absent webhook_url
 // keeps the sealed one (the page never receives it back): the result's webhook_url is "" then.
 Result<B24Config> ParseB24Config(const std::string& json, const B24Config* previous);
-// The settings as stored and shown (never the webhook's address: "portal" and "user_id" say whose
-// it is).
-std::string B24ConfigJson(const B24Config& c);
+// The settings as stored (with_secrets) or shown: never the webhook's address ("portal" and
+// "user_id" say whose it is); shown, the client secret is "" and "client_secret_set" says whether
+// one is stored.
+std::string B24ConfigJson(const B24Config& c, bool with_secrets);
 
 }  // namespace kira::web

@@ -280,7 +280,7 @@ TEST_F(Bitrix24Test, ACallBecomesContactLeadAndCallLog) {
   ASSERT_TRUE(sealed.ok() && *sealed);
   EXPECT_EQ((*sealed)->find(fopt_.code), std::string::npos);
   EXPECT_TRUE(*conn_->Connected());
-  EXPECT_EQ(Json::parse(B24ConfigJson(*conn_->Config()))["portal"], b24_.url());
+  EXPECT_EQ(Json::parse(B24ConfigJson(*conn_->Config(), false))["portal"], b24_.url());
 }
 
 TEST_F(Bitrix24Test, AnOutageLosesNothingAndKeepsTheOrder) {
@@ -395,6 +395,54 @@ TEST_F(Bitrix24Test, TelephonyRefusedToTheWebhookLeavesTheCallLogOut) {
   EXPECT_EQ(b24_.calls()[0].entity_id, b24_.leads()[2].id);
 }
 
+TEST_F(Bitrix24Test, AsAnApplicationTheTokenIsRefreshedAndTheCallLogIsAllowed) {
+  b24_.set_telephony_via_webhook(false);  // the portal gives telephony to applications only
+  ASSERT_TRUE(conn_
+                  ->SaveConfig(Json{
+                      {"portal_url", b24_.url()},
+                      {"oauth_url", b24_.url()},
+                      {"client_id", fopt_.client_id},
+                      {"client_secret", fopt_.client_secret},
+                      {"user_id",
+                       1}}.dump())
+                  .ok());
+  auto url = conn_->BeginConnect();
+  ASSERT_TRUE(url.ok()) << url.status().message();
+  ASSERT_EQ(
+      url->rfind(b24_.url() + "/oauth/authorize/?client_id=" + fopt_.client_id + "&state=", 0), 0u)
+      << *url;
+  std::string state = url->substr(url->find("state=") + 6);
+  EXPECT_EQ(conn_->FinishConnect(b24_.IssueCode(), "not-the-state").code(),
+            Status::Code::kConflict);
+  Status done = conn_->FinishConnect(b24_.IssueCode(), state);
+  ASSERT_TRUE(done.ok()) << done.message();
+  EXPECT_EQ(conn_->FinishConnect(b24_.IssueCode(), state).code(), Status::Code::kConflict);  // once
+  EXPECT_EQ(conn_->Config()->auth, "app");
+  EXPECT_TRUE(*conn_->Connected());
+  auto blob = ws_->GetState(kB24TokensKey);  // sealed: no token in the database
+  ASSERT_TRUE(blob.ok() && *blob);
+  EXPECT_EQ((*blob)->find("access"), std::string::npos);
+  EXPECT_EQ((*blob)->find("refresh"), std::string::npos);
+
+  ASSERT_TRUE(conn_->Queue(CallN(1)).ok());
+  EXPECT_EQ(Deliver(), 1);
+  EXPECT_EQ(b24_.calls().size(), 1u);  // the call log, as the application
+  b24_.ExpireAccessToken();            // an hour later: 401 expired_token
+  ASSERT_TRUE(conn_->Queue(CallN(2)).ok());
+  EXPECT_EQ(Deliver(), 1);
+  EXPECT_EQ(b24_.refreshes(), 1);
+  // A restarted connector uses the stored (rotated) pair: no new connection needed.
+  Close();
+  Open();
+  b24_.ExpireAccessToken();
+  ASSERT_TRUE(conn_->Queue(CallN(3)).ok());
+  EXPECT_EQ(Deliver(), 1);
+  EXPECT_EQ(b24_.refreshes(), 2);
+  ExpectEachOnceInOrder(3);
+  EXPECT_EQ(conn_->TelephonyError(), "");
+  for (const auto& d : Rows()) EXPECT_EQ(d.status, "delivered") << d.last_error;
+}
+
 TEST_F(Bitrix24Test, TheSettingsAreStrict) {
   auto bad = [&](const std::string& json, const std::string& names) {
     auto r = conn_->SaveConfig(json);
@@ -420,7 +468,7 @@ TEST_F(Bitrix24Test, TheSettingsAreStrict) {
   // A blank webhook keeps the sealed one; the settings never show it.
   ASSERT_TRUE(conn_->SaveConfig(R"({"webhook_url": "", "lead_status": "NEW"})").ok());
   EXPECT_TRUE(*conn_->Connected());
-  std::string shown = B24ConfigJson(*conn_->Config());
+  std::string shown = B24ConfigJson(*conn_->Config(), false);
   EXPECT_EQ(shown.find(fopt_.code), std::string::npos);
   EXPECT_EQ(conn_->Config()->lead_status, "NEW");
 }

@@ -166,5 +166,51 @@ TEST(Bitrix24WatchTest, EndedConversationsReachBitrix24OnceAfterAnOutageAndARest
   std::filesystem::remove_all(dir);
 }
 
+// Connecting as a local application through the workspace: the settings, "connect" gives the
+// portal's authorize address, Bitrix24 sends the browser back with a code and the state (no
+// session), and the page says connected; the same state again is refused.
+TEST(Bitrix24WatchTest, ConnectingAsAnApplication) {
+  Bitrix24FakeOptions fo;
+  Bitrix24Fake b24(fo);
+  ASSERT_TRUE(b24.Start().ok());
+  auto env = StartEnv({});
+  ASSERT_TRUE(env.ok()) << env.status().message();
+  Env& e = **env;
+  Client c(e.port());
+  ASSERT_TRUE(c.Login("admin", "correct horse battery"));
+  auto early = c.Post("/api/settings/bitrix24/connect", Json::object());
+  ASSERT_TRUE(early);
+  EXPECT_EQ(early->status, 400);  // no application settings yet
+  auto put = c.Post("/api/settings/bitrix24", Json{{"portal_url", b24.url()},
+                                                   {"oauth_url", b24.url()},
+                                                   {"client_id", fo.client_id},
+                                                   {"client_secret", fo.client_secret}});
+  ASSERT_TRUE(put);
+  ASSERT_EQ(put->status, 200) << put->body;
+  EXPECT_EQ(Json::parse(put->body)["settings"]["client_secret"], "");
+  EXPECT_EQ(Json::parse(put->body)["settings"]["client_secret_set"], true);
+  auto go = c.Post("/api/settings/bitrix24/connect", Json::object());
+  ASSERT_TRUE(go);
+  ASSERT_EQ(go->status, 200) << go->body;
+  std::string url = Json::parse(go->body)["url"];
+  std::string state = url.substr(url.find("state=") + 6);
+  httplib::Client browser("127.0.0.1", e.port());  // back from Bitrix24: no session cookie
+  std::string back = "/api/bitrix24/oauth?code=" + b24.IssueCode() + "&state=" + state +
+                     "&domain=127.0.0.1&member_id=a223c6b3&scope=crm%2Ctelephony";
+  auto r = browser.Get(back);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200) << r->body;
+  EXPECT_NE(r->body.find("/#/settings/bitrix24"), std::string::npos);
+  r = browser.Get(back);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 403);
+  auto got = c.Get("/api/settings/bitrix24");
+  ASSERT_TRUE(got);
+  Json j = Json::parse(got->body)["settings"];
+  EXPECT_EQ(j["auth"], "app");
+  EXPECT_EQ(j["connected"], true);
+  EXPECT_EQ(j["portal"], b24.url());
+}
+
 }  // namespace
 }  // namespace kira::web

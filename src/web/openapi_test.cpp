@@ -10,6 +10,7 @@
 
 #include "web/recording_link.h"
 #include "web/sealed_state.h"
+#include "web/testing/bitrix24_fake.h"
 #include "web/testing/test_support.h"
 
 namespace kira::web {
@@ -140,16 +141,31 @@ class OpenApiTest : public ::testing::Test {
     std::string link = RecordingLinks(*key).Sign(
         "http://x/api/conversations/" + std::to_string(c.id) + "/recording", 4102444800);
     ASSERT_NE(link.find('?'), std::string::npos);
-    fixtures = {{"signed_recording", link.substr(link.find('?') + 1)},
-                {"lead", std::to_string(*lead)},
-                {"lead2", std::to_string(*lead2)},
-                {"lead_vera_done", std::to_string(*done)},
-                {"conversation", std::to_string(c.id)},
-                {"order", std::to_string(*order_id)},
-                {"webhook", std::to_string(hook->id)},
-                {"sku", "A-1"},
-                {"campaign", "1"},  // made by POST /api/campaigns's x-test, documented before
-                {"missing", "999999"}};
+    // Connecting Bitrix24 as an application: its settings, a connection started (the state), and
+    // the one-use code the Bitrix24 test server (also the OAuth server here) gives.
+    b24 = std::make_unique<testing::Bitrix24Fake>();
+    ASSERT_TRUE(b24->Start().ok());
+    testing::Bitrix24FakeOptions b24o;
+    auto app = client->Post("/api/settings/bitrix24", Json{{"portal_url", b24->url()},
+                                                           {"oauth_url", b24->url()},
+                                                           {"client_id", b24o.client_id},
+                                                           {"client_secret", b24o.client_secret}});
+    ASSERT_TRUE(app && app->status == 200) << (app ? app->body : "no answer");
+    auto started = client->Post("/api/settings/bitrix24/connect", Json::object());
+    ASSERT_TRUE(started && started->status == 200) << (started ? started->body : "no answer");
+    std::string authorize = Json::parse(started->body)["url"];
+    fixtures["b24_oauth"] =
+        "code=" + b24->IssueCode() + "&state=" + authorize.substr(authorize.find("state=") + 6);
+    fixtures.insert({{"signed_recording", link.substr(link.find('?') + 1)},
+                     {"lead", std::to_string(*lead)},
+                     {"lead2", std::to_string(*lead2)},
+                     {"lead_vera_done", std::to_string(*done)},
+                     {"conversation", std::to_string(c.id)},
+                     {"order", std::to_string(*order_id)},
+                     {"webhook", std::to_string(hook->id)},
+                     {"sku", "A-1"},
+                     {"campaign", "1"},  // made by POST /api/campaigns's x-test, documented before
+                     {"missing", "999999"}});
   }
 
   std::string Fill(std::string path, const YAML::Node& params) {
@@ -229,6 +245,7 @@ class OpenApiTest : public ::testing::Test {
   YAML::Node spec;
   std::unique_ptr<testing::Env> env;
   std::unique_ptr<testing::Client> client;
+  std::unique_ptr<testing::Bitrix24Fake> b24;
   std::map<std::string, std::string> fixtures;
 };
 

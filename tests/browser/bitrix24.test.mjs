@@ -2,7 +2,8 @@
 // Debian's Chromium: a field code that is not UF_CRM_… refused with the key named; the inbound
 // webhook saved (never shown back, the portal shown instead); a conversation that ends reaches a
 // Bitrix24 REST test server (this file's, answering with tests/fixtures/bitrix24/) as contact,
-// lead and logged call, its row shown as delivered; the page in English. No page scrolls sideways.
+// lead and logged call, its row shown as delivered; the page in English, with the local
+// application's fields when chosen. No page scrolls sideways.
 // Screenshots: $KIRA_SHOTS/bitrix24-*.png.
 //
 //   KIRA_DEVSERVER=build/tools/web_devserver node bitrix24.test.mjs
@@ -156,6 +157,12 @@ try {
     await page.waitForSelector('[data-test=bitrix24-form]:has-text("Inbound webhook address")');
     assert.match(await page.textContent('[data-test=bitrix24-state]'), /Connected to/);
     assert.match(await page.textContent('[data-test=bitrix24-recent]'), /delivered/);
+    // The local application's part shows when chosen (its handler path named), the webhook's hides.
+    assert.ok(await page.isHidden('[data-test=bitrix24-app-part]'));
+    await page.selectOption('[data-test=bitrix24-auth]', 'app');
+    assert.ok(await page.isVisible('[data-test=bitrix24-connect]'));
+    assert.ok(await page.isHidden('[data-test=bitrix24-webhook-part]'));
+    assert.match(await page.textContent('[data-test=bitrix24-app-part]'), /\/api\/bitrix24\/oauth/);
     await page.screenshot({ path: join(shots, 'bitrix24-en-1366.png'), fullPage: true });
     await noSideways(page, 'bitrix24 at 1366');
   });

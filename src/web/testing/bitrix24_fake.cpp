@@ -71,6 +71,8 @@ Bitrix24Fake::Bitrix24Fake(Bitrix24FakeOptions opt) : opt_(std::move(opt)) {
   responses_ = Fixture("responses.json");
   errors_ = Fixture("errors.json");
   auto h = [this](const httplib::Request& q, httplib::Response& r) { Handle(q, r); };
+  server_.Get("/oauth/token/",
+              [this](const httplib::Request& q, httplib::Response& r) { Token(q, r); });
   server_.Post(R"(/rest/.*)", h);
   server_.Get(R"(/rest/.*)", h);
 }
@@ -123,6 +125,51 @@ void Bitrix24Fake::set_telephony_via_webhook(bool on) {
   std::lock_guard<std::mutex> lock(mu_);
   opt_.telephony_via_webhook = on;
 }
+std::string Bitrix24Fake::IssueCode() {
+  std::lock_guard<std::mutex> lock(mu_);
+  code_ = "code" + std::to_string(++next_id_);
+  return code_;
+}
+void Bitrix24Fake::ExpireAccessToken() {
+  std::lock_guard<std::mutex> lock(mu_);
+  expired_ = access_;
+  access_.clear();
+}
+
+// GET /oauth/token/?grant_type=…&client_id=…&client_secret=…&(code|refresh_token)=…
+void Bitrix24Fake::Token(const httplib::Request& req, httplib::Response& res) {
+  ++requests_;
+  int status = 200;
+  auto answer = [&](const Json& body) {
+    res.status = status;
+    res.set_content(body.dump(), "application/json");
+  };
+  std::lock_guard<std::mutex> lock(mu_);
+  if (req.get_param_value("client_id") != opt_.client_id ||
+      req.get_param_value("client_secret") != opt_.client_secret)
+    return answer(Error("invalid_client", &status));
+  std::string grant = req.get_param_value("grant_type");
+  if (grant == "authorization_code") {
+    if (code_.empty() || req.get_param_value("code") != code_)
+      return answer(Error("invalid_grant", &status));
+    code_.clear();  // one use
+  } else if (grant == "refresh_token") {
+    if (refresh_.empty() || req.get_param_value("refresh_token") != refresh_)
+      return answer(Error("invalid_grant", &status));
+    ++refreshes_;
+  } else {
+    return answer(Error("invalid_grant", &status, "Unsupported grant_type"));
+  }
+  expired_.clear();
+  access_ = "access" + std::to_string(++next_id_);
+  refresh_ = "refresh" + std::to_string(++next_id_);  // the one just used stops working
+  Json ok = responses_["oauth.token"];
+  ok["access_token"] = access_;
+  ok["refresh_token"] = refresh_;
+  ok["client_endpoint"] = url() + "/rest/";
+  answer(ok);
+}
+
 int64_t Bitrix24Fake::AddContact(const std::string& name, const std::string& phone) {
   std::lock_guard<std::mutex> lock(mu_);
   contacts_.push_back({++next_id_, name, phone});
@@ -195,12 +242,24 @@ void Bitrix24Fake::Handle(const httplib::Request& req, httplib::Response& res) {
     }
     level_ += 1;
   }
-  if (parts.size() != 4 || parts[0] != "rest") return answer(401, Error("NO_AUTH_FOUND", &status));
-  if (parts[1] != std::to_string(opt_.user_id) || parts[2] != opt_.code) {
+  Json body = req.body.empty() ? Json::object() : Json::parse(req.body, nullptr, false);
+  bool app = false;  // a local application's call: /rest/<method>.json, "auth" in the body
+  if (parts.size() == 2 && parts[0] == "rest") {
+    std::string token = body.is_object() && body.value("auth", Json()).is_string()
+                            ? body["auth"].get<std::string>()
+                            : req.get_param_value("auth");
+    if (token.empty()) return answer(401, Error("NO_AUTH_FOUND", &status));
+    if (!expired_.empty() && token == expired_) return answer(401, Error("expired_token", &status));
+    if (access_.empty() || token != access_) return answer(401, Error("invalid_token", &status));
+    app = true;
+    if (body.is_object()) body.erase("auth");
+  } else if (parts.size() != 4 || parts[0] != "rest") {
+    return answer(401, Error("NO_AUTH_FOUND", &status));
+  } else if (parts[1] != std::to_string(opt_.user_id) || parts[2] != opt_.code) {
     Json e = Error("INVALID_CREDENTIALS", &status);
     return answer(status, e);
   }
-  std::string method = Lower(parts[3]);
+  std::string method = Lower(parts.back());
   if (method.size() > 5 && method.compare(method.size() - 5, 5, ".json") == 0)
     method.resize(method.size() - 5);
   methods_.push_back(method);
@@ -217,12 +276,11 @@ void Bitrix24Fake::Handle(const httplib::Request& req, httplib::Response& res) {
   std::string scope = method.substr(0, method.find('.'));
   if (std::find(opt_.scopes.begin(), opt_.scopes.end(), scope) == opt_.scopes.end())
     return answer(401, Error("insufficient_scope", &status));
-  if (scope == "telephony" && !opt_.telephony_via_webhook) {
+  if (scope == "telephony" && !app && !opt_.telephony_via_webhook) {
     Json e = Error("WRONG_AUTH_TYPE", &status);
     return answer(status, e);
   }
   if (req.body.size() > kMaxBody) return answer(400, Error("ACCESS_DENIED", &status));
-  Json body = req.body.empty() ? Json::object() : Json::parse(req.body, nullptr, false);
   if (body.is_discarded() || !body.is_object())
     return answer(400, Error("INVALID_ARGUMENT", &status, "The request body is not JSON"));
   Json out = Dispatch(method, body, &status);

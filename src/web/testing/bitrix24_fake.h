@@ -1,5 +1,8 @@
 // A Bitrix24 test server for the connector's tests and the benchmark: a portal's REST API as an
-// inbound webhook calls it — POST /rest/<user id>/<code>/<method>.json with a JSON body,
+// inbound webhook calls it — POST /rest/<user id>/<code>/<method>.json with a JSON body — and as a
+// local application calls it (POST /rest/<method>.json with "auth": <access token>, the tokens
+// from the OAuth server's GET /oauth/token/: authorization_code and refresh_token grants, the
+// used refresh token dead);
 // answers {"result": …, "time": {…}} and errors {"error", "error_description"} — for the methods
 // the connector uses: crm.contact.list (by PHONE), crm.contact.add, crm.contact.update,
 // crm.lead.add, telephony.externalcall.register (the same CALL_ID for the same EXTERNAL_CALL_ID
@@ -39,6 +42,9 @@ struct Bitrix24FakeOptions {
   // attachRecord downloads RECORD_URL, as Bitrix24 does (the test's workspace is local, so the
   // refusal of non-public addresses is off then); a failed download is Bitrix24's error.
   bool download_records = false;
+  // A local application (OAuth 2.0): its keys, as the portal shows them.
+  std::string client_id = "local.6745a1b2c3d4e5.12345678";
+  std::string client_secret = "test-app-secret";
   std::string fixtures_dir;  // "" = <source>/tests/fixtures/bitrix24
 };
 
@@ -75,6 +81,12 @@ class Bitrix24Fake {
   // The next `n` calls are answered after `delay`.
   void Slow(int n, std::chrono::milliseconds delay);
   void set_telephony_via_webhook(bool on);
+  // OAuth 2.0 for a local application: the one-use code the portal gives its address after
+  // /oauth/authorize/ (30 seconds there); the access token stops working (as after its hour:
+  // the next call gets 401 expired_token).
+  std::string IssueCode();
+  void ExpireAccessToken();
+  int refreshes() const { return refreshes_.load(); }
   // A contact that is already in the CRM (found by crm.contact.list).
   int64_t AddContact(const std::string& name, const std::string& phone);
 
@@ -89,6 +101,7 @@ class Bitrix24Fake {
 
  private:
   void Handle(const httplib::Request& req, httplib::Response& res);
+  void Token(const httplib::Request& req, httplib::Response& res);
   nlohmann::json Dispatch(const std::string& method, const nlohmann::json& body, int* status);
   nlohmann::json Fixture(const std::string& name);
   nlohmann::json Error(const std::string& code, int* status, const std::string& description = "");
@@ -110,7 +123,8 @@ class Bitrix24Fake {
   int fail503_ = 0, fail500_ = 0, slow_ = 0;
   std::string fail500_method_;
   std::chrono::milliseconds slow_delay_{0};
-  std::atomic<int> requests_{0}, throttled_{0};
+  std::atomic<int> requests_{0}, throttled_{0}, refreshes_{0};
+  std::string code_, access_, refresh_, expired_;
 };
 
 }  // namespace kira::web::testing
