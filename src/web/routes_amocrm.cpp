@@ -17,23 +17,7 @@ void WebServer::Impl::RegisterAmoCrmRoutes() {
           auto c = amocrm->Config();
           if (!c.ok()) return SendStatus(res, c.status());
           auto connected = amocrm->Connected();
-          Json recent = Json::array();
-          auto rows = hooks->ListDeliveries(200);
-          if (rows.ok())
-            for (const auto& d : *rows) {
-              if (d.event != kAmoChannelEvent) continue;
-              Json p = Json::parse(d.payload, nullptr, false);
-              recent.push_back({{"id", d.id},
-                                {"conversation_id", p.is_object() && p.contains("data")
-                                                        ? p["data"].value("conversation_id", 0)
-                                                        : 0},
-                                {"status", d.status},
-                                {"attempts", d.attempts},
-                                {"last_error", d.last_error},
-                                {"created_at", d.created_at},
-                                {"next_attempt_at", d.next_attempt_at}});
-              if (recent.size() >= kRecentAmoRows) break;
-            }
+          Json recent = RecentConnectorRows(*hooks, kAmoChannelEvent, kRecentAmoRows);
           Json s = Json::parse(AmoConfigJson(*c, false));
           // A stored pair that no longer opens (the key file changed) reads as not connected.
           s["connected"] = connected.ok() && *connected;

@@ -34,23 +34,7 @@ void WebServer::Impl::RegisterBitrix24Routes() {
         [this, shown](const httplib::Request&, httplib::Response& res, Ctx&) {
           auto c = bitrix24->Config();
           if (!c.ok()) return SendStatus(res, c.status());
-          Json recent = Json::array();
-          auto rows = hooks->ListDeliveries(200);
-          if (rows.ok())
-            for (const auto& d : *rows) {
-              if (d.event != kB24ChannelEvent) continue;
-              Json p = Json::parse(d.payload, nullptr, false);
-              recent.push_back({{"id", d.id},
-                                {"conversation_id", p.is_object() && p.contains("data")
-                                                        ? p["data"].value("conversation_id", 0)
-                                                        : 0},
-                                {"status", d.status},
-                                {"attempts", d.attempts},
-                                {"last_error", d.last_error},
-                                {"created_at", d.created_at},
-                                {"next_attempt_at", d.next_attempt_at}});
-              if (recent.size() >= kRecentB24Rows) break;
-            }
+          Json recent = RecentConnectorRows(*hooks, kB24ChannelEvent, kRecentB24Rows);
           SendJson(res, 200, {{"settings", shown(*c)}, {"recent", recent}});
         });
 

@@ -78,6 +78,9 @@ bool ParseBody(const httplib::Request& req, httplib::Response& res, Json* out);
 std::string StrField(const Json& body, const char* key);
 // A non-negative integer path/query parameter; false on anything else.
 bool ParseId(const std::string& s, int64_t* out);
+// The latest outbox rows of a CRM connector's channel (`event`), newest first, at most `limit`:
+// id, the conversation, status, attempts, last error, times (the settings pages' "latest").
+Json RecentConnectorRows(Webhooks& hooks, const std::string& event, size_t limit);
 // The review queue's filters (status, outcome, reason, channel, from, to, before_id) from the
 // query string; false with *error naming the parameter (routes_leads.cpp).
 bool ParseQueueFilter(const httplib::Request& req, crm::LeadFilter* f, std::string* error);

@@ -102,6 +102,27 @@ std::string StrField(const Json& body, const char* key) {
   return it != body.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+Json RecentConnectorRows(Webhooks& hooks, const std::string& event, size_t limit) {
+  Json recent = Json::array();
+  auto rows = hooks.ListDeliveries(200);
+  if (!rows.ok()) return recent;
+  for (const auto& d : *rows) {
+    if (d.event != event) continue;
+    Json p = Json::parse(d.payload, nullptr, false);
+    recent.push_back(
+        {{"id", d.id},
+         {"conversation_id",
+          p.is_object() && p.contains("data") ? p["data"].value("conversation_id", 0) : 0},
+         {"status", d.status},
+         {"attempts", d.attempts},
+         {"last_error", d.last_error},
+         {"created_at", d.created_at},
+         {"next_attempt_at", d.next_attempt_at}});
+    if (recent.size() >= limit) break;
+  }
+  return recent;
+}
+
 bool ParseId(const std::string& s, int64_t* out) {
   if (s.empty() || s.size() > 18) return false;
   int64_t v = 0;
