@@ -67,15 +67,16 @@ int RunChat(const AppOptions& o, const ChatArgs& a) {
     Print(session.OnCallerText(line), a.json);
   }
   dialog::EndInfo e = session.Finish();
+  const std::string outcome(crm::OptionalName(e.outcome)), reason(crm::OptionalName(e.reason));
   if (a.json) {
-    nlohmann::json j = {{"type", "end"},        {"outcome", e.outcome},
-                        {"reason", e.reason},   {"lead_id", e.lead_id},
+    nlohmann::json j = {{"type", "end"},        {"outcome", outcome},
+                        {"reason", reason},     {"lead_id", e.lead_id},
                         {"summary", e.summary}, {"conversation_id", e.conversation_id}};
     j["order_id"] = e.order_id ? nlohmann::json(e.order_id) : nlohmann::json(nullptr);
     j["task_id"] = e.task_id ? nlohmann::json(e.task_id) : nlohmann::json(nullptr);
     Emit(j);
   } else {
-    std::cout << "\n[" << e.outcome << (e.reason.empty() ? "" : "/" + e.reason) << "] " << e.summary
+    std::cout << "\n[" << outcome << (reason.empty() ? "" : "/" + reason) << "] " << e.summary
               << " (lead " << e.lead_id << ")\n";
   }
   return 0;

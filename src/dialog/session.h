@@ -6,9 +6,11 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "crm/outcome.h"
 #include "dialog/expect.h"
 
 namespace kira::dialog {
@@ -20,11 +22,12 @@ struct Reply {
   std::string transfer_to;       // non-empty: blind-transfer the call here (SIP URI or phone)
 };
 
-// How a finished conversation ended; also printed by `kira chat --json` as the "end" line.
+// How a finished conversation ended; also printed by `kira chat --json` as the "end" line
+// (with the vocabulary's names).
 struct EndInfo {
-  std::string outcome;  // a name in crm::kOutcomeTable
-  std::string reason;   // non-targeted reason or "" (see crm/outcome.h)
-  std::string summary;  // 1–3 factual sentences
+  std::optional<crm::Outcome> outcome;           // set by Finish
+  std::optional<crm::NonTargetedReason> reason;  // with outcome non_targeted
+  std::string summary;                           // 1–3 factual sentences
   int64_t lead_id = 0;
   int64_t order_id = 0;  // 0 = none
   int64_t conversation_id = 0;

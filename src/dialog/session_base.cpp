@@ -296,9 +296,6 @@ EndInfo SessionBase::Finish() {
   std::string summary;
   ResolveOutcome(&outcome, &reason, &summary);
   if (outcome == crm::Outcome::kNonTargeted && !reason) reason = crm::NonTargetedReason::kOther;
-  // The "end" line of `kira chat --json` and the dialer's result carry the names.
-  const std::string outcome_name(crm::Name(outcome));
-  const std::string reason_name(crm::OptionalName(reason));
   crm::CrmStore& st = engine_.store();
   int64_t now = ToUnixMillis(engine_.clock().Now());
   if (deferred_ && transfer_to_.empty() && order_id_ == 0) {
@@ -312,8 +309,8 @@ EndInfo SessionBase::Finish() {
                std::to_string((now - opened_at_) / 1000) + " s, no caller speech: no lead";
     if (Status s = st.Audit(a); !s.ok())
       log::Error("dialog", "cannot audit a call: " + s.message());
-    end_info_.outcome = outcome_name;
-    end_info_.reason = reason_name;
+    end_info_.outcome = outcome;
+    end_info_.reason = reason;
     end_info_.summary = summary;
     return end_info_;
   }
@@ -343,8 +340,8 @@ EndInfo SessionBase::Finish() {
     s = st.UpdateLead(l);
     if (!s.ok()) log::Error("dialog", "cannot update lead: " + s.message());
   }
-  end_info_.outcome = outcome_name;
-  end_info_.reason = reason_name;
+  end_info_.outcome = outcome;
+  end_info_.reason = reason;
   end_info_.summary = summary;
   end_info_.lead_id = lead_id_;
   end_info_.order_id = order_id_;

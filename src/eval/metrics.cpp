@@ -242,12 +242,14 @@ ConversationVerdict JudgeConversation(const ConversationExpect& ex, const Conver
   };
   if (r.hit_turn_limit)
     fail("no end after " + std::to_string(r.caller_turns) + " caller turns", "no end");
-  if (r.end.outcome != ex.outcome)
-    fail("outcome " + r.end.outcome + ", expected " + ex.outcome,
-         "outcome " + ex.outcome + " -> " + r.end.outcome);
-  if (ex.reason && r.end.reason != *ex.reason)
-    fail("reason '" + r.end.reason + "', expected " + *ex.reason,
-         "reason " + *ex.reason + " -> " + (r.end.reason.empty() ? "none" : r.end.reason));
+  const std::string outcome(crm::OptionalName(r.end.outcome));
+  const std::string reason(crm::OptionalName(r.end.reason));
+  if (outcome != ex.outcome)
+    fail("outcome " + outcome + ", expected " + ex.outcome,
+         "outcome " + ex.outcome + " -> " + outcome);
+  if (ex.reason && reason != *ex.reason)
+    fail("reason '" + reason + "', expected " + *ex.reason,
+         "reason " + *ex.reason + " -> " + (reason.empty() ? "none" : reason));
 
   std::vector<crm::OrderLine> lines;
   for (const auto& o : r.orders) lines.insert(lines.end(), o.lines.begin(), o.lines.end());

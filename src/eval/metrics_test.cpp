@@ -190,7 +190,7 @@ TEST(Metrics, ConversationVerdicts) {
   ex.fulfilment = "delivery";
   ex.address_contains = "мира";
   ConversationResult r;
-  r.end.outcome = "order_placed";
+  r.end.outcome = crm::Outcome::kOrderPlaced;
   r.orders = {Order({{"A", "", 6.004, "шт", 1}, {"B", "", 3, "шт", 1}})};
   auto v = JudgeConversation(ex, r);
   EXPECT_TRUE(v.success) << (v.reasons.empty() ? "" : v.reasons[0]);
@@ -210,7 +210,7 @@ TEST(Metrics, ConversationVerdicts) {
   // No order expected: any line is a wrong product.
   ConversationExpect info;
   info.outcome = "info_only";
-  r.end.outcome = "info_only";
+  r.end.outcome = crm::Outcome::kInfoOnly;
   r.orders = {Order({{"A", "", 1, "шт", 1}})};
   v = JudgeConversation(info, r);
   EXPECT_FALSE(v.success);
@@ -221,16 +221,16 @@ TEST(Metrics, ConversationVerdicts) {
   ConversationExpect nt;
   nt.outcome = "non_targeted";
   nt.reason = "not_sold";
-  r.end.outcome = "non_targeted";
-  r.end.reason = "unclear";
+  r.end.outcome = crm::Outcome::kNonTargeted;
+  r.end.reason = crm::NonTargetedReason::kUnclear;
   EXPECT_FALSE(JudgeConversation(nt, r).success);
   EXPECT_EQ(JudgeConversation(nt, r).kinds, std::set<std::string>{"reason not_sold -> unclear"});
-  r.end.outcome = "refused";
+  r.end.outcome = crm::Outcome::kRefused;
   EXPECT_EQ(
       JudgeConversation(nt, r).kinds,
       (std::set<std::string>{"outcome non_targeted -> refused", "reason not_sold -> unclear"}));
-  r.end.outcome = "non_targeted";
-  r.end.reason = "not_sold";
+  r.end.outcome = crm::Outcome::kNonTargeted;
+  r.end.reason = crm::NonTargetedReason::kNotSold;
   EXPECT_TRUE(JudgeConversation(nt, r).success);
   r.hit_turn_limit = true;
   EXPECT_FALSE(JudgeConversation(nt, r).success);

@@ -144,8 +144,8 @@ Result<ConversationRun> Shop::Converse(const CorpusFile& f, const ConversationSp
       if (contact.ok()) run.result.contact_name = contact->name;
     }
   }
-  std::string end = "end:    " + run.result.end.outcome;
-  if (!run.result.end.reason.empty()) end += " / " + run.result.end.reason;
+  std::string end = "end:    " + std::string(crm::OptionalName(run.result.end.outcome));
+  if (run.result.end.reason) end += " / " + std::string(crm::Name(*run.result.end.reason));
   for (const auto& o : run.result.orders)
     for (const auto& l : o.lines) end += "; " + l.sku + " × " + text::FormatNumber(l.qty, false);
   run.transcript.push_back(end);

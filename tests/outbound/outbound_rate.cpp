@@ -32,7 +32,7 @@ class OnePrompt : public dialog::DialogSession {
   dialog::EndInfo Finish() override {
     ended_ = true;
     dialog::EndInfo e;
-    e.outcome = "refused";
+    e.outcome = crm::Outcome::kRefused;
     e.summary = "Rate test call.";
     return e;
   }

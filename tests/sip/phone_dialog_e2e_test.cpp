@@ -176,7 +176,7 @@ TEST(PhoneDialogE2E, SpokenStockQuestionGetsACatalogPriceAndACallRecord) {
   ASSERT_TRUE(finished) << "the call never finished";
   ASSERT_GT(end.conversation_id, 0);
   ASSERT_GT(end.lead_id, 0);
-  EXPECT_FALSE(end.outcome.empty());
+  EXPECT_TRUE(end.outcome.has_value());
 
   auto conv = (*rt)->store->GetConversation(end.conversation_id);
   ASSERT_TRUE(conv.ok()) << conv.status().ToString();

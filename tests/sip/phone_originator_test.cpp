@@ -95,7 +95,7 @@ TEST(PhoneOriginator, ReportsAnsweredWithOutcomeAfterTheCallAndSipFailures) {
   auto r1 = results.Wait(1, 20s);
   ASSERT_TRUE(r1.has_value());
   EXPECT_EQ(r1->disposition, dialer::CallDisposition::kAnswered);
-  EXPECT_EQ(r1->outcome, "info_provided");
+  EXPECT_EQ(r1->outcome, "info_only");
   EXPECT_GT(loud->load(), 25) << "the person heard Vera";
   EXPECT_EQ(log->WaitFor("finish", 1ms), "finish");
 

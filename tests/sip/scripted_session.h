@@ -110,7 +110,7 @@ class ScriptedSession : public dialog::DialogSession {
       ++log_->finished;
     }
     dialog::EndInfo e;
-    e.outcome = "info_provided";
+    e.outcome = crm::Outcome::kInfoOnly;
     return e;
   }
   bool ended() const override { return ended_; }
