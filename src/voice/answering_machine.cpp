@@ -49,9 +49,9 @@ bool AnsweringMachineDetector::Push(std::span<const int16_t> frame, bool speech,
   return false;
 }
 
-std::string MachineDisposition(AmdVerdict v, const std::string& outcome) {
-  const bool nobody = outcome == "no_answer" || outcome.empty();
-  if (v == AmdVerdict::kBeep && (nobody || outcome == "refused")) return "voicemail";
+std::string MachineDisposition(AmdVerdict v, std::optional<crm::Outcome> outcome) {
+  const bool nobody = !outcome || *outcome == crm::Outcome::kNoAnswer;
+  if (v == AmdVerdict::kBeep && (nobody || *outcome == crm::Outcome::kRefused)) return "voicemail";
   if (v == AmdVerdict::kMachine && nobody) return "voicemail";
   return "";
 }

@@ -13,9 +13,11 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 
+#include "crm/outcome.h"
 #include "media/greeting_features.h"
 
 namespace kira::voice {
@@ -59,6 +61,6 @@ class AnsweringMachineDetector {
 // conversation's outcome: "voicemail" when the audio shows a machine and the conversation got
 // nothing from a person (a beep and no_answer/refused, or a long greeting and no_answer);
 // otherwise "" (the conversation's own outcome stands).
-std::string MachineDisposition(AmdVerdict v, const std::string& outcome);
+std::string MachineDisposition(AmdVerdict v, std::optional<crm::Outcome> outcome);
 
 }  // namespace kira::voice

@@ -77,14 +77,16 @@ TEST(AnsweringMachine, SilentLineAndShortCall) {
 }
 
 TEST(AnsweringMachine, DispositionOnlyOverridesWhenNobodyTalkedToUs) {
-  EXPECT_EQ(MachineDisposition(AmdVerdict::kBeep, "no_answer"), "voicemail");
-  EXPECT_EQ(MachineDisposition(AmdVerdict::kBeep, "refused"), "voicemail");
-  EXPECT_EQ(MachineDisposition(AmdVerdict::kMachine, "no_answer"), "voicemail");
-  EXPECT_EQ(MachineDisposition(AmdVerdict::kMachine, "refused"), "");  // a talkative person
-  EXPECT_EQ(MachineDisposition(AmdVerdict::kBeep, "order_placed"), "");
-  EXPECT_EQ(MachineDisposition(AmdVerdict::kBeep, "secretary"), "");  // the dialog knew better
-  EXPECT_EQ(MachineDisposition(AmdVerdict::kHuman, "no_answer"), "");
-  EXPECT_EQ(MachineDisposition(AmdVerdict::kSilence, "no_answer"), "");
+  EXPECT_EQ(MachineDisposition(AmdVerdict::kBeep, crm::Outcome::kNoAnswer), "voicemail");
+  EXPECT_EQ(MachineDisposition(AmdVerdict::kBeep, crm::Outcome::kRefused), "voicemail");
+  EXPECT_EQ(MachineDisposition(AmdVerdict::kMachine, crm::Outcome::kNoAnswer), "voicemail");
+  EXPECT_EQ(MachineDisposition(AmdVerdict::kMachine, crm::Outcome::kRefused),
+            "");  // a talkative person
+  EXPECT_EQ(MachineDisposition(AmdVerdict::kBeep, crm::Outcome::kOrderPlaced), "");
+  EXPECT_EQ(MachineDisposition(AmdVerdict::kBeep, crm::Outcome::kSecretary),
+            "");  // the dialog knew better
+  EXPECT_EQ(MachineDisposition(AmdVerdict::kHuman, crm::Outcome::kNoAnswer), "");
+  EXPECT_EQ(MachineDisposition(AmdVerdict::kSilence, crm::Outcome::kNoAnswer), "");
 }
 
 }  // namespace

@@ -41,13 +41,13 @@ void PhoneOriginator::Originate(const dialer::CallRequest& req, Done done) {
         // The audio may know better than a conversation nobody took part in (a beep-only
         // mailbox, a greeting the grammar could not transcribe).
         const AmdVerdict v = once->greeting.load();
-        const std::string outcome(crm::OptionalName(end.outcome));
-        if (MachineDisposition(v, outcome) == "voicemail") {
+        if (MachineDisposition(v, end.outcome) == "voicemail") {
           log::Info("phone", "task " + std::to_string(id) + ": " + ToString(v) +
                                  " in the greeting audio; recorded as voicemail");
           return once->Fire({dialer::CallDisposition::kVoicemail, ""});
         }
-        once->Fire({dialer::CallDisposition::kAnswered, outcome});
+        once->Fire(
+            {dialer::CallDisposition::kAnswered, std::string(crm::OptionalName(end.outcome))});
       },
       [once](AmdVerdict v, const media::GreetingFeatures&) { once->greeting = v; });
   if (!st.ok()) {

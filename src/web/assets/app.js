@@ -17,6 +17,9 @@ K.t = function (key, vars) {
 // A label for a code in a group ("outcome", "reason", "status", "channel"), or the code itself.
 K.label = function (group, code) {
   if (!code) return K.t('common.none');
+  // A lead closed with Vera's approved result has the reason "vera_<result>" (crm/outcome.h).
+  if (group === 'reason' && code.startsWith('vera_') && 'reason.vera' in K.state.strings)
+    return K.state.strings['reason.vera'] + ': ' + K.label('outcome', code.slice(5));
   const key = group + '.' + code;
   return key in K.state.strings ? K.state.strings[key] : code;
 };
