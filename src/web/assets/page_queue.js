@@ -120,9 +120,10 @@
                        onclick: (e) => { filter.status = v; tabs.querySelectorAll('.tab').forEach((b) => b.classList.remove('active')); e.target.classList.add('active'); load(true); } }, label)));
     const opt = (list, group) => [['', t('common.any')]].concat(list.map((c) => [c, K.label(group, c)]));
     const onChange = (key) => (e) => { filter[key] = e.target.value; load(true); };
+    // "other" is a non-targeted and a closing reason (crm/outcome.h): listed once, it finds both.
     const filters = el('div', { class: 'filters' },
       K.field(t('filter.outcome'), K.select('outcome', opt(meta.outcomes, 'outcome'), filter.outcome, { onchange: onChange('outcome'), 'data-test': 'filter-outcome' })),
-      K.field(t('filter.reason'), K.select('reason', opt(meta.reasons.concat(meta.close_reasons), 'reason'), filter.reason, { onchange: onChange('reason'), 'data-test': 'filter-reason' })),
+      K.field(t('filter.reason'), K.select('reason', opt([...new Set(meta.reasons.concat(meta.close_reasons))], 'reason'), filter.reason, { onchange: onChange('reason'), 'data-test': 'filter-reason' })),
       K.field(t('filter.channel'), K.select('channel', opt(meta.channels, 'channel'), filter.channel, { onchange: onChange('channel'), 'data-test': 'filter-channel' })),
       K.field(t('filter.from'), el('input', { type: 'date', value: filter.from, onchange: onChange('from') })),
       K.field(t('filter.to'), el('input', { type: 'date', value: filter.to, onchange: onChange('to') })),
