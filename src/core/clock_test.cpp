@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <ctime>
+#include <vector>
+
 namespace kira {
 namespace {
 
@@ -24,6 +27,29 @@ TEST(ParseIso, AcceptsTheUsualForms) {
   auto t = ParseIso("2026-12-01T06:00:00.250Z");  // what JavaScript sends
   ASSERT_TRUE(t.ok());
   EXPECT_EQ(ToUnixMillis(*t) % 1000, 250);
+}
+
+// FormatIsoUtc writes its digits by hand: the same text as gmtime_r + strftime, second by
+// second around day, month, leap-year and century edges, before 1970 and far ahead.
+TEST(FormatIsoUtc, AgreesWithStrftime) {
+  auto reference = [](int64_t s) {
+    std::time_t tt = static_cast<std::time_t>(s);
+    std::tm tm{};
+    gmtime_r(&tt, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return std::string(buf);
+  };
+  std::vector<int64_t> at = {0,          -1,         -86400,     951782400,  951868799,
+                             4107542399, 9214646400, 1796104800, 1709164800, -2208988800};
+  for (int64_t s = 1796104800 - 400000; s < 1796104800 + 400000; s += 997) at.push_back(s);
+  for (int64_t s = -70LL * 365 * 86400; s < 290LL * 365 * 86400; s += 86400 * 7 + 3601)
+    at.push_back(s);  // system_clock counts nanoseconds: 1677..2262
+  for (int64_t s : at) {
+    TimePoint t{std::chrono::seconds(s)};
+    EXPECT_EQ(FormatIsoUtc(t), reference(s)) << s;
+    if (s >= 0) EXPECT_EQ(FormatIsoUtc(t + std::chrono::milliseconds(999)), reference(s)) << s;
+  }
 }
 
 // Probe F8: "2999-01-01T10:00+03:00" overflowed to a negative time (the task was due at once).

@@ -39,6 +39,12 @@ const std::string& PlanWriter::ZonesJson(ZoneSetId id) {
   return zone_json_.emplace(id, std::move(s)).first->second;
 }
 
+const std::string& PlanWriter::ZoneNames(ZoneSetId id) {
+  auto it = zone_names_.find(id);
+  if (it != zone_names_.end()) return it->second;
+  return zone_names_.emplace(id, id == kNoZoneSet ? "-" : db_.SetNames(id)).first->second;
+}
+
 void PlanWriter::Append(const PlanEntry& e, std::string* out) {
   const Decision& d = e.decision;
   const crm::Task& t = *e.task;
@@ -53,7 +59,7 @@ void PlanWriter::Append(const PlanEntry& e, std::string* out) {
     out->append(t.phone);
     if (d.consent_required) out->append("  consent");
     out->append("  ");
-    out->append(d.zones == kNoZoneSet ? "-" : db_.SetNames(d.zones));
+    out->append(ZoneNames(d.zones));
     out->push_back('\n');
     return;
   }

@@ -29,12 +29,14 @@ class PlanWriter {
 
  private:
   const std::string& ZonesJson(ZoneSetId id);
+  const std::string& ZoneNames(ZoneSetId id);
 
   const ZoneDb& db_;
   const DialerConfig& cfg_;
   bool json_;
   int64_t counts_[3] = {0, 0, 0};
-  std::unordered_map<ZoneSetId, std::string> zone_json_;  // formatted once per zone set
+  std::unordered_map<ZoneSetId, std::string> zone_json_;   // formatted once per zone set
+  std::unordered_map<ZoneSetId, std::string> zone_names_;  // the same for the text form
 };
 
 // Appends s as a JSON string literal.

@@ -103,9 +103,9 @@ std::optional<std::string> Rows::OptText(int row, int col) const {
   return Text(row, col);
 }
 int64_t Rows::Int(int row, int col) const {
-  std::string s = Text(row, col);
+  const char* s = PQgetvalue(r_, row, col);  // "" for NULL; read in place (a million a plan)
   int64_t v = 0;
-  std::from_chars(s.data(), s.data() + s.size(), v);
+  std::from_chars(s, s + PQgetlength(r_, row, col), v);
   return v;
 }
 double Rows::Double(int row, int col) const {
