@@ -59,6 +59,9 @@ class CrmStore {
   virtual Result<Lead> GetLead(int64_t id) = 0;
   virtual Result<std::vector<Lead>> ListLeads(const LeadFilter& f) = 0;
   virtual Result<int64_t> CountLeads(const LeadFilter& f) = 0;
+  // CountLeads, counting no further than `cap`: min(count, cap), so a queue over a million
+  // leads says "10,000+" without counting them all. Invalid for a cap below 1.
+  virtual Result<int64_t> CountLeadsUpTo(const LeadFilter& f, int64_t cap) = 0;
 
   virtual Result<int64_t> StartConversation(const Conversation& c) = 0;
   virtual Result<int64_t> AppendTurn(int64_t conversation_id, const std::string& speaker,

@@ -270,4 +270,17 @@ Result<int64_t> PgCrmStore::CountLeads(const LeadFilter& f) {
   });
 }
 
+Result<int64_t> PgCrmStore::CountLeadsUpTo(const LeadFilter& f, int64_t cap) {
+  if (cap < 1) return Status::Invalid("lead count cap must be at least 1");
+  LeadWhere w = BuildWhere(f, nullptr);
+  std::string limit = w.Next();
+  w.params.Add(cap);
+  return With([&](pg::Conn& db) -> Result<int64_t> {
+    KIRA_ASSIGN_OR_RETURN(auto r, db.Query("SELECT count(*) FROM (SELECT 1 FROM leads " + w.sql +
+                                               " LIMIT " + limit + ") s",
+                                           w.params));
+    return r.Int(0, 0);
+  });
+}
+
 }  // namespace kira::crm

@@ -39,6 +39,7 @@ class PgCrmStore final : public CrmStore {
   Result<Lead> GetLead(int64_t id) override;
   Result<std::vector<Lead>> ListLeads(const LeadFilter& f) override;
   Result<int64_t> CountLeads(const LeadFilter& f) override;
+  Result<int64_t> CountLeadsUpTo(const LeadFilter& f, int64_t cap) override;
 
   Result<int64_t> StartConversation(const Conversation& c) override;
   Result<int64_t> AppendTurn(int64_t conversation_id, const std::string& speaker,

@@ -295,4 +295,16 @@ Result<int64_t> SqliteCrmStore::CountLeads(const LeadFilter& f) {
   return q->Int(0);
 }
 
+Result<int64_t> SqliteCrmStore::CountLeadsUpTo(const LeadFilter& f, int64_t cap) {
+  if (cap < 1) return Status::Invalid("lead count cap must be at least 1");
+  std::lock_guard lock(mu_);
+  LeadWhere w = BuildWhere(f, nullptr);
+  w.args.push_back({false, cap, {}});
+  KIRA_ASSIGN_OR_RETURN(auto q,
+                        Sql("SELECT count(*) FROM (SELECT 1 FROM leads " + w.sql + " LIMIT ?)"));
+  w.Bind(*q);
+  if (q->Step() != storage::Row::kRow) return q->LastError().WithContext("count leads");
+  return q->Int(0);
+}
+
 }  // namespace kira::crm

@@ -372,6 +372,11 @@ TEST_P(CrmStoreConformance, LeadFiltersAndCountsAgree) {
     auto n = store().CountLeads(f);
     ASSERT_TRUE(n.ok());
     EXPECT_EQ(*n, static_cast<int64_t>(want.size()));
+    for (int64_t cap : {1, 2, 3, 100}) {  // counted no further than the cap
+      auto capped = store().CountLeadsUpTo(f, cap);
+      ASSERT_TRUE(capped.ok()) << capped.status().ToString();
+      EXPECT_EQ(*capped, std::min<int64_t>(cap, static_cast<int64_t>(want.size()))) << cap;
+    }
   };
   LeadFilter f;
   check(f, {0, 1, 2, 3, 4, 5});
@@ -407,6 +412,8 @@ TEST_P(CrmStoreConformance, LeadFiltersAndCountsAgree) {
   auto n = store().CountLeads(f);
   ASSERT_TRUE(n.ok());
   EXPECT_EQ(*n, 6);
+  EXPECT_EQ(*store().CountLeadsUpTo(f, 5), 5);
+  EXPECT_EQ(store().CountLeadsUpTo(f, 0).status().code(), Status::Code::kInvalid);
   EXPECT_EQ(Ids(*store().ListLeads(f)), (std::vector<int64_t>{ids[2], ids[1], ids[0]}));
 }
 

@@ -103,7 +103,10 @@
         next = r.next_before_id;
         more.hidden = !next;
         if (r.total !== null) {
-          total.textContent = t('queue.total', { n: r.total });
+          // Counted up to 10,000 by the server: beyond that the queue says "10 000+", as the
+          // catalog page does.
+          total.dataset.capped = r.total_capped ? '1' : '';
+          total.textContent = t('queue.total', { n: r.total_capped ? K.fmtNum(r.total) + '+' : r.total });
           total.dataset.n = r.total;
         }
         empty.hidden = count > 0;
@@ -157,6 +160,7 @@
       if (!matches(lead) || rows.querySelector('[data-id="' + lead.id + '"]')) return;
       rows.insertBefore(row(lead, true), rows.firstChild);
       empty.hidden = true;
+      if (total.dataset.capped) return;  // still "10 000+"
       const n = Number(total.dataset.n || 0) + 1;
       total.dataset.n = n;
       total.textContent = t('queue.total', { n });
