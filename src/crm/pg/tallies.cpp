@@ -1,6 +1,10 @@
-// PgCrmStore::Tally: the dashboard's aggregates as three GROUP BY queries, in one read-only
-// snapshot so the counts agree with one another. Text is ordered COLLATE "C" (bytes), the
+// PgCrmStore::Tally: the dashboard's aggregates as GROUP BY queries, in one read-only snapshot
+// so the counts agree with one another; the leads' from lead_tally (kept as leads are written)
+// for the whole slots of the range. Text is ordered COLLATE "C" (bytes), the
 // order CrmTallies documents and std::string compares in.
+#include <algorithm>
+
+#include "core/tz.h"
 #include "crm/pg/store.h"
 
 namespace kira::crm {
@@ -9,12 +13,21 @@ namespace {
 // The slot start of a created_at (floor, also for times before 1970).
 constexpr const char* kSlot = "(created_at - ((created_at % 900000) + 900000) % 900000)";
 static_assert(kTallySlotMs == 900000, "kSlot's literal follows kTallySlotMs");
+// LeadKindCount::by_manager (and lead_tally's, migration 6).
+std::string ByManager() {
+  return "(assigned_to <> '' OR status IN (" + SqlName(LeadStatus::kTaken) + ", " +
+         SqlName(LeadStatus::kVeraAssigned) + "))";
+}
 
 }  // namespace
 
 Result<CrmTallies> PgCrmStore::Tally(int64_t from, int64_t to) {
   if (to <= from) return Status::Invalid("tally range: 'to' must be after 'from'");
   const pg::Params range = pg::Params().Add(from).Add(to);
+  // [whole_from, whole_to): the slots wholly inside the range (none when it is shorter).
+  const int64_t whole_from = FloorDiv(from + kTallySlotMs - 1, kTallySlotMs) * kTallySlotMs;
+  const int64_t whole_to = std::max(whole_from, FloorDiv(to, kTallySlotMs) * kTallySlotMs);
+  const pg::Params cut = pg::Params().Add(from).Add(to).Add(whole_from).Add(whole_to);
   return With([&](pg::Conn& db) -> Result<CrmTallies> {
     CrmTallies out;
     KIRA_RETURN_IF_ERROR(db.Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
@@ -23,12 +36,22 @@ Result<CrmTallies> PgCrmStore::Tally(int64_t from, int64_t to) {
       (void)db.Exec("ROLLBACK");  // a broken connection is reported by `s` already
       return s.WithContext(what);
     };
+    // The leads: the whole slots of the range from lead_tally (kept by triggers as leads are
+    // written, migration 6), the parts of a slot at either end from the leads themselves.
+    const std::string kinds =
+        std::string(
+            "SELECT slot, channel, qualification, outcome, reason, by_manager, n FROM lead_tally "
+            "WHERE slot >= $3 AND slot < $4 "
+            "UNION ALL SELECT ") +
+        kSlot + ", channel, qualification, outcome, reason, " + ByManager() +
+        ", 1 FROM leads WHERE created_at >= $1 AND created_at < $3 "
+        "UNION ALL SELECT " +
+        kSlot + ", channel, qualification, outcome, reason, " + ByManager() +
+        ", 1 FROM leads WHERE created_at >= $4 AND created_at < $2";
     {
-      auto r =
-          db.Query(std::string("SELECT ") + kSlot +
-                       " AS slot, channel COLLATE \"C\", count(*) FROM leads "
-                       "WHERE created_at >= $1 AND created_at < $2 GROUP BY 1, 2 ORDER BY 1, 2",
-                   range);
+      auto r = db.Query("SELECT slot, channel COLLATE \"C\", sum(n)::bigint FROM (" + kinds +
+                            ") k GROUP BY 1, 2 HAVING sum(n) <> 0 ORDER BY 1, 2",
+                        cut);
       if (!r.ok()) return fail(r.status(), "tally leads");
       for (int i = 0; i < r->size(); ++i)
         out.lead_slots.push_back({r->Int(i, 0), r->Text(i, 1), r->Int(i, 2)});
@@ -36,12 +59,9 @@ Result<CrmTallies> PgCrmStore::Tally(int64_t from, int64_t to) {
     {
       auto r = db.Query(
           "SELECT qualification COLLATE \"C\", outcome COLLATE \"C\", reason COLLATE \"C\", "
-          "(assigned_to <> '' OR status IN (" +
-              SqlName(LeadStatus::kTaken) + ", " + SqlName(LeadStatus::kVeraAssigned) +
-              ")) AS by_manager, count(*) "
-              "FROM leads WHERE created_at >= $1 AND created_at < $2 "
-              "GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4",
-          range);
+          "by_manager, sum(n)::bigint FROM (" +
+              kinds + ") k GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0 ORDER BY 1, 2, 3, 4",
+          cut);
       if (!r.ok()) return fail(r.status(), "tally leads");
       for (int i = 0; i < r->size(); ++i) {
         auto kind =

@@ -128,5 +128,59 @@ TEST_P(CrmStoreConformance, TallyMatchesAPlainCount) {
   EXPECT_EQ(store().Tally(to, from).status().code(), Status::Code::kInvalid);
 }
 
+// A store may keep its tallies as leads are written (PostgreSQL does, migration 6): what an
+// update or a Forget changes is counted again, for ranges cut inside slots, on slot edges,
+// shorter than a slot and covering everything.
+TEST_P(CrmStoreConformance, TallyFollowsUpdatesAndForgetting) {
+  const char* channels[] = {"phone", "chat", "web"};
+  std::vector<int64_t> ids;
+  for (int i = 0; i < 24; ++i) {
+    Lead l;
+    l.channel = channels[i % 3];
+    l.contact_id = NewContact("+7916555" + std::to_string(1000 + i));
+    l.created_at = kT0 + i * 11 * kMin;
+    auto id = store().CreateLead(l);
+    ASSERT_TRUE(id.ok()) << id.status().ToString();
+    ids.push_back(*id);
+  }
+  // Conversations end: outcomes, reasons; managers take some; one changes channel.
+  for (int i = 0; i < 24; i += 2) {
+    auto l = store().GetLead(ids[i]);
+    ASSERT_TRUE(l.ok());
+    l->outcome = i % 4 == 0 ? Outcome::kNonTargeted : Outcome::kOrderPlaced;
+    l->qualification = i % 4 == 0 ? Qualification::kNonTargeted : Qualification::kTargeted;
+    if (i % 4 == 0) l->non_targeted_reason = NonTargetedReason::kDiscontinued;
+    if (i % 3 == 0) l->status = LeadStatus::kTaken;
+    if (i == 6) l->channel = "web";
+    ASSERT_TRUE(store().UpdateLead(*l).ok());
+  }
+  auto summary_only = store().GetLead(ids[1]);  // no kind changes
+  ASSERT_TRUE(summary_only.ok());
+  summary_only->summary = "перезвонить";
+  ASSERT_TRUE(store().UpdateLead(*summary_only).ok());
+  auto forgotten = store().Forget("+79165551003");
+  ASSERT_TRUE(forgotten.ok()) << forgotten.status().ToString();
+  ASSERT_TRUE(forgotten->found);
+
+  const int64_t end = kT0 + 24 * 11 * kMin;
+  const int64_t slot0 = SlotOf(kT0) + kTallySlotMs;
+  for (auto [from, to] : std::vector<std::pair<int64_t, int64_t>>{
+           {kT0 - kMin, end},                  // everything
+           {kT0 + 5 * kMin, end - 17 * kMin},  // cut inside slots at both ends
+           {slot0, slot0 + 8 * kTallySlotMs},  // on slot edges
+           {slot0 + kMin, slot0 + 14 * kMin},  // inside one slot
+           {slot0 - kMin, slot0 + kMin}}) {    // across one edge
+    SCOPED_TRACE(std::to_string(from - kT0) + ".." + std::to_string(to - kT0));
+    auto got = store().Tally(from, to);
+    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    CrmTallies want = Plain(store(), from, to);
+    EXPECT_EQ(got->lead_slots, want.lead_slots);
+    EXPECT_EQ(got->lead_kinds, want.lead_kinds);
+  }
+  auto all = store().Tally(kT0 - kMin, end);
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(Sum(all->lead_slots), 23);  // one forgotten
+}
+
 }  // namespace
 }  // namespace kira::crm
