@@ -200,7 +200,6 @@ Result<Table> OrdersTable(crm::CrmStore& store, const ExportRequest& r, const Ti
                   "address", "sku", "product", "qty", "unit", "price", "amount", "total"},
                  L),
           {}};
-  KIRA_ASSIGN_OR_RETURN(auto orders, store.ListOrders(0));
   Contacts contacts(store);
   std::unordered_map<int64_t, std::optional<crm::Lead>> leads;
   auto lead_of = [&](int64_t id) -> const std::optional<crm::Lead>& {
@@ -210,26 +209,35 @@ Result<Table> OrdersTable(crm::CrmStore& store, const ExportRequest& r, const Ti
     return leads.emplace(id, l.ok() ? std::optional<crm::Lead>(*l) : std::nullopt).first->second;
   };
   const crm::LeadFilter& f = r.filter;
-  for (auto it = orders.rbegin(); it != orders.rend(); ++it) {  // newest first
-    const crm::Order& o = *it;
-    if (only && o.status != *only) continue;
-    if ((f.from && o.created_at < f.from) || (f.to && o.created_at >= f.to)) continue;
-    const auto& lead = lead_of(o.lead_id);
-    if (FiltersLeads(f) && !(lead && LeadMatches(f, *lead))) continue;
-    const crm::Contact& c = contacts.Of(lead ? lead->contact_id : 0);
-    std::string name = o.customer_name.empty() ? c.name : o.customer_name;
-    for (const auto& line : o.lines) {
-      if (t.rows.size() >= r.max_rows) return TooMany(r);
-      t.rows.push_back(
-          {Cell::Number(static_cast<double>(o.id)), at(o.created_at),
-           Cell::Text(Word(std::string(crm::Row(o.status).label_key), L,
-                           std::string(crm::Name(o.status)))),
-           Cell::Number(static_cast<double>(o.lead_id)), Cell::Text(name), Cell::Text(c.phone),
-           Cell::Text(Word("fulfil." + o.fulfilment, L, o.fulfilment)), Cell::Text(o.address),
-           Cell::Text(line.sku), Cell::Text(line.name), Cell::Number(line.qty),
-           Cell::Text(line.unit), Cell::Number(line.price),
-           Cell::Number(std::round(line.qty * line.price * 100) / 100), Cell::Number(o.total)});
+  // The status and dates are the store's to select (CrmStore::ListOrderPage), newest first, a
+  // page at a time; the lead's own filters are checked here.
+  crm::OrderFilter page;
+  page.status = only;
+  page.from = f.from;
+  page.to = f.to;
+  page.limit = crm::kMaxOrderPage;
+  for (;;) {
+    KIRA_ASSIGN_OR_RETURN(crm::OrderPage got, store.ListOrderPage(page));
+    for (const crm::Order& o : got.orders) {
+      const auto& lead = lead_of(o.lead_id);
+      if (FiltersLeads(f) && !(lead && LeadMatches(f, *lead))) continue;
+      const crm::Contact& c = contacts.Of(lead ? lead->contact_id : 0);
+      std::string name = o.customer_name.empty() ? c.name : o.customer_name;
+      for (const auto& line : o.lines) {
+        if (t.rows.size() >= r.max_rows) return TooMany(r);
+        t.rows.push_back(
+            {Cell::Number(static_cast<double>(o.id)), at(o.created_at),
+             Cell::Text(Word(std::string(crm::Row(o.status).label_key), L,
+                             std::string(crm::Name(o.status)))),
+             Cell::Number(static_cast<double>(o.lead_id)), Cell::Text(name), Cell::Text(c.phone),
+             Cell::Text(Word("fulfil." + o.fulfilment, L, o.fulfilment)), Cell::Text(o.address),
+             Cell::Text(line.sku), Cell::Text(line.name), Cell::Number(line.qty),
+             Cell::Text(line.unit), Cell::Number(line.price),
+             Cell::Number(std::round(line.qty * line.price * 100) / 100), Cell::Number(o.total)});
+      }
     }
+    if (got.orders.size() < static_cast<size_t>(page.limit)) break;
+    page.before_id = got.orders.back().id;
   }
   return t;
 }

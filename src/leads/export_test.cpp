@@ -176,6 +176,35 @@ TEST_F(ExportTest, FiltersSelectLeadsOrdersAndConversations) {
   EXPECT_EQ(ParseExportFormat("pdf").status().code(), Status::Code::kInvalid);
 }
 
+// Orders are read from the store a page at a time (CrmStore::ListOrderPage, 1,000 a page),
+// selected by status and dates there: every one of 2,500 is exported once, newest first, and
+// the lead's own filters still apply.
+TEST_F(ExportTest, OrdersAcrossManyPagesAreEachExportedOnce) {
+  crm::Order o;
+  o.lead_id = other_;
+  o.fulfilment = "pickup";
+  o.lines.push_back({"T-1", "Крестики", 1, "шт", 100});
+  for (int i = 0; i < 2500; ++i) {
+    o.created_at = 1'800'000'200'000 + i;
+    auto id = store_->CreateOrder(o);
+    ASSERT_TRUE(id.ok()) << id.status().ToString();
+    if (i % 2) ASSERT_TRUE(store_->UpdateOrderStatus(*id, crm::OrderStatus::kConfirmed).ok());
+  }
+  ExportRequest r;
+  r.kind = ExportKind::kOrders;
+  auto all = BuildExport(*store_, r);
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  ASSERT_EQ(all->rows.size(), 2502u);  // and the two lines of the first order
+  for (size_t i = 1; i < all->rows.size(); ++i)
+    EXPECT_GE(all->rows[i - 1][0].number, all->rows[i][0].number) << "newest first";
+  r.order_status = "confirmed";
+  EXPECT_EQ(BuildExport(*store_, r)->rows.size(), 1250u);
+  r.filter.from = 1'800'000'200'000 + 2000;
+  EXPECT_EQ(BuildExport(*store_, r)->rows.size(), 250u);
+  r.filter.channel = "phone";  // the orders are on the chat lead
+  EXPECT_TRUE(BuildExport(*store_, r)->rows.empty());
+}
+
 TEST_F(ExportTest, XlsxIsAZipOfXmlWithNumbersAndUnguardedFreeText) {
   Table t = Build(ExportKind::kOrders, "ru");
   auto bytes = XlsxBytes(t, dir_.string());
