@@ -110,7 +110,8 @@ inline constexpr OutcomeRow kOutcomeTable[] = {
      "summary_interrupted", "outcome.interrupted"},
 };
 
-// Why a request was non-targeted (Lead::reason with outcome non_targeted).
+// Why a request was non-targeted (Lead::non_targeted_reason, Conversation::reason; with outcome
+// non_targeted).
 enum class NonTargetedReason {
   kDiscontinued,
   kOutOfStock,
