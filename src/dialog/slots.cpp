@@ -192,19 +192,20 @@ std::vector<NumberRole> NumberRoles(const std::vector<std::string>& toks) {
   return role;
 }
 
+bool IsFiller(const std::vector<std::string>& toks, size_t i) {
+  const std::string& t = toks[i];
+  if (OneOf(t, {"ну", "э", "ээ", "эээ", "эм", "мм", "ммм", "хм", "um", "umm", "uh", "uhh", "er",
+                "erm", "hmm"}))
+    return !(t == "мм" && i > 0 && IsNumber(toks[i - 1]));
+  // "м-м" (normalised "м м") hesitates; one "м" after a number is metres.
+  return t == "м" && (At(toks, i + 1) == "м" || (i > 0 && toks[i - 1] == "м"));
+}
+
 std::vector<std::string> WithoutFillers(const std::vector<std::string>& toks) {
   std::vector<std::string> out;
   out.reserve(toks.size());
-  for (size_t i = 0; i < toks.size(); ++i) {
-    const std::string& t = toks[i];
-    if (OneOf(t, {"ну", "э", "ээ", "эээ", "эм", "мм", "ммм", "хм", "um", "umm", "uh", "uhh", "er",
-                  "erm", "hmm"}) &&
-        !(t == "мм" && i > 0 && IsNumber(toks[i - 1])))
-      continue;
-    // "м-м" (normalised "м м") hesitates; one "м" after a number is metres.
-    if (t == "м" && (At(toks, i + 1) == "м" || (i > 0 && toks[i - 1] == "м"))) continue;
-    out.push_back(t);
-  }
+  for (size_t i = 0; i < toks.size(); ++i)
+    if (!IsFiller(toks, i)) out.push_back(toks[i]);
   return out;
 }
 
@@ -498,6 +499,21 @@ std::optional<std::string> ExtractName(const std::string& original, bool awaitin
   if (orig.size() != lower.size()) {
     orig = lower;
     span.clear();
+  }
+  // Hesitations go ("меня зовут ну Кирилл", "this is um Dave"); the gap before the next word
+  // then spans the hesitation, punctuation included.
+  {
+    std::vector<std::string> l2, o2;
+    std::vector<std::pair<size_t, size_t>> s2;
+    for (size_t i = 0; i < lower.size(); ++i) {
+      if (IsFiller(lower, i)) continue;
+      l2.push_back(lower[i]);
+      o2.push_back(orig[i]);
+      if (!span.empty()) s2.push_back(span[i]);
+    }
+    lower = std::move(l2);
+    orig = std::move(o2);
+    span = std::move(s2);
   }
   // The original text between the k-th token and the one before it ("" when unknown).
   auto gap_before = [&](size_t k) -> std::string {

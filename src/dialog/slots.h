@@ -27,8 +27,10 @@ struct Quantity {
 enum class NumberRole { kNone, kQuantity, kPhone, kTime, kDuration, kAddress, kPrice, kOther };
 std::vector<NumberRole> NumberRoles(const std::vector<std::string>& tokens);
 
-// The tokens without hesitation sounds ("ну", "э-э", "м-м", "um"), which a recogniser puts
-// anywhere, also between a number and its unit.
+// Whether tokens[i] is a hesitation sound ("ну", "э-э", "м-м", "um"), which a recogniser puts
+// anywhere, also between a number and its unit ("мм" after a number is millimetres).
+bool IsFiller(const std::vector<std::string>& tokens, size_t i);
+// The tokens without hesitation sounds.
 std::vector<std::string> WithoutFillers(const std::vector<std::string>& tokens);
 
 // Tokens that do not describe a product: a quantity with its unit ("20 квадратов"), phone,
