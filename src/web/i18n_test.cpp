@@ -102,8 +102,8 @@ TEST(I18n, ImportAndCampaignCodesHaveLabels) {
       EXPECT_TRUE(s.contains(std::string("import.warning.") + *c)) << lang << " " << *c;
     for (const char* r : leads::kRefusalReasons)
       EXPECT_TRUE(s.contains(std::string("campaign.reason.") + r)) << lang << " " << r;
-    // A refused profile, lexicon or phrase edit; "other" (YAML syntax, the loader's verdict on a broken
-    // file) is shown as sent.
+    // A refused profile, lexicon or phrase edit; "other" (YAML syntax, the loader's verdict on a
+    // broken file) is shown as sent.
     for (const char* const* c = catalog::LexiconErrorCodes(); *c; ++c) {
       if (std::string(*c) != "other") {
         EXPECT_TRUE(s.contains(std::string("texts.lex_error.") + *c)) << lang << " " << *c;
