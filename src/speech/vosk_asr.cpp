@@ -41,7 +41,12 @@ class VoskStream : public AsrStream {
     return st;
   }
 
-  std::string Partial() override { return partial_; }
+  // The segments the server's own endpointing already closed (a real server closes one after
+  // ~0.5 s of silence, inside a caller's pause) and the open segment's partial: the words so far.
+  std::string Partial() override {
+    if (text_.empty()) return partial_;
+    return partial_.empty() ? text_ : text_ + " " + partial_;
+  }
 
   Result<AsrResult> Finish() override {
     if (!error_.ok()) return error_;

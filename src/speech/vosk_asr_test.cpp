@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
 #include "media/audio.h"
 #include "speech/testing/vosk_test_server.h"
 
@@ -91,6 +95,77 @@ TEST(VoskAsrTest, MidStreamResultsAreJoinedWithTheFinal) {
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->text, "мне нужна плитка и клей");
   EXPECT_EQ(r->words.size(), 5u);
+}
+
+TEST(VoskAsrTest, PartialKeepsTheWordsOfSegmentsTheServerClosed) {
+  // The end-of-turn rules read Partial() in the caller's pauses, where a real server may have
+  // closed a segment with a result: the words so far must not vanish with it.
+  VoskTestServer server;
+  server.Script({"мне нужна плитка и клей"});
+  server.SetFault(VoskFault::kMidStreamResult);  // a result for "мне нужна" after chunk 2
+  ASSERT_TRUE(server.Start().ok());
+  auto asr = VoskAsr::Create({.url = server.url(), .chunk_ms = 20});
+  ASSERT_TRUE(asr.ok());
+  auto s = (*asr)->Start({.sample_rate = 8000});
+  ASSERT_TRUE(s.ok());
+  const auto frames = media::SplitFrames(media::Tone(8000, 300, 60, -20), 160);
+  ASSERT_EQ(frames.size(), 3u);
+  // Replies come back asynchronously: an empty feed only reads what has arrived.
+  auto drain = [&](const std::string& want) {
+    for (int i = 0; i < 200 && (*s)->Partial() != want; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      ASSERT_TRUE((*s)->Feed({}).ok());
+    }
+  };
+  ASSERT_TRUE((*s)->Feed(frames[0]).ok());
+  ASSERT_TRUE((*s)->Feed(frames[1]).ok());
+  drain("мне нужна");
+  EXPECT_EQ((*s)->Partial(), "мне нужна") << "the closed segment's words";
+  ASSERT_TRUE((*s)->Feed(frames[2]).ok());
+  drain("мне нужна плитка и клей");
+  EXPECT_EQ((*s)->Partial(), "мне нужна плитка и клей");
+  auto r = (*s)->Finish();
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->text, "мне нужна плитка и клей");
+}
+
+TEST(VoskAsrTest, SpokenModeHearsEachVoicedStretchAsTheNextPart) {
+  VoskTestServer server;
+  server.ScriptSpoken({{"мне нужна плитка на", 600}, {"кухню", 600}, {"да", 0}});
+  ASSERT_TRUE(server.Start().ok());
+  auto asr = VoskAsr::Create({.url = server.url(), .chunk_ms = 20});
+  ASSERT_TRUE(asr.ok());
+  auto hear = [&](const media::Pcm& pcm, std::vector<std::string>* partials) {
+    auto s = (*asr)->Start({.sample_rate = 8000});
+    EXPECT_TRUE(s.ok());
+    if (!s.ok()) return std::string();
+    for (const auto& f : media::SplitFrames(pcm, 160)) {
+      EXPECT_TRUE((*s)->Feed(f).ok());
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      if (partials && (partials->empty() || partials->back() != (*s)->Partial()))
+        partials->push_back((*s)->Partial());
+    }
+    auto r = (*s)->Finish();
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? r->text : std::string();
+  };
+  auto concat = [](std::initializer_list<media::Pcm> parts) {
+    media::Pcm all;
+    for (const auto& p : parts) all.insert(all.end(), p.begin(), p.end());
+    return all;
+  };
+  const media::Pcm voice = media::Tone(8000, 300, 600, -20);
+  std::vector<std::string> partials;
+  // Two stretches with a 700 ms pause (the server closes a segment at 500 ms), then eof.
+  EXPECT_EQ(hear(concat({voice, media::Silence(5600), voice, media::Silence(800)}), &partials),
+            "мне нужна плитка на кухню");
+  EXPECT_NE(std::find(partials.begin(), partials.end(), "мне нужна плитка на"), partials.end());
+  EXPECT_NE(std::find(partials.begin(), partials.end(), "мне нужна плитка на кухню"),
+            partials.end());
+  EXPECT_EQ(server.SpokenPartsLeft(), 1u);
+  // The next connection hears the next part; silence alone hears nothing.
+  EXPECT_EQ(hear(concat({media::Silence(1600), voice}), nullptr), "да");
+  EXPECT_EQ(hear(media::Silence(4000), nullptr), "");
 }
 
 TEST(VoskAsrTest, ServerDownIsUnavailableWithTheUrl) {

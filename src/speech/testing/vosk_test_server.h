@@ -13,6 +13,17 @@
 //   VoskAsr::Create({.url = server.url()}) ...      // "ws://127.0.0.1:<port>"
 //   auto rec = server.Received();                    // per connection: sample_rate, bytes, eof
 //
+// Spoken mode (the Russian half of the turn-taking set, bench/turn_taking_bench.cpp): the test
+// gives the parts a caller speaks, in order, with their audio lengths, shared by all
+// connections; the server "hears" each voiced stretch of the audio it receives (20 ms frames
+// above -40 dBFS; at least 120 ms of them; ended by 250 ms below) as the next part. Each word
+// appears in the partials once its share of the part's length has been received (all of them
+// when the stretch ends); after 500 ms of silence the words so far are sent as a mid-stream
+// {"result"}, as a real server's endpointing does. So a client cut off in a pause gets only
+// the parts said before it, and the next connection hears the rest.
+//
+//   server.ScriptSpoken({{"мне нужна плитка на", 1400}, {"кухню", 500}});
+//
 // Runs one thread per connection; Stop() (or the destructor) joins them.
 #pragma once
 
@@ -26,6 +37,11 @@
 #include "core/status.h"
 
 namespace kira::speech::testing {
+
+struct SpokenPart {
+  std::string text;
+  int ms = 0;  // the part's audio length (0: a word per 200 ms)
+};
 
 struct VoskReceived {
   std::string config_json;  // the raw config text frame ("" if none)
@@ -52,6 +68,8 @@ class VoskTestServer {
   ~VoskTestServer();
 
   void Script(std::vector<std::string> transcripts);
+  void ScriptSpoken(std::vector<SpokenPart> parts);  // spoken mode (above)
+  size_t SpokenPartsLeft() const;
   void SetFault(VoskFault f) { fault_ = f; }
   Status Start();  // binds 127.0.0.1:0
   void Stop();
@@ -64,6 +82,7 @@ class VoskTestServer {
  private:
   void AcceptLoop();
   void Serve(int fd, int index);
+  SpokenPart NextPart();  // spoken mode: an empty part when the script is used up
 
   int listen_fd_ = -1;
   int port_ = 0;
@@ -72,6 +91,9 @@ class VoskTestServer {
   std::atomic<VoskFault> fault_{VoskFault::kNone};
   mutable std::mutex mu_;
   std::vector<std::string> script_;
+  bool spoken_ = false;
+  std::vector<SpokenPart> parts_;  // spoken mode: the parts, in order; next_part_ the next
+  size_t next_part_ = 0;
   std::vector<VoskReceived> received_;
   std::thread acceptor_;
   std::vector<std::thread> workers_;
