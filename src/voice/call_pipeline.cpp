@@ -174,9 +174,11 @@ void CallCore::Feed(std::vector<int16_t> frame, int pause_seq, int pause_ms) {
     return;
   }
   // The words so far are read a few times early in each pause (the recogniser's hypothesis
-  // settles on the last word within a few frames), not on every frame.
+  // settles on the last word within a few frames; a server recogniser's partial may come a
+  // chunk later), not on every frame. The last read is before the shortest wait (200 ms) ends.
   constexpr int f = telephony::kFrameMs;
-  if (rules_ && (pause_ms == f || pause_ms == 3 * f || pause_ms == 6 * f)) JudgePause(pause_seq);
+  if (rules_ && (pause_ms == f || pause_ms == 3 * f || pause_ms == 6 * f || pause_ms == 9 * f))
+    JudgePause(pause_seq);
 }
 
 void CallCore::JudgePause(int pause_seq) {

@@ -32,10 +32,12 @@ bool EndsWith(const Words& words, const Words& ending) {
   return std::equal(ending.rbegin(), ending.rend(), words.rbegin());
 }
 
-bool EndsWithAny(const Words& words, const std::vector<Words>& endings) {
+// The number of words of the longest of `endings` the words end on (0 = none).
+size_t LongestEnding(const Words& words, const std::vector<Words>& endings) {
+  size_t longest = 0;
   for (const Words& e : endings)
-    if (EndsWith(words, e)) return true;
-  return false;
+    if (e.size() > longest && EndsWith(words, e)) longest = e.size();
+  return longest;
 }
 
 // A list of phrases at `key` of `f`, normalised as the recogniser's words are.
@@ -78,9 +80,13 @@ TurnEnd EndOfTurnRules::Classify(std::string_view hypothesis, dialog::Expect pen
   const std::string norm = speech::NormalizeTranscript(hypothesis);
   const Words words = Split(norm);
   if (words.empty()) return TurnEnd::kOpen;
-  if (EndsWithAny(words, unfinished_endings)) return TurnEnd::kUnfinished;
+  // The longer ending decides ("it is" is a complete answer, "my order number is" is not); an
+  // unfinished one wins a tie.
+  const size_t unfinished = LongestEnding(words, unfinished_endings);
   auto it = complete_endings.find(pending);
-  if (it != complete_endings.end() && EndsWithAny(words, it->second)) return TurnEnd::kComplete;
+  const size_t complete = it != complete_endings.end() ? LongestEnding(words, it->second) : 0;
+  if (unfinished > 0 && unfinished >= complete) return TurnEnd::kUnfinished;
+  if (complete > 0) return TurnEnd::kComplete;
   if (whole_phrase_min_words > 0 && words.size() >= size_t(whole_phrase_min_words) &&
       phrases.count(norm))
     return TurnEnd::kComplete;

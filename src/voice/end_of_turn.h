@@ -33,7 +33,7 @@ using Words = std::vector<std::string>;  // one phrase, normalised, split into w
 
 struct EndOfTurnRules {
   int complete_ms = 200;
-  int open_ms = 700;
+  int open_ms = 1000;
   int unfinished_ms = 1200;
   // The caller is not done when the words so far end on one of these.
   std::vector<Words> unfinished_endings;
@@ -44,7 +44,9 @@ struct EndOfTurnRules {
   int whole_phrase_min_words = 3;
 
   // `hypothesis` as the recogniser gives it (normalised here); `phrases` the grammar's phrases,
-  // normalised (speech::NormalizeTranscript). Unfinished endings win over complete ones.
+  // normalised (speech::NormalizeTranscript). When the words end on both an unfinished and a
+  // complete ending, the longer ending decides ("it is" complete, "…number is" unfinished);
+  // unfinished wins a tie.
   TurnEnd Classify(std::string_view hypothesis, dialog::Expect pending,
                    const std::unordered_set<std::string>& phrases = {}) const;
   int WaitMs(TurnEnd e) const {

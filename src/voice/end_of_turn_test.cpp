@@ -37,7 +37,7 @@ TEST(EnglishEndOfTurnTest, AnswersCompleteForTheQuestionAreShort) {
   EXPECT_EQ(Class(r, "i need grey tile", Expect::kNone), "open");
   EXPECT_EQ(Class(r, "", Expect::kYesNo), "open");
   EXPECT_EQ(r.WaitMs(TurnEnd::kComplete), 200);
-  EXPECT_EQ(r.WaitMs(TurnEnd::kOpen), 700);
+  EXPECT_EQ(r.WaitMs(TurnEnd::kOpen), 1000);
   EXPECT_EQ(r.WaitMs(TurnEnd::kUnfinished), 1200);
 }
 
@@ -50,6 +50,25 @@ TEST(EnglishEndOfTurnTest, UnfinishedWordsWaitLongAndWinOverCompleteOnes) {
   EXPECT_EQ(Class(r, "five boxes and", Expect::kQuantity), "unfinished");
   EXPECT_EQ(Class(r, "two point", Expect::kQuantity), "unfinished");
   EXPECT_EQ(Class(r, "I'd like", Expect::kNone), "unfinished");
+  EXPECT_EQ(Class(r, "my order number is", Expect::kNone), "unfinished");
+}
+
+TEST(EnglishEndOfTurnTest, TheLongerEndingDecides) {
+  const EndOfTurnRules r = Builtin("en");
+  // "is" needs what follows, but "it is" answers a yes/no question.
+  EXPECT_EQ(Class(r, "yes it is", Expect::kYesNo), "complete");
+  EXPECT_EQ(Class(r, "the price is", Expect::kYesNo), "unfinished");
+  // A tie goes to the unfinished ending.
+  EndOfTurnRules tie = r;
+  tie.unfinished_endings.push_back({"please"});
+  EXPECT_EQ(Class(tie, "yes please", Expect::kYesNo), "unfinished");
+}
+
+TEST(EnglishEndOfTurnTest, ANumberThatMayGoOnIsNotComplete) {
+  const EndOfTurnRules r = Builtin("en");
+  EXPECT_EQ(Class(r, "twenty", Expect::kQuantity), "open");
+  EXPECT_EQ(Class(r, "twenty five", Expect::kQuantity), "complete");
+  EXPECT_EQ(Class(r, "twenty boxes", Expect::kQuantity), "complete");
 }
 
 TEST(EnglishEndOfTurnTest, AWholeGrammarPhraseIsComplete) {
@@ -77,6 +96,12 @@ TEST(RussianEndOfTurnTest, BuiltInRules) {
   EXPECT_EQ(Class(r, "Ну…", Expect::kQuantity), "unfinished");
   EXPECT_EQ(Class(r, "да и", Expect::kYesNo), "unfinished");
   EXPECT_EQ(Class(r, "серый керамогранит", Expect::kNone), "open");
+  EXPECT_EQ(Class(r, "я ищу", Expect::kNone), "unfinished");
+  EXPECT_EQ(Class(r, "а сколько стоит", Expect::kNone), "unfinished");
+  EXPECT_EQ(Class(r, "есть что-нибудь дешевле чем", Expect::kNone), "unfinished");
+  EXPECT_EQ(Class(r, "двадцать", Expect::kQuantity), "open");
+  EXPECT_EQ(Class(r, "двадцать пять", Expect::kQuantity), "complete");
+  EXPECT_EQ(Class(r, "доставку пожалуйста", Expect::kFulfilment), "complete");
 }
 
 TEST(EndOfTurnFileTest, AShopFileReplacesTheKeysItNames) {
@@ -89,7 +114,7 @@ TEST(EndOfTurnFileTest, AShopFileReplacesTheKeysItNames) {
   auto r = LoadEndOfTurnRules("en", shop, KIRA_DEFAULTS_DIR);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->complete_ms, 150);
-  EXPECT_EQ(r->open_ms, 700);                             // kept from the built-in file
+  EXPECT_EQ(r->open_ms, 1000);                            // kept from the built-in file
   EXPECT_EQ(Class(*r, "i want", Expect::kNone), "open");  // the list was replaced
   EXPECT_EQ(Class(*r, "well so", Expect::kNone), "unfinished");
   EXPECT_EQ(Class(*r, "two tons", Expect::kQuantity), "complete");
@@ -117,7 +142,7 @@ TEST(EndOfTurnFileTest, MistakesAreNamedAndChangeNothing) {
                 .find("unknown question kind "
                       "'quantty'"),
             std::string::npos);
-  EXPECT_NE(err("wait_ms: {complete: 900}\n").find("expected complete <= open <= unfinished"),
+  EXPECT_NE(err("wait_ms: {complete: 1100}\n").find("expected complete <= open <= unfinished"),
             std::string::npos);
   EXPECT_NE(err("wait_ms: {open: 10}\n").find("wait_ms.open: 10 is outside 40..3000"),
             std::string::npos);
