@@ -1,10 +1,13 @@
-// BM_TurnTakingSet (issue 15): the turn-taking set (tests/turn_taking/en.yaml: utterances with
-// pauses in the middle, hesitations and trailing fillers) spoken by flite, one utterance per
-// turn, into Kira over real SIP/RTP with pocketsphinx; the scripted dialog "asks" what each
-// item says it follows. Reports cut-offs (Kira took the turn in a pause and the caller went
-// on: counted by the pipeline), turns taken (more than the utterances = utterances split),
-// the end-of-turn wait and the voice-to-voice latency, server side and caller side.
-// Args: adaptive end of turn (1) or the fixed 600 ms wait (0).
+// BM_TurnTakingSet (issue 15): the turn-taking set (tests/turn_taking/<lang>.yaml: utterances
+// with pauses in the middle, hesitations and trailing fillers) spoken one utterance per turn
+// into Kira over real SIP/RTP; the scripted dialog "asks" what each item says it follows.
+// English: flite speaks, pocketsphinx recognises. Russian: espeak-ng speaks; there is no Russian
+// recogniser here, so Kira's Vosk client talks to the Vosk test server in its spoken mode, fed
+// the parts' texts and lengths: it hears each voiced stretch of the audio as the next part.
+// Reports cut-offs (Kira took the turn in a pause and the caller went on: counted by the
+// pipeline), turns taken (more than the utterances = utterances split), the end-of-turn wait
+// and the voice-to-voice latency, server side and caller side.
+// Args: adaptive end of turn (1) or the fixed 600 ms wait (0); language (0 = en, 1 = ru).
 #include <benchmark/benchmark.h>
 #include <yaml-cpp/yaml.h>
 
@@ -19,6 +22,7 @@
 #include "media/wav.h"
 #include "peer_util.h"
 #include "scripted_session.h"
+#include "speech/testing/vosk_test_server.h"
 #include "voice/phone_service.h"
 
 namespace kira {
@@ -26,9 +30,22 @@ namespace {
 
 struct Item {
   dialog::Expect after = dialog::Expect::kNone;
-  std::string text;  // the whole utterance, for the grammar
-  media::Pcm audio;  // parts and pauses
+  std::string text;                                // the whole utterance, for the grammar
+  media::Pcm audio;                                // parts and pauses
+  std::vector<speech::testing::SpokenPart> parts;  // the spoken parts and their lengths
 };
+
+// `text` spoken in `lang` (flite for English, espeak-ng for Russian) as 8 kHz mono S16.
+Status Speak(const std::string& lang, const std::string& text, const std::string& wav) {
+  if (lang == "en") return siptest::MakeSpeechWav(text, wav, 0.0, 0.0);
+  const std::string raw = wav + ".espeak.wav";
+  KIRA_RETURN_IF_ERROR(
+      siptest::RunCommand("espeak-ng -v " + lang + " -w '" + raw + "' \"" + text + "\""));
+  KIRA_RETURN_IF_ERROR(siptest::RunCommand("sox '" + raw + "' -r 8000 -c 1 -b 16 " +
+                                           "-e signed-integer '" + wav + "'"));
+  std::remove(raw.c_str());
+  return Status::Ok();
+}
 
 int64_t Ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -106,7 +123,8 @@ class SetCaller : public telephony::CallHandler {
   int64_t said_end_ms_ = 0;
 };
 
-Status LoadSet(const std::string& path, const std::string& dir, std::vector<Item>* items) {
+Status LoadSet(const std::string& lang, const std::string& path, const std::string& dir,
+               std::vector<Item>* items) {
   YAML::Node root = YAML::LoadFile(path);
   int n = 0;
   for (const auto& it : root) {
@@ -122,10 +140,10 @@ Status LoadSet(const std::string& path, const std::string& dir, std::vector<Item
         continue;
       }
       const std::string wav = dir + "/" + std::to_string(n++) + ".wav";
-      KIRA_RETURN_IF_ERROR(siptest::MakeSpeechWav(v, wav, 0.0, 0.0));
+      KIRA_RETURN_IF_ERROR(Speak(lang, v, wav));
       auto w = media::ReadWav(wav);
       if (!w.ok()) return w.status();
-      // flite pads each part with ~200 ms of silence: trim it (keeping 20 ms), so the pauses
+      // The synthesisers pad each part with silence: trim it (keeping 20 ms), so the pauses
       // between parts are the ones the set names.
       const media::Pcm pcm = w->Channel(0);
       size_t b = 0, e = pcm.size();
@@ -134,6 +152,7 @@ Status LoadSet(const std::string& path, const std::string& dir, std::vector<Item
       b = b > 160 ? b - 160 : 0;
       e = std::min(pcm.size(), e + 160);
       item.audio.insert(item.audio.end(), pcm.begin() + b, pcm.begin() + e);
+      item.parts.push_back({v, int((e - b) / 8)});
       item.text += (item.text.empty() ? "" : " ") + v;
     }
     items->push_back(std::move(item));
@@ -144,29 +163,46 @@ Status LoadSet(const std::string& path, const std::string& dir, std::vector<Item
 void BM_TurnTakingSet(benchmark::State& state) {
   log::SetLevel(getenv("KIRA_BENCH_DEBUG") ? log::Level::kDebug : log::Level::kError);
   const bool adaptive = state.range(0) != 0;
+  const std::string lang = state.range(1) == 0 ? "en" : "ru";
   const std::string dir = siptest::MakeTempDir("kira-turnset");
   std::vector<Item> items;
-  Status loaded = LoadSet(std::string(KIRA_SOURCE_DIR) + "/tests/turn_taking/en.yaml", dir, &items);
+  Status loaded = LoadSet(
+      lang, std::string(KIRA_SOURCE_DIR) + "/tests/turn_taking/" + lang + ".yaml", dir, &items);
   if (!loaded.ok()) {
     state.SkipWithError(loaded.ToString().c_str());
     return;
   }
+  state.SetLabel(lang + (adaptive ? " adaptive" : " fixed 600 ms"));
   for (auto _ : state) {
     voice::PhoneService kira;
     voice::PhoneConfig cfg;
     cfg.sip.listen = "127.0.0.1:" + std::to_string(siptest::FreePort());
     cfg.sip.rtp_port_min = 47000;
     cfg.sip.rtp_port_max = 47999;
-    cfg.asr = {{"en", "pocketsphinx", {}}};
-    cfg.tts = {{"en", "flite", {{"voice", "kal"}}}};
+    speech::testing::VoskTestServer vosk;
+    if (lang == "en") {
+      cfg.asr = {{"en", "pocketsphinx", {}}};
+      cfg.tts = {{"en", "flite", {{"voice", "kal"}}}};
+    } else {
+      std::vector<speech::testing::SpokenPart> parts;
+      for (const Item& i : items) parts.insert(parts.end(), i.parts.begin(), i.parts.end());
+      vosk.ScriptSpoken(std::move(parts));
+      if (Status v = vosk.Start(); !v.ok()) {
+        state.SkipWithError(v.ToString().c_str());
+        return;
+      }
+      cfg.asr = {{lang, "vosk", {{"url", vosk.url()}}}};
+      cfg.tts = {{lang, "espeak", {}}};
+    }
     cfg.voice.silence_reprompt_ms = 60000;
     cfg.voice.adaptive_end_of_turn = adaptive;
     cfg.workers = 2;
     auto log = std::make_shared<siptest::SessionLog>();
     auto pending = std::make_shared<std::atomic<dialog::Expect>>(dialog::Expect::kNone);
     siptest::Script script;
-    script.greeting = "Hello.";
-    script.answer = "Okay.";
+    script.language = lang;
+    script.greeting = lang == "en" ? "Hello." : "Здравствуйте.";
+    script.answer = lang == "en" ? "Okay." : "Хорошо.";
     script.pending_now = pending;
     script.phrases.clear();
     for (const Item& i : items) script.phrases.push_back(i.text);
@@ -212,10 +248,18 @@ void BM_TurnTakingSet(benchmark::State& state) {
     state.counters["p50_wire_ms"] = double(LatencyLog::Percentile(results->wire_ms, 50));
     state.counters["p95_wire_ms"] = double(LatencyLog::Percentile(results->wire_ms, 95));
     state.counters["no_reply"] = results->no_reply;
+    if (lang != "en") state.counters["parts_unheard"] = double(vosk.SpokenPartsLeft());
   }
   siptest::RemoveTree(dir);
 }
-BENCHMARK(BM_TurnTakingSet)->Arg(1)->Arg(0)->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
+BENCHMARK(BM_TurnTakingSet)
+    ->Args({1, 0})
+    ->Args({0, 0})
+    ->Args({1, 1})
+    ->Args({0, 1})
+    ->Iterations(1)
+    ->Unit(benchmark::kSecond)
+    ->UseRealTime();
 
 }  // namespace
 }  // namespace kira
