@@ -237,6 +237,13 @@ INSERT INTO lead_tally
          outcome, reason, (assigned_to <> '' OR status IN ('taken', 'vera_assigned')), count(*)
   FROM leads GROUP BY 1, 2, 3, 4, 5, 6;
 )sql"},
+      // The queue filtered by outcome and reason together (a non-targeted reason is stored
+      // with the outcome non_targeted): its page and its count (CountLeadsUpTo) are one index
+      // range. With only the two one-column indexes PostgreSQL counted through a BitmapAnd of
+      // 25,000 and 125,000 entries and 10,000 heap pages: 59-66 ms over 1,000,000 leads.
+      {7, R"sql(
+CREATE INDEX leads_outcome_reason_created ON leads(outcome, reason, created_at, id);
+)sql"},
   };
   return steps;
 }
