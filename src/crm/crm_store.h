@@ -111,6 +111,14 @@ class CrmStore {
   // calls-per-second bucket, all in one atomic step; NotFound for an unknown id. Only calls
   // with a live lease count (see ReleaseTaskLeases for a task in progress without one).
   virtual Result<ClaimVerdict> ClaimTaskLeased(int64_t id, const LeaseClaim& c) = 0;
+  // Claims up to `max` (>= 1) of the open tasks among `ids`, tried in that order, as that many
+  // ClaimTaskLeased would: each claimed task takes a line and a token under the global limits,
+  // and the first refusal by the limits ends the batch. Not all-or-nothing: each claim stands
+  // on its own. A store may claim the whole batch in one step, and skip a task another node is
+  // claiming at that moment instead of waiting for it (PostgreSQL: FOR UPDATE SKIP LOCKED), so
+  // nodes working down the same queue take different tasks. This default claims one by one.
+  virtual Result<LeasedBatch> ClaimTasksLeased(const std::vector<int64_t>& ids, int max,
+                                               const LeaseClaim& c);
   // Extends the leases `node` holds on these tasks (its calls still in progress); tasks no
   // longer in progress or held by another node are left alone. Returns how many were renewed.
   virtual Result<int> RenewTaskLeases(const std::string& node, const std::vector<int64_t>& ids,

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "crm/crm_store.h"
+
 namespace kira::crm {
 
 Status CheckLeaseClaim(const LeaseClaim& c) {
@@ -78,6 +80,31 @@ DialAdmission DecideDialAdmission(const DialLimits& limits,
   bucket.tokens -= 1.0;
   a.bucket = bucket;
   return a;
+}
+
+Result<LeasedBatch> CrmStore::ClaimTasksLeased(const std::vector<int64_t>& ids, int max,
+                                               const LeaseClaim& c) {
+  if (max < 1) return Status::Invalid("lease claim: a batch of " + std::to_string(max) + " tasks");
+  LeasedBatch out;
+  for (int64_t id : ids) {
+    if (static_cast<int>(out.claimed.size()) >= max) break;
+    auto v = ClaimTaskLeased(id, c);
+    if (v.status().code() == Status::Code::kNotFound) {
+      out.taken.push_back(id);
+      continue;
+    }
+    KIRA_RETURN_IF_ERROR(v.status());
+    if (v->outcome == ClaimOutcome::kClaimed) {
+      out.claimed.push_back({id, v->trunk});
+    } else if (v->outcome == ClaimOutcome::kTaken) {
+      out.taken.push_back(id);
+    } else {
+      out.stopped = v->outcome;
+      out.retry_at = v->retry_at;
+      break;
+    }
+  }
+  return out;
 }
 
 }  // namespace kira::crm

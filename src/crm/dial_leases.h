@@ -55,6 +55,21 @@ struct ClaimVerdict {
   int64_t retry_at = 0;  // kRate: when the next token is due
 };
 
+// What one CrmStore::ClaimTasksLeased did with its candidates. A candidate in none of the three
+// lists was not reached (the batch was full, or the limits stopped it) and is still open.
+struct LeasedBatch {
+  struct Claimed {
+    int64_t id = 0;
+    std::string trunk;
+  };
+  std::vector<Claimed> claimed;  // in the candidates' order
+  std::vector<int64_t> taken;    // no longer open (another node claimed or closed it), or unknown
+  std::vector<int64_t> skipped;  // another node was claiming it at that moment: not waited for
+  // kClaimed unless the limits stopped the batch: kConcurrency, or kRate until retry_at.
+  ClaimOutcome stopped = ClaimOutcome::kClaimed;
+  int64_t retry_at = 0;
+};
+
 // The shared token bucket as stored: tokens at last_ms (a new bucket is full).
 struct RateBucket {
   double tokens = 0;

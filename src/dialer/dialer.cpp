@@ -1,7 +1,9 @@
 #include "dialer/dialer.h"
 
 #include <algorithm>
+#include <limits>
 #include <thread>
+#include <unordered_set>
 
 #include "core/log.h"
 
@@ -27,6 +29,9 @@ std::string_view DispositionName(CallDisposition d) {
 
 namespace {
 constexpr int64_t kStoreRetryMs = 60 * 1000;  // after a store error, look at the task again
+// A task another node was claiming at that moment: look again after this (it is usually
+// that node's call by then, and dropped as taken).
+constexpr int64_t kLockedRetryMs = 1000;
 const std::string kNoAnswer(crm::Name(crm::Outcome::kNoAnswer));
 }  // namespace
 
@@ -218,65 +223,92 @@ void Dialer::StartCall(crm::Task task, int trunk, bool consent_required, const D
   });
 }
 
-bool Dialer::DialLeased(const Entry& e, int64_t now, const Decision& d, int* originated) {
-  crm::Task& queued = tasks_.at(e.task_id);
+crm::Task Dialer::Unqueue(int64_t id) {
+  book_.erase(id);
+  crm::Task t = std::move(tasks_.at(id));
+  tasks_.erase(id);
+  return t;
+}
+
+void Dialer::AddCandidate(const Entry& e, int64_t now, const Decision& d,
+                          std::vector<Candidate>* batch) {
+  heap_.pop();
+  const crm::Task& queued = tasks_.at(e.task_id);
   auto requeue = [&](const std::string& why) {
     log::Warn("dialer", "task " + std::to_string(e.task_id) + ": " + why);
-    heap_.pop();
     book_[e.task_id] = now + kStoreRetryMs;
     heap_.push(Entry{now + kStoreRetryMs, e.task_id});
-    return true;
-  };
-  auto drop = [&] {
-    heap_.pop();
-    book_.erase(e.task_id);
-    crm::Task t = std::move(tasks_.at(e.task_id));
-    tasks_.erase(e.task_id);
-    return t;
   };
   // Do-not-call at the moment of dialing, from the store itself.
   auto dnc = store_->IsDnc(queued.phone);
   if (!dnc.ok()) return requeue("do-not-call check failed: " + dnc.status().message());
   if (dnc.value()) {
     ++stats_.closed_dnc;
-    Status s = Close(drop(), crm::TaskStatus::kCancelled, "dnc");
+    Status s = Close(Unqueue(e.task_id), crm::TaskStatus::kCancelled, "dnc");
     if (!s.ok()) log::Error("dialer", s.message());
-    return true;
+    return;
   }
   auto web = WebFormLead(queued.lead_id);
   if (!web.ok()) return requeue("lead lookup failed: " + web.status().message());
-  crm::LeaseClaim c;
-  c.node = opts_.node;
-  c.now = now;
-  c.lease_until = now + opts_.lease_ms;
-  c.limits.max_concurrent = cfg_.max_concurrent;
-  c.limits.calls_per_second = cfg_.calls_per_second;
-  c.limits.burst = cfg_.burst;
-  for (const TrunkConfig& t : cfg_.trunks) c.limits.trunks.push_back({t.name, t.max_concurrent});
-  auto v = store_->ClaimTaskLeased(e.task_id, c);
-  if (!v.ok()) return requeue("claim failed: " + v.status().message());
-  switch (v->outcome) {
-    case crm::ClaimOutcome::kConcurrency:
-      return false;  // every node's lines are busy: keep the task first in line
-    case crm::ClaimOutcome::kRate:
-      heap_.pop();
-      book_[e.task_id] = std::max(v->retry_at, now + 1);
-      heap_.push(Entry{book_[e.task_id], e.task_id});
-      return false;
-    case crm::ClaimOutcome::kTaken:
-      drop();
+  batch->push_back(Candidate{e, d, web.value()});
+}
+
+bool Dialer::ClaimLeased(std::vector<Candidate>* batch, int max, int64_t now, int* originated) {
+  std::vector<Candidate> candidates;
+  candidates.swap(*batch);
+  if (candidates.empty()) return true;
+  std::vector<int64_t> ids;
+  ids.reserve(candidates.size());
+  for (const Candidate& c : candidates) ids.push_back(c.entry.task_id);
+  crm::LeaseClaim claim;
+  claim.node = opts_.node;
+  claim.now = now;
+  claim.lease_until = now + opts_.lease_ms;
+  claim.limits.max_concurrent = cfg_.max_concurrent;
+  claim.limits.calls_per_second = cfg_.calls_per_second;
+  claim.limits.burst = cfg_.burst;
+  for (const TrunkConfig& t : cfg_.trunks)
+    claim.limits.trunks.push_back({t.name, t.max_concurrent});
+  auto put_back = [&](int64_t id, int64_t due) {
+    book_[id] = due;
+    heap_.push(Entry{due, id});
+  };
+  auto r = store_->ClaimTasksLeased(ids, max, claim);
+  if (!r.ok()) {
+    log::Warn("dialer",
+              std::to_string(ids.size()) + " task(s): claim failed: " + r.status().message());
+    for (int64_t id : ids) put_back(id, now + kStoreRetryMs);
+    return true;
+  }
+  std::unordered_map<int64_t, const std::string*> claimed;
+  for (const auto& c : r->claimed) claimed[c.id] = &c.trunk;
+  std::unordered_set<int64_t> taken(r->taken.begin(), r->taken.end());
+  std::unordered_set<int64_t> skipped(r->skipped.begin(), r->skipped.end());
+  // Not reached because the limits stopped the batch: first in line again when a line frees
+  // up, or when the next token is due.
+  const int64_t not_reached_due = r->stopped == crm::ClaimOutcome::kRate
+                                      ? std::max(r->retry_at, now + 1)
+                                      : std::numeric_limits<int64_t>::min();
+  for (const Candidate& c : candidates) {
+    const int64_t id = c.entry.task_id;
+    if (auto it = claimed.find(id); it != claimed.end()) {
+      int trunk = 0;
+      for (size_t i = 0; i < cfg_.trunks.size(); ++i) {
+        if (cfg_.trunks[i].name == *it->second) trunk = static_cast<int>(i);
+      }
+      StartCall(Unqueue(id), trunk, c.web_form, c.decision, now);
+      ++*originated;
+    } else if (taken.count(id)) {
+      Unqueue(id);
       ++stats_.claim_lost;
-      return true;
-    case crm::ClaimOutcome::kClaimed:
-      break;
+    } else if (skipped.count(id)) {
+      put_back(id, now + kLockedRetryMs);
+      ++stats_.claim_skipped;
+    } else {
+      put_back(id, std::max(c.entry.due_ms, not_reached_due));
+    }
   }
-  int trunk = 0;
-  for (size_t i = 0; i < cfg_.trunks.size(); ++i) {
-    if (cfg_.trunks[i].name == v->trunk) trunk = static_cast<int>(i);
-  }
-  StartCall(drop(), trunk, web.value(), d, now);
-  ++*originated;
-  return true;
+  return r->stopped == crm::ClaimOutcome::kClaimed;
 }
 
 Result<int> Dialer::Tick() {
@@ -309,6 +341,11 @@ Result<int> Dialer::Tick() {
     KIRA_RETURN_IF_ERROR(Refresh());
 
   int originated = 0;
+  std::vector<Candidate> batch;  // lease mode: due tasks to claim in one step
+  auto claim_size = [&] {
+    return std::max(1, std::min(opts_.claim_batch, opts_.max_per_tick - originated));
+  };
+  bool stopped = false;  // lease mode: the shared limits stopped this tick's dialling
   while (!heap_.empty() && heap_.top().due_ms <= now && originated < opts_.max_per_tick) {
     Entry e = heap_.top();
     auto b = book_.find(e.task_id);
@@ -320,7 +357,12 @@ Result<int> Dialer::Tick() {
     Decision d = planner_.Evaluate(t, now, false);
 
     if (d.verdict == Verdict::kDial && leased()) {
-      if (!DialLeased(e, now, d, &originated)) break;
+      AddCandidate(e, now, d, &batch);
+      if (static_cast<int>(batch.size()) >= 2 * claim_size() &&
+          !ClaimLeased(&batch, claim_size(), now, &originated)) {
+        stopped = true;
+        break;
+      }
       continue;
     }
     if (d.verdict == Verdict::kDial) {
@@ -409,6 +451,7 @@ Result<int> Dialer::Tick() {
     }
     if (!s.ok()) log::Error("dialer", "task " + std::to_string(task.id) + ": " + s.message());
   }
+  if (!stopped && !batch.empty()) ClaimLeased(&batch, claim_size(), now, &originated);
   return originated;
 }
 

@@ -68,6 +68,9 @@ struct DialerStats {
   int64_t closed_dnc = 0;
   int64_t closed_other = 0;  // deadline, bad number
   int64_t claim_lost = 0;    // another dialer took the task first
+  // Lease mode: another node was claiming the task at that very moment; looked at again a
+  // second later (by then it is usually that node's call).
+  int64_t claim_skipped = 0;
   // Lease mode: results not written because this node no longer held the task (its lease
   // ended and another node dialled it again, CrmStore::UpdateTaskIf).
   int64_t results_refused = 0;
@@ -78,6 +81,9 @@ struct DialerOptions {
   // ten times the last reload took, so a huge task table costs at most ~10% of the loop.
   int64_t refresh_ms = 30000;
   int max_per_tick = 10000;  // originations per Tick at most
+  // Lease mode: tasks claimed in one step of the store (CrmStore::ClaimTasksLeased), out of
+  // twice as many candidates, so nodes working down the same queue take different tasks.
+  int claim_batch = 32;
   std::string actor = "dialer";
   // Several nodes on one store (issue 12): a non-empty `node` (unique per running process)
   // turns on leases. Each claim then goes through CrmStore::ClaimTaskLeased, so the limits of
@@ -138,9 +144,22 @@ class Dialer {
   bool leased() const { return !opts_.node.empty(); }
   // Lease mode: renews this node's leases, and reopens expired ones (then reloads the book).
   Status KeepLeases(int64_t now);
-  // Lease mode: checks do-not-call and claims the task at the heap's top through the store's
-  // shared limits. False when the limits stop this tick's dialling.
-  bool DialLeased(const Entry& e, int64_t now, const Decision& d, int* originated);
+  // Lease mode: a due task taken off the heap to be claimed with others (its book entry stays
+  // until it is claimed, dropped or put back).
+  struct Candidate {
+    Entry entry;
+    Decision decision;
+    bool web_form = false;
+  };
+  // Lease mode: checks do-not-call for the task at the heap's top and adds it to `batch`, or
+  // closes it, or puts it back for later when the store cannot tell.
+  void AddCandidate(const Entry& e, int64_t now, const Decision& d, std::vector<Candidate>* batch);
+  // Lease mode: claims up to `max` of `batch` in one step through the store's shared limits,
+  // starts their calls and puts the others back. Empties `batch`. False when the limits stop
+  // this tick's dialling.
+  bool ClaimLeased(std::vector<Candidate>* batch, int max, int64_t now, int* originated);
+  // Takes a queued task out of the book.
+  crm::Task Unqueue(int64_t id);
   // Hands a claimed task to the originator.
   void StartCall(crm::Task task, int trunk, bool consent_required, const Decision& d, int64_t now);
   Status ApplyResult(const Finished& f);

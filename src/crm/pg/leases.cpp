@@ -1,4 +1,7 @@
 // PgCrmStore: task leases and the dialer's global limits shared by every node (dial_leases.h).
+#include <map>
+#include <set>
+
 #include "crm/pg/store.h"
 
 namespace kira::crm {
@@ -24,18 +27,72 @@ std::string IdArray(const std::vector<int64_t>& ids) {
 }  // namespace
 
 Result<ClaimVerdict> PgCrmStore::ClaimTaskLeased(int64_t id, const LeaseClaim& c) {
+  KIRA_ASSIGN_OR_RETURN(LeasedBatch b, ClaimTasksLeased({id}, 1, c));
+  ClaimVerdict v;
+  if (!b.claimed.empty()) {
+    v.outcome = ClaimOutcome::kClaimed;
+    v.trunk = b.claimed[0].trunk;
+  } else if (b.stopped != ClaimOutcome::kClaimed) {
+    v.outcome = b.stopped;
+    v.retry_at = b.retry_at;
+  } else if (!b.taken.empty()) {
+    KIRA_ASSIGN_OR_RETURN(Task t, GetTask(id));  // NotFound for an unknown id
+    (void)t;
+  }
+  return v;  // kTaken: no longer open, or another node is claiming it right now
+}
+
+Result<LeasedBatch> PgCrmStore::ClaimTasksLeased(const std::vector<int64_t>& ids, int max,
+                                                 const LeaseClaim& c) {
   KIRA_RETURN_IF_ERROR(CheckLeaseClaim(c));
-  return With([&](pg::Conn& db) -> Result<ClaimVerdict> {
+  if (max < 1) return Status::Invalid("lease claim: a batch of " + std::to_string(max) + " tasks");
+  if (ids.empty()) return LeasedBatch{};
+  const std::string candidates = IdArray(ids);
+  return With([&](pg::Conn& db) -> Result<LeasedBatch> {
+    LeasedBatch out;
     pg::Transaction tx(db);
     KIRA_RETURN_IF_ERROR(tx.status());
+    // The first `max` candidates still open, each locked for this claim. A row another node's
+    // claim holds is skipped, not waited for: that node takes it, this one the next ones.
+    KIRA_ASSIGN_OR_RETURN(
+        auto locked,
+        db.Query("SELECT t.id FROM unnest($1::bigint[]) WITH ORDINALITY AS c(id, n) JOIN tasks t "
+                 "ON t.id = c.id WHERE t.status=" +
+                     kOpen + " ORDER BY c.n LIMIT $2 FOR UPDATE OF t SKIP LOCKED",
+                 pg::Params().Add(candidates).Add(max)));
+    std::set<int64_t> mine;
+    for (int i = 0; i < locked.size(); ++i) mine.insert(locked.Int(i, 0));
+    // The others: closed or claimed by now (taken), or held by a claim in flight (skipped) up
+    // to the last candidate locked; beyond it, not reached unless already taken.
+    KIRA_ASSIGN_OR_RETURN(auto state,
+                          db.Query("SELECT c.id, t.status FROM unnest($1::bigint[]) AS c(id) "
+                                   "LEFT JOIN tasks t ON t.id = c.id",
+                                   pg::Params().Add(candidates)));
+    std::map<int64_t, bool> open;
+    for (int i = 0; i < state.size(); ++i)
+      open[state.Int(i, 0)] = !state.IsNull(i, 1) && state.Text(i, 1) == Name(TaskStatus::kOpen);
+    const bool full = static_cast<int>(mine.size()) == max;
+    size_t reached = ids.size();
+    if (full) {
+      for (size_t i = 0; i < ids.size(); ++i)
+        if (mine.count(ids[i])) reached = i + 1;
+    }
+    std::vector<int64_t> order;  // the locked ones, in the candidates' order
+    for (size_t i = 0; i < ids.size(); ++i) {
+      if (mine.count(ids[i])) {
+        order.push_back(ids[i]);
+      } else if (!open[ids[i]]) {
+        out.taken.push_back(ids[i]);
+      } else if (i < reached) {
+        out.skipped.push_back(ids[i]);
+      }
+    }
+    if (order.empty()) {
+      KIRA_RETURN_IF_ERROR(tx.Commit());
+      return out;
+    }
+    // Every node's calls in progress and the shared bucket, one claim at a time.
     KIRA_RETURN_IF_ERROR(db.Query(kLockDialLimits).status());
-    KIRA_ASSIGN_OR_RETURN(auto open,
-                          db.Query("SELECT status FROM tasks WHERE id=$1", pg::Params().Add(id)));
-    if (open.size() == 0) return Status::NotFound("task " + std::to_string(id) + " not found");
-    ClaimVerdict v;
-    KIRA_ASSIGN_OR_RETURN(TaskStatus status,
-                          ParseNamed(kTaskStatusTable, open.Text(0, 0), "task status"));
-    if (status != TaskStatus::kOpen) return v;  // kTaken; the transaction rolls back
     KIRA_ASSIGN_OR_RETURN(auto busy,
                           db.Query("SELECT trunk, count(*) FROM tasks WHERE status=" + kInProgress +
                                        " AND lease_until>$1 GROUP BY trunk",
@@ -46,25 +103,39 @@ Result<ClaimVerdict> PgCrmStore::ClaimTaskLeased(int64_t id, const LeaseClaim& c
                                            pg::Params().Add(kDialBucket)));
     RateBucket bucket{static_cast<double>(std::max(1, c.limits.burst)), c.now};
     if (b.size() == 1) bucket = RateBucket{b.Double(0, 0), b.Int(0, 1)};
-    DialAdmission a = DecideDialAdmission(c.limits, in_progress, bucket, c.now);
-    v.outcome = a.outcome;
-    v.retry_at = a.retry_at;
-    if (a.outcome != ClaimOutcome::kClaimed) return v;
-    KIRA_RETURN_IF_ERROR(
-        db.Query("UPDATE tasks SET status=" + kInProgress +
-                     ", attempts=attempts+1, last_attempt_at=$1, claimed_by=$2, lease_until=$3, "
-                     "trunk=$4 WHERE id=$5 AND status=" +
-                     kOpen,
-                 pg::Params().Add(c.now).Add(c.node).Add(c.lease_until).Add(a.trunk).Add(id))
-            .status());
+    std::map<std::string, std::vector<int64_t>> by_trunk;
+    for (int64_t id : order) {
+      DialAdmission a = DecideDialAdmission(c.limits, in_progress, bucket, c.now);
+      if (a.outcome != ClaimOutcome::kClaimed) {
+        out.stopped = a.outcome;
+        out.retry_at = a.retry_at;
+        break;
+      }
+      ++in_progress[a.trunk];
+      bucket = a.bucket;
+      by_trunk[a.trunk].push_back(id);
+      out.claimed.push_back({id, a.trunk});
+    }
+    if (out.claimed.empty()) return out;  // the transaction rolls back: nothing taken
+    for (const auto& [trunk, claimed] : by_trunk) {
+      KIRA_RETURN_IF_ERROR(db.Query("UPDATE tasks SET status=" + kInProgress +
+                                        ", attempts=attempts+1, last_attempt_at=$1, claimed_by=$2, "
+                                        "lease_until=$3, trunk=$4 WHERE id = ANY($5::bigint[])",
+                                    pg::Params()
+                                        .Add(c.now)
+                                        .Add(c.node)
+                                        .Add(c.lease_until)
+                                        .Add(trunk)
+                                        .Add(IdArray(claimed)))
+                               .status());
+    }
     KIRA_RETURN_IF_ERROR(
         db.Query("INSERT INTO dial_buckets(name, tokens, last_ms) VALUES($1,$2,$3) "
                  "ON CONFLICT(name) DO UPDATE SET tokens=excluded.tokens, last_ms=excluded.last_ms",
-                 pg::Params().Add(kDialBucket).Add(a.bucket.tokens).Add(a.bucket.last_ms))
+                 pg::Params().Add(kDialBucket).Add(bucket.tokens).Add(bucket.last_ms))
             .status());
     KIRA_RETURN_IF_ERROR(tx.Commit());
-    v.trunk = a.trunk;
-    return v;
+    return out;
   });
 }
 

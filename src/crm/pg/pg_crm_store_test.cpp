@@ -11,6 +11,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -170,6 +171,130 @@ TEST_P(PgCrmStoreTest, FourNodesClaimEveryDueTaskExactlyOnce) {
   std::cout << "[ claims ] " << kTasks << " tasks, " << kNodes << " nodes: won";
   for (int n : per_node) std::cout << " " << n;
   std::cout << ", lost " << lost.load() << "\n";
+}
+
+LeaseClaim BigClaim(const std::string& node) {
+  LeaseClaim c;
+  c.node = node;
+  c.now = kNow;
+  c.lease_until = kNow + 60000;
+  c.limits.max_concurrent = 100000;
+  c.limits.trunks = {{"main", 100000}};
+  c.limits.calls_per_second = 1e9;
+  c.limits.burst = 100000;
+  return c;
+}
+
+// Four nodes claim the same 600 due tasks in batches (ClaimTasksLeased: 16 out of 32
+// candidates, all nodes walking the list in the same order): each task is claimed exactly
+// once, with one attempt and the node that claimed it as its holder.
+TEST_P(PgCrmStoreTest, FourNodesClaimBatchesEachTaskExactlyOnce) {
+  constexpr int kTasks = 600, kNodes = 4;
+  for (int i = 0; i < kTasks; ++i) {
+    Task t;
+    t.kind = crm::TaskKind::kVeraCall;
+    t.agent = "vera";
+    t.phone = "+7916" + std::to_string(1000000 + i);
+    t.not_before = kNow - 1000;
+    ASSERT_TRUE(store().CreateTask(t).ok());
+  }
+  std::vector<std::unique_ptr<CrmStore>> nodes;
+  for (int n = 0; n < kNodes; ++n) {
+    auto s = OpenInDir(dir_, 2);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    nodes.push_back(std::move(*s));
+  }
+  std::mutex mu;
+  std::map<int64_t, std::vector<int>> claimed_by;
+  std::atomic<int> errors{0}, skipped{0};
+  std::atomic<bool> go{false};
+  std::vector<std::thread> threads;
+  for (int n = 0; n < kNodes; ++n) {
+    threads.emplace_back([&, n] {
+      while (!go) std::this_thread::yield();
+      const LeaseClaim claim = BigClaim("node" + std::to_string(n));
+      for (;;) {
+        auto due = nodes[n]->ListDueTasks(kNow, 200);
+        if (!due.ok()) {
+          ++errors;
+          return;
+        }
+        if (due->empty()) return;
+        for (size_t i = 0; i < due->size(); i += 32) {
+          std::vector<int64_t> ids;
+          for (size_t k = i; k < std::min(due->size(), i + 32); ++k) ids.push_back((*due)[k].id);
+          auto b = nodes[n]->ClaimTasksLeased(ids, 16, claim);
+          if (!b.ok()) {
+            ++errors;
+            continue;
+          }
+          skipped += static_cast<int>(b->skipped.size());
+          std::lock_guard lock(mu);
+          for (const auto& c : b->claimed) claimed_by[c.id].push_back(n);
+        }
+      }
+    });
+  }
+  go = true;
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(errors.load(), 0);
+  EXPECT_EQ(claimed_by.size(), static_cast<size_t>(kTasks));
+  for (const auto& [id, by] : claimed_by)
+    EXPECT_EQ(by.size(), 1u) << "task " << id << " claimed " << by.size() << " times";
+  auto tasks = store().ListTasks(std::nullopt, 0);
+  ASSERT_TRUE(tasks.ok());
+  for (const Task& t : *tasks) {
+    EXPECT_EQ(crm::Name(t.status), "in_progress") << t.id;
+    EXPECT_EQ(t.attempts, 1) << t.id;
+  }
+  std::cout << "[ claims ] " << kTasks << " tasks, " << kNodes << " nodes in batches: skipped "
+            << skipped.load() << " held by another node's claim\n";
+}
+
+// A batch claim does not wait for tasks another claim holds at that moment (FOR UPDATE SKIP
+// LOCKED): it takes the next ones and reports the held ones skipped, still open; once that
+// claim ends without taking them, they are claimed as usual.
+TEST_P(PgCrmStoreTest, ABatchClaimSkipsTheTasksAnotherClaimHolds) {
+  std::vector<int64_t> ids;
+  for (int i = 0; i < 4; ++i) {
+    Task t;
+    t.kind = crm::TaskKind::kVeraCall;
+    t.agent = "vera";
+    t.phone = "+7916" + std::to_string(3000000 + i);
+    auto id = store().CreateTask(t);
+    ASSERT_TRUE(id.ok());
+    ids.push_back(*id);
+  }
+  auto conninfo = DatabaseFor(dir_);
+  ASSERT_TRUE(conninfo.ok());
+  auto other = storage::pg::Conn::Open(*conninfo);
+  ASSERT_TRUE(other.ok()) << other.status().ToString();
+  ASSERT_TRUE((*other)
+                  ->Exec("BEGIN; SELECT id FROM tasks WHERE id IN (" + std::to_string(ids[0]) +
+                         ", " + std::to_string(ids[1]) + ") FOR UPDATE")
+                  .ok());
+  auto claim = std::async(std::launch::async,
+                          [&] { return store().ClaimTasksLeased(ids, 2, BigClaim("n1")); });
+  if (claim.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
+    ASSERT_TRUE((*other)->Exec("ROLLBACK").ok());
+    claim.wait();
+    FAIL() << "the claim waited for the rows another claim holds";
+  }
+  auto b = claim.get();
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  std::vector<int64_t> got;
+  for (const auto& c : b->claimed) got.push_back(c.id);
+  EXPECT_EQ(got, (std::vector<int64_t>{ids[2], ids[3]}));
+  EXPECT_EQ(b->skipped, (std::vector<int64_t>{ids[0], ids[1]}));
+  EXPECT_TRUE(b->taken.empty());
+  EXPECT_EQ(crm::Name(store().GetTask(ids[0])->status), "open");
+  ASSERT_TRUE((*other)->Exec("ROLLBACK").ok());
+  auto again = store().ClaimTasksLeased(ids, 4, BigClaim("n2"));
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  got.clear();
+  for (const auto& c : again->claimed) got.push_back(c.id);
+  EXPECT_EQ(got, (std::vector<int64_t>{ids[0], ids[1]}));
+  EXPECT_EQ(again->taken.size(), 2u) << "ids[2] and ids[3] are n1's";
 }
 
 // The server dies under the store: the call in flight is kUnavailable, nothing is retried

@@ -64,6 +64,8 @@ class PgCrmStore final : public CrmStore {
   Result<std::vector<Task>> ListDueTasks(int64_t now, int limit) override;
   Result<bool> ClaimTask(int64_t id, int64_t now) override;
   Result<ClaimVerdict> ClaimTaskLeased(int64_t id, const LeaseClaim& c) override;
+  Result<LeasedBatch> ClaimTasksLeased(const std::vector<int64_t>& ids, int max,
+                                       const LeaseClaim& c) override;
   Result<int> RenewTaskLeases(const std::string& node, const std::vector<int64_t>& ids,
                               int64_t lease_until) override;
   Result<std::vector<int64_t>> ReleaseTaskLeases(int64_t now, const std::string& node) override;

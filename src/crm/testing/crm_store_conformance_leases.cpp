@@ -1,4 +1,6 @@
 // Conformance suite, part 5: task leases and the dialer's global limits (dial_leases.h).
+#include <algorithm>
+
 #include "crm/testing/crm_store_conformance.h"
 
 namespace kira::crm {
@@ -88,6 +90,65 @@ TEST_P(CrmStoreConformance, LeasedClaimsShareOneCallsPerSecondBucket) {
             ClaimOutcome::kClaimed);
   EXPECT_EQ(store().ClaimTaskLeased(ids[3], Claim("n1", kT0 + 501, lim))->outcome,
             ClaimOutcome::kRate);
+}
+
+std::vector<int64_t> ClaimedIds(const LeasedBatch& b) {
+  std::vector<int64_t> ids;
+  for (const auto& c : b.claimed) ids.push_back(c.id);
+  return ids;
+}
+
+// A batch claims as that many single claims would: in the candidates' order, at most `max`,
+// each under the limits (lines per trunk, the global limit, the shared bucket); tasks no
+// longer open, and unknown ids, are reported taken; the first refusal ends the batch and says
+// why; what the batch did not reach stays open.
+TEST_P(CrmStoreConformance, ABatchOfLeasedClaimsObeysTheLimitsInOrder) {
+  std::vector<int64_t> ids;
+  for (int i = 0; i < 8; ++i) ids.push_back(NewCallTask(store(), i));
+  DialLimits lim = Limits(5, {{"a", 2}, {"b", 2}});
+  ASSERT_EQ(store().ClaimTaskLeased(ids[1], Claim("n2", kT0, lim))->outcome,
+            ClaimOutcome::kClaimed);
+  // ids[1] is n2's already; 999999 is no task; at most 2 of the rest.
+  auto first = store().ClaimTasksLeased({ids[0], ids[1], 999999, ids[2], ids[3]}, 2,
+                                        Claim("n1", kT0 + 1, lim));
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(ClaimedIds(*first), (std::vector<int64_t>{ids[0], ids[2]}));
+  EXPECT_EQ(first->claimed[0].trunk, "a");
+  EXPECT_EQ(first->claimed[1].trunk, "b") << "trunk a is full with ids[1] and ids[0]";
+  std::vector<int64_t> taken = first->taken;
+  std::sort(taken.begin(), taken.end());
+  EXPECT_EQ(taken, (std::vector<int64_t>{ids[1], 999999}));
+  EXPECT_TRUE(first->skipped.empty());
+  EXPECT_EQ(first->stopped, ClaimOutcome::kClaimed);
+  EXPECT_EQ(Name(store().GetTask(ids[3])->status), "open") << "not reached: max was 2";
+  EXPECT_EQ(store().GetTask(ids[0])->attempts, 1);
+
+  // Lines for 1 more (b holds 2 - 1); then the trunks are full: the batch stops there.
+  auto second = store().ClaimTasksLeased({ids[3], ids[4], ids[5]}, 3, Claim("n3", kT0 + 2, lim));
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(ClaimedIds(*second), (std::vector<int64_t>{ids[3]}));
+  EXPECT_EQ(second->stopped, ClaimOutcome::kConcurrency);
+  EXPECT_EQ(Name(store().GetTask(ids[4])->status), "open") << "a refused claim takes nothing";
+  EXPECT_EQ(Name(store().GetTask(ids[5])->status), "open");
+
+  // The shared bucket: a burst of 2, then one token per 500 ms.
+  DialLimits rate = Limits(100, {{"main", 100}}, /*cps=*/2, /*burst=*/2);
+  auto fresh = NewCallTask(store(), 100);
+  auto paced =
+      store().ClaimTasksLeased({ids[4], ids[5], ids[6], fresh}, 4, Claim("n1", kT0 + 10000, rate));
+  ASSERT_TRUE(paced.ok()) << paced.status().ToString();
+  EXPECT_EQ(ClaimedIds(*paced), (std::vector<int64_t>{ids[4], ids[5]}));
+  EXPECT_EQ(paced->stopped, ClaimOutcome::kRate);
+  EXPECT_NEAR(paced->retry_at, kT0 + 10500, 1);
+  EXPECT_EQ(Name(store().GetTask(ids[6])->status), "open");
+
+  EXPECT_EQ(store().ClaimTasksLeased({ids[7]}, 0, Claim("n1", kT0, lim)).status().code(),
+            Status::Code::kInvalid);
+  EXPECT_EQ(store().ClaimTasksLeased({ids[7]}, 1, Claim("", kT0, lim)).status().code(),
+            Status::Code::kInvalid);
+  auto none = store().ClaimTasksLeased({}, 1, Claim("n1", kT0, lim));
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->claimed.empty());
 }
 
 TEST_P(CrmStoreConformance, ExpiredLeasesAreReleasedAndLiveOnesRenewed) {
