@@ -10,7 +10,6 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
-#include <unordered_map>
 
 #include "app/command.h"
 #include "app/context.h"
@@ -18,6 +17,7 @@
 #include "business/profile.h"
 #include "core/clock.h"
 #include "crm/crm_store.h"
+#include "dialer/plan_store.h"
 #include "dialer/plan_writer.h"
 #include "dialer/planner.h"
 
@@ -35,20 +35,6 @@ Result<dialer::DialerConfig> LoadConfig(const AppOptions& o, const std::string& 
   return LoadDialerSettings(o, profile, explicit_path);
 }
 
-// lead id → came from a web form, read in pages of kMaxLeadPage.
-Result<std::unordered_map<int64_t, bool>> WebFormLeads(crm::CrmStore& crm) {
-  std::unordered_map<int64_t, bool> out;
-  crm::LeadFilter f;
-  f.limit = crm::kMaxLeadPage;
-  for (;;) {
-    KIRA_ASSIGN_OR_RETURN(auto page, crm.ListLeads(f));
-    for (const auto& l : page) out[l.id] = l.source == "web_form";
-    if (static_cast<int>(page.size()) < f.limit) break;
-    f.before_id = page.back().id;
-  }
-  return out;
-}
-
 int RunPlan(const AppOptions& o, const PlanArgs& a) {
   auto at = ParseIso(a.at);
   if (!at.ok()) return Fail(at.status().WithContext("--at"));
@@ -59,35 +45,24 @@ int RunPlan(const AppOptions& o, const PlanArgs& a) {
   if (!store.ok()) return Fail(store.status());
   crm::CrmStore& crm = **store;
 
-  auto tasks = crm.ListTasks(crm::TaskStatus::kOpen);
-  if (!tasks.ok()) return Fail(tasks.status());
-  auto busy = crm.ListTasks(crm::TaskStatus::kInProgress);
-  if (!busy.ok()) return Fail(busy.status());
-  int in_progress = 0;
-  for (const auto& t : *busy) in_progress += dialer::IsDialerTask(t) ? 1 : 0;
   auto dnc_list = crm.ListDnc();
   if (!dnc_list.ok()) return Fail(dnc_list.status());
-  auto web = WebFormLeads(crm);
-  if (!web.ok()) return Fail(web.status());
 
   dialer::ZoneDb zones;
   dialer::PhoneZoneResolver resolver(&zones, cfg->default_region);
   dialer::DncSnapshot dnc(*dnc_list);
   dialer::Planner planner(*cfg, &resolver, &dnc);
-  auto plan = dialer::Plan(planner, *tasks, now, in_progress, [&](int64_t lead) {
-    auto it = web->find(lead);
-    return it != web->end() && it->second;
-  });
-
   dialer::PlanWriter writer(zones, *cfg, a.json);
   std::string out;
-  for (const auto& e : plan) {
+  // The tasks come a page at a time: memory holds one page, however many tasks there are.
+  Status planned = dialer::PlanStore(crm, planner, now, [&](const dialer::PlanEntry& e) {
     writer.Append(e, &out);
     if (out.size() > (1 << 16)) {
       std::fwrite(out.data(), 1, out.size(), stdout);
       out.clear();
     }
-  }
+  });
+  if (!planned.ok()) return Fail(planned);
   if (!a.json) out += writer.Summary(now);
   std::fwrite(out.data(), 1, out.size(), stdout);
   return 0;

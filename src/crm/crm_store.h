@@ -98,6 +98,11 @@ class CrmStore {
   // status nullopt = any; lead_id 0 = any.
   virtual Result<std::vector<Task>> ListTasks(std::optional<TaskStatus> status = std::nullopt,
                                               int64_t lead_id = 0) = 0;
+  // One page of the tasks with `status`, by id after `after_id` (keyset: pass the last id of
+  // the previous page, 0 for the first), at most `limit` (1..10000): a reader of every task
+  // holds one page at a time however many there are.
+  virtual Result<std::vector<Task>> ListTaskPage(TaskStatus status, int64_t after_id,
+                                                 int limit) = 0;
   // Open tasks whose not_before <= now, earliest first, at most `limit` (1..10000).
   virtual Result<std::vector<Task>> ListDueTasks(int64_t now, int limit) = 0;
   // Atomically moves an open task to in_progress, counting the attempt (attempts + 1,

@@ -171,6 +171,14 @@ Status CheckDueTaskLimit(int limit) {
   return Status::Ok();
 }
 
+Status CheckTaskPageLimit(int limit) {
+  if (limit < 1 || limit > 10000) {
+    return Status::Invalid("task page limit must be between 1 and 10000, got " +
+                           std::to_string(limit));
+  }
+  return Status::Ok();
+}
+
 Status CheckOpenConversationLimit(int limit) {
   if (limit < 1 || limit > 10000) {
     return Status::Invalid("open conversations: limit must be 1..10000, got " +

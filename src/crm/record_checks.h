@@ -36,6 +36,7 @@ Status CheckTask(const Task& t);
 Status CheckLeadPage(int limit);
 Status CheckOrderPage(int limit);
 Status CheckDueTaskLimit(int limit);
+Status CheckTaskPageLimit(int limit);
 Status CheckOpenConversationLimit(int limit);
 
 // The key a contact is unique on: the normalised number, or the raw text (trimmed) when the

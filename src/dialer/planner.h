@@ -105,41 +105,62 @@ struct PlanEntry {
   int trunk = -1;  // when the verdict is dial
 };
 
-// The dry run: every dialer task in `tasks` with status "open", in the given order, at `now_ms`.
-// Dial verdicts pass through Admission (started with `in_progress` calls occupying lines), so
-// beyond the limits tasks show `concurrency` or `rate` with the instant a token is due.
-// web_form(lead_id) says whether a lead came from a web form.
+// The dry run, one task at a time in the plan's order: dial verdicts pass through Admission
+// (started with `in_progress` calls occupying lines), so beyond the limits tasks show
+// `concurrency` or `rate` with the instant a token is due. Plan() runs it over a vector;
+// PlanStore (plan_store.h) over the store's pages.
+class PlanPass {
+ public:
+  PlanPass(Planner& planner, int64_t now_ms, int in_progress)
+      : planner_(planner),
+        now_ms_(now_ms),
+        admission_(planner.config(), now_ms),
+        ms_per_call_(1000.0 / planner.config().calls_per_second) {
+    admission_.Occupy(in_progress);
+  }
+  // The task's line; false (and *e untouched) for a task that is not an open dialer task.
+  bool Next(const crm::Task& t, bool web_form_lead, PlanEntry* e) {
+    if (t.status != crm::TaskStatus::kOpen || !IsDialerTask(t)) return false;
+    e->task = &t;
+    e->trunk = -1;
+    e->decision = planner_.Evaluate(t, now_ms_, web_form_lead);
+    if (e->decision.verdict != Verdict::kDial) return true;
+    Admit a = admission_.TryAdmit(now_ms_);
+    if (a.verdict == AdmitVerdict::kAdmitted) {
+      e->trunk = a.trunk;
+      return true;
+    }
+    e->decision.verdict = Verdict::kWait;
+    if (a.verdict == AdmitVerdict::kConcurrency) {
+      e->decision.reason = Reason::kConcurrency;
+      e->decision.next_allowed_ms = now_ms_;  // as soon as a line frees up
+    } else {
+      e->decision.reason = Reason::kRate;
+      e->decision.next_allowed_ms =
+          a.retry_at_ms + static_cast<int64_t>(static_cast<double>(rate_queue_++) * ms_per_call_);
+    }
+    return true;
+  }
+
+ private:
+  Planner& planner_;
+  int64_t now_ms_;
+  Admission admission_;
+  double ms_per_call_;
+  int64_t rate_queue_ = 0;
+};
+
+// The dry run: every dialer task in `tasks` with status "open", in the given order, at `now_ms`
+// (PlanPass). web_form(lead_id) says whether a lead came from a web form.
 template <typename WebForm>
 std::vector<PlanEntry> Plan(Planner& planner, const std::vector<crm::Task>& tasks, int64_t now_ms,
                             int in_progress, WebForm&& web_form) {
   std::vector<PlanEntry> out;
   out.reserve(tasks.size());
-  Admission admission(planner.config(), now_ms);
-  admission.Occupy(in_progress);
-  int64_t rate_queue = 0;
-  const double ms_per_call = 1000.0 / planner.config().calls_per_second;
+  PlanPass pass(planner, now_ms, in_progress);
+  PlanEntry e;
   for (const crm::Task& t : tasks) {
-    if (t.status != crm::TaskStatus::kOpen || !IsDialerTask(t)) continue;
-    PlanEntry e;
-    e.task = &t;
-    e.decision = planner.Evaluate(t, now_ms, web_form(t.lead_id));
-    if (e.decision.verdict == Verdict::kDial) {
-      Admit a = admission.TryAdmit(now_ms);
-      if (a.verdict == AdmitVerdict::kAdmitted) {
-        e.trunk = a.trunk;
-      } else {
-        e.decision.verdict = Verdict::kWait;
-        if (a.verdict == AdmitVerdict::kConcurrency) {
-          e.decision.reason = Reason::kConcurrency;
-          e.decision.next_allowed_ms = now_ms;  // as soon as a line frees up
-        } else {
-          e.decision.reason = Reason::kRate;
-          e.decision.next_allowed_ms =
-              a.retry_at_ms + static_cast<int64_t>(static_cast<double>(rate_queue++) * ms_per_call);
-        }
-      }
-    }
-    out.push_back(e);
+    if (pass.Next(t, web_form(t.lead_id), &e)) out.push_back(e);
   }
   return out;
 }

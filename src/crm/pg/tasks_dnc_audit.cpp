@@ -140,6 +140,17 @@ Result<std::vector<Task>> PgCrmStore::ListTasks(std::optional<TaskStatus> status
   });
 }
 
+Result<std::vector<Task>> PgCrmStore::ListTaskPage(TaskStatus status, int64_t after_id, int limit) {
+  KIRA_RETURN_IF_ERROR(CheckTaskPageLimit(limit));
+  return With([&](pg::Conn& db) -> Result<std::vector<Task>> {
+    KIRA_ASSIGN_OR_RETURN(
+        auto r,
+        db.Query(std::string(kPgTaskColumns) + "WHERE status=$1 AND id>$2 ORDER BY id LIMIT $3",
+                 pg::Params().Add(Name(status)).Add(after_id).Add(limit)));
+    return Tasks(r);
+  });
+}
+
 Result<std::vector<Task>> PgCrmStore::ListDueTasks(int64_t now, int limit) {
   KIRA_RETURN_IF_ERROR(CheckDueTaskLimit(limit));
   return With([&](pg::Conn& db) -> Result<std::vector<Task>> {

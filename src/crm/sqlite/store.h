@@ -74,6 +74,7 @@ class SqliteCrmStore final : public CrmStore {
   Status UpdateTask(const Task& t) override;
   Result<Task> GetTask(int64_t id) override;
   Result<std::vector<Task>> ListTasks(std::optional<TaskStatus> status, int64_t lead_id) override;
+  Result<std::vector<Task>> ListTaskPage(TaskStatus status, int64_t after_id, int limit) override;
   Result<std::vector<Task>> ListDueTasks(int64_t now, int limit) override;
   Result<bool> ClaimTask(int64_t id, int64_t now) override;
   Result<ClaimVerdict> ClaimTaskLeased(int64_t id, const LeaseClaim& c) override;

@@ -129,6 +129,23 @@ Result<std::vector<Task>> SqliteCrmStore::ListTasks(std::optional<TaskStatus> st
   return out;
 }
 
+Result<std::vector<Task>> SqliteCrmStore::ListTaskPage(TaskStatus status, int64_t after_id,
+                                                       int limit) {
+  KIRA_RETURN_IF_ERROR(CheckTaskPageLimit(limit));
+  std::lock_guard lock(mu_);
+  KIRA_ASSIGN_OR_RETURN(
+      auto q, Sql(std::string(kTaskColumns) + "WHERE status=? AND id>? ORDER BY id LIMIT ?"));
+  q->Bind(1, Name(status)).Bind(2, after_id).Bind(3, limit);
+  std::vector<Task> out;
+  storage::Row r;
+  while ((r = q->Step()) == storage::Row::kRow) {
+    KIRA_ASSIGN_OR_RETURN(Task t, ReadTask(*q));
+    out.push_back(std::move(t));
+  }
+  if (r == storage::Row::kError) return q->LastError().WithContext("list a page of tasks");
+  return out;
+}
+
 Result<std::vector<Task>> SqliteCrmStore::ListDueTasks(int64_t now, int limit) {
   KIRA_RETURN_IF_ERROR(CheckDueTaskLimit(limit));
   std::lock_guard lock(mu_);

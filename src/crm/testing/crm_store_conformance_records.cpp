@@ -228,6 +228,47 @@ TEST_P(CrmStoreConformance, TasksAreCreatedListedClaimedOnce) {
   EXPECT_EQ(store().GetTask(55555).status().message(), "task 55555 not found");
 }
 
+// Keyset pages of the tasks with one status: every such task once, by id, whatever the page
+// size, and nothing of another status.
+TEST_P(CrmStoreConformance, TaskPagesVisitEveryTaskOfAStatusOnceById) {
+  std::vector<int64_t> open;
+  for (int i = 0; i < 23; ++i) {
+    Task t;
+    t.kind = crm::TaskKind::kVeraCall;
+    t.agent = "vera";
+    t.phone = "+7916" + std::to_string(4000000 + i);
+    auto id = store().CreateTask(t);
+    ASSERT_TRUE(id.ok()) << id.status().ToString();
+    if (i % 4 == 1) {
+      ASSERT_TRUE(*store().ClaimTask(*id, kT0));
+    } else {
+      open.push_back(*id);
+    }
+  }
+  for (int page : {1, 5, 17, 10000}) {
+    std::vector<int64_t> seen;
+    for (int64_t after = 0;;) {
+      auto p = store().ListTaskPage(TaskStatus::kOpen, after, page);
+      ASSERT_TRUE(p.ok()) << p.status().ToString();
+      ASSERT_LE(static_cast<int>(p->size()), page);
+      for (const Task& t : *p) {
+        EXPECT_EQ(Name(t.status), "open");
+        seen.push_back(t.id);
+      }
+      if (static_cast<int>(p->size()) < page) break;
+      after = p->back().id;
+    }
+    EXPECT_EQ(seen, open) << "page " << page;
+  }
+  auto busy = store().ListTaskPage(TaskStatus::kInProgress, 0, 100);
+  ASSERT_TRUE(busy.ok());
+  EXPECT_EQ(busy->size(), 6u);
+  EXPECT_TRUE(store().ListTaskPage(TaskStatus::kDone, 0, 100)->empty());
+  EXPECT_EQ(store().ListTaskPage(TaskStatus::kOpen, 0, 0).status().code(), Status::Code::kInvalid);
+  EXPECT_EQ(store().ListTaskPage(TaskStatus::kOpen, 0, 10001).status().code(),
+            Status::Code::kInvalid);
+}
+
 // ---- do-not-call ----
 
 TEST_P(CrmStoreConformance, DoNotCallMatchesEverySpellingAndIsIdempotent) {
