@@ -1,5 +1,6 @@
 #include "voice/call_pipeline.h"
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
@@ -51,6 +52,7 @@ class CallCore {
   std::atomic<bool> turn_busy{false};
   // Adaptive end of turn: the wait for a pause without a hold yet, and the latest hold.
   std::atomic<int> base_wait_ms{0};
+  std::atomic<int> max_wait_ms{0};  // the rules' unfinished wait: the most a learned wait gets
   std::atomic<int64_t> hold{-1};
 
   // The reply's after-speech action, executed by the SIP thread once playback drained.
@@ -159,6 +161,7 @@ void CallCore::StartUtterance(std::vector<int16_t> preroll) {
     if (rules_->whole_phrase_min_words > 0)
       for (const std::string& p : req.phrases) phrases_.insert(speech::NormalizeTranscript(p));
     base_wait_ms = rules_->open_ms;
+    max_wait_ms = rules_->unfinished_ms;
   } else {
     base_wait_ms = 0;
   }
@@ -482,9 +485,11 @@ void CallPipeline::OnFrame(const int16_t* caller, const int16_t* agent, size_t n
     if (!v.speech && endpointer_.pause_ms() == 0) ++pause_seq_;
     const int64_t hold = core_->hold.load();
     const int base = core_->base_wait_ms.load();
-    endpointer_.SetTrailingSilenceMs(hold >= 0 && HoldSeq(hold) == pause_seq_ ? HoldWait(hold)
-                                     : base > 0                               ? base
-                                                : cfg_.endpointer.trailing_silence_ms);
+    int wait = hold >= 0 && HoldSeq(hold) == pause_seq_ ? HoldWait(hold)
+               : base > 0                               ? base
+                                                        : cfg_.endpointer.trailing_silence_ms;
+    if (base > 0 && learned_wait_ms_ > wait) wait = learned_wait_ms_;
+    endpointer_.SetTrailingSilenceMs(wait);
   }
   const media::EndpointEvent ev = endpointer_.Push(v.speech, telephony::kFrameMs);
   if (ev == media::EndpointEvent::kSpeechStart) {
@@ -524,8 +529,20 @@ void CallPipeline::OnFrame(const int16_t* caller, const int16_t* agent, size_t n
 void CallPipeline::OnSpeechStart() {
   // Talking again this soon after Kira took the turn: the wait was too short for them.
   if (last_turn_end_ms_ >= 0 &&
-      endpointer_.utterance_start_ms() - last_turn_end_ms_ <= cfg_.cutoff_window_ms)
+      endpointer_.utterance_start_ms() - last_turn_end_ms_ <= cfg_.cutoff_window_ms) {
     core_->Cutoff();
+    if (cfg_.learn_caller_pauses && core_->base_wait_ms.load() > 0) {
+      // The pause the caller really made; wait a little longer than that from now on.
+      const int paused = int(endpointer_.utterance_start_ms() - last_caller_end_ms_);
+      const int learned =
+          std::min(paused + cfg_.learned_pause_margin_ms, core_->max_wait_ms.load());
+      if (learned > learned_wait_ms_) {
+        learned_wait_ms_ = learned;
+        log::Debug(kLog, core_->info.local_tag + ": cut off after a " + std::to_string(paused) +
+                             " ms pause; waits at least " + std::to_string(learned) + " ms now");
+      }
+    }
+  }
   last_turn_end_ms_ = -1;
   const bool agent_speaking = core_->control->QueuedPlaybackMs() > 0 || !saved_playback_.empty();
   overlap_ = agent_speaking && !confirmed_barge_;
@@ -547,6 +564,7 @@ void CallPipeline::OnSpeechEnd(bool forced) {
   const int64_t wait = forced ? 0 : endpointer_.now_ms() - endpointer_.utterance_end_ms();
   const int64_t speech_end_wall = NowMs() - wait;
   last_turn_end_ms_ = endpointer_.now_ms();
+  last_caller_end_ms_ = endpointer_.utterance_end_ms();
   const int64_t hold = core_->hold.load();
   const std::string_view rule_name = forced ? "max_length"
                                      : hold >= 0 && HoldSeq(hold) == pause_seq_

@@ -38,6 +38,11 @@ struct VoiceConfig {
   // (voice/end_of_turn.h) when the deps give rules for the call's language.
   bool adaptive_end_of_turn = true;
   int cutoff_window_ms = 1000;  // caller speech this soon after an end of turn: a cut-off
+  // A caller who was cut off pauses longer than the words told: for the rest of the call every
+  // end-of-turn wait is at least that pause + the margin (at most the unfinished wait). The
+  // words cannot tell "yes" from "yes … but only five"; the caller's own pauses can.
+  bool learn_caller_pauses = true;
+  int learned_pause_margin_ms = 150;
   media::BargeInConfig barge_in;
   bool barge_in_enabled = true;
   int silence_reprompt_ms = 8000;   // no caller speech this long → session->OnSilence(n)
@@ -107,8 +112,10 @@ class CallPipeline : public telephony::CallHandler {
   int silence_ms_ = 0;
   int silence_count_ = 0;
   int64_t last_rfc_dtmf_ms_ = -100000;
-  int pause_seq_ = 0;              // pauses inside utterances so far (end-of-turn holds name one)
-  int64_t last_turn_end_ms_ = -1;  // endpointer time of the last end of a speech turn
+  int pause_seq_ = 0;                // pauses inside utterances so far (end-of-turn holds name one)
+  int64_t last_turn_end_ms_ = -1;    // endpointer time of the last end of a speech turn
+  int64_t last_caller_end_ms_ = -1;  // endpointer time the caller stopped, at that end of turn
+  int learned_wait_ms_ = 0;          // learn_caller_pauses: the floor of the waits (0 = none)
   int64_t start_wall_ms_ = 0;
 };
 

@@ -151,6 +151,27 @@ TEST_F(PhoneTurns, TheFixedWaitCutsTheSameCallerOffAndCountsIt) {
   EXPECT_EQ(phone_.latency().cutoffs(), 1);
 }
 
+// "yes" to a yes/no question is complete by its words, so the first "yes … please" is cut
+// after "yes"; the caller's 600 ms pause is then learned, and the same answer later in the call
+// is taken whole. Without the learning the second one is cut too (2 cut-offs).
+TEST_F(PhoneTurns, ACallerWhoWasCutOffIsGivenTheirOwnPauseAfterwards) {
+  Script s = Short();
+  s.pending = dialog::Expect::kYesNo;
+  s.phrases = {"yes", "no", "yes please", "no thank you"};
+  const media::Pcm yes = Say("yes"), rest = Say("please");
+  media::Pcm speech;
+  for (int i = 0; i < 2; ++i) {
+    for (const media::Pcm* p : {&yes, &rest}) {
+      speech.insert(speech.end(), p->begin(), p->end());
+      const media::Pcm pause = media::Silence(size_t(p == &yes ? 600 : 4000) * 8);
+      speech.insert(speech.end(), pause.begin(), pause.end());
+    }
+  }
+  Call(s, std::move(speech));
+  ASSERT_FALSE(log_->WaitFor("text:yes please", 25s).empty());
+  EXPECT_EQ(phone_.latency().cutoffs(), 1);
+}
+
 TEST_F(PhoneTurns, SpeechThatIsNotRecognisedIsAnsweredAtOnce) {
   Script s = Short();
   s.phrases = {"yes", "no"};
