@@ -56,7 +56,8 @@ int OrderStatus(const AppOptions& o, const StatusArgs& a) {
   Status queued = ws.ok() ? Status::Ok() : ws.status();
   if (ws.ok()) {
     auto hooks = web::Webhooks::Open(**ws, Clock::System());
-    queued = hooks.ok() ? (*hooks)->Enqueue("order.status_changed", event.dump()) : hooks.status();
+    queued = hooks.ok() ? (*hooks)->Enqueue("order.status_changed", event.dump(), c->order.lead_id)
+                        : hooks.status();
   }
   if (!queued.ok())
     std::fprintf(stderr, "kira: warning: the webhook was not queued: %s\n",

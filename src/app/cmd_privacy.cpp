@@ -31,15 +31,17 @@ int Forget(const AppOptions& o, const PrivacyArgs& a) {
     std::printf("%s\n", j.dump().c_str());
     return 0;
   }
-  if (!r->found && !r->dnc_hashed) {
+  if (!r->found && !r->dnc_hashed && r->outbox_rows == 0) {
     std::printf("kira: nothing is stored for that number\n");
     return 0;
   }
   std::printf(
       "kira: forgotten: %d lead(s) deleted, %d emptied (an order refers to them), %d "
-      "conversation(s), %d turn(s), %zu recording(s), %d order(s) scrubbed, %d task(s)%s\n",
+      "conversation(s), %d turn(s), %zu recording(s), %d order(s) scrubbed, %d task(s), %d "
+      "outbox row(s)%s\n",
       r->leads_deleted, r->leads_emptied, r->conversations, r->turns, r->recordings.size(),
-      r->orders_scrubbed, r->tasks, r->dnc_hashed ? "; still on do-not-call, as a hash" : "");
+      r->orders_scrubbed, r->tasks, r->outbox_rows,
+      r->dnc_hashed ? "; still on do-not-call, as a hash" : "");
   return 0;
 }
 

@@ -31,6 +31,7 @@ struct ForgetResult {
   int orders_scrubbed = 0;  // customer name and address erased; lines and totals kept
   int tasks = 0;
   bool dnc_hashed = false;  // the do-not-call entry now holds only a hash of the number
+  int outbox_rows = 0;      // the workspace's outbox rows about them (never sent, or sent before)
   std::vector<std::string> recordings;
 };
 
@@ -156,8 +157,11 @@ class CrmStore {
   // their leads, conversations with turns, tasks, and the personal fields of their orders
   // (customer name, address; an order keeps its lines and total, and the lead it refers to is
   // kept emptied: no contact, summary or interest). A do-not-call entry stays as a hash of
-  // the number only, so IsDnc still matches it. An unknown number is not an error
-  // (found = false) unless it is not a phone number.
+  // the number only, so IsDnc still matches it. The workspace's outbox (WorkspaceStore, when the
+  // database has its tables) loses every row about the person, pending or not: the rows of their
+  // leads, and any row whose payload holds the number as a JSON string (as stored on the contact,
+  // or in E.164), so nothing about them reaches a CRM, a chat or a webhook afterwards. An unknown
+  // number is not an error (found = false) unless it is not a phone number.
   virtual Result<ForgetResult> Forget(const std::string& phone) = 0;
   // Retention: deletes the turns of conversations ended before `transcripts_before` and
   // clears the recordings of those ended before `recordings_before` (0 = keep forever).

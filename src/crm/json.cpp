@@ -360,7 +360,8 @@ void to_json(json& j, const ForgetResult& v) {
            {"recordings", v.recordings.size()},
            {"orders_scrubbed", v.orders_scrubbed},
            {"tasks", v.tasks},
-           {"dnc_hashed", v.dnc_hashed}};
+           {"dnc_hashed", v.dnc_hashed},
+           {"outbox_rows", v.outbox_rows}};
 }
 
 void to_json(json& j, const LeadFilter& v) {

@@ -45,6 +45,7 @@ Result<ForgetResult> ForgetPerson(CrmStore& store, const std::string& data_dir,
              std::to_string(r.turns) + ", recordings " + std::to_string(files) + "/" +
              std::to_string(r.recordings.size()) + ", orders scrubbed " +
              std::to_string(r.orders_scrubbed) + ", tasks " + std::to_string(r.tasks) +
+             ", outbox rows " + std::to_string(r.outbox_rows) +
              (r.dnc_hashed ? "; do-not-call kept as a hash" : "");
   KIRA_RETURN_IF_ERROR(store.Audit(a).WithContext("forget: the data is erased, but"));
   return r;

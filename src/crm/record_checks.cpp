@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <iterator>
+#include <nlohmann/json.hpp>
 #include <tuple>
 
 #include "core/log.h"
@@ -201,6 +202,11 @@ Result<std::string> DncKey(const std::string& phone) {
   std::string key = NormalizePhone(phone);
   if (key.empty()) return Status::Invalid("'" + log::Redact(phone) + "' is not a phone number");
   return key;
+}
+
+std::vector<std::string> OutboxNumbers(const std::string& key, const std::string& stored) {
+  const std::string k = nlohmann::json(key).dump();
+  return {k, stored.empty() ? k : nlohmann::json(stored).dump()};
 }
 
 }  // namespace kira::crm

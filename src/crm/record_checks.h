@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/status.h"
 #include "crm/model.h"
@@ -44,5 +45,9 @@ Status CheckOpenConversationLimit(int limit);
 std::string ContactKey(const std::string& phone);
 // The do-not-call key of a phone (NormalizePhone), or Invalid naming the (redacted) value.
 Result<std::string> DncKey(const std::string& phone);
+// What Forget looks for in the workspace's outbox payloads: the number in E.164 (`key`) and as
+// the contact has it (`stored`, "" = none), each as a JSON string with its quotes ("\"+7916…\""),
+// so a longer number that starts the same is not matched. Two entries (repeated when equal).
+std::vector<std::string> OutboxNumbers(const std::string& key, const std::string& stored);
 
 }  // namespace kira::crm

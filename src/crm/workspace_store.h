@@ -119,9 +119,10 @@ class WorkspaceStore {
   virtual Result<std::vector<Webhook>> ListWebhooks() = 0;  // by id
 
   // The outbox. Enqueue writes one pending row, due at `now`, per active webhook subscribed to
-  // `event`, all or none; returns how many.
+  // `event`, all or none; returns how many. `lead_id` names the lead the row is about (0 = none):
+  // CrmStore::Forget deletes the rows of a forgotten person's leads by it.
   virtual Result<int> EnqueueDelivery(const std::string& event, const std::string& payload,
-                                      int64_t now) = 0;
+                                      int64_t now, int64_t lead_id = 0) = 0;
   virtual Result<std::vector<WebhookDelivery>> ListDeliveries(int limit) = 0;  // newest first
   // Pending rows with next_attempt_at <= now, the longest due first, at most `limit`.
   virtual Result<std::vector<DueDelivery>> ListDueDeliveries(int64_t now, int limit) = 0;

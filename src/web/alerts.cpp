@@ -218,8 +218,10 @@ Status Alerts::Raise(AlertKind kind, const AlertFacts& facts) {
       {"entity_id", facts.entity_id},
       {"subject", t.subject},
       {"body", t.body}}.dump(-1, ' ', false, Json::error_handler_t::replace);
-  if (cfg.telegram.enabled) KIRA_RETURN_IF_ERROR(hooks_.Enqueue(kTelegramChannelEvent, payload));
-  if (cfg.email.enabled) KIRA_RETURN_IF_ERROR(hooks_.Enqueue(kEmailChannelEvent, payload));
+  if (cfg.telegram.enabled)
+    KIRA_RETURN_IF_ERROR(hooks_.Enqueue(kTelegramChannelEvent, payload, facts.lead_id));
+  if (cfg.email.enabled)
+    KIRA_RETURN_IF_ERROR(hooks_.Enqueue(kEmailChannelEvent, payload, facts.lead_id));
   return Status::Ok();
 }
 

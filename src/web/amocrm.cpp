@@ -312,8 +312,9 @@ Result<bool> AmoCrm::Connected() {
 Status AmoCrm::Queue(const FinishedCall& call) {
   KIRA_ASSIGN_OR_RETURN(AmoConfig cfg, Config());
   if (!cfg.enabled) return Status::Ok();
-  return hooks_.Enqueue(kAmoChannelEvent, FinishedCallJson(call).dump(
-                                              -1, ' ', false, Json::error_handler_t::replace));
+  return hooks_.Enqueue(kAmoChannelEvent,
+                        FinishedCallJson(call).dump(-1, ' ', false, Json::error_handler_t::replace),
+                        call.lead_id);
 }
 
 }  // namespace kira::web

@@ -621,8 +621,9 @@ std::string Bitrix24::TelephonyError() {
 Status Bitrix24::Queue(const FinishedCall& call) {
   KIRA_ASSIGN_OR_RETURN(B24Config cfg, Config());
   if (!cfg.enabled) return Status::Ok();
-  return hooks_.Enqueue(kB24ChannelEvent, FinishedCallJson(call).dump(
-                                              -1, ' ', false, Json::error_handler_t::replace));
+  return hooks_.Enqueue(kB24ChannelEvent,
+                        FinishedCallJson(call).dump(-1, ' ', false, Json::error_handler_t::replace),
+                        call.lead_id);
 }
 
 }  // namespace kira::web

@@ -6,6 +6,7 @@ using Json = nlohmann::json;
 
 Json FinishedCallJson(const FinishedCall& c) {
   return {{"conversation_id", c.conversation_id},
+          {"lead_id", c.lead_id},
           {"phone", c.phone},
           {"name", c.name},
           {"summary", c.summary},
@@ -22,6 +23,7 @@ bool FinishedCallFromJson(const Json& j, FinishedCall* c) {
   if (!j.is_object()) return false;
   try {
     c->conversation_id = j.at("conversation_id").get<int64_t>();
+    c->lead_id = j.contains("lead_id") ? j["lead_id"].get<int64_t>() : 0;
     c->phone = j.at("phone").get<std::string>();
     c->name = j.at("name").get<std::string>();
     c->summary = j.at("summary").get<std::string>();

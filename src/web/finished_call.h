@@ -11,8 +11,9 @@ namespace kira::web {
 
 struct FinishedCall {
   int64_t conversation_id = 0;
-  std::string phone;  // the caller's number (E.164 or as stored)
-  std::string name;   // the contact's name when known
+  int64_t lead_id = 0;  // the workspace's lead (the outbox row is about it: forgetting deletes it)
+  std::string phone;    // the caller's number (E.164 or as stored)
+  std::string name;     // the contact's name when known
   std::string summary;
   std::string outcome;
   std::string order;  // what was ordered, in words ("" = no order)
@@ -24,8 +25,8 @@ struct FinishedCall {
 };
 
 nlohmann::json FinishedCallJson(const FinishedCall& c);
-// False when `j` is not a call (a row of another shape). started_at_ms may be absent (rows
-// queued before it existed).
+// False when `j` is not a call (a row of another shape). started_at_ms and lead_id may be absent
+// (rows queued before they existed).
 bool FinishedCallFromJson(const nlohmann::json& j, FinishedCall* c);
 
 }  // namespace kira::web

@@ -87,7 +87,8 @@ void WebServer::Impl::RegisterOrderRoutes() {
                         {"from", crm::Name(c->from)},
                         {"to", crm::Name(c->order.status)},
                         {"by", ctx.actor()}};
-          if (Status s = hooks->Enqueue("order.status_changed", event.dump()); !s.ok())
+          if (Status s = hooks->Enqueue("order.status_changed", event.dump(), c->order.lead_id);
+              !s.ok())
             log::Warn("web", "webhook queue: " + s.message());
           hub.Publish(
               "order.updated",

@@ -25,8 +25,8 @@ bool FirstEmission(crm::WorkspaceStore& ws, const std::string& event, int64_t id
 
 // The event is published to the browsers either way; a webhook that could not be queued is
 // logged (its receiver misses it, as it would any event while the store is down).
-void QueueWebhook(Webhooks& hooks, const std::string& event, const Json& payload) {
-  Status s = hooks.Enqueue(event, payload.dump());
+void QueueWebhook(Webhooks& hooks, const std::string& event, const Json& payload, int64_t lead_id) {
+  Status s = hooks.Enqueue(event, payload.dump(), lead_id);
   if (!s.ok()) log::Warn("web", "webhook queue: " + s.message());
 }
 
@@ -55,6 +55,7 @@ void WebServer::Impl::QueueCrmConnectors(const crm::Conversation& c, int64_t lea
   if (!to_amo && !to_b24) return;
   FinishedCall call;
   call.conversation_id = c.id;
+  call.lead_id = lead_id;
   call.summary = c.summary;
   call.outcome = crm::OptionalName(c.outcome);
   call.inbound = c.agent != "vera";
@@ -208,7 +209,7 @@ void WebServer::Impl::WatchOnce() {
     }
     hub.Publish("lead.created", j);
     if (FirstEmission(*cfg.workspace, "lead.created", l.id))
-      QueueWebhook(*hooks, "lead.created", j);
+      QueueWebhook(*hooks, "lead.created", j, l.id);
     Watch(l.id, now + kWatchNewLeadMs);
     last_lead_id = std::max(last_lead_id, l.id);
   }
@@ -253,7 +254,7 @@ void WebServer::Impl::WatchOnce() {
         const std::string outcome(crm::OptionalName(c.outcome));
         hub.Publish("conversation.ended",
                     {{"id", c.id}, {"lead_id", lead_id}, {"outcome", outcome}});
-        QueueWebhook(*hooks, "conversation.ended", j);
+        QueueWebhook(*hooks, "conversation.ended", j, lead_id);
         QueueCrmConnectors(c, lead_id);
         // Alerts: Vera's every result; a caller Kira qualified (an order or a callback has its
         // own alert below).
@@ -291,7 +292,7 @@ void WebServer::Impl::WatchOnce() {
       for (const auto& o : *orders) {
         if (!FirstEmission(*cfg.workspace, "order.created", o.id)) continue;
         hub.Publish("order.created", {{"id", o.id}, {"lead_id", lead_id}, {"total", o.total}});
-        QueueWebhook(*hooks, "order.created", ToJson(o));
+        QueueWebhook(*hooks, "order.created", ToJson(o), lead_id);
         std::string total;
         auto currencies = business::BuiltInCurrencies();
         auto profile = ProfileNow();

@@ -112,12 +112,13 @@ Result<std::vector<Delivery>> Webhooks::ListDeliveries(int limit) {
   return store_.ListDeliveries(limit);
 }
 
-Status Webhooks::Enqueue(const std::string& event, const std::string& payload_json) {
+Status Webhooks::Enqueue(const std::string& event, const std::string& payload_json,
+                         int64_t lead_id) {
   int64_t now = ToUnixMillis(clock_.Now());
   nlohmann::json body = {{"event", event}, {"created_at", now}};
   body["data"] = nlohmann::json::parse(payload_json, nullptr, false);
   if (body["data"].is_discarded()) return Status::Invalid("webhook payload is not JSON");
-  KIRA_ASSIGN_OR_RETURN(int queued, store_.EnqueueDelivery(event, body.dump(), now));
+  KIRA_ASSIGN_OR_RETURN(int queued, store_.EnqueueDelivery(event, body.dump(), now, lead_id));
   if (queued > 0) Wake();
   return Status::Ok();
 }

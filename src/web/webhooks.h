@@ -89,7 +89,9 @@ class Webhooks {
   Result<std::vector<Delivery>> ListDeliveries(int limit = 100);
 
   // Queues `event` (one outbox row per subscribed webhook). payload_json is the "data" object.
-  Status Enqueue(const std::string& event, const std::string& payload_json);
+  // `lead_id`: the lead the event is about (0 = none), so forgetting its person deletes the rows
+  // (crm::CrmStore::Forget); every event about a person names it.
+  Status Enqueue(const std::string& event, const std::string& payload_json, int64_t lead_id = 0);
 
   // Delivers every due row once (what the thread does each tick); returns how many were sent.
   Result<int> DeliverDue();

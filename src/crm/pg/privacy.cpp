@@ -85,21 +85,50 @@ Status ForgetContact(pg::Conn& db, int64_t contact, ForgetResult& res) {
 #undef KIRA_CONVS
 #undef KIRA_LEADS
 
+// The workspace's outbox rows about the person (crm/workspace_store.h), as in the SQLite store:
+// the rows of their leads, and any row whose payload holds one of `numbers`. The outbox is the
+// workspace's table in this database, absent until a workspace first opened it; before its
+// lead_id column only the numbers are matched. Runs before the leads are deleted.
+Result<int> ForgetOutbox(pg::Conn& db, int64_t contact_id,
+                         const std::vector<std::string>& numbers) {
+  KIRA_ASSIGN_OR_RETURN(auto cols,
+                        db.Query("SELECT column_name FROM information_schema.columns WHERE "
+                                 "table_schema = current_schema() AND table_name = 'web_outbox'"));
+  if (cols.size() == 0) return 0;
+  bool lead_column = false;
+  for (int i = 0; i < cols.size(); ++i) lead_column = lead_column || cols.Text(i, 0) == "lead_id";
+  if (!lead_column)
+    return Changed(db,
+                   "DELETE FROM web_outbox WHERE strpos(payload, $1) > 0 OR "
+                   "strpos(payload, $2) > 0",
+                   pg::Params().Add(numbers.at(0)).Add(numbers.at(1)));
+  return Changed(db,
+                 "DELETE FROM web_outbox WHERE lead_id IN (SELECT id FROM leads WHERE "
+                 "contact_id=$1) OR strpos(payload, $2) > 0 OR strpos(payload, $3) > 0",
+                 pg::Params().Add(contact_id).Add(numbers.at(0)).Add(numbers.at(1)));
+}
+
 }  // namespace
 
 Result<ForgetResult> PgCrmStore::Forget(const std::string& phone) {
   KIRA_ASSIGN_OR_RETURN(const std::string key, DncKey(phone));
   return With([&](pg::Conn& db) -> Result<ForgetResult> {
     ForgetResult res;
+    std::string stored;  // the number as the contact has it
     pg::Transaction tx(db);
     KIRA_RETURN_IF_ERROR(tx.status().WithContext("forget"));
     {
-      KIRA_ASSIGN_OR_RETURN(
-          auto r,
-          db.Query("SELECT id FROM contacts WHERE phone_key=$1 FOR UPDATE", pg::Params().Add(key)));
-      if (r.size() > 0) res.contact_id = r.Int(0, 0);
+      KIRA_ASSIGN_OR_RETURN(auto r, db.Query("SELECT id, phone FROM contacts WHERE phone_key=$1 "
+                                             "FOR UPDATE",
+                                             pg::Params().Add(key)));
+      if (r.size() > 0) {
+        res.contact_id = r.Int(0, 0);
+        stored = r.Text(0, 1);
+      }
     }
     res.found = res.contact_id != 0;
+    KIRA_ASSIGN_OR_RETURN(res.outbox_rows,
+                          ForgetOutbox(db, res.contact_id, OutboxNumbers(key, stored)));
     if (res.found)
       KIRA_RETURN_IF_ERROR(ForgetContact(db, res.contact_id, res).WithContext("forget"));
     // Tasks created for the number without a lead (a manager's callback typed in by hand): the

@@ -64,6 +64,20 @@ CREATE TABLE web_login_attempts(
 CREATE INDEX web_login_attempts_key ON web_login_attempts(key, at);
 CREATE INDEX web_login_attempts_at ON web_login_attempts(at);
 )sql"},
+      // The lead each outbox row is about (as in the SQLite store): CrmStore::Forget deletes a
+      // forgotten person's rows by it. Rows queued before: read from the webhooks' envelope; the
+      // connectors' rows carry the number, which Forget matches in the payload.
+      {3, R"sql(
+ALTER TABLE web_outbox ADD COLUMN lead_id BIGINT NOT NULL DEFAULT 0;
+UPDATE web_outbox SET lead_id = x.id::bigint FROM (
+  SELECT o.id AS row_id, COALESCE(
+      CASE WHEN o.event = 'lead.created' THEN o.payload::jsonb #>> '{data,id}' END,
+      o.payload::jsonb #>> '{data,lead_id}', o.payload::jsonb #>> '{data,order,lead_id}') AS id
+  FROM web_outbox o WHERE o.event IN ('lead.created', 'conversation.ended', 'order.created',
+                                      'order.status_changed', 'alert.telegram', 'alert.email')) x
+  WHERE web_outbox.id = x.row_id AND x.id ~ '^[0-9]{1,18}$';
+CREATE INDEX web_outbox_lead ON web_outbox(lead_id) WHERE lead_id <> 0;
+)sql"},
   };
   return steps;
 }
@@ -232,8 +246,8 @@ class PgWorkspaceStore final : public WorkspaceStore {
     });
   }
 
-  Result<int> EnqueueDelivery(const std::string& event, const std::string& payload,
-                              int64_t now) override {
+  Result<int> EnqueueDelivery(const std::string& event, const std::string& payload, int64_t now,
+                              int64_t lead_id) override {
     return pool_.With([&](pg::Conn& db) -> Result<int> {
       pg::Transaction tx(db);
       KIRA_RETURN_IF_ERROR(tx.status());
@@ -244,9 +258,15 @@ class PgWorkspaceStore final : public WorkspaceStore {
         auto ev = SplitEvents(hooks.Text(i, 1));
         if (std::find(ev.begin(), ev.end(), event) == ev.end()) continue;
         KIRA_RETURN_IF_ERROR(
-            db.Query("INSERT INTO web_outbox(webhook_id, event, payload, "
-                     "next_attempt_at, created_at) VALUES($1, $2, $3, $4, $5)",
-                     pg::Params().Add(hooks.Int(i, 0)).Add(event).Add(payload).Add(now).Add(now))
+            db.Query("INSERT INTO web_outbox(webhook_id, event, payload, next_attempt_at, "
+                     "created_at, lead_id) VALUES($1, $2, $3, $4, $5, $6)",
+                     pg::Params()
+                         .Add(hooks.Int(i, 0))
+                         .Add(event)
+                         .Add(payload)
+                         .Add(now)
+                         .Add(now)
+                         .Add(lead_id))
                 .status());
         ++n;
       }

@@ -4,6 +4,7 @@
 
 #include "core/log.h"
 #include "crm/phone.h"
+#include "crm/record_checks.h"
 #include "crm/sqlite/store.h"
 
 namespace kira::crm {
@@ -50,6 +51,34 @@ Result<std::vector<int64_t>> Ids(storage::Db& db, const char* sql, int64_t id) {
   return out;
 }
 
+// The workspace's outbox rows about the person (crm/workspace_store.h): the rows of their
+// leads, and any row whose payload holds one of `numbers` (JSON strings, quotes included). The
+// outbox is the workspace's table in this file, absent until a workspace first opened it; before
+// its lead_id column (a workspace not yet migrated) only the numbers are matched. Runs before the
+// leads are deleted.
+Result<int> ForgetOutbox(storage::Db& db, int64_t contact_id,
+                         const std::vector<std::string>& numbers) {
+  bool table = false, lead_column = false;
+  {
+    KIRA_ASSIGN_OR_RETURN(auto q, db.Prepare("SELECT name FROM pragma_table_info('web_outbox')"));
+    storage::Row r;
+    while ((r = q->Step()) == storage::Row::kRow) {
+      table = true;
+      lead_column = lead_column || q->Text(0) == "lead_id";
+    }
+    if (r == storage::Row::kError) return q->LastError();
+  }
+  if (!table) return 0;
+  std::string sql = "DELETE FROM web_outbox WHERE ";
+  if (lead_column) sql += "lead_id IN (SELECT id FROM leads WHERE contact_id=?1) OR ";
+  sql += "instr(payload, ?2) > 0 OR instr(payload, ?3) > 0";
+  KIRA_ASSIGN_OR_RETURN(auto q, db.Prepare(sql));
+  if (lead_column) q->Bind(1, contact_id);
+  q->Bind(2, numbers.at(0)).Bind(3, numbers.at(1));
+  KIRA_RETURN_IF_ERROR(q->Exec());
+  return db.Changes();
+}
+
 }  // namespace
 
 Result<ForgetResult> SqliteCrmStore::Forget(const std::string& phone) {
@@ -58,16 +87,22 @@ Result<ForgetResult> SqliteCrmStore::Forget(const std::string& phone) {
   std::lock_guard lock(mu_);
   storage::Db& db = *db_;
   ForgetResult res;
+  std::string stored;  // the number as the contact has it
   storage::Transaction tx(db);
   KIRA_RETURN_IF_ERROR(tx.status().WithContext("forget"));
   {
-    KIRA_ASSIGN_OR_RETURN(auto q, db.Prepare("SELECT id FROM contacts WHERE phone_key=?"));
+    KIRA_ASSIGN_OR_RETURN(auto q, db.Prepare("SELECT id, phone FROM contacts WHERE phone_key=?"));
     q->Bind(1, key);
     storage::Row r = q->Step();
     if (r == storage::Row::kError) return q->LastError().WithContext("forget");
-    if (r == storage::Row::kRow) res.contact_id = q->Int(0);
+    if (r == storage::Row::kRow) {
+      res.contact_id = q->Int(0);
+      stored = q->Text(1);
+    }
   }
   res.found = res.contact_id != 0;
+  KIRA_ASSIGN_OR_RETURN(res.outbox_rows,
+                        ForgetOutbox(db, res.contact_id, OutboxNumbers(key, stored)));
   if (res.found) {
     KIRA_ASSIGN_OR_RETURN(std::vector<int64_t> leads,
                           Ids(db, "SELECT id FROM leads WHERE contact_id=?", res.contact_id));

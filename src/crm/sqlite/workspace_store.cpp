@@ -63,6 +63,18 @@ CREATE TABLE web_login_attempts(
 CREATE INDEX web_login_attempts_key ON web_login_attempts(key, at);
 CREATE INDEX web_login_attempts_at ON web_login_attempts(at);
 )sql"},
+      // The lead each outbox row is about, so forgetting a person deletes their rows
+      // (CrmStore::Forget). Rows queued before: read from the webhooks' envelope ("data" holds
+      // the lead, a lead's id, or an order with its lead); the connectors' rows carry the number,
+      // which Forget matches in the payload.
+      {3, R"sql(
+ALTER TABLE web_outbox ADD COLUMN lead_id INTEGER NOT NULL DEFAULT 0;
+UPDATE web_outbox SET lead_id = CAST(COALESCE(
+    CASE WHEN event = 'lead.created' THEN json_extract(payload, '$.data.id') END,
+    json_extract(payload, '$.data.lead_id'), json_extract(payload, '$.data.order.lead_id'), 0)
+  AS INTEGER) WHERE json_valid(payload);
+CREATE INDEX web_outbox_lead ON web_outbox(lead_id) WHERE lead_id <> 0;
+)sql"},
   };
   return steps;
 }
@@ -230,8 +242,8 @@ class SqliteWorkspaceStore final : public WorkspaceStore {
     });
   }
 
-  Result<int> EnqueueDelivery(const std::string& event, const std::string& payload,
-                              int64_t now) override {
+  Result<int> EnqueueDelivery(const std::string& event, const std::string& payload, int64_t now,
+                              int64_t lead_id) override {
     std::lock_guard<std::mutex> lock(mu_);
     storage::Transaction tx(*db_);
     KIRA_RETURN_IF_ERROR(tx.status());
@@ -248,10 +260,11 @@ class SqliteWorkspaceStore final : public WorkspaceStore {
     if (ids.empty()) return 0;
     KIRA_ASSIGN_OR_RETURN(auto ins,
                           db_->Prepare("INSERT INTO web_outbox(webhook_id, event, payload, "
-                                       "next_attempt_at, created_at) VALUES(?, ?, ?, ?, ?)"));
+                                       "next_attempt_at, created_at, lead_id) "
+                                       "VALUES(?, ?, ?, ?, ?, ?)"));
     for (int64_t id : ids) {
       ins->Reset();
-      ins->Bind(1, id).Bind(2, event).Bind(3, payload).Bind(4, now).Bind(5, now);
+      ins->Bind(1, id).Bind(2, event).Bind(3, payload).Bind(4, now).Bind(5, now).Bind(6, lead_id);
       KIRA_RETURN_IF_ERROR(ins->Exec());
     }
     KIRA_RETURN_IF_ERROR(tx.Commit());

@@ -44,7 +44,7 @@ TEST(SqliteWorkspaceStore, SharesTheShopDatabaseWithTheCrmStore) {
   auto st = (*db)->Prepare("SELECT version FROM schema_version WHERE component = 'web'");
   ASSERT_TRUE(st.ok());
   ASSERT_EQ((*st)->Step(), storage::Row::kRow);
-  EXPECT_EQ((*st)->Int(0), 2);
+  EXPECT_EQ((*st)->Int(0), 3);
   auto again = OpenSqliteWorkspaceStore(path);
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_EQ((*again)->ListUsers()->size(), 1u);
