@@ -16,58 +16,31 @@ using Json = nlohmann::json;
 // An outbox row's payload is ours, but it is read back from a database: bounded all the same.
 constexpr size_t kMaxAlertPayloadBytes = 64 * 1024;
 
-struct Phrases {
-  const char* subject[kAlertKinds];
-  const char* lead;      // "lead #"
-  const char* order;     // "order #"
-  const char* total;     // "total"
-  const char* outcome;   // "result"
-  const char* open_in;   // when there is no workspace url
-  const char* transfer;  // the transfer-failed line
-};
-
-// The alert texts, Russian first. (Short and fixed: they name the event; the shop's own words are
-// in the summary.)
-const Phrases kRu = {{"новый заказ", "целевой лид", "просят перезвонить",
-                      "не удалось перевести звонок на менеджера", "результат звонка Веры"},
-                     "лид №",
-                     "заказ №",
-                     "сумма",
-                     "итог",
-                     "откройте лид в рабочем месте Kira",
-                     "Перевод на менеджера не удался; клиент ждёт обратного звонка."};
-const Phrases kEn = {{"new order", "qualified lead", "callback requested",
-                      "transfer to a manager failed", "Vera's call result"},
-                     "lead #",
-                     "order #",
-                     "total",
-                     "result",
-                     "open the lead in Kira's workspace",
-                     "The transfer to a manager failed; the customer is waiting for a callback."};
-
 }  // namespace
 
-AlertText FormatAlert(AlertKind kind, const AlertFacts& f, const AlertConfig& cfg) {
-  const Phrases& p = cfg.language == "en" ? kEn : kRu;
+AlertText FormatAlert(AlertKind kind, const AlertFacts& f, const AlertConfig& cfg,
+                      const AlertTexts& x) {
   AlertText t;
-  std::string lead = std::string(p.lead) + std::to_string(f.lead_id);
-  t.subject = std::string("Kira: ") + p.subject[static_cast<size_t>(kind)] + " — " + lead;
+  const std::string lead = FillAlertText(x.lead, {{"lead_id", std::to_string(f.lead_id)}});
+  t.subject =
+      FillAlertText(x.subject, {{"event", x.events[static_cast<size_t>(kind)]}, {"lead", lead}});
   std::string b;
   if (kind == AlertKind::kNewOrder) {
-    b += std::string(p.order) + std::to_string(f.entity_id);
-    if (!f.total.empty()) b += ", " + std::string(p.total) + " " + f.total;
+    const std::string order = std::to_string(f.entity_id);
+    b += f.total.empty() ? FillAlertText(x.order, {{"order_id", order}})
+                         : FillAlertText(x.order_total, {{"order_id", order}, {"total", f.total}});
     b += "\n";
   }
-  if (kind == AlertKind::kTransferFailed) b += std::string(p.transfer) + "\n";
+  if (kind == AlertKind::kTransferFailed) b += FillAlertText(x.transfer_failed, {}) + "\n";
   if (kind == AlertKind::kVeraResult && !f.outcome.empty())
-    b += std::string(p.outcome) + ": " + f.outcome + "\n";
+    b += FillAlertText(x.outcome, {{"outcome", OutcomeLabel(f.outcome, cfg.language)}}) + "\n";
   // A summary quotes what the caller asked for, which may hold a number someone said: masked
   // as in the logs (core/log.h Redact), so no phone number or e-mail address leaves in an alert.
   if (!f.summary.empty()) b += log::Redact(CutUtf8(f.summary, kMaxAlertSummaryBytes)) + "\n";
   if (!cfg.workspace_url.empty())
     b += cfg.workspace_url + "/#/lead/" + std::to_string(f.lead_id);
   else
-    b += lead + ": " + p.open_in;
+    b += FillAlertText(x.no_link, {{"lead", lead}});
   t.body = b;
   return t;
 }
@@ -187,6 +160,14 @@ Result<AlertConfig> Alerts::SaveConfig(const std::string& json) {
   return next;
 }
 
+Result<AlertTexts> Alerts::Texts(const std::string& language) {
+  auto t = LoadAlertTexts(language, opt_.shop_dir, opt_.defaults_dir);
+  if (t.ok() || opt_.shop_dir.empty()) return t;
+  // A mistake in the shop's file must not silence the alerts: the built-in words go instead.
+  log::Warn("alerts", t.status().message() + "; the built-in alert texts are used");
+  return LoadAlertTexts(language, "", opt_.defaults_dir);
+}
+
 Status Alerts::QueueTest(const std::string& channel) {
   KIRA_ASSIGN_OR_RETURN(AlertConfig cfg, Config());
   const bool telegram = channel == "telegram";
@@ -196,14 +177,13 @@ Status Alerts::QueueTest(const std::string& channel) {
   if (telegram ? !cfg.telegram.enabled : !cfg.email.enabled)
     return Status::Invalid(std::string("alerts: switch ") + (telegram ? "Telegram" : "e-mail") +
                            " alerts on and save them first");
-  const bool en = cfg.language == "en";
-  std::string body =
-      en ? "Alerts from Kira will come here." : "Сюда будут приходить уведомления Kira.";
+  KIRA_ASSIGN_OR_RETURN(AlertTexts x, Texts(cfg.language));
+  std::string body = FillAlertText(x.test_body, {});
   if (!cfg.workspace_url.empty()) body += "\n" + cfg.workspace_url;
   std::string payload = Json{
       {"kind", "test"},
       {"test", true},
-      {"subject", en ? "Kira: test alert" : "Kira: проверка уведомлений"},
+      {"subject", FillAlertText(x.test_subject, {})},
       {"body", body}}.dump(-1, ' ', false, Json::error_handler_t::replace);
   return hooks_.Enqueue(telegram ? kTelegramChannelEvent : kEmailChannelEvent, payload);
 }
@@ -211,7 +191,8 @@ Status Alerts::QueueTest(const std::string& channel) {
 Status Alerts::Raise(AlertKind kind, const AlertFacts& facts) {
   KIRA_ASSIGN_OR_RETURN(AlertConfig cfg, Config());
   if (!cfg.on(kind)) return Status::Ok();
-  AlertText t = FormatAlert(kind, facts, cfg);
+  KIRA_ASSIGN_OR_RETURN(AlertTexts x, Texts(cfg.language));
+  AlertText t = FormatAlert(kind, facts, cfg, x);
   std::string payload = Json{
       {"kind", std::string(AlertKindName(kind))},
       {"lead_id", facts.lead_id},

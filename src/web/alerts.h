@@ -30,6 +30,7 @@
 #include "core/status.h"
 #include "crm/workspace_store.h"
 #include "web/alert_config.h"
+#include "web/alert_texts.h"
 #include "web/webhooks.h"
 
 namespace kira::web {
@@ -56,11 +57,18 @@ struct AlertText {
   std::string body;     // the rest, ending with the link
 };
 
-// The texts in the config's language ("ru" or "en").
-AlertText FormatAlert(AlertKind kind, const AlertFacts& facts, const AlertConfig& cfg);
+// The alert in `texts` (the words of the config's language, web/alert_texts.h) with the facts
+// filled in: a Vera result's outcome as the workspace names it, the summary masked.
+AlertText FormatAlert(AlertKind kind, const AlertFacts& facts, const AlertConfig& cfg,
+                      const AlertTexts& texts);
 
 struct AlertOptions {
   std::chrono::milliseconds timeout{std::chrono::seconds(10)};  // per Telegram or SMTP attempt
+  // Where the words come from (web/alert_texts.h): the shop's directory (beside its profile; ""
+  // = none) over the built-in data ("" = kira::DefaultsDir()). Read at each alert, so an edit
+  // counts at once; a shop file with a mistake is logged and the built-in words are used.
+  std::string shop_dir;
+  std::string defaults_dir;
 };
 
 class Alerts {
@@ -92,6 +100,10 @@ class Alerts {
   class ChannelSender;
   Alerts(crm::WorkspaceStore& store, Webhooks& hooks, const Clock& clock,
          std::function<std::string()> shop_zone, AlertOptions opt);
+
+  // The words of `language`: the shop's over the built-in ones, or the built-in ones alone when
+  // the shop's file has a mistake (logged).
+  Result<AlertTexts> Texts(const std::string& language);
 
   crm::WorkspaceStore& store_;
   Webhooks& hooks_;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "core/tz.h"
 #include "web/testing/telegram_fake.h"
@@ -190,9 +191,10 @@ TEST_F(AlertsTest, NewOrderReachesTheChatOnceWithTheLinkAndNoPhone) {
 
 TEST(AlertTextTest, ANumberOrAddressSaidInTheSummaryIsMasked) {
   AlertConfig cfg;
-  AlertText t = FormatAlert(
-      AlertKind::kCallbackRequested,
-      {3, 4, "Просил перезвонить на +79161234567, почта ivan.petrov@mail.ru", "", ""}, cfg);
+  AlertText t =
+      FormatAlert(AlertKind::kCallbackRequested,
+                  {3, 4, "Просил перезвонить на +79161234567, почта ivan.petrov@mail.ru", "", ""},
+                  cfg, *LoadAlertTexts("ru", ""));
   EXPECT_EQ(t.body.find("+79161234567"), std::string::npos) << t.body;
   EXPECT_EQ(t.body.find("ivan.petrov"), std::string::npos) << t.body;
   EXPECT_NE(t.body.find("Просил перезвонить"), std::string::npos);
@@ -211,7 +213,7 @@ TEST_F(AlertsTest, EnglishTextsAndAllFiveEvents) {
   EXPECT_NE(m[1].text.find("qualified lead"), std::string::npos);
   EXPECT_NE(m[2].text.find("callback requested"), std::string::npos);
   EXPECT_NE(m[3].text.find("transfer to a manager failed"), std::string::npos);
-  EXPECT_NE(m[4].text.find("result: refused"), std::string::npos) << m[4].text;
+  EXPECT_NE(m[4].text.find("result: Refused"), std::string::npos) << m[4].text;
 }
 
 TEST_F(AlertsTest, ASwitchedOffEventIsNotQueued) {
@@ -361,6 +363,29 @@ TEST_F(AlertsTest, ASwitchedOffChannelGivesUpItsRows) {
   EXPECT_EQ(row.status, "failed");
   EXPECT_NE(row.last_error.find("switched off"), std::string::npos);
   EXPECT_EQ(tg_.requests(), 0);
+}
+
+// The words come from the shop's alerts/ru.yaml when it has one, read at each alert; a file with
+// a mistake does not silence the alerts: the built-in words go instead.
+TEST_F(AlertsTest, AShopsOwnWordsGoOutAndABrokenFileFallsBackToTheBuiltInOnes) {
+  std::filesystem::create_directories(dir_ / "shop" / "alerts");
+  std::ofstream(dir_ / "shop" / "alerts" / "ru.yaml") << "events:\n  new_order: заказ с сайта\n";
+  alerts_.reset();
+  AlertOptions ao;
+  ao.shop_dir = (dir_ / "shop").string();
+  auto a = Alerts::Open(
+      *ws_, *hooks_, clock_, [] { return std::string("Europe/Moscow"); }, ao);
+  ASSERT_TRUE(a.ok()) << a.status().message();
+  alerts_ = std::move(*a);
+  ASSERT_TRUE(alerts_->SaveConfig(TelegramSettingsJson(tg_.url())).ok());
+  ASSERT_TRUE(alerts_->Raise(AlertKind::kNewOrder, Order()).ok());
+  std::ofstream(dir_ / "shop" / "alerts" / "ru.yaml") << "events:\n  new_order: \"{phone}\"\n";
+  ASSERT_TRUE(alerts_->Raise(AlertKind::kNewOrder, Order()).ok());
+  EXPECT_EQ(Deliver(), 2);
+  auto m = tg_.messages();
+  ASSERT_EQ(m.size(), 2u);
+  EXPECT_NE(m[0].text.find("Kira: заказ с сайта — лид №7"), std::string::npos) << m[0].text;
+  EXPECT_NE(m[1].text.find("Kira: новый заказ — лид №7"), std::string::npos) << m[1].text;
 }
 
 }  // namespace

@@ -378,10 +378,15 @@ Status WebServer::Start() {
                                                          *m.clock, &m.store_mu);
   KIRA_ASSIGN_OR_RETURN(m.auth, Auth::Open(*m.cfg.workspace, *m.clock, m.cfg.auth));
   KIRA_ASSIGN_OR_RETURN(m.hooks, Webhooks::Open(*m.cfg.workspace, *m.clock, m.cfg.webhooks));
-  KIRA_ASSIGN_OR_RETURN(m.alerts, Alerts::Open(*m.cfg.workspace, *m.hooks, *m.clock, [&m] {
-                          auto p = m.ProfileNow();
-                          return p ? p->timezone : std::string("UTC");
-                        }));
+  AlertOptions alert_opt;
+  alert_opt.shop_dir = m.ShopDir();
+  KIRA_ASSIGN_OR_RETURN(m.alerts, Alerts::Open(
+                                      *m.cfg.workspace, *m.hooks, *m.clock,
+                                      [&m] {
+                                        auto p = m.ProfileNow();
+                                        return p ? p->timezone : std::string("UTC");
+                                      },
+                                      alert_opt));
   {
     // The key sealing amoCRM's tokens and Bitrix24's webhook lives beside the database, never in
     // it (web/sealed_state.h). Its file keeps the name it had when only amoCRM used it.
