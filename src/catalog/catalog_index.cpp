@@ -1,6 +1,7 @@
 // Building the catalog's inverted index and resolving query words against it (catalog_impl.h).
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <unordered_set>
 
 #include "catalog/catalog_impl.h"
@@ -456,9 +457,22 @@ void Catalog::Impl::BuildConceptValues() {
   const std::vector<LexEntry>* lists[4] = {&lex.categories, &lex.colors, &lex.surfaces,
                                            &lex.materials};
   const Attr attrs[4] = {kCategory, kColor, kSurface, kMaterial};
+  // A catalog may write a value's words in another order ("Плитка настенная" for the
+  // lexicon's "Настенная плитка"): values are also matched by their words, sorted.
+  auto word_key = [](const std::string& v) {
+    std::vector<std::string> w;
+    TokenizeInto(text::Lower(v), &w);
+    std::sort(w.begin(), w.end());
+    std::string key;
+    for (const auto& t : w) key += t + " ";
+    return key;
+  };
   for (int k = 0; k < 4; ++k) {
     auto& out = concept_values[k];
     out.assign(lists[k]->size(), {});
+    std::unordered_map<std::string, uint32_t> by_words;
+    for (uint32_t id = 0; id < attr_value[attrs[k]].size(); ++id)
+      by_words.emplace(word_key(attr_value[attrs[k]][id]), id);
     for (size_t e = 0; e < lists[k]->size(); ++e) {
       const LexEntry& le = (*lists[k])[e];
       std::vector<const std::string*> forms = {&le.value, &le.name_en};
@@ -468,9 +482,11 @@ void Catalog::Impl::BuildConceptValues() {
       for (const std::string* f : forms) {
         if (f->empty()) continue;
         auto it = attr_id[attrs[k]].find(text::Lower(*f));
-        if (it != attr_id[attrs[k]].end() &&
-            std::find(ids.begin(), ids.end(), it->second) == ids.end())
-          ids.push_back(it->second);
+        std::optional<uint32_t> id;
+        if (it != attr_id[attrs[k]].end()) id = it->second;
+        if (!id)
+          if (auto w = by_words.find(word_key(*f)); w != by_words.end()) id = w->second;
+        if (id && std::find(ids.begin(), ids.end(), *id) == ids.end()) ids.push_back(*id);
       }
       std::stable_sort(ids.begin(), ids.end(), [&](uint32_t a, uint32_t b) {
         return attr_postings[attrs[k]][a].size() > attr_postings[attrs[k]][b].size();
@@ -580,10 +596,27 @@ std::vector<Catalog::Impl::Term> Catalog::Impl::Analyze(std::string_view query) 
     if (x != std::string::npos && x > 0 && x + 1 < tok.size() && IsDigit(tok[0]) &&
         IsDigit(tok[x + 1])) {
       t.format = tok;
-      // Callers say sides in either order ("120 на 60"); use the catalog's order.
+      // Callers say sides in either order ("120 на 60"), and in millimetres where the catalog
+      // writes centimetres ("six hundred by six hundred" for 60x60) or the other way round;
+      // use the catalog's.
       if (!attr_id[kFormat].count(t.format)) {
-        std::string swapped = tok.substr(x + 1) + "x" + tok.substr(0, x);
-        if (attr_id[kFormat].count(swapped)) t.format = swapped;
+        const std::string a = tok.substr(0, x), b = tok.substr(x + 1);
+        auto scaled = [](const std::string& side, bool down) -> std::string {
+          if (side.empty() || !std::all_of(side.begin(), side.end(), IsDigit)) return "";
+          if (!down) return side.size() <= 3 ? side + "0" : "";
+          return side.size() >= 3 && side.back() == '0' ? side.substr(0, side.size() - 1) : "";
+        };
+        std::vector<std::pair<std::string, std::string>> tries = {{b, a}};
+        for (bool down : {true, false})
+          if (!scaled(a, down).empty() && !scaled(b, down).empty()) {
+            tries.push_back({scaled(a, down), scaled(b, down)});
+            tries.push_back({scaled(b, down), scaled(a, down)});
+          }
+        for (const auto& [p, q] : tries)
+          if (attr_id[kFormat].count(p + "x" + q)) {
+            t.format = p + "x" + q;
+            break;
+          }
       }
     }
     t.words = MatchWord(t.format.empty() ? tok : t.format);
@@ -592,11 +625,14 @@ std::vector<Catalog::Impl::Term> Catalog::Impl::Analyze(std::string_view query) 
     if (i + 1 < toks.size() && IsDigit(toks[i + 1][0]) && Letters(tok) <= 3 &&
         text::HasCyrillic(tok)) {
       for (const std::string& other : {text::CyrillicLookAlikes(tok), text::ToLatin(tok)}) {
-        auto it = word_id.find(other);
-        if (it == word_id.end()) continue;
-        bool have = false;
-        for (const auto& m : t.words) have = have || m.word == it->second;
-        if (!have) t.words.push_back({it->second, 0.9f});
+        // "к 80" for the code "K80" written as one word.
+        for (const std::string& w : {other, other + toks[i + 1]}) {
+          auto it = word_id.find(w);
+          if (it == word_id.end()) continue;
+          bool have = false;
+          for (const auto& m : t.words) have = have || m.word == it->second;
+          if (!have) t.words.push_back({it->second, 0.9f});
+        }
       }
     }
     terms.push_back(std::move(t));

@@ -395,6 +395,13 @@ class EnglishAndLatinCatalog : public ::testing::Test {
         "white", "");
     add("TRW-10", "Rubi notched trowel 10mm", "Tools", "Rubi", "", "", "", "");
     add("TRW-6", "Rubi notched trowel 6mm", "Tools", "Rubi", "", "", "", "");
+    add("LK-K55W", "Клей для мозаики Litokol Litoplus K55 белый 25 кг", "Клей для мозаики",
+        "Litokol", "Litoplus K55", "", "белый", "");
+    // The lexicon's "Настенная плитка", written the other way round.
+    add("KM-W", "Плитка настенная Камелия белая 25x40", "Плитка настенная", "Береза", "Камелия",
+        "25x40", "белый", "глянцевый");
+    add("KM-D", "Декор Камелия цветы 25x40", "Декор", "Береза", "Камелия", "25x40", "белый",
+        "глянцевый");
     cat_->BuildIndex();
   }
   Catalog::Mentions Extract(const std::string& said) const {
@@ -432,6 +439,26 @@ TEST_F(EnglishAndLatinCatalog, ACodeInTheOtherScript) {
   // "к80" (Cyrillic к) is the code "K80" of the catalog.
   EXPECT_EQ(First("клей литокол к80 белый"), "LK-K80W");
   EXPECT_EQ(First("litokol k80 grey"), "LK-K80G");
+}
+
+TEST_F(EnglishAndLatinCatalog, ACodeSaidAsALetterAndANumber) {
+  // "Литокол К восемьдесят": the letter and the number of the code "K80" said apart.
+  EXPECT_EQ(First("литокол к восемьдесят клей"), "LK-K80W");
+  EXPECT_EQ(First("литокол к пятьдесят пять клей"), "LK-K55W");
+}
+
+TEST_F(EnglishAndLatinCatalog, ASizeInMillimetresIsTheCatalogsFormat) {
+  // "six hundred by six hundred" (mm) for the catalog's 60x60 (cm), and the other way round.
+  EXPECT_EQ(Extract("the clevedon six hundred by six hundred").format, "60x60");
+  EXPECT_EQ(Extract("metro one hundred by two hundred").format, "10x20");
+  EXPECT_EQ(Extract("zellige 130 by 130").format, "13x13");
+  EXPECT_EQ(Extract("a 600x601 tile").format, "600x601");  // no such size: as said
+}
+
+TEST_F(EnglishAndLatinCatalog, ALexiconCategoryInAnotherWordOrder) {
+  // "кафель" is the lexicon's "Настенная плитка"; this catalog writes "Плитка настенная".
+  EXPECT_EQ(Extract("кафель камелия белый").category, "Плитка настенная");
+  EXPECT_EQ(First("кафель камелия белый двадцать пять на сорок"), "KM-W");
 }
 
 TEST_F(EnglishAndLatinCatalog, ASizeWrittenWithItsUnitIsSaidApart) {

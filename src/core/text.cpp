@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <unordered_map>
 
 namespace kira::text {
@@ -419,6 +420,7 @@ std::string NumberWordsToDigits(std::string_view normalized) {
     }
     double total = 0, current = 0;
     int last_rank = 99;  // parts must come in falling order: сто двадцать пять
+    bool pronoun_one = false;
     size_t j = i;
     bool any = false;
     while (j < toks.size()) {
@@ -456,6 +458,19 @@ std::string NumberWordsToDigits(std::string_view normalized) {
       }
       int r = Rank(nw.kind);
       if (r >= last_rank || (last_rank == 3 && r == 2)) break;  // "два три", "двадцать десять"
+      // "the six hundred one" is the 600 one: a bare "one" after hundreds that ends the clause
+      // is the pronoun ("six hundred and one" still says 601)...
+      static const std::set<std::string, std::less<>> kAfterPronoun = {
+          "please", "thanks", "with", "in", "for", "that", "which", "is", "and"};
+      // ...said after "the" ("the grey six hundred one"): "one hundred one" alone is 101.
+      bool after_the = false;
+      for (size_t k = out.size(); k-- > 0 && k + 4 >= out.size();)
+        after_the = after_the || out[k] == "the" || out[k] == "that";
+      if (last_rank == 4 && toks[j] == "one" && toks[j - 1] != "and" && after_the &&
+          (j + 1 == toks.size() || kAfterPronoun.count(toks[j + 1]))) {
+        pronoun_one = true;
+        break;
+      }
       current += nw.value;
       last_rank = r;
       any = true;
@@ -463,6 +478,10 @@ std::string NumberWordsToDigits(std::string_view normalized) {
     }
     out.push_back(NumStr(total + current));
     i = j;
+    if (pronoun_one) {
+      out.push_back("one");
+      ++i;
+    }
   }
   std::string res;
   for (size_t k = 0; k < out.size(); ++k) {
@@ -473,7 +492,25 @@ std::string NumberWordsToDigits(std::string_view normalized) {
 }
 
 std::string Canonical(std::string_view s) {
-  std::string n = NumberWordsToDigits(Normalize(s));
+  // A clause mark ends a number: "тридцать на шестьдесят, две коробки" is 30x60 and 2 boxes,
+  // not 30x62 ("1,5" and "2,690" stay numbers: Normalize keeps a mark between digits).
+  std::string n;
+  size_t from = 0;
+  auto flush = [&](size_t to) {
+    std::string part = NumberWordsToDigits(Normalize(s.substr(from, to - from)));
+    if (!part.empty()) n += (n.empty() ? "" : " ") + part;
+  };
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c != ',' && c != ';' && c != '.' && c != '!' && c != '?' && c != ':') continue;
+    bool between_digits = i > 0 && i + 1 < s.size() &&
+                          IsDig(static_cast<unsigned char>(s[i - 1])) &&
+                          IsDig(static_cast<unsigned char>(s[i + 1]));
+    if (between_digits) continue;
+    flush(i);
+    from = i + 1;
+  }
+  flush(s.size());
   // "60 на 60", "60 by 60" → "60x60" (after number words became digits).
   std::vector<std::string> toks = Tokens(n);
   auto is_num = [](const std::string& t) {

@@ -32,6 +32,25 @@ TEST(Text, NumberWords) {
   EXPECT_EQ(Canonical("два три"), "2 3");
 }
 
+TEST(Text, AClauseMarkEndsANumber) {
+  // "шестьдесят, две коробки" is 60 and 2 boxes, not 62 boxes.
+  EXPECT_EQ(Canonical("тридцать на шестьдесят, две коробки"), "30x60 2 коробки");
+  EXPECT_EQ(Canonical("тридцать на шестьдесят две коробки"), "30x62 коробки");  // no mark: one
+  EXPECT_EQ(Canonical("twenty. five boxes"), "20 5 boxes");
+  // Marks between digits stay inside the number.
+  EXPECT_EQ(Canonical("1,5 квадрата"), "1.5 квадрата");
+  EXPECT_EQ(Canonical("2,690 pounds"), "2.690 pounds");
+  EXPECT_EQ(Canonical("в 10:30"), "в 10 30");
+}
+
+TEST(Text, TheHundredsOneIsAPronoun) {
+  EXPECT_EQ(Canonical("the six hundred by six hundred one"), "the 600x600 one");
+  EXPECT_EQ(Canonical("the grey six hundred one please"), "the grey 600 one please");
+  EXPECT_EQ(Canonical("six hundred and one"), "601");
+  EXPECT_EQ(Canonical("six hundred one metres"), "601 metres");
+  EXPECT_EQ(Canonical("one hundred one"), "101");
+}
+
 TEST(Text, NumberToWordsSpellsNumbers) {
   EXPECT_EQ(NumberToWords(0, true), "ноль");
   EXPECT_EQ(NumberToWords(25, true), "двадцать пять");
