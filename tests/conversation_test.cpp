@@ -167,6 +167,9 @@ TEST_P(Conversation, RunsGroundedToTheExpectedOutcome) {
 
   dialog::GroundingChecker checker(*shop.catalog, profile);
   dialog::GroundingContext ctx;
+  auto agent_data = (*engine)->Agent(sc.agent, sc.lang);
+  ASSERT_TRUE(agent_data.ok()) << agent_data.status().ToString();
+  ctx.line_separators = (*agent_data)->phrases.List("order_line_separators");
   std::vector<std::string> transcript;
   std::string transfer;
   auto check = [&](const dialog::Reply& r) {

@@ -170,6 +170,7 @@ void KiraSession::ResolveOutcome(crm::Outcome* outcome,
     v.insert(pv.begin(), pv.end());
   }
   v["qty"] = Num(qty_);
+  if (about) v["unit"] = UnitWord(about->unit, qty_);
   v["order_id"] = std::to_string(order_id_);
   v["name"] = name_;
   std::string s;
@@ -199,6 +200,7 @@ void KiraSession::ResolveOutboundOutcome(crm::Outcome* outcome,
     v.insert(pv.begin(), pv.end());
   }
   v["qty"] = Num(qty_);
+  if (product_) v["unit"] = UnitWord(product_->unit, qty_);
   v["order_id"] = std::to_string(order_id_);
   // Every terminal outcome is Vera's result, as it is Kira's: a callee who asked for the
   // manager and was put through is `transferred` (the closed list's word for what happened),

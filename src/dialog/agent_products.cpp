@@ -114,30 +114,8 @@ void KiraSession::HandleRequest(Reply& r, const std::string& text, const std::st
 }
 
 std::vector<KiraSession::Queued> KiraSession::SeveralProducts(const std::string& canon) const {
-  std::vector<std::vector<std::string>> seps;
-  for (const auto& s : agent_.phrases.List("order_line_separators"))
-    seps.push_back(text::Tokens(text::Canonical(s)));
-  std::sort(seps.begin(), seps.end(),
-            [](const auto& a, const auto& b) { return a.size() > b.size(); });
-  std::vector<std::string> toks = text::Tokens(canon);
-  std::vector<std::string> parts(1);
-  for (size_t i = 0; i < toks.size();) {
-    size_t n = 0;
-    for (const auto& sep : seps) {
-      if (sep.empty() || i + sep.size() > toks.size()) continue;
-      if (std::equal(sep.begin(), sep.end(), toks.begin() + static_cast<std::ptrdiff_t>(i))) {
-        n = sep.size();
-        break;
-      }
-    }
-    if (n) {
-      if (!parts.back().empty()) parts.emplace_back();
-      i += n;
-      continue;
-    }
-    parts.back() += (parts.back().empty() ? "" : " ") + toks[i];
-    ++i;
-  }
+  std::vector<std::string> parts =
+      SplitOrderLines(canon, agent_.phrases.List("order_line_separators"));
   if (parts.size() < 2) return {};
   std::vector<Queued> out;
   std::optional<Quantity> shared;  // "по одной штуке", "one of each": for every product
@@ -452,6 +430,11 @@ void KiraSession::HandleAnalogChoice(Reply& r, const std::string& text, const st
       other_named = true;
     }
   }
+  // An option named in a refusal is refused ("бежевую не хочу, у меня всё в сером", "pink? no
+  // way"); "не эту, а вторую" is a choice (f.choice) or a correction.
+  if (chosen && !f.choice && f.no && !f.yes && !f.correction && !f.replacement && !other_named &&
+      !Says(f, "supply_words"))
+    return Decline(r, nt_reason_);
   // "Нет, подожду, закажите": the product the analogs stood in for, from the distributor.
   if (!chosen && supply_state_.waited && Says(f, "supply_words")) {
     const catalog::Product* p = supply_state_.waited;
@@ -688,6 +671,7 @@ void KiraSession::HandleQuantity(Reply& r, const Quantity& q) {
 void KiraSession::OfferOrder(Reply& r) {
   Vars v = ProductVars(*product_);
   v["qty"] = Num(qty_);
+  v["unit"] = UnitWord(product_->unit, qty_);
   double total = 0;
   std::vector<DraftLine> all = AllLines();
   for (const DraftLine& l : all) total += l.product->price * l.qty;
@@ -696,17 +680,20 @@ void KiraSession::OfferOrder(Reply& r) {
     for (const DraftLine& l : all) {
       Vars lv = ProductVars(*l.product);
       lv["qty"] = Num(l.qty);
+      lv["unit"] = UnitWord(l.product->unit, l.qty);
       lv["total"] = Money(l.product->price * l.qty);
       Say(r, "order_line", lv);
     }
   v["total"] = Money(total);
   stage_ = Stage::kOrderOffer;
-  Ask(r, "order_offer", v);
+  // After the lines, the total alone: one line's quantity beside it would read as the order's.
+  Ask(r, all.size() > 1 ? "order_offer_lines" : "order_offer", v);
 }
 
 void KiraSession::ConfirmOrder(Reply& r) {
   Vars v = ProductVars(*product_);
   v["qty"] = Num(qty_);
+  v["unit"] = UnitWord(product_->unit, qty_);
   double total = 0;
   std::vector<DraftLine> all = AllLines();
   for (const DraftLine& l : all) total += l.product->price * l.qty;
@@ -715,7 +702,7 @@ void KiraSession::ConfirmOrder(Reply& r) {
     std::string products;
     for (size_t i = 0; i + 1 < all.size(); ++i)
       products += SpokenName(*all[i].product) + ", " + Num(all[i].qty) + " " +
-                  UnitWord(all[i].product->unit) + ", ";
+                  UnitWord(all[i].product->unit, all[i].qty) + ", ";
     v["product"] = products + SpokenName(*product_);
   }
   v["total"] = Money(total);

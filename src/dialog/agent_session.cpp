@@ -413,6 +413,11 @@ bool KiraSession::HandleControl(Reply& r, const Frame& f) {
     done = !toks.empty() && std::all_of(toks.begin(), toks.end(), [&](const std::string& t) {
       return std::find(words.begin(), words.end(), t) != words.end();
     });
+    // "By the Z, got it, thanks", "ясно, тогда в воскресенье подъедем": thanks or an
+    // acknowledgement, asking for nothing and naming no product.
+    bool nothing_asked = !f.product && !f.quantity && !f.name && !f.callback && !f.phone;
+    if (!done && nothing_asked)
+      done = ContainsAny(f.canonical, agent_.phrases.List("closing_words"));
   }
   bool closing = f.Has("goodbye") || (asked_more && (f.no || done) && !more);
   // "Great, thanks, bye": a yes word said while taking leave is no yes.

@@ -211,12 +211,17 @@ std::vector<NumToken> Scan(const std::string& s, const std::string& currency = "
       } else {
         size_t b = i;
         if (b > 0 && s[b - 1] == ' ') --b;
+        // Longest symbol first; of one symbol shared by several currencies ("$"), the shop's.
+        const CurrencyMark* found = nullptr;
         for (const auto& cm : CurrencyMarks()) {
           if (!cm.symbol || cm.minor || cm.text.size() > b) continue;
+          if (found && cm.text.size() < found->text.size()) break;
           if (lower.compare(b - cm.text.size(), cm.text.size(), cm.text) != 0) continue;
+          if (!found || (cm.code == currency && found->code != currency)) found = &cm;
+        }
+        if (found) {
           t.money = true;
-          t.currency = cm.code;
-          break;
+          t.currency = found->code;
         }
       }
     }
@@ -399,6 +404,8 @@ std::vector<GroundingIssue> GroundingChecker::Check(const std::string& utterance
     for (double v : NumbersIn(canonical)) caller.push_back(v);
     // The quantity as the dialog understood it: "2 с половиной" is 2.5, not 2 and nothing.
     if (auto q = ExtractQuantity(canonical, /*bare_allowed=*/true)) caller.push_back(q->value);
+    for (const std::string& part : SplitOrderLines(canonical, ctx.line_separators))
+      if (auto q = ExtractQuantity(part, /*bare_allowed=*/false)) caller.push_back(q->value);
     // A count beside the product without a unit ("пару смесителей"), as the dialog reads it.
     auto product_word = [this](const std::string& w) {
       return !catalog_.CategoriesNamedBy(w).empty();

@@ -22,6 +22,9 @@ struct GroundingContext {
                                           // there stay in scope ("итого 54 230 руб.")
   std::vector<int64_t> record_ids;        // order/task/lead ids created in this conversation
   std::vector<std::string> extra_texts;   // other data the agent may quote (e.g. a task note)
+  // The scenario's order_line_separators: a caller's turn naming several products has a
+  // quantity for each ("ten sheets of the mosaic and a tub of the grout").
+  std::vector<std::string> line_separators;
 };
 
 struct GroundingIssue {

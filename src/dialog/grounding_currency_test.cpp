@@ -39,6 +39,27 @@ business::Profile Shop(const std::string& currency, const std::string& language)
   return p;
 }
 
+TEST(GroundingCurrency, DollarsOfTheShopsOwnCountry) {
+  // "$" and "dollars" are the mark of NZD, AUD, CAD and USD alike: the shop's own wins.
+  auto cat = OneTile();
+  const std::string name = "Porcelain tile Harlow Ceramics Camden grey 60x60 matt";
+  for (const char* code : {"NZD", "AUD", "CAD", "USD"}) {
+    const business::Profile shop = Shop(code, "en");
+    GroundingChecker checker(*cat, shop);
+    GroundingContext ctx;
+    EXPECT_TRUE(checker.Check(name + " is $24.95 per square meter.", ctx).empty()) << code;
+    EXPECT_TRUE(checker.Check(name + " is 24 dollars 95 cents per square meter.", ctx).empty())
+        << code;
+    EXPECT_FALSE(checker.Check(name + " is £24.95 per square meter.", ctx).empty()) << code;
+    EXPECT_FALSE(checker.Check(name + " is $25.95 per square meter.", ctx).empty()) << code;
+  }
+  const business::Profile nz = Shop("NZD", "en");
+  GroundingChecker checker(*cat, nz);
+  GroundingContext ctx;
+  EXPECT_FALSE(checker.Check(name + " is 24.95 AUD per square meter.", ctx).empty());
+  EXPECT_TRUE(checker.Check(name + " is 24.95 NZD per square meter.", ctx).empty());
+}
+
 TEST(GroundingCurrency, AnAmountInAnotherCurrencyIsUnsupported) {
   auto cat = OneTile();
   const business::Profile uk = Shop("GBP", "en");

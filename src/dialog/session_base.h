@@ -50,6 +50,10 @@ class SessionBase : public DialogSession {
   // An amount in the profile's currency: "54 230,40 руб.", "£64.00"; spoken on the phone.
   std::string Money(double v) const;
   std::string UnitWord(const std::string& unit) const { return agent_.phrases.Unit(unit); }
+  // The unit as said after a quantity: "1 piece", "12 pieces".
+  std::string UnitWord(const std::string& unit, double qty) const {
+    return qty == 1 ? agent_.phrases.UnitOne(unit) : agent_.phrases.Unit(unit);
+  }
   std::string SpokenName(const catalog::Product& p) const;
   // A catalog attribute value as this agent says it: the lexicon's English name for colours,
   // surfaces, materials and categories; collections in Latin letters in English.

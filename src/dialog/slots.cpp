@@ -65,15 +65,17 @@ std::string UnitWord(const std::vector<std::string>& toks, size_t i, size_t* con
       StartsWithAny(w, {"метр", "квадратн", "meter", "metre", "квадратик"}))
     return "м2";
   if (OneOf(w, {"м", "m"})) return "м2";
-  if (StartsWithAny(w, {"короб", "упаков", "пачк", "пачек", "pack", "box", "carton"})) return "box";
+  // Diminutives too ("три пачечки", "коробочку").
+  if (StartsWithAny(w, {"короб", "упаков", "пачк", "пачек", "пачеч", "pack", "box", "carton"}))
+    return "box";
   if (OneOf(w, {"шт",     "pcs",   "лист",   "листа",  "листов",  "листы",  "мешок",
                 "tile",   "tiles", "плиток", "плитки", "плитку",  "плитка", "sheet",
                 "sheets", "rolls", "roll",   "length", "lengths", "sack",   "sacks",
                 "tin",    "tins",  "kit",    "kits",   "set",     "sets"}) ||
       StartsWithAny(
-          w, {"штук",     "штуч",  "piece",  "мешк",   "мешоч", "bag",      "ведр",    "bucket",
-              "банк",     "банок", "рулон",  "тюбик",  "tube",  "картридж", "канистр", "tub",
-              "комплект", "бутыл", "флакон", "bottle", "пакет", "packet"}))
+          w, {"штук", "штуч",     "piece", "мешк",   "мешоч",  "bag",   "ведр",     "bucket",
+              "банк", "банок",    "баноч", "рулон",  "тюбик",  "tube",  "картридж", "канистр",
+              "tub",  "комплект", "бутыл", "флакон", "bottle", "пакет", "packet"}))
     return "шт";
   if (OneOf(w, {"кг", "kg", "кило"}) || StartsWithAny(w, {"килограм", "kilo"})) return "кг";
   return "";
@@ -153,9 +155,10 @@ std::vector<NumberRole> NumberRoles(const std::vector<std::string>& toks) {
     const std::string& next = At(toks, i + 1);
     size_t used;
     bool unit_after = !UnitWord(toks, i + 1, &used).empty();
-    // Order and item numbers: "заказ номер 15", "№ 15", "order 1234".
-    if (OneOf(prev, {"номер", "no", "number", "заказ", "заказа", "order", "артикул", "sku", "код",
-                     "№"})) {
+    // Order and item numbers: "заказ номер 15", "№ 15", "order 1234"; but a unit after the
+    // number makes it a quantity ("I want to order ten boxes").
+    if (OneOf(prev, {"номер", "no", "number", "артикул", "sku", "код", "№"}) ||
+        (OneOf(prev, {"заказ", "заказа", "order"}) && !unit_after)) {
       role[i] = NumberRole::kOther;
       continue;
     }
@@ -823,7 +826,11 @@ std::optional<std::string> ExtractName(const std::string& original, bool awaitin
   if (awaiting && lower.size() > 3 && lower.size() <= 12) {
     for (size_t i = 0; i < lower.size(); ++i) {
       if (!is_name_word(i)) continue;
-      if (!text::ProperNounLemma(lower[i]).empty() ||
+      // "Priya, like I said": a first name the list knows opening the turn as a clause.
+      bool listed_first =
+          i == 0 && ends_sentence(0) &&
+          std::find(known_names.begin(), known_names.end(), lower[0]) != known_names.end();
+      if (!text::ProperNounLemma(lower[i]).empty() || listed_first ||
           (i > 0 && !text::HasCyrillic(lower[i]) && capitalised(i)))
         return as_name(i);
     }
@@ -852,6 +859,8 @@ std::optional<std::string> ExtractFulfilment(const std::string& canonical) {
     if (t == "come" && OneOf(At(toks, i + 1), {"and", "to"}) &&
         OneOf(At(toks, i + 2), {"get", "grab", "fetch", "collect", "pick"}))
       out = "pickup";
+    if (t == "come" && OneOf(At(toks, i + 1), {"get", "grab", "fetch", "collect"}))
+      out = "pickup";  // "I'll come get it"
     // "for collection", "collection please", but not "the Loft collection" (a series).
     if (t == "collection" && (i == 0 || OneOf(At(toks, i - 1), {"for", "on", "is", "its", "and",
                                                                 "do", "as", "by", "click"})))
@@ -867,7 +876,7 @@ std::optional<std::string> ExtractFulfilment(const std::string& canonical) {
     if (visit) out = "pickup";
     if (!arrival && !visit &&
         (StartsWithAny(t, {"доставк", "доставьте", "доставит", "доставлять", "привез", "привоз",
-                           "deliver"}) ||
+                           "везите", "завезит", "подвезит", "довезит", "deliver"}) ||
          OneOf(t, {"delivery", "delivered", "bring", "drop"})))
       out = "delivery";
   }
@@ -1288,6 +1297,40 @@ bool ContainsAny(const std::string& canonical, const std::vector<std::string>& p
     if (padded.find(" " + np + " ") != std::string::npos) return true;
   }
   return false;
+}
+
+std::string QuantityUnitAt(const std::vector<std::string>& toks, size_t i) {
+  size_t used = 0;
+  return UnitWord(toks, i, &used);
+}
+
+std::vector<std::string> SplitOrderLines(const std::string& canonical,
+                                         const std::vector<std::string>& separators) {
+  std::vector<std::vector<std::string>> seps;
+  for (const auto& s : separators) seps.push_back(text::Tokens(text::Canonical(s)));
+  std::sort(seps.begin(), seps.end(),
+            [](const auto& a, const auto& b) { return a.size() > b.size(); });
+  std::vector<std::string> toks = text::Tokens(canonical);
+  std::vector<std::string> parts(1);
+  for (size_t i = 0; i < toks.size();) {
+    size_t n = 0;
+    for (const auto& sep : seps) {
+      if (sep.empty() || i + sep.size() > toks.size()) continue;
+      if (std::equal(sep.begin(), sep.end(), toks.begin() + static_cast<std::ptrdiff_t>(i))) {
+        n = sep.size();
+        break;
+      }
+    }
+    if (n) {
+      if (!parts.back().empty()) parts.emplace_back();
+      i += n;
+      continue;
+    }
+    parts.back() += (parts.back().empty() ? "" : " ") + toks[i];
+    ++i;
+  }
+  if (parts.back().empty()) parts.pop_back();
+  return parts;
 }
 
 }  // namespace kira::dialog

@@ -42,6 +42,16 @@ std::vector<bool> NotProductWords(const std::vector<std::string>& tokens);
 // 15" → 15). A bare number counts only when `bare_allowed` (the agent asked "how much?").
 std::optional<Quantity> ExtractQuantity(const std::string& canonical, bool bare_allowed);
 
+// The unit of a quantity that starts at toks[i] ("м2", "box", "шт", "кг"; "" when none):
+// "square metres", "коробок", "bags".
+std::string QuantityUnitAt(const std::vector<std::string>& toks, size_t i);
+
+// A canonical turn cut where one product of an order ends and the next begins, at the
+// scenario's order_line_separators ("twenty metres of tile and four bags of adhesive" → two
+// parts). Longer separators are matched first; empty parts are dropped.
+std::vector<std::string> SplitOrderLines(const std::string& canonical,
+                                         const std::vector<std::string>& separators);
+
 // A word that takes back what the caller said before it in the same turn or offers something
 // instead: "ой нет, девять", "хотя нет, давайте лучше…", "no wait, make it five", "actually",
 // "deliver it instead". One list for the quantity, the product and the order steps.

@@ -26,6 +26,26 @@ TEST(Slots, Quantities) {
   EXPECT_EQ(Q("20", true)->value, 20);
   EXPECT_FALSE(Q("плитка 60x60").has_value());
   EXPECT_EQ(Q("3 tubs of adhesive")->unit, "шт");
+  // An order word before an amount with its unit: a quantity, not an order number.
+  EXPECT_EQ(Q("i want to order ten boxes of the charcoal")->value, 10);
+  EXPECT_EQ(Q("i want to order ten boxes of the charcoal")->unit, "box");
+  EXPECT_FALSE(Q("order 1234").has_value());
+  EXPECT_FALSE(Q("заказ 15").has_value());
+  // Diminutives of packs.
+  EXPECT_EQ(Q("три пачечки по два кило")->value, 3);
+  EXPECT_EQ(Q("три пачечки по два кило")->unit, "box");
+}
+
+TEST(Slots, OrderLinesSplitAtSeparators) {
+  std::vector<std::string> seps = {"and", "plus", "as well as"};
+  auto parts = SplitOrderLines(
+      text::Canonical("ten sheets of the mosaic and a tub of grout as well as two trowels"), seps);
+  ASSERT_EQ(parts.size(), 3u);
+  EXPECT_EQ(parts[0], "10 sheets of the mosaic");
+  EXPECT_EQ(parts[1], "a tub of grout");
+  EXPECT_EQ(parts[2], "2 trowels");
+  EXPECT_EQ(SplitOrderLines("grout and", seps).size(), 1u);
+  EXPECT_EQ(SplitOrderLines("", seps).size(), 0u);
 }
 
 TEST(Slots, Names) {
@@ -54,12 +74,19 @@ TEST(Slots, NamesAsCallersSayThem) {
   EXPECT_EQ(N("а зачем вам?", true), "(none)");
   EXPECT_EQ(N("я думаю, двадцать метров", false), "(none)");
   EXPECT_EQ(N("я из Москвы", false), "(none)");
+  // A listed first name opening a longer answer as a clause; an unlisted opening word is not.
+  std::vector<std::string> listed = {"priya", "tom"};
+  EXPECT_EQ(ExtractName("Priya, like I said", true, listed).value_or("(none)"), "Priya");
+  EXPECT_EQ(ExtractName("Actually, hang on a second", true, listed).value_or("(none)"), "(none)");
 }
 
 TEST(Slots, FulfilmentAndAddress) {
   EXPECT_EQ(*ExtractFulfilment(text::Canonical("заберу сам")), "pickup");
   EXPECT_EQ(*ExtractFulfilment(text::Canonical("лучше доставка")), "delivery");
   EXPECT_EQ(*ExtractFulfilment(text::Canonical("I'll pick up")), "pickup");
+  EXPECT_EQ(*ExtractFulfilment(text::Canonical("I'll come get it")), "pickup");
+  EXPECT_EQ(*ExtractFulfilment(text::Canonical("везите в Шувакиш")), "delivery");
+  EXPECT_FALSE(ExtractFulfilment(text::Canonical("когда привезут?")).has_value());
   EXPECT_FALSE(ExtractFulfilment(text::Canonical("не знаю")).has_value());
   EXPECT_EQ(*ExtractAddress("По адресу Москва, Ленина 5"), "Москва, Ленина 5");
   EXPECT_FALSE(ExtractAddress("да").has_value());

@@ -305,14 +305,34 @@ ProductLink Understanding::LinkProduct(const std::string& said) const {
   // candidates have it and others do not.
   auto narrow_form = [&](std::string catalog::Product::*field, bool format) {
     if (kept.size() < 2) return;
-    std::vector<catalog::SearchHit> out;
+    std::vector<catalog::SearchHit> out, square;
     for (const auto& h : kept) {
-      const std::string value = text::Lower(h.product->*field);
+      std::string value = text::Lower(h.product->*field);
+      // A size only in the name ("Ванна Triton 170x70", no format column).
+      if (format && value.empty())
+        for (const auto& w : text::Tokens(text::Canonical(h.product->name))) {
+          auto sides = catalog::FormatSides(w);
+          if (sides.size() == 2 && !sides[0].empty() &&
+              std::isdigit(static_cast<unsigned char>(sides[0][0])) &&
+              std::isdigit(static_cast<unsigned char>(sides[1][0])))
+            value = w;
+        }
       if (value.empty()) continue;
       bool has = false;
       if (format) {
-        for (const auto& side : catalog::FormatSides(value))
-          has = has || std::find(toks.begin(), toks.end(), side) != toks.end();
+        // A side as written, or in millimetres ("six hundred" for the 60 of 60x60).
+        auto said = [&](const std::string& side) {
+          for (size_t k = 0; k < toks.size(); ++k)
+            if ((toks[k] == side || toks[k] == side + "0") &&
+                QuantityUnitAt(toks, k + 1).empty())  // "sixty metres" is an amount
+              return true;
+          return false;
+        };
+        auto sides = catalog::FormatSides(value);
+        for (const auto& side : sides) has = has || said(side);
+        // One side said of a square and an oblong that share it ("the six hundred one" for
+        // 60x60 or 60x120): the square.
+        if (has && sides.size() == 2 && sides[0] == sides[1]) square.push_back(h);
       } else {
         for (const auto& v : text::Tokens(value))
           for (const auto& t : toks)
@@ -320,6 +340,7 @@ ProductLink Understanding::LinkProduct(const std::string& said) const {
       }
       if (has) out.push_back(h);
     }
+    if (!square.empty() && square.size() < out.size()) out = square;
     if (!out.empty() && out.size() < kept.size()) kept = out;
   };
   if (link.mentions.color.empty()) narrow_form(&catalog::Product::color, false);
@@ -456,7 +477,27 @@ void Understanding::DetectIntents(const std::vector<std::string>& toks, Expect p
   bool product_words =
       f.product && (f.product->confidence != ProductLink::Confidence::kNone ||
                     !f.product->mentions.category.empty() || !f.product->mentions.not_sold.empty());
-  if (rule("fraud") || ((rule("fraud_claim") || rule("fraud_third_party")) && rule("fraud_target")))
+  // A bare category or material ("керамогранит") or words of some product names ("ванну"),
+  // with no colour, format, surface, brand, collection or amount, and no one product named:
+  // too little to outweigh what the model is sure the turn is about ("продиктуйте адрес
+  // женщины, которая у вас ванну заказывала").
+  bool bare_product = false;
+  if (product_words && f.product->confidence != ProductLink::Confidence::kSure && !f.quantity) {
+    const auto& m = f.product->mentions;
+    bare_product = m.color.empty() && m.format.empty() && m.surface.empty() && m.brand.empty() &&
+                   m.collection.empty() && m.look.empty() && m.not_sold.empty();
+  }
+  // What the caller says they did themselves ("I ordered natural oak", "я заказывал ванну")
+  // is their own order, no one else's data asked for.
+  bool others_data = false;
+  if (const auto* ps = r.Intent("fraud_target")) {
+    static const std::vector<std::string> kSelf = {"i", "we", "ive", "weve", "я", "мы"};
+    std::vector<std::string> not_own;
+    for (size_t i = 0; i < toks.size(); ++i)
+      if (i == 0 || !In(kSelf, toks[i - 1])) not_own.push_back(toks[i]);
+    others_data = MatchesAny(not_own, *ps);
+  }
+  if (rule("fraud") || ((rule("fraud_claim") || rule("fraud_third_party")) && others_data))
     rules.push_back("fraud");
   // Another business asked for ("записаться на мойку машины"): a wrong number, unless a product
   // of the shop's catalog is named ("мойка" alone is also a sink the shop does not sell).
@@ -633,9 +674,14 @@ void Understanding::DetectIntents(const std::vector<std::string>& toks, Expect p
     content = content || (text::Decode(t).size() >= 3 && !MatchesAny(one, r.fillers) &&
                           !MatchesAny(one, r.stopwords));
   }
+  // A greeting beside the request explains nothing of it.
+  bool nothing_else =
+      std::all_of(out.begin(), out.end(), [](const std::string& i) { return i == "greeting"; });
   bool model_safety =
-      content && (ip.confidence >= std::max(th, 0.7) ||
-                  (out.empty() && !slot_question && !product_words && ip.confidence >= th));
+      content &&
+      (ip.confidence >= std::max(th, 0.7) ||
+       (out.empty() && !slot_question && !product_words && ip.confidence >= th) ||
+       (nothing_else && !slot_question && bare_product && ip.confidence >= std::max(th, 0.6)));
   const std::string& mi = ip.intent;
   if (mi == "yes" || mi == "no") {
     // yes/no come from the word lists above (the model's yes/no on long turns is noise)
@@ -670,7 +716,7 @@ void Understanding::DetectIntents(const std::vector<std::string>& toks, Expect p
     // ("the cheaper one" answering "which one?") is a misreading, the word lists still hold.
     if (mi == "wrong_number" && pending != Expect::kNone && pending != Expect::kConsent)
       said_only = true;
-    if ((!(ending && product_words) || sure_prank) &&
+    if ((!(ending && product_words && !bare_product) || sure_prank) &&
         (!said_only || (out.empty() && pending == Expect::kNone)))
       Add(out, mi);
   }

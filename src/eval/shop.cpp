@@ -56,6 +56,8 @@ Result<ConversationRun> Shop::Converse(const CorpusFile& f, const ConversationSp
   p.language = f.lang;
   p.caller = c.caller;
   dialog::GroundingContext ctx;
+  KIRA_ASSIGN_OR_RETURN(const dialog::AgentData* agent_data, engine->Agent(f.agent, f.lang));
+  ctx.line_separators = agent_data->phrases.List("order_line_separators");
   if (c.task) {
     // As `kira tasks assign` leaves it: a contact, a lead with its interest, a Vera task.
     crm::Contact contact;
