@@ -23,8 +23,16 @@ void KiraSession::HandleRequest(Reply& r, const std::string& text, const std::st
   const ProductLink* link = f.product ? &*f.product : nullptr;
   if (link && !link->mentions.not_sold.empty() &&
       link->confidence == ProductLink::Confidence::kNone) {
+    // Told already that the shop does not sell it, the caller names it again ("nah, just the
+    // carpet, thanks"): that was all they wanted; saying it a third time would be a loop.
+    const bool again =
+        nt_reason_ == NonTargetedReason::kNotSold && interest_ == link->mentions.not_sold;
     nt_reason_ = NonTargetedReason::kNotSold;
     interest_ = link->mentions.not_sold;
+    if (again) {
+      Say(r, "goodbye");
+      return EndCall(r);
+    }
     std::string what = link->mentions.not_sold;
     if (params_.language != "ru")
       for (const auto& e : cat.lexicon().not_sold)
